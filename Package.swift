@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilLab", targets: ["VigilLab"]),
+        .library(name: "VigilTesting", targets: ["VigilTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Domain types, JSON, ATT&CK catalog, alert intake decoding. No I/O, no other Vigil target.
+        .target(name: "VigilCore"),
+        // The simulated enterprise and its seeded scenario generator.
+        .target(name: "VigilLab", dependencies: ["VigilCore"]),
+        // Shared test helpers: fixtures, fake clock.
+        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
+        // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Benchmarks: separate executables that print figures (see BENCHMARKS.md).
+        .executableTarget(name: "vigil-bench-lab", dependencies: ["VigilCore", "VigilLab"], path: "Benchmarks/LabBenchmark"),
+
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
+        .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),
+        .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
+    ]
+)
+
+// Strict settings for every target: Swift 6 language mode (tools 6.1 default), ExistentialAny, and
+// warnings as errors. Test targets are exempt from the last: Swift Testing's macros emit warnings of
+// their own in Swift 6.3 that the code under test cannot fix.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    if target.type != .test {
+        settings.append(.unsafeFlags(["-warnings-as-errors"]))
+    }
+    target.swiftSettings = settings
+}

@@ -1,0 +1,119 @@
+extension JSONValue {
+    /// Compact JSON with object keys in sorted order: the same value always gives the same bytes.
+    public func serialized() -> String {
+        var writer = JSONWriter(pretty: false)
+        writer.write(self)
+        return writer.string
+    }
+
+    /// Indented JSON (two spaces) with object keys in sorted order, for people to read.
+    public func prettyPrinted() -> String {
+        var writer = JSONWriter(pretty: true)
+        writer.write(self)
+        return writer.string
+    }
+
+    /// Appends compact JSON to a byte buffer (used on hot output paths).
+    public func write(to buffer: inout [UInt8]) {
+        var writer = JSONWriter(pretty: false, buffer: buffer)
+        buffer = []
+        writer.write(self)
+        buffer = writer.buffer
+    }
+}
+
+/// Writes `JSONValue`s as UTF-8 bytes.
+struct JSONWriter {
+    let pretty: Bool
+    var buffer: [UInt8]
+    private var indent = 0
+
+    init(pretty: Bool, buffer: [UInt8] = []) {
+        self.pretty = pretty
+        self.buffer = buffer
+        if self.buffer.capacity < 256 { self.buffer.reserveCapacity(1024) }
+    }
+
+    var string: String { String(decoding: buffer, as: UTF8.self) }
+
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: append("null")
+        case .bool(let b): append(b ? "true" : "false")
+        case .int(let i): append(String(i))
+        case .double(let d):
+            if d.isFinite {
+                if d.rounded() == d && abs(d) < 1e15 { append(String(Int64(d))) } else { append(d.description) }
+            } else {
+                append("null")
+            }
+        case .string(let s): writeString(s)
+        case .array(let elements):
+            if elements.isEmpty { return append("[]") }
+            buffer.append(UInt8(ascii: "["))
+            indent += 1
+            for (i, element) in elements.enumerated() {
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                newline()
+                write(element)
+            }
+            indent -= 1
+            newline()
+            buffer.append(UInt8(ascii: "]"))
+        case .object(let members):
+            if members.isEmpty { return append("{}") }
+            buffer.append(UInt8(ascii: "{"))
+            indent += 1
+            for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                newline()
+                writeString(member.key)
+                buffer.append(UInt8(ascii: ":"))
+                if pretty { buffer.append(UInt8(ascii: " ")) }
+                write(member.value)
+            }
+            indent -= 1
+            newline()
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func newline() {
+        guard pretty else { return }
+        buffer.append(0x0A)
+        for _ in 0..<indent { buffer.append(0x20); buffer.append(0x20) }
+    }
+
+    private mutating func append(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    mutating func writeString(_ s: String) {
+        buffer.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
+                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                runStart = i + 1
+                switch byte {
+                case 0x22: buffer.append(0x5C); buffer.append(0x22)
+                case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+                case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
+                case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+                case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
+                default:
+                    buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                    buffer.append(Self.hex[Int(byte >> 4)])
+                    buffer.append(Self.hex[Int(byte & 0x0F)])
+                }
+            }
+            if runStart < utf8.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,100 @@
+/// The fields Vigil reads from any vendor record: when, who, from where, what, on what, with what outcome.
+public struct NormalizedEvent: Sendable, Hashable, Codable {
+    public var time: Timestamp?
+    /// The acting user or principal (an Okta login, an IAM ARN, an endpoint user).
+    public var actor: String?
+    public var sourceIP: String?
+    public var userAgent: String?
+    /// The action: CloudTrail `eventName`, Okta `eventType`, FDR `event_simpleName`.
+    public var action: String?
+    public var outcome: String?
+    public var account: String?
+    public var region: String?
+    public var host: String?
+    public var targets: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case time, actor, action, outcome, account, region, host, targets
+        case sourceIP = "source_ip"
+        case userAgent = "user_agent"
+    }
+
+    public init(
+        time: Timestamp? = nil, actor: String? = nil, sourceIP: String? = nil, userAgent: String? = nil,
+        action: String? = nil, outcome: String? = nil, account: String? = nil, region: String? = nil,
+        host: String? = nil, targets: [String] = []
+    ) {
+        self.time = time
+        self.actor = actor
+        self.sourceIP = sourceIP
+        self.userAgent = userAgent
+        self.action = action
+        self.outcome = outcome
+        self.account = account
+        self.region = region
+        self.host = host
+        self.targets = targets
+    }
+
+    public init(_ event: RawEvent) {
+        let r = event.record
+        switch event.logType ?? Self.guessLogType(r) {
+        case .cloudTrail?:
+            let identity = r["userIdentity"]
+            self.init(
+                time: r["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
+                actor: identity?["arn"]?.stringValue ?? identity?["userName"]?.stringValue
+                    ?? identity?["principalId"]?.stringValue,
+                sourceIP: r["sourceIPAddress"]?.stringValue,
+                userAgent: r["userAgent"]?.stringValue,
+                action: r["eventName"]?.stringValue,
+                outcome: r["errorCode"]?.stringValue ?? (r["eventName"] == nil ? nil : "Success"),
+                account: r["recipientAccountId"]?.stringValue ?? identity?["accountId"]?.stringValue,
+                region: r["awsRegion"]?.stringValue,
+                targets: (r["resources"]?.arrayValue ?? []).compactMap { $0["ARN"]?.stringValue }
+            )
+        case .oktaSystemLog?:
+            self.init(
+                time: r["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
+                actor: r.value(at: "actor.alternateId")?.stringValue,
+                sourceIP: r.value(at: "client.ipAddress")?.stringValue,
+                userAgent: r.value(at: "client.userAgent.rawUserAgent")?.stringValue,
+                action: r["eventType"]?.stringValue,
+                outcome: r.value(at: "outcome.result")?.stringValue,
+                targets: (r["target"]?.arrayValue ?? []).compactMap {
+                    $0["alternateId"]?.stringValue ?? $0["id"]?.stringValue
+                }
+            )
+        case .crowdstrikeFDR?:
+            self.init(
+                time: Self.time(of: r, logType: .crowdstrikeFDR),
+                actor: r["UserName"]?.stringValue,
+                sourceIP: r["LocalAddressIP4"]?.stringValue ?? r["aip"]?.stringValue,
+                action: r["event_simpleName"]?.stringValue,
+                host: r["ComputerName"]?.stringValue ?? r["aid"]?.stringValue,
+                targets: [r["RemoteAddressIP4"]?.stringValue, r["ImageFileName"]?.stringValue].compactMap { $0 }
+            )
+        default:
+            self.init()
+        }
+    }
+
+    /// Only the event time of a record (cheaper than the whole normalized view).
+    public static func time(of record: JSONValue, logType: LogType?) -> Timestamp? {
+        switch logType ?? guessLogType(record) {
+        case .cloudTrail?: record["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        case .oktaSystemLog?: record["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        case .crowdstrikeFDR?:
+            record["timestamp"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int64($0) } }.map { Timestamp(millisecondsSinceEpoch: $0) }
+        default: nil
+        }
+    }
+
+    /// Recognizes a record's log type from the fields only that vendor writes.
+    public static func guessLogType(_ record: JSONValue) -> LogType? {
+        if record["eventSource"] != nil && record["eventName"] != nil { return .cloudTrail }
+        if record["eventType"] != nil && record["published"] != nil && record["actor"] != nil { return .oktaSystemLog }
+        if record["event_simpleName"] != nil && record["aid"] != nil { return .crowdstrikeFDR }
+        return nil
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import VigilCore
+import Yams
+
+/// Reads `vigil.yaml` into a `VigilConfiguration`, naming the key and line of anything wrong.
+enum ConfigurationLoader {
+    static let defaultPath = "vigil.yaml"
+
+    /// Loads `path`, or `./vigil.yaml` if it exists, or the defaults.
+    static func load(path: String?) throws(CLIError) -> VigilConfiguration {
+        let candidate = path ?? defaultPath
+        guard FileManager.default.fileExists(atPath: candidate) else {
+            if path != nil { throw CLIError.noInput("configuration file \(candidate) does not exist (create one with `vigil init`)") }
+            return VigilConfiguration()
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: candidate, encoding: .utf8)
+        } catch {
+            throw CLIError.noInput("cannot read configuration file \(candidate): \(error.localizedDescription)")
+        }
+        do {
+            return try parse(text)
+        } catch {
+            throw CLIError.config("\(candidate): \(error.message)")
+        }
+    }
+
+    struct ParseError: Error {
+        var message: String
+    }
+
+    static func parse(_ text: String) throws(ParseError) -> VigilConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ParseError(message: "not valid YAML: \(error)")
+        }
+        var config = VigilConfiguration()
+        guard let root else { return config }
+        let top = try mapping(root, path: "")
+        for (key, value) in top {
+            switch key {
+            case "version":
+                config.version = try int(value, path: key)
+                guard config.version == 1 else { throw ParseError(message: "version: \(config.version) is not supported (expected 1)") }
+            case "log_level":
+                let text = try string(value, path: key)
+                guard let level = VigilConfiguration.LogLevel(rawValue: text) else {
+                    throw ParseError(message: "log_level: '\(text)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))")
+                }
+                config.logLevel = level
+            case "lab":
+                for (labKey, labValue) in try mapping(value, path: key) {
+                    let path = "lab.\(labKey)"
+                    switch labKey {
+                    case "enterprise_seed": config.lab.enterpriseSeed = try seed(labValue, path: path)
+                    case "alert_seed": config.lab.alertSeed = try seed(labValue, path: path)
+                    case "benign_ratio":
+                        let ratio = try double(labValue, path: path)
+                        guard (0...1).contains(ratio) else { throw ParseError(message: "\(path): \(ratio) is outside 0…1") }
+                        config.lab.benignRatio = ratio
+                    default: throw unknown(path, labValue)
+                    }
+                }
+            case "intake":
+                for (intakeKey, intakeValue) in try mapping(value, path: key) {
+                    let path = "intake.\(intakeKey)"
+                    switch intakeKey {
+                    case "strict": config.intake.strict = try bool(intakeValue, path: path)
+                    default: throw unknown(path, intakeValue)
+                    }
+                }
+            default:
+                throw unknown(key, value)
+            }
+        }
+        return config
+    }
+
+    private static func line(_ node: Node) -> String { node.mark.map { " (line \($0.line))" } ?? "" }
+
+    private static func unknown(_ path: String, _ node: Node) -> ParseError {
+        ParseError(message: "\(path)\(line(node)): unknown key (see `vigil init` for the keys Vigil reads)")
+    }
+
+    private static func mapping(_ node: Node, path: String) throws(ParseError) -> [(String, Node)] {
+        guard case .mapping(let m) = node else {
+            throw ParseError(message: "\(path.isEmpty ? "top level" : path)\(line(node)): expected a mapping of keys")
+        }
+        var result: [(String, Node)] = []
+        for (k, v) in m {
+            guard let key = k.string else { throw ParseError(message: "\(path)\(line(k)): keys must be strings") }
+            result.append((key, v))
+        }
+        return result
+    }
+
+    private static func string(_ node: Node, path: String) throws(ParseError) -> String {
+        guard case .scalar(let s) = node else { throw ParseError(message: "\(path)\(line(node)): expected a value") }
+        return s.string
+    }
+
+    private static func int(_ node: Node, path: String) throws(ParseError) -> Int {
+        guard let v = Int(try string(node, path: path)) else { throw ParseError(message: "\(path)\(line(node)): expected an integer") }
+        return v
+    }
+
+    private static func seed(_ node: Node, path: String) throws(ParseError) -> UInt64 {
+        guard let v = UInt64(try string(node, path: path)) else {
+            throw ParseError(message: "\(path)\(line(node)): expected a non-negative integer seed")
+        }
+        return v
+    }
+
+    private static func double(_ node: Node, path: String) throws(ParseError) -> Double {
+        guard let v = Double(try string(node, path: path)) else { throw ParseError(message: "\(path)\(line(node)): expected a number") }
+        return v
+    }
+
+    private static func bool(_ node: Node, path: String) throws(ParseError) -> Bool {
+        switch try string(node, path: path).lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw ParseError(message: "\(path)\(line(node)): expected true or false")
+        }
+    }
+
+    /// The file `vigil init` writes: every key Vigil reads, with its default and what it does.
+    static func template(_ c: VigilConfiguration = VigilConfiguration()) -> String {
+        """
+        # Vigil configuration. Every key is optional and shows its default.
+        # Secrets are never written here: keys that need one name an environment variable instead.
+        version: 1
+
+        # trace | debug | info | notice | warning | error | critical (logs go to stderr)
+        log_level: \(c.logLevel.rawValue)
+
+        # The embedded simulated enterprise ("Meridian Labs") used when no real platform is configured.
+        lab:
+          # Seed of the organisation: people, cloud accounts, devices, tickets. Another seed, another company.
+          enterprise_seed: \(c.lab.enterpriseSeed)
+          # Default seed of the alert stream (`vigil lab alerts`, `vigil demo`).
+          alert_seed: \(c.lab.alertSeed)
+          # Share of benign alerts in generated streams, 0 to 1.
+          benign_ratio: \(c.lab.benignRatio)
+
+        # Alert intake (`vigil alerts validate`).
+        intake:
+          # true: any bad record rejects the whole input. false: bad records are reported, good ones kept.
+          strict: \(c.intake.strict)
+
+        """
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+
+/// A `vigil` subcommand: its work goes in `execute()`, which reports failures as `CLIError`s that
+/// `run()` prints as one clear line on stderr with the documented exit code.
+protocol VigilCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError)
+}
+
+extension VigilCommand {
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let configuration: VigilConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: global.config)
+        } catch {
+            Console.error(error.message)
+            throw error.exitCode
+        }
+        let logger = global.bootstrapLogging(default: configuration.logLevel)
+        do {
+            try execute(configuration: configuration, logger: logger)
+        } catch {
+            Console.error(error.message)
+            throw error.exitCode
+        }
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: ./vigil.yaml if present, else built-in defaults).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level on stderr: trace|debug|info|notice|warning|error|critical (default: the configuration's log_level).", valueName: "level"))
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, VigilConfiguration.LogLevel(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level '\(logLevel)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))")
+        }
+    }
+
+    func bootstrapLogging(default level: VigilConfiguration.LogLevel) -> Logger {
+        let chosen = logLevel.flatMap(VigilConfiguration.LogLevel.init(rawValue:)) ?? level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: chosen.rawValue) ?? .info
+            return handler
+        }
+        return Logger(label: "vigil")
+    }
+}
+
+/// Messages for people on stderr (stdout is for results).
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("vigil: error: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import VigilCore
+
+@main
+struct Vigil: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Vigil: an autonomous security operations center.",
+        discussion: """
+            Alerts come in; tiered agents investigate them through MCP servers that wrap the security \
+            platforms; noise is closed with an explanation and incidents are escalated with evidence. \
+            Without any configuration Vigil runs on the embedded lab enterprise, offline.
+
+            Exit codes: 0 success; 1 invalid input or a failed check; 64 bad usage; 66 input file \
+            missing or unreadable; 70 internal error; 73 output file cannot be written; 78 invalid \
+            configuration. See docs/cli.md.
+            """,
+        version: "vigil \(VigilVersion.current)",
+        subcommands: [DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self]
+    )
+}
