@@ -21,7 +21,9 @@ func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digit
 
 var start = ContinuousClock.now
 let enterprise = Enterprise.generate()
-print("lab enterprise build: \(f(seconds(since: start), 4)) s (\(enterprise.people.count) people, \(enterprise.devices.count) devices, \(enterprise.accounts.count) AWS accounts)")
+print(
+    "lab enterprise build: \(f(seconds(since: start), 4)) s (\(enterprise.people.count) people, \(enterprise.devices.count) devices, \(enterprise.accounts.count) AWS accounts)"
+)
 
 let generator = AlertGenerator(enterprise: enterprise, seed: seed)
 for threads in [1, ProcessInfoCores.active] {
@@ -34,5 +36,7 @@ for threads in [1, ProcessInfoCores.active] {
         return true
     }
     let total = seconds(since: start)
-    print("\(count) alerts + labels, \(threads) thread\(threads == 1 ? "" : "s"): \(f(total)) s, \(f(Double(count) / total, 0)) alerts/s, \(f(Double(bytes) / 1e6, 1)) MB alerts, \(f(Double(labelBytes) / 1e6, 1)) MB labels")
+    print(
+        "\(count) alerts + labels, \(threads) thread\(threads == 1 ? "" : "s"): \(f(total)) s, \(f(Double(count) / total, 0)) alerts/s, \(f(Double(bytes) / 1e6, 1)) MB alerts, \(f(Double(labelBytes) / 1e6, 1)) MB labels"
+    )
 }

@@ -25,7 +25,8 @@ public enum Fixtures {
     public static func sharedJSONLines(_ path: String) throws -> [JSONValue] {
         let url = sharedData(path)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureError("shared data file \(url.path) is missing: the tests need ../shared/data beside the checkout")
+            throw FixtureError(
+                "shared data file \(url.path) is missing: the tests need ../shared/data beside the checkout")
         }
         let text = try String(contentsOf: url, encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }

@@ -4,7 +4,8 @@ import VigilTesting
 
 @Suite("Alert intake decoding")
 struct AlertDecoderTests {
-    static let good = #"{"id":"a1","source":"siem","rule_id":"R1","title":"T","severity":"high","created_at":"2026-11-02T09:14:07Z","log_type":"AWS.CloudTrail","mitre":["TA0003:T1098"],"events":[{"eventName":"CreateUser","eventSource":"iam.amazonaws.com"}],"context":{"k":"v"}}"#
+    static let good =
+        #"{"id":"a1","source":"siem","rule_id":"R1","title":"T","severity":"high","created_at":"2026-11-02T09:14:07Z","log_type":"AWS.CloudTrail","mitre":["TA0003:T1098"],"events":[{"eventName":"CreateUser","eventSource":"iam.amazonaws.com"}],"context":{"k":"v"}}"#
 
     func record(replacing key: String, with value: String?) throws -> String {
         var object = try #require(try JSONParser.parse(Self.good).objectValue)
@@ -24,19 +25,20 @@ struct AlertDecoderTests {
         #expect(result.alerts.first?.format == .generic && result.alerts.first?.position == .document)
     }
 
-    @Test(arguments: [
-        ("id", nil, "id", "is required"),
-        ("title", "\"  \"", "title", "must not be empty"),
-        ("severity", "\"urgent\"", "severity", "'urgent' is not a severity"),
-        ("severity", "3", "severity", "found a number"),
-        ("created_at", "\"02/11/2026\"", "created_at", "not an RFC 3339 timestamp"),
-        ("created_at", nil, "created_at", "is required"),
-        ("mitre", "[\"T1098\", \"Persistence\"]", "mitre[1]", "not an ATT&CK reference"),
-        ("mitre", "\"TA0003:T1098\"", "mitre", "expected an array"),
-        ("events", "[{}, 3]", "events[1]", "expected an object"),
-        ("context", "[]", "context", "expected an object"),
-        ("rule_id", "{}", "rule_id", "expected a string"),
-    ] as [(String, String?, String, String)])
+    @Test(
+        arguments: [
+            ("id", nil, "id", "is required"),
+            ("title", "\"  \"", "title", "must not be empty"),
+            ("severity", "\"urgent\"", "severity", "'urgent' is not a severity"),
+            ("severity", "3", "severity", "found a number"),
+            ("created_at", "\"02/11/2026\"", "created_at", "not an RFC 3339 timestamp"),
+            ("created_at", nil, "created_at", "is required"),
+            ("mitre", "[\"T1098\", \"Persistence\"]", "mitre[1]", "not an ATT&CK reference"),
+            ("mitre", "\"TA0003:T1098\"", "mitre", "expected an array"),
+            ("events", "[{}, 3]", "events[1]", "expected an object"),
+            ("context", "[]", "context", "expected an object"),
+            ("rule_id", "{}", "rule_id", "expected a string"),
+        ] as [(String, String?, String, String)])
     func namesTheOffendingField(key: String, value: String?, field: String, message: String) throws {
         let result = AlertDecoder().decode(try record(replacing: key, with: value))
         #expect(result.alerts.isEmpty)
@@ -53,7 +55,10 @@ struct AlertDecoderTests {
         #expect(result.alerts.map(\.alert.id) == ["a1", "a2"])
         #expect(result.alerts.map(\.position) == [.line(1), .line(5)])
         #expect(result.errors.map(\.position) == [.line(2), .line(3), .line(6)])
-        #expect(result.errors[0].description == "line 2, field 'severity': 'urgent' is not a severity (expected one of info|low|medium|high|critical)")
+        #expect(
+            result.errors[0].description
+                == "line 2, field 'severity': 'urgent' is not a severity (expected one of info|low|medium|high|critical)"
+        )
         #expect(result.errors[1].message.contains("invalid JSON at column 2"))
         #expect(result.errors[2].message.contains("expected an alert object, found an array"))
         #expect(result.recordCount == 5)
@@ -151,8 +156,17 @@ struct AlertDecoderTests {
         #expect(a.alert.events.allSatisfy { $0.normalized.action == "CreateAccessKey" || $0.normalized.action != nil })
     }
 
+    @Test func pantherPolicyAlertsWithoutAnAlertIDGetOne() throws {
+        let result = AlertDecoder().decode(
+            #"{"alertId":null,"id":"AWS.S3.Public","title":"Policy Failure: bucket","severity":"HIGH","createdAt":"2026-11-02T00:00:00Z","link":"x","alertContext":{}}"#
+        )
+        let alert = try #require(result.alerts.first?.alert)
+        #expect(alert.id == "AWS.S3.Public@2026-11-02T00:00:00Z" && alert.ruleID == "AWS.S3.Public")
+    }
+
     @Test func rejectsMalformedPanther() {
-        let result = AlertDecoder().decode(#"{"alertId":"x","id":"Rule","title":"t","severity":"SEVERE","createdAt":"2026-11-02T00:00:00Z"}"#)
+        let result = AlertDecoder().decode(
+            #"{"alertId":"x","id":"Rule","title":"t","severity":"SEVERE","createdAt":"2026-11-02T00:00:00Z"}"#)
         #expect(result.errors.first?.field == "severity")
     }
 
@@ -161,7 +175,10 @@ struct AlertDecoderTests {
     @Test func acceptsPantherRuleTestEventsWrappedAsAlerts() throws {
         var lines: [String] = []
         var total = 0
-        for file in ["aws-cloudtrail.jsonl", "okta-systemlog.jsonl", "crowdstrike-fdrevent.jsonl", "gsuite-activityevent.jsonl", "crowdstrike-eventstreams.jsonl", "aws-guardduty.jsonl"] {
+        for file in [
+            "aws-cloudtrail.jsonl", "okta-systemlog.jsonl", "crowdstrike-fdrevent.jsonl", "gsuite-activityevent.jsonl",
+            "crowdstrike-eventstreams.jsonl", "aws-guardduty.jsonl",
+        ] {
             for (i, test) in try Fixtures.sharedJSONLines("panther-tests/\(file)").enumerated() {
                 total += 1
                 let alert: JSONValue = [

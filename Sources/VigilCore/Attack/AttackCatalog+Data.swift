@@ -9,714 +9,714 @@ extension AttackCatalog {
 
     /// id, shortname, name
     static let enterpriseTacticsTSV = """
-TA0043	reconnaissance	Reconnaissance
-TA0042	resource-development	Resource Development
-TA0001	initial-access	Initial Access
-TA0002	execution	Execution
-TA0003	persistence	Persistence
-TA0004	privilege-escalation	Privilege Escalation
-TA0005	defense-evasion	Defense Evasion
-TA0006	credential-access	Credential Access
-TA0007	discovery	Discovery
-TA0008	lateral-movement	Lateral Movement
-TA0009	collection	Collection
-TA0011	command-and-control	Command and Control
-TA0010	exfiltration	Exfiltration
-TA0040	impact	Impact
-"""
+        TA0043	reconnaissance	Reconnaissance
+        TA0042	resource-development	Resource Development
+        TA0001	initial-access	Initial Access
+        TA0002	execution	Execution
+        TA0003	persistence	Persistence
+        TA0004	privilege-escalation	Privilege Escalation
+        TA0005	defense-evasion	Defense Evasion
+        TA0006	credential-access	Credential Access
+        TA0007	discovery	Discovery
+        TA0008	lateral-movement	Lateral Movement
+        TA0009	collection	Collection
+        TA0011	command-and-control	Command and Control
+        TA0010	exfiltration	Exfiltration
+        TA0040	impact	Impact
+        """
 
     /// id, name, tactic shortnames, platforms, parent id
     static let enterpriseTechniquesTSV = """
-T1001	Data Obfuscation	command-and-control	ESXi,Linux,macOS,Windows	
-T1001.001	Junk Data	command-and-control	ESXi,Linux,macOS,Windows	T1001
-T1001.002	Steganography	command-and-control	Linux,macOS,Windows,ESXi	T1001
-T1001.003	Protocol or Service Impersonation	command-and-control	ESXi,Linux,macOS,Windows	T1001
-T1003	OS Credential Dumping	credential-access	Linux,macOS,Windows	
-T1003.001	LSASS Memory	credential-access	Windows	T1003
-T1003.002	Security Account Manager	credential-access	Windows	T1003
-T1003.003	NTDS	credential-access	Windows	T1003
-T1003.004	LSA Secrets	credential-access	Windows	T1003
-T1003.005	Cached Domain Credentials	credential-access	Windows,Linux	T1003
-T1003.006	DCSync	credential-access	Windows	T1003
-T1003.007	Proc Filesystem	credential-access	Linux	T1003
-T1003.008	/etc/passwd and /etc/shadow	credential-access	Linux	T1003
-T1005	Data from Local System	collection	ESXi,Linux,macOS,Network Devices,Windows	
-T1006	Direct Volume Access	defense-evasion	Network Devices,Windows	
-T1007	System Service Discovery	discovery	Linux,macOS,Windows	
-T1008	Fallback Channels	command-and-control	Linux,Windows,macOS,ESXi	
-T1010	Application Window Discovery	discovery	Linux,Windows,macOS	
-T1011	Exfiltration Over Other Network Medium	exfiltration	Linux,macOS,Windows	
-T1011.001	Exfiltration Over Bluetooth	exfiltration	Linux,macOS,Windows	T1011
-T1012	Query Registry	discovery	Windows	
-T1014	Rootkit	defense-evasion	Linux,macOS,Windows	
-T1016	System Network Configuration Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
-T1016.001	Internet Connection Discovery	discovery	Windows,Linux,macOS,ESXi	T1016
-T1016.002	Wi-Fi Discovery	discovery	Linux,Windows,macOS	T1016
-T1018	Remote System Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
-T1020	Automated Exfiltration	exfiltration	Linux,macOS,Network Devices,Windows	
-T1020.001	Traffic Duplication	exfiltration	Network Devices,IaaS	T1020
-T1021	Remote Services	lateral-movement	Linux,macOS,Windows,IaaS,ESXi	
-T1021.001	Remote Desktop Protocol	lateral-movement	Windows	T1021
-T1021.002	SMB/Windows Admin Shares	lateral-movement	Windows	T1021
-T1021.003	Distributed Component Object Model	lateral-movement	Windows	T1021
-T1021.004	SSH	lateral-movement	ESXi,Linux,macOS	T1021
-T1021.005	VNC	lateral-movement	Linux,Windows,macOS	T1021
-T1021.006	Windows Remote Management	lateral-movement	Windows	T1021
-T1021.007	Cloud Services	lateral-movement	IaaS,Identity Provider,Office Suite,SaaS	T1021
-T1021.008	Direct Cloud VM Connections	lateral-movement	IaaS	T1021
-T1025	Data from Removable Media	collection	Linux,macOS,Windows	
-T1027	Obfuscated Files or Information	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	
-T1027.001	Binary Padding	defense-evasion	Linux,Windows,macOS	T1027
-T1027.002	Software Packing	defense-evasion	Linux,macOS,Windows	T1027
-T1027.003	Steganography	defense-evasion	Linux,macOS,Windows	T1027
-T1027.004	Compile After Delivery	defense-evasion	Linux,macOS,Windows	T1027
-T1027.005	Indicator Removal from Tools	defense-evasion	Linux,macOS,Windows	T1027
-T1027.006	HTML Smuggling	defense-evasion	Windows,Linux,macOS	T1027
-T1027.007	Dynamic API Resolution	defense-evasion	Windows	T1027
-T1027.008	Stripped Payloads	defense-evasion	macOS,Linux,Windows,Network Devices	T1027
-T1027.009	Embedded Payloads	defense-evasion	Linux,macOS,Windows	T1027
-T1027.010	Command Obfuscation	defense-evasion	Linux,macOS,Windows	T1027
-T1027.011	Fileless Storage	defense-evasion	Windows,Linux	T1027
-T1027.012	LNK Icon Smuggling	defense-evasion	Windows	T1027
-T1027.013	Encrypted/Encoded File	defense-evasion	Linux,macOS,Windows	T1027
-T1027.014	Polymorphic Code	defense-evasion	Windows,macOS,Linux	T1027
-T1027.015	Compression	defense-evasion	Linux,Windows,macOS	T1027
-T1027.016	Junk Code Insertion	defense-evasion	Linux,macOS,Windows	T1027
-T1027.017	SVG Smuggling	defense-evasion	Linux,macOS,Windows	T1027
-T1029	Scheduled Transfer	exfiltration	Linux,macOS,Windows	
-T1030	Data Transfer Size Limits	exfiltration	Linux,macOS,Windows,ESXi	
-T1033	System Owner/User Discovery	discovery	Linux,macOS,Network Devices,Windows	
-T1036	Masquerading	defense-evasion	Containers,ESXi,Linux,macOS,Windows	
-T1036.001	Invalid Code Signature	defense-evasion	Windows,macOS	T1036
-T1036.002	Right-to-Left Override	defense-evasion	Linux,macOS,Windows	T1036
-T1036.003	Rename Legitimate Utilities	defense-evasion	Linux,macOS,Windows	T1036
-T1036.004	Masquerade Task or Service	defense-evasion	Linux,macOS,Windows	T1036
-T1036.005	Match Legitimate Resource Name or Location	defense-evasion	Containers,ESXi,Linux,macOS,Windows	T1036
-T1036.006	Space after Filename	defense-evasion	Linux,macOS	T1036
-T1036.007	Double File Extension	defense-evasion	Windows	T1036
-T1036.008	Masquerade File Type	defense-evasion	Linux,macOS,Windows	T1036
-T1036.009	Break Process Trees	defense-evasion	Linux,macOS	T1036
-T1036.010	Masquerade Account Name	defense-evasion	Linux,macOS,Windows,SaaS,IaaS,Containers,Office Suite,Identity Provider	T1036
-T1036.011	Overwrite Process Arguments	defense-evasion	Linux	T1036
-T1036.012	Browser Fingerprint	defense-evasion	Linux,macOS,Windows	T1036
-T1037	Boot or Logon Initialization Scripts	persistence,privilege-escalation	macOS,Windows,Linux,Network Devices,ESXi	
-T1037.001	Logon Script (Windows)	persistence,privilege-escalation	Windows	T1037
-T1037.002	Login Hook	persistence,privilege-escalation	macOS	T1037
-T1037.003	Network Logon Script	persistence,privilege-escalation	Windows	T1037
-T1037.004	RC Scripts	persistence,privilege-escalation	macOS,Linux,Network Devices,ESXi	T1037
-T1037.005	Startup Items	persistence,privilege-escalation	macOS	T1037
-T1039	Data from Network Shared Drive	collection	Linux,macOS,Windows	
-T1040	Network Sniffing	credential-access,discovery	Linux,macOS,Windows,Network Devices,IaaS	
-T1041	Exfiltration Over C2 Channel	exfiltration	ESXi,Linux,macOS,Windows	
-T1046	Network Service Discovery	discovery	Containers,IaaS,Linux,macOS,Network Devices,Windows	
-T1047	Windows Management Instrumentation	execution	Windows	
-T1048	Exfiltration Over Alternative Protocol	exfiltration	ESXi,IaaS,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
-T1048.001	Exfiltration Over Symmetric Encrypted Non-C2 Protocol	exfiltration	Linux,macOS,Windows,ESXi	T1048
-T1048.002	Exfiltration Over Asymmetric Encrypted Non-C2 Protocol	exfiltration	Linux,macOS,Windows,ESXi	T1048
-T1048.003	Exfiltration Over Unencrypted Non-C2 Protocol	exfiltration	ESXi,Linux,macOS,Network Devices,Windows	T1048
-T1049	System Network Connections Discovery	discovery	Windows,IaaS,Linux,macOS,Network Devices,ESXi	
-T1052	Exfiltration Over Physical Medium	exfiltration	Linux,macOS,Windows	
-T1052.001	Exfiltration over USB	exfiltration	Linux,Windows,macOS	T1052
-T1053	Scheduled Task/Job	execution,persistence,privilege-escalation	Windows,Linux,macOS,Containers,ESXi	
-T1053.002	At	execution,persistence,privilege-escalation	Windows,Linux,macOS	T1053
-T1053.003	Cron	execution,persistence,privilege-escalation	Linux,macOS,ESXi	T1053
-T1053.005	Scheduled Task	execution,persistence,privilege-escalation	Windows	T1053
-T1053.006	Systemd Timers	execution,persistence,privilege-escalation	Linux	T1053
-T1053.007	Container Orchestration Job	execution,persistence,privilege-escalation	Containers	T1053
-T1055	Process Injection	privilege-escalation,defense-evasion	Linux,macOS,Windows	
-T1055.001	Dynamic-link Library Injection	privilege-escalation,defense-evasion	Windows	T1055
-T1055.002	Portable Executable Injection	privilege-escalation,defense-evasion	Windows	T1055
-T1055.003	Thread Execution Hijacking	privilege-escalation,defense-evasion	Windows	T1055
-T1055.004	Asynchronous Procedure Call	privilege-escalation,defense-evasion	Windows	T1055
-T1055.005	Thread Local Storage	privilege-escalation,defense-evasion	Windows	T1055
-T1055.008	Ptrace System Calls	privilege-escalation,defense-evasion	Linux	T1055
-T1055.009	Proc Memory	privilege-escalation,defense-evasion	Linux	T1055
-T1055.011	Extra Window Memory Injection	privilege-escalation,defense-evasion	Windows	T1055
-T1055.012	Process Hollowing	privilege-escalation,defense-evasion	Windows	T1055
-T1055.013	Process Doppelgänging	privilege-escalation,defense-evasion	Windows	T1055
-T1055.014	VDSO Hijacking	privilege-escalation,defense-evasion	Linux	T1055
-T1055.015	ListPlanting	privilege-escalation,defense-evasion	Windows	T1055
-T1056	Input Capture	credential-access,collection	Linux,macOS,Network Devices,Windows	
-T1056.001	Keylogging	credential-access,collection	Linux,macOS,Network Devices,Windows	T1056
-T1056.002	GUI Input Capture	credential-access,collection	macOS,Windows,Linux	T1056
-T1056.003	Web Portal Capture	credential-access,collection	Linux,macOS,Windows	T1056
-T1056.004	Credential API Hooking	credential-access,collection	Windows,Linux,macOS	T1056
-T1057	Process Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
-T1059	Command and Scripting Interpreter	execution	ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,Windows	
-T1059.001	PowerShell	execution	Windows	T1059
-T1059.002	AppleScript	execution	macOS	T1059
-T1059.003	Windows Command Shell	execution	Windows	T1059
-T1059.004	Unix Shell	execution	ESXi,Linux,macOS,Network Devices	T1059
-T1059.005	Visual Basic	execution	Linux,macOS,Windows	T1059
-T1059.006	Python	execution	ESXi,Linux,macOS,Windows	T1059
-T1059.007	JavaScript	execution	Linux,macOS,Windows	T1059
-T1059.008	Network Device CLI	execution	Network Devices	T1059
-T1059.009	Cloud API	execution	IaaS,Identity Provider,Office Suite,SaaS	T1059
-T1059.010	AutoHotKey & AutoIT	execution	Windows	T1059
-T1059.011	Lua	execution	Linux,Network Devices,Windows,macOS	T1059
-T1059.012	Hypervisor CLI	execution	ESXi	T1059
-T1059.013	Container CLI/API	execution	Containers	T1059
-T1068	Exploitation for Privilege Escalation	privilege-escalation	Containers,Linux,macOS,Windows	
-T1069	Permission Groups Discovery	discovery	Containers,IaaS,Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
-T1069.001	Local Groups	discovery	Linux,macOS,Windows	T1069
-T1069.002	Domain Groups	discovery	Linux,macOS,Windows	T1069
-T1069.003	Cloud Groups	discovery	SaaS,IaaS,Office Suite,Identity Provider	T1069
-T1070	Indicator Removal	defense-evasion	Containers,ESXi,Linux,macOS,Network Devices,Office Suite,Windows	
-T1070.001	Clear Windows Event Logs	defense-evasion	Windows	T1070
-T1070.002	Clear Linux or Mac System Logs	defense-evasion	Linux,macOS	T1070
-T1070.003	Clear Command History	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1070
-T1070.004	File Deletion	defense-evasion	ESXi,Linux,macOS,Windows	T1070
-T1070.005	Network Share Connection Removal	defense-evasion	Windows	T1070
-T1070.006	Timestomp	defense-evasion	ESXi,Linux,macOS,Windows	T1070
-T1070.007	Clear Network Connection History and Configurations	defense-evasion	Linux,macOS,Windows,Network Devices	T1070
-T1070.008	Clear Mailbox Data	defense-evasion	Linux,macOS,Office Suite,Windows	T1070
-T1070.009	Clear Persistence	defense-evasion	ESXi,Linux,Windows,macOS	T1070
-T1070.010	Relocate Malware	defense-evasion	Linux,macOS,Windows,Network Devices	T1070
-T1071	Application Layer Protocol	command-and-control	Linux,macOS,Windows,Network Devices,ESXi	
-T1071.001	Web Protocols	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1071
-T1071.002	File Transfer Protocols	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1071
-T1071.003	Mail Protocols	command-and-control	Linux,macOS,Network Devices,Windows	T1071
-T1071.004	DNS	command-and-control	Linux,macOS,Windows,Network Devices,ESXi	T1071
-T1071.005	Publish/Subscribe Protocols	command-and-control	macOS,Linux,Windows,Network Devices	T1071
-T1072	Software Deployment Tools	execution,lateral-movement	Linux,macOS,Network Devices,SaaS,Windows	
-T1074	Data Staged	collection	Windows,IaaS,Linux,macOS,ESXi	
-T1074.001	Local Data Staging	collection	ESXi,Linux,macOS,Windows	T1074
-T1074.002	Remote Data Staging	collection	Windows,IaaS,Linux,macOS,ESXi	T1074
-T1078	Valid Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
-T1078.001	Default Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1078
-T1078.002	Domain Accounts	initial-access,persistence,privilege-escalation,defense-evasion	ESXi,Linux,macOS,Windows	T1078
-T1078.003	Local Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Linux,macOS,Windows,Containers,Network Devices,ESXi	T1078
-T1078.004	Cloud Accounts	initial-access,persistence,privilege-escalation,defense-evasion	IaaS,Identity Provider,Office Suite,SaaS	T1078
-T1080	Taint Shared Content	lateral-movement	Windows,SaaS,Linux,macOS,Office Suite	
-T1082	System Information Discovery	discovery	ESXi,IaaS,Linux,macOS,Network Devices,Windows	
-T1083	File and Directory Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
-T1087	Account Discovery	discovery	ESXi,IaaS,Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
-T1087.001	Local Account	discovery	ESXi,Linux,macOS,Windows	T1087
-T1087.002	Domain Account	discovery	Linux,macOS,Windows	T1087
-T1087.003	Email Account	discovery	Windows,Office Suite	T1087
-T1087.004	Cloud Account	discovery	IaaS,Identity Provider,Office Suite,SaaS	T1087
-T1090	Proxy	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
-T1090.001	Internal Proxy	command-and-control	Linux,Network Devices,Windows,macOS,ESXi	T1090
-T1090.002	External Proxy	command-and-control	ESXi,Linux,Network Devices,Windows,macOS	T1090
-T1090.003	Multi-hop Proxy	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1090
-T1090.004	Domain Fronting	command-and-control	Linux,macOS,Windows,ESXi	T1090
-T1091	Replication Through Removable Media	initial-access,lateral-movement	Windows	
-T1092	Communication Through Removable Media	command-and-control	Linux,macOS,Windows	
-T1095	Non-Application Layer Protocol	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
-T1098	Account Manipulation	persistence,privilege-escalation	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
-T1098.001	Additional Cloud Credentials	persistence,privilege-escalation	IaaS,Identity Provider,SaaS	T1098
-T1098.002	Additional Email Delegate Permissions	persistence,privilege-escalation	Windows,Office Suite	T1098
-T1098.003	Additional Cloud Roles	persistence,privilege-escalation	IaaS,Identity Provider,Office Suite,SaaS	T1098
-T1098.004	SSH Authorized Keys	persistence,privilege-escalation	Linux,macOS,IaaS,Network Devices,ESXi	T1098
-T1098.005	Device Registration	persistence,privilege-escalation	Windows,Identity Provider	T1098
-T1098.006	Additional Container Cluster Roles	persistence,privilege-escalation	Containers	T1098
-T1098.007	Additional Local or Domain Groups	persistence,privilege-escalation	Windows,macOS,Linux	T1098
-T1102	Web Service	command-and-control	ESXi,Linux,Windows,macOS	
-T1102.001	Dead Drop Resolver	command-and-control	ESXi,Linux,macOS,Windows	T1102
-T1102.002	Bidirectional Communication	command-and-control	Linux,macOS,Windows,ESXi	T1102
-T1102.003	One-Way Communication	command-and-control	Linux,macOS,Windows,ESXi	T1102
-T1104	Multi-Stage Channels	command-and-control	Linux,macOS,Windows,ESXi	
-T1105	Ingress Tool Transfer	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
-T1106	Native API	execution	Linux,macOS,Windows	
-T1110	Brute Force	credential-access	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
-T1110.001	Password Guessing	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1110
-T1110.002	Password Cracking	credential-access	Linux,macOS,Windows,Network Devices,Office Suite,Identity Provider	T1110
-T1110.003	Password Spraying	credential-access	Containers,ESXi,IaaS,Identity Provider,Linux,Network Devices,Office Suite,SaaS,Windows,macOS	T1110
-T1110.004	Credential Stuffing	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1110
-T1111	Multi-Factor Authentication Interception	credential-access	Linux,Windows,macOS	
-T1112	Modify Registry	persistence,defense-evasion	Windows	
-T1113	Screen Capture	collection	Linux,Windows,macOS	
-T1114	Email Collection	collection	Windows,macOS,Linux,Office Suite	
-T1114.001	Local Email Collection	collection	Windows	T1114
-T1114.002	Remote Email Collection	collection	Windows,Office Suite	T1114
-T1114.003	Email Forwarding Rule	collection	Linux,macOS,Office Suite,Windows	T1114
-T1115	Clipboard Data	collection	Linux,macOS,Windows	
-T1119	Automated Collection	collection	IaaS,Linux,macOS,Office Suite,SaaS,Windows	
-T1120	Peripheral Device Discovery	discovery	Linux,Windows,macOS	
-T1123	Audio Capture	collection	Linux,macOS,Windows	
-T1124	System Time Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
-T1125	Video Capture	collection	Windows,macOS,Linux	
-T1127	Trusted Developer Utilities Proxy Execution	defense-evasion	Windows	
-T1127.001	MSBuild	defense-evasion	Windows	T1127
-T1127.002	ClickOnce	defense-evasion	Windows	T1127
-T1127.003	JamPlus	defense-evasion	Windows	T1127
-T1129	Shared Modules	execution	Linux,macOS,Windows	
-T1132	Data Encoding	command-and-control	Linux,macOS,Windows,ESXi	
-T1132.001	Standard Encoding	command-and-control	ESXi,Linux,Windows,macOS	T1132
-T1132.002	Non-Standard Encoding	command-and-control	ESXi,Linux,macOS,Windows	T1132
-T1133	External Remote Services	initial-access,persistence	Containers,Linux,macOS,Windows	
-T1134	Access Token Manipulation	privilege-escalation,defense-evasion	Windows	
-T1134.001	Token Impersonation/Theft	privilege-escalation,defense-evasion	Windows	T1134
-T1134.002	Create Process with Token	privilege-escalation,defense-evasion	Windows	T1134
-T1134.003	Make and Impersonate Token	privilege-escalation,defense-evasion	Windows	T1134
-T1134.004	Parent PID Spoofing	privilege-escalation,defense-evasion	Windows	T1134
-T1134.005	SID-History Injection	privilege-escalation,defense-evasion	Windows	T1134
-T1135	Network Share Discovery	discovery	Linux,macOS,Windows	
-T1136	Create Account	persistence	Windows,IaaS,Linux,macOS,Network Devices,Containers,SaaS,Office Suite,Identity Provider,ESXi	
-T1136.001	Local Account	persistence	Linux,macOS,Windows,Network Devices,Containers,ESXi	T1136
-T1136.002	Domain Account	persistence	Linux,macOS,Windows	T1136
-T1136.003	Cloud Account	persistence	IaaS,SaaS,Office Suite,Identity Provider	T1136
-T1137	Office Application Startup	persistence	Windows,Office Suite	
-T1137.001	Office Template Macros	persistence	Windows,Office Suite	T1137
-T1137.002	Office Test	persistence	Windows,Office Suite	T1137
-T1137.003	Outlook Forms	persistence	Windows,Office Suite	T1137
-T1137.004	Outlook Home Page	persistence	Windows,Office Suite	T1137
-T1137.005	Outlook Rules	persistence	Windows,Office Suite	T1137
-T1137.006	Add-ins	persistence	Windows,Office Suite	T1137
-T1140	Deobfuscate/Decode Files or Information	defense-evasion	ESXi,Linux,macOS,Windows	
-T1176	Software Extensions	persistence	Linux,macOS,Windows	
-T1176.001	Browser Extensions	persistence	Linux,Windows,macOS	T1176
-T1176.002	IDE Extensions	persistence	Linux,macOS,Windows	T1176
-T1185	Browser Session Hijacking	collection	Windows	
-T1187	Forced Authentication	credential-access	Windows	
-T1189	Drive-by Compromise	initial-access	Identity Provider,Linux,macOS,Windows	
-T1190	Exploit Public-Facing Application	initial-access	Containers,ESXi,IaaS,Linux,macOS,Network Devices,Windows	
-T1195	Supply Chain Compromise	initial-access	Linux,Windows,macOS,SaaS	
-T1195.001	Compromise Software Dependencies and Development Tools	initial-access	Linux,macOS,Windows	T1195
-T1195.002	Compromise Software Supply Chain	initial-access	Linux,Windows,macOS	T1195
-T1195.003	Compromise Hardware Supply Chain	initial-access	Linux,macOS,Windows	T1195
-T1197	BITS Jobs	persistence,defense-evasion	Windows	
-T1199	Trusted Relationship	initial-access	Windows,SaaS,IaaS,Linux,macOS,Identity Provider,Office Suite	
-T1200	Hardware Additions	initial-access	Windows,Linux,macOS	
-T1201	Password Policy Discovery	discovery	Windows,Linux,macOS,IaaS,Network Devices,Identity Provider,SaaS,Office Suite	
-T1202	Indirect Command Execution	defense-evasion	Windows	
-T1203	Exploitation for Client Execution	execution	Linux,macOS,Windows	
-T1204	User Execution	execution	Linux,Windows,macOS,IaaS,Containers	
-T1204.001	Malicious Link	execution	Linux,macOS,Windows	T1204
-T1204.002	Malicious File	execution	Linux,macOS,Windows	T1204
-T1204.003	Malicious Image	execution	IaaS,Containers	T1204
-T1204.004	Malicious Copy and Paste	execution	Linux,macOS,Windows	T1204
-T1204.005	Malicious Library	execution	Linux,macOS,Windows	T1204
-T1205	Traffic Signaling	persistence,defense-evasion,command-and-control	Linux,macOS,Network Devices,Windows	
-T1205.001	Port Knocking	persistence,defense-evasion,command-and-control	Linux,macOS,Windows,Network Devices	T1205
-T1205.002	Socket Filters	persistence,defense-evasion,command-and-control	Linux,macOS,Windows	T1205
-T1207	Rogue Domain Controller	defense-evasion	Windows	
-T1210	Exploitation of Remote Services	lateral-movement	Linux,Windows,macOS,ESXi	
-T1211	Exploitation for Defense Evasion	defense-evasion	Linux,Windows,macOS,SaaS,IaaS	
-T1212	Exploitation for Credential Access	credential-access	Linux,Windows,macOS,Identity Provider	
-T1213	Data from Information Repositories	collection	Linux,Windows,macOS,SaaS,IaaS,Office Suite	
-T1213.001	Confluence	collection	SaaS	T1213
-T1213.002	Sharepoint	collection	Windows,Office Suite	T1213
-T1213.003	Code Repositories	collection	SaaS	T1213
-T1213.004	Customer Relationship Management Software	collection	SaaS	T1213
-T1213.005	Messaging Applications	collection	SaaS,Office Suite	T1213
-T1213.006	Databases	collection	Linux,Windows,macOS,IaaS,SaaS	T1213
-T1216	System Script Proxy Execution	defense-evasion	Windows	
-T1216.001	PubPrn	defense-evasion	Windows	T1216
-T1216.002	SyncAppvPublishingServer	defense-evasion	Windows	T1216
-T1217	Browser Information Discovery	discovery	Linux,macOS,Windows	
-T1218	System Binary Proxy Execution	defense-evasion	Windows,Linux,macOS	
-T1218.001	Compiled HTML File	defense-evasion	Windows	T1218
-T1218.002	Control Panel	defense-evasion	Windows	T1218
-T1218.003	CMSTP	defense-evasion	Windows	T1218
-T1218.004	InstallUtil	defense-evasion	Windows	T1218
-T1218.005	Mshta	defense-evasion	Windows	T1218
-T1218.007	Msiexec	defense-evasion	Windows	T1218
-T1218.008	Odbcconf	defense-evasion	Windows	T1218
-T1218.009	Regsvcs/Regasm	defense-evasion	Windows	T1218
-T1218.010	Regsvr32	defense-evasion	Windows	T1218
-T1218.011	Rundll32	defense-evasion	Windows	T1218
-T1218.012	Verclsid	defense-evasion	Windows	T1218
-T1218.013	Mavinject	defense-evasion	Windows	T1218
-T1218.014	MMC	defense-evasion	Windows	T1218
-T1218.015	Electron Applications	defense-evasion	Linux,macOS,Windows	T1218
-T1219	Remote Access Tools	command-and-control	Linux,macOS,Windows	
-T1219.001	IDE Tunneling	command-and-control	Linux,macOS,Windows	T1219
-T1219.002	Remote Desktop Software	command-and-control	Linux,macOS,Windows	T1219
-T1219.003	Remote Access Hardware	command-and-control	Linux,macOS,Windows	T1219
-T1220	XSL Script Processing	defense-evasion	Windows	
-T1221	Template Injection	defense-evasion	Windows	
-T1222	File and Directory Permissions Modification	defense-evasion	ESXi,Linux,macOS,Windows	
-T1222.001	Windows File and Directory Permissions Modification	defense-evasion	Windows	T1222
-T1222.002	Linux and Mac File and Directory Permissions Modification	defense-evasion	macOS,Linux	T1222
-T1480	Execution Guardrails	defense-evasion	ESXi,Linux,macOS,Windows	
-T1480.001	Environmental Keying	defense-evasion	Linux,Windows,macOS	T1480
-T1480.002	Mutual Exclusion	defense-evasion	Linux,macOS,Windows	T1480
-T1482	Domain Trust Discovery	discovery	Windows	
-T1484	Domain or Tenant Policy Modification	privilege-escalation,defense-evasion	Windows,Identity Provider	
-T1484.001	Group Policy Modification	privilege-escalation,defense-evasion	Windows	T1484
-T1484.002	Trust Modification	privilege-escalation,defense-evasion	Identity Provider,Windows	T1484
-T1485	Data Destruction	impact	Containers,ESXi,IaaS,Linux,macOS,Windows	
-T1485.001	Lifecycle-Triggered Deletion	impact	IaaS	T1485
-T1486	Data Encrypted for Impact	impact	ESXi,IaaS,Linux,macOS,Windows	
-T1489	Service Stop	impact	ESXi,IaaS,Linux,macOS,Windows	
-T1490	Inhibit System Recovery	impact	Containers,ESXi,IaaS,Linux,macOS,Network Devices,Windows	
-T1491	Defacement	impact	Windows,IaaS,Linux,macOS,ESXi	
-T1491.001	Internal Defacement	impact	ESXi,Linux,macOS,Windows	T1491
-T1491.002	External Defacement	impact	Windows,IaaS,Linux,macOS	T1491
-T1495	Firmware Corruption	impact	Linux,macOS,Network Devices,Windows	
-T1496	Resource Hijacking	impact	Windows,IaaS,Linux,macOS,Containers,SaaS	
-T1496.001	Compute Hijacking	impact	Windows,IaaS,Linux,macOS,Containers	T1496
-T1496.002	Bandwidth Hijacking	impact	Linux,Windows,macOS,IaaS,Containers	T1496
-T1496.003	SMS Pumping	impact	SaaS	T1496
-T1496.004	Cloud Service Hijacking	impact	SaaS	T1496
-T1497	Virtualization/Sandbox Evasion	defense-evasion,discovery	Linux,macOS,Windows	
-T1497.001	System Checks	defense-evasion,discovery	Linux,macOS,Windows	T1497
-T1497.002	User Activity Based Checks	defense-evasion,discovery	Linux,Windows,macOS	T1497
-T1497.003	Time Based Checks	defense-evasion,discovery	Linux,macOS,Windows	T1497
-T1498	Network Denial of Service	impact	Windows,IaaS,Linux,macOS,Containers	
-T1498.001	Direct Network Flood	impact	Windows,IaaS,Linux,macOS	T1498
-T1498.002	Reflection Amplification	impact	Windows,IaaS,Linux,macOS	T1498
-T1499	Endpoint Denial of Service	impact	Windows,Linux,macOS,Containers,IaaS	
-T1499.001	OS Exhaustion Flood	impact	Linux,macOS,Windows	T1499
-T1499.002	Service Exhaustion Flood	impact	Windows,IaaS,Linux,macOS	T1499
-T1499.003	Application Exhaustion Flood	impact	Windows,IaaS,Linux,macOS	T1499
-T1499.004	Application or System Exploitation	impact	Windows,IaaS,Linux,macOS	T1499
-T1505	Server Software Component	persistence	Windows,Linux,macOS,Network Devices,ESXi	
-T1505.001	SQL Stored Procedures	persistence	Windows,Linux	T1505
-T1505.002	Transport Agent	persistence	Linux,Windows	T1505
-T1505.003	Web Shell	persistence	Linux,macOS,Network Devices,Windows	T1505
-T1505.004	IIS Components	persistence	Windows	T1505
-T1505.005	Terminal Services DLL	persistence	Windows	T1505
-T1505.006	vSphere Installation Bundles	persistence	ESXi	T1505
-T1518	Software Discovery	discovery	ESXi,IaaS,Linux,macOS,Windows	
-T1518.001	Security Software Discovery	discovery	IaaS,Linux,macOS,Windows	T1518
-T1518.002	Backup Software Discovery	discovery	Windows,macOS,Linux	T1518
-T1525	Implant Internal Image	persistence	IaaS,Containers	
-T1526	Cloud Service Discovery	discovery	IaaS,Identity Provider,Office Suite,SaaS	
-T1528	Steal Application Access Token	credential-access	SaaS,Containers,IaaS,Office Suite,Identity Provider	
-T1529	System Shutdown/Reboot	impact	ESXi,Linux,macOS,Network Devices,Windows	
-T1530	Data from Cloud Storage	collection	IaaS,Office Suite,SaaS	
-T1531	Account Access Removal	impact	Linux,macOS,Windows,SaaS,IaaS,Office Suite,ESXi	
-T1534	Internal Spearphishing	lateral-movement	Windows,macOS,Linux,SaaS,Office Suite	
-T1535	Unused/Unsupported Cloud Regions	defense-evasion	IaaS	
-T1537	Transfer Data to Cloud Account	exfiltration	IaaS,Office Suite,SaaS	
-T1538	Cloud Service Dashboard	discovery	IaaS,SaaS,Office Suite,Identity Provider	
-T1539	Steal Web Session Cookie	credential-access	Linux,Office Suite,SaaS,Windows,macOS	
-T1542	Pre-OS Boot	persistence,defense-evasion	Linux,Network Devices,Windows,macOS	
-T1542.001	System Firmware	persistence,defense-evasion	Windows,Network Devices	T1542
-T1542.002	Component Firmware	persistence,defense-evasion	Windows,Linux,macOS	T1542
-T1542.003	Bootkit	persistence,defense-evasion	Linux,Windows	T1542
-T1542.004	ROMMONkit	persistence,defense-evasion	Network Devices	T1542
-T1542.005	TFTP Boot	persistence,defense-evasion	Network Devices	T1542
-T1543	Create or Modify System Process	persistence,privilege-escalation	Windows,macOS,Linux,Containers	
-T1543.001	Launch Agent	persistence,privilege-escalation	macOS	T1543
-T1543.002	Systemd Service	persistence,privilege-escalation	Linux	T1543
-T1543.003	Windows Service	persistence,privilege-escalation	Windows	T1543
-T1543.004	Launch Daemon	persistence,privilege-escalation	macOS	T1543
-T1543.005	Container Service	persistence,privilege-escalation	Containers	T1543
-T1546	Event Triggered Execution	persistence,privilege-escalation	Linux,macOS,Windows,SaaS,IaaS,Office Suite	
-T1546.001	Change Default File Association	persistence,privilege-escalation	Windows	T1546
-T1546.002	Screensaver	persistence,privilege-escalation	Windows	T1546
-T1546.003	Windows Management Instrumentation Event Subscription	persistence,privilege-escalation	Windows	T1546
-T1546.004	Unix Shell Configuration Modification	persistence,privilege-escalation	Linux,macOS	T1546
-T1546.005	Trap	persistence,privilege-escalation	macOS,Linux	T1546
-T1546.006	LC_LOAD_DYLIB Addition	persistence,privilege-escalation	macOS	T1546
-T1546.007	Netsh Helper DLL	persistence,privilege-escalation	Windows	T1546
-T1546.008	Accessibility Features	persistence,privilege-escalation	Windows	T1546
-T1546.009	AppCert DLLs	persistence,privilege-escalation	Windows	T1546
-T1546.010	AppInit DLLs	persistence,privilege-escalation	Windows	T1546
-T1546.011	Application Shimming	persistence,privilege-escalation	Windows	T1546
-T1546.012	Image File Execution Options Injection	persistence,privilege-escalation	Windows	T1546
-T1546.013	PowerShell Profile	persistence,privilege-escalation	Windows	T1546
-T1546.014	Emond	persistence,privilege-escalation	macOS	T1546
-T1546.015	Component Object Model Hijacking	persistence,privilege-escalation	Windows	T1546
-T1546.016	Installer Packages	persistence,privilege-escalation	Linux,Windows,macOS	T1546
-T1546.017	Udev Rules	persistence,privilege-escalation	Linux	T1546
-T1546.018	Python Startup Hooks	persistence,privilege-escalation	Linux,macOS,Windows	T1546
-T1547	Boot or Logon Autostart Execution	persistence,privilege-escalation	Linux,macOS,Windows,Network Devices	
-T1547.001	Registry Run Keys / Startup Folder	persistence,privilege-escalation	Windows	T1547
-T1547.002	Authentication Package	persistence,privilege-escalation	Windows	T1547
-T1547.003	Time Providers	persistence,privilege-escalation	Windows	T1547
-T1547.004	Winlogon Helper DLL	persistence,privilege-escalation	Windows	T1547
-T1547.005	Security Support Provider	persistence,privilege-escalation	Windows	T1547
-T1547.006	Kernel Modules and Extensions	persistence,privilege-escalation	macOS,Linux	T1547
-T1547.007	Re-opened Applications	persistence,privilege-escalation	macOS	T1547
-T1547.008	LSASS Driver	persistence,privilege-escalation	Windows	T1547
-T1547.009	Shortcut Modification	persistence,privilege-escalation	Windows	T1547
-T1547.010	Port Monitors	persistence,privilege-escalation	Windows	T1547
-T1547.012	Print Processors	persistence,privilege-escalation	Windows	T1547
-T1547.013	XDG Autostart Entries	persistence,privilege-escalation	Linux	T1547
-T1547.014	Active Setup	persistence,privilege-escalation	Windows	T1547
-T1547.015	Login Items	persistence,privilege-escalation	macOS	T1547
-T1548	Abuse Elevation Control Mechanism	privilege-escalation,defense-evasion	Linux,macOS,Windows,IaaS,Office Suite,Identity Provider	
-T1548.001	Setuid and Setgid	privilege-escalation,defense-evasion	Linux,macOS	T1548
-T1548.002	Bypass User Account Control	privilege-escalation,defense-evasion	Windows	T1548
-T1548.003	Sudo and Sudo Caching	privilege-escalation,defense-evasion	Linux,macOS	T1548
-T1548.004	Elevated Execution with Prompt	privilege-escalation,defense-evasion	macOS	T1548
-T1548.005	Temporary Elevated Cloud Access	privilege-escalation,defense-evasion	IaaS,Office Suite,Identity Provider	T1548
-T1548.006	TCC Manipulation	privilege-escalation,defense-evasion	macOS	T1548
-T1550	Use Alternate Authentication Material	defense-evasion,lateral-movement	Windows,SaaS,IaaS,Containers,Identity Provider,Office Suite,Linux	
-T1550.001	Application Access Token	defense-evasion,lateral-movement	SaaS,Containers,IaaS,Office Suite,Identity Provider	T1550
-T1550.002	Pass the Hash	defense-evasion,lateral-movement	Windows	T1550
-T1550.003	Pass the Ticket	defense-evasion,lateral-movement	Windows	T1550
-T1550.004	Web Session Cookie	defense-evasion,lateral-movement	SaaS,IaaS,Office Suite	T1550
-T1552	Unsecured Credentials	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider	
-T1552.001	Credentials In Files	credential-access	Containers,IaaS,Linux,macOS,Windows	T1552
-T1552.002	Credentials in Registry	credential-access	Windows	T1552
-T1552.003	Shell History	credential-access	Linux,macOS,Windows	T1552
-T1552.004	Private Keys	credential-access	Linux,macOS,Network Devices,Windows	T1552
-T1552.005	Cloud Instance Metadata API	credential-access	IaaS	T1552
-T1552.006	Group Policy Preferences	credential-access	Windows	T1552
-T1552.007	Container API	credential-access	Containers	T1552
-T1552.008	Chat Messages	credential-access	SaaS,Office Suite	T1552
-T1553	Subvert Trust Controls	defense-evasion	Windows,macOS,Linux	
-T1553.001	Gatekeeper Bypass	defense-evasion	macOS	T1553
-T1553.002	Code Signing	defense-evasion	macOS,Windows	T1553
-T1553.003	SIP and Trust Provider Hijacking	defense-evasion	Windows	T1553
-T1553.004	Install Root Certificate	defense-evasion	Linux,macOS,Windows	T1553
-T1553.005	Mark-of-the-Web Bypass	defense-evasion	Windows	T1553
-T1553.006	Code Signing Policy Modification	defense-evasion	Windows,macOS	T1553
-T1554	Compromise Host Software Binary	persistence	Linux,macOS,Windows,ESXi	
-T1555	Credentials from Password Stores	credential-access	IaaS,Linux,macOS,Windows	
-T1555.001	Keychain	credential-access	macOS	T1555
-T1555.002	Securityd Memory	credential-access	Linux,macOS	T1555
-T1555.003	Credentials from Web Browsers	credential-access	Linux,macOS,Windows	T1555
-T1555.004	Windows Credential Manager	credential-access	Windows	T1555
-T1555.005	Password Managers	credential-access	Linux,macOS,Windows	T1555
-T1555.006	Cloud Secrets Management Stores	credential-access	IaaS	T1555
-T1556	Modify Authentication Process	persistence,defense-evasion,credential-access	Windows,Linux,macOS,Network Devices,IaaS,SaaS,Office Suite,Identity Provider	
-T1556.001	Domain Controller Authentication	persistence,defense-evasion,credential-access	Windows	T1556
-T1556.002	Password Filter DLL	persistence,defense-evasion,credential-access	Windows	T1556
-T1556.003	Pluggable Authentication Modules	persistence,defense-evasion,credential-access	Linux,macOS	T1556
-T1556.004	Network Device Authentication	persistence,defense-evasion,credential-access	Network Devices	T1556
-T1556.005	Reversible Encryption	persistence,defense-evasion,credential-access	Windows	T1556
-T1556.006	Multi-Factor Authentication	persistence,defense-evasion,credential-access	Windows,SaaS,IaaS,Linux,macOS,Office Suite,Identity Provider	T1556
-T1556.007	Hybrid Identity	persistence,defense-evasion,credential-access	Windows,SaaS,IaaS,Office Suite,Identity Provider	T1556
-T1556.008	Network Provider DLL	persistence,defense-evasion,credential-access	Windows	T1556
-T1556.009	Conditional Access Policies	persistence,defense-evasion,credential-access	IaaS,Identity Provider	T1556
-T1557	Adversary-in-the-Middle	credential-access,collection	Linux,macOS,Network Devices,Windows	
-T1557.001	LLMNR/NBT-NS Poisoning and SMB Relay	credential-access,collection	Windows	T1557
-T1557.002	ARP Cache Poisoning	credential-access,collection	Linux,Windows,macOS	T1557
-T1557.003	DHCP Spoofing	credential-access,collection	Linux,Windows,macOS	T1557
-T1557.004	Evil Twin	credential-access,collection	Network Devices	T1557
-T1558	Steal or Forge Kerberos Tickets	credential-access	Windows,Linux,macOS	
-T1558.001	Golden Ticket	credential-access	Windows	T1558
-T1558.002	Silver Ticket	credential-access	Windows	T1558
-T1558.003	Kerberoasting	credential-access	Windows	T1558
-T1558.004	AS-REP Roasting	credential-access	Windows	T1558
-T1558.005	Ccache Files	credential-access	Linux,macOS	T1558
-T1559	Inter-Process Communication	execution	Linux,macOS,Windows	
-T1559.001	Component Object Model	execution	Windows	T1559
-T1559.002	Dynamic Data Exchange	execution	Windows	T1559
-T1559.003	XPC Services	execution	macOS	T1559
-T1560	Archive Collected Data	collection	Linux,macOS,Windows	
-T1560.001	Archive via Utility	collection	Linux,macOS,Windows	T1560
-T1560.002	Archive via Library	collection	Linux,macOS,Windows	T1560
-T1560.003	Archive via Custom Method	collection	Linux,macOS,Windows	T1560
-T1561	Disk Wipe	impact	Linux,macOS,Windows,Network Devices	
-T1561.001	Disk Content Wipe	impact	Linux,Network Devices,Windows,macOS	T1561
-T1561.002	Disk Structure Wipe	impact	Linux,macOS,Windows,Network Devices	T1561
-T1562	Impair Defenses	defense-evasion	Windows,IaaS,Linux,macOS,Containers,Network Devices,Identity Provider,Office Suite,ESXi	
-T1562.001	Disable or Modify Tools	defense-evasion	Containers,IaaS,Linux,macOS,Network Devices,Windows	T1562
-T1562.002	Disable Windows Event Logging	defense-evasion	Windows	T1562
-T1562.003	Impair Command History Logging	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1562
-T1562.004	Disable or Modify System Firewall	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1562
-T1562.006	Indicator Blocking	defense-evasion	Windows,macOS,Linux,ESXi	T1562
-T1562.007	Disable or Modify Cloud Firewall	defense-evasion	IaaS	T1562
-T1562.008	Disable or Modify Cloud Logs	defense-evasion	IaaS,SaaS,Office Suite,Identity Provider	T1562
-T1562.009	Safe Mode Boot	defense-evasion	Windows	T1562
-T1562.010	Downgrade Attack	defense-evasion	Windows,Linux,macOS	T1562
-T1562.011	Spoof Security Alerting	defense-evasion	Windows,macOS,Linux	T1562
-T1562.012	Disable or Modify Linux Audit System	defense-evasion	Linux	T1562
-T1562.013	Disable or Modify Network Device Firewall	defense-evasion	Network Devices	T1562
-T1563	Remote Service Session Hijacking	lateral-movement	Linux,macOS,Windows	
-T1563.001	SSH Hijacking	lateral-movement	Linux,macOS	T1563
-T1563.002	RDP Hijacking	lateral-movement	Windows	T1563
-T1564	Hide Artifacts	defense-evasion	Linux,Office Suite,Windows,macOS,ESXi	
-T1564.001	Hidden Files and Directories	defense-evasion	Linux,Windows,macOS	T1564
-T1564.002	Hidden Users	defense-evasion	macOS,Windows,Linux	T1564
-T1564.003	Hidden Window	defense-evasion	Linux,macOS,Windows	T1564
-T1564.004	NTFS File Attributes	defense-evasion	Windows	T1564
-T1564.005	Hidden File System	defense-evasion	Linux,macOS,Windows	T1564
-T1564.006	Run Virtual Instance	defense-evasion	Linux,macOS,Windows,ESXi	T1564
-T1564.007	VBA Stomping	defense-evasion	Linux,Windows,macOS	T1564
-T1564.008	Email Hiding Rules	defense-evasion	Windows,Linux,macOS,Office Suite	T1564
-T1564.009	Resource Forking	defense-evasion	macOS	T1564
-T1564.010	Process Argument Spoofing	defense-evasion	Windows	T1564
-T1564.011	Ignore Process Interrupts	defense-evasion	Linux,macOS,Windows	T1564
-T1564.012	File/Path Exclusions	defense-evasion	Linux,macOS,Windows	T1564
-T1564.013	Bind Mounts	defense-evasion	Linux	T1564
-T1564.014	Extended Attributes	defense-evasion	Linux,macOS	T1564
-T1565	Data Manipulation	impact	Linux,macOS,Windows	
-T1565.001	Stored Data Manipulation	impact	Linux,macOS,Windows	T1565
-T1565.002	Transmitted Data Manipulation	impact	Linux,macOS,Windows	T1565
-T1565.003	Runtime Data Manipulation	impact	Linux,macOS,Windows	T1565
-T1566	Phishing	initial-access	Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
-T1566.001	Spearphishing Attachment	initial-access	Linux,macOS,Windows	T1566
-T1566.002	Spearphishing Link	initial-access	Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	T1566
-T1566.003	Spearphishing via Service	initial-access	Linux,macOS,Windows	T1566
-T1566.004	Spearphishing Voice	initial-access	Linux,macOS,Windows,Identity Provider	T1566
-T1567	Exfiltration Over Web Service	exfiltration	ESXi,Linux,macOS,Office Suite,SaaS,Windows	
-T1567.001	Exfiltration to Code Repository	exfiltration	Linux,macOS,Windows,ESXi	T1567
-T1567.002	Exfiltration to Cloud Storage	exfiltration	ESXi,Linux,macOS,Windows	T1567
-T1567.003	Exfiltration to Text Storage Sites	exfiltration	Linux,macOS,Windows,ESXi	T1567
-T1567.004	Exfiltration Over Webhook	exfiltration	Windows,macOS,Linux,SaaS,Office Suite,ESXi	T1567
-T1568	Dynamic Resolution	command-and-control	Linux,macOS,Windows,ESXi	
-T1568.001	Fast Flux DNS	command-and-control	Linux,macOS,Windows,ESXi	T1568
-T1568.002	Domain Generation Algorithms	command-and-control	Linux,macOS,Windows,ESXi	T1568
-T1568.003	DNS Calculation	command-and-control	Linux,macOS,Windows,ESXi	T1568
-T1569	System Services	execution	Windows,macOS,Linux	
-T1569.001	Launchctl	execution	macOS	T1569
-T1569.002	Service Execution	execution	Windows	T1569
-T1569.003	Systemctl	execution	Linux	T1569
-T1570	Lateral Tool Transfer	lateral-movement	ESXi,Linux,macOS,Windows	
-T1571	Non-Standard Port	command-and-control	ESXi,Linux,macOS,Windows	
-T1572	Protocol Tunneling	command-and-control	ESXi,Linux,macOS,Windows	
-T1573	Encrypted Channel	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
-T1573.001	Symmetric Cryptography	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1573
-T1573.002	Asymmetric Cryptography	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1573
-T1574	Hijack Execution Flow	persistence,privilege-escalation,defense-evasion	Linux,macOS,Windows	
-T1574.001	DLL	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.004	Dylib Hijacking	persistence,privilege-escalation,defense-evasion	macOS	T1574
-T1574.005	Executable Installer File Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.006	Dynamic Linker Hijacking	persistence,privilege-escalation,defense-evasion	Linux,macOS	T1574
-T1574.007	Path Interception by PATH Environment Variable	persistence,privilege-escalation,defense-evasion	Windows,macOS,Linux	T1574
-T1574.008	Path Interception by Search Order Hijacking	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.009	Path Interception by Unquoted Path	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.010	Services File Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.011	Services Registry Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.012	COR_PROFILER	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.013	KernelCallbackTable	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1574.014	AppDomainManager	persistence,privilege-escalation,defense-evasion	Windows	T1574
-T1578	Modify Cloud Compute Infrastructure	defense-evasion	IaaS	
-T1578.001	Create Snapshot	defense-evasion	IaaS	T1578
-T1578.002	Create Cloud Instance	defense-evasion	IaaS	T1578
-T1578.003	Delete Cloud Instance	defense-evasion	IaaS	T1578
-T1578.004	Revert Cloud Instance	defense-evasion	IaaS	T1578
-T1578.005	Modify Cloud Compute Configurations	defense-evasion	IaaS	T1578
-T1580	Cloud Infrastructure Discovery	discovery	IaaS	
-T1583	Acquire Infrastructure	resource-development	PRE	
-T1583.001	Domains	resource-development	PRE	T1583
-T1583.002	DNS Server	resource-development	PRE	T1583
-T1583.003	Virtual Private Server	resource-development	PRE	T1583
-T1583.004	Server	resource-development	PRE	T1583
-T1583.005	Botnet	resource-development	PRE	T1583
-T1583.006	Web Services	resource-development	PRE	T1583
-T1583.007	Serverless	resource-development	PRE	T1583
-T1583.008	Malvertising	resource-development	PRE	T1583
-T1584	Compromise Infrastructure	resource-development	PRE	
-T1584.001	Domains	resource-development	PRE	T1584
-T1584.002	DNS Server	resource-development	PRE	T1584
-T1584.003	Virtual Private Server	resource-development	PRE	T1584
-T1584.004	Server	resource-development	PRE	T1584
-T1584.005	Botnet	resource-development	PRE	T1584
-T1584.006	Web Services	resource-development	PRE	T1584
-T1584.007	Serverless	resource-development	PRE	T1584
-T1584.008	Network Devices	resource-development	PRE	T1584
-T1585	Establish Accounts	resource-development	PRE	
-T1585.001	Social Media Accounts	resource-development	PRE	T1585
-T1585.002	Email Accounts	resource-development	PRE	T1585
-T1585.003	Cloud Accounts	resource-development	PRE	T1585
-T1586	Compromise Accounts	resource-development	PRE	
-T1586.001	Social Media Accounts	resource-development	PRE	T1586
-T1586.002	Email Accounts	resource-development	PRE	T1586
-T1586.003	Cloud Accounts	resource-development	PRE	T1586
-T1587	Develop Capabilities	resource-development	PRE	
-T1587.001	Malware	resource-development	PRE	T1587
-T1587.002	Code Signing Certificates	resource-development	PRE	T1587
-T1587.003	Digital Certificates	resource-development	PRE	T1587
-T1587.004	Exploits	resource-development	PRE	T1587
-T1588	Obtain Capabilities	resource-development	PRE	
-T1588.001	Malware	resource-development	PRE	T1588
-T1588.002	Tool	resource-development	PRE	T1588
-T1588.003	Code Signing Certificates	resource-development	PRE	T1588
-T1588.004	Digital Certificates	resource-development	PRE	T1588
-T1588.005	Exploits	resource-development	PRE	T1588
-T1588.006	Vulnerabilities	resource-development	PRE	T1588
-T1588.007	Artificial Intelligence	resource-development	PRE	T1588
-T1589	Gather Victim Identity Information	reconnaissance	PRE	
-T1589.001	Credentials	reconnaissance	PRE	T1589
-T1589.002	Email Addresses	reconnaissance	PRE	T1589
-T1589.003	Employee Names	reconnaissance	PRE	T1589
-T1590	Gather Victim Network Information	reconnaissance	PRE	
-T1590.001	Domain Properties	reconnaissance	PRE	T1590
-T1590.002	DNS	reconnaissance	PRE	T1590
-T1590.003	Network Trust Dependencies	reconnaissance	PRE	T1590
-T1590.004	Network Topology	reconnaissance	PRE	T1590
-T1590.005	IP Addresses	reconnaissance	PRE	T1590
-T1590.006	Network Security Appliances	reconnaissance	PRE	T1590
-T1591	Gather Victim Org Information	reconnaissance	PRE	
-T1591.001	Determine Physical Locations	reconnaissance	PRE	T1591
-T1591.002	Business Relationships	reconnaissance	PRE	T1591
-T1591.003	Identify Business Tempo	reconnaissance	PRE	T1591
-T1591.004	Identify Roles	reconnaissance	PRE	T1591
-T1592	Gather Victim Host Information	reconnaissance	PRE	
-T1592.001	Hardware	reconnaissance	PRE	T1592
-T1592.002	Software	reconnaissance	PRE	T1592
-T1592.003	Firmware	reconnaissance	PRE	T1592
-T1592.004	Client Configurations	reconnaissance	PRE	T1592
-T1593	Search Open Websites/Domains	reconnaissance	PRE	
-T1593.001	Social Media	reconnaissance	PRE	T1593
-T1593.002	Search Engines	reconnaissance	PRE	T1593
-T1593.003	Code Repositories	reconnaissance	PRE	T1593
-T1594	Search Victim-Owned Websites	reconnaissance	PRE	
-T1595	Active Scanning	reconnaissance	PRE	
-T1595.001	Scanning IP Blocks	reconnaissance	PRE	T1595
-T1595.002	Vulnerability Scanning	reconnaissance	PRE	T1595
-T1595.003	Wordlist Scanning	reconnaissance	PRE	T1595
-T1596	Search Open Technical Databases	reconnaissance	PRE	
-T1596.001	DNS/Passive DNS	reconnaissance	PRE	T1596
-T1596.002	WHOIS	reconnaissance	PRE	T1596
-T1596.003	Digital Certificates	reconnaissance	PRE	T1596
-T1596.004	CDNs	reconnaissance	PRE	T1596
-T1596.005	Scan Databases	reconnaissance	PRE	T1596
-T1597	Search Closed Sources	reconnaissance	PRE	
-T1597.001	Threat Intel Vendors	reconnaissance	PRE	T1597
-T1597.002	Purchase Technical Data	reconnaissance	PRE	T1597
-T1598	Phishing for Information	reconnaissance	PRE	
-T1598.001	Spearphishing Service	reconnaissance	PRE	T1598
-T1598.002	Spearphishing Attachment	reconnaissance	PRE	T1598
-T1598.003	Spearphishing Link	reconnaissance	PRE	T1598
-T1598.004	Spearphishing Voice	reconnaissance	PRE	T1598
-T1599	Network Boundary Bridging	defense-evasion	Network Devices	
-T1599.001	Network Address Translation Traversal	defense-evasion	Network Devices	T1599
-T1600	Weaken Encryption	defense-evasion	Network Devices	
-T1600.001	Reduce Key Space	defense-evasion	Network Devices	T1600
-T1600.002	Disable Crypto Hardware	defense-evasion	Network Devices	T1600
-T1601	Modify System Image	defense-evasion	Network Devices	
-T1601.001	Patch System Image	defense-evasion	Network Devices	T1601
-T1601.002	Downgrade System Image	defense-evasion	Network Devices	T1601
-T1602	Data from Configuration Repository	collection	Network Devices	
-T1602.001	SNMP (MIB Dump)	collection	Network Devices	T1602
-T1602.002	Network Device Configuration Dump	collection	Network Devices	T1602
-T1606	Forge Web Credentials	credential-access	SaaS,Windows,macOS,Linux,IaaS,Office Suite,Identity Provider	
-T1606.001	Web Cookies	credential-access	Linux,macOS,Windows,SaaS,IaaS	T1606
-T1606.002	SAML Tokens	credential-access	SaaS,Windows,IaaS,Office Suite,Identity Provider	T1606
-T1608	Stage Capabilities	resource-development	PRE	
-T1608.001	Upload Malware	resource-development	PRE	T1608
-T1608.002	Upload Tool	resource-development	PRE	T1608
-T1608.003	Install Digital Certificate	resource-development	PRE	T1608
-T1608.004	Drive-by Target	resource-development	PRE	T1608
-T1608.005	Link Target	resource-development	PRE	T1608
-T1608.006	SEO Poisoning	resource-development	PRE	T1608
-T1609	Container Administration Command	execution	Containers	
-T1610	Deploy Container	execution,defense-evasion	Containers	
-T1611	Escape to Host	privilege-escalation	Windows,Linux,Containers,ESXi	
-T1612	Build Image on Host	defense-evasion	Containers	
-T1613	Container and Resource Discovery	discovery	Containers	
-T1614	System Location Discovery	discovery	IaaS,Linux,macOS,Windows	
-T1614.001	System Language Discovery	discovery	Linux,macOS,Windows	T1614
-T1615	Group Policy Discovery	discovery	Windows	
-T1619	Cloud Storage Object Discovery	discovery	IaaS	
-T1620	Reflective Code Loading	defense-evasion	Linux,macOS,Windows	
-T1621	Multi-Factor Authentication Request Generation	credential-access	Windows,Linux,macOS,IaaS,SaaS,Office Suite,Identity Provider	
-T1622	Debugger Evasion	defense-evasion,discovery	Linux,macOS,Windows	
-T1647	Plist File Modification	defense-evasion	macOS	
-T1648	Serverless Execution	execution	SaaS,IaaS,Office Suite	
-T1649	Steal or Forge Authentication Certificates	credential-access	Windows,Linux,macOS,Identity Provider	
-T1650	Acquire Access	resource-development	PRE	
-T1651	Cloud Administration Command	execution	IaaS	
-T1652	Device Driver Discovery	discovery	Linux,macOS,Windows	
-T1653	Power Settings	persistence	Windows,Linux,macOS,Network Devices	
-T1654	Log Enumeration	discovery	ESXi,IaaS,Linux,macOS,Windows	
-T1656	Impersonation	defense-evasion	Linux,macOS,Office Suite,SaaS,Windows	
-T1657	Financial Theft	impact	Linux,macOS,Office Suite,SaaS,Windows	
-T1659	Content Injection	initial-access,command-and-control	Linux,macOS,Windows	
-T1665	Hide Infrastructure	command-and-control	ESXi,Linux,Network Devices,Windows,macOS	
-T1666	Modify Cloud Resource Hierarchy	defense-evasion	IaaS	
-T1667	Email Bombing	impact	Linux,Office Suite,Windows,macOS	
-T1668	Exclusive Control	persistence	Linux,macOS,Windows	
-T1669	Wi-Fi Networks	initial-access	Linux,Network Devices,Windows,macOS	
-T1671	Cloud Application Integration	persistence	Office Suite,SaaS	
-T1672	Email Spoofing	defense-evasion	Office Suite,Windows,macOS,Linux	
-T1673	Virtual Machine Discovery	discovery	ESXi,Linux,macOS,Windows	
-T1674	Input Injection	execution	Windows,macOS,Linux	
-T1675	ESXi Administration Command	execution	ESXi	
-T1677	Poisoned Pipeline Execution	execution	SaaS	
-T1678	Delay Execution	defense-evasion	Linux,macOS,Windows	
-T1679	Selective Exclusion	defense-evasion	Windows	
-T1680	Local Storage Discovery	discovery	ESXi,IaaS,Linux,macOS,Windows	
-T1681	Search Threat Vendor Data	reconnaissance	PRE	
-"""
+        T1001	Data Obfuscation	command-and-control	ESXi,Linux,macOS,Windows	
+        T1001.001	Junk Data	command-and-control	ESXi,Linux,macOS,Windows	T1001
+        T1001.002	Steganography	command-and-control	Linux,macOS,Windows,ESXi	T1001
+        T1001.003	Protocol or Service Impersonation	command-and-control	ESXi,Linux,macOS,Windows	T1001
+        T1003	OS Credential Dumping	credential-access	Linux,macOS,Windows	
+        T1003.001	LSASS Memory	credential-access	Windows	T1003
+        T1003.002	Security Account Manager	credential-access	Windows	T1003
+        T1003.003	NTDS	credential-access	Windows	T1003
+        T1003.004	LSA Secrets	credential-access	Windows	T1003
+        T1003.005	Cached Domain Credentials	credential-access	Windows,Linux	T1003
+        T1003.006	DCSync	credential-access	Windows	T1003
+        T1003.007	Proc Filesystem	credential-access	Linux	T1003
+        T1003.008	/etc/passwd and /etc/shadow	credential-access	Linux	T1003
+        T1005	Data from Local System	collection	ESXi,Linux,macOS,Network Devices,Windows	
+        T1006	Direct Volume Access	defense-evasion	Network Devices,Windows	
+        T1007	System Service Discovery	discovery	Linux,macOS,Windows	
+        T1008	Fallback Channels	command-and-control	Linux,Windows,macOS,ESXi	
+        T1010	Application Window Discovery	discovery	Linux,Windows,macOS	
+        T1011	Exfiltration Over Other Network Medium	exfiltration	Linux,macOS,Windows	
+        T1011.001	Exfiltration Over Bluetooth	exfiltration	Linux,macOS,Windows	T1011
+        T1012	Query Registry	discovery	Windows	
+        T1014	Rootkit	defense-evasion	Linux,macOS,Windows	
+        T1016	System Network Configuration Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
+        T1016.001	Internet Connection Discovery	discovery	Windows,Linux,macOS,ESXi	T1016
+        T1016.002	Wi-Fi Discovery	discovery	Linux,Windows,macOS	T1016
+        T1018	Remote System Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
+        T1020	Automated Exfiltration	exfiltration	Linux,macOS,Network Devices,Windows	
+        T1020.001	Traffic Duplication	exfiltration	Network Devices,IaaS	T1020
+        T1021	Remote Services	lateral-movement	Linux,macOS,Windows,IaaS,ESXi	
+        T1021.001	Remote Desktop Protocol	lateral-movement	Windows	T1021
+        T1021.002	SMB/Windows Admin Shares	lateral-movement	Windows	T1021
+        T1021.003	Distributed Component Object Model	lateral-movement	Windows	T1021
+        T1021.004	SSH	lateral-movement	ESXi,Linux,macOS	T1021
+        T1021.005	VNC	lateral-movement	Linux,Windows,macOS	T1021
+        T1021.006	Windows Remote Management	lateral-movement	Windows	T1021
+        T1021.007	Cloud Services	lateral-movement	IaaS,Identity Provider,Office Suite,SaaS	T1021
+        T1021.008	Direct Cloud VM Connections	lateral-movement	IaaS	T1021
+        T1025	Data from Removable Media	collection	Linux,macOS,Windows	
+        T1027	Obfuscated Files or Information	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	
+        T1027.001	Binary Padding	defense-evasion	Linux,Windows,macOS	T1027
+        T1027.002	Software Packing	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.003	Steganography	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.004	Compile After Delivery	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.005	Indicator Removal from Tools	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.006	HTML Smuggling	defense-evasion	Windows,Linux,macOS	T1027
+        T1027.007	Dynamic API Resolution	defense-evasion	Windows	T1027
+        T1027.008	Stripped Payloads	defense-evasion	macOS,Linux,Windows,Network Devices	T1027
+        T1027.009	Embedded Payloads	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.010	Command Obfuscation	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.011	Fileless Storage	defense-evasion	Windows,Linux	T1027
+        T1027.012	LNK Icon Smuggling	defense-evasion	Windows	T1027
+        T1027.013	Encrypted/Encoded File	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.014	Polymorphic Code	defense-evasion	Windows,macOS,Linux	T1027
+        T1027.015	Compression	defense-evasion	Linux,Windows,macOS	T1027
+        T1027.016	Junk Code Insertion	defense-evasion	Linux,macOS,Windows	T1027
+        T1027.017	SVG Smuggling	defense-evasion	Linux,macOS,Windows	T1027
+        T1029	Scheduled Transfer	exfiltration	Linux,macOS,Windows	
+        T1030	Data Transfer Size Limits	exfiltration	Linux,macOS,Windows,ESXi	
+        T1033	System Owner/User Discovery	discovery	Linux,macOS,Network Devices,Windows	
+        T1036	Masquerading	defense-evasion	Containers,ESXi,Linux,macOS,Windows	
+        T1036.001	Invalid Code Signature	defense-evasion	Windows,macOS	T1036
+        T1036.002	Right-to-Left Override	defense-evasion	Linux,macOS,Windows	T1036
+        T1036.003	Rename Legitimate Utilities	defense-evasion	Linux,macOS,Windows	T1036
+        T1036.004	Masquerade Task or Service	defense-evasion	Linux,macOS,Windows	T1036
+        T1036.005	Match Legitimate Resource Name or Location	defense-evasion	Containers,ESXi,Linux,macOS,Windows	T1036
+        T1036.006	Space after Filename	defense-evasion	Linux,macOS	T1036
+        T1036.007	Double File Extension	defense-evasion	Windows	T1036
+        T1036.008	Masquerade File Type	defense-evasion	Linux,macOS,Windows	T1036
+        T1036.009	Break Process Trees	defense-evasion	Linux,macOS	T1036
+        T1036.010	Masquerade Account Name	defense-evasion	Linux,macOS,Windows,SaaS,IaaS,Containers,Office Suite,Identity Provider	T1036
+        T1036.011	Overwrite Process Arguments	defense-evasion	Linux	T1036
+        T1036.012	Browser Fingerprint	defense-evasion	Linux,macOS,Windows	T1036
+        T1037	Boot or Logon Initialization Scripts	persistence,privilege-escalation	macOS,Windows,Linux,Network Devices,ESXi	
+        T1037.001	Logon Script (Windows)	persistence,privilege-escalation	Windows	T1037
+        T1037.002	Login Hook	persistence,privilege-escalation	macOS	T1037
+        T1037.003	Network Logon Script	persistence,privilege-escalation	Windows	T1037
+        T1037.004	RC Scripts	persistence,privilege-escalation	macOS,Linux,Network Devices,ESXi	T1037
+        T1037.005	Startup Items	persistence,privilege-escalation	macOS	T1037
+        T1039	Data from Network Shared Drive	collection	Linux,macOS,Windows	
+        T1040	Network Sniffing	credential-access,discovery	Linux,macOS,Windows,Network Devices,IaaS	
+        T1041	Exfiltration Over C2 Channel	exfiltration	ESXi,Linux,macOS,Windows	
+        T1046	Network Service Discovery	discovery	Containers,IaaS,Linux,macOS,Network Devices,Windows	
+        T1047	Windows Management Instrumentation	execution	Windows	
+        T1048	Exfiltration Over Alternative Protocol	exfiltration	ESXi,IaaS,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
+        T1048.001	Exfiltration Over Symmetric Encrypted Non-C2 Protocol	exfiltration	Linux,macOS,Windows,ESXi	T1048
+        T1048.002	Exfiltration Over Asymmetric Encrypted Non-C2 Protocol	exfiltration	Linux,macOS,Windows,ESXi	T1048
+        T1048.003	Exfiltration Over Unencrypted Non-C2 Protocol	exfiltration	ESXi,Linux,macOS,Network Devices,Windows	T1048
+        T1049	System Network Connections Discovery	discovery	Windows,IaaS,Linux,macOS,Network Devices,ESXi	
+        T1052	Exfiltration Over Physical Medium	exfiltration	Linux,macOS,Windows	
+        T1052.001	Exfiltration over USB	exfiltration	Linux,Windows,macOS	T1052
+        T1053	Scheduled Task/Job	execution,persistence,privilege-escalation	Windows,Linux,macOS,Containers,ESXi	
+        T1053.002	At	execution,persistence,privilege-escalation	Windows,Linux,macOS	T1053
+        T1053.003	Cron	execution,persistence,privilege-escalation	Linux,macOS,ESXi	T1053
+        T1053.005	Scheduled Task	execution,persistence,privilege-escalation	Windows	T1053
+        T1053.006	Systemd Timers	execution,persistence,privilege-escalation	Linux	T1053
+        T1053.007	Container Orchestration Job	execution,persistence,privilege-escalation	Containers	T1053
+        T1055	Process Injection	privilege-escalation,defense-evasion	Linux,macOS,Windows	
+        T1055.001	Dynamic-link Library Injection	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.002	Portable Executable Injection	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.003	Thread Execution Hijacking	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.004	Asynchronous Procedure Call	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.005	Thread Local Storage	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.008	Ptrace System Calls	privilege-escalation,defense-evasion	Linux	T1055
+        T1055.009	Proc Memory	privilege-escalation,defense-evasion	Linux	T1055
+        T1055.011	Extra Window Memory Injection	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.012	Process Hollowing	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.013	Process Doppelgänging	privilege-escalation,defense-evasion	Windows	T1055
+        T1055.014	VDSO Hijacking	privilege-escalation,defense-evasion	Linux	T1055
+        T1055.015	ListPlanting	privilege-escalation,defense-evasion	Windows	T1055
+        T1056	Input Capture	credential-access,collection	Linux,macOS,Network Devices,Windows	
+        T1056.001	Keylogging	credential-access,collection	Linux,macOS,Network Devices,Windows	T1056
+        T1056.002	GUI Input Capture	credential-access,collection	macOS,Windows,Linux	T1056
+        T1056.003	Web Portal Capture	credential-access,collection	Linux,macOS,Windows	T1056
+        T1056.004	Credential API Hooking	credential-access,collection	Windows,Linux,macOS	T1056
+        T1057	Process Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
+        T1059	Command and Scripting Interpreter	execution	ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,Windows	
+        T1059.001	PowerShell	execution	Windows	T1059
+        T1059.002	AppleScript	execution	macOS	T1059
+        T1059.003	Windows Command Shell	execution	Windows	T1059
+        T1059.004	Unix Shell	execution	ESXi,Linux,macOS,Network Devices	T1059
+        T1059.005	Visual Basic	execution	Linux,macOS,Windows	T1059
+        T1059.006	Python	execution	ESXi,Linux,macOS,Windows	T1059
+        T1059.007	JavaScript	execution	Linux,macOS,Windows	T1059
+        T1059.008	Network Device CLI	execution	Network Devices	T1059
+        T1059.009	Cloud API	execution	IaaS,Identity Provider,Office Suite,SaaS	T1059
+        T1059.010	AutoHotKey & AutoIT	execution	Windows	T1059
+        T1059.011	Lua	execution	Linux,Network Devices,Windows,macOS	T1059
+        T1059.012	Hypervisor CLI	execution	ESXi	T1059
+        T1059.013	Container CLI/API	execution	Containers	T1059
+        T1068	Exploitation for Privilege Escalation	privilege-escalation	Containers,Linux,macOS,Windows	
+        T1069	Permission Groups Discovery	discovery	Containers,IaaS,Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
+        T1069.001	Local Groups	discovery	Linux,macOS,Windows	T1069
+        T1069.002	Domain Groups	discovery	Linux,macOS,Windows	T1069
+        T1069.003	Cloud Groups	discovery	SaaS,IaaS,Office Suite,Identity Provider	T1069
+        T1070	Indicator Removal	defense-evasion	Containers,ESXi,Linux,macOS,Network Devices,Office Suite,Windows	
+        T1070.001	Clear Windows Event Logs	defense-evasion	Windows	T1070
+        T1070.002	Clear Linux or Mac System Logs	defense-evasion	Linux,macOS	T1070
+        T1070.003	Clear Command History	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1070
+        T1070.004	File Deletion	defense-evasion	ESXi,Linux,macOS,Windows	T1070
+        T1070.005	Network Share Connection Removal	defense-evasion	Windows	T1070
+        T1070.006	Timestomp	defense-evasion	ESXi,Linux,macOS,Windows	T1070
+        T1070.007	Clear Network Connection History and Configurations	defense-evasion	Linux,macOS,Windows,Network Devices	T1070
+        T1070.008	Clear Mailbox Data	defense-evasion	Linux,macOS,Office Suite,Windows	T1070
+        T1070.009	Clear Persistence	defense-evasion	ESXi,Linux,Windows,macOS	T1070
+        T1070.010	Relocate Malware	defense-evasion	Linux,macOS,Windows,Network Devices	T1070
+        T1071	Application Layer Protocol	command-and-control	Linux,macOS,Windows,Network Devices,ESXi	
+        T1071.001	Web Protocols	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1071
+        T1071.002	File Transfer Protocols	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1071
+        T1071.003	Mail Protocols	command-and-control	Linux,macOS,Network Devices,Windows	T1071
+        T1071.004	DNS	command-and-control	Linux,macOS,Windows,Network Devices,ESXi	T1071
+        T1071.005	Publish/Subscribe Protocols	command-and-control	macOS,Linux,Windows,Network Devices	T1071
+        T1072	Software Deployment Tools	execution,lateral-movement	Linux,macOS,Network Devices,SaaS,Windows	
+        T1074	Data Staged	collection	Windows,IaaS,Linux,macOS,ESXi	
+        T1074.001	Local Data Staging	collection	ESXi,Linux,macOS,Windows	T1074
+        T1074.002	Remote Data Staging	collection	Windows,IaaS,Linux,macOS,ESXi	T1074
+        T1078	Valid Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
+        T1078.001	Default Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1078
+        T1078.002	Domain Accounts	initial-access,persistence,privilege-escalation,defense-evasion	ESXi,Linux,macOS,Windows	T1078
+        T1078.003	Local Accounts	initial-access,persistence,privilege-escalation,defense-evasion	Linux,macOS,Windows,Containers,Network Devices,ESXi	T1078
+        T1078.004	Cloud Accounts	initial-access,persistence,privilege-escalation,defense-evasion	IaaS,Identity Provider,Office Suite,SaaS	T1078
+        T1080	Taint Shared Content	lateral-movement	Windows,SaaS,Linux,macOS,Office Suite	
+        T1082	System Information Discovery	discovery	ESXi,IaaS,Linux,macOS,Network Devices,Windows	
+        T1083	File and Directory Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
+        T1087	Account Discovery	discovery	ESXi,IaaS,Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
+        T1087.001	Local Account	discovery	ESXi,Linux,macOS,Windows	T1087
+        T1087.002	Domain Account	discovery	Linux,macOS,Windows	T1087
+        T1087.003	Email Account	discovery	Windows,Office Suite	T1087
+        T1087.004	Cloud Account	discovery	IaaS,Identity Provider,Office Suite,SaaS	T1087
+        T1090	Proxy	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
+        T1090.001	Internal Proxy	command-and-control	Linux,Network Devices,Windows,macOS,ESXi	T1090
+        T1090.002	External Proxy	command-and-control	ESXi,Linux,Network Devices,Windows,macOS	T1090
+        T1090.003	Multi-hop Proxy	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1090
+        T1090.004	Domain Fronting	command-and-control	Linux,macOS,Windows,ESXi	T1090
+        T1091	Replication Through Removable Media	initial-access,lateral-movement	Windows	
+        T1092	Communication Through Removable Media	command-and-control	Linux,macOS,Windows	
+        T1095	Non-Application Layer Protocol	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
+        T1098	Account Manipulation	persistence,privilege-escalation	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
+        T1098.001	Additional Cloud Credentials	persistence,privilege-escalation	IaaS,Identity Provider,SaaS	T1098
+        T1098.002	Additional Email Delegate Permissions	persistence,privilege-escalation	Windows,Office Suite	T1098
+        T1098.003	Additional Cloud Roles	persistence,privilege-escalation	IaaS,Identity Provider,Office Suite,SaaS	T1098
+        T1098.004	SSH Authorized Keys	persistence,privilege-escalation	Linux,macOS,IaaS,Network Devices,ESXi	T1098
+        T1098.005	Device Registration	persistence,privilege-escalation	Windows,Identity Provider	T1098
+        T1098.006	Additional Container Cluster Roles	persistence,privilege-escalation	Containers	T1098
+        T1098.007	Additional Local or Domain Groups	persistence,privilege-escalation	Windows,macOS,Linux	T1098
+        T1102	Web Service	command-and-control	ESXi,Linux,Windows,macOS	
+        T1102.001	Dead Drop Resolver	command-and-control	ESXi,Linux,macOS,Windows	T1102
+        T1102.002	Bidirectional Communication	command-and-control	Linux,macOS,Windows,ESXi	T1102
+        T1102.003	One-Way Communication	command-and-control	Linux,macOS,Windows,ESXi	T1102
+        T1104	Multi-Stage Channels	command-and-control	Linux,macOS,Windows,ESXi	
+        T1105	Ingress Tool Transfer	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
+        T1106	Native API	execution	Linux,macOS,Windows	
+        T1110	Brute Force	credential-access	Containers,ESXi,IaaS,Identity Provider,Linux,macOS,Network Devices,Office Suite,SaaS,Windows	
+        T1110.001	Password Guessing	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1110
+        T1110.002	Password Cracking	credential-access	Linux,macOS,Windows,Network Devices,Office Suite,Identity Provider	T1110
+        T1110.003	Password Spraying	credential-access	Containers,ESXi,IaaS,Identity Provider,Linux,Network Devices,Office Suite,SaaS,Windows,macOS	T1110
+        T1110.004	Credential Stuffing	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider,ESXi	T1110
+        T1111	Multi-Factor Authentication Interception	credential-access	Linux,Windows,macOS	
+        T1112	Modify Registry	persistence,defense-evasion	Windows	
+        T1113	Screen Capture	collection	Linux,Windows,macOS	
+        T1114	Email Collection	collection	Windows,macOS,Linux,Office Suite	
+        T1114.001	Local Email Collection	collection	Windows	T1114
+        T1114.002	Remote Email Collection	collection	Windows,Office Suite	T1114
+        T1114.003	Email Forwarding Rule	collection	Linux,macOS,Office Suite,Windows	T1114
+        T1115	Clipboard Data	collection	Linux,macOS,Windows	
+        T1119	Automated Collection	collection	IaaS,Linux,macOS,Office Suite,SaaS,Windows	
+        T1120	Peripheral Device Discovery	discovery	Linux,Windows,macOS	
+        T1123	Audio Capture	collection	Linux,macOS,Windows	
+        T1124	System Time Discovery	discovery	ESXi,Linux,macOS,Network Devices,Windows	
+        T1125	Video Capture	collection	Windows,macOS,Linux	
+        T1127	Trusted Developer Utilities Proxy Execution	defense-evasion	Windows	
+        T1127.001	MSBuild	defense-evasion	Windows	T1127
+        T1127.002	ClickOnce	defense-evasion	Windows	T1127
+        T1127.003	JamPlus	defense-evasion	Windows	T1127
+        T1129	Shared Modules	execution	Linux,macOS,Windows	
+        T1132	Data Encoding	command-and-control	Linux,macOS,Windows,ESXi	
+        T1132.001	Standard Encoding	command-and-control	ESXi,Linux,Windows,macOS	T1132
+        T1132.002	Non-Standard Encoding	command-and-control	ESXi,Linux,macOS,Windows	T1132
+        T1133	External Remote Services	initial-access,persistence	Containers,Linux,macOS,Windows	
+        T1134	Access Token Manipulation	privilege-escalation,defense-evasion	Windows	
+        T1134.001	Token Impersonation/Theft	privilege-escalation,defense-evasion	Windows	T1134
+        T1134.002	Create Process with Token	privilege-escalation,defense-evasion	Windows	T1134
+        T1134.003	Make and Impersonate Token	privilege-escalation,defense-evasion	Windows	T1134
+        T1134.004	Parent PID Spoofing	privilege-escalation,defense-evasion	Windows	T1134
+        T1134.005	SID-History Injection	privilege-escalation,defense-evasion	Windows	T1134
+        T1135	Network Share Discovery	discovery	Linux,macOS,Windows	
+        T1136	Create Account	persistence	Windows,IaaS,Linux,macOS,Network Devices,Containers,SaaS,Office Suite,Identity Provider,ESXi	
+        T1136.001	Local Account	persistence	Linux,macOS,Windows,Network Devices,Containers,ESXi	T1136
+        T1136.002	Domain Account	persistence	Linux,macOS,Windows	T1136
+        T1136.003	Cloud Account	persistence	IaaS,SaaS,Office Suite,Identity Provider	T1136
+        T1137	Office Application Startup	persistence	Windows,Office Suite	
+        T1137.001	Office Template Macros	persistence	Windows,Office Suite	T1137
+        T1137.002	Office Test	persistence	Windows,Office Suite	T1137
+        T1137.003	Outlook Forms	persistence	Windows,Office Suite	T1137
+        T1137.004	Outlook Home Page	persistence	Windows,Office Suite	T1137
+        T1137.005	Outlook Rules	persistence	Windows,Office Suite	T1137
+        T1137.006	Add-ins	persistence	Windows,Office Suite	T1137
+        T1140	Deobfuscate/Decode Files or Information	defense-evasion	ESXi,Linux,macOS,Windows	
+        T1176	Software Extensions	persistence	Linux,macOS,Windows	
+        T1176.001	Browser Extensions	persistence	Linux,Windows,macOS	T1176
+        T1176.002	IDE Extensions	persistence	Linux,macOS,Windows	T1176
+        T1185	Browser Session Hijacking	collection	Windows	
+        T1187	Forced Authentication	credential-access	Windows	
+        T1189	Drive-by Compromise	initial-access	Identity Provider,Linux,macOS,Windows	
+        T1190	Exploit Public-Facing Application	initial-access	Containers,ESXi,IaaS,Linux,macOS,Network Devices,Windows	
+        T1195	Supply Chain Compromise	initial-access	Linux,Windows,macOS,SaaS	
+        T1195.001	Compromise Software Dependencies and Development Tools	initial-access	Linux,macOS,Windows	T1195
+        T1195.002	Compromise Software Supply Chain	initial-access	Linux,Windows,macOS	T1195
+        T1195.003	Compromise Hardware Supply Chain	initial-access	Linux,macOS,Windows	T1195
+        T1197	BITS Jobs	persistence,defense-evasion	Windows	
+        T1199	Trusted Relationship	initial-access	Windows,SaaS,IaaS,Linux,macOS,Identity Provider,Office Suite	
+        T1200	Hardware Additions	initial-access	Windows,Linux,macOS	
+        T1201	Password Policy Discovery	discovery	Windows,Linux,macOS,IaaS,Network Devices,Identity Provider,SaaS,Office Suite	
+        T1202	Indirect Command Execution	defense-evasion	Windows	
+        T1203	Exploitation for Client Execution	execution	Linux,macOS,Windows	
+        T1204	User Execution	execution	Linux,Windows,macOS,IaaS,Containers	
+        T1204.001	Malicious Link	execution	Linux,macOS,Windows	T1204
+        T1204.002	Malicious File	execution	Linux,macOS,Windows	T1204
+        T1204.003	Malicious Image	execution	IaaS,Containers	T1204
+        T1204.004	Malicious Copy and Paste	execution	Linux,macOS,Windows	T1204
+        T1204.005	Malicious Library	execution	Linux,macOS,Windows	T1204
+        T1205	Traffic Signaling	persistence,defense-evasion,command-and-control	Linux,macOS,Network Devices,Windows	
+        T1205.001	Port Knocking	persistence,defense-evasion,command-and-control	Linux,macOS,Windows,Network Devices	T1205
+        T1205.002	Socket Filters	persistence,defense-evasion,command-and-control	Linux,macOS,Windows	T1205
+        T1207	Rogue Domain Controller	defense-evasion	Windows	
+        T1210	Exploitation of Remote Services	lateral-movement	Linux,Windows,macOS,ESXi	
+        T1211	Exploitation for Defense Evasion	defense-evasion	Linux,Windows,macOS,SaaS,IaaS	
+        T1212	Exploitation for Credential Access	credential-access	Linux,Windows,macOS,Identity Provider	
+        T1213	Data from Information Repositories	collection	Linux,Windows,macOS,SaaS,IaaS,Office Suite	
+        T1213.001	Confluence	collection	SaaS	T1213
+        T1213.002	Sharepoint	collection	Windows,Office Suite	T1213
+        T1213.003	Code Repositories	collection	SaaS	T1213
+        T1213.004	Customer Relationship Management Software	collection	SaaS	T1213
+        T1213.005	Messaging Applications	collection	SaaS,Office Suite	T1213
+        T1213.006	Databases	collection	Linux,Windows,macOS,IaaS,SaaS	T1213
+        T1216	System Script Proxy Execution	defense-evasion	Windows	
+        T1216.001	PubPrn	defense-evasion	Windows	T1216
+        T1216.002	SyncAppvPublishingServer	defense-evasion	Windows	T1216
+        T1217	Browser Information Discovery	discovery	Linux,macOS,Windows	
+        T1218	System Binary Proxy Execution	defense-evasion	Windows,Linux,macOS	
+        T1218.001	Compiled HTML File	defense-evasion	Windows	T1218
+        T1218.002	Control Panel	defense-evasion	Windows	T1218
+        T1218.003	CMSTP	defense-evasion	Windows	T1218
+        T1218.004	InstallUtil	defense-evasion	Windows	T1218
+        T1218.005	Mshta	defense-evasion	Windows	T1218
+        T1218.007	Msiexec	defense-evasion	Windows	T1218
+        T1218.008	Odbcconf	defense-evasion	Windows	T1218
+        T1218.009	Regsvcs/Regasm	defense-evasion	Windows	T1218
+        T1218.010	Regsvr32	defense-evasion	Windows	T1218
+        T1218.011	Rundll32	defense-evasion	Windows	T1218
+        T1218.012	Verclsid	defense-evasion	Windows	T1218
+        T1218.013	Mavinject	defense-evasion	Windows	T1218
+        T1218.014	MMC	defense-evasion	Windows	T1218
+        T1218.015	Electron Applications	defense-evasion	Linux,macOS,Windows	T1218
+        T1219	Remote Access Tools	command-and-control	Linux,macOS,Windows	
+        T1219.001	IDE Tunneling	command-and-control	Linux,macOS,Windows	T1219
+        T1219.002	Remote Desktop Software	command-and-control	Linux,macOS,Windows	T1219
+        T1219.003	Remote Access Hardware	command-and-control	Linux,macOS,Windows	T1219
+        T1220	XSL Script Processing	defense-evasion	Windows	
+        T1221	Template Injection	defense-evasion	Windows	
+        T1222	File and Directory Permissions Modification	defense-evasion	ESXi,Linux,macOS,Windows	
+        T1222.001	Windows File and Directory Permissions Modification	defense-evasion	Windows	T1222
+        T1222.002	Linux and Mac File and Directory Permissions Modification	defense-evasion	macOS,Linux	T1222
+        T1480	Execution Guardrails	defense-evasion	ESXi,Linux,macOS,Windows	
+        T1480.001	Environmental Keying	defense-evasion	Linux,Windows,macOS	T1480
+        T1480.002	Mutual Exclusion	defense-evasion	Linux,macOS,Windows	T1480
+        T1482	Domain Trust Discovery	discovery	Windows	
+        T1484	Domain or Tenant Policy Modification	privilege-escalation,defense-evasion	Windows,Identity Provider	
+        T1484.001	Group Policy Modification	privilege-escalation,defense-evasion	Windows	T1484
+        T1484.002	Trust Modification	privilege-escalation,defense-evasion	Identity Provider,Windows	T1484
+        T1485	Data Destruction	impact	Containers,ESXi,IaaS,Linux,macOS,Windows	
+        T1485.001	Lifecycle-Triggered Deletion	impact	IaaS	T1485
+        T1486	Data Encrypted for Impact	impact	ESXi,IaaS,Linux,macOS,Windows	
+        T1489	Service Stop	impact	ESXi,IaaS,Linux,macOS,Windows	
+        T1490	Inhibit System Recovery	impact	Containers,ESXi,IaaS,Linux,macOS,Network Devices,Windows	
+        T1491	Defacement	impact	Windows,IaaS,Linux,macOS,ESXi	
+        T1491.001	Internal Defacement	impact	ESXi,Linux,macOS,Windows	T1491
+        T1491.002	External Defacement	impact	Windows,IaaS,Linux,macOS	T1491
+        T1495	Firmware Corruption	impact	Linux,macOS,Network Devices,Windows	
+        T1496	Resource Hijacking	impact	Windows,IaaS,Linux,macOS,Containers,SaaS	
+        T1496.001	Compute Hijacking	impact	Windows,IaaS,Linux,macOS,Containers	T1496
+        T1496.002	Bandwidth Hijacking	impact	Linux,Windows,macOS,IaaS,Containers	T1496
+        T1496.003	SMS Pumping	impact	SaaS	T1496
+        T1496.004	Cloud Service Hijacking	impact	SaaS	T1496
+        T1497	Virtualization/Sandbox Evasion	defense-evasion,discovery	Linux,macOS,Windows	
+        T1497.001	System Checks	defense-evasion,discovery	Linux,macOS,Windows	T1497
+        T1497.002	User Activity Based Checks	defense-evasion,discovery	Linux,Windows,macOS	T1497
+        T1497.003	Time Based Checks	defense-evasion,discovery	Linux,macOS,Windows	T1497
+        T1498	Network Denial of Service	impact	Windows,IaaS,Linux,macOS,Containers	
+        T1498.001	Direct Network Flood	impact	Windows,IaaS,Linux,macOS	T1498
+        T1498.002	Reflection Amplification	impact	Windows,IaaS,Linux,macOS	T1498
+        T1499	Endpoint Denial of Service	impact	Windows,Linux,macOS,Containers,IaaS	
+        T1499.001	OS Exhaustion Flood	impact	Linux,macOS,Windows	T1499
+        T1499.002	Service Exhaustion Flood	impact	Windows,IaaS,Linux,macOS	T1499
+        T1499.003	Application Exhaustion Flood	impact	Windows,IaaS,Linux,macOS	T1499
+        T1499.004	Application or System Exploitation	impact	Windows,IaaS,Linux,macOS	T1499
+        T1505	Server Software Component	persistence	Windows,Linux,macOS,Network Devices,ESXi	
+        T1505.001	SQL Stored Procedures	persistence	Windows,Linux	T1505
+        T1505.002	Transport Agent	persistence	Linux,Windows	T1505
+        T1505.003	Web Shell	persistence	Linux,macOS,Network Devices,Windows	T1505
+        T1505.004	IIS Components	persistence	Windows	T1505
+        T1505.005	Terminal Services DLL	persistence	Windows	T1505
+        T1505.006	vSphere Installation Bundles	persistence	ESXi	T1505
+        T1518	Software Discovery	discovery	ESXi,IaaS,Linux,macOS,Windows	
+        T1518.001	Security Software Discovery	discovery	IaaS,Linux,macOS,Windows	T1518
+        T1518.002	Backup Software Discovery	discovery	Windows,macOS,Linux	T1518
+        T1525	Implant Internal Image	persistence	IaaS,Containers	
+        T1526	Cloud Service Discovery	discovery	IaaS,Identity Provider,Office Suite,SaaS	
+        T1528	Steal Application Access Token	credential-access	SaaS,Containers,IaaS,Office Suite,Identity Provider	
+        T1529	System Shutdown/Reboot	impact	ESXi,Linux,macOS,Network Devices,Windows	
+        T1530	Data from Cloud Storage	collection	IaaS,Office Suite,SaaS	
+        T1531	Account Access Removal	impact	Linux,macOS,Windows,SaaS,IaaS,Office Suite,ESXi	
+        T1534	Internal Spearphishing	lateral-movement	Windows,macOS,Linux,SaaS,Office Suite	
+        T1535	Unused/Unsupported Cloud Regions	defense-evasion	IaaS	
+        T1537	Transfer Data to Cloud Account	exfiltration	IaaS,Office Suite,SaaS	
+        T1538	Cloud Service Dashboard	discovery	IaaS,SaaS,Office Suite,Identity Provider	
+        T1539	Steal Web Session Cookie	credential-access	Linux,Office Suite,SaaS,Windows,macOS	
+        T1542	Pre-OS Boot	persistence,defense-evasion	Linux,Network Devices,Windows,macOS	
+        T1542.001	System Firmware	persistence,defense-evasion	Windows,Network Devices	T1542
+        T1542.002	Component Firmware	persistence,defense-evasion	Windows,Linux,macOS	T1542
+        T1542.003	Bootkit	persistence,defense-evasion	Linux,Windows	T1542
+        T1542.004	ROMMONkit	persistence,defense-evasion	Network Devices	T1542
+        T1542.005	TFTP Boot	persistence,defense-evasion	Network Devices	T1542
+        T1543	Create or Modify System Process	persistence,privilege-escalation	Windows,macOS,Linux,Containers	
+        T1543.001	Launch Agent	persistence,privilege-escalation	macOS	T1543
+        T1543.002	Systemd Service	persistence,privilege-escalation	Linux	T1543
+        T1543.003	Windows Service	persistence,privilege-escalation	Windows	T1543
+        T1543.004	Launch Daemon	persistence,privilege-escalation	macOS	T1543
+        T1543.005	Container Service	persistence,privilege-escalation	Containers	T1543
+        T1546	Event Triggered Execution	persistence,privilege-escalation	Linux,macOS,Windows,SaaS,IaaS,Office Suite	
+        T1546.001	Change Default File Association	persistence,privilege-escalation	Windows	T1546
+        T1546.002	Screensaver	persistence,privilege-escalation	Windows	T1546
+        T1546.003	Windows Management Instrumentation Event Subscription	persistence,privilege-escalation	Windows	T1546
+        T1546.004	Unix Shell Configuration Modification	persistence,privilege-escalation	Linux,macOS	T1546
+        T1546.005	Trap	persistence,privilege-escalation	macOS,Linux	T1546
+        T1546.006	LC_LOAD_DYLIB Addition	persistence,privilege-escalation	macOS	T1546
+        T1546.007	Netsh Helper DLL	persistence,privilege-escalation	Windows	T1546
+        T1546.008	Accessibility Features	persistence,privilege-escalation	Windows	T1546
+        T1546.009	AppCert DLLs	persistence,privilege-escalation	Windows	T1546
+        T1546.010	AppInit DLLs	persistence,privilege-escalation	Windows	T1546
+        T1546.011	Application Shimming	persistence,privilege-escalation	Windows	T1546
+        T1546.012	Image File Execution Options Injection	persistence,privilege-escalation	Windows	T1546
+        T1546.013	PowerShell Profile	persistence,privilege-escalation	Windows	T1546
+        T1546.014	Emond	persistence,privilege-escalation	macOS	T1546
+        T1546.015	Component Object Model Hijacking	persistence,privilege-escalation	Windows	T1546
+        T1546.016	Installer Packages	persistence,privilege-escalation	Linux,Windows,macOS	T1546
+        T1546.017	Udev Rules	persistence,privilege-escalation	Linux	T1546
+        T1546.018	Python Startup Hooks	persistence,privilege-escalation	Linux,macOS,Windows	T1546
+        T1547	Boot or Logon Autostart Execution	persistence,privilege-escalation	Linux,macOS,Windows,Network Devices	
+        T1547.001	Registry Run Keys / Startup Folder	persistence,privilege-escalation	Windows	T1547
+        T1547.002	Authentication Package	persistence,privilege-escalation	Windows	T1547
+        T1547.003	Time Providers	persistence,privilege-escalation	Windows	T1547
+        T1547.004	Winlogon Helper DLL	persistence,privilege-escalation	Windows	T1547
+        T1547.005	Security Support Provider	persistence,privilege-escalation	Windows	T1547
+        T1547.006	Kernel Modules and Extensions	persistence,privilege-escalation	macOS,Linux	T1547
+        T1547.007	Re-opened Applications	persistence,privilege-escalation	macOS	T1547
+        T1547.008	LSASS Driver	persistence,privilege-escalation	Windows	T1547
+        T1547.009	Shortcut Modification	persistence,privilege-escalation	Windows	T1547
+        T1547.010	Port Monitors	persistence,privilege-escalation	Windows	T1547
+        T1547.012	Print Processors	persistence,privilege-escalation	Windows	T1547
+        T1547.013	XDG Autostart Entries	persistence,privilege-escalation	Linux	T1547
+        T1547.014	Active Setup	persistence,privilege-escalation	Windows	T1547
+        T1547.015	Login Items	persistence,privilege-escalation	macOS	T1547
+        T1548	Abuse Elevation Control Mechanism	privilege-escalation,defense-evasion	Linux,macOS,Windows,IaaS,Office Suite,Identity Provider	
+        T1548.001	Setuid and Setgid	privilege-escalation,defense-evasion	Linux,macOS	T1548
+        T1548.002	Bypass User Account Control	privilege-escalation,defense-evasion	Windows	T1548
+        T1548.003	Sudo and Sudo Caching	privilege-escalation,defense-evasion	Linux,macOS	T1548
+        T1548.004	Elevated Execution with Prompt	privilege-escalation,defense-evasion	macOS	T1548
+        T1548.005	Temporary Elevated Cloud Access	privilege-escalation,defense-evasion	IaaS,Office Suite,Identity Provider	T1548
+        T1548.006	TCC Manipulation	privilege-escalation,defense-evasion	macOS	T1548
+        T1550	Use Alternate Authentication Material	defense-evasion,lateral-movement	Windows,SaaS,IaaS,Containers,Identity Provider,Office Suite,Linux	
+        T1550.001	Application Access Token	defense-evasion,lateral-movement	SaaS,Containers,IaaS,Office Suite,Identity Provider	T1550
+        T1550.002	Pass the Hash	defense-evasion,lateral-movement	Windows	T1550
+        T1550.003	Pass the Ticket	defense-evasion,lateral-movement	Windows	T1550
+        T1550.004	Web Session Cookie	defense-evasion,lateral-movement	SaaS,IaaS,Office Suite	T1550
+        T1552	Unsecured Credentials	credential-access	Windows,SaaS,IaaS,Linux,macOS,Containers,Network Devices,Office Suite,Identity Provider	
+        T1552.001	Credentials In Files	credential-access	Containers,IaaS,Linux,macOS,Windows	T1552
+        T1552.002	Credentials in Registry	credential-access	Windows	T1552
+        T1552.003	Shell History	credential-access	Linux,macOS,Windows	T1552
+        T1552.004	Private Keys	credential-access	Linux,macOS,Network Devices,Windows	T1552
+        T1552.005	Cloud Instance Metadata API	credential-access	IaaS	T1552
+        T1552.006	Group Policy Preferences	credential-access	Windows	T1552
+        T1552.007	Container API	credential-access	Containers	T1552
+        T1552.008	Chat Messages	credential-access	SaaS,Office Suite	T1552
+        T1553	Subvert Trust Controls	defense-evasion	Windows,macOS,Linux	
+        T1553.001	Gatekeeper Bypass	defense-evasion	macOS	T1553
+        T1553.002	Code Signing	defense-evasion	macOS,Windows	T1553
+        T1553.003	SIP and Trust Provider Hijacking	defense-evasion	Windows	T1553
+        T1553.004	Install Root Certificate	defense-evasion	Linux,macOS,Windows	T1553
+        T1553.005	Mark-of-the-Web Bypass	defense-evasion	Windows	T1553
+        T1553.006	Code Signing Policy Modification	defense-evasion	Windows,macOS	T1553
+        T1554	Compromise Host Software Binary	persistence	Linux,macOS,Windows,ESXi	
+        T1555	Credentials from Password Stores	credential-access	IaaS,Linux,macOS,Windows	
+        T1555.001	Keychain	credential-access	macOS	T1555
+        T1555.002	Securityd Memory	credential-access	Linux,macOS	T1555
+        T1555.003	Credentials from Web Browsers	credential-access	Linux,macOS,Windows	T1555
+        T1555.004	Windows Credential Manager	credential-access	Windows	T1555
+        T1555.005	Password Managers	credential-access	Linux,macOS,Windows	T1555
+        T1555.006	Cloud Secrets Management Stores	credential-access	IaaS	T1555
+        T1556	Modify Authentication Process	persistence,defense-evasion,credential-access	Windows,Linux,macOS,Network Devices,IaaS,SaaS,Office Suite,Identity Provider	
+        T1556.001	Domain Controller Authentication	persistence,defense-evasion,credential-access	Windows	T1556
+        T1556.002	Password Filter DLL	persistence,defense-evasion,credential-access	Windows	T1556
+        T1556.003	Pluggable Authentication Modules	persistence,defense-evasion,credential-access	Linux,macOS	T1556
+        T1556.004	Network Device Authentication	persistence,defense-evasion,credential-access	Network Devices	T1556
+        T1556.005	Reversible Encryption	persistence,defense-evasion,credential-access	Windows	T1556
+        T1556.006	Multi-Factor Authentication	persistence,defense-evasion,credential-access	Windows,SaaS,IaaS,Linux,macOS,Office Suite,Identity Provider	T1556
+        T1556.007	Hybrid Identity	persistence,defense-evasion,credential-access	Windows,SaaS,IaaS,Office Suite,Identity Provider	T1556
+        T1556.008	Network Provider DLL	persistence,defense-evasion,credential-access	Windows	T1556
+        T1556.009	Conditional Access Policies	persistence,defense-evasion,credential-access	IaaS,Identity Provider	T1556
+        T1557	Adversary-in-the-Middle	credential-access,collection	Linux,macOS,Network Devices,Windows	
+        T1557.001	LLMNR/NBT-NS Poisoning and SMB Relay	credential-access,collection	Windows	T1557
+        T1557.002	ARP Cache Poisoning	credential-access,collection	Linux,Windows,macOS	T1557
+        T1557.003	DHCP Spoofing	credential-access,collection	Linux,Windows,macOS	T1557
+        T1557.004	Evil Twin	credential-access,collection	Network Devices	T1557
+        T1558	Steal or Forge Kerberos Tickets	credential-access	Windows,Linux,macOS	
+        T1558.001	Golden Ticket	credential-access	Windows	T1558
+        T1558.002	Silver Ticket	credential-access	Windows	T1558
+        T1558.003	Kerberoasting	credential-access	Windows	T1558
+        T1558.004	AS-REP Roasting	credential-access	Windows	T1558
+        T1558.005	Ccache Files	credential-access	Linux,macOS	T1558
+        T1559	Inter-Process Communication	execution	Linux,macOS,Windows	
+        T1559.001	Component Object Model	execution	Windows	T1559
+        T1559.002	Dynamic Data Exchange	execution	Windows	T1559
+        T1559.003	XPC Services	execution	macOS	T1559
+        T1560	Archive Collected Data	collection	Linux,macOS,Windows	
+        T1560.001	Archive via Utility	collection	Linux,macOS,Windows	T1560
+        T1560.002	Archive via Library	collection	Linux,macOS,Windows	T1560
+        T1560.003	Archive via Custom Method	collection	Linux,macOS,Windows	T1560
+        T1561	Disk Wipe	impact	Linux,macOS,Windows,Network Devices	
+        T1561.001	Disk Content Wipe	impact	Linux,Network Devices,Windows,macOS	T1561
+        T1561.002	Disk Structure Wipe	impact	Linux,macOS,Windows,Network Devices	T1561
+        T1562	Impair Defenses	defense-evasion	Windows,IaaS,Linux,macOS,Containers,Network Devices,Identity Provider,Office Suite,ESXi	
+        T1562.001	Disable or Modify Tools	defense-evasion	Containers,IaaS,Linux,macOS,Network Devices,Windows	T1562
+        T1562.002	Disable Windows Event Logging	defense-evasion	Windows	T1562
+        T1562.003	Impair Command History Logging	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1562
+        T1562.004	Disable or Modify System Firewall	defense-evasion	ESXi,Linux,macOS,Network Devices,Windows	T1562
+        T1562.006	Indicator Blocking	defense-evasion	Windows,macOS,Linux,ESXi	T1562
+        T1562.007	Disable or Modify Cloud Firewall	defense-evasion	IaaS	T1562
+        T1562.008	Disable or Modify Cloud Logs	defense-evasion	IaaS,SaaS,Office Suite,Identity Provider	T1562
+        T1562.009	Safe Mode Boot	defense-evasion	Windows	T1562
+        T1562.010	Downgrade Attack	defense-evasion	Windows,Linux,macOS	T1562
+        T1562.011	Spoof Security Alerting	defense-evasion	Windows,macOS,Linux	T1562
+        T1562.012	Disable or Modify Linux Audit System	defense-evasion	Linux	T1562
+        T1562.013	Disable or Modify Network Device Firewall	defense-evasion	Network Devices	T1562
+        T1563	Remote Service Session Hijacking	lateral-movement	Linux,macOS,Windows	
+        T1563.001	SSH Hijacking	lateral-movement	Linux,macOS	T1563
+        T1563.002	RDP Hijacking	lateral-movement	Windows	T1563
+        T1564	Hide Artifacts	defense-evasion	Linux,Office Suite,Windows,macOS,ESXi	
+        T1564.001	Hidden Files and Directories	defense-evasion	Linux,Windows,macOS	T1564
+        T1564.002	Hidden Users	defense-evasion	macOS,Windows,Linux	T1564
+        T1564.003	Hidden Window	defense-evasion	Linux,macOS,Windows	T1564
+        T1564.004	NTFS File Attributes	defense-evasion	Windows	T1564
+        T1564.005	Hidden File System	defense-evasion	Linux,macOS,Windows	T1564
+        T1564.006	Run Virtual Instance	defense-evasion	Linux,macOS,Windows,ESXi	T1564
+        T1564.007	VBA Stomping	defense-evasion	Linux,Windows,macOS	T1564
+        T1564.008	Email Hiding Rules	defense-evasion	Windows,Linux,macOS,Office Suite	T1564
+        T1564.009	Resource Forking	defense-evasion	macOS	T1564
+        T1564.010	Process Argument Spoofing	defense-evasion	Windows	T1564
+        T1564.011	Ignore Process Interrupts	defense-evasion	Linux,macOS,Windows	T1564
+        T1564.012	File/Path Exclusions	defense-evasion	Linux,macOS,Windows	T1564
+        T1564.013	Bind Mounts	defense-evasion	Linux	T1564
+        T1564.014	Extended Attributes	defense-evasion	Linux,macOS	T1564
+        T1565	Data Manipulation	impact	Linux,macOS,Windows	
+        T1565.001	Stored Data Manipulation	impact	Linux,macOS,Windows	T1565
+        T1565.002	Transmitted Data Manipulation	impact	Linux,macOS,Windows	T1565
+        T1565.003	Runtime Data Manipulation	impact	Linux,macOS,Windows	T1565
+        T1566	Phishing	initial-access	Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	
+        T1566.001	Spearphishing Attachment	initial-access	Linux,macOS,Windows	T1566
+        T1566.002	Spearphishing Link	initial-access	Identity Provider,Linux,macOS,Office Suite,SaaS,Windows	T1566
+        T1566.003	Spearphishing via Service	initial-access	Linux,macOS,Windows	T1566
+        T1566.004	Spearphishing Voice	initial-access	Linux,macOS,Windows,Identity Provider	T1566
+        T1567	Exfiltration Over Web Service	exfiltration	ESXi,Linux,macOS,Office Suite,SaaS,Windows	
+        T1567.001	Exfiltration to Code Repository	exfiltration	Linux,macOS,Windows,ESXi	T1567
+        T1567.002	Exfiltration to Cloud Storage	exfiltration	ESXi,Linux,macOS,Windows	T1567
+        T1567.003	Exfiltration to Text Storage Sites	exfiltration	Linux,macOS,Windows,ESXi	T1567
+        T1567.004	Exfiltration Over Webhook	exfiltration	Windows,macOS,Linux,SaaS,Office Suite,ESXi	T1567
+        T1568	Dynamic Resolution	command-and-control	Linux,macOS,Windows,ESXi	
+        T1568.001	Fast Flux DNS	command-and-control	Linux,macOS,Windows,ESXi	T1568
+        T1568.002	Domain Generation Algorithms	command-and-control	Linux,macOS,Windows,ESXi	T1568
+        T1568.003	DNS Calculation	command-and-control	Linux,macOS,Windows,ESXi	T1568
+        T1569	System Services	execution	Windows,macOS,Linux	
+        T1569.001	Launchctl	execution	macOS	T1569
+        T1569.002	Service Execution	execution	Windows	T1569
+        T1569.003	Systemctl	execution	Linux	T1569
+        T1570	Lateral Tool Transfer	lateral-movement	ESXi,Linux,macOS,Windows	
+        T1571	Non-Standard Port	command-and-control	ESXi,Linux,macOS,Windows	
+        T1572	Protocol Tunneling	command-and-control	ESXi,Linux,macOS,Windows	
+        T1573	Encrypted Channel	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	
+        T1573.001	Symmetric Cryptography	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1573
+        T1573.002	Asymmetric Cryptography	command-and-control	ESXi,Linux,macOS,Network Devices,Windows	T1573
+        T1574	Hijack Execution Flow	persistence,privilege-escalation,defense-evasion	Linux,macOS,Windows	
+        T1574.001	DLL	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.004	Dylib Hijacking	persistence,privilege-escalation,defense-evasion	macOS	T1574
+        T1574.005	Executable Installer File Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.006	Dynamic Linker Hijacking	persistence,privilege-escalation,defense-evasion	Linux,macOS	T1574
+        T1574.007	Path Interception by PATH Environment Variable	persistence,privilege-escalation,defense-evasion	Windows,macOS,Linux	T1574
+        T1574.008	Path Interception by Search Order Hijacking	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.009	Path Interception by Unquoted Path	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.010	Services File Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.011	Services Registry Permissions Weakness	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.012	COR_PROFILER	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.013	KernelCallbackTable	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1574.014	AppDomainManager	persistence,privilege-escalation,defense-evasion	Windows	T1574
+        T1578	Modify Cloud Compute Infrastructure	defense-evasion	IaaS	
+        T1578.001	Create Snapshot	defense-evasion	IaaS	T1578
+        T1578.002	Create Cloud Instance	defense-evasion	IaaS	T1578
+        T1578.003	Delete Cloud Instance	defense-evasion	IaaS	T1578
+        T1578.004	Revert Cloud Instance	defense-evasion	IaaS	T1578
+        T1578.005	Modify Cloud Compute Configurations	defense-evasion	IaaS	T1578
+        T1580	Cloud Infrastructure Discovery	discovery	IaaS	
+        T1583	Acquire Infrastructure	resource-development	PRE	
+        T1583.001	Domains	resource-development	PRE	T1583
+        T1583.002	DNS Server	resource-development	PRE	T1583
+        T1583.003	Virtual Private Server	resource-development	PRE	T1583
+        T1583.004	Server	resource-development	PRE	T1583
+        T1583.005	Botnet	resource-development	PRE	T1583
+        T1583.006	Web Services	resource-development	PRE	T1583
+        T1583.007	Serverless	resource-development	PRE	T1583
+        T1583.008	Malvertising	resource-development	PRE	T1583
+        T1584	Compromise Infrastructure	resource-development	PRE	
+        T1584.001	Domains	resource-development	PRE	T1584
+        T1584.002	DNS Server	resource-development	PRE	T1584
+        T1584.003	Virtual Private Server	resource-development	PRE	T1584
+        T1584.004	Server	resource-development	PRE	T1584
+        T1584.005	Botnet	resource-development	PRE	T1584
+        T1584.006	Web Services	resource-development	PRE	T1584
+        T1584.007	Serverless	resource-development	PRE	T1584
+        T1584.008	Network Devices	resource-development	PRE	T1584
+        T1585	Establish Accounts	resource-development	PRE	
+        T1585.001	Social Media Accounts	resource-development	PRE	T1585
+        T1585.002	Email Accounts	resource-development	PRE	T1585
+        T1585.003	Cloud Accounts	resource-development	PRE	T1585
+        T1586	Compromise Accounts	resource-development	PRE	
+        T1586.001	Social Media Accounts	resource-development	PRE	T1586
+        T1586.002	Email Accounts	resource-development	PRE	T1586
+        T1586.003	Cloud Accounts	resource-development	PRE	T1586
+        T1587	Develop Capabilities	resource-development	PRE	
+        T1587.001	Malware	resource-development	PRE	T1587
+        T1587.002	Code Signing Certificates	resource-development	PRE	T1587
+        T1587.003	Digital Certificates	resource-development	PRE	T1587
+        T1587.004	Exploits	resource-development	PRE	T1587
+        T1588	Obtain Capabilities	resource-development	PRE	
+        T1588.001	Malware	resource-development	PRE	T1588
+        T1588.002	Tool	resource-development	PRE	T1588
+        T1588.003	Code Signing Certificates	resource-development	PRE	T1588
+        T1588.004	Digital Certificates	resource-development	PRE	T1588
+        T1588.005	Exploits	resource-development	PRE	T1588
+        T1588.006	Vulnerabilities	resource-development	PRE	T1588
+        T1588.007	Artificial Intelligence	resource-development	PRE	T1588
+        T1589	Gather Victim Identity Information	reconnaissance	PRE	
+        T1589.001	Credentials	reconnaissance	PRE	T1589
+        T1589.002	Email Addresses	reconnaissance	PRE	T1589
+        T1589.003	Employee Names	reconnaissance	PRE	T1589
+        T1590	Gather Victim Network Information	reconnaissance	PRE	
+        T1590.001	Domain Properties	reconnaissance	PRE	T1590
+        T1590.002	DNS	reconnaissance	PRE	T1590
+        T1590.003	Network Trust Dependencies	reconnaissance	PRE	T1590
+        T1590.004	Network Topology	reconnaissance	PRE	T1590
+        T1590.005	IP Addresses	reconnaissance	PRE	T1590
+        T1590.006	Network Security Appliances	reconnaissance	PRE	T1590
+        T1591	Gather Victim Org Information	reconnaissance	PRE	
+        T1591.001	Determine Physical Locations	reconnaissance	PRE	T1591
+        T1591.002	Business Relationships	reconnaissance	PRE	T1591
+        T1591.003	Identify Business Tempo	reconnaissance	PRE	T1591
+        T1591.004	Identify Roles	reconnaissance	PRE	T1591
+        T1592	Gather Victim Host Information	reconnaissance	PRE	
+        T1592.001	Hardware	reconnaissance	PRE	T1592
+        T1592.002	Software	reconnaissance	PRE	T1592
+        T1592.003	Firmware	reconnaissance	PRE	T1592
+        T1592.004	Client Configurations	reconnaissance	PRE	T1592
+        T1593	Search Open Websites/Domains	reconnaissance	PRE	
+        T1593.001	Social Media	reconnaissance	PRE	T1593
+        T1593.002	Search Engines	reconnaissance	PRE	T1593
+        T1593.003	Code Repositories	reconnaissance	PRE	T1593
+        T1594	Search Victim-Owned Websites	reconnaissance	PRE	
+        T1595	Active Scanning	reconnaissance	PRE	
+        T1595.001	Scanning IP Blocks	reconnaissance	PRE	T1595
+        T1595.002	Vulnerability Scanning	reconnaissance	PRE	T1595
+        T1595.003	Wordlist Scanning	reconnaissance	PRE	T1595
+        T1596	Search Open Technical Databases	reconnaissance	PRE	
+        T1596.001	DNS/Passive DNS	reconnaissance	PRE	T1596
+        T1596.002	WHOIS	reconnaissance	PRE	T1596
+        T1596.003	Digital Certificates	reconnaissance	PRE	T1596
+        T1596.004	CDNs	reconnaissance	PRE	T1596
+        T1596.005	Scan Databases	reconnaissance	PRE	T1596
+        T1597	Search Closed Sources	reconnaissance	PRE	
+        T1597.001	Threat Intel Vendors	reconnaissance	PRE	T1597
+        T1597.002	Purchase Technical Data	reconnaissance	PRE	T1597
+        T1598	Phishing for Information	reconnaissance	PRE	
+        T1598.001	Spearphishing Service	reconnaissance	PRE	T1598
+        T1598.002	Spearphishing Attachment	reconnaissance	PRE	T1598
+        T1598.003	Spearphishing Link	reconnaissance	PRE	T1598
+        T1598.004	Spearphishing Voice	reconnaissance	PRE	T1598
+        T1599	Network Boundary Bridging	defense-evasion	Network Devices	
+        T1599.001	Network Address Translation Traversal	defense-evasion	Network Devices	T1599
+        T1600	Weaken Encryption	defense-evasion	Network Devices	
+        T1600.001	Reduce Key Space	defense-evasion	Network Devices	T1600
+        T1600.002	Disable Crypto Hardware	defense-evasion	Network Devices	T1600
+        T1601	Modify System Image	defense-evasion	Network Devices	
+        T1601.001	Patch System Image	defense-evasion	Network Devices	T1601
+        T1601.002	Downgrade System Image	defense-evasion	Network Devices	T1601
+        T1602	Data from Configuration Repository	collection	Network Devices	
+        T1602.001	SNMP (MIB Dump)	collection	Network Devices	T1602
+        T1602.002	Network Device Configuration Dump	collection	Network Devices	T1602
+        T1606	Forge Web Credentials	credential-access	SaaS,Windows,macOS,Linux,IaaS,Office Suite,Identity Provider	
+        T1606.001	Web Cookies	credential-access	Linux,macOS,Windows,SaaS,IaaS	T1606
+        T1606.002	SAML Tokens	credential-access	SaaS,Windows,IaaS,Office Suite,Identity Provider	T1606
+        T1608	Stage Capabilities	resource-development	PRE	
+        T1608.001	Upload Malware	resource-development	PRE	T1608
+        T1608.002	Upload Tool	resource-development	PRE	T1608
+        T1608.003	Install Digital Certificate	resource-development	PRE	T1608
+        T1608.004	Drive-by Target	resource-development	PRE	T1608
+        T1608.005	Link Target	resource-development	PRE	T1608
+        T1608.006	SEO Poisoning	resource-development	PRE	T1608
+        T1609	Container Administration Command	execution	Containers	
+        T1610	Deploy Container	execution,defense-evasion	Containers	
+        T1611	Escape to Host	privilege-escalation	Windows,Linux,Containers,ESXi	
+        T1612	Build Image on Host	defense-evasion	Containers	
+        T1613	Container and Resource Discovery	discovery	Containers	
+        T1614	System Location Discovery	discovery	IaaS,Linux,macOS,Windows	
+        T1614.001	System Language Discovery	discovery	Linux,macOS,Windows	T1614
+        T1615	Group Policy Discovery	discovery	Windows	
+        T1619	Cloud Storage Object Discovery	discovery	IaaS	
+        T1620	Reflective Code Loading	defense-evasion	Linux,macOS,Windows	
+        T1621	Multi-Factor Authentication Request Generation	credential-access	Windows,Linux,macOS,IaaS,SaaS,Office Suite,Identity Provider	
+        T1622	Debugger Evasion	defense-evasion,discovery	Linux,macOS,Windows	
+        T1647	Plist File Modification	defense-evasion	macOS	
+        T1648	Serverless Execution	execution	SaaS,IaaS,Office Suite	
+        T1649	Steal or Forge Authentication Certificates	credential-access	Windows,Linux,macOS,Identity Provider	
+        T1650	Acquire Access	resource-development	PRE	
+        T1651	Cloud Administration Command	execution	IaaS	
+        T1652	Device Driver Discovery	discovery	Linux,macOS,Windows	
+        T1653	Power Settings	persistence	Windows,Linux,macOS,Network Devices	
+        T1654	Log Enumeration	discovery	ESXi,IaaS,Linux,macOS,Windows	
+        T1656	Impersonation	defense-evasion	Linux,macOS,Office Suite,SaaS,Windows	
+        T1657	Financial Theft	impact	Linux,macOS,Office Suite,SaaS,Windows	
+        T1659	Content Injection	initial-access,command-and-control	Linux,macOS,Windows	
+        T1665	Hide Infrastructure	command-and-control	ESXi,Linux,Network Devices,Windows,macOS	
+        T1666	Modify Cloud Resource Hierarchy	defense-evasion	IaaS	
+        T1667	Email Bombing	impact	Linux,Office Suite,Windows,macOS	
+        T1668	Exclusive Control	persistence	Linux,macOS,Windows	
+        T1669	Wi-Fi Networks	initial-access	Linux,Network Devices,Windows,macOS	
+        T1671	Cloud Application Integration	persistence	Office Suite,SaaS	
+        T1672	Email Spoofing	defense-evasion	Office Suite,Windows,macOS,Linux	
+        T1673	Virtual Machine Discovery	discovery	ESXi,Linux,macOS,Windows	
+        T1674	Input Injection	execution	Windows,macOS,Linux	
+        T1675	ESXi Administration Command	execution	ESXi	
+        T1677	Poisoned Pipeline Execution	execution	SaaS	
+        T1678	Delay Execution	defense-evasion	Linux,macOS,Windows	
+        T1679	Selective Exclusion	defense-evasion	Windows	
+        T1680	Local Storage Discovery	discovery	ESXi,IaaS,Linux,macOS,Windows	
+        T1681	Search Threat Vendor Data	reconnaissance	PRE	
+        """
 }

@@ -7,7 +7,9 @@ extension Alert {
     ]
 
     /// Decodes a generic v1 record. Unknown top-level fields are reported as warnings and ignored.
-    static func decodeGenericV1(_ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue])
+    static func decodeGenericV1(
+        _ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue]
+    )
         throws(IntakeIssue) -> Alert
     {
         let r = try FieldReader(value)
@@ -22,7 +24,7 @@ extension Alert {
         let mitre = try r.attackReferences("mitre", catalog: catalog, warnings: &warnings)
         let events = try decodeEvents(r, key: "events", logType: declaredLogType)
         let context = try r.optionalObject("context")?.object ?? [:]
-        for key in r.object.keys.sorted() where !genericV1Fields.contains(key) {
+        for key in r.object.keys where !genericV1Fields.contains(key) {
             warnings.append(IntakeIssue(level: .warning, field: key, message: "unknown field, ignored"))
         }
         return Alert(
@@ -45,7 +47,7 @@ extension Alert {
 
     /// The alert in the generic v1 format.
     public var genericV1: JSONValue {
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "id": .string(id),
             "source": .string(source),
             "rule_id": .string(ruleID),
@@ -72,7 +74,8 @@ extension Alert: Codable {
         do {
             self = try Alert.decodeGenericV1(value, catalog: .enterprise, warnings: &warnings)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 

@@ -1,6 +1,8 @@
 /// OCSF 1.x Detection Finding (class_uid 2004) → Alert. See `docs/alert-format.md` for the mapping.
 extension Alert {
-    static func decodeOCSF(_ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue])
+    static func decodeOCSF(
+        _ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue]
+    )
         throws(IntakeIssue) -> Alert
     {
         let r = try FieldReader(value)
@@ -12,7 +14,9 @@ extension Alert {
         let id = try finding.requiredIdentifier("uid")
         let findingTitle = try finding.optionalString("title")
         let message = try r.optionalString("message")
-        guard let title = findingTitle ?? message else { throw finding.fail("title", "is required (a non-empty string)") }
+        guard let title = findingTitle ?? message else {
+            throw finding.fail("title", "is required (a non-empty string)")
+        }
 
         let metadata = try r.requiredObject("metadata")
         let product = try metadata.requiredObject("product")
@@ -37,7 +41,9 @@ extension Alert {
         }
 
         var mitre: [AttackReference] = []
-        let attackLists = [("finding_info.attacks", try finding.optionalArray("attacks")), ("attacks", try r.optionalArray("attacks"))]
+        let attackLists = [
+            ("finding_info.attacks", try finding.optionalArray("attacks")), ("attacks", try r.optionalArray("attacks")),
+        ]
         for (path, attacks) in attackLists {
             for (i, attack) in attacks.enumerated() {
                 for reference in try ocsfAttack(attack, path: "\(path)[\(i)]", catalog: catalog, warnings: &warnings)
@@ -58,7 +64,7 @@ extension Alert {
             events.append(RawEvent(logType: NormalizedEvent.guessLogType(parsed) ?? .ocsf, record: parsed))
         }
 
-        var context: [String: JSONValue] = ["ocsf_class_uid": .int(classUID)]
+        var context: JSONObject = ["ocsf_class_uid": .int(classUID)]
         for key in ["observables", "resources", "cloud", "status_id", "confidence_id", "unmapped", "message"] {
             if let v = r.value(key) { context[key] = v }
         }
@@ -70,7 +76,9 @@ extension Alert {
     }
 
     private static func ocsfSeverity(_ r: FieldReader) throws(IntakeIssue) -> Severity {
-        guard let value = r.value("severity_id") else { throw r.fail("severity_id", "is required (an integer 0–6 or 99)") }
+        guard let value = r.value("severity_id") else {
+            throw r.fail("severity_id", "is required (an integer 0–6 or 99)")
+        }
         guard let id = value.intValue else {
             throw r.fail("severity_id", "expected an integer 0–6 or 99, found \(value.typeName)")
         }
@@ -82,14 +90,17 @@ extension Alert {
         case 5, 6: return .critical
         case 0, 99:
             if let text = try r.optionalString("severity"), let s = Severity(lenient: text) { return s }
-            throw r.fail("severity_id", "\(id) (Unknown/Other) needs a 'severity' text of info|low|medium|high|critical")
+            throw r.fail(
+                "severity_id", "\(id) (Unknown/Other) needs a 'severity' text of info|low|medium|high|critical")
         default:
             throw r.fail("severity_id", "\(id) is not an OCSF severity (expected 0–6 or 99)")
         }
     }
 
     /// One OCSF attack object: `tactic` (1.1+) or `tactics` (1.0), `technique`, `sub_technique`.
-    private static func ocsfAttack(_ value: JSONValue, path: String, catalog: AttackCatalog, warnings: inout [IntakeIssue])
+    private static func ocsfAttack(
+        _ value: JSONValue, path: String, catalog: AttackCatalog, warnings: inout [IntakeIssue]
+    )
         throws(IntakeIssue) -> [AttackReference]
     {
         let a = try FieldReader(value, path: path)
@@ -98,14 +109,16 @@ extension Alert {
         let techniqueID = subTechniqueID ?? baseTechniqueID
         guard let techniqueID else { return [] }
         guard AttackReference.isTechniqueID(techniqueID) else {
-            throw a.fail("technique.uid", "'\(techniqueID)' is not an ATT&CK technique id (expected T1098 or T1098.001)")
+            throw a.fail(
+                "technique.uid", "'\(techniqueID)' is not an ATT&CK technique id (expected T1098 or T1098.001)")
         }
         var tactics: [String] = []
         if let tactic = try a.optionalObject("tactic")?.optionalString("uid") { tactics.append(tactic) }
         for element in try a.optionalArray("tactics") {
             if let uid = element["uid"]?.stringValue { tactics.append(uid) }
         }
-        let references = tactics.isEmpty
+        let references =
+            tactics.isEmpty
             ? [AttackReference(technique: techniqueID)]
             : tactics.filter(AttackReference.isTacticID).map { AttackReference(tactic: $0, technique: techniqueID) }
         for reference in references {

@@ -2,12 +2,14 @@
 /// and the API alert (`id`, `detection.id`, with `events` attached as Vigil's convention).
 /// See `docs/alert-format.md`.
 extension Alert {
-    static func decodePanther(_ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue])
+    static func decodePanther(
+        _ value: JSONValue, catalog: AttackCatalog, warnings: inout [IntakeIssue]
+    )
         throws(IntakeIssue) -> Alert
     {
         let r = try FieldReader(value)
-        let isWebhook = r.has("alertId")
-        let id = try isWebhook ? r.requiredIdentifier("alertId") : r.requiredIdentifier("id")
+        // The webhook always sends the `alertId` key; it is null for policy alerts.
+        let isWebhook = r.object["alertId"] != nil
         let ruleID: String
         if isWebhook {
             ruleID = try r.requiredString("id")
@@ -15,6 +17,13 @@ extension Alert {
             ruleID = try detection.requiredString("id")
         } else {
             ruleID = try r.requiredString("detectionId")
+        }
+        let id: String
+        if isWebhook {
+            let createdText = try r.requiredString("createdAt")
+            id = r.has("alertId") ? try r.requiredIdentifier("alertId") : "\(ruleID)@\(createdText)"
+        } else {
+            id = try r.requiredIdentifier("id")
         }
         var title = try r.requiredString("title")
         for prefix in ["New Alert: ", "[Re-sent]: "] where title.hasPrefix(prefix) {
@@ -30,7 +39,8 @@ extension Alert {
             guard case .object(let record) = element else {
                 throw r.fail("events[\(i)]", "expected an object (a raw vendor record), found \(element.typeName)")
             }
-            let logType = record["p_log_type"]?.stringValue.map(LogType.init(rawValue:)) ?? NormalizedEvent.guessLogType(element)
+            let logType =
+                record["p_log_type"]?.stringValue.map(LogType.init(rawValue:)) ?? NormalizedEvent.guessLogType(element)
             events.append(RawEvent(logType: logType, record: element))
             let reports = FieldReader(object: record, path: "events[\(i)]")
             if let ruleReports = try reports.optionalObject("p_rule_reports") {
@@ -41,7 +51,7 @@ extension Alert {
             }
         }
 
-        var context: [String: JSONValue] = [:]
+        var context: JSONObject = [:]
         if let alertContext = try r.optionalObject(isWebhook ? "alertContext" : "context") {
             context = alertContext.object
         }

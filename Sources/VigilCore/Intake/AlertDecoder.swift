@@ -12,7 +12,9 @@ public enum AlertFormat: String, Sendable, Hashable, CaseIterable {
     public static func detect(_ record: JSONValue) -> AlertFormat {
         guard case .object(let o) = record else { return .generic }
         if o["class_uid"] != nil { return .ocsf }
-        if o["alertId"] != nil || o["detectionId"] != nil || (o["detection"]?.objectValue != nil && o["createdAt"] != nil) {
+        if o["alertId"] != nil || o["detectionId"] != nil
+            || (o["detection"]?.objectValue != nil && o["createdAt"] != nil)
+        {
             return .panther
         }
         return .generic

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads typed fields from a JSON object and fails with the field's full path and what was expected.
 struct FieldReader {
-    let object: [String: JSONValue]
+    let object: JSONObject
     let path: String
 
     init(_ value: JSONValue, path: String = "") throws(IntakeIssue) {
@@ -13,7 +13,7 @@ struct FieldReader {
         self.path = path
     }
 
-    init(object: [String: JSONValue], path: String) {
+    init(object: JSONObject, path: String) {
         self.object = object
         self.path = path
     }
@@ -110,7 +110,9 @@ struct FieldReader {
     }
 
     /// ATT&CK references; a malformed one is an error, one unknown to the catalog a warning.
-    func attackReferences(_ key: String, catalog: AttackCatalog, warnings: inout [IntakeIssue]) throws(IntakeIssue)
+    func attackReferences(
+        _ key: String, catalog: AttackCatalog, warnings: inout [IntakeIssue]
+    ) throws(IntakeIssue)
         -> [AttackReference]
     {
         var references: [AttackReference] = []

@@ -19,7 +19,9 @@ public enum InputRecords {
         do {
             let value = try JSONParser.parse(body)
             if case .array(let elements) = value {
-                return elements.enumerated().map { Record(position: .element($0.offset + 1), value: .success($0.element)) }
+                return elements.enumerated().map {
+                    Record(position: .element($0.offset + 1), value: .success($0.element))
+                }
             }
             return [Record(position: .document, value: .success(value))]
         } catch let wholeError {
@@ -27,7 +29,10 @@ public enum InputRecords {
             let firstLineIndex = lines.firstIndex { line in line.contains { !isWhitespace($0) } } ?? 0
             let firstIsComplete = (try? JSONParser.parse(lines[firstLineIndex])) != nil
             guard firstIsComplete, lines.count > 1 else {
-                return [Record(position: .document, value: .failure(IntakeIssue(field: nil, message: wholeError.description)))]
+                return [
+                    Record(
+                        position: .document, value: .failure(IntakeIssue(field: nil, message: wholeError.description)))
+                ]
             }
             var records: [Record] = []
             for (index, line) in lines.enumerated() where line.contains(where: { !isWhitespace($0) }) {
@@ -36,7 +41,10 @@ public enum InputRecords {
                     records.append(Record(position: position, value: .success(try JSONParser.parse(line))))
                 } catch {
                     let message = "invalid JSON at column \(error.column): \(error.message)"
-                    records.append(Record(position: position, value: .failure(IntakeIssue(position: position, field: nil, message: message))))
+                    records.append(
+                        Record(
+                            position: position,
+                            value: .failure(IntakeIssue(position: position, field: nil, message: message))))
                 }
             }
             return records

@@ -56,12 +56,13 @@ public struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var members: [String: JSONValue] = [:]
+        var keys: [String] = []
+        var values: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -71,14 +72,15 @@ public struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after object key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            keys.append(key)
+            values.append(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(members)
+                return .object(Self.object(keys: keys, values: values))
             default: throw error("expected ',' or '}' in object")
             }
         }
@@ -107,6 +109,14 @@ public struct JSONParser {
             default: throw error("expected ',' or ']' in array")
             }
         }
+    }
+
+    /// An object from parsed members; a repeated key keeps its first position and its last value.
+    private static func object(keys: [String], values: [JSONValue]) -> JSONObject {
+        let unique =
+            keys.count < 12
+            ? !keys.indices.contains { i in keys[..<i].contains(keys[i]) } : Set(keys).count == keys.count
+        return unique ? JSONObject(uniqueKeys: keys, values: values) : JSONObject(zip(keys, values))
     }
 
     private mutating func enter() throws(JSONParseError) {

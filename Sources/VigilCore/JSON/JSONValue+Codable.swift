@@ -14,7 +14,7 @@ extension JSONValue: Codable {
         } else if let a = try? container.decode([JSONValue].self) {
             self = .array(a)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode(JSONObject.self))
         }
     }
 
@@ -30,4 +30,30 @@ extension JSONValue: Codable {
         case .object(let o): try container.encode(o)
         }
     }
+}
+
+extension JSONObject: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: JSONCodingKey.self)
+        var object = JSONObject()
+        for key in container.allKeys {
+            object[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+        }
+        self = object
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: JSONCodingKey.self)
+        for (key, value) in self {
+            try container.encode(value, forKey: JSONCodingKey(stringValue: key))
+        }
+    }
+}
+
+/// A coding key for arbitrary object member names.
+struct JSONCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

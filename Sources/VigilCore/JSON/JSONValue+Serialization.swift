@@ -1,12 +1,12 @@
 extension JSONValue {
-    /// Compact JSON with object keys in sorted order: the same value always gives the same bytes.
+    /// Compact JSON, object members in their order: the same value always gives the same bytes.
     public func serialized() -> String {
         var writer = JSONWriter(pretty: false)
         writer.write(self)
         return writer.string
     }
 
-    /// Indented JSON (two spaces) with object keys in sorted order, for people to read.
+    /// Indented JSON (two spaces), for people to read.
     public func prettyPrinted() -> String {
         var writer = JSONWriter(pretty: true)
         writer.write(self)
@@ -64,7 +64,7 @@ struct JSONWriter {
             if members.isEmpty { return append("{}") }
             buffer.append(UInt8(ascii: "{"))
             indent += 1
-            for (i, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (i, member) in members.enumerated() {
                 if i > 0 { buffer.append(UInt8(ascii: ",")) }
                 newline()
                 writeString(member.key)
@@ -88,6 +88,16 @@ struct JSONWriter {
         buffer.append(contentsOf: s.utf8)
     }
 
+    /// Whether any of the eight bytes is a quote, a backslash or a control character.
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     mutating func writeString(_ s: String) {
@@ -95,11 +105,22 @@ struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             var runStart = 0
-            for i in 0..<utf8.count {
+            var i = 0
+            while i < utf8.count {
+                // Skip eight bytes at a time while none needs escaping (SWAR test for '"', '\\', < 0x20).
+                if i + 8 <= utf8.count {
+                    let word = UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    if !Self.needsEscape(word) {
+                        i += 8
+                        continue
+                    }
+                }
                 let byte = utf8[i]
+                i += 1
                 guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
-                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                runStart = i + 1
+                let at = i - 1
+                if runStart < at { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<at])) }
+                runStart = i
                 switch byte {
                 case 0x22: buffer.append(0x5C); buffer.append(0x22)
                 case 0x5C: buffer.append(0x5C); buffer.append(0x5C)

@@ -14,12 +14,12 @@ public struct Alert: Sendable, Hashable {
     public var mitre: [AttackReference]
     /// The raw vendor records that triggered the alert, unchanged.
     public var events: [RawEvent]
-    public var context: [String: JSONValue]
+    public var context: JSONObject
 
     public init(
         id: String, source: String, ruleID: String, title: String, severity: Severity, createdAt: Timestamp,
         logType: LogType? = nil, description: String? = nil, mitre: [AttackReference] = [],
-        events: [RawEvent] = [], context: [String: JSONValue] = [:]
+        events: [RawEvent] = [], context: JSONObject = [:]
     ) {
         self.id = id
         self.source = source

@@ -49,7 +49,9 @@ public struct AttackReference: Sendable, Hashable, Codable, CustomStringConverti
     /// `T` followed by four digits, optionally `.` and three more.
     public static func isTechniqueID(_ text: some StringProtocol) -> Bool {
         let u = Array(text.utf8)
-        guard u.count == 5 || u.count == 9, u[0] == UInt8(ascii: "T"), u[1..<5].allSatisfy(isDigit) else { return false }
+        guard u.count == 5 || u.count == 9, u[0] == UInt8(ascii: "T"), u[1..<5].allSatisfy(isDigit) else {
+            return false
+        }
         return u.count == 5 || (u[5] == UInt8(ascii: ".") && u[6...].allSatisfy(isDigit))
     }
 

@@ -60,7 +60,9 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
     public var technique: String?
     public var toolCallIDs: [String]
 
-    public init(time: Timestamp, summary: String, entities: [Entity] = [], technique: String? = nil, toolCallIDs: [String] = []) {
+    public init(
+        time: Timestamp, summary: String, entities: [Entity] = [], technique: String? = nil, toolCallIDs: [String] = []
+    ) {
         self.time = time
         self.summary = summary
         self.entities = entities

@@ -85,7 +85,9 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
         case .cloudTrail?: record["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
         case .oktaSystemLog?: record["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
         case .crowdstrikeFDR?:
-            record["timestamp"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int64($0) } }.map { Timestamp(millisecondsSinceEpoch: $0) }
+            record["timestamp"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int64($0) } }.map {
+                Timestamp(millisecondsSinceEpoch: $0)
+            }
         default: nil
         }
     }

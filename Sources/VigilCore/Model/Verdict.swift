@@ -82,12 +82,12 @@ public struct ProposedAction: Sendable, Hashable, Codable {
 
     public var server: String
     public var tool: String
-    public var arguments: [String: JSONValue]
+    public var arguments: JSONObject
     public var rationale: String
     public var status: Status
 
     public init(
-        server: String, tool: String, arguments: [String: JSONValue], rationale: String, status: Status = .proposed
+        server: String, tool: String, arguments: JSONObject, rationale: String, status: Status = .proposed
     ) {
         self.server = server
         self.tool = tool
@@ -105,7 +105,9 @@ public struct ModelUsage: Sendable, Hashable, Codable {
     public var cacheReadTokens: Int
     public var cacheWriteTokens: Int
 
-    public init(turns: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadTokens: Int = 0, cacheWriteTokens: Int = 0) {
+    public init(
+        turns: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cacheReadTokens: Int = 0, cacheWriteTokens: Int = 0
+    ) {
         self.turns = turns
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens

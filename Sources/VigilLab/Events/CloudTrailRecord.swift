@@ -55,7 +55,8 @@ enum CloudTrailIdentity {
     var arn: String {
         switch self {
         case .iamUser(let user, _, _): user.arn
-        case .assumedRole(let role, let accountID, let session, _, _, _): "arn:aws:sts::\(accountID):assumed-role/\(role.name)/\(session)"
+        case .assumedRole(let role, let accountID, let session, _, _, _):
+            "arn:aws:sts::\(accountID):assumed-role/\(role.name)/\(session)"
         case .root(let accountID): "arn:aws:iam::\(accountID):root"
         case .awsService(let service): service
         }
@@ -85,7 +86,7 @@ struct CloudTrailRecord {
 
     func json(_ rng: inout SeededGenerator) -> JSONValue {
         let account = recipientAccountID ?? identity.accountID ?? ""
-        var r: [String: JSONValue] = [
+        var r: JSONObject = [
             "eventVersion": "1.09",
             "userIdentity": identity.json,
             "eventTime": .string(time.rfc3339(fractionalSeconds: false)),

@@ -8,7 +8,7 @@ struct EDRRecord {
     var customerID: String
     var publicIP: String
 
-    private func base(_ simpleName: String, _ rng: inout SeededGenerator) -> [String: JSONValue] {
+    private func base(_ simpleName: String, _ rng: inout SeededGenerator) -> JSONObject {
         [
             "event_simpleName": .string(simpleName),
             "name": .string(simpleName + (simpleName == "ProcessRollup2" ? "V19" : "V5")),
@@ -35,13 +35,16 @@ struct EDRRecord {
         r["CommandLine"] = .string(commandLine)
         r["ParentBaseFileName"] = .string(parent)
         r["UserName"] = .string(user)
-        r["UserSid"] = .string(device.platform == .windows ? "S-1-5-21-\(rng.digits(10))-\(rng.digits(10))-\(rng.digits(9))-1\(rng.digits(3))" : "501")
+        r["UserSid"] = .string(
+            device.platform == .windows
+                ? "S-1-5-21-\(rng.digits(10))-\(rng.digits(10))-\(rng.digits(9))-1\(rng.digits(3))" : "501")
         r["SHA256HashData"] = .string(sha256)
         r["MD5HashData"] = .string(rng.hex(32))
         r["TargetProcessId"] = .string(processID)
         r["ParentProcessId"] = .string(parentProcessID)
         r["RawProcessId"] = .string(String(rng.int(in: 1000...30_000)))
-        r["ProcessStartTime"] = .string(String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
+        r["ProcessStartTime"] = .string(
+            String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
         r["IntegrityLevel"] = "8192"
         r["TreeId"] = .string(rng.digits(10))
         return .object(r)
@@ -53,12 +56,14 @@ struct EDRRecord {
         r["DomainName"] = .string(domain)
         r["RequestType"] = "1"
         r["ContextProcessId"] = .string(contextProcessID)
-        r["ContextTimeStamp"] = .string(String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
+        r["ContextTimeStamp"] = .string(
+            String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
         return .object(r)
     }
 
     /// An outbound IPv4 connection (`NetworkConnectIP4`).
-    func connect(remoteIP: String, remotePort: Int, contextProcessID: String, _ rng: inout SeededGenerator) -> JSONValue {
+    func connect(remoteIP: String, remotePort: Int, contextProcessID: String, _ rng: inout SeededGenerator) -> JSONValue
+    {
         var r = base("NetworkConnectIP4", &rng)
         r["RemoteAddressIP4"] = .string(remoteIP)
         r["RemotePort"] = .string(String(remotePort))

@@ -23,20 +23,29 @@ struct OktaRecord {
     var targets: [JSONValue] = []
     var sessionID: String
     var requestURI: String = "/idp/idx/identify"
-    var debugData: [String: JSONValue] = [:]
+    var debugData: JSONObject = [:]
     var authenticationStep: Int = 0
     var credentialType: String? = nil
 
     static func actor(_ person: Person) -> JSONValue {
-        ["id": .string(person.id), "type": "User", "alternateId": .string(person.login), "displayName": .string(person.displayName), "detailEntry": nil]
+        [
+            "id": .string(person.id), "type": "User", "alternateId": .string(person.login),
+            "displayName": .string(person.displayName), "detailEntry": nil,
+        ]
     }
 
     static func systemActor(_ domain: String) -> JSONValue {
-        ["id": "0oa1okta0system0000", "type": "PublicClientApp", "alternateId": .string(domain), "displayName": "Okta System", "detailEntry": nil]
+        [
+            "id": "0oa1okta0system0000", "type": "PublicClientApp", "alternateId": .string(domain),
+            "displayName": "Okta System", "detailEntry": nil,
+        ]
     }
 
     static func userTarget(_ person: Person) -> JSONValue {
-        ["id": .string(person.id), "type": "User", "alternateId": .string(person.login), "displayName": .string(person.displayName), "detailEntry": nil]
+        [
+            "id": .string(person.id), "type": "User", "alternateId": .string(person.login),
+            "displayName": .string(person.displayName), "detailEntry": nil,
+        ]
     }
 
     static func client(ip: String, network: NetworkLocation, userAgent: String) -> Client {
@@ -62,7 +71,9 @@ struct OktaRecord {
             os = "Unknown"
             browser = "UNKNOWN"
         }
-        return Client(ip: ip, network: network, userAgent: userAgent, os: os, browser: browser, device: os == "iOS" || os == "Android" ? "Mobile" : "Computer")
+        return Client(
+            ip: ip, network: network, userAgent: userAgent, os: os, browser: browser,
+            device: os == "iOS" || os == "Android" ? "Mobile" : "Computer")
     }
 
     func json(_ rng: inout SeededGenerator) -> JSONValue {
@@ -87,7 +98,10 @@ struct OktaRecord {
             "displayMessage": .string(displayMessage),
             "actor": actor,
             "client": [
-                "userAgent": ["rawUserAgent": .string(client.userAgent), "os": .string(client.os), "browser": .string(client.browser)],
+                "userAgent": [
+                    "rawUserAgent": .string(client.userAgent), "os": .string(client.os),
+                    "browser": .string(client.browser),
+                ],
                 "zone": "null",
                 "device": .string(client.device),
                 "id": nil,

@@ -14,30 +14,50 @@ extension AlertGenerator {
     }
 
     /// Generates alerts `0..<count` as JSON Lines on up to `concurrency` threads and hands the chunks to
-    /// `consume` strictly in order, so the output is byte-identical whatever the concurrency. Stops early
-    /// when `consume` returns false (the reader went away).
+    /// `consume` strictly in order, so the output is byte-identical whatever the concurrency. The next
+    /// wave of chunks is generated while `consume` writes the current one. Stops early when `consume`
+    /// returns false (the reader went away); no work is left running when it returns.
     public func jsonLines(
         count: Int, labels: Bool, concurrency: Int = ProcessInfoCores.active, chunkSize: Int = 1000,
         consume: (Chunk) -> Bool
     ) {
         let chunkCount = (count + chunkSize - 1) / chunkSize
-        let wave = max(1, concurrency)
-        var next = 0
-        while next < chunkCount {
-            let first = next
-            let last = min(chunkCount, first + wave)
-            let results = Mutex<[Int: Chunk]>([:])
-            DispatchQueue.concurrentPerform(iterations: last - first) { offset in
-                let index = first + offset
-                let range = (index * chunkSize)..<min(count, (index + 1) * chunkSize)
-                let chunk = serialize(range, labels: labels)
-                results.withLock { $0[index] = chunk }
+        let waveSize = max(1, concurrency)
+        func launch(_ first: Int) -> Wave? {
+            guard first < chunkCount else { return nil }
+            let wave = Wave(first: first, last: min(chunkCount, first + waveSize))
+            for index in wave.first..<wave.last {
+                DispatchQueue.global().async(group: wave.group) {
+                    let range = (index * chunkSize)..<min(count, (index + 1) * chunkSize)
+                    let chunk = serialize(range, labels: labels)
+                    wave.chunks.withLock { $0[index] = chunk }
+                }
             }
-            let chunks = results.withLock { $0 }
-            for index in first..<last {
-                if !consume(chunks[index]!) { return }
+            return wave
+        }
+        var current = launch(0)
+        while let wave = current {
+            wave.group.wait()
+            let next = launch(wave.last)
+            let chunks = wave.chunks.withLock { $0 }
+            for index in wave.first..<wave.last where !consume(chunks[index]!) {
+                next?.group.wait()
+                return
             }
-            next = last
+            current = next
+        }
+    }
+
+    /// Chunks being generated together.
+    private final class Wave: Sendable {
+        let first: Int
+        let last: Int
+        let group = DispatchGroup()
+        let chunks = Mutex<[Int: Chunk]>([:])
+
+        init(first: Int, last: Int) {
+            self.first = first
+            self.last = last
         }
     }
 

@@ -18,7 +18,10 @@ public struct AlertGenerator: Sendable {
     /// - Parameters:
     ///   - benignRatio: the share of benign alerts, 0…1 (default 0.8).
     ///   - only: restrict generation to these scenario ids (all when empty).
-    public init(enterprise: Enterprise, seed: UInt64, benignRatio: Double = AlertGenerator.defaultBenignRatio, only: Set<String> = []) {
+    public init(
+        enterprise: Enterprise, seed: UInt64, benignRatio: Double = AlertGenerator.defaultBenignRatio,
+        only: Set<String> = []
+    ) {
         self.enterprise = enterprise
         self.seed = seed
         self.benignRatio = min(max(benignRatio, 0), 1)
@@ -30,15 +33,19 @@ public struct AlertGenerator: Sendable {
     public func alert(at index: Int) -> GeneratedAlert {
         var rng = SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15, stream: "alert")
         let wantBenign = rng.chance(benignRatio)
-        let pool = (wantBenign && !scenarios.benign.isEmpty) || scenarios.malicious.isEmpty ? scenarios.benign : scenarios.malicious
+        let pool =
+            (wantBenign && !scenarios.benign.isEmpty) || scenarios.malicious.isEmpty
+            ? scenarios.benign : scenarios.malicious
         let scenario = rng.pick(weighted: pool.map { ($0, $0.weight) })
         let day = enterprise.epoch.adding(seconds: Int64(rng.below(Self.windowDays)) * 86_400)
         let alertID = rng.uuid()
         var context = ScenarioContext(enterprise: enterprise, rng: rng, day: day)
         let draft = scenario.build(&context)
 
-        let lastEvent = draft.events.compactMap { NormalizedEvent.time(of: $0, logType: draft.rule.logType) }.max() ?? day
-        let created = Timestamp(secondsSinceEpoch: lastEvent.millisecondsSinceEpoch / 1000 + Int64(context.rng.int(in: 30...420)))
+        let lastEvent =
+            draft.events.compactMap { NormalizedEvent.time(of: $0, logType: draft.rule.logType) }.max() ?? day
+        let created = Timestamp(
+            secondsSinceEpoch: lastEvent.millisecondsSinceEpoch / 1000 + Int64(context.rng.int(in: 30...420)))
         var alertContext = draft.context
         alertContext["rule_name"] = .string(draft.rule.name)
         alertContext["event_count"] = .int(Int64(draft.events.count))

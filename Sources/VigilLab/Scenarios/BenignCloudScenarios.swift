@@ -2,122 +2,335 @@ import VigilCore
 
 /// Benign AWS activity that fires detections: automation and administrators doing their jobs.
 enum BenignCloudScenarios {
-    static let all: [Scenario] = [terraformApply, ciDeployNewRunner, scheduledBackup, breakGlass, monitoringSweep, keyRotation, terraformTrailUpdate, securityAuditAssume]
+    static let all: [Scenario] = [
+        terraformApply, ciDeployNewRunner, scheduledBackup, breakGlass, monitoringSweep, keyRotation,
+        terraformTrailUpdate, securityAuditAssume,
+    ]
 
-    static let terraformApply = Scenario(id: "terraform_apply", label: .benign, weight: 10, hard: false, summary: "Terraform attaches policies to roles during a reviewed apply") { ctx in
+    static let terraformApply = Scenario(
+        id: "terraform_apply", label: .benign, weight: 10, hard: false,
+        summary: "Terraform attaches policies to roles during a reviewed apply"
+    ) { ctx in
         let tf = ctx.rng.pick(ctx.enterprise.automation.filter { $0.kind == .terraform })
         let account = ctx.enterprise.account(id: tf.accountID)!
         let engineer = ctx.person(inGroup: "aws-admins")
         let start = ctx.workingHours(engineer)
-        let change = ctx.ticket("CHG", type: "Change", summary: "Grant orders-api access to the new SQS queue (\(account.alias))", description: "Adds the OrdersQueueAccess policy to the orders-api task role. Reviewed in the infrastructure pull request; applied by the Terraform pipeline.", reporter: engineer.login, assignee: engineer.login, labels: ["terraform", account.alias], entities: [account.id, engineer.login, tf.roleARN], created: start.adding(seconds: -86_400), status: "In Progress")
-        let role = ctx.rng.pick(account.roles.filter { !$0.name.hasPrefix("AWSReserved") && $0.name != "terraform-apply" })
-        let identity = ctx.roleSession(account.role(named: "terraform-apply")!, in: account, session: "terraform-run-\(ctx.rng.digits(10))", issued: start.adding(seconds: -30))
+        let change = ctx.ticket(
+            "CHG", type: "Change", summary: "Grant orders-api access to the new SQS queue (\(account.alias))",
+            description:
+                "Adds the OrdersQueueAccess policy to the orders-api task role. Reviewed in the infrastructure pull request; applied by the Terraform pipeline.",
+            reporter: engineer.login, assignee: engineer.login, labels: ["terraform", account.alias],
+            entities: [account.id, engineer.login, tf.roleARN], created: start.adding(seconds: -86_400),
+            status: "In Progress")
+        let role = ctx.rng.pick(
+            account.roles.filter { !$0.name.hasPrefix("AWSReserved") && $0.name != "terraform-apply" })
+        let identity = ctx.roleSession(
+            account.role(named: "terraform-apply")!, in: account, session: "terraform-run-\(ctx.rng.digits(10))",
+            issued: start.adding(seconds: -30))
         let ip = tf.sourceNetworks[0].address(ctx.rng.int(in: 1...4) * 11)
         let policyARN = "arn:aws:iam::\(account.id):policy/OrdersQueueAccess"
         var events = [
-            ctx.cloudTrail(CloudTrailRecord(time: start, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreatePolicy", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent, requestParameters: ["policyName": "OrdersQueueAccess", "path": "/", "policyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\",\"sqs:ReceiveMessage\"],\"Resource\":\"arn:aws:sqs:us-east-1:\(account.id):orders\"}]}"], responseElements: ["policy": ["policyName": "OrdersQueueAccess", "arn": .string(policyARN), "defaultVersionId": "v1", "attachmentCount": 0]])),
-            ctx.cloudTrail(CloudTrailRecord(time: start.adding(seconds: 3), identity: identity, eventSource: "iam.amazonaws.com", eventName: "AttachRolePolicy", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent, requestParameters: ["roleName": .string(role.name), "policyArn": .string(policyARN)])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: start, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreatePolicy",
+                    region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent,
+                    requestParameters: [
+                        "policyName": "OrdersQueueAccess", "path": "/",
+                        "policyDocument":
+                            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\",\"sqs:ReceiveMessage\"],\"Resource\":\"arn:aws:sqs:us-east-1:\(account.id):orders\"}]}",
+                    ],
+                    responseElements: [
+                        "policy": [
+                            "policyName": "OrdersQueueAccess", "arn": .string(policyARN), "defaultVersionId": "v1",
+                            "attachmentCount": 0,
+                        ]
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: start.adding(seconds: 3), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "AttachRolePolicy", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent,
+                    requestParameters: ["roleName": .string(role.name), "policyArn": .string(policyARN)])),
         ]
         if ctx.rng.chance(0.5) {
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: start.adding(seconds: 5), identity: identity, eventSource: "iam.amazonaws.com", eventName: "TagRole", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent, requestParameters: ["roleName": .string(role.name), "tags": [["key": "managed-by", "value": "terraform"]]])))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: start.adding(seconds: 5), identity: identity, eventSource: "iam.amazonaws.com",
+                        eventName: "TagRole", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent,
+                        requestParameters: [
+                            "roleName": .string(role.name), "tags": [["key": "managed-by", "value": "terraform"]],
+                        ])))
         }
-        return AlertDraft(rule: .policyAttached, title: "Policy attached to role \(role.name) in \(account.alias)", events: events, context: ["account_alias": .string(account.alias)], rationale: "The Terraform apply role acted from the CI runner NAT with the Terraform user agent; change \(change.key) covers the policy.")
+        return AlertDraft(
+            rule: .policyAttached, title: "Policy attached to role \(role.name) in \(account.alias)", events: events,
+            context: ["account_alias": .string(account.alias)],
+            rationale:
+                "The Terraform apply role acted from the CI runner NAT with the Terraform user agent; change \(change.key) covers the policy."
+        )
     }
 
-    static let ciDeployNewRunner = Scenario(id: "ci_deploy_new_runner_ip", label: .benign, weight: 9, hard: false, summary: "A GitHub Actions deploy runs from a runner address never seen before") { ctx in
+    static let ciDeployNewRunner = Scenario(
+        id: "ci_deploy_new_runner_ip", label: .benign, weight: 9, hard: false,
+        summary: "A GitHub Actions deploy runs from a runner address never seen before"
+    ) { ctx in
         let ci = ctx.rng.pick(ctx.enterprise.automation.filter { $0.kind == .ciDeploy })
         let account = ctx.enterprise.account(id: ci.accountID)!
         let time = ctx.utcTime(hours: 13...22)
         let ip = ci.sourceNetworks[0].address(ctx.rng.int(in: 200...60_000))
-        let identity = ctx.roleSession(account.role(named: "github-actions-deploy")!, in: account, session: "GitHubActions", issued: time.adding(seconds: -20))
+        let identity = ctx.roleSession(
+            account.role(named: "github-actions-deploy")!, in: account, session: "GitHubActions",
+            issued: time.adding(seconds: -20))
         let region = account.regions[0]
         let service = ctx.rng.pick(["orders-api", "billing-worker", "web-frontend"])
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "ecs.amazonaws.com", eventName: "RegisterTaskDefinition", region: region, sourceIP: ip, userAgent: ci.userAgent, requestParameters: ["family": .string(service), "networkMode": "awsvpc"])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 4), identity: identity, eventSource: "ecs.amazonaws.com", eventName: "UpdateService", region: region, sourceIP: ip, userAgent: ci.userAgent, requestParameters: ["cluster": "main", "service": .string(service), "taskDefinition": .string("\(service):\(ctx.rng.int(in: 100...900))")])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 9), identity: identity, eventSource: "ecs.amazonaws.com", eventName: "DescribeServices", region: region, sourceIP: ip, userAgent: ci.userAgent, requestParameters: ["cluster": "main", "services": [.string(service)]], readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "ecs.amazonaws.com",
+                    eventName: "RegisterTaskDefinition", region: region, sourceIP: ip, userAgent: ci.userAgent,
+                    requestParameters: ["family": .string(service), "networkMode": "awsvpc"])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 4), identity: identity, eventSource: "ecs.amazonaws.com",
+                    eventName: "UpdateService", region: region, sourceIP: ip, userAgent: ci.userAgent,
+                    requestParameters: [
+                        "cluster": "main", "service": .string(service),
+                        "taskDefinition": .string("\(service):\(ctx.rng.int(in: 100...900))"),
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 9), identity: identity, eventSource: "ecs.amazonaws.com",
+                    eventName: "DescribeServices", region: region, sourceIP: ip, userAgent: ci.userAgent,
+                    requestParameters: ["cluster": "main", "services": [.string(service)]], readOnly: true)),
         ]
-        return AlertDraft(rule: .newSourceIP, title: "github-actions-deploy called AWS from new address \(ip) (AS\(ci.sourceNetworks[0].asn))", events: events, context: ["new_ip": .string(ip), "asn": .int(Int64(ci.sourceNetworks[0].asn))], rationale: "GitHub-hosted runners rotate addresses inside Microsoft's AS8075; the OIDC deploy role made its usual ECS deploy calls with the CI user agent.")
+        return AlertDraft(
+            rule: .newSourceIP,
+            title: "github-actions-deploy called AWS from new address \(ip) (AS\(ci.sourceNetworks[0].asn))",
+            events: events, context: ["new_ip": .string(ip), "asn": .int(Int64(ci.sourceNetworks[0].asn))],
+            rationale:
+                "GitHub-hosted runners rotate addresses inside Microsoft's AS8075; the OIDC deploy role made its usual ECS deploy calls with the CI user agent."
+        )
     }
 
-    static let scheduledBackup = Scenario(id: "scheduled_backup", label: .benign, weight: 7, hard: true, summary: "The nightly backup reads thousands of objects from the customer-data bucket") { ctx in
+    static let scheduledBackup = Scenario(
+        id: "scheduled_backup", label: .benign, weight: 7, hard: true,
+        summary: "The nightly backup reads thousands of objects from the customer-data bucket"
+    ) { ctx in
         let backup = ctx.enterprise.automation(.backup)
         let account = ctx.enterprise.account(id: backup.accountID)!
         let time = ctx.utcTime(hours: 2...3)
-        let identity = ctx.roleSession(account.role(named: "backup-operator")!, in: account, session: backup.sessionName, issued: time.adding(seconds: -60))
+        let identity = ctx.roleSession(
+            account.role(named: "backup-operator")!, in: account, session: backup.sessionName,
+            issued: time.adding(seconds: -60))
         let bucket = ctx.rng.pick(["meridian-prod-customer-data", "meridian-prod-app-logs"])
         var events: [JSONValue] = []
         for i in 0..<8 {
             let key = "exports/\(ctx.rng.hex(8))/part-\(String(format2: i)).parquet"
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: Int64(i * 2)), identity: identity, eventSource: "s3.amazonaws.com", eventName: "GetObject", region: "us-east-1", sourceIP: "backup.amazonaws.com", userAgent: "backup.amazonaws.com", requestParameters: ["bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"), "key": .string(key)], readOnly: true, resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: account.id), additionalEventData: ["bytesTransferredOut": .int(Int64(ctx.rng.int(in: 5_000_000...90_000_000))), "x-amz-id-2": .string(ctx.rng.alphanumeric(56))], dataEvent: true)))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: Int64(i * 2)), identity: identity, eventSource: "s3.amazonaws.com",
+                        eventName: "GetObject", region: "us-east-1", sourceIP: "backup.amazonaws.com",
+                        userAgent: "backup.amazonaws.com",
+                        requestParameters: [
+                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
+                            "key": .string(key),
+                        ], readOnly: true,
+                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: account.id),
+                        additionalEventData: [
+                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 5_000_000...90_000_000))),
+                            "x-amz-id-2": .string(ctx.rng.alphanumeric(56)),
+                        ], dataEvent: true)))
         }
         let total = ctx.rng.int(in: 9000...16_000)
-        return AlertDraft(rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events, context: ["object_count": .int(Int64(total)), "bucket": .string(bucket), "bytes_out": .int(Int64(total) * 40_000_000)], rationale: "AWS Backup's service role read the bucket from backup.amazonaws.com inside the 02:00–04:00 UTC backup window, as every night.")
+        return AlertDraft(
+            rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events,
+            context: [
+                "object_count": .int(Int64(total)), "bucket": .string(bucket),
+                "bytes_out": .int(Int64(total) * 40_000_000),
+            ],
+            rationale:
+                "AWS Backup's service role read the bucket from backup.amazonaws.com inside the 02:00–04:00 UTC backup window, as every night."
+        )
     }
 
-    static let breakGlass = Scenario(id: "break_glass_with_ticket", label: .benign, weight: 3, hard: true, summary: "The on-call engineer uses break-glass admin at night during a paged incident") { ctx in
+    static let breakGlass = Scenario(
+        id: "break_glass_with_ticket", label: .benign, weight: 3, hard: true,
+        summary: "The on-call engineer uses break-glass admin at night during a paged incident"
+    ) { ctx in
         let prod = ctx.enterprise.account(.production)
         let engineer = ctx.person(inGroup: "break-glass")
         let time = ctx.localTime(engineer, hour: ctx.rng.pick([1, 2, 3, 23]))
-        let incident = ctx.ticket("INC", type: "Incident", summary: "SEV2: orders-api 5xx spike, database connections exhausted", description: "Paged at night. On-call needs BreakGlassAdmin to resize prod-orders-db and raise the connection limit.", reporter: engineer.login, assignee: engineer.login, labels: ["sev2", "on-call", "break-glass"], entities: [engineer.login, prod.id, "prod-orders-db"], created: time.adding(seconds: -900), status: "In Progress")
+        let incident = ctx.ticket(
+            "INC", type: "Incident", summary: "SEV2: orders-api 5xx spike, database connections exhausted",
+            description:
+                "Paged at night. On-call needs BreakGlassAdmin to resize prod-orders-db and raise the connection limit.",
+            reporter: engineer.login, assignee: engineer.login, labels: ["sev2", "on-call", "break-glass"],
+            entities: [engineer.login, prod.id, "prod-orders-db"], created: time.adding(seconds: -900),
+            status: "In Progress")
         let (ip, network) = (engineer.homeIP, engineer.homeNetwork)
         let role = prod.role(named: "BreakGlassAdmin")!
         let session = engineer.login
         let identity = ctx.roleSession(role, in: prod, session: session, mfa: true, issued: time)
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.browser(for: ctx.primaryDevice(of: engineer).platform), responseElements: ["ConsoleLogin": "Success"], additionalEventData: ["LoginTo": "https://console.aws.amazon.com/console/home?region=us-east-1", "MobileVersion": "No", "MFAUsed": "Yes"], eventType: "AwsConsoleSignIn")),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 240), identity: identity, eventSource: "rds.amazonaws.com", eventName: "ModifyDBInstance", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.console, requestParameters: ["dBInstanceIdentifier": "prod-orders-db", "dBInstanceClass": "db.r6g.2xlarge", "applyImmediately": true], consoleSession: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin",
+                    region: "us-east-1", sourceIP: ip,
+                    userAgent: UserAgents.browser(for: ctx.primaryDevice(of: engineer).platform),
+                    responseElements: ["ConsoleLogin": "Success"],
+                    additionalEventData: [
+                        "LoginTo": "https://console.aws.amazon.com/console/home?region=us-east-1",
+                        "MobileVersion": "No", "MFAUsed": "Yes",
+                    ], eventType: "AwsConsoleSignIn")),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 240), identity: identity, eventSource: "rds.amazonaws.com",
+                    eventName: "ModifyDBInstance", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.console,
+                    requestParameters: [
+                        "dBInstanceIdentifier": "prod-orders-db", "dBInstanceClass": "db.r6g.2xlarge",
+                        "applyImmediately": true,
+                    ], consoleSession: true)),
         ]
-        return AlertDraft(rule: .privilegedLogin, title: "BreakGlassAdmin console login to \(prod.alias) by \(session)", events: events, context: ["role": .string(role.name), "network": .string(network.isp)], rationale: "The on-call engineer signed in with MFA from their home network during incident \(incident.key), which documents the need for break-glass access.")
+        return AlertDraft(
+            rule: .privilegedLogin, title: "BreakGlassAdmin console login to \(prod.alias) by \(session)",
+            events: events, context: ["role": .string(role.name), "network": .string(network.isp)],
+            rationale:
+                "The on-call engineer signed in with MFA from their home network during incident \(incident.key), which documents the need for break-glass access."
+        )
     }
 
-    static let monitoringSweep = Scenario(id: "monitoring_region_sweep", label: .benign, weight: 7, hard: false, summary: "The Datadog integration describes resources in every region") { ctx in
+    static let monitoringSweep = Scenario(
+        id: "monitoring_region_sweep", label: .benign, weight: 7, hard: false,
+        summary: "The Datadog integration describes resources in every region"
+    ) { ctx in
         let dd = ctx.rng.pick(ctx.enterprise.automation.filter { $0.kind == .monitoring })
         let account = ctx.enterprise.account(id: dd.accountID)!
         let time = ctx.utcTime(hours: 0...23)
-        let identity = ctx.roleSession(account.role(named: "DatadogIntegrationRole")!, in: account, session: dd.sessionName, issued: time.adding(seconds: -300))
+        let identity = ctx.roleSession(
+            account.role(named: "DatadogIntegrationRole")!, in: account, session: dd.sessionName,
+            issued: time.adding(seconds: -300))
         let ip = dd.sourceNetworks[0].address(ctx.rng.int(in: 1...4) * 11)
         let regions = ctx.rng.sample(LabCatalog.awsRegions.filter { !account.regions.contains($0) }, count: 4)
         var events: [JSONValue] = []
         for (i, region) in regions.enumerated() {
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: Int64(i * 3)), identity: identity, eventSource: "ec2.amazonaws.com", eventName: ctx.rng.pick(["DescribeInstances", "DescribeVolumes", "DescribeSecurityGroups"]), region: region, sourceIP: ip, userAgent: dd.userAgent, requestParameters: ["maxResults": 1000], readOnly: true)))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: Int64(i * 3)), identity: identity, eventSource: "ec2.amazonaws.com",
+                        eventName: ctx.rng.pick(["DescribeInstances", "DescribeVolumes", "DescribeSecurityGroups"]),
+                        region: region, sourceIP: ip, userAgent: dd.userAgent, requestParameters: ["maxResults": 1000],
+                        readOnly: true)))
         }
-        return AlertDraft(rule: .unusualRegion, title: "EC2 API activity in \(regions[0]), unusual for \(account.alias)", events: events, context: ["regions": .array(regions.map(JSONValue.string))], rationale: "Read-only Describe calls by the Datadog integration role from Datadog's network; the integration sweeps every region.")
+        return AlertDraft(
+            rule: .unusualRegion, title: "EC2 API activity in \(regions[0]), unusual for \(account.alias)",
+            events: events, context: ["regions": .array(regions.map(JSONValue.string))],
+            rationale:
+                "Read-only Describe calls by the Datadog integration role from Datadog's network; the integration sweeps every region."
+        )
     }
 
-    static let keyRotation = Scenario(id: "access_key_rotation", label: .benign, weight: 5, hard: false, summary: "The rotation Lambda replaces a service user's 90-day-old key") { ctx in
+    static let keyRotation = Scenario(
+        id: "access_key_rotation", label: .benign, weight: 5, hard: false,
+        summary: "The rotation Lambda replaces a service user's 90-day-old key"
+    ) { ctx in
         let rotation = ctx.enterprise.automation(.keyRotation)
         let account = ctx.enterprise.account(id: rotation.accountID)!
         let user = ctx.rng.pick(account.users)
         let time = ctx.utcTime(hours: 4...4)
-        let identity = ctx.roleSession(account.role(named: "access-key-rotation-lambda")!, in: account, session: rotation.sessionName, issued: time.adding(seconds: -5))
+        let identity = ctx.roleSession(
+            account.role(named: "access-key-rotation-lambda")!, in: account, session: rotation.sessionName,
+            issued: time.adding(seconds: -5))
         let newKey = "AKIA" + ctx.rng.awsID(16)
         let ip = rotation.sourceNetworks[0].address(22)
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: rotation.userAgent, requestParameters: ["userName": .string(user.name)], responseElements: ["accessKey": ["accessKeyId": .string(newKey), "status": "Active", "userName": .string(user.name), "createDate": .string(time.rfc3339(fractionalSeconds: false))]])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 2), identity: identity, eventSource: "iam.amazonaws.com", eventName: "UpdateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: rotation.userAgent, requestParameters: ["userName": .string(user.name), "accessKeyId": .string(user.accessKeys[0].id), "status": "Inactive"])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateAccessKey",
+                    region: "us-east-1", sourceIP: ip, userAgent: rotation.userAgent,
+                    requestParameters: ["userName": .string(user.name)],
+                    responseElements: [
+                        "accessKey": [
+                            "accessKeyId": .string(newKey), "status": "Active", "userName": .string(user.name),
+                            "createDate": .string(time.rfc3339(fractionalSeconds: false)),
+                        ]
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 2), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "UpdateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: rotation.userAgent,
+                    requestParameters: [
+                        "userName": .string(user.name), "accessKeyId": .string(user.accessKeys[0].id),
+                        "status": "Inactive",
+                    ])),
         ]
-        return AlertDraft(rule: .accessKeyCreated, title: "Access key created for IAM user \(user.name) in \(account.alias)", events: events, context: ["user": .string(user.name)], rationale: "The scheduled rotation Lambda created a new key and deactivated the old one at its usual 04:00 UTC slot.")
+        return AlertDraft(
+            rule: .accessKeyCreated, title: "Access key created for IAM user \(user.name) in \(account.alias)",
+            events: events, context: ["user": .string(user.name)],
+            rationale:
+                "The scheduled rotation Lambda created a new key and deactivated the old one at its usual 04:00 UTC slot."
+        )
     }
 
-    static let terraformTrailUpdate = Scenario(id: "terraform_trail_update", label: .benign, weight: 2, hard: true, summary: "Terraform adds data-event selectors to the organisation trail") { ctx in
+    static let terraformTrailUpdate = Scenario(
+        id: "terraform_trail_update", label: .benign, weight: 2, hard: true,
+        summary: "Terraform adds data-event selectors to the organisation trail"
+    ) { ctx in
         let security = ctx.enterprise.account(.security)
         let tf = ctx.enterprise.automation(.terraform)
         let engineer = ctx.person(inGroup: "security")
         let time = ctx.workingHours(engineer)
-        let change = ctx.ticket("CHG", type: "Change", summary: "Enable S3 data events for confidential buckets on org-trail", description: "Security request: log GetObject/PutObject on buckets tagged confidential. Terraform module cloudtrail v3.2.", reporter: engineer.login, assignee: engineer.login, labels: ["terraform", "cloudtrail", "security"], entities: [security.id, "org-trail"], created: time.adding(seconds: -172_800), status: "In Progress")
+        let change = ctx.ticket(
+            "CHG", type: "Change", summary: "Enable S3 data events for confidential buckets on org-trail",
+            description:
+                "Security request: log GetObject/PutObject on buckets tagged confidential. Terraform module cloudtrail v3.2.",
+            reporter: engineer.login, assignee: engineer.login, labels: ["terraform", "cloudtrail", "security"],
+            entities: [security.id, "org-trail"], created: time.adding(seconds: -172_800), status: "In Progress")
         let role = security.role(named: "terraform-apply")!
-        let identity = ctx.roleSession(role, in: security, session: "terraform-run-\(ctx.rng.digits(10))", issued: time.adding(seconds: -40))
+        let identity = ctx.roleSession(
+            role, in: security, session: "terraform-run-\(ctx.rng.digits(10))", issued: time.adding(seconds: -40))
         let ip = tf.sourceNetworks[0].address(33)
         let trailARN = "arn:aws:cloudtrail:us-east-1:\(security.id):trail/org-trail"
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "cloudtrail.amazonaws.com", eventName: "PutEventSelectors", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent, requestParameters: ["trailName": .string(trailARN), "advancedEventSelectors": [["name": "confidential-s3-data-events", "fieldSelectors": [["field": "eventCategory", "equals": ["Data"]], ["field": "resources.type", "equals": ["AWS::S3::Object"]]]]]], responseElements: ["trailARN": .string(trailARN)])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 2), identity: identity, eventSource: "cloudtrail.amazonaws.com", eventName: "UpdateTrail", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent, requestParameters: ["name": .string(trailARN), "isMultiRegionTrail": true, "includeGlobalServiceEvents": true], responseElements: ["name": "org-trail", "trailARN": .string(trailARN), "isMultiRegionTrail": true, "logFileValidationEnabled": true])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "cloudtrail.amazonaws.com",
+                    eventName: "PutEventSelectors", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent,
+                    requestParameters: [
+                        "trailName": .string(trailARN),
+                        "advancedEventSelectors": [
+                            [
+                                "name": "confidential-s3-data-events",
+                                "fieldSelectors": [
+                                    ["field": "eventCategory", "equals": ["Data"]],
+                                    ["field": "resources.type", "equals": ["AWS::S3::Object"]],
+                                ],
+                            ]
+                        ],
+                    ], responseElements: ["trailARN": .string(trailARN)])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 2), identity: identity, eventSource: "cloudtrail.amazonaws.com",
+                    eventName: "UpdateTrail", region: "us-east-1", sourceIP: ip, userAgent: tf.userAgent,
+                    requestParameters: [
+                        "name": .string(trailARN), "isMultiRegionTrail": true, "includeGlobalServiceEvents": true,
+                    ],
+                    responseElements: [
+                        "name": "org-trail", "trailARN": .string(trailARN), "isMultiRegionTrail": true,
+                        "logFileValidationEnabled": true,
+                    ])),
         ]
-        return AlertDraft(rule: .cloudTrailModified, title: "CloudTrail org-trail modified (UpdateTrail, PutEventSelectors)", events: events, context: ["trail": .string(trailARN)], rationale: "Terraform widened logging (more data events, validation kept on) under change \(change.key); nothing was stopped or deleted.")
+        return AlertDraft(
+            rule: .cloudTrailModified, title: "CloudTrail org-trail modified (UpdateTrail, PutEventSelectors)",
+            events: events, context: ["trail": .string(trailARN)],
+            rationale:
+                "Terraform widened logging (more data events, validation kept on) under change \(change.key); nothing was stopped or deleted."
+        )
     }
 
-    static let securityAuditAssume = Scenario(id: "security_audit_assume_role", label: .benign, weight: 4, hard: false, summary: "A security engineer assumes the audit role from the security account") { ctx in
+    static let securityAuditAssume = Scenario(
+        id: "security_audit_assume_role", label: .benign, weight: 4, hard: false,
+        summary: "A security engineer assumes the audit role from the security account"
+    ) { ctx in
         let security = ctx.enterprise.account(.security)
         let target = ctx.rng.pick(ctx.enterprise.accounts.filter { $0.environment != .security })
         let engineer = ctx.person(inGroup: "security")
@@ -127,8 +340,34 @@ enum BenignCloudScenarios {
         let identity = ctx.roleSession(sso, in: security, session: engineer.login, issued: time.adding(seconds: -1200))
         let audit = target.role(named: "SecurityAuditRole")!
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "AssumeRole", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.awsCLIMac, requestParameters: ["roleArn": .string(audit.arn), "roleSessionName": .string(engineer.login), "durationSeconds": 3600], responseElements: ["credentials": ["accessKeyId": .string("ASIA" + ctx.rng.awsID(16)), "expiration": .string(time.adding(seconds: 3600).rfc3339(fractionalSeconds: false)), "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS"], "assumedRoleUser": ["assumedRoleId": .string("\(audit.principalID):\(engineer.login)"), "arn": .string("arn:aws:sts::\(target.id):assumed-role/\(audit.name)/\(engineer.login)")]], resources: [["accountId": .string(target.id), "type": "AWS::IAM::Role", "ARN": .string(audit.arn)]], recipientAccountID: target.id)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "AssumeRole",
+                    region: "us-east-1", sourceIP: ip, userAgent: UserAgents.awsCLIMac,
+                    requestParameters: [
+                        "roleArn": .string(audit.arn), "roleSessionName": .string(engineer.login),
+                        "durationSeconds": 3600,
+                    ],
+                    responseElements: [
+                        "credentials": [
+                            "accessKeyId": .string("ASIA" + ctx.rng.awsID(16)),
+                            "expiration": .string(time.adding(seconds: 3600).rfc3339(fractionalSeconds: false)),
+                            "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS",
+                        ],
+                        "assumedRoleUser": [
+                            "assumedRoleId": .string("\(audit.principalID):\(engineer.login)"),
+                            "arn": .string("arn:aws:sts::\(target.id):assumed-role/\(audit.name)/\(engineer.login)"),
+                        ],
+                    ],
+                    resources: [
+                        ["accountId": .string(target.id), "type": "AWS::IAM::Role", "ARN": .string(audit.arn)]
+                    ], recipientAccountID: target.id))
         ]
-        return AlertDraft(rule: .crossAccount, title: "\(security.alias) assumed SecurityAuditRole in \(target.alias)", events: events, context: ["source_account": .string(security.id), "target_account": .string(target.id)], rationale: "A security engineer, from a usual network in working hours, assumed the read-only audit role that trusts the security account by design.")
+        return AlertDraft(
+            rule: .crossAccount, title: "\(security.alias) assumed SecurityAuditRole in \(target.alias)",
+            events: events, context: ["source_account": .string(security.id), "target_account": .string(target.id)],
+            rationale:
+                "A security engineer, from a usual network in working hours, assumed the read-only audit role that trusts the security account by design."
+        )
     }
 }

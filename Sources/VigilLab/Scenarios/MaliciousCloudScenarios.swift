@@ -3,7 +3,10 @@ import VigilCore
 
 /// Malicious AWS activity: stolen keys, escalation, persistence, exfiltration, tampering.
 enum MaliciousCloudScenarios {
-    static let all: [Scenario] = [stolenAccessKey, privescPolicyAttach, persistenceNewUser, s3Exfiltration, cloudTrailTampering, lateralAssumeRole, rootConsoleLogin, cryptomining, ciRoleBucketBackdoor, insiderQuietExfil]
+    static let all: [Scenario] = [
+        stolenAccessKey, privescPolicyAttach, persistenceNewUser, s3Exfiltration, cloudTrailTampering,
+        lateralAssumeRole, rootConsoleLogin, cryptomining, ciRoleBucketBackdoor, insiderQuietExfil,
+    ]
 
     /// A developer's long-lived key in the development account.
     static func developerKey(_ ctx: inout ScenarioContext) -> (CloudAccount, IAMUser, Person) {
@@ -12,53 +15,140 @@ enum MaliciousCloudScenarios {
         return (dev, user, ctx.enterprise.person(login: user.owner)!)
     }
 
-    static let stolenAccessKey = Scenario(id: "stolen_access_key", label: .malicious, weight: 8, hard: false, summary: "A leaked developer key used for reconnaissance from a VPS") { ctx in
+    static let stolenAccessKey = Scenario(
+        id: "stolen_access_key", label: .malicious, weight: 8, hard: false,
+        summary: "A leaked developer key used for reconnaissance from a VPS"
+    ) { ctx in
         let (dev, user, owner) = developerKey(&ctx)
         let (ip, network) = ctx.hostileConnection([.hosting])
         let time = ctx.utcTime(hours: 0...23)
         let identity = CloudTrailIdentity.iamUser(user, accountID: dev.id, accessKeyID: user.accessKeys[0].id)
         let ua = ctx.rng.pick([UserAgents.kaliCLI, UserAgents.pacu, UserAgents.boto3Generic])
         var events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "GetCallerIdentity", region: "us-east-1", sourceIP: ip, userAgent: ua, readOnly: true)),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 6), identity: identity, eventSource: "s3.amazonaws.com", eventName: "ListBuckets", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["Host": "s3.amazonaws.com"], readOnly: true)),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 11), identity: identity, eventSource: "iam.amazonaws.com", eventName: "ListUsers", region: "us-east-1", sourceIP: ip, userAgent: ua, readOnly: true, errorCode: "AccessDenied", errorMessage: "User: \(user.arn) is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::\(dev.id):user/ because no identity-based policy allows the iam:ListUsers action")),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "GetCallerIdentity",
+                    region: "us-east-1", sourceIP: ip, userAgent: ua, readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 6), identity: identity, eventSource: "s3.amazonaws.com",
+                    eventName: "ListBuckets", region: "us-east-1", sourceIP: ip, userAgent: ua,
+                    requestParameters: ["Host": "s3.amazonaws.com"], readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 11), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "ListUsers", region: "us-east-1", sourceIP: ip, userAgent: ua, readOnly: true,
+                    errorCode: "AccessDenied",
+                    errorMessage:
+                        "User: \(user.arn) is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::\(dev.id):user/ because no identity-based policy allows the iam:ListUsers action"
+                )),
         ]
         for (i, region) in ["us-east-1", "us-west-2", "eu-west-1"].enumerated() {
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: Int64(15 + i * 2)), identity: identity, eventSource: "ec2.amazonaws.com", eventName: "DescribeInstances", region: region, sourceIP: ip, userAgent: ua, requestParameters: ["instancesSet": [:], "filterSet": [:]], readOnly: true)))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: Int64(15 + i * 2)), identity: identity,
+                        eventSource: "ec2.amazonaws.com", eventName: "DescribeInstances", region: region, sourceIP: ip,
+                        userAgent: ua, requestParameters: ["instancesSet": [:], "filterSet": [:]], readOnly: true)))
         }
-        return AlertDraft(rule: .newSourceIP, title: "\(user.name) called AWS from new network AS\(network.asn) (\(network.isp))", events: events, context: ["new_ip": .string(ip), "asn": .int(Int64(network.asn))], attack: ["T1078.004", "T1087.004", "T1580"], rationale: "\(owner.login)'s key was used from a hosting provider never seen for them, with attacker tooling, enumerating identity and regions; the owner works from \(owner.homeNetwork.isp) and the office.")
+        return AlertDraft(
+            rule: .newSourceIP, title: "\(user.name) called AWS from new network AS\(network.asn) (\(network.isp))",
+            events: events, context: ["new_ip": .string(ip), "asn": .int(Int64(network.asn))],
+            attack: ["T1078.004", "T1087.004", "T1580"],
+            rationale:
+                "\(owner.login)'s key was used from a hosting provider never seen for them, with attacker tooling, enumerating identity and regions; the owner works from \(owner.homeNetwork.isp) and the office."
+        )
     }
 
-    static let privescPolicyAttach = Scenario(id: "privesc_policy_attach", label: .malicious, weight: 6, hard: false, summary: "A developer user attaches AdministratorAccess to itself") { ctx in
+    static let privescPolicyAttach = Scenario(
+        id: "privesc_policy_attach", label: .malicious, weight: 6, hard: false,
+        summary: "A developer user attaches AdministratorAccess to itself"
+    ) { ctx in
         let (dev, user, owner) = developerKey(&ctx)
         let (ip, _) = ctx.rng.chance(0.5) ? ctx.hostileConnection([.hosting, .vpn]) : (owner.homeIP, owner.homeNetwork)
         let time = ctx.localTime(owner, hour: ctx.rng.pick([20, 21, 22, 23, 0, 1]))
         let identity = CloudTrailIdentity.iamUser(user, accountID: dev.id, accessKeyID: user.accessKeys[0].id)
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "AttachUserPolicy", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "iam.attach-user-policy"), requestParameters: ["userName": .string(user.name), "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 20), identity: identity, eventSource: "iam.amazonaws.com", eventName: "ListAttachedUserPolicies", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.awsCLIMac, requestParameters: ["userName": .string(user.name)], readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "AttachUserPolicy",
+                    region: "us-east-1", sourceIP: ip,
+                    userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "iam.attach-user-policy"),
+                    requestParameters: [
+                        "userName": .string(user.name), "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess",
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 20), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "ListAttachedUserPolicies", region: "us-east-1", sourceIP: ip,
+                    userAgent: UserAgents.awsCLIMac, requestParameters: ["userName": .string(user.name)], readOnly: true
+                )),
         ]
-        return AlertDraft(rule: .policyAttached, title: "AdministratorAccess attached to IAM user \(user.name) in \(dev.alias)", events: events, attack: ["T1098.003", "T1078.004"], rationale: "The user granted itself AdministratorAccess outside working hours with no change ticket and outside Terraform; DeveloperAccess does not need admin.")
+        return AlertDraft(
+            rule: .policyAttached, title: "AdministratorAccess attached to IAM user \(user.name) in \(dev.alias)",
+            events: events, attack: ["T1098.003", "T1078.004"],
+            rationale:
+                "The user granted itself AdministratorAccess outside working hours with no change ticket and outside Terraform; DeveloperAccess does not need admin."
+        )
     }
 
-    static let persistenceNewUser = Scenario(id: "persistence_new_iam_user", label: .malicious, weight: 6, hard: false, summary: "A hijacked admin session creates a backdoor IAM user with a key") { ctx in
+    static let persistenceNewUser = Scenario(
+        id: "persistence_new_iam_user", label: .malicious, weight: 6, hard: false,
+        summary: "A hijacked admin session creates a backdoor IAM user with a key"
+    ) { ctx in
         let account = ctx.rng.pick([ctx.enterprise.account(.production), ctx.enterprise.account(.staging)])
         let victim = ctx.person(inGroup: "aws-admins")
         let (ip, network) = ctx.hostileConnection()
         let time = ctx.utcTime(hours: 0...23)
-        let identity = ctx.roleSession(ctx.ssoRole(account, "AdministratorAccess"), in: account, session: victim.login, issued: time.adding(seconds: -600))
+        let identity = ctx.roleSession(
+            ctx.ssoRole(account, "AdministratorAccess"), in: account, session: victim.login,
+            issued: time.adding(seconds: -600))
         let name = ctx.rng.pick(["svc-backup-sync", "aws-health-monitor", "terraform-ci2", "support-temp"])
         let key = "AKIA" + ctx.rng.awsID(16)
         let ua = UserAgents.boto3Generic
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateUser", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["userName": .string(name)], responseElements: ["user": ["userName": .string(name), "arn": .string("arn:aws:iam::\(account.id):user/\(name)"), "userId": .string("AIDA" + ctx.rng.awsID(17)), "path": "/", "createDate": .string(time.rfc3339(fractionalSeconds: false))]])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 4), identity: identity, eventSource: "iam.amazonaws.com", eventName: "AttachUserPolicy", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["userName": .string(name), "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"])),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 7), identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["userName": .string(name)], responseElements: ["accessKey": ["accessKeyId": .string(key), "status": "Active", "userName": .string(name), "createDate": .string(time.rfc3339(fractionalSeconds: false))]])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateUser",
+                    region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["userName": .string(name)],
+                    responseElements: [
+                        "user": [
+                            "userName": .string(name), "arn": .string("arn:aws:iam::\(account.id):user/\(name)"),
+                            "userId": .string("AIDA" + ctx.rng.awsID(17)), "path": "/",
+                            "createDate": .string(time.rfc3339(fractionalSeconds: false)),
+                        ]
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 4), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "AttachUserPolicy", region: "us-east-1", sourceIP: ip, userAgent: ua,
+                    requestParameters: [
+                        "userName": .string(name), "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess",
+                    ])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 7), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "CreateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: ua,
+                    requestParameters: ["userName": .string(name)],
+                    responseElements: [
+                        "accessKey": [
+                            "accessKeyId": .string(key), "status": "Active", "userName": .string(name),
+                            "createDate": .string(time.rfc3339(fractionalSeconds: false)),
+                        ]
+                    ])),
         ]
-        return AlertDraft(rule: .accessKeyCreated, title: "Access key created for IAM user \(name) in \(account.alias)", events: events, context: ["user": .string(name)], attack: ["T1136.003", "T1098.001", "T1098.003"], rationale: "\(victim.login)'s admin session acted from \(network.isp) (AS\(network.asn)), never used by them, creating an unknown user with admin rights and a key: classic persistence.")
+        return AlertDraft(
+            rule: .accessKeyCreated, title: "Access key created for IAM user \(name) in \(account.alias)",
+            events: events, context: ["user": .string(name)], attack: ["T1136.003", "T1098.001", "T1098.003"],
+            rationale:
+                "\(victim.login)'s admin session acted from \(network.isp) (AS\(network.asn)), never used by them, creating an unknown user with admin rights and a key: classic persistence."
+        )
     }
 
-    static let s3Exfiltration = Scenario(id: "s3_exfiltration", label: .malicious, weight: 6, hard: false, summary: "A stolen service key downloads the customer-data bucket") { ctx in
+    static let s3Exfiltration = Scenario(
+        id: "s3_exfiltration", label: .malicious, weight: 6, hard: false,
+        summary: "A stolen service key downloads the customer-data bucket"
+    ) { ctx in
         let prod = ctx.enterprise.account(.production)
         let user = prod.user(named: "svc-reporting")!
         let (ip, network) = ctx.hostileConnection([.hosting, .vpn])
@@ -66,32 +156,96 @@ enum MaliciousCloudScenarios {
         let identity = CloudTrailIdentity.iamUser(user, accountID: prod.id, accessKeyID: user.accessKeys[0].id)
         let bucket = "meridian-prod-customer-data"
         let ua = UserAgents.boto3Generic
-        var events = [ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "s3.amazonaws.com", eventName: "ListObjects", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"), "prefix": ""], readOnly: true, resources: [["accountId": .string(prod.id), "type": "AWS::S3::Bucket", "ARN": .string("arn:aws:s3:::\(bucket)")]], dataEvent: true))]
+        var events = [
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "s3.amazonaws.com", eventName: "ListObjects",
+                    region: "us-east-1", sourceIP: ip, userAgent: ua,
+                    requestParameters: [
+                        "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
+                        "prefix": "",
+                    ], readOnly: true,
+                    resources: [
+                        [
+                            "accountId": .string(prod.id), "type": "AWS::S3::Bucket",
+                            "ARN": .string("arn:aws:s3:::\(bucket)"),
+                        ]
+                    ], dataEvent: true))
+        ]
         for i in 0..<8 {
             let key = "customers/\(ctx.rng.pick(["eu", "us", "apac"]))/export-\(ctx.rng.digits(6)).csv.gz"
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: Int64(3 + i)), identity: identity, eventSource: "s3.amazonaws.com", eventName: "GetObject", region: "us-east-1", sourceIP: ip, userAgent: ua, requestParameters: ["bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"), "key": .string(key)], readOnly: true, resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id), additionalEventData: ["bytesTransferredOut": .int(Int64(ctx.rng.int(in: 20_000_000...200_000_000)))], dataEvent: true)))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: Int64(3 + i)), identity: identity, eventSource: "s3.amazonaws.com",
+                        eventName: "GetObject", region: "us-east-1", sourceIP: ip, userAgent: ua,
+                        requestParameters: [
+                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
+                            "key": .string(key),
+                        ], readOnly: true,
+                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id),
+                        additionalEventData: [
+                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 20_000_000...200_000_000)))
+                        ], dataEvent: true)))
         }
         let total = ctx.rng.int(in: 3000...12_000)
-        return AlertDraft(rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events, context: ["object_count": .int(Int64(total)), "bucket": .string(bucket)], attack: ["T1530", "T1078.004"], rationale: "The reporting service key, normally used by the BI tool for a few report reads, listed and downloaded the customer bucket from \(network.isp) (AS\(network.asn)).")
+        return AlertDraft(
+            rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events,
+            context: ["object_count": .int(Int64(total)), "bucket": .string(bucket)], attack: ["T1530", "T1078.004"],
+            rationale:
+                "The reporting service key, normally used by the BI tool for a few report reads, listed and downloaded the customer bucket from \(network.isp) (AS\(network.asn))."
+        )
     }
 
-    static let cloudTrailTampering = Scenario(id: "cloudtrail_tampering", label: .malicious, weight: 5, hard: false, summary: "An intruder stops the organisation trail") { ctx in
+    static let cloudTrailTampering = Scenario(
+        id: "cloudtrail_tampering", label: .malicious, weight: 5, hard: false,
+        summary: "An intruder stops the organisation trail"
+    ) { ctx in
         let security = ctx.enterprise.account(.security)
         let victim = ctx.person(inGroup: "aws-admins")
         let (ip, network) = ctx.hostileConnection()
         let time = ctx.utcTime(hours: 0...23)
-        let identity = ctx.roleSession(ctx.ssoRole(security, "AdministratorAccess"), in: security, session: victim.login, issued: time.adding(seconds: -900))
+        let identity = ctx.roleSession(
+            ctx.ssoRole(security, "AdministratorAccess"), in: security, session: victim.login,
+            issued: time.adding(seconds: -900))
         let trailARN = "arn:aws:cloudtrail:us-east-1:\(security.id):trail/org-trail"
-        var events = [ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "cloudtrail.amazonaws.com", eventName: "StopLogging", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic, requestParameters: ["name": .string(trailARN)]))]
+        var events = [
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "cloudtrail.amazonaws.com", eventName: "StopLogging",
+                    region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic,
+                    requestParameters: ["name": .string(trailARN)]))
+        ]
         if ctx.rng.chance(0.5) {
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 30), identity: identity, eventSource: "cloudtrail.amazonaws.com", eventName: "DeleteTrail", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic, requestParameters: ["name": .string(trailARN)])))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: 30), identity: identity, eventSource: "cloudtrail.amazonaws.com",
+                        eventName: "DeleteTrail", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic,
+                        requestParameters: ["name": .string(trailARN)])))
         } else {
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 30), identity: identity, eventSource: "guardduty.amazonaws.com", eventName: "UpdateDetector", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic, requestParameters: ["detectorId": .string(ctx.rng.hex(32)), "enable": false])))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: 30), identity: identity, eventSource: "guardduty.amazonaws.com",
+                        eventName: "UpdateDetector", region: "us-east-1", sourceIP: ip,
+                        userAgent: UserAgents.boto3Generic,
+                        requestParameters: ["detectorId": .string(ctx.rng.hex(32)), "enable": false])))
         }
-        return AlertDraft(rule: .cloudTrailModified, title: "CloudTrail org-trail modified (\(events.compactMap { $0["eventName"]?.stringValue }.joined(separator: ", ")))", events: events, attack: ["T1562.008", "T1078.004"], rationale: "Logging was stopped (and detection weakened) from \(network.isp) by a session of \(victim.login) with no change ticket; Terraform is the only sanctioned way to change the trail.")
+        return AlertDraft(
+            rule: .cloudTrailModified,
+            title:
+                "CloudTrail org-trail modified (\(events.compactMap { $0["eventName"]?.stringValue }.joined(separator: ", ")))",
+            events: events, attack: ["T1562.008", "T1078.004"],
+            rationale:
+                "Logging was stopped (and detection weakened) from \(network.isp) by a session of \(victim.login) with no change ticket; Terraform is the only sanctioned way to change the trail."
+        )
     }
 
-    static let lateralAssumeRole = Scenario(id: "lateral_assume_role", label: .malicious, weight: 5, hard: false, summary: "A stolen development key pivots into staging via a loose trust policy") { ctx in
+    static let lateralAssumeRole = Scenario(
+        id: "lateral_assume_role", label: .malicious, weight: 5, hard: false,
+        summary: "A stolen development key pivots into staging via a loose trust policy"
+    ) { ctx in
         let (dev, user, _) = developerKey(&ctx)
         let target = ctx.enterprise.account(.staging)
         let (ip, network) = ctx.hostileConnection()
@@ -101,26 +255,85 @@ enum MaliciousCloudScenarios {
         let session = "session-\(ctx.rng.digits(6))"
         let assumed = ctx.roleSession(role, in: target, session: session, issued: time.adding(seconds: 1))
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "AssumeRole", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu, requestParameters: ["roleArn": .string(role.arn), "roleSessionName": .string(session)], responseElements: ["assumedRoleUser": ["assumedRoleId": .string("\(role.principalID):\(session)"), "arn": .string("arn:aws:sts::\(target.id):assumed-role/\(role.name)/\(session)")], "credentials": ["accessKeyId": .string("ASIA" + ctx.rng.awsID(16)), "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "expiration": .string(time.adding(seconds: 3600).rfc3339(fractionalSeconds: false))]], resources: [["accountId": .string(target.id), "type": "AWS::IAM::Role", "ARN": .string(role.arn)]], recipientAccountID: target.id)),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 12), identity: assumed, eventSource: "secretsmanager.amazonaws.com", eventName: "ListSecrets", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu, readOnly: true)),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 18), identity: assumed, eventSource: "secretsmanager.amazonaws.com", eventName: "GetSecretValue", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu, requestParameters: ["secretId": "staging/orders-db"], readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "sts.amazonaws.com", eventName: "AssumeRole",
+                    region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu,
+                    requestParameters: ["roleArn": .string(role.arn), "roleSessionName": .string(session)],
+                    responseElements: [
+                        "assumedRoleUser": [
+                            "assumedRoleId": .string("\(role.principalID):\(session)"),
+                            "arn": .string("arn:aws:sts::\(target.id):assumed-role/\(role.name)/\(session)"),
+                        ],
+                        "credentials": [
+                            "accessKeyId": .string("ASIA" + ctx.rng.awsID(16)),
+                            "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS",
+                            "expiration": .string(time.adding(seconds: 3600).rfc3339(fractionalSeconds: false)),
+                        ],
+                    ],
+                    resources: [["accountId": .string(target.id), "type": "AWS::IAM::Role", "ARN": .string(role.arn)]],
+                    recipientAccountID: target.id)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 12), identity: assumed, eventSource: "secretsmanager.amazonaws.com",
+                    eventName: "ListSecrets", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu,
+                    readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 18), identity: assumed, eventSource: "secretsmanager.amazonaws.com",
+                    eventName: "GetSecretValue", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.pacu,
+                    requestParameters: ["secretId": "staging/orders-db"], readOnly: true)),
         ]
-        return AlertDraft(rule: .crossAccount, title: "\(dev.alias) user \(user.name) assumed \(role.name) in \(target.alias)", events: events, context: ["source_account": .string(dev.id), "target_account": .string(target.id)], attack: ["T1078.004", "T1021.007", "T1555.006"], rationale: "A developer key, from \(network.isp) with the Pacu toolkit, assumed an admin role in another account and read secrets; developers never use OrganizationAccountAccessRole.")
+        return AlertDraft(
+            rule: .crossAccount, title: "\(dev.alias) user \(user.name) assumed \(role.name) in \(target.alias)",
+            events: events, context: ["source_account": .string(dev.id), "target_account": .string(target.id)],
+            attack: ["T1078.004", "T1021.007", "T1555.006"],
+            rationale:
+                "A developer key, from \(network.isp) with the Pacu toolkit, assumed an admin role in another account and read secrets; developers never use OrganizationAccountAccessRole."
+        )
     }
 
-    static let rootConsoleLogin = Scenario(id: "root_console_login", label: .malicious, weight: 4, hard: false, summary: "Root signs in without MFA from abroad") { ctx in
+    static let rootConsoleLogin = Scenario(
+        id: "root_console_login", label: .malicious, weight: 4, hard: false,
+        summary: "Root signs in without MFA from abroad"
+    ) { ctx in
         let prod = ctx.enterprise.account(.production)
         let (ip, network) = ctx.hostileForeign()
         let time = ctx.utcTime(hours: 0...23)
         let identity = CloudTrailIdentity.root(accountID: prod.id)
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.chromeWindows, responseElements: ["ConsoleLogin": "Success"], additionalEventData: ["LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true", "MobileVersion": "No", "MFAUsed": "No"], eventType: "AwsConsoleSignIn")),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 95), identity: identity, eventSource: "iam.amazonaws.com", eventName: "CreateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.console, responseElements: ["accessKey": ["accessKeyId": .string("AKIA" + ctx.rng.awsID(16)), "status": "Active", "createDate": .string(time.rfc3339(fractionalSeconds: false))]], consoleSession: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin",
+                    region: "us-east-1", sourceIP: ip, userAgent: UserAgents.chromeWindows,
+                    responseElements: ["ConsoleLogin": "Success"],
+                    additionalEventData: [
+                        "LoginTo": "https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true",
+                        "MobileVersion": "No", "MFAUsed": "No",
+                    ], eventType: "AwsConsoleSignIn")),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 95), identity: identity, eventSource: "iam.amazonaws.com",
+                    eventName: "CreateAccessKey", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.console,
+                    responseElements: [
+                        "accessKey": [
+                            "accessKeyId": .string("AKIA" + ctx.rng.awsID(16)), "status": "Active",
+                            "createDate": .string(time.rfc3339(fractionalSeconds: false)),
+                        ]
+                    ], consoleSession: true)),
         ]
-        return AlertDraft(rule: .privilegedLogin, title: "Root console login to \(prod.alias)", events: events, context: ["mfa_used": "No", "country": .string(network.country)], attack: ["T1078.004", "T1098.001"], rationale: "The root user, which nobody uses, signed in without MFA from \(network.country) and created a root access key; no incident ticket exists.")
+        return AlertDraft(
+            rule: .privilegedLogin, title: "Root console login to \(prod.alias)", events: events,
+            context: ["mfa_used": "No", "country": .string(network.country)], attack: ["T1078.004", "T1098.001"],
+            rationale:
+                "The root user, which nobody uses, signed in without MFA from \(network.country) and created a root access key; no incident ticket exists."
+        )
     }
 
-    static let cryptomining = Scenario(id: "cryptomining_unusual_region", label: .malicious, weight: 4, hard: false, summary: "A stolen key launches GPU instances in an unused region") { ctx in
+    static let cryptomining = Scenario(
+        id: "cryptomining_unusual_region", label: .malicious, weight: 4, hard: false,
+        summary: "A stolen key launches GPU instances in an unused region"
+    ) { ctx in
         let (dev, user, _) = developerKey(&ctx)
         let (ip, _) = ctx.hostileConnection([.hosting])
         let time = ctx.utcTime(hours: 0...23)
@@ -128,41 +341,123 @@ enum MaliciousCloudScenarios {
         let region = ctx.rng.pick(["ap-southeast-3", "sa-east-1", "me-south-1", "af-south-1"])
         let count = ctx.rng.int(in: 8...20)
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "ec2.amazonaws.com", eventName: "DescribeRegions", region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic, readOnly: true)),
-            ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: 30), identity: identity, eventSource: "ec2.amazonaws.com", eventName: "RunInstances", region: region, sourceIP: ip, userAgent: UserAgents.boto3Generic, requestParameters: ["instancesSet": ["items": [["imageId": .string("ami-0" + ctx.rng.hex(16)), "minCount": .int(Int64(count)), "maxCount": .int(Int64(count))]]], "instanceType": "p3.16xlarge", "userData": "<sensitiveDataRemoved>"], responseElements: ["reservationId": .string("r-0" + ctx.rng.hex(16)), "instancesSet": ["items": [["instanceId": .string("i-0" + ctx.rng.hex(16)), "instanceType": "p3.16xlarge"]]]])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "ec2.amazonaws.com", eventName: "DescribeRegions",
+                    region: "us-east-1", sourceIP: ip, userAgent: UserAgents.boto3Generic, readOnly: true)),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time.adding(seconds: 30), identity: identity, eventSource: "ec2.amazonaws.com",
+                    eventName: "RunInstances", region: region, sourceIP: ip, userAgent: UserAgents.boto3Generic,
+                    requestParameters: [
+                        "instancesSet": [
+                            "items": [
+                                [
+                                    "imageId": .string("ami-0" + ctx.rng.hex(16)), "minCount": .int(Int64(count)),
+                                    "maxCount": .int(Int64(count)),
+                                ]
+                            ]
+                        ], "instanceType": "p3.16xlarge", "userData": "<sensitiveDataRemoved>",
+                    ],
+                    responseElements: [
+                        "reservationId": .string("r-0" + ctx.rng.hex(16)),
+                        "instancesSet": [
+                            "items": [["instanceId": .string("i-0" + ctx.rng.hex(16)), "instanceType": "p3.16xlarge"]]
+                        ],
+                    ])),
         ]
-        return AlertDraft(rule: .unusualRegion, title: "EC2 RunInstances in \(region), unusual for \(dev.alias)", events: events, context: ["regions": [.string(region)], "instance_type": "p3.16xlarge", "count": .int(Int64(count))], attack: ["T1496.001", "T1078.004"], rationale: "\(count) GPU instances launched with user data in a region the account never uses, by a developer key from a hosting provider.")
+        return AlertDraft(
+            rule: .unusualRegion, title: "EC2 RunInstances in \(region), unusual for \(dev.alias)", events: events,
+            context: ["regions": [.string(region)], "instance_type": "p3.16xlarge", "count": .int(Int64(count))],
+            attack: ["T1496.001", "T1078.004"],
+            rationale:
+                "\(count) GPU instances launched with user data in a region the account never uses, by a developer key from a hosting provider."
+        )
     }
 
-    static let ciRoleBucketBackdoor = Scenario(id: "ci_role_bucket_policy_backdoor", label: .malicious, weight: 3, hard: true, summary: "Stolen CI credentials grant an outside account read access to customer data") { ctx in
-        let ci = ctx.enterprise.automation.first { $0.kind == .ciDeploy && $0.accountID == ctx.enterprise.account(.production).id }!
+    static let ciRoleBucketBackdoor = Scenario(
+        id: "ci_role_bucket_policy_backdoor", label: .malicious, weight: 3, hard: true,
+        summary: "Stolen CI credentials grant an outside account read access to customer data"
+    ) { ctx in
+        let ci = ctx.enterprise.automation.first {
+            $0.kind == .ciDeploy && $0.accountID == ctx.enterprise.account(.production).id
+        }!
         let prod = ctx.enterprise.account(.production)
         let time = ctx.utcTime(hours: 13...22)
         let ip = ci.sourceNetworks[0].address(ctx.rng.int(in: 200...60_000))
-        let identity = ctx.roleSession(prod.role(named: "github-actions-deploy")!, in: prod, session: "GitHubActions", issued: time.adding(seconds: -40))
+        let identity = ctx.roleSession(
+            prod.role(named: "github-actions-deploy")!, in: prod, session: "GitHubActions",
+            issued: time.adding(seconds: -40))
         let outsider = String(ctx.rng.int(in: 1...9)) + ctx.rng.digits(11)
         let bucket = "meridian-prod-customer-data"
-        let policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReplicationRead\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::\(outsider):root\"},\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::\(bucket)\",\"arn:aws:s3:::\(bucket)/*\"]}]}"
+        let policy =
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"ReplicationRead\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::\(outsider):root\"},\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::\(bucket)\",\"arn:aws:s3:::\(bucket)/*\"]}]}"
         let events = [
-            ctx.cloudTrail(CloudTrailRecord(time: time, identity: identity, eventSource: "s3.amazonaws.com", eventName: "PutBucketPolicy", region: "us-east-1", sourceIP: ip, userAgent: ci.userAgent.replacingOccurrences(of: "ecs.update-service", with: "s3api.put-bucket-policy"), requestParameters: ["bucketName": .string(bucket), "Host": .string("\(bucket).s3.amazonaws.com"), "bucketPolicy": .string(policy), "policy": ""], resources: [["accountId": .string(prod.id), "type": "AWS::S3::Bucket", "ARN": .string("arn:aws:s3:::\(bucket)")]])),
+            ctx.cloudTrail(
+                CloudTrailRecord(
+                    time: time, identity: identity, eventSource: "s3.amazonaws.com", eventName: "PutBucketPolicy",
+                    region: "us-east-1", sourceIP: ip,
+                    userAgent: ci.userAgent.replacingOccurrences(
+                        of: "ecs.update-service", with: "s3api.put-bucket-policy"),
+                    requestParameters: [
+                        "bucketName": .string(bucket), "Host": .string("\(bucket).s3.amazonaws.com"),
+                        "bucketPolicy": .string(policy), "policy": "",
+                    ],
+                    resources: [
+                        [
+                            "accountId": .string(prod.id), "type": "AWS::S3::Bucket",
+                            "ARN": .string("arn:aws:s3:::\(bucket)"),
+                        ]
+                    ]))
         ]
-        return AlertDraft(rule: .bucketPolicy, title: "Bucket policy changed on \(bucket) by github-actions-deploy", events: events, context: ["bucket": .string(bucket)], attack: ["T1537", "T1078.004"], rationale: "Everything looks like CI (role, runner ASN, CLI agent), but the policy grants account \(outsider), which is not one of Meridian's accounts, and deploy pipelines never manage bucket policies (Terraform does).")
+        return AlertDraft(
+            rule: .bucketPolicy, title: "Bucket policy changed on \(bucket) by github-actions-deploy", events: events,
+            context: ["bucket": .string(bucket)], attack: ["T1537", "T1078.004"],
+            rationale:
+                "Everything looks like CI (role, runner ASN, CLI agent), but the policy grants account \(outsider), which is not one of Meridian's accounts, and deploy pipelines never manage bucket policies (Terraform does)."
+        )
     }
 
-    static let insiderQuietExfil = Scenario(id: "insider_quiet_exfil", label: .malicious, weight: 3, hard: true, summary: "A departing engineer quietly downloads customer data from home") { ctx in
+    static let insiderQuietExfil = Scenario(
+        id: "insider_quiet_exfil", label: .malicious, weight: 3, hard: true,
+        summary: "A departing engineer quietly downloads customer data from home"
+    ) { ctx in
         let prod = ctx.enterprise.account(.production)
         let person = ctx.person(inGroup: "aws-admins")
         let time = ctx.workingHours(person)
         let people = ctx.person(inGroup: "people-team")
-        let offboarding = ctx.ticket("HR", type: "Offboarding", summary: "Offboarding: \(person.displayName) — last day in 6 days", description: "Resignation accepted. Access to be removed on the last day.", reporter: people.login, assignee: people.login, labels: ["offboarding"], entities: [person.login], created: time.adding(seconds: -86_400 * 3), status: "In Progress")
-        let identity = ctx.roleSession(ctx.ssoRole(prod, "PowerUserAccess"), in: prod, session: person.login, issued: time.adding(seconds: -1800))
+        let offboarding = ctx.ticket(
+            "HR", type: "Offboarding", summary: "Offboarding: \(person.displayName) — last day in 6 days",
+            description: "Resignation accepted. Access to be removed on the last day.", reporter: people.login,
+            assignee: people.login, labels: ["offboarding"], entities: [person.login],
+            created: time.adding(seconds: -86_400 * 3), status: "In Progress")
+        let identity = ctx.roleSession(
+            ctx.ssoRole(prod, "PowerUserAccess"), in: prod, session: person.login, issued: time.adding(seconds: -1800))
         let bucket = "meridian-prod-customer-data"
         var events: [JSONValue] = []
         for i in 0..<6 {
             let key = "customers/us/accounts-\(ctx.rng.digits(4)).csv.gz"
-            events.append(ctx.cloudTrail(CloudTrailRecord(time: time.adding(seconds: Int64(i * 40)), identity: identity, eventSource: "s3.amazonaws.com", eventName: "GetObject", region: "us-east-1", sourceIP: person.homeIP, userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "s3.cp"), requestParameters: ["bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"), "key": .string(key)], readOnly: true, resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id), additionalEventData: ["bytesTransferredOut": .int(Int64(ctx.rng.int(in: 30_000_000...90_000_000)))], dataEvent: true)))
+            events.append(
+                ctx.cloudTrail(
+                    CloudTrailRecord(
+                        time: time.adding(seconds: Int64(i * 40)), identity: identity, eventSource: "s3.amazonaws.com",
+                        eventName: "GetObject", region: "us-east-1", sourceIP: person.homeIP,
+                        userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "s3.cp"),
+                        requestParameters: [
+                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
+                            "key": .string(key),
+                        ], readOnly: true,
+                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id),
+                        additionalEventData: [
+                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 30_000_000...90_000_000)))
+                        ], dataEvent: true)))
         }
         let total = ctx.rng.int(in: 600...1400)
-        return AlertDraft(rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events, context: ["object_count": .int(Int64(total)), "bucket": .string(bucket)], attack: ["T1530"], rationale: "Usual home address and hours, but the engineer has never read this bucket, copies customer exports with the CLI, and is leaving (\(offboarding.key)).")
+        return AlertDraft(
+            rule: .s3HighVolume, title: "\(total) GetObject calls on \(bucket) in 10 minutes", events: events,
+            context: ["object_count": .int(Int64(total)), "bucket": .string(bucket)], attack: ["T1530"],
+            rationale:
+                "Usual home address and hours, but the engineer has never read this bucket, copies customer exports with the CLI, and is leaving (\(offboarding.key))."
+        )
     }
 }

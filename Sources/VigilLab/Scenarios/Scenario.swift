@@ -19,7 +19,7 @@ struct AlertDraft {
     var title: String
     var severity: Severity? = nil
     var events: [JSONValue]
-    var context: [String: JSONValue] = [:]
+    var context: JSONObject = [:]
     /// ATT&CK techniques really used (malicious only).
     var attack: [String] = []
     var rationale: String

@@ -55,7 +55,9 @@ struct ScenarioContext {
         }
     }
 
-    mutating func hostileConnection(_ kinds: Set<NetworkLocation.Kind> = [.hosting, .vpn, .tor]) -> (ip: String, network: NetworkLocation) {
+    mutating func hostileConnection(
+        _ kinds: Set<NetworkLocation.Kind> = [.hosting, .vpn, .tor]
+    ) -> (ip: String, network: NetworkLocation) {
         let network = rng.pick(LabCatalog.hostile.filter { kinds.contains($0.kind) })
         return (network.address(rng.below(50_000)), network)
     }
@@ -86,7 +88,9 @@ struct ScenarioContext {
     mutating func roleSession(
         _ role: IAMRole, in account: CloudAccount, session: String, mfa: Bool = false, issued: Timestamp
     ) -> CloudTrailIdentity {
-        .assumedRole(role, accountID: account.id, session: session, accessKeyID: "ASIA" + rng.awsID(16), mfa: mfa, issued: issued)
+        .assumedRole(
+            role, accountID: account.id, session: session, accessKeyID: "ASIA" + rng.awsID(16), mfa: mfa, issued: issued
+        )
     }
 
     func ssoRole(_ account: CloudAccount, _ permissionSet: String) -> IAMRole {
@@ -98,23 +102,30 @@ struct ScenarioContext {
         _ person: Person, at time: Timestamp, ip: String, network: NetworkLocation, userAgent: String,
         session: String, outcome: String = "SUCCESS", reason: String? = nil, behaviors: String? = nil
     ) -> JSONValue {
-        var debug: [String: JSONValue] = [:]
+        var debug: JSONObject = [:]
         if let behaviors { debug["behaviors"] = .string(behaviors) }
-        return okta(OktaRecord(
-            time: time, eventType: "user.session.start", legacyEventType: outcome == "SUCCESS" ? "core.user_auth.login_success" : "core.user_auth.login_failed",
-            displayMessage: "User login to Okta", severity: outcome == "SUCCESS" ? "INFO" : "WARN",
-            actor: OktaRecord.actor(person), client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent),
-            outcome: outcome, reason: reason, sessionID: session, requestURI: "/idp/idx/identify", debugData: debug,
-            credentialType: "PASSWORD"))
+        return okta(
+            OktaRecord(
+                time: time, eventType: "user.session.start",
+                legacyEventType: outcome == "SUCCESS" ? "core.user_auth.login_success" : "core.user_auth.login_failed",
+                displayMessage: "User login to Okta", severity: outcome == "SUCCESS" ? "INFO" : "WARN",
+                actor: OktaRecord.actor(person),
+                client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent),
+                outcome: outcome, reason: reason, sessionID: session, requestURI: "/idp/idx/identify", debugData: debug,
+                credentialType: "PASSWORD"))
     }
 
-    mutating func oktaMFA(_ person: Person, at time: Timestamp, ip: String, network: NetworkLocation, userAgent: String, session: String) -> JSONValue {
-        okta(OktaRecord(
-            time: time, eventType: "user.authentication.auth_via_mfa", legacyEventType: "core.user.factor.attempt_success",
-            displayMessage: "Authentication of user via MFA", actor: OktaRecord.actor(person),
-            client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent), outcome: "SUCCESS",
-            sessionID: session, requestURI: "/idp/idx/challenge/answer", debugData: ["factor": "OKTA_VERIFY_PUSH"],
-            authenticationStep: 0, credentialType: "OKTA_VERIFY_PUSH"))
+    mutating func oktaMFA(
+        _ person: Person, at time: Timestamp, ip: String, network: NetworkLocation, userAgent: String, session: String
+    ) -> JSONValue {
+        okta(
+            OktaRecord(
+                time: time, eventType: "user.authentication.auth_via_mfa",
+                legacyEventType: "core.user.factor.attempt_success",
+                displayMessage: "Authentication of user via MFA", actor: OktaRecord.actor(person),
+                client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent), outcome: "SUCCESS",
+                sessionID: session, requestURI: "/idp/idx/challenge/answer", debugData: ["factor": "OKTA_VERIFY_PUSH"],
+                authenticationStep: 0, credentialType: "OKTA_VERIFY_PUSH"))
     }
 
     mutating func oktaSession() -> String { "102" + rng.alphanumeric(22) }
@@ -122,6 +133,7 @@ struct ScenarioContext {
     /// Okta's risk-behaviour string in `debugData.behaviors`.
     static func behaviors(newGeo: Bool, newDevice: Bool, newIP: Bool, newCity: Bool) -> String {
         func v(_ b: Bool) -> String { b ? "POSITIVE" : "NEGATIVE" }
-        return "{New Geo-Location=\(v(newGeo)), New Device=\(v(newDevice)), New IP=\(v(newIP)), New State=\(v(newGeo)), New Country=\(v(newGeo)), Velocity=NEGATIVE, New City=\(v(newCity))}"
+        return
+            "{New Geo-Location=\(v(newGeo)), New Device=\(v(newDevice)), New IP=\(v(newIP)), New State=\(v(newGeo)), New Country=\(v(newGeo)), Velocity=NEGATIVE, New City=\(v(newCity))}"
     }
 }

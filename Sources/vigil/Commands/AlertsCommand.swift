@@ -25,7 +25,9 @@ struct ValidateCommand: VigilCommand {
     @Argument(help: ArgumentHelp("The input file, or - for standard input.", valueName: "file"))
     var file: String
 
-    @Flag(name: .long, help: "Reject the whole input if any record is invalid (default: the configuration's intake.strict).")
+    @Flag(
+        name: .long,
+        help: "Reject the whole input if any record is invalid (default: the configuration's intake.strict).")
     var strict = false
 
     @Flag(name: .long, help: "Print the report as one JSON object.")
@@ -40,12 +42,19 @@ struct ValidateCommand: VigilCommand {
         for decoded in result.alerts { formats[decoded.format.rawValue, default: 0] += 1 }
         if json {
             func issues(_ list: [IntakeIssue]) -> JSONValue {
-                .array(list.map { ["position": .string($0.position.description), "field": $0.field.map(JSONValue.string) ?? .null, "message": .string($0.message)] })
+                .array(
+                    list.map {
+                        [
+                            "position": .string($0.position.description),
+                            "field": $0.field.map(JSONValue.string) ?? .null, "message": .string($0.message),
+                        ]
+                    })
             }
             let report: JSONValue = [
                 "input": .string(file), "records": .int(Int64(result.recordCount)), "valid": .int(Int64(valid)),
                 "invalid": .int(Int64(result.errors.count)), "accepted": .int(Int64(result.alerts.count)),
-                "strict": .bool(strictMode), "formats": .object(formats.mapValues { .int(Int64($0)) }),
+                "strict": .bool(strictMode),
+                "formats": .object(JSONObject(formats.mapValues { JSONValue.int(Int64($0)) })),
                 "errors": issues(result.errors), "warnings": issues(result.warnings),
             ]
             print(report.prettyPrinted())
@@ -53,11 +62,14 @@ struct ValidateCommand: VigilCommand {
             for issue in result.errors { print("error: \(issue)") }
             for issue in result.warnings { print("warning: \(issue)") }
             let formatText = formats.keys.sorted().map { "\($0): \(formats[$0]!)" }.joined(separator: ", ")
-            print("\(file): \(result.recordCount) record\(result.recordCount == 1 ? "" : "s"), \(valid) valid, \(result.errors.count) invalid, \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(formatText.isEmpty ? "" : " (\(formatText))")")
+            print(
+                "\(file): \(result.recordCount) record\(result.recordCount == 1 ? "" : "s"), \(valid) valid, \(result.errors.count) invalid, \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(formatText.isEmpty ? "" : " (\(formatText))")"
+            )
             if strictMode && !result.errors.isEmpty { print("strict mode: the whole input is rejected") }
         }
         if !result.errors.isEmpty {
-            throw .invalidInput("\(result.errors.count) invalid record\(result.errors.count == 1 ? "" : "s") in \(file)")
+            throw .invalidInput(
+                "\(result.errors.count) invalid record\(result.errors.count == 1 ? "" : "s") in \(file)")
         }
     }
 }

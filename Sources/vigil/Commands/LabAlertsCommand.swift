@@ -28,11 +28,16 @@ struct LabAlertsCommand: VigilCommand {
     @Option(name: .long, help: "Share of benign alerts, 0 to 1 (default: lab.benign_ratio, 0.8).")
     var benignRatio: Double?
 
-    @Option(name: .customLong("scenario"), help: ArgumentHelp("Only these scenario families (repeatable; see `vigil lab show scenarios`).", valueName: "id"))
+    @Option(
+        name: .customLong("scenario"),
+        help: ArgumentHelp(
+            "Only these scenario families (repeatable; see `vigil lab show scenarios`).", valueName: "id"))
     var scenarios: [String] = []
 
     func validate() throws {
-        guard (0...10_000_000).contains(count) else { throw ValidationError("--count \(count) is outside 0…10,000,000") }
+        guard (0...10_000_000).contains(count) else {
+            throw ValidationError("--count \(count) is outside 0…10,000,000")
+        }
         if let benignRatio, !(0...1).contains(benignRatio) || benignRatio.isNaN {
             throw ValidationError("--benign-ratio \(benignRatio) is outside 0…1")
         }

@@ -10,7 +10,9 @@ enum ConfigurationLoader {
     static func load(path: String?) throws(CLIError) -> VigilConfiguration {
         let candidate = path ?? defaultPath
         guard FileManager.default.fileExists(atPath: candidate) else {
-            if path != nil { throw CLIError.noInput("configuration file \(candidate) does not exist (create one with `vigil init`)") }
+            if path != nil {
+                throw CLIError.noInput("configuration file \(candidate) does not exist (create one with `vigil init`)")
+            }
             return VigilConfiguration()
         }
         let text: String
@@ -44,11 +46,16 @@ enum ConfigurationLoader {
             switch key {
             case "version":
                 config.version = try int(value, path: key)
-                guard config.version == 1 else { throw ParseError(message: "version: \(config.version) is not supported (expected 1)") }
+                guard config.version == 1 else {
+                    throw ParseError(message: "version: \(config.version) is not supported (expected 1)")
+                }
             case "log_level":
                 let text = try string(value, path: key)
                 guard let level = VigilConfiguration.LogLevel(rawValue: text) else {
-                    throw ParseError(message: "log_level: '\(text)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))")
+                    throw ParseError(
+                        message:
+                            "log_level: '\(text)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))"
+                    )
                 }
                 config.logLevel = level
             case "lab":
@@ -59,7 +66,9 @@ enum ConfigurationLoader {
                     case "alert_seed": config.lab.alertSeed = try seed(labValue, path: path)
                     case "benign_ratio":
                         let ratio = try double(labValue, path: path)
-                        guard (0...1).contains(ratio) else { throw ParseError(message: "\(path): \(ratio) is outside 0…1") }
+                        guard (0...1).contains(ratio) else {
+                            throw ParseError(message: "\(path): \(ratio) is outside 0…1")
+                        }
                         config.lab.benignRatio = ratio
                     default: throw unknown(path, labValue)
                     }
@@ -103,7 +112,9 @@ enum ConfigurationLoader {
     }
 
     private static func int(_ node: Node, path: String) throws(ParseError) -> Int {
-        guard let v = Int(try string(node, path: path)) else { throw ParseError(message: "\(path)\(line(node)): expected an integer") }
+        guard let v = Int(try string(node, path: path)) else {
+            throw ParseError(message: "\(path)\(line(node)): expected an integer")
+        }
         return v
     }
 
@@ -115,7 +126,9 @@ enum ConfigurationLoader {
     }
 
     private static func double(_ node: Node, path: String) throws(ParseError) -> Double {
-        guard let v = Double(try string(node, path: path)) else { throw ParseError(message: "\(path)\(line(node)): expected a number") }
+        guard let v = Double(try string(node, path: path)) else {
+            throw ParseError(message: "\(path)\(line(node)): expected a number")
+        }
         return v
     }
 

@@ -59,7 +59,9 @@ enum InputFile {
             throw .noInput("\(path): no such file")
         }
         guard !isDirectory.boolValue else { throw .noInput("\(path): is a directory, expected a file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .noInput("\(path): cannot be read (check permissions)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .noInput("\(path): cannot be read (check permissions)")
+        }
         return Array(data)
     }
 }
@@ -71,10 +73,13 @@ enum OutputFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
             throw .cannotCreate("\(path): directory \(directory) does not exist")
         }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())")
         guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
             throw .cannotCreate("\(path): cannot write here (check permissions)")
         }

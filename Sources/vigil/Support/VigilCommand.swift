@@ -32,15 +32,24 @@ extension VigilCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default: ./vigil.yaml if present, else built-in defaults).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Configuration file (default: ./vigil.yaml if present, else built-in defaults).", valueName: "path"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level on stderr: trace|debug|info|notice|warning|error|critical (default: the configuration's log_level).", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Log level on stderr: trace|debug|info|notice|warning|error|critical (default: the configuration's log_level).",
+            valueName: "level"))
     var logLevel: String?
 
     func validate() throws {
         if let logLevel, VigilConfiguration.LogLevel(rawValue: logLevel) == nil {
-            throw ValidationError("--log-level '\(logLevel)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))")
+            throw ValidationError(
+                "--log-level '\(logLevel)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))"
+            )
         }
     }
 

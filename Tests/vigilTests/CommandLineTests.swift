@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTesting
+
+/// End-to-end tests of the `vigil` executable, run as a user runs it.
+@Suite("vigil command line")
+struct CommandLineTests {
+    func run(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) throws -> CommandRunner.Result {
+        try CommandRunner.vigil(arguments, stdin: stdin, in: directory)
+    }
+
+    @Test func printsItsVersionAndHelp() throws {
+        let version = try run(["--version"])
+        #expect(version.status == 0 && version.stdout == "vigil \(VigilVersion.current)\n")
+        for command in [
+            ["--help"], ["lab", "alerts", "--help"], ["lab", "show", "--help"], ["alerts", "validate", "--help"],
+            ["init", "--help"], ["demo", "--help"],
+        ] {
+            let help = try run(command)
+            #expect(help.status == 0 && help.stdout.contains("USAGE"), "no help for \(command)")
+        }
+        #expect(try run(["--help"]).stdout.contains("Exit codes"))
+    }
+
+    @Test func generatesReproducibleAlertsAndLabels() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let first = try run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels.jsonl"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let labelsText = try String(contentsOf: dir.appendingPathComponent("labels.jsonl"), encoding: .utf8)
+        let alertLines = first.stdout.split(separator: "\n")
+        let labelLines = labelsText.split(separator: "\n")
+        #expect(alertLines.count == 60 && labelLines.count == 60)
+        let alertIDs = try alertLines.map { try #require(JSONParser.parse(String($0))["id"]?.stringValue) }
+        let labelIDs = try labelLines.map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
+        #expect(alertIDs == labelIDs)
+
+        let second = try run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels2.jsonl"], in: dir)
+        #expect(second.stdoutBytes == first.stdoutBytes)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("labels2.jsonl")) == Data(labelsText.utf8))
+        let other = try run(["lab", "alerts", "--count", "60", "--seed", "12"])
+        #expect(other.stdoutBytes != first.stdoutBytes)
+
+        let validate = try run(["alerts", "validate", "-"], stdin: first.stdoutBytes)
+        #expect(validate.status == 0, "\(validate.stdout)")
+        #expect(validate.stdout.contains("60 records, 60 valid, 0 invalid, 0 warnings (vigil.v1: 60)"))
+    }
+
+    @Test(arguments: [
+        (["lab", "alerts", "--count=-5"], "--count -5 is outside"),
+        (["lab", "alerts", "--benign-ratio", "1.5"], "--benign-ratio 1.5 is outside"),
+        (["lab", "alerts", "--scenario", "nope"], "'nope' is not a lab scenario"),
+        (["lab", "alerts", "--seed", "-1"], "seed"),
+        (["lab", "show", "planets"], "planets"),
+        (["--log-level", "loud", "demo"], "Unknown option '--log-level'"),
+        (["demo", "--log-level", "loud"], "--log-level 'loud'"),
+    ])
+    func rejectsBadUsage(arguments: [String], message: String) throws {
+        let result = try run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func unwritableLabelsChangeNothing() throws {
+        let result = try run(["lab", "alerts", "--count", "5", "--labels", "/nonexistent-dir/labels.jsonl"])
+        #expect(result.status == 73)
+        #expect(result.stderr.contains("/nonexistent-dir"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func validateReportsEachBadRecord() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let good = try run(["lab", "alerts", "--count", "3", "--seed", "5"]).stdout.split(separator: "\n").map(
+            String.init)
+        let bad = good[1].replacingOccurrences(of: #""severity":"#, with: #""severity":"urgent","was":"#)
+        let input = [good[0], bad, "{oops", good[2]].joined(separator: "\n")
+        try input.write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
+
+        let result = try run(["alerts", "validate", "in.jsonl"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("error: line 2, field 'severity': 'urgent' is not a severity"))
+        #expect(result.stdout.contains("error: line 3: invalid JSON at column 2"))
+        #expect(result.stdout.contains("4 records, 2 valid, 2 invalid"))
+        #expect(result.stderr.contains("2 invalid records in in.jsonl"))
+
+        let json = try run(["alerts", "validate", "--json", "--strict", "in.jsonl"], in: dir)
+        #expect(json.status == 1)
+        let report = try JSONParser.parse(json.stdout)
+        #expect(report["invalid"] == 2 && report["accepted"] == 0 && report["strict"] == true)
+        #expect(report["errors"]?[0]?["field"] == "severity")
+
+        let missing = try run(["alerts", "validate", "nope.jsonl"], in: dir)
+        #expect(missing.status == 66 && missing.stderr.contains("nope.jsonl: no such file"))
+        let directory = try run(["alerts", "validate", dir.path])
+        #expect(directory.status == 66 && directory.stderr.contains("is a directory"))
+    }
+
+    @Test func validateAcceptsOCSFAndPanther() throws {
+        for fixture in [
+            "ocsf/detection-finding-aws.json", "ocsf/detection-findings-okta.jsonl", "panther/webhook-alert.json",
+            "panther/api-alert-with-events.json",
+        ] {
+            let result = try run(["alerts", "validate", Fixtures.url(fixture).path])
+            #expect(result.status == 0, "\(fixture): \(result.stdout)")
+        }
+        let bad = try run(["alerts", "validate", Fixtures.url("ocsf/detection-finding-bad.json").path])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("record 2, field 'finding_info'"))
+        #expect(bad.stdout.contains("record 3, field 'severity_id'"))
+    }
+
+    @Test func initWritesAWorkingConfiguration() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let first = try run(["init"], in: dir)
+        #expect(first.status == 0)
+        let text = try String(contentsOf: dir.appendingPathComponent("vigil.yaml"), encoding: .utf8)
+        #expect(text.contains("enterprise_seed: 1") && text.contains("benign_ratio: 0.8"))
+        let again = try run(["init"], in: dir)
+        #expect(again.status == 73 && again.stderr.contains("already exists"))
+        #expect(try run(["init", "--force"], in: dir).status == 0)
+        // The written file is picked up from the working directory.
+        let withConfig = try run(["lab", "alerts", "--count", "2"], in: dir)
+        #expect(withConfig.status == 0 && withConfig.stdout.split(separator: "\n").count == 2)
+
+        try text.replacingOccurrences(of: "alert_seed: 7", with: "alert_seed: 99").write(
+            to: dir.appendingPathComponent("seed99.yaml"), atomically: true, encoding: .utf8)
+        let seeded = try run(["lab", "alerts", "--config", "seed99.yaml", "--count", "3"], in: dir)
+        let explicit = try run(["lab", "alerts", "--count", "3", "--seed", "99"], in: dir)
+        #expect(seeded.status == 0 && seeded.stdoutBytes == explicit.stdoutBytes)
+    }
+
+    @Test(arguments: [
+        ("lab:\n  seeds: 3\n", "lab.seeds (line 2): unknown key"),
+        ("lab:\n  benign_ratio: 2\n", "lab.benign_ratio: 2.0 is outside 0…1"),
+        ("log_level: loud\n", "log_level: 'loud' is not one of"),
+        ("intake:\n  strict: maybe\n", "intake.strict (line 2): expected true or false"),
+        ("version: 2\n", "version: 2 is not supported"),
+        ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
+        ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
+        ("key: [unclosed\n", "not valid YAML"),
+    ])
+    func rejectsBadConfiguration(yaml: String, message: String) throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        try yaml.write(to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let result = try run(["lab", "alerts", "--count", "1"], in: dir)
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let missing = try run(["demo", "--config", "absent.yaml"], in: dir)
+        #expect(missing.status == 66 && missing.stderr.contains("absent.yaml does not exist"))
+    }
+
+    @Test func browsesTheLab() throws {
+        let users = try run(["lab", "show", "users", "--json"])
+        #expect(users.status == 0)
+        #expect(try JSONParser.parse(users.stdout).arrayValue?.count ?? 0 >= 150)
+        let accounts = try run(["lab", "show", "accounts"])
+        #expect(accounts.stdout.contains("meridian-prod") && accounts.stdout.contains("meridian-security"))
+        let filtered = try run(["lab", "show", "scenarios", "--filter", "fatigue"])
+        #expect(filtered.stdout.contains("mfa_fatigue") && !filtered.stdout.contains("terraform_apply"))
+        for kind in [
+            "summary", "departments", "offices", "devices", "roles", "automation", "assets", "cves", "tickets",
+            "channels", "oncall", "baselines", "networks", "rules",
+        ] {
+            let result = try run(["lab", "show", kind, "--limit", "3"])
+            #expect(result.status == 0 && !result.stdout.isEmpty, "lab show \(kind)")
+        }
+    }
+
+    @Test func demoRunsOnTheEmbeddedDefaults() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let result = try run(["demo"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Meridian Labs") && result.stdout.contains("12 alerts"))
+        #expect(
+            result.stdout.contains("eventVersion") || result.stdout.contains("eventType")
+                || result.stdout.contains("event_simpleName"))
+    }
+
+    @Test func stopsQuietlyWhenTheReaderGoesAway() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "'\(CommandRunner.vigilURL.path)' lab alerts --count 200000 | head -n 3 | wc -l"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+    }
+}
