@@ -47,29 +47,36 @@ struct LabAlertsCommand: VigilCommand {
     }
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
-        if let labels {
-            // Fail before generating anything if the labels cannot be written.
-            let directory = URL(fileURLWithPath: labels).deletingLastPathComponent().path
-            guard FileManager.default.isWritableFile(atPath: directory.isEmpty ? "." : directory) else {
-                throw .cannotCreate("\(labels): directory \(directory) does not exist or is not writable")
-            }
-        }
+        // Labels are staged beside their destination: a missing directory fails before anything is
+        // generated, and an interrupted run leaves no partial file.
+        let labelsFile = try labels.map { path throws(CLIError) in try StagedFile(path: path) }
         let enterprise = Enterprise.generate(seed: configuration.lab.enterpriseSeed)
         let generator = AlertGenerator(
             enterprise: enterprise, seed: seed ?? configuration.lab.alertSeed,
             benignRatio: benignRatio ?? configuration.lab.benignRatio, only: Set(scenarios))
         logger.debug("generating lab alerts", metadata: ["count": "\(count)", "seed": "\(generator.seed)"])
         var out = StdoutWriter()
-        var labelBytes: [UInt8] = []
+        var failure: CLIError?
         let progress = Progress(total: count, enabled: Console.stderrIsTerminal && count >= 50_000)
-        generator.jsonLines(count: count, labels: labels != nil) { chunk in
-            labelBytes.append(contentsOf: chunk.labels)
+        generator.jsonLines(count: count, labels: labelsFile != nil) { chunk in
+            do throws(CLIError) {
+                try labelsFile?.write(chunk.labels)
+            } catch {
+                failure = error
+                return false
+            }
             progress.update(chunk.range.upperBound)
             return out.write(chunk.alerts)
         }
         out.flush()
         progress.finish()
-        if let labels { try OutputFile.write(labelBytes, to: labels) }
+        if let failure { throw failure }
+        if out.closed {
+            labelsFile?.discard()
+            if labels != nil { Console.note("stdout closed early; labels not written") }
+            return
+        }
+        try labelsFile?.commit()
     }
 }
 

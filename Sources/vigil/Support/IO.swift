@@ -67,26 +67,54 @@ enum InputFile {
 }
 
 enum OutputFile {
-    /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename, so a
-    /// failure never leaves a partial file behind.
+    /// Writes `bytes` to `path` atomically, so a failure never leaves a partial file behind.
     static func write(_ bytes: [UInt8], to path: String) throws(CLIError) {
+        let file = try StagedFile(path: path)
+        try file.write(bytes)
+        try file.commit()
+    }
+}
+
+/// A file written in pieces that appears at its path only when complete: the pieces go to a temporary
+/// file beside it, renamed into place by `commit()`; `discard()` (or failing to commit) leaves nothing.
+final class StagedFile {
+    let path: String
+    private let temporaryPath: String
+    private let handle: FileHandle
+
+    init(path: String) throws(CLIError) {
+        self.path = path
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
-            isDirectory.boolValue
+        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporaryPath)
         else {
-            throw .cannotCreate("\(path): directory \(directory) does not exist")
+            throw .cannotCreate("\(path): cannot write here (check that the directory exists and is writable)")
         }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
-            throw .cannotCreate("\(path): cannot write here (check permissions)")
+        self.handle = handle
+    }
+
+    func write(_ bytes: [UInt8]) throws(CLIError) {
+        guard !bytes.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: Data(bytes))
+        } catch {
+            discard()
+            throw .cannotCreate("\(path): \(error.localizedDescription)")
         }
-        if rename(temporary.path, url.path) != 0 {
+    }
+
+    func commit() throws(CLIError) {
+        try? handle.close()
+        if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
+            discard()
             throw .cannotCreate("\(path): \(reason)")
         }
+    }
+
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporaryPath)
     }
 }
