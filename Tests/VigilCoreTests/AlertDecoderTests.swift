@@ -64,6 +64,42 @@ struct AlertDecoderTests {
         #expect(result.recordCount == 5)
     }
 
+    @Test func aBadFirstLineDoesNotHideTheRest() throws {
+        let second = try record(replacing: "id", with: "\"a2\"")
+        let result = AlertDecoder().decode(["{bad", Self.good, second].joined(separator: "\n"))
+        #expect(result.alerts.map(\.alert.id) == ["a1", "a2"])
+        #expect(result.errors.map(\.position) == [.line(1)])
+    }
+
+    @Test func readsConcatenatedPrettyPrintedDocuments() throws {
+        let first = try JSONParser.parse(Self.good).prettyPrinted()
+        let second = try JSONParser.parse(try record(replacing: "id", with: "\"a2\"")).prettyPrinted()
+        let broken = first.replacingOccurrences(of: "\"rule_id\"", with: "rule_id")
+        let result = AlertDecoder().decode([first, broken, second].joined(separator: "\n"))
+        let lines = first.split(separator: "\n").count
+        #expect(result.alerts.map(\.alert.id) == ["a1", "a2"])
+        #expect(result.alerts.map(\.position) == [.line(1), .line(2 * lines + 1)])
+        #expect(result.errors.count == 1, "one error for the broken document, not one per line: \(result.errors)")
+        #expect(result.errors.first?.position == .line(lines + 1))
+        #expect(result.errors.first?.message.contains("line \(lines + 4), column 3") == true, "\(result.errors)")
+    }
+
+    @Test func blankOptionalStringsAreAbsent() throws {
+        let result = AlertDecoder().decode(try record(replacing: "description", with: "\"  \""))
+        #expect(result.errors.isEmpty && result.alerts.first?.alert.description == nil)
+        let panther = AlertDecoder().decode(
+            #"{"alertId":"x","id":"R","title":"t","severity":"LOW","createdAt":"2026-11-02T00:00:00Z","description":"","runbook":""}"#
+        )
+        #expect(panther.errors.isEmpty)
+    }
+
+    @Test func recordsInNoKnownFormatSaySo() {
+        let result = AlertDecoder().decode(#"{"eventName":"CreateUser","eventSource":"iam.amazonaws.com"}"#)
+        #expect(result.errors.first?.message.hasPrefix("not an alert in any known format") == true)
+        let envelope = AlertDecoder().decode("{\"results\": [\(Self.good)], \"next\": null}")
+        #expect(envelope.alerts.count == 1 && envelope.alerts.first?.position == .element(1))
+    }
+
     @Test func strictModeRejectsTheWholeInput() throws {
         let input = [Self.good, try record(replacing: "title", with: nil)].joined(separator: "\n")
         let strict = AlertDecoder(strict: true).decode(input)
@@ -127,6 +163,49 @@ struct AlertDecoderTests {
         #expect(okta.alerts.contains { $0.alert.severity == .critical })
     }
 
+    @Test func readsEveryOCSFAttackShapeAndRawData() throws {
+        let finding: JSONValue = [
+            "class_uid": 2004, "severity_id": 0, "time": 1_793_610_847_000,
+            "metadata": ["product": ["vendor_name": "Acme"]],
+            "finding_info": [
+                "uid": "f-1", "title": "t",
+                "attacks": [["tactics": [["uid": "TA0006"], ["uid": "TA0001"]], "technique": ["uid": "T1110"]]],
+            ],
+            "attacks": [
+                ["tactic": ["uid": "TA0003"], "technique": ["uid": "T1098"], "sub_technique": ["uid": "T1098.001"]]
+            ],
+            "raw_data": #"{"eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey"}"#,
+        ]
+        let result = AlertDecoder().decode(finding.serialized())
+        let alert = try #require(result.alerts.first?.alert)
+        #expect(alert.mitre.map(\.description) == ["TA0006:T1110", "TA0001:T1110", "TA0003:T1098.001"])
+        #expect(alert.severity == .medium)
+        #expect(result.warnings.contains { $0.field == "severity_id" })
+        #expect(alert.events.last?.logType == .cloudTrail && alert.events.last?.normalized.action == "CreateAccessKey")
+        #expect(alert.source == "ocsf:acme")
+    }
+
+    @Test(arguments: [Int64.max, -70_000_000_000_000, 253_402_300_800_000])
+    func rejectsOCSFTimesOutsideTheCalendar(time: Int64) throws {
+        let finding: JSONValue = [
+            "class_uid": 2004, "severity_id": 3, "time": .int(time), "metadata": ["product": ["name": "P"]],
+            "finding_info": ["uid": "f", "title": "t"],
+        ]
+        let result = AlertDecoder().decode(finding.serialized())
+        #expect(result.alerts.isEmpty)
+        #expect(result.errors.first?.field == "time" && result.errors.first?.message.contains("years 1–9999") == true)
+    }
+
+    @Test func warnsAboutOCSFTimesInSeconds() throws {
+        let finding: JSONValue = [
+            "class_uid": 2004, "severity_id": 3, "time": 1_793_610_847, "metadata": ["product": ["name": "P"]],
+            "finding_info": ["uid": "f", "title": "t"],
+        ]
+        let result = AlertDecoder().decode(finding.serialized())
+        #expect(result.alerts.count == 1)
+        #expect(result.warnings.contains { $0.message.contains("not seconds") })
+    }
+
     @Test func rejectsMalformedOCSF() throws {
         let result = AlertDecoder().decode(try Fixtures.bytes("ocsf/detection-finding-bad.json"))
         #expect(result.alerts.count == 1)
@@ -153,7 +232,7 @@ struct AlertDecoderTests {
         #expect(api.errors.isEmpty)
         #expect(a.alert.ruleID == "AWS.IAM.Backdoor.User.Keys" && !a.alert.events.isEmpty)
         #expect(a.alert.logType == .cloudTrail)
-        #expect(a.alert.events.allSatisfy { $0.normalized.action == "CreateAccessKey" || $0.normalized.action != nil })
+        #expect(a.alert.events.allSatisfy { $0.normalized.action == "CreateAccessKey" })
     }
 
     @Test func pantherPolicyAlertsWithoutAnAlertIDGetOne() throws {
@@ -164,6 +243,12 @@ struct AlertDecoderTests {
         #expect(alert.id == "AWS.S3.Public@2026-11-02T00:00:00Z" && alert.ruleID == "AWS.S3.Public")
     }
 
+    @Test func pantherAPIAlertsNeedTheirDetection() {
+        let result = AlertDecoder().decode(
+            #"{"id":"x","title":"t","severity":"LOW","createdAt":"2026-11-02T00:00:00Z","detection":{"type":"RULE"}}"#)
+        #expect(result.errors.first?.field == "detection.id")
+    }
+
     @Test func rejectsMalformedPanther() {
         let result = AlertDecoder().decode(
             #"{"alertId":"x","id":"Rule","title":"t","severity":"SEVERE","createdAt":"2026-11-02T00:00:00Z"}"#)
@@ -171,6 +256,23 @@ struct AlertDecoderTests {
     }
 
     // MARK: Real vendor events
+
+    @Test func normalizesFailedConsoleLoginsAndPantherFDRRows() throws {
+        let cloudTrail = try Fixtures.sharedJSONLines("panther-tests/aws-cloudtrail.jsonl").compactMap { $0["log"] }
+        let failedLogins = cloudTrail.filter { $0.value(at: "responseElements.ConsoleLogin") == "Failure" }
+        #expect(!failedLogins.isEmpty)
+        for record in failedLogins {
+            #expect(RawEvent(logType: .cloudTrail, record: record).normalized.outcome == "Failure")
+        }
+        let fdr = try Fixtures.sharedJSONLines("panther-tests/crowdstrike-fdrevent.jsonl").compactMap { $0["log"] }
+        let nested = fdr.filter { $0["event"]?.objectValue != nil && $0["timestamp"] != nil }
+        #expect(nested.count > 30)
+        for record in nested {
+            let n = RawEvent(logType: .crowdstrikeFDR, record: record).normalized
+            #expect(n.time != nil, "no time from \(record["timestamp"] ?? nil)")
+            #expect(n.action != nil)
+        }
+    }
 
     @Test func acceptsPantherRuleTestEventsWrappedAsAlerts() throws {
         var lines: [String] = []

@@ -33,7 +33,9 @@ struct ModelTests {
                 .cloudPrincipal("arn:aws:iam::123456789012:user/ana"), .ip("203.0.113.9"),
                 .cloudAccount("123456789012"),
             ])
-        #expect(Self.alert.key == "vigil-lab/a-1")
+        #expect(Self.alert.key == AlertKey(source: "vigil-lab", id: "a-1"))
+        #expect(Self.alert.key.description == "vigil-lab/a-1")
+        #expect(AlertKey(source: "a/b", id: "c") != AlertKey(source: "a", id: "b/c"))
     }
 
     @Test func verdictCaseAndTimelineRoundTrip() throws {

@@ -40,13 +40,16 @@ struct AlertGeneratorTests {
         #expect(Set(Self.sample.map(\.alert.id)).count == Self.sample.count)
     }
 
-    @Test func benignRatioAndScenarioFilterAreHonoured() {
+    @Test func benignRatioAndScenarioFilterAreHonoured() throws {
         let allMalicious = AlertGenerator(enterprise: Self.enterprise, seed: 1, benignRatio: 0).alerts(count: 200)
         #expect(allMalicious.allSatisfy { $0.truth.label == .malicious })
         let allBenign = AlertGenerator(enterprise: Self.enterprise, seed: 1, benignRatio: 1).alerts(count: 200)
         #expect(allBenign.allSatisfy { $0.truth.label == .benign })
-        let only = AlertGenerator(enterprise: Self.enterprise, seed: 1, only: ["mfa_fatigue"]).alerts(count: 50)
+        let only = try AlertGenerator(enterprise: Self.enterprise, seed: 1, only: ["mfa_fatigue"]).alerts(count: 50)
         #expect(only.allSatisfy { $0.truth.scenario == "mfa_fatigue" })
+        #expect(throws: UnknownScenarioError.self) {
+            _ = try AlertGenerator(enterprise: Self.enterprise, seed: 1, only: ["mfa_fatigue", "no_such"])
+        }
     }
 
     @Test func coversEnoughFamiliesOnBothSides() {
@@ -153,7 +156,7 @@ struct AlertGeneratorTests {
         #expect(records.count > 200)
         for r in records {
             for field in [
-                "event_simpleName", "aid", "aip", "cid", "timestamp", "event_platform", "ComputerName", "ConfigBuild",
+                "event_simpleName", "aid", "aip", "cid", "timestamp", "event_platform", "ConfigBuild",
                 "id",
             ] {
                 #expect(r[field] != nil, "FDR event lacks \(field)")
@@ -161,12 +164,16 @@ struct AlertGeneratorTests {
             switch r["event_simpleName"]?.stringValue {
             case "ProcessRollup2":
                 for field in [
-                    "ImageFileName", "CommandLine", "SHA256HashData", "TargetProcessId", "ParentProcessId", "UserName",
+                    "ImageFileName", "CommandLine", "SHA256HashData", "TargetProcessId", "ParentProcessId",
+                    "ProcessStartTime",
                     "ParentBaseFileName",
                 ] {
                     #expect(r[field] != nil, "ProcessRollup2 lacks \(field)")
                 }
                 #expect(r["SHA256HashData"]?.stringValue?.count == 64)
+                #expect(r["UserSid"] != nil || r["UID"] != nil, "a process event names its user by SID or UID")
+                #expect(r["ProcessStartTime"]?.stringValue?.wholeMatch(of: /\d{10}\.\d{3}/) != nil)
+                #expect(r["ComputerName"] == nil && r["UserName"] == nil, "FDR process events carry neither")
             case "NetworkConnectIP4":
                 for field in ["RemoteAddressIP4", "RemotePort", "LocalAddressIP4", "ContextProcessId"] {
                     #expect(r[field] != nil)
@@ -177,6 +184,49 @@ struct AlertGeneratorTests {
                 Issue.record("unexpected FDR event \(r["event_simpleName"] ?? nil)")
             }
         }
+    }
+
+    @Test func ticketKeysAreUniqueAndNamedInLabels() {
+        let tickets = Self.sample.flatMap(\.tickets)
+        #expect(tickets.count > 300)
+        #expect(Set(tickets.map(\.key)).count == tickets.count, "two generated tickets share a key")
+        let history = Set(Self.enterprise.tickets.map(\.key))
+        #expect(tickets.allSatisfy { !history.contains($0.key) })
+    }
+
+    @Test func sprayTitlesCountDistinctAccounts() throws {
+        let sprays = try AlertGenerator(enterprise: Self.enterprise, seed: 3, only: ["password_spray_success"]).alerts(
+            count: 40)
+        for g in sprays {
+            let failed = g.alert.events.filter { $0.record.value(at: "outcome.result") == "FAILURE" }
+            let accounts = Set(failed.compactMap { $0.record.value(at: "actor.alternateId")?.stringValue })
+            #expect(accounts.count == failed.count)
+            #expect(g.alert.title.hasPrefix("Failed sign-ins for \(accounts.count) accounts"))
+        }
+    }
+
+    @Test func cloudTrailResponseDatesUseCloudTrailsOwnFormat() throws {
+        #expect(
+            CloudTrailRecord.responseDate(Timestamp(rfc3339: "2024-12-12T16:19:32Z")!) == "Dec 12, 2024, 4:19:32 PM")
+        #expect(
+            CloudTrailRecord.responseDate(Timestamp(rfc3339: "2026-11-02T00:05:09Z")!) == "Nov 2, 2026, 12:05:09 AM")
+        let keys = Self.sample.flatMap(\.alert.events).compactMap {
+            $0.record.value(at: "responseElements.accessKey.createDate")?.stringValue
+        }
+        #expect(!keys.isEmpty)
+        for text in keys {
+            #expect(text.wholeMatch(of: /[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M/) != nil, "\(text)")
+        }
+        let policies = Self.sample.flatMap(\.alert.events).compactMap {
+            $0.record.value(at: "requestParameters.bucketPolicy")
+        }
+        #expect(!policies.isEmpty && policies.allSatisfy { $0.value(at: "Statement.0.Effect") == "Allow" })
+    }
+
+    @Test func nearbySeedsGiveUnrelatedStreams() {
+        let a = AlertGenerator(enterprise: Self.enterprise, seed: 7).alerts(count: 20).map(\.alert.id)
+        let b = AlertGenerator(enterprise: Self.enterprise, seed: 8).alerts(count: 20).map(\.alert.id)
+        #expect(Set(a).isDisjoint(with: b))
     }
 
     @Test func encodedCommandsDecodeToTheScript() throws {

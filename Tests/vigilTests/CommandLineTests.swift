@@ -69,6 +69,52 @@ struct CommandLineTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test func labelsMustBeAFileName() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let result = try run(["lab", "alerts", "--count", "5", "--labels", dir.path])
+        #expect(result.status == 73 && result.stderr.contains("is a directory"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func writeFailuresAreErrorsNotSilence() throws {
+        for arguments in [["lab", "alerts", "--count", "300"], ["lab", "show", "users"], ["demo"]] {
+            let process = Process()
+            process.executableURL = CommandRunner.vigilURL
+            process.arguments = arguments
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            process.waitUntilExit()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 73, "\(arguments) exited \(process.terminationStatus)")
+            #expect(message.contains("cannot write to standard output"), "\(message)")
+        }
+    }
+
+    @Test func interruptedRunsLeaveNoLabelsBehind() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let process = Process()
+        process.executableURL = CommandRunner.vigilURL
+        process.arguments = ["lab", "alerts", "--count", "5000000", "--labels", "labels.jsonl"]
+        process.currentDirectoryURL = dir
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        // Wait until the staged labels file exists, then interrupt.
+        var staged = false
+        for _ in 0..<200 where !staged {
+            staged = try FileManager.default.contentsOfDirectory(atPath: dir.path).contains {
+                $0.hasPrefix(".labels.jsonl.tmp-")
+            }
+            if !staged { usleep(20_000) }
+        }
+        #expect(staged)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func validateReportsEachBadRecord() throws {
         let dir = try CommandRunner.temporaryDirectory()
         let good = try run(["lab", "alerts", "--count", "3", "--seed", "5"]).stdout.split(separator: "\n").map(
@@ -122,6 +168,12 @@ struct CommandLineTests {
         // The written file is picked up from the working directory.
         let withConfig = try run(["lab", "alerts", "--count", "2"], in: dir)
         #expect(withConfig.status == 0 && withConfig.stdout.split(separator: "\n").count == 2)
+
+        // `init --force` repairs a broken file (it does not try to read it first).
+        try "lab: [broken\n".write(to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        #expect(try run(["lab", "alerts", "--count", "1"], in: dir).status == 78)
+        #expect(try run(["init", "--force"], in: dir).status == 0)
+        #expect(try run(["lab", "alerts", "--count", "1"], in: dir).status == 0)
 
         try text.replacingOccurrences(of: "alert_seed: 7", with: "alert_seed: 99").write(
             to: dir.appendingPathComponent("seed99.yaml"), atomically: true, encoding: .utf8)

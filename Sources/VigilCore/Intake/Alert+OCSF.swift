@@ -33,11 +33,23 @@ extension Alert {
         let analyticName = try analytic?.optionalString("name")
         let ruleID = analyticUID ?? analyticName ?? types.first ?? title
 
-        let severity = try ocsfSeverity(r)
+        let severity = try ocsfSeverity(r, warnings: &warnings)
         let createdTime = try finding.optionalInt("created_time")
         let time = try r.optionalInt("time")
         guard let createdMillis = createdTime ?? time else {
             throw r.fail("time", "is required (epoch milliseconds)")
+        }
+        let createdField = createdTime != nil ? "finding_info.created_time" : "time"
+        let createdAt = Timestamp(millisecondsSinceEpoch: createdMillis)
+        guard createdAt.isRepresentable else {
+            throw IntakeIssue(
+                field: createdField, message: "\(createdMillis) is not an epoch-millisecond time in years 1–9999")
+        }
+        if createdMillis < 946_684_800_000 {
+            warnings.append(
+                IntakeIssue(
+                    level: .warning, field: createdField,
+                    message: "\(createdMillis) is before 2000: OCSF times are epoch milliseconds, not seconds"))
         }
 
         var mitre: [AttackReference] = []
@@ -71,11 +83,11 @@ extension Alert {
         context["product"] = .object(product.object)
         return Alert(
             id: id, source: source, ruleID: ruleID, title: title, severity: severity,
-            createdAt: Timestamp(millisecondsSinceEpoch: createdMillis), logType: .ocsf,
+            createdAt: createdAt, logType: .ocsf,
             description: try finding.optionalString("desc"), mitre: mitre, events: events, context: context)
     }
 
-    private static func ocsfSeverity(_ r: FieldReader) throws(IntakeIssue) -> Severity {
+    private static func ocsfSeverity(_ r: FieldReader, warnings: inout [IntakeIssue]) throws(IntakeIssue) -> Severity {
         guard let value = r.value("severity_id") else {
             throw r.fail("severity_id", "is required (an integer 0–6 or 99)")
         }
@@ -90,8 +102,12 @@ extension Alert {
         case 5, 6: return .critical
         case 0, 99:
             if let text = try r.optionalString("severity"), let s = Severity(lenient: text) { return s }
-            throw r.fail(
-                "severity_id", "\(id) (Unknown/Other) needs a 'severity' text of info|low|medium|high|critical")
+            // Unknown severity: treated as medium so that it is neither buried nor inflated.
+            warnings.append(
+                IntakeIssue(
+                    level: .warning, field: "severity_id",
+                    message: "\(id) (Unknown/Other) without a known 'severity' text; treated as medium"))
+            return .medium
         default:
             throw r.fail("severity_id", "\(id) is not an OCSF severity (expected 0–6 or 99)")
         }

@@ -13,10 +13,8 @@ extension Alert {
         let ruleID: String
         if isWebhook {
             ruleID = try r.requiredString("id")
-        } else if let detection = try r.optionalObject("detection") {
-            ruleID = try detection.requiredString("id")
         } else {
-            ruleID = try r.requiredString("detectionId")
+            ruleID = try r.requiredObject("detection").requiredString("id")
         }
         let id: String
         if isWebhook {

@@ -1,44 +1,3 @@
-/// The alert formats intake understands.
-public enum AlertFormat: String, Sendable, Hashable, CaseIterable {
-    /// Vigil's generic v1 format.
-    case generic = "vigil.v1"
-    /// OCSF 1.x Detection Finding (class_uid 2004).
-    case ocsf
-    /// A Panther alert (alert-destination webhook payload or API alert).
-    case panther
-
-    /// Recognizes a record's format from its keys: OCSF records carry `class_uid`; Panther alerts carry
-    /// `alertId` (webhook) or a `detection` object (API). Everything else is read as generic v1.
-    public static func detect(_ record: JSONValue) -> AlertFormat {
-        guard case .object(let o) = record else { return .generic }
-        if o["class_uid"] != nil { return .ocsf }
-        if o["alertId"] != nil || o["detectionId"] != nil
-            || (o["detection"]?.objectValue != nil && o["createdAt"] != nil)
-        {
-            return .panther
-        }
-        return .generic
-    }
-}
-
-/// One alert decoded from an input, with where it came from.
-public struct DecodedAlert: Sendable {
-    public var position: RecordPosition
-    public var format: AlertFormat
-    public var alert: Alert
-}
-
-/// The outcome of decoding an input: the good alerts, and a precise error for each bad record.
-public struct IntakeResult: Sendable {
-    public var alerts: [DecodedAlert]
-    public var errors: [IntakeIssue]
-    public var warnings: [IntakeIssue]
-    /// Records seen, good and bad.
-    public var recordCount: Int
-
-    public var isClean: Bool { errors.isEmpty }
-}
-
 /// Decodes alert inputs (one object, an array, or JSON Lines) in any supported format.
 ///
 /// A bad record yields an error naming its position and field and does not stop the good ones; in
@@ -54,7 +13,7 @@ public struct AlertDecoder: Sendable {
 
     public func decode(_ bytes: [UInt8]) -> IntakeResult {
         var result = IntakeResult(alerts: [], errors: [], warnings: [], recordCount: 0)
-        var seen: [String: RecordPosition] = [:]
+        var seen: [AlertKey: RecordPosition] = [:]
         for record in InputRecords.split(bytes) {
             result.recordCount += 1
             switch record.value {
@@ -93,6 +52,15 @@ public struct AlertDecoder: Sendable {
             throw IntakeIssue(field: nil, message: "expected an alert object, found \(record.typeName)")
         }
         let format = AlertFormat.detect(record)
+        if format == .generic, let object = record.objectValue,
+            !["id", "source", "rule_id", "title", "severity", "created_at"].contains(where: { object[$0] != nil })
+        {
+            throw IntakeIssue(
+                field: nil,
+                message:
+                    "not an alert in any known format (generic v1, OCSF Detection Finding with class_uid 2004, Panther alert); its keys are \(object.keys.prefix(8).joined(separator: ", "))"
+            )
+        }
         switch format {
         case .generic: return (format, try Alert.decodeGenericV1(record, catalog: catalog, warnings: &warnings))
         case .ocsf: return (format, try Alert.decodeOCSF(record, catalog: catalog, warnings: &warnings))

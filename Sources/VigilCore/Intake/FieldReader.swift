@@ -39,8 +39,10 @@ struct FieldReader {
         return try string(key, value)
     }
 
+    /// A string if present; a blank optional string counts as absent.
     func optionalString(_ key: String) throws(IntakeIssue) -> String? {
         guard let value = value(key) else { return nil }
+        if case .string(let s) = value, s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
         return try string(key, value)
     }
 

@@ -37,6 +37,63 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses a sequence of JSON values (JSON Lines, or concatenated documents such as `jq` prints).
+    ///
+    /// Each value is reported with the line it starts on. After a syntax error, parsing resumes at the
+    /// next line that starts with `{` or `[` in its first column, so one bad record does not hide the
+    /// ones after it.
+    public static func parseSequence(
+        _ bytes: some Collection<UInt8>
+    ) -> [(line: Int, value: Result<JSONValue, JSONParseError>)] {
+        let contiguous = Array(bytes)
+        return contiguous.withUnsafeBufferPointer { buffer in
+            var results: [(line: Int, value: Result<JSONValue, JSONParseError>)] = []
+            var index = 0
+            var line = 1
+            var lineStart = 0
+            /// Moves to `target`, counting the lines passed.
+            func advance(to target: Int) {
+                while index < target {
+                    if buffer[index] == 0x0A {
+                        line += 1
+                        lineStart = index + 1
+                    }
+                    index += 1
+                }
+            }
+            func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+            while true {
+                var next = index
+                while next < buffer.count && isWhitespace(buffer[next]) { next += 1 }
+                advance(to: next)
+                guard index < buffer.count else { return results }
+                let startLine = line
+                let startColumn = index - lineStart + 1
+                var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: buffer[index...]))
+                do throws(JSONParseError) {
+                    let value = try parser.parseValue()
+                    results.append((startLine, .success(value)))
+                    advance(to: index + parser.index)
+                } catch {
+                    var absolute = error
+                    absolute.line = startLine + error.line - 1
+                    absolute.column = error.line == 1 ? startColumn + error.column - 1 : error.column
+                    absolute.offset = index + error.offset
+                    results.append((startLine, .failure(absolute)))
+                    // Resume at the next line that starts a top-level value in its first column.
+                    var resume = min(buffer.count, index + max(1, error.offset))
+                    while resume < buffer.count
+                        && !(buffer[resume - 1] == 0x0A
+                            && (buffer[resume] == UInt8(ascii: "{") || buffer[resume] == UInt8(ascii: "[")))
+                    {
+                        resume += 1
+                    }
+                    advance(to: resume)
+                }
+            }
+        }
+    }
+
     // MARK: - Values
 
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {

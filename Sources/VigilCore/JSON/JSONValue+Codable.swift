@@ -36,7 +36,9 @@ extension JSONObject: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: JSONCodingKey.self)
         var object = JSONObject()
-        for key in container.allKeys {
+        // Decoders do not promise an order for keys; sort them so the result is the same every run.
+        // (`JSONParser` keeps the document's own order.)
+        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
             object[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
         }
         self = object

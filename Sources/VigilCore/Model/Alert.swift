@@ -34,8 +34,8 @@ public struct Alert: Sendable, Hashable {
         self.context = context
     }
 
-    /// The idempotency key of intake.
-    public var key: String { "\(source)/\(id)" }
+    /// The idempotency key of intake: source and id.
+    public var key: AlertKey { AlertKey(source: source, id: id) }
 
     /// The entities the alert's events name: actors, source addresses, accounts, hosts.
     public var entities: [Entity] {

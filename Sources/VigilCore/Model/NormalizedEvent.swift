@@ -48,7 +48,7 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
                 sourceIP: r["sourceIPAddress"]?.stringValue,
                 userAgent: r["userAgent"]?.stringValue,
                 action: r["eventName"]?.stringValue,
-                outcome: r["errorCode"]?.stringValue ?? (r["eventName"] == nil ? nil : "Success"),
+                outcome: Self.cloudTrailOutcome(r),
                 account: r["recipientAccountId"]?.stringValue ?? identity?["accountId"]?.stringValue,
                 region: r["awsRegion"]?.stringValue,
                 targets: (r["resources"]?.arrayValue ?? []).compactMap { $0["ARN"]?.stringValue }
@@ -66,13 +66,16 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
                 }
             )
         case .crowdstrikeFDR?:
+            // FDR records are flat; Panther's copies nest the sensor fields under `event`.
+            func field(_ key: String) -> String? { r[key]?.stringValue ?? r.value(at: "event.\(key)")?.stringValue }
             self.init(
                 time: Self.time(of: r, logType: .crowdstrikeFDR),
-                actor: r["UserName"]?.stringValue,
-                sourceIP: r["LocalAddressIP4"]?.stringValue ?? r["aip"]?.stringValue,
-                action: r["event_simpleName"]?.stringValue,
-                host: r["ComputerName"]?.stringValue ?? r["aid"]?.stringValue,
-                targets: [r["RemoteAddressIP4"]?.stringValue, r["ImageFileName"]?.stringValue].compactMap { $0 }
+                actor: field("UserName") ?? field("UserSid") ?? field("UID"),
+                sourceIP: field("LocalAddressIP4") ?? r["aip"]?.stringValue,
+                action: r["event_simpleName"]?.stringValue ?? r["event_simplename"]?.stringValue
+                    ?? r.value(at: "event.event_simpleName")?.stringValue ?? r["fdr_event_type"]?.stringValue,
+                host: field("ComputerName") ?? field("Hostname") ?? r["aid"]?.stringValue,
+                targets: [field("RemoteAddressIP4"), field("DomainName"), field("ImageFileName")].compactMap { $0 }
             )
         default:
             self.init()
@@ -85,18 +88,31 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
         case .cloudTrail?: record["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
         case .oktaSystemLog?: record["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
         case .crowdstrikeFDR?:
-            record["timestamp"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int64($0) } }.map {
-                Timestamp(millisecondsSinceEpoch: $0)
+            // FDR writes epoch milliseconds (as a string); Panther's copies write a date-time.
+            switch record["timestamp"] {
+            case .int(let millis)?: Timestamp(millisecondsSinceEpoch: millis)
+            case .string(let text)?:
+                Int64(text).map(Timestamp.init(millisecondsSinceEpoch:)) ?? Timestamp(rfc3339: text)
+            default: nil
             }
         default: nil
         }
+    }
+
+    /// CloudTrail's outcome: the error code if any; a console sign-in's own result; otherwise success.
+    static func cloudTrailOutcome(_ r: JSONValue) -> String? {
+        if let code = r["errorCode"]?.stringValue { return code }
+        if let login = r.value(at: "responseElements.ConsoleLogin")?.stringValue { return login }
+        return r["eventName"] == nil ? nil : "Success"
     }
 
     /// Recognizes a record's log type from the fields only that vendor writes.
     public static func guessLogType(_ record: JSONValue) -> LogType? {
         if record["eventSource"] != nil && record["eventName"] != nil { return .cloudTrail }
         if record["eventType"] != nil && record["published"] != nil && record["actor"] != nil { return .oktaSystemLog }
-        if record["event_simpleName"] != nil && record["aid"] != nil { return .crowdstrikeFDR }
+        if (record["event_simpleName"] != nil || record["fdr_event_type"] != nil) && record["aid"] != nil {
+            return .crowdstrikeFDR
+        }
         return nil
     }
 }

@@ -26,9 +26,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
+    /// Saturates instead of overflowing.
     public func adding(milliseconds: Int64) -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+        let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
+        return Timestamp(millisecondsSinceEpoch: overflow ? (milliseconds > 0 ? .max : .min) : sum)
     }
+
+    /// The instants RFC 3339 can write: 0001-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z.
+    public static let representableRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
+    public var isRepresentable: Bool { Self.representableRange.contains(millisecondsSinceEpoch) }
 
     public func adding(seconds: Int64) -> Timestamp { adding(milliseconds: seconds * 1000) }
 
@@ -51,9 +58,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 }
 
 extension Timestamp {
-    /// `2026-11-02T09:14:07Z`, or with `.250` milliseconds when `fractionalSeconds` is true.
+    /// `2026-11-02T09:14:07Z`, or with `.250` milliseconds when `fractionalSeconds` is true. Instants
+    /// outside years 1–9999 are written as the nearest representable one.
     public func rfc3339(fractionalSeconds: Bool) -> String {
-        let (days, msOfDay) = millisecondsSinceEpoch.floorDivided(by: 86_400_000)
+        let clamped = min(
+            max(millisecondsSinceEpoch, Self.representableRange.lowerBound), Self.representableRange.upperBound)
+        let (days, msOfDay) = clamped.floorDivided(by: 86_400_000)
         let (year, month, day) = Self.civil(fromDays: days)
         let seconds = msOfDay / 1000
         var out = [UInt8]()
@@ -180,7 +190,7 @@ extension Timestamp {
 
     /// Hour of day (0–23) and day of week (0 = Monday … 6 = Sunday) in UTC shifted by `offsetHours`.
     public func localHourAndWeekday(offsetHours: Int) -> (hour: Int, weekday: Int) {
-        let shifted = millisecondsSinceEpoch + Int64(offsetHours) * 3_600_000
+        let shifted = adding(milliseconds: Int64(offsetHours) * 3_600_000).millisecondsSinceEpoch
         let (days, msOfDay) = shifted.floorDivided(by: 86_400_000)
         // 1970-01-01 was a Thursday (index 3 with Monday = 0).
         let weekday = Int((days % 7 + 7 + 3) % 7)

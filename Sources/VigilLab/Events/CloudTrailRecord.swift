@@ -122,6 +122,19 @@ struct CloudTrailRecord {
         return .object(r)
     }
 
+    /// A date inside IAM and STS `responseElements` (`createDate`, `expiration`), which CloudTrail writes
+    /// as `Nov 2, 2026, 9:14:07 AM` rather than RFC 3339.
+    static func responseDate(_ time: Timestamp) -> JSONValue {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let text = time.rfc3339(fractionalSeconds: false)  // 2026-11-02T09:14:07Z
+        let parts = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int($0) }
+        let (year, month, day, hour, minute, second) = (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5])
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        let pad = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+        return .string(
+            "\(months[month - 1]) \(day), \(year), \(twelve):\(pad(minute)):\(pad(second)) \(hour < 12 ? "AM" : "PM")")
+    }
+
     /// `resources` entries for an S3 object and its bucket, as data events carry them.
     static func s3Resources(bucket: String, key: String, accountID: String) -> [JSONValue] {
         [

@@ -21,8 +21,25 @@ struct EDRRecord {
             "ConfigBuild": "1007.3.0018806.1",
             "ConfigStateHash": .string(String(rng.int(in: 100_000_000...4_000_000_000))),
             "Entitlements": "15",
-            "ComputerName": .string(device.hostname),
         ]
+    }
+
+    /// Epoch seconds with milliseconds, as FDR writes `ProcessStartTime` and `ContextTimeStamp`.
+    private var epochSeconds: String {
+        let (seconds, millis) = (time.millisecondsSinceEpoch / 1000, time.millisecondsSinceEpoch % 1000)
+        return "\(seconds)." + String(millis + 1000).dropFirst()
+    }
+
+    /// The user's security identifier: a stable SID per device on Windows, a UID elsewhere.
+    private func userIdentity(_ user: String) -> (key: String, value: String) {
+        if device.platform == .windows {
+            if user == "SYSTEM" { return ("UserSid", "S-1-5-18") }
+            let a = UInt32(device.id.prefix(8), radix: 16) ?? 0
+            let b = UInt32(device.id.dropFirst(8).prefix(8), radix: 16) ?? 0
+            let c = UInt32(device.id.dropFirst(16).prefix(8), radix: 16) ?? 0
+            return ("UserSid", "S-1-5-21-\(a)-\(b)-\(c)-1001")
+        }
+        return ("UID", user == "root" ? "0" : "501")
     }
 
     /// A process start (`ProcessRollup2`).
@@ -34,17 +51,14 @@ struct EDRRecord {
         r["ImageFileName"] = .string(image)
         r["CommandLine"] = .string(commandLine)
         r["ParentBaseFileName"] = .string(parent)
-        r["UserName"] = .string(user)
-        r["UserSid"] = .string(
-            device.platform == .windows
-                ? "S-1-5-21-\(rng.digits(10))-\(rng.digits(10))-\(rng.digits(9))-1\(rng.digits(3))" : "501")
+        let identity = userIdentity(user)
+        r[identity.key] = .string(identity.value)
         r["SHA256HashData"] = .string(sha256)
         r["MD5HashData"] = .string(rng.hex(32))
         r["TargetProcessId"] = .string(processID)
         r["ParentProcessId"] = .string(parentProcessID)
         r["RawProcessId"] = .string(String(rng.int(in: 1000...30_000)))
-        r["ProcessStartTime"] = .string(
-            String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
+        r["ProcessStartTime"] = .string(epochSeconds)
         r["IntegrityLevel"] = "8192"
         r["TreeId"] = .string(rng.digits(10))
         return .object(r)
@@ -56,8 +70,7 @@ struct EDRRecord {
         r["DomainName"] = .string(domain)
         r["RequestType"] = "1"
         r["ContextProcessId"] = .string(contextProcessID)
-        r["ContextTimeStamp"] = .string(
-            String(time.millisecondsSinceEpoch / 1000) + "." + String(time.millisecondsSinceEpoch % 1000))
+        r["ContextTimeStamp"] = .string(epochSeconds)
         return .object(r)
     }
 

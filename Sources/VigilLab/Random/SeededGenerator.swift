@@ -33,6 +33,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ h)
     }
 
+    /// Combines two values into one seed so that nearby inputs give unrelated streams
+    /// (`mix(s, i + 1)` is not a shifted `mix(s + φ, i)`).
+    public static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        func finalize(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        return finalize(finalize(a) ^ (b &* 0xD6E8_FEB8_6659_FD93))
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -15,23 +15,41 @@ public struct AlertGenerator: Sendable {
     public let benignRatio: Double
     public let scenarios: (benign: [Scenario], malicious: [Scenario])
 
-    /// - Parameters:
-    ///   - benignRatio: the share of benign alerts, 0…1 (default 0.8).
-    ///   - only: restrict generation to these scenario ids (all when empty).
+    /// A generator over every scenario family.
+    /// - Parameter benignRatio: the share of benign alerts, 0…1 (default 0.8).
+    public init(enterprise: Enterprise, seed: UInt64, benignRatio: Double = AlertGenerator.defaultBenignRatio) {
+        self.init(
+            enterprise: enterprise, seed: seed, benignRatio: benignRatio,
+            scenarios: (ScenarioCatalog.benign, ScenarioCatalog.malicious))
+    }
+
+    /// A generator over the named scenario families only (all of them when `only` is empty).
     public init(
-        enterprise: Enterprise, seed: UInt64, benignRatio: Double = AlertGenerator.defaultBenignRatio,
-        only: Set<String> = []
+        enterprise: Enterprise, seed: UInt64, benignRatio: Double = AlertGenerator.defaultBenignRatio, only: Set<String>
+    )
+        throws(UnknownScenarioError)
+    {
+        let unknown = only.filter { ScenarioCatalog.scenario(id: $0) == nil }
+        guard unknown.isEmpty else { throw UnknownScenarioError(ids: unknown.sorted()) }
+        let keep: (Scenario) -> Bool = { only.isEmpty || only.contains($0.id) }
+        self.init(
+            enterprise: enterprise, seed: seed, benignRatio: benignRatio,
+            scenarios: (ScenarioCatalog.benign.filter(keep), ScenarioCatalog.malicious.filter(keep)))
+    }
+
+    private init(
+        enterprise: Enterprise, seed: UInt64, benignRatio: Double,
+        scenarios: (benign: [Scenario], malicious: [Scenario])
     ) {
         self.enterprise = enterprise
         self.seed = seed
         self.benignRatio = min(max(benignRatio, 0), 1)
-        let keep: (Scenario) -> Bool = { only.isEmpty || only.contains($0.id) }
-        self.scenarios = (ScenarioCatalog.benign.filter(keep), ScenarioCatalog.malicious.filter(keep))
+        self.scenarios = scenarios
     }
 
     /// The `index`-th alert of this seed's stream.
     public func alert(at index: Int) -> GeneratedAlert {
-        var rng = SeededGenerator(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15, stream: "alert")
+        var rng = SeededGenerator(seed: SeededGenerator.mix(seed, UInt64(index)), stream: "alert")
         let wantBenign = rng.chance(benignRatio)
         let pool =
             (wantBenign && !scenarios.benign.isEmpty) || scenarios.malicious.isEmpty
@@ -39,7 +57,7 @@ public struct AlertGenerator: Sendable {
         let scenario = rng.pick(weighted: pool.map { ($0, $0.weight) })
         let day = enterprise.epoch.adding(seconds: Int64(rng.below(Self.windowDays)) * 86_400)
         let alertID = rng.uuid()
-        var context = ScenarioContext(enterprise: enterprise, rng: rng, day: day)
+        var context = ScenarioContext(enterprise: enterprise, index: index, rng: rng, day: day)
         let draft = scenario.build(&context)
 
         let lastEvent =
@@ -63,4 +81,12 @@ public struct AlertGenerator: Sendable {
 
     /// Alerts `0..<count`.
     public func alerts(count: Int) -> [GeneratedAlert] { (0..<count).map(alert(at:)) }
+}
+
+/// Scenario ids that are not in the catalog.
+public struct UnknownScenarioError: Error, CustomStringConvertible {
+    public var ids: [String]
+    public var description: String {
+        "unknown lab scenario \(ids.joined(separator: ", ")) (see `vigil lab show scenarios`)"
+    }
 }

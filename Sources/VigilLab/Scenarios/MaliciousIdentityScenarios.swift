@@ -12,7 +12,8 @@ enum MaliciousIdentityScenarios {
     ) { ctx in
         let (ip, network) = ctx.hostileConnection([.hosting, .vpn, .tor])
         let time = ctx.utcTime(hours: 0...23)
-        let victims = (0..<ctx.rng.int(in: 12...20)).map { _ in ctx.person() }
+        let active = ctx.enterprise.people.filter { $0.status == .active }
+        let victims = ctx.rng.sample(active, count: ctx.rng.int(in: 12...20))
         let ua = ctx.rng.pick([UserAgents.pythonRequests, UserAgents.chromeWindows])
         var events: [JSONValue] = []
         for (i, victim) in victims.enumerated() {

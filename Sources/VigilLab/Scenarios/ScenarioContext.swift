@@ -4,13 +4,16 @@ import VigilCore
 /// that build vendor events the way the real platforms write them.
 struct ScenarioContext {
     let enterprise: Enterprise
+    /// The alert's position in its stream (ticket keys derive from it, so they never collide).
+    let index: Int
     var rng: SeededGenerator
     /// Midnight UTC of the day the activity happens.
     let day: Timestamp
     var tickets: [Ticket] = []
 
-    init(enterprise: Enterprise, rng: SeededGenerator, day: Timestamp) {
+    init(enterprise: Enterprise, index: Int, rng: SeededGenerator, day: Timestamp) {
         self.enterprise = enterprise
+        self.index = index
         self.rng = rng
         self.day = day
     }
@@ -74,7 +77,8 @@ struct ScenarioContext {
         labels: [String], entities: [String], created: Timestamp, status: String
     ) -> Ticket {
         let t = Ticket(
-            key: "\(project)-\(rng.int(in: 3000...98_999))", type: type, summary: summary, description: description,
+            key: "\(project)-\(100_000 + index * 4 + tickets.count)", type: type, summary: summary,
+            description: description,
             status: status, reporter: reporter, assignee: assignee, created: created,
             updated: created.adding(seconds: Int64(rng.int(in: 300...7200))), labels: labels, entities: entities)
         tickets.append(t)

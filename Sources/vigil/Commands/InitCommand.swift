@@ -11,6 +11,8 @@ struct InitCommand: VigilCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    static var loadsConfiguration: Bool { false }
+
     @Option(name: .long, help: ArgumentHelp("Where to write the file.", valueName: "path"))
     var path: String = ConfigurationLoader.defaultPath
 
@@ -24,7 +26,7 @@ struct InitCommand: VigilCommand {
         let text = ConfigurationLoader.template()
         // The template must load back to the defaults; a mismatch is a bug, not a user error.
         guard (try? ConfigurationLoader.parse(text)) == VigilConfiguration() else {
-            throw .config("internal error: the built-in template does not parse to the defaults")
+            throw .software("internal error: the built-in template does not parse to the defaults")
         }
         try OutputFile.write(Array(text.utf8), to: path)
         print("Wrote \(path). Try: vigil demo")

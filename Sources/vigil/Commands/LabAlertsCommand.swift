@@ -51,9 +51,14 @@ struct LabAlertsCommand: VigilCommand {
         // generated, and an interrupted run leaves no partial file.
         let labelsFile = try labels.map { path throws(CLIError) in try StagedFile(path: path) }
         let enterprise = Enterprise.generate(seed: configuration.lab.enterpriseSeed)
-        let generator = AlertGenerator(
-            enterprise: enterprise, seed: seed ?? configuration.lab.alertSeed,
-            benignRatio: benignRatio ?? configuration.lab.benignRatio, only: Set(scenarios))
+        let generator: AlertGenerator
+        do {
+            generator = try AlertGenerator(
+                enterprise: enterprise, seed: seed ?? configuration.lab.alertSeed,
+                benignRatio: benignRatio ?? configuration.lab.benignRatio, only: Set(scenarios))
+        } catch {
+            throw .invalidInput(error.description)
+        }
         logger.debug("generating lab alerts", metadata: ["count": "\(count)", "seed": "\(generator.seed)"])
         var out = StdoutWriter()
         var failure: CLIError?
@@ -71,6 +76,10 @@ struct LabAlertsCommand: VigilCommand {
         out.flush()
         progress.finish()
         if let failure { throw failure }
+        if let reason = out.failure {
+            labelsFile?.discard()
+            throw .cannotCreate("cannot write to standard output: \(reason)")
+        }
         if out.closed {
             labelsFile?.discard()
             if labels != nil { Console.note("stdout closed early; labels not written") }

@@ -4,7 +4,7 @@ import ArgumentParser
 /// Never a stack trace.
 struct CLIError: Error, CustomStringConvertible {
     private enum Code {
-        case invalidInput, noInput, cannotCreate, config
+        case invalidInput, noInput, cannotCreate, config, software
     }
 
     private let code: Code
@@ -18,6 +18,8 @@ struct CLIError: Error, CustomStringConvertible {
     static func noInput(_ message: String) -> CLIError { CLIError(code: .noInput, message: message) }
     /// An output file cannot be written (exit 73).
     static func cannotCreate(_ message: String) -> CLIError { CLIError(code: .cannotCreate, message: message) }
+    /// A bug in Vigil (exit 70).
+    static func software(_ message: String) -> CLIError { CLIError(code: .software, message: message) }
     /// The configuration file is invalid (exit 78).
     static func config(_ message: String) -> CLIError { CLIError(code: .config, message: message) }
 
@@ -27,6 +29,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .noInput: VigilExit.noInput
         case .cannotCreate: VigilExit.cannotCreate
         case .config: VigilExit.config
+        case .software: VigilExit.software
         }
     }
 }

@@ -7,22 +7,29 @@ import VigilCore
 /// `run()` prints as one clear line on stderr with the documented exit code.
 protocol VigilCommand: ParsableCommand {
     var global: GlobalOptions { get }
+    /// Whether the command reads `vigil.yaml` first (`init` does not: it may be replacing a broken one).
+    static var loadsConfiguration: Bool { get }
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError)
 }
 
 extension VigilCommand {
+    static var loadsConfiguration: Bool { true }
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
-        let configuration: VigilConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: global.config)
-        } catch {
-            Console.error(error.message)
-            throw error.exitCode
+        var configuration = VigilConfiguration()
+        if Self.loadsConfiguration {
+            do {
+                configuration = try ConfigurationLoader.load(path: global.config)
+            } catch {
+                Console.error(error.message)
+                throw error.exitCode
+            }
         }
         let logger = global.bootstrapLogging(default: configuration.logLevel)
         do {
             try execute(configuration: configuration, logger: logger)
+            try StdoutWriter.finishPrinting()
         } catch {
             Console.error(error.message)
             throw error.exitCode
