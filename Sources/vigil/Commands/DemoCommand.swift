@@ -34,7 +34,7 @@ struct DemoCommand: VigilCommand {
             "\(enterprise.name): \(enterprise.people.count) people, \(enterprise.accounts.count) AWS accounts, \(enterprise.devices.count) devices"
         )
         print("\(count) alerts from the lab SIEM (seed \(generator.seed)):\n")
-        let rows = alerts.map { g -> [String] in
+        let rows = alerts.sorted { $0.alert.createdAt < $1.alert.createdAt }.map { g -> [String] in
             [
                 g.alert.createdAt.rfc3339(fractionalSeconds: false), g.alert.severity.rawValue, g.alert.ruleID,
                 String(g.alert.events.count), g.truth.label.rawValue + (g.truth.hard ? " (hard)" : ""), g.alert.title,
