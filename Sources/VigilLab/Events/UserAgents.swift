@@ -9,6 +9,7 @@ enum UserAgents {
     static let safariIPhone =
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
     static let oktaVerifyIOS = "Okta Verify/9.28.0 (iPhone; iOS 18.1; Scale/3.00) DeviceSDK/2.5.0"
+    static let oktaVerifyAndroid = "Okta Verify/9.27.1 (Android; 14; Scale/2.75) DeviceSDK/2.4.2"
     static let terraform =
         "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.76.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.32.4 ua/2.1 os/linux lang/go#1.23.2 md/GOOS#linux md/GOARCH#amd64 api/iam#1.38.1"
     static let ciCLI =

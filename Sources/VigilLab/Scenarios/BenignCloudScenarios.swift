@@ -126,20 +126,10 @@ enum BenignCloudScenarios {
         for i in 0..<8 {
             let key = "exports/\(ctx.rng.hex(8))/part-\(String(format2: i)).parquet"
             events.append(
-                ctx.cloudTrail(
-                    CloudTrailRecord(
-                        time: time.adding(seconds: Int64(i * 2)), identity: identity, eventSource: "s3.amazonaws.com",
-                        eventName: "GetObject", region: "us-east-1", sourceIP: "backup.amazonaws.com",
-                        userAgent: "backup.amazonaws.com",
-                        requestParameters: [
-                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
-                            "key": .string(key),
-                        ], readOnly: true,
-                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: account.id),
-                        additionalEventData: [
-                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 5_000_000...90_000_000))),
-                            "x-amz-id-2": .string(ctx.rng.alphanumeric(56)),
-                        ], dataEvent: true)))
+                ctx.s3GetObject(
+                    at: time.adding(seconds: Int64(i * 2)), by: identity, bucket: bucket, key: key,
+                    accountID: account.id, sourceIP: "backup.amazonaws.com", userAgent: "backup.amazonaws.com",
+                    bytes: 5_000_000...90_000_000))
         }
         let total = ctx.rng.int(in: 9000...16_000)
         return AlertDraft(

@@ -83,22 +83,10 @@ enum BenignIdentityScenarios {
         let office = ctx.office(of: person)
         let ip = office.network.address(1)
         let events = [
-            ctx.okta(
-                OktaRecord(
-                    time: time.adding(seconds: -600), eventType: "user.mfa.factor.reset_all",
-                    legacyEventType: "core.user.factor.reset_all", displayMessage: "Reset all factors for user",
-                    actor: OktaRecord.actor(it),
-                    client: OktaRecord.client(
-                        ip: office.network.address(2), network: office.network, userAgent: UserAgents.chromeMac),
-                    outcome: "SUCCESS", targets: [OktaRecord.userTarget(person)], sessionID: ctx.oktaSession(),
-                    requestURI: "/api/v1/users/\(person.id)/lifecycle/reset_factors")),
-            ctx.okta(
-                OktaRecord(
-                    time: time, eventType: "user.mfa.factor.activate", legacyEventType: "core.user.factor.activate",
-                    displayMessage: "User set up Okta Verify Push factor", actor: OktaRecord.actor(person),
-                    client: OktaRecord.client(ip: ip, network: office.network, userAgent: UserAgents.oktaVerifyIOS),
-                    outcome: "SUCCESS", targets: [OktaRecord.userTarget(person)], sessionID: ctx.oktaSession(),
-                    requestURI: "/idp/authenticators/enroll", debugData: ["factor": "OKTA_VERIFY_PUSH"])),
+            ctx.oktaFactorReset(of: person, by: it, at: time.adding(seconds: -600), from: office.network),
+            ctx.oktaFactorActivated(
+                person, factor: .oktaVerifyPush, at: time, ip: ip, network: office.network,
+                userAgent: UserAgents.oktaVerifyIOS, session: ctx.oktaSession()),
         ]
         return AlertDraft(
             rule: .factorChange, title: "MFA factors reset and re-enrolled for \(person.login)", events: events,
@@ -159,14 +147,9 @@ enum BenignIdentityScenarios {
                     displayMessage: "Fired when the user's Okta password is reset", actor: OktaRecord.actor(person),
                     client: OktaRecord.client(ip: ip, network: network, userAgent: ua), outcome: "SUCCESS",
                     targets: [OktaRecord.userTarget(person)], sessionID: session, requestURI: "/idp/idx/recover")),
-            ctx.okta(
-                OktaRecord(
-                    time: time.adding(seconds: 40), eventType: "user.mfa.factor.activate",
-                    legacyEventType: "core.user.factor.activate",
-                    displayMessage: "User set up Google Authenticator factor", actor: OktaRecord.actor(person),
-                    client: OktaRecord.client(ip: ip, network: network, userAgent: ua), outcome: "SUCCESS",
-                    targets: [OktaRecord.userTarget(person)], sessionID: session,
-                    requestURI: "/idp/authenticators/enroll", debugData: ["factor": "GOOGLE_OTP"])),
+            ctx.oktaFactorActivated(
+                person, factor: .googleAuthenticator, at: time.adding(seconds: 40), ip: ip, network: network,
+                userAgent: ua, session: session),
             ctx.oktaLogin(
                 person, at: time.adding(seconds: 70), ip: ip, network: network, userAgent: ua, session: session),
         ]
@@ -222,15 +205,9 @@ enum BenignIdentityScenarios {
         var events = [ctx.oktaLogin(person, at: time, ip: ip, network: network, userAgent: ua, session: session)]
         for i in 0..<2 {
             events.append(
-                ctx.okta(
-                    OktaRecord(
-                        time: time.adding(seconds: Int64(10 + i * 25)), eventType: "user.mfa.okta_verify.deny_push",
-                        legacyEventType: "core.user.factor.attempt_fail",
-                        displayMessage: "User rejected Okta push verify", severity: "WARN",
-                        actor: OktaRecord.actor(person),
-                        client: OktaRecord.client(ip: ip, network: network, userAgent: ua), outcome: "FAILURE",
-                        reason: "User rejected Okta push verify", sessionID: session,
-                        requestURI: "/idp/idx/authenticators/poll")))
+                ctx.oktaPushDenied(
+                    person, at: time.adding(seconds: Int64(10 + i * 25)), ip: ip, network: network, userAgent: ua,
+                    session: session))
         }
         events.append(
             ctx.oktaMFA(person, at: time.adding(seconds: 80), ip: ip, network: network, userAgent: ua, session: session)

@@ -200,19 +200,11 @@ extension MaliciousCloudScenarios {
         for i in 0..<6 {
             let key = "customers/us/accounts-\(ctx.rng.digits(4)).csv.gz"
             events.append(
-                ctx.cloudTrail(
-                    CloudTrailRecord(
-                        time: time.adding(seconds: Int64(i * 40)), identity: identity, eventSource: "s3.amazonaws.com",
-                        eventName: "GetObject", region: "us-east-1", sourceIP: person.homeIP,
-                        userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "s3.cp"),
-                        requestParameters: [
-                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
-                            "key": .string(key),
-                        ], readOnly: true,
-                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id),
-                        additionalEventData: [
-                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 30_000_000...90_000_000)))
-                        ], dataEvent: true)))
+                ctx.s3GetObject(
+                    at: time.adding(seconds: Int64(i * 40)), by: identity, bucket: bucket, key: key, accountID: prod.id,
+                    sourceIP: person.homeIP,
+                    userAgent: UserAgents.awsCLIMac.replacingOccurrences(of: "s3.ls", with: "s3.cp"),
+                    bytes: 30_000_000...90_000_000))
         }
         let total = ctx.rng.int(in: 600...1400)
         return AlertDraft(

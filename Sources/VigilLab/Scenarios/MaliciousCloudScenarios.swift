@@ -175,18 +175,9 @@ enum MaliciousCloudScenarios {
         for i in 0..<8 {
             let key = "customers/\(ctx.rng.pick(["eu", "us", "apac"]))/export-\(ctx.rng.digits(6)).csv.gz"
             events.append(
-                ctx.cloudTrail(
-                    CloudTrailRecord(
-                        time: time.adding(seconds: Int64(3 + i)), identity: identity, eventSource: "s3.amazonaws.com",
-                        eventName: "GetObject", region: "us-east-1", sourceIP: ip, userAgent: ua,
-                        requestParameters: [
-                            "bucketName": .string(bucket), "Host": .string("\(bucket).s3.us-east-1.amazonaws.com"),
-                            "key": .string(key),
-                        ], readOnly: true,
-                        resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: prod.id),
-                        additionalEventData: [
-                            "bytesTransferredOut": .int(Int64(ctx.rng.int(in: 20_000_000...200_000_000)))
-                        ], dataEvent: true)))
+                ctx.s3GetObject(
+                    at: time.adding(seconds: Int64(3 + i)), by: identity, bucket: bucket, key: key, accountID: prod.id,
+                    sourceIP: ip, userAgent: ua, bytes: 20_000_000...200_000_000))
         }
         let total = ctx.rng.int(in: 3000...12_000)
         return AlertDraft(

@@ -56,15 +56,9 @@ enum MaliciousIdentityScenarios {
         let pushes = ctx.rng.int(in: 6...14)
         for i in 0..<pushes {
             events.append(
-                ctx.okta(
-                    OktaRecord(
-                        time: time.adding(seconds: Int64(15 + i * 35)), eventType: "user.mfa.okta_verify.deny_push",
-                        legacyEventType: "core.user.factor.attempt_fail",
-                        displayMessage: "User rejected Okta push verify", severity: "WARN",
-                        actor: OktaRecord.actor(person),
-                        client: OktaRecord.client(ip: ip, network: network, userAgent: ua), outcome: "FAILURE",
-                        reason: "User rejected Okta push verify", sessionID: session,
-                        requestURI: "/idp/idx/authenticators/poll")))
+                ctx.oktaPushDenied(
+                    person, at: time.adding(seconds: Int64(15 + i * 35)), ip: ip, network: network, userAgent: ua,
+                    session: session))
         }
         events.append(
             ctx.oktaMFA(
@@ -211,24 +205,10 @@ enum MaliciousIdentityScenarios {
         let office = ctx.office(of: it)
         let (ip, network) = ctx.hostileConnection([.vpn, .hosting])
         let events = [
-            ctx.okta(
-                OktaRecord(
-                    time: time.adding(seconds: -900), eventType: "user.mfa.factor.reset_all",
-                    legacyEventType: "core.user.factor.reset_all", displayMessage: "Reset all factors for user",
-                    actor: OktaRecord.actor(it),
-                    client: OktaRecord.client(
-                        ip: office.network.address(2), network: office.network, userAgent: UserAgents.chromeMac),
-                    outcome: "SUCCESS", targets: [OktaRecord.userTarget(person)], sessionID: ctx.oktaSession(),
-                    requestURI: "/api/v1/users/\(person.id)/lifecycle/reset_factors")),
-            ctx.okta(
-                OktaRecord(
-                    time: time, eventType: "user.mfa.factor.activate", legacyEventType: "core.user.factor.activate",
-                    displayMessage: "User set up Okta Verify Push factor", actor: OktaRecord.actor(person),
-                    client: OktaRecord.client(
-                        ip: ip, network: network,
-                        userAgent: "Okta Verify/9.27.1 (Android; 14; Scale/2.75) DeviceSDK/2.4.2"), outcome: "SUCCESS",
-                    targets: [OktaRecord.userTarget(person)], sessionID: ctx.oktaSession(),
-                    requestURI: "/idp/authenticators/enroll", debugData: ["factor": "OKTA_VERIFY_PUSH"])),
+            ctx.oktaFactorReset(of: person, by: it, at: time.adding(seconds: -900), from: office.network),
+            ctx.oktaFactorActivated(
+                person, factor: .oktaVerifyPush, at: time, ip: ip, network: network,
+                userAgent: UserAgents.oktaVerifyAndroid, session: ctx.oktaSession()),
         ]
         return AlertDraft(
             rule: .factorChange, title: "MFA factors reset and re-enrolled for \(person.login)", events: events,

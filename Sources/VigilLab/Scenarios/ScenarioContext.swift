@@ -132,6 +132,71 @@ struct ScenarioContext {
                 authenticationStep: 0, credentialType: "OKTA_VERIFY_PUSH"))
     }
 
+    /// An administrator resets all of a person's MFA factors from the admin console.
+    mutating func oktaFactorReset(
+        of person: Person, by admin: Person, at time: Timestamp, from network: NetworkLocation
+    ) -> JSONValue {
+        okta(
+            OktaRecord(
+                time: time, eventType: "user.mfa.factor.reset_all", legacyEventType: "core.user.factor.reset_all",
+                displayMessage: "Reset all factors for user", actor: OktaRecord.actor(admin),
+                client: OktaRecord.client(ip: network.address(2), network: network, userAgent: UserAgents.chromeMac),
+                outcome: "SUCCESS", targets: [OktaRecord.userTarget(person)], sessionID: oktaSession(),
+                requestURI: "/api/v1/users/\(person.id)/lifecycle/reset_factors"))
+    }
+
+    enum Factor {
+        case oktaVerifyPush, googleAuthenticator
+
+        var displayName: String { self == .oktaVerifyPush ? "Okta Verify Push" : "Google Authenticator" }
+        var debugName: JSONValue { self == .oktaVerifyPush ? "OKTA_VERIFY_PUSH" : "GOOGLE_OTP" }
+    }
+
+    /// A person enrolls a new MFA factor.
+    mutating func oktaFactorActivated(
+        _ person: Person, factor: Factor, at time: Timestamp, ip: String, network: NetworkLocation, userAgent: String,
+        session: String
+    ) -> JSONValue {
+        okta(
+            OktaRecord(
+                time: time, eventType: "user.mfa.factor.activate", legacyEventType: "core.user.factor.activate",
+                displayMessage: "User set up \(factor.displayName) factor", actor: OktaRecord.actor(person),
+                client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent), outcome: "SUCCESS",
+                targets: [OktaRecord.userTarget(person)], sessionID: session, requestURI: "/idp/authenticators/enroll",
+                debugData: ["factor": factor.debugName]))
+    }
+
+    /// A person rejects an Okta Verify push.
+    mutating func oktaPushDenied(
+        _ person: Person, at time: Timestamp, ip: String, network: NetworkLocation, userAgent: String, session: String
+    ) -> JSONValue {
+        okta(
+            OktaRecord(
+                time: time, eventType: "user.mfa.okta_verify.deny_push",
+                legacyEventType: "core.user.factor.attempt_fail",
+                displayMessage: "User rejected Okta push verify", severity: "WARN", actor: OktaRecord.actor(person),
+                client: OktaRecord.client(ip: ip, network: network, userAgent: userAgent), outcome: "FAILURE",
+                reason: "User rejected Okta push verify", sessionID: session, requestURI: "/idp/idx/authenticators/poll"
+            ))
+    }
+
+    /// An S3 `GetObject` data event.
+    mutating func s3GetObject(
+        at time: Timestamp, by identity: CloudTrailIdentity, bucket: String, key: String, accountID: String,
+        sourceIP: String, userAgent: String, bytes: ClosedRange<Int>
+    ) -> JSONValue {
+        let host = "\(bucket).s3.us-east-1.amazonaws.com"
+        var additional: JSONObject = ["bytesTransferredOut": .int(Int64(rng.int(in: bytes)))]
+        additional["x-amz-id-2"] = .string(rng.alphanumeric(56))
+        return cloudTrail(
+            CloudTrailRecord(
+                time: time, identity: identity, eventSource: "s3.amazonaws.com", eventName: "GetObject",
+                region: "us-east-1", sourceIP: sourceIP, userAgent: userAgent,
+                requestParameters: ["bucketName": .string(bucket), "Host": .string(host), "key": .string(key)],
+                readOnly: true, resources: CloudTrailRecord.s3Resources(bucket: bucket, key: key, accountID: accountID),
+                additionalEventData: .object(additional), dataEvent: true))
+    }
+
     mutating func oktaSession() -> String { "102" + rng.alphanumeric(22) }
 
     /// Okta's risk-behaviour string in `debugData.behaviors`.
