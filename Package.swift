@@ -20,13 +20,15 @@ let package = Package(
         .target(name: "VigilCore"),
         // The simulated enterprise and its seeded scenario generator.
         .target(name: "VigilLab", dependencies: ["VigilCore"]),
+        // Embedded SIEM: Sigma rule engine (ingest, store and search come with it).
+        .target(name: "VigilSIEM", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilLab",
+                "VigilCore", "VigilLab", "VigilSIEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -38,6 +40,7 @@ let package = Package(
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),
+        .testTarget(name: "VigilSIEMTests", dependencies: ["VigilCore", "VigilSIEM", "VigilTesting"]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

@@ -203,6 +203,21 @@ struct CommandLineTests {
         #expect(missing.status == 66 && missing.stderr.contains("absent.yaml does not exist"))
     }
 
+    @Test func checksSigmaRules() throws {
+        let all = try run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
+        #expect(all.status == 0, "\(all.stdout)")
+        #expect(all.stdout.contains("78 rules loaded (AWS.CloudTrail: 57, Okta.SystemLog: 21), 0 not usable"))
+        let dir = try CommandRunner.temporaryDirectory()
+        try
+            "title: Windows\nlogsource: {product: windows, category: process_creation}\ndetection:\n  s: {Image: x}\n  condition: s\n"
+            .write(to: dir.appendingPathComponent("w.yml"), atomically: true, encoding: .utf8)
+        let bad = try run(["rules", "check", dir.path])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("w.yml (Windows): unsupported: log source 'windows/process_creation'"))
+        let missing = try run(["rules", "check", "/no/such/dir"])
+        #expect(missing.status == 66)
+    }
+
     @Test func browsesTheLab() throws {
         let users = try run(["lab", "show", "users", "--json"])
         #expect(users.status == 0)

@@ -1,0 +1,56 @@
+import VigilCore
+
+/// A loaded, compiled Sigma rule.
+public struct SigmaRule: Sendable {
+    public var id: String?
+    public var title: String
+    public var status: String?
+    public var level: Severity
+    public var description: String?
+    /// Kept on every alert the rule raises: the Detection Rule License requires the attribution.
+    public var author: String?
+    public var references: [String]
+    /// ATT&CK references from the rule's `attack.*` tags.
+    public var attack: [AttackReference]
+    public var tags: [String]
+    public var falsePositives: [String]
+    public var logsource: Logsource
+    /// The log type the rule applies to.
+    public var logType: LogType
+    public var condition: SigmaCondition
+    /// Where the rule came from (a file path), for messages.
+    public var origin: String
+
+    let searches: [String: SigmaSearch]
+
+    public struct Logsource: Sendable, Hashable {
+        public var product: String?
+        public var service: String?
+        public var category: String?
+    }
+
+    /// Whether the event matches the rule's detection.
+    public func matches(_ record: JSONValue) -> Bool {
+        evaluate(condition, record)
+    }
+
+    private func evaluate(_ condition: SigmaCondition, _ record: JSONValue) -> Bool {
+        switch condition {
+        case .search(let name): searches[name]?.matches(record) ?? false
+        case .not(let inner): !evaluate(inner, record)
+        case .and(let parts): parts.allSatisfy { evaluate($0, record) }
+        case .or(let parts): parts.contains { evaluate($0, record) }
+        }
+    }
+}
+
+/// A search identifier's body: a map of field conditions (all must hold), a list of such maps (any),
+/// or a list of keywords.
+struct SigmaSearch: Sendable {
+    /// Alternatives; each is a conjunction of field matchers.
+    let alternatives: [[SigmaFieldMatcher]]
+
+    func matches(_ record: JSONValue) -> Bool {
+        alternatives.contains { all in all.allSatisfy { $0.matches(record) } }
+    }
+}

@@ -1,0 +1,98 @@
+/// Sigma's wildcard strings: `*` matches any run, `?` one character, and `\` escapes either (or itself).
+struct SigmaWildcard: Sendable, Hashable {
+    enum Piece: Sendable, Hashable {
+        case literal([UInt8])
+        case any  // *
+        case one  // ?
+    }
+
+    let pieces: [Piece]
+
+    /// Parses `text`; with `caseSensitive` false, literals are lower-cased (values must be too).
+    init(_ text: String, caseSensitive: Bool) {
+        var pieces: [Piece] = []
+        var literal = ""
+        var escaping = false
+        func flush() {
+            if !literal.isEmpty {
+                pieces.append(.literal(Array((caseSensitive ? literal : literal.lowercased()).utf8)))
+                literal = ""
+            }
+        }
+        for character in text {
+            if escaping {
+                if character != "*" && character != "?" && character != "\\" { literal.append("\\") }
+                literal.append(character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else if character == "*" {
+                flush()
+                if pieces.last != .any { pieces.append(.any) }
+            } else if character == "?" {
+                flush()
+                pieces.append(.one)
+            } else {
+                literal.append(character)
+            }
+        }
+        if escaping { literal.append("\\") }
+        flush()
+        self.pieces = pieces
+    }
+
+    /// The plain text if the pattern has no wildcard at all.
+    var plainText: [UInt8]? {
+        if pieces.isEmpty { return [] }
+        if pieces.count == 1, case .literal(let bytes) = pieces[0] { return bytes }
+        return nil
+    }
+
+    /// Whether `value` (already lower-cased for case-insensitive patterns) matches the whole pattern.
+    func matches(_ value: [UInt8]) -> Bool {
+        // Iterative glob matching with single-star backtracking; `?` consumes one UTF-8 character.
+        var p = 0
+        var v = 0
+        var starPiece = -1
+        var starValue = 0
+        while v < value.count || p < pieces.count {
+            if p < pieces.count {
+                switch pieces[p] {
+                case .any:
+                    starPiece = p
+                    starValue = v
+                    p += 1
+                    continue
+                case .one:
+                    if v < value.count {
+                        v += Self.characterLength(value, at: v)
+                        p += 1
+                        continue
+                    }
+                case .literal(let bytes):
+                    if v + bytes.count <= value.count && value[v..<(v + bytes.count)].elementsEqual(bytes) {
+                        v += bytes.count
+                        p += 1
+                        continue
+                    }
+                }
+            }
+            guard starPiece >= 0, starValue < value.count else { return false }
+            starValue += Self.characterLength(value, at: starValue)
+            v = starValue
+            p = starPiece + 1
+        }
+        return true
+    }
+
+    private static func characterLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let lead = bytes[index]
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        return min(length, bytes.count - index)
+    }
+
+    /// Condition identifier patterns (`filter_main_*`), which are case-sensitive and only use `*`.
+    static func matchesIdentifier(_ pattern: String, _ identifier: String) -> Bool {
+        SigmaWildcard(pattern, caseSensitive: true).matches(Array(identifier.utf8))
+    }
+}
