@@ -20,8 +20,10 @@ let package = Package(
         .target(name: "VigilCore"),
         // The simulated enterprise and its seeded scenario generator.
         .target(name: "VigilLab", dependencies: ["VigilCore"]),
-        // Embedded SIEM: Sigma rule engine (ingest, store and search come with it).
-        .target(name: "VigilSIEM", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
+        // The system zlib, for reading gzip-compressed logs (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Embedded SIEM: log reading, Sigma rule engine, detection (store and search come with it).
+        .target(name: "VigilSIEM", dependencies: ["VigilCore", "CZlib", .product(name: "Yams", package: "Yams")]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
@@ -48,7 +50,7 @@ let package = Package(
 // Strict settings for every target: Swift 6 language mode (tools 6.1 default), ExistentialAny, and
 // warnings as errors. Test targets are exempt from the last: Swift Testing's macros emit warnings of
 // their own in Swift 6.3 that the code under test cannot fix.
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     if target.type != .test {
