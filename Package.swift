@@ -42,7 +42,7 @@ let package = Package(
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),
-        .testTarget(name: "VigilSIEMTests", dependencies: ["VigilCore", "VigilSIEM", "VigilTesting"]),
+        .testTarget(name: "VigilSIEMTests", dependencies: ["VigilCore", "VigilLab", "VigilSIEM", "VigilTesting"]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

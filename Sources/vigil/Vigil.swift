@@ -16,6 +16,9 @@ struct Vigil: ParsableCommand {
             configuration. See docs/cli.md.
             """,
         version: "vigil \(VigilVersion.current)",
-        subcommands: [DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, RulesCommand.self]
+        subcommands: [
+            DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, DetectCommand.self,
+            RulesCommand.self,
+        ]
     )
 }

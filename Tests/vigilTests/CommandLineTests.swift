@@ -203,6 +203,49 @@ struct CommandLineTests {
         #expect(missing.status == 66 && missing.stderr.contains("absent.yaml does not exist"))
     }
 
+    @Test func detectsOnLabLogsWithTheRulePack() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try run(["lab", "alerts", "--count", "300", "--seed", "9", "--benign-ratio", "0"])
+        // Write the raw events as a CloudTrail S3 delivery file and an Okta JSON Lines file, with one bad line.
+        var cloudTrail: [String] = []
+        var okta: [String] = ["{broken"]
+        for line in alerts.stdout.split(separator: "\n") {
+            let alert = try JSONParser.parse(String(line))
+            for event in alert["events"]?.arrayValue ?? [] {
+                switch alert["log_type"]?.stringValue {
+                case "AWS.CloudTrail": cloudTrail.append(event.serialized())
+                case "Okta.SystemLog": okta.append(event.serialized())
+                default: break
+                }
+            }
+        }
+        try "{\"Records\":[\(cloudTrail.joined(separator: ","))]}".write(
+            to: dir.appendingPathComponent("ct.json"), atomically: true, encoding: .utf8)
+        try okta.joined(separator: "\n").write(
+            to: dir.appendingPathComponent("okta.jsonl"), atomically: true, encoding: .utf8)
+
+        let result = try run(["detect", "ct.json", "okta.jsonl"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("ct.json: \(cloudTrail.count) records (AWS.CloudTrail), 0 malformed"))
+        #expect(result.stderr.contains("okta.jsonl:1: invalid JSON"))
+        let decoded = AlertDecoder(strict: true).decode(result.stdout)
+        #expect(decoded.errors.isEmpty && decoded.alerts.count > 20)
+        #expect(
+            decoded.alerts.allSatisfy {
+                $0.alert.source == "vigil-siem" && !$0.alert.mitre.isEmpty && !$0.alert.events.isEmpty
+            })
+        let again = try run(["detect", "okta.jsonl", "ct.json"], in: dir)
+        #expect(again.stdoutBytes == result.stdoutBytes, "the same logs give the same alerts in any file order")
+
+        let missing = try run(["detect", "ct.json", "absent.json"], in: dir)
+        #expect(missing.status == 66 && missing.stderr.contains("absent.json: no such file"))
+        #expect(!missing.stdout.isEmpty, "the readable file was still processed")
+        #expect(try run(["detect", "ct.json", "--window", "soon"], in: dir).status == 64)
+        let sigma = try run(
+            ["detect", "ct.json", "--rules", Fixtures.sharedData("sigma/rules/cloud/aws").path], in: dir)
+        #expect(sigma.status == 0 && !sigma.stdout.isEmpty)
+    }
+
     @Test func checksSigmaRules() throws {
         let all = try run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
         #expect(all.status == 0, "\(all.stdout)")

@@ -33,7 +33,8 @@ public struct LogFileSummary: Sendable {
 /// not. The log type is recognized per file from its first record unless given.
 public enum LogReader {
     public static func read(
-        path: String, logType forced: LogType? = nil, onRecord: (LogRecord) -> Void, onIssue: (LogIssue) -> Void
+        path: String, logType forced: LogType? = nil, onRecord: (LogRecord) -> Void, onIssue: (LogIssue) -> Void,
+        onProgress: (LogFileSummary) -> Void = { _ in }
     ) throws(LogReadError) -> LogFileSummary {
         let source = try ByteSource(path: path)
         var scanner = RecordScanner()
@@ -65,6 +66,7 @@ public enum LogReader {
         while let chunk = try source.next() {
             summary.bytes += chunk.count
             scanner.feed(chunk, emit: handle)
+            onProgress(summary)
         }
         scanner.finish(emit: handle)
         if scanner.endedInsideContainer {

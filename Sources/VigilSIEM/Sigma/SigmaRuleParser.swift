@@ -8,6 +8,7 @@ public enum SigmaRuleParser {
         switch (source.product?.lowercased(), source.service?.lowercased()) {
         case ("aws", "cloudtrail"?): .cloudTrail
         case ("okta", _): .oktaSystemLog
+        case ("crowdstrike", "fdr"?): .crowdstrikeFDR
         default: nil
         }
     }
@@ -47,7 +48,7 @@ public enum SigmaRuleParser {
         guard let logType = logType(for: logsource) else {
             let described = [logsource.product, logsource.service, logsource.category].compactMap { $0 }.joined(
                 separator: "/")
-            throw .unsupported("log source '\(described)' (Vigil reads aws/cloudtrail and okta)")
+            throw .unsupported("log source '\(described)' (Vigil reads aws/cloudtrail, okta and crowdstrike/fdr)")
         }
         guard case .mapping(let detection)? = value("detection") else { throw .invalid("'detection' is required") }
 

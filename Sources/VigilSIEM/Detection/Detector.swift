@@ -1,0 +1,129 @@
+import VigilCore
+
+/// Runs Sigma rules over log records and turns matches into alerts in the generic v1 format.
+///
+/// Matches are deduplicated: one alert per rule, entity (the acting user or principal, else the source
+/// address, else the host) and fixed time window; further matches add their events to it. Window
+/// buckets make the result independent of the order records arrive in, and alert ids derive from
+/// (rule, entity, window), so running detection twice over the same logs gives the same alerts.
+public struct Detector: Sendable {
+    public struct Options: Sendable {
+        /// The deduplication window.
+        public var windowMilliseconds: Int64
+        /// Raw events kept on an alert (the count of all matches is in its context).
+        public var maximumEventsPerAlert: Int
+        public var source: String
+
+        public init(
+            windowMilliseconds: Int64 = 3_600_000, maximumEventsPerAlert: Int = 20, source: String = "vigil-siem"
+        ) {
+            self.windowMilliseconds = max(1, windowMilliseconds)
+            self.maximumEventsPerAlert = max(1, maximumEventsPerAlert)
+            self.source = source
+        }
+    }
+
+    private struct GroupKey: Hashable {
+        var rule: Int
+        var entity: String
+        var bucket: Int64
+    }
+
+    private struct Group {
+        var events: [RawEvent] = []
+        var count = 0
+        var first: Timestamp?
+        var last: Timestamp?
+    }
+
+    public let rules: [SigmaRule]
+    public let options: Options
+    private let rulesByLogType: [LogType: [Int]]
+    private var groups: [GroupKey: Group] = [:]
+    public private(set) var eventsSeen = 0
+    public private(set) var matches = 0
+
+    public init(rules: [SigmaRule], options: Options = Options()) {
+        self.rules = rules
+        self.options = options
+        var byType: [LogType: [Int]] = [:]
+        for (index, rule) in rules.enumerated() { byType[rule.logType, default: []].append(index) }
+        rulesByLogType = byType
+    }
+
+    /// Matches one event against the rules of its log type.
+    public mutating func process(_ event: RawEvent) {
+        eventsSeen += 1
+        guard let logType = event.logType, let candidates = rulesByLogType[logType] else { return }
+        var normalized: NormalizedEvent?
+        for index in candidates where rules[index].matches(event.record) {
+            matches += 1
+            let n = normalized ?? event.normalized
+            normalized = n
+            let entity = n.actor ?? n.sourceIP ?? n.host ?? "unknown"
+            let time = n.time
+            let bucket = (time?.millisecondsSinceEpoch ?? 0).floorDiv(options.windowMilliseconds)
+            let key = GroupKey(rule: index, entity: entity, bucket: bucket)
+            var group = groups[key] ?? Group()
+            group.count += 1
+            if group.events.count < options.maximumEventsPerAlert { group.events.append(event) }
+            if let time {
+                group.first = min(group.first ?? time, time)
+                group.last = max(group.last ?? time, time)
+            }
+            groups[key] = group
+        }
+    }
+
+    /// The alerts so far, ordered by time then id.
+    public func alerts() -> [Alert] {
+        groups.map { key, group in alert(key, group) }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    private func alert(_ key: GroupKey, _ group: Group) -> Alert {
+        let rule = rules[key.rule]
+        let ruleID = rule.id ?? rule.title
+        let windowStart = Timestamp(millisecondsSinceEpoch: key.bucket * options.windowMilliseconds)
+        var context: JSONObject = [
+            "rule_title": .string(rule.title),
+            "rule_author": rule.author.map(JSONValue.string) ?? .null,
+            "rule_references": .array(rule.references.map(JSONValue.string)),
+            "rule_file": .string(rule.origin),
+            "entity": .string(key.entity),
+            "event_count": .int(Int64(group.count)),
+            "window_start": .string(windowStart.rfc3339(fractionalSeconds: false)),
+        ]
+        if let first = group.first { context["first_seen"] = .string(first.description) }
+        if let last = group.last { context["last_seen"] = .string(last.description) }
+        if !rule.falsePositives.isEmpty {
+            context["false_positives"] = .array(rule.falsePositives.map(JSONValue.string))
+        }
+        let events = group.events.sorted {
+            ($0.normalized.time ?? windowStart) < ($1.normalized.time ?? windowStart)
+        }
+        return Alert(
+            id: Self.stableID("\(ruleID)|\(key.entity)|\(key.bucket)"), source: options.source, ruleID: ruleID,
+            title: "\(rule.title): \(key.entity)", severity: rule.level,
+            createdAt: group.last ?? windowStart, logType: rule.logType, description: rule.description,
+            mitre: rule.attack, events: events, context: context)
+    }
+
+    /// A UUID-shaped id from 128 bits of FNV-1a over `text`.
+    static func stableID(_ text: String) -> String {
+        var high: UInt64 = 0xCBF2_9CE4_8422_2325
+        var low: UInt64 = 0x8422_2325_CBF2_9CE4
+        for byte in text.utf8 {
+            high = (high ^ UInt64(byte)) &* 0x100_0000_01B3
+            low = (low ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 0x9E37
+        }
+        return UUIDText.format(high: high, low: low)
+    }
+}
+
+extension Int64 {
+    fileprivate func floorDiv(_ divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}
