@@ -113,7 +113,7 @@ struct SigmaMatchingTests {
     @Test func unsupportedLogSourcesAreReported() {
         #expect(
             throws: SigmaError.unsupported(
-                "log source 'windows/process_creation' (Vigil reads aws/cloudtrail and okta)")
+                "log source 'windows/process_creation' (Vigil reads aws/cloudtrail, okta and crowdstrike/fdr)")
         ) {
             _ = try SigmaRuleParser.parse(
                 "title: T\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  s:\n    a: b\n  condition: s"
