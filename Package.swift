@@ -39,6 +39,8 @@ let package = Package(
         // Benchmarks: separate executables that print figures (see BENCHMARKS.md).
         .executableTarget(
             name: "vigil-bench-lab", dependencies: ["VigilCore", "VigilLab"], path: "Benchmarks/LabBenchmark"),
+        .executableTarget(
+            name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),

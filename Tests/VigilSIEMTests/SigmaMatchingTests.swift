@@ -142,6 +142,22 @@ struct SigmaMatchingTests {
         #expect(rule.logType == .cloudTrail)
     }
 
+    @Test(
+        arguments: [
+            (".+:assumed-role/aws:.+", false, ":assumed-role/aws:"),
+            ("foo\\.bar\\d+", false, "foo.bar"),
+            ("abcd?e", false, "abc"),
+            ("x(abcdef)y", false, nil),
+            ("(^0oa.*|[a-z]+@example\\.com)", false, nil),
+            ("^abc|def$", false, nil),
+            ("(?i)secret", false, nil),
+            ("Secret[0-9]{2}Key", true, "secret"),
+        ] as [(String, Bool, String?)])
+    func regexLiteralsAreOnlyWhatEveryMatchContains(pattern: String, caseInsensitive: Bool, literal: String?) {
+        let found = SigmaRegexLiteral(pattern: pattern, caseInsensitive: caseInsensitive)
+        #expect(found.map { String(decoding: $0.bytes, as: UTF8.self) } == literal)
+    }
+
     @Test func wildcardsHandleEscapesAndUnicode() {
         #expect(SigmaWildcard("a\\*b", caseSensitive: true).matches(Array("a*b".utf8)))
         #expect(!SigmaWildcard("a\\*b", caseSensitive: true).matches(Array("axb".utf8)))

@@ -38,47 +38,72 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
 
     public init(_ event: RawEvent) {
         let r = event.record
-        switch event.logType ?? Self.guessLogType(r) {
+        let logType = event.logType ?? Self.guessLogType(r)
+        let who = Self.identity(of: r, logType: logType)
+        switch logType {
         case .cloudTrail?:
-            let identity = r["userIdentity"]
             self.init(
-                time: r["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
-                actor: identity?["arn"]?.stringValue ?? identity?["userName"]?.stringValue
-                    ?? identity?["principalId"]?.stringValue,
-                sourceIP: r["sourceIPAddress"]?.stringValue,
-                userAgent: r["userAgent"]?.stringValue,
-                action: r["eventName"]?.stringValue,
-                outcome: Self.cloudTrailOutcome(r),
-                account: r["recipientAccountId"]?.stringValue ?? identity?["accountId"]?.stringValue,
+                time: who.time, actor: who.actor, sourceIP: who.sourceIP, userAgent: r["userAgent"]?.stringValue,
+                action: r["eventName"]?.stringValue, outcome: Self.cloudTrailOutcome(r),
+                account: r["recipientAccountId"]?.stringValue ?? r["userIdentity"]?["accountId"]?.stringValue,
                 region: r["awsRegion"]?.stringValue,
-                targets: (r["resources"]?.arrayValue ?? []).compactMap { $0["ARN"]?.stringValue }
-            )
+                targets: (r["resources"]?.arrayValue ?? []).compactMap { $0["ARN"]?.stringValue })
         case .oktaSystemLog?:
             self.init(
-                time: r["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
-                actor: r.value(at: "actor.alternateId")?.stringValue,
-                sourceIP: r.value(at: "client.ipAddress")?.stringValue,
-                userAgent: r.value(at: "client.userAgent.rawUserAgent")?.stringValue,
-                action: r["eventType"]?.stringValue,
-                outcome: r.value(at: "outcome.result")?.stringValue,
+                time: who.time, actor: who.actor, sourceIP: who.sourceIP,
+                userAgent: r["client"]?["userAgent"]?["rawUserAgent"]?.stringValue,
+                action: r["eventType"]?.stringValue, outcome: r["outcome"]?["result"]?.stringValue,
                 targets: (r["target"]?.arrayValue ?? []).compactMap {
                     $0["alternateId"]?.stringValue ?? $0["id"]?.stringValue
-                }
-            )
+                })
         case .crowdstrikeFDR?:
-            // FDR records are flat; Panther's copies nest the sensor fields under `event`.
-            func field(_ key: String) -> String? { r[key]?.stringValue ?? r.value(at: "event.\(key)")?.stringValue }
+            func field(_ key: String) -> String? { r[key]?.stringValue ?? r["event"]?[key]?.stringValue }
             self.init(
-                time: Self.time(of: r, logType: .crowdstrikeFDR),
-                actor: field("UserName") ?? field("UserSid") ?? field("UID"),
-                sourceIP: field("LocalAddressIP4") ?? r["aip"]?.stringValue,
+                time: who.time, actor: who.actor, sourceIP: who.sourceIP,
                 action: r["event_simpleName"]?.stringValue ?? r["event_simplename"]?.stringValue
-                    ?? r.value(at: "event.event_simpleName")?.stringValue ?? r["fdr_event_type"]?.stringValue,
-                host: field("ComputerName") ?? field("Hostname") ?? r["aid"]?.stringValue,
-                targets: [field("RemoteAddressIP4"), field("DomainName"), field("ImageFileName")].compactMap { $0 }
-            )
+                    ?? r["event"]?["event_simpleName"]?.stringValue ?? r["fdr_event_type"]?.stringValue,
+                host: who.host,
+                targets: [field("RemoteAddressIP4"), field("DomainName"), field("ImageFileName")].compactMap { $0 })
         default:
             self.init()
+        }
+    }
+
+    /// Who acted, from where and when: the fields that identify an event's entity, read without building
+    /// the whole normalized view (detection groups every match by them).
+    public struct Identity: Sendable, Hashable {
+        public var time: Timestamp?
+        public var actor: String?
+        public var sourceIP: String?
+        public var host: String?
+
+        /// The entity an alert is about: the actor, else the source address, else the host.
+        public var entity: String? { actor ?? sourceIP ?? host }
+    }
+
+    public static func identity(of r: JSONValue, logType: LogType?) -> Identity {
+        switch logType {
+        case .cloudTrail?:
+            let identity = r["userIdentity"]
+            return Identity(
+                time: time(of: r, logType: .cloudTrail),
+                actor: identity?["arn"]?.stringValue ?? identity?["userName"]?.stringValue
+                    ?? identity?["principalId"]?.stringValue,
+                sourceIP: r["sourceIPAddress"]?.stringValue)
+        case .oktaSystemLog?:
+            return Identity(
+                time: time(of: r, logType: .oktaSystemLog), actor: r["actor"]?["alternateId"]?.stringValue,
+                sourceIP: r["client"]?["ipAddress"]?.stringValue)
+        case .crowdstrikeFDR?:
+            // FDR records are flat; Panther's copies nest the sensor fields under `event`.
+            func field(_ key: String) -> String? { r[key]?.stringValue ?? r["event"]?[key]?.stringValue }
+            return Identity(
+                time: time(of: r, logType: .crowdstrikeFDR),
+                actor: field("UserName") ?? field("UserSid") ?? field("UID"),
+                sourceIP: field("LocalAddressIP4") ?? r["aip"]?.stringValue,
+                host: field("ComputerName") ?? field("Hostname") ?? r["aid"]?.stringValue)
+        default:
+            return Identity()
         }
     }
 

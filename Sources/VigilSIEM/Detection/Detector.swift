@@ -30,15 +30,28 @@ public struct Detector: Sendable {
     }
 
     private struct Group {
-        var events: [RawEvent] = []
+        var events: [(time: Timestamp?, event: RawEvent)] = []
         var count = 0
         var first: Timestamp?
         var last: Timestamp?
     }
 
+    /// Per log type: the field whose value selects the rules to run, rules indexed by its values, and
+    /// the rules that must run whatever it holds.
+    private struct Dispatch: Sendable {
+        var field: String?
+        var byValue: [String: [Int]] = [:]
+        var always: [Int] = []
+    }
+
+    /// The field most rules of a log type select on.
+    static let dispatchFields: [LogType: String] = [
+        .cloudTrail: "eventName", .oktaSystemLog: "eventType", .crowdstrikeFDR: "event_simpleName",
+    ]
+
     public let rules: [SigmaRule]
     public let options: Options
-    private let rulesByLogType: [LogType: [Int]]
+    private let dispatch: [LogType: Dispatch]
     private var groups: [GroupKey: Group] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var matches = 0
@@ -46,32 +59,49 @@ public struct Detector: Sendable {
     public init(rules: [SigmaRule], options: Options = Options()) {
         self.rules = rules
         self.options = options
-        var byType: [LogType: [Int]] = [:]
-        for (index, rule) in rules.enumerated() { byType[rule.logType, default: []].append(index) }
-        rulesByLogType = byType
+        var dispatch: [LogType: Dispatch] = [:]
+        for (index, rule) in rules.enumerated() {
+            var entry = dispatch[rule.logType] ?? Dispatch(field: Self.dispatchFields[rule.logType])
+            if let field = entry.field, let values = rule.requiredValues(of: field) {
+                for value in values { entry.byValue[value, default: []].append(index) }
+            } else {
+                entry.always.append(index)
+            }
+            dispatch[rule.logType] = entry
+        }
+        self.dispatch = dispatch
     }
 
     /// Matches one event against the rules of its log type.
     public mutating func process(_ event: RawEvent) {
         eventsSeen += 1
-        guard let logType = event.logType, let candidates = rulesByLogType[logType] else { return }
-        var normalized: NormalizedEvent?
-        for index in candidates where rules[index].matches(event.record) {
+        guard let logType = event.logType, let entry = dispatch[logType] else { return }
+        var indexed: [Int] = []
+        if let field = entry.field, !entry.byValue.isEmpty, case .string(let value)? = event.record[field] {
+            indexed = entry.byValue[String(decoding: SigmaWildcard.asciiLowercased(value), as: UTF8.self)] ?? []
+        }
+        var identity: NormalizedEvent.Identity?
+        func record(_ index: Int) {
             matches += 1
-            let n = normalized ?? event.normalized
-            normalized = n
-            let entity = n.actor ?? n.sourceIP ?? n.host ?? "unknown"
-            let time = n.time
+            let who = identity ?? NormalizedEvent.identity(of: event.record, logType: logType)
+            identity = who
+            let time = who.time
             let bucket = (time?.millisecondsSinceEpoch ?? 0).floorDiv(options.windowMilliseconds)
-            let key = GroupKey(rule: index, entity: entity, bucket: bucket)
-            var group = groups[key] ?? Group()
-            group.count += 1
-            if group.events.count < options.maximumEventsPerAlert { group.events.append(event) }
-            if let time {
-                group.first = min(group.first ?? time, time)
-                group.last = max(group.last ?? time, time)
-            }
-            groups[key] = group
+            let key = GroupKey(rule: index, entity: who.entity ?? "unknown", bucket: bucket)
+            // Mutate in place: taking the group out of the dictionary would copy its events.
+            let limit = options.maximumEventsPerAlert
+            Self.add(event, at: time, to: &groups[key, default: Group()], limit: limit)
+        }
+        for index in entry.always where rules[index].matches(event.record) { record(index) }
+        for index in indexed where rules[index].matches(event.record) { record(index) }
+    }
+
+    private static func add(_ event: RawEvent, at time: Timestamp?, to group: inout Group, limit: Int) {
+        group.count += 1
+        if group.events.count < limit { group.events.append((time, event)) }
+        if let time {
+            group.first = min(group.first ?? time, time)
+            group.last = max(group.last ?? time, time)
         }
     }
 
@@ -99,9 +129,7 @@ public struct Detector: Sendable {
         if !rule.falsePositives.isEmpty {
             context["false_positives"] = .array(rule.falsePositives.map(JSONValue.string))
         }
-        let events = group.events.sorted {
-            ($0.normalized.time ?? windowStart) < ($1.normalized.time ?? windowStart)
-        }
+        let events = group.events.sorted { ($0.time ?? windowStart) < ($1.time ?? windowStart) }.map(\.event)
         return Alert(
             id: Self.stableID("\(ruleID)|\(key.entity)|\(key.bucket)"), source: options.source, ruleID: ruleID,
             title: "\(rule.title): \(key.entity)", severity: rule.level,

@@ -4,12 +4,26 @@ import VigilCore
 /// One `field|modifiers: values` item of a search, compiled.
 struct SigmaFieldMatcher: Sendable {
     /// nil for keyword searches (the value may appear in any field).
-    let path: [String]?
+    let path: SigmaField?
     let patterns: [SigmaValuePattern]
     /// `|all`: every value must match (default: any).
     let requireAll: Bool
     /// `|exists`: only the field's presence is tested.
     let exists: Bool?
+
+    /// The values this matcher accepts on `field`, folded to ASCII lower case, when it accepts only
+    /// exact values of that field (used to index rules by a dispatch field such as `eventName`).
+    func exactValues(of field: SigmaField) -> Set<String>? {
+        guard let path, exists == nil, !requireAll, path.components.count == field.components.count,
+            zip(path.components, field.components).allSatisfy({ $0.lowercased() == $1.lowercased() })
+        else { return nil }
+        var values = Set<String>()
+        for pattern in patterns {
+            guard case .exact(let bytes, _) = pattern else { return nil }
+            values.insert(String(decoding: bytes.map(SigmaWildcard.fold), as: UTF8.self))
+        }
+        return values
+    }
 
     func matches(_ record: JSONValue) -> Bool {
         guard let path else {
@@ -17,7 +31,7 @@ struct SigmaFieldMatcher: Sendable {
                 Self.anyString(in: record) { pattern.matches(.string($0), in: record) }
             }
         }
-        let value = SigmaFieldPath.resolve(path, in: record)
+        let value = path.resolve(in: record)
         if let exists { return (value != nil && value != .null) == exists }
         if requireAll { return patterns.allSatisfy { $0.matches(value, in: record) } }
         return patterns.contains { $0.matches(value, in: record) }
@@ -77,7 +91,7 @@ struct SigmaFieldMatcher: Sendable {
         if !regexFlags.isEmpty && match != "re" {
             throw .invalid("regular-expression flags i/m/s need the 're' modifier")
         }
-        let path = field.map(SigmaFieldPath.components)
+        let path = field.map(SigmaField.init)
         if exists != nil {
             guard values.count == 1, let flag = values[0].bool else { throw .invalid("'exists' takes true or false") }
             return SigmaFieldMatcher(path: path, patterns: [], requireAll: false, exists: flag)
@@ -92,7 +106,10 @@ struct SigmaFieldMatcher: Sendable {
             switch match {
             case "re":
                 do {
-                    patterns.append(.regex(try NSRegularExpression(pattern: text, options: regexFlags)))
+                    let expression = try NSRegularExpression(pattern: text, options: regexFlags)
+                    let literal = SigmaRegexLiteral(
+                        pattern: text, caseInsensitive: regexFlags.contains(.caseInsensitive))
+                    patterns.append(.regex(expression, literal))
                 } catch {
                     throw .invalid("regular expression '\(text)' does not compile")
                 }
@@ -112,7 +129,7 @@ struct SigmaFieldMatcher: Sendable {
                 patterns.append(.numeric(op, number))
                 continue
             case "fieldref":
-                patterns.append(.fieldReference(SigmaFieldPath.components(text)))
+                patterns.append(.fieldReference(SigmaField(text)))
                 continue
             default:
                 break

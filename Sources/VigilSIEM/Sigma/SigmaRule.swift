@@ -29,6 +29,36 @@ public struct SigmaRule: Sendable {
         public var category: String?
     }
 
+    /// The values of `field` (folded to ASCII lower case) without which the rule cannot match, or nil if
+    /// the rule can match whatever the field holds. Used to run only the rules an event can trigger.
+    public func requiredValues(of field: String) -> Set<String>? {
+        required(condition, SigmaField(field))
+    }
+
+    private func required(_ condition: SigmaCondition, _ field: SigmaField) -> Set<String>? {
+        switch condition {
+        case .search(let name):
+            guard let search = searches[name] else { return nil }
+            var union = Set<String>()
+            for alternative in search.alternatives {
+                guard let values = alternative.lazy.compactMap({ $0.exactValues(of: field) }).first else { return nil }
+                union.formUnion(values)
+            }
+            return union
+        case .not:
+            return nil
+        case .and(let parts):
+            return parts.lazy.compactMap { self.required($0, field) }.first
+        case .or(let parts):
+            var union = Set<String>()
+            for part in parts {
+                guard let values = required(part, field) else { return nil }
+                union.formUnion(values)
+            }
+            return union
+        }
+    }
+
     /// Whether the event matches the rule's detection.
     public func matches(_ record: JSONValue) -> Bool {
         evaluate(condition, record)

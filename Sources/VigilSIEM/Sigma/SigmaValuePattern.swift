@@ -7,8 +7,9 @@ enum SigmaValuePattern: @unchecked Sendable {
     case text(SigmaWildcard, caseSensitive: Bool)
     /// An exact value with no wildcard: a byte comparison.
     case exact([UInt8], caseSensitive: Bool)
-    /// `|re`: a regular expression searched anywhere in the value.
-    case regex(NSRegularExpression)
+    /// `|re`: a regular expression searched anywhere in the value, after a cheap check for a literal
+    /// that every match must contain.
+    case regex(NSRegularExpression, SigmaRegexLiteral?)
     /// `|cidr`: the value is an IP address inside the network.
     case cidr(SigmaCIDR)
     /// `|gt`, `|gte`, `|lt`, `|lte`: numeric comparison.
@@ -16,7 +17,7 @@ enum SigmaValuePattern: @unchecked Sendable {
     /// A `null` value: the field is missing or null.
     case null
     /// `|fieldref`: equal to the value of another field of the same event.
-    case fieldReference([String])
+    case fieldReference(SigmaField)
 
     enum NumericOperator: Sendable {
         case greater, greaterOrEqual, less, lessOrEqual
@@ -28,7 +29,7 @@ enum SigmaValuePattern: @unchecked Sendable {
         case .null:
             return value == nil || value == .null
         case .fieldReference(let path):
-            guard let value, let other = SigmaFieldPath.resolve(path, in: record) else { return false }
+            guard let value, let other = path.resolve(in: record) else { return false }
             return Self.text(of: value)?.lowercased() == Self.text(of: other)?.lowercased()
         default:
             break
@@ -37,13 +38,16 @@ enum SigmaValuePattern: @unchecked Sendable {
         if case .array(let elements) = value {
             return elements.contains { matches($0, in: record) }
         }
-        guard let text = Self.text(of: value) else { return false }
+        guard var text = Self.text(of: value) else { return false }
         switch self {
         case .exact(let bytes, let caseSensitive):
-            return Array((caseSensitive ? text : text.lowercased()).utf8) == bytes
-        case .text(let wildcard, let caseSensitive):
-            return wildcard.matches(Array((caseSensitive ? text : text.lowercased()).utf8))
-        case .regex(let expression):
+            return text.withUTF8 { utf8 in
+                utf8.count == bytes.count && SigmaWildcard.equal(bytes, utf8, at: 0, folding: !caseSensitive)
+            }
+        case .text(let wildcard, _):
+            return text.withUTF8 { wildcard.matches($0) }
+        case .regex(let expression, let literal):
+            if let literal, !(text.withUTF8 { literal.occurs(in: $0) }) { return false }
             return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         case .cidr(let network):
             return network.contains(text)
@@ -114,29 +118,113 @@ struct SigmaCIDR: Sendable, Hashable {
     }
 }
 
-/// Dotted field paths, resolved exactly first and then case-insensitively, so that a rule's
-/// `eventtype` finds Okta's `eventType`.
-enum SigmaFieldPath {
-    static func components(_ field: String) -> [String] {
-        field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+/// A dotted field path (`requestParameters.userName`), resolved exactly first and then ignoring ASCII
+/// case, so that a rule's `eventtype` finds Okta's `eventType`. A key that itself contains dots is
+/// tried last.
+struct SigmaField: Sendable, Hashable {
+    let components: [String]
+    private let foldedComponents: [[UInt8]]
+    private let joined: String
+
+    init(_ field: String) {
+        components = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        foldedComponents = components.map(SigmaWildcard.asciiLowercased)
+        joined = field
     }
 
-    static func resolve(_ path: [String], in record: JSONValue) -> JSONValue? {
-        // A key that itself contains dots (rare, but vendors do it) wins over the nested reading.
-        if path.count > 1, case .object(let object) = record, let whole = object[path.joined(separator: ".")] {
-            return whole
-        }
+    func resolve(in record: JSONValue) -> JSONValue? {
         var current = record
-        for component in path {
-            guard case .object(let object) = current else { return nil }
+        for (component, folded) in zip(components, foldedComponents) {
+            guard case .object(let object) = current else { return dottedKey(in: record) }
             if let next = object[component] {
                 current = next
-            } else if let key = object.keys.first(where: { $0.caseInsensitiveCompare(component) == .orderedSame }) {
-                current = object[key]!
+            } else if let index = object.keys.firstIndex(where: { Self.equalIgnoringASCIICase($0, folded) }) {
+                current = object.values[index]
             } else {
-                return nil
+                return dottedKey(in: record)
             }
         }
         return current
+    }
+
+    private func dottedKey(in record: JSONValue) -> JSONValue? {
+        guard components.count > 1, case .object(let object) = record else { return nil }
+        return object[joined]
+    }
+
+    private static func equalIgnoringASCIICase(_ key: String, _ folded: [UInt8]) -> Bool {
+        var key = key
+        return key.withUTF8 { utf8 in
+            utf8.count == folded.count && SigmaWildcard.equal(folded, utf8, at: 0, folding: true)
+        }
+    }
+}
+
+/// A literal that every match of a regular expression contains: the longest run of plain characters
+/// outside groups, classes and alternation, none of them made optional by a quantifier. Searching for it
+/// first skips the regular-expression engine for almost every value that cannot match.
+struct SigmaRegexLiteral: Sendable, Hashable {
+    let bytes: [UInt8]
+    let foldsCase: Bool
+
+    init?(pattern: String, caseInsensitive: Bool) {
+        // Inline options such as `(?i)` or `(?x)` change what a literal means: take no shortcut.
+        if pattern.contains("(?") { return nil }
+        let characters = Array(pattern)
+        var best: [Character] = []
+        var run: [Character] = []
+        var depth = 0
+        var i = 0
+        func endRun() {
+            if run.count > best.count { best = run }
+            run = []
+        }
+        while i < characters.count {
+            let c = characters[i]
+            let next: Character? = i + 1 < characters.count ? characters[i + 1] : nil
+            switch c {
+            case "|":
+                if depth == 0 { return nil }  // top-level alternation: no literal is required
+                endRun()
+            case "(", ")":
+                depth += c == "(" ? 1 : -1
+                endRun()
+            case "[":
+                endRun()
+                while i < characters.count && characters[i] != "]" { i += characters[i] == "\\" ? 2 : 1 }
+            case "\\":
+                guard let escaped = next, !escaped.isLetter, !escaped.isNumber else {
+                    endRun()  // \d, \w, \b, \1 …: not literals
+                    i += 2
+                    continue
+                }
+                i += 1
+                if depth == 0 { run.append(escaped) } else { endRun() }
+            case ".", "^", "$":
+                endRun()
+            case "?", "*", "+", "{":
+                // The quantified character is optional or repeated: it cannot end a required run.
+                if c != "+" { _ = run.popLast() }
+                endRun()
+                if c == "{" { while i < characters.count && characters[i] != "}" { i += 1 } }
+            default:
+                if depth == 0 { run.append(c) } else { endRun() }
+            }
+            i += 1
+        }
+        endRun()
+        guard best.count >= 3 else { return nil }
+        let text = String(best)
+        foldsCase = caseInsensitive
+        bytes = caseInsensitive ? SigmaWildcard.asciiLowercased(text) : Array(text.utf8)
+    }
+
+    func occurs(in value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count <= value.count else { return false }
+        for start in 0...(value.count - bytes.count)
+        where SigmaWildcard.equal(bytes, value, at: start, folding: foldsCase) {
+            return true
+        }
+        return false
     }
 }

@@ -8,14 +8,19 @@ struct SigmaWildcard: Sendable, Hashable {
 
     let pieces: [Piece]
 
-    /// Parses `text`; with `caseSensitive` false, literals are lower-cased (values must be too).
+    /// Whether matching folds ASCII letters (Sigma's default; like SQL `LOWER()`, non-ASCII letters
+    /// compare exactly).
+    let foldsCase: Bool
+
+    /// Parses `text`; with `caseSensitive` false, literals are lower-cased and values folded as they are read.
     init(_ text: String, caseSensitive: Bool) {
+        foldsCase = !caseSensitive
         var pieces: [Piece] = []
         var literal = ""
         var escaping = false
         func flush() {
             if !literal.isEmpty {
-                pieces.append(.literal(Array((caseSensitive ? literal : literal.lowercased()).utf8)))
+                pieces.append(.literal(caseSensitive ? Array(literal.utf8) : Self.asciiLowercased(literal)))
                 literal = ""
             }
         }
@@ -48,8 +53,20 @@ struct SigmaWildcard: Sendable, Hashable {
         return nil
     }
 
-    /// Whether `value` (already lower-cased for case-insensitive patterns) matches the whole pattern.
+    static func asciiLowercased(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
+
+    @inline(__always)
+    static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// Whether `value` matches the whole pattern.
     func matches(_ value: [UInt8]) -> Bool {
+        value.withUnsafeBufferPointer { matches($0) }
+    }
+
+    /// Whether the UTF-8 bytes match the whole pattern (folding ASCII case unless the pattern is cased).
+    func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         // Iterative glob matching with single-star backtracking; `?` consumes one UTF-8 character.
         var p = 0
         var v = 0
@@ -70,7 +87,7 @@ struct SigmaWildcard: Sendable, Hashable {
                         continue
                     }
                 case .literal(let bytes):
-                    if v + bytes.count <= value.count && value[v..<(v + bytes.count)].elementsEqual(bytes) {
+                    if v + bytes.count <= value.count && Self.equal(bytes, value, at: v, folding: foldsCase) {
                         v += bytes.count
                         p += 1
                         continue
@@ -85,7 +102,25 @@ struct SigmaWildcard: Sendable, Hashable {
         return true
     }
 
-    private static func characterLength(_ bytes: [UInt8], at index: Int) -> Int {
+    /// Whether `value[at...]` starts with `literal` (already folded when `folding`).
+    @inline(__always)
+    static func equal(_ literal: [UInt8], _ value: UnsafeBufferPointer<UInt8>, at start: Int, folding: Bool) -> Bool {
+        var i = 0
+        if folding {
+            while i < literal.count {
+                if fold(value[start + i]) != literal[i] { return false }
+                i += 1
+            }
+        } else {
+            while i < literal.count {
+                if value[start + i] != literal[i] { return false }
+                i += 1
+            }
+        }
+        return true
+    }
+
+    private static func characterLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
         let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
         return min(length, bytes.count - index)
