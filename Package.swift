@@ -41,6 +41,7 @@ let package = Package(
             name: "vigil-bench-lab", dependencies: ["VigilCore", "VigilLab"], path: "Benchmarks/LabBenchmark"),
         .executableTarget(
             name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
+        .executableTarget(name: "vigil-agreement", dependencies: ["VigilCore", "VigilSIEM"], path: "Benchmarks/AgreementReport"),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilLab
+import VigilTesting
 
 @testable import VigilSIEM
 
@@ -91,5 +92,31 @@ struct DetectorTests {
         }
         let alert = try #require(detector.alerts().first)
         #expect(alert.events.count == 3 && alert.context["event_count"] == 10)
+    }
+}
+
+@Suite("Agreement with Panther's rule tests")
+struct PantherAgreementTests {
+    @Test func theRulePackAgreesWithPantherOnTheBehavioursItCovers() throws {
+        var tests: [PantherAgreement.Test] = []
+        for (file, logType) in [
+            ("aws-cloudtrail.jsonl", LogType.cloudTrail), ("okta-systemlog.jsonl", .oktaSystemLog),
+            ("crowdstrike-fdrevent.jsonl", .crowdstrikeFDR),
+        ] {
+            tests += try Fixtures.sharedJSONLines("panther-tests/\(file)").compactMap {
+                PantherAgreement.Test($0, logType: logType)
+            }
+        }
+        #expect(tests.count == 632)
+        let agreement = PantherAgreement.measure(rules: VigilRulePack.load().rules, tests: tests)
+        let positives = agreement.rows.reduce(0) { $0 + $1.positives }
+        let caught = agreement.rows.reduce(0) { $0 + $1.caught }
+        let negatives = agreement.rows.reduce(0) { $0 + $1.negatives }
+        let leftAlone = agreement.rows.reduce(0) { $0 + $1.leftAlone }
+        // The figures of BENCHMARKS.md; a drop means a rule or the engine regressed.
+        #expect(positives == 34 && caught >= 30, "caught \(caught) of \(positives)")
+        #expect(negatives == 38 && leftAlone >= 31, "left alone \(leftAlone) of \(negatives)")
+        #expect(agreement.gaps[.cloudTrail]?.contains("AWS.RDS.SnapshotShared") == true)
+        #expect(agreement.gaps[.cloudTrail]?.contains("AWS.Console.RootLogin") == false)
     }
 }

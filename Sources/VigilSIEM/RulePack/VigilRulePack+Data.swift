@@ -36,6 +36,8 @@ date: 2026-11-25
 tags:
     - attack.defense-evasion
     - attack.t1562.008
+panther_rules:
+    - AWS.CloudTrail.Stopped
 logsource:
     product: aws
     service: cloudtrail
@@ -63,6 +65,8 @@ date: 2026-11-25
 tags:
     - attack.initial-access
     - attack.t1078.004
+panther_rules:
+    - AWS.Console.LoginWithoutMFA
 logsource:
     product: aws
     service: cloudtrail
@@ -89,6 +93,8 @@ date: 2026-11-25
 tags:
     - attack.impact
     - attack.t1496.001
+panther_rules:
+    - AWS.EC2.LaunchUnusualEC2Instances
 logsource:
     product: aws
     service: cloudtrail
@@ -146,6 +152,8 @@ date: 2026-11-25
 tags:
     - attack.persistence
     - attack.t1098.001
+panther_rules:
+    - AWS.IAM.Backdoor.User.Keys
 logsource:
     product: aws
     service: cloudtrail
@@ -170,6 +178,9 @@ tags:
     - attack.privilege-escalation
     - attack.persistence
     - attack.t1098.003
+panther_rules:
+    - AWS.IAM.AttachAdminRolePolicy
+    - AWS.IAM.AttachAdminUserPolicy
 logsource:
     product: aws
     service: cloudtrail
@@ -197,6 +208,8 @@ date: 2026-11-25
 tags:
     - attack.discovery
     - attack.t1087.004
+panther_rules:
+    - AWS.IAMUser.ReconAccessDenied
 logsource:
     product: aws
     service: cloudtrail
@@ -223,6 +236,8 @@ date: 2026-11-25
 tags:
     - attack.privilege-escalation
     - attack.t1098.003
+panther_rules:
+    - AWS.IAM.PolicyModified
 logsource:
     product: aws
     service: cloudtrail
@@ -253,6 +268,8 @@ date: 2026-11-25
 tags:
     - attack.persistence
     - attack.t1136.003
+panther_rules:
+    - AWS.IAM.CreateUser
 logsource:
     product: aws
     service: cloudtrail
@@ -328,6 +345,8 @@ date: 2026-11-25
 tags:
     - attack.initial-access
     - attack.t1078.004
+panther_rules:
+    - AWS.Console.RootLogin
 logsource:
     product: aws
     service: cloudtrail
@@ -351,6 +370,8 @@ date: 2026-11-25
 tags:
     - attack.exfiltration
     - attack.t1537
+panther_rules:
+    - AWS.S3.BucketPolicyModified
 logsource:
     product: aws
     service: cloudtrail
@@ -405,6 +426,8 @@ date: 2026-11-25
 tags:
     - attack.credential-access
     - attack.t1555.006
+panther_rules:
+    - AWS.SecretsManager.RetrieveSecrets
 logsource:
     product: aws
     service: cloudtrail
@@ -432,6 +455,8 @@ tags:
     - attack.t1059.001
     - attack.defense-evasion
     - attack.t1027.010
+panther_rules:
+    - Crowdstrike.Base64EncodedArgs
 logsource:
     product: crowdstrike
     service: fdr
@@ -520,6 +545,9 @@ date: 2026-11-25
 tags:
     - attack.privilege-escalation
     - attack.t1098
+panther_rules:
+    - Okta.AdminRoleAssigned
+    - Okta.Group.Admin.Role.Assigned
 logsource:
     product: okta
     service: okta
@@ -569,6 +597,9 @@ tags:
     - attack.persistence
     - attack.t1556.006
     - attack.t1098.005
+panther_rules:
+    - Okta.User.MFA.Reset.All
+    - Okta.User.MFA.Reset.Single
 logsource:
     product: okta
     service: okta
@@ -640,6 +671,8 @@ date: 2026-11-25
 tags:
     - attack.command-and-control
     - attack.t1090.003
+panther_rules:
+    - Okta.Anonymizing.VPN.Login
 logsource:
     product: okta
     service: okta

@@ -14,6 +14,9 @@ public struct SigmaRule: Sendable {
     public var attack: [AttackReference]
     public var tags: [String]
     public var falsePositives: [String]
+    /// Panther detections covering the same behaviour (`panther_rules`, a custom attribute of Vigil's
+    /// rule pack), for measuring agreement with Panther's rule tests.
+    public var pantherRules: [String]
     public var logsource: Logsource
     /// The log type the rule applies to.
     public var logType: LogType

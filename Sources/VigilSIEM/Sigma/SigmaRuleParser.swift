@@ -97,7 +97,8 @@ public enum SigmaRuleParser {
             id: string("id"), title: title, status: string("status"),
             level: string("level").flatMap(Severity.init(lenient:)) ?? .medium, description: string("description"),
             author: string("author"), references: strings("references"), attack: attack, tags: tags,
-            falsePositives: strings("falsepositives"), logsource: logsource, logType: logType,
+            falsePositives: strings("falsepositives"), pantherRules: strings("panther_rules"), logsource: logsource,
+            logType: logType,
             condition: conditions.count == 1 ? conditions[0] : .or(conditions), origin: origin, searches: searches)
     }
 
