@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Domain types, JSON, ATT&CK catalog, alert intake decoding. No I/O, no other Vigil target.
@@ -23,7 +24,11 @@ let package = Package(
         // The system zlib, for reading gzip-compressed logs (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // Embedded SIEM: log reading, Sigma rule engine, detection (store and search come with it).
-        .target(name: "VigilSIEM", dependencies: ["VigilCore", "CZlib", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "VigilSIEM",
+            dependencies: [
+                "VigilCore", "CZlib", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.

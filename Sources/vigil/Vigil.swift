@@ -17,8 +17,8 @@ struct Vigil: ParsableCommand {
             """,
         version: "vigil \(VigilVersion.current)",
         subcommands: [
-            DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, DetectCommand.self,
-            RulesCommand.self,
+            DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, IngestCommand.self,
+            SearchCommand.self, DetectCommand.self, RulesCommand.self,
         ]
     )
 }

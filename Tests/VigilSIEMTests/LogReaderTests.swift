@@ -67,6 +67,13 @@ struct LogReaderTests {
         #expect(records.allSatisfy { $0.logType == .cloudTrail })
     }
 
+    @Test func garbageBeforeARecordDoesNotSwallowIt() throws {
+        let path = try write(["not json", ct1, "42", ct2].joined(separator: "\n"), name: "garbage.jsonl")
+        let (records, issues, _) = try read(path)
+        #expect(records.map(\.line) == [2, 4])
+        #expect(issues.map(\.line) == [1, 3])
+    }
+
     @Test func readsGzipAndTheS3DeliveryFormat() throws {
         let path = try write("{\"Records\":[\(ct1),\(ct2)]}", name: "delivery.json")
         let gzip = Process()

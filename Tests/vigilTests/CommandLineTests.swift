@@ -246,6 +246,53 @@ struct CommandLineTests {
         #expect(sigma.status == 0 && !sigma.stdout.isEmpty)
     }
 
+    @Test func ingestsSearchesAndDetectsOverTheStore() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try run(["lab", "alerts", "--count", "200", "--seed", "4"])
+        var lines: [String] = ["not json"]
+        for line in alerts.stdout.split(separator: "\n") {
+            let alert = try JSONParser.parse(String(line))
+            if alert["log_type"] == "Okta.SystemLog" {
+                lines += (alert["events"]?.arrayValue ?? []).map { $0.serialized() }
+            }
+        }
+        try lines.joined(separator: "\n").write(
+            to: dir.appendingPathComponent("okta.jsonl"), atomically: true, encoding: .utf8)
+
+        let first = try run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(
+            first.stdout.contains(
+                "okta.jsonl: \(lines.count - 1) records (Okta.SystemLog), \(lines.count - 1) new, 0 already stored, 1 malformed"
+            ))
+        #expect(first.stderr.contains("okta.jsonl:1: invalid JSON"))
+        let second = try run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
+        #expect(second.stdout.contains("0 new, \(lines.count - 1) already stored"))
+
+        let counts = try run(["search", "--db", "events.db", "--count-by", "action"], in: dir)
+        #expect(counts.status == 0 && counts.stdout.contains("user.session.start"))
+        let page = try run(
+            ["search", "--db", "events.db", "--where", "action=user.session.start", "--limit", "2"], in: dir)
+        let events = page.stdout.split(separator: "\n")
+        #expect(events.count == 2 && page.stderr.contains("more: --cursor"))
+        #expect(try JSONParser.parse(String(events[0]))["action"] == "user.session.start")
+        let seen = try run(
+            ["search", "--db", "events.db", "--where", "actor=nobody@meridian.example", "--seen"], in: dir)
+        #expect(seen.stdout.contains("\"count\":0"))
+
+        let detect = try run(["detect", "--db", "events.db"], in: dir)
+        #expect(detect.status == 0 && !detect.stdout.isEmpty)
+        #expect(AlertDecoder(strict: true).decode(detect.stdout).errors.isEmpty)
+
+        #expect(try run(["search", "--db", "events.db", "--where", "password=x"], in: dir).status == 1)
+        #expect(try run(["search", "--db", "events.db", "--where", "nonsense"], in: dir).status == 64)
+        #expect(try run(["search", "--db", "events.db", "--from", "yesterday"], in: dir).status == 64)
+        let absent = try run(["search", "--db", "absent.db"], in: dir)
+        #expect(absent.status == 66 && absent.stderr.contains("no event store"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("absent.db").path))
+        #expect(try run(["ingest", "missing.jsonl", "--db", "events.db"], in: dir).status == 66)
+    }
+
     @Test func checksSigmaRules() throws {
         let all = try run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
         #expect(all.status == 0, "\(all.stdout)")

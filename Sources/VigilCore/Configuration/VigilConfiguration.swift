@@ -5,12 +5,24 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var logLevel: LogLevel
     public var lab: Lab
     public var intake: Intake
+    public var siem: SIEM
 
-    public init(version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake()) {
+    public init(
+        version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM()
+    ) {
         self.version = version
         self.logLevel = logLevel
         self.lab = lab
         self.intake = intake
+        self.siem = siem
+    }
+
+    /// The embedded SIEM.
+    public struct SIEM: Sendable, Hashable {
+        /// The event store (SQLite) that `vigil ingest` writes and `vigil search` reads.
+        public var database: String
+
+        public init(database: String = "vigil-events.db") { self.database = database }
     }
 
     public enum LogLevel: String, Sendable, Hashable, CaseIterable {

@@ -94,7 +94,7 @@ struct RecordScanner {
                 }
                 inString = true
             case 0x7B, 0x5B:  // { [
-                if lineStart && depth > 0 && layout == .values && capturing {
+                if lineStart && layout == .values && capturing {
                     // A new document starts in column 1 while the last one is still open: it was broken.
                     finishBroken(chunk, &captureStart, upTo: i, emit: emit)
                 }

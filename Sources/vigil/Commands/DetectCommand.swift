@@ -19,7 +19,13 @@ struct DetectCommand: VigilCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("Log files to read.", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run over the events of this event store (from `vigil ingest`) as well as any files.", valueName: "path"))
+    var db: String?
 
     @Option(
         name: .long, help: ArgumentHelp("A directory of Sigma rules (default: Vigil's rule pack).", valueName: "dir"))
@@ -39,7 +45,7 @@ struct DetectCommand: VigilCommand {
     var maxEvents: Int = 20
 
     func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("give at least one log file") }
+        guard !files.isEmpty || db != nil else { throw ValidationError("give log files, or --db with an event store") }
         guard Duration.milliseconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration like 90s, 30m, 1h or 1d")
         }
@@ -72,6 +78,16 @@ struct DetectCommand: VigilCommand {
         var unreadable: [String] = []
         var issues = 0
         let forced = logType.map(LogType.init(rawValue:))
+        if let db {
+            guard FileManager.default.fileExists(atPath: db) else { throw .noInput("\(db): no event store here") }
+            do {
+                let store = try EventStore(path: db)
+                try store.forEachEvent { detector.process($0) }
+                Console.note("\(db): \(detector.eventsSeen) stored events")
+            } catch {
+                throw .noInput("\(db): \(error)")
+            }
+        }
         for file in files {
             do {
                 let summary = try LogReader.read(

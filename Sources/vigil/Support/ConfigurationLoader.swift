@@ -73,6 +73,18 @@ enum ConfigurationLoader {
                     default: throw unknown(path, labValue)
                     }
                 }
+            case "siem":
+                for (siemKey, siemValue) in try mapping(value, path: key) {
+                    let path = "siem.\(siemKey)"
+                    switch siemKey {
+                    case "database":
+                        config.siem.database = try string(siemValue, path: path)
+                        guard !config.siem.database.isEmpty else {
+                            throw ParseError(message: "\(path): must not be empty")
+                        }
+                    default: throw unknown(path, siemValue)
+                    }
+                }
             case "intake":
                 for (intakeKey, intakeValue) in try mapping(value, path: key) {
                     let path = "intake.\(intakeKey)"
@@ -158,6 +170,11 @@ enum ConfigurationLoader {
           alert_seed: \(c.lab.alertSeed)
           # Share of benign alerts in generated streams, 0 to 1.
           benign_ratio: \(c.lab.benignRatio)
+
+        # The embedded SIEM.
+        siem:
+          # The event store that `vigil ingest` writes and `vigil search` reads (SQLite file).
+          database: \(c.siem.database)
 
         # Alert intake (`vigil alerts validate`).
         intake:

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import VigilCore
+
+/// The embedded SIEM's event store: raw records with their normalized fields beside them, in SQLite
+/// (WAL), indexed for entity-and-time queries, with full-text search over the records' text.
+///
+/// Ingesting is idempotent: each record has a key (the vendor's event id, else a digest of the record),
+/// and a record already stored is skipped, so re-ingesting a file adds nothing.
+public final class EventStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// A store in memory, for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY,
+                        key TEXT NOT NULL UNIQUE,
+                        log_type TEXT NOT NULL,
+                        time INTEGER,
+                        actor TEXT,
+                        source_ip TEXT,
+                        user_agent TEXT,
+                        action TEXT,
+                        outcome TEXT,
+                        account TEXT,
+                        region TEXT,
+                        host TEXT,
+                        raw TEXT NOT NULL,
+                        file TEXT,
+                        line INTEGER
+                    );
+                    CREATE INDEX events_time ON events(time);
+                    CREATE INDEX events_actor_time ON events(actor, time);
+                    CREATE INDEX events_source_ip_time ON events(source_ip, time);
+                    CREATE INDEX events_action_time ON events(action, time);
+                    CREATE INDEX events_host_time ON events(host, time);
+                    CREATE VIRTUAL TABLE events_text USING fts5(text, content='', tokenize='unicode61');
+                    """)
+        }
+        return migrator
+    }
+
+    /// The fields a query can filter or group on, by their names in the store.
+    public static let fields = [
+        "log_type", "actor", "source_ip", "user_agent", "action", "outcome", "account", "region", "host",
+    ]
+
+    /// What one ingest call added.
+    public struct IngestCounts: Sendable {
+        public var inserted = 0
+        public var duplicates = 0
+    }
+
+    /// Stores a batch of records in one transaction.
+    @discardableResult
+    public func insert(_ records: [LogRecord]) throws -> IngestCounts {
+        try writer.write { db in
+            var counts = IngestCounts()
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO events
+                        (key, log_type, time, actor, source_ip, user_agent, action, outcome, account, region, host, raw, file, line)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let text = try db.cachedStatement(sql: "INSERT INTO events_text(rowid, text) VALUES (?, ?)")
+            for record in records {
+                let n = record.event.normalized
+                let raw = record.record.serialized()
+                try insert.execute(arguments: [
+                    Self.key(of: record), record.logType?.rawValue ?? "unknown", n.time?.millisecondsSinceEpoch,
+                    n.actor,
+                    n.sourceIP, n.userAgent, n.action, n.outcome, n.account, n.region, n.host, raw, record.file,
+                    record.line,
+                ])
+                if db.changesCount == 1 {
+                    counts.inserted += 1
+                    try text.execute(arguments: [db.lastInsertedRowID, Self.searchableText(of: record.record)])
+                } else {
+                    counts.duplicates += 1
+                }
+            }
+            return counts
+        }
+    }
+
+    /// The vendor's own event id where there is one, else a digest of the record.
+    static func key(of record: LogRecord) -> String {
+        let r = record.record
+        let vendorID = r["eventID"]?.stringValue ?? r["uuid"]?.stringValue ?? r["id"]?.stringValue
+        let type = record.logType?.rawValue ?? "unknown"
+        if let vendorID { return "\(type)/\(vendorID)" }
+        var a: UInt64 = 0xCBF2_9CE4_8422_2325
+        var b: UInt64 = 0x6C62_272E_07BB_0142
+        for byte in r.serialized().utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
+            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 7
+        }
+        return "\(type)/#\(String(a, radix: 16))\(String(b, radix: 16))"
+    }
+
+    /// Every string value of the record, for full-text search.
+    static func searchableText(of value: JSONValue) -> String {
+        var parts: [String] = []
+        func walk(_ v: JSONValue) {
+            switch v {
+            case .string(let s): parts.append(s)
+            case .array(let a): a.forEach(walk)
+            case .object(let o): o.values.forEach(walk)
+            default: break
+            }
+        }
+        walk(value)
+        return parts.joined(separator: " ")
+    }
+
+    /// How many events the store holds.
+    public func count() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
+    }
+}
