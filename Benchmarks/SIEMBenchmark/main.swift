@@ -60,7 +60,19 @@ print(
     "read + parse:  \(f(Double(events.count) / readSeconds)) records/s, \(f(Double(totalBytes) / 1e6 / readSeconds, 1)) MB/s (\(f(readSeconds, 2)) s)"
 )
 
-// 2. Detection on parsed events, one core.
+// 2. Ingest into the event store (SQLite, WAL), CloudTrail only: the issue's figure is CloudTrail records/s.
+if let cloudTrail = paths.first(where: { $0.hasSuffix("AWS.CloudTrail.jsonl") }) {
+    let store = try EventStore(path: directory.appendingPathComponent("events.db").path)
+    start = ContinuousClock.now
+    let summary = try store.ingest(path: cloudTrail, onIssue: { print("issue: \($0)") })
+    let ingestSeconds = seconds(since: start)
+    let size = (try FileManager.default.attributesOfItem(atPath: cloudTrail)[.size] as? Int) ?? 0
+    print(
+        "ingest:        \(f(Double(summary.inserted) / ingestSeconds)) CloudTrail records/s into SQLite (\(summary.inserted) records, \(f(Double(size) / 1e6, 1)) MB, \(f(ingestSeconds, 2)) s)"
+    )
+}
+
+// 3. Detection on parsed events, one core.
 var rules = VigilRulePack.load().rules
 if let sigma = try? SigmaRuleSet.load(directory: URL(fileURLWithPath: rulesDirectory)) {
     rules += sigma.rules

@@ -7,6 +7,16 @@ public struct LogRecord: Sendable {
     public var line: Int
     public var logType: LogType?
     public var record: JSONValue
+    /// The record's bytes exactly as they were in the file, when read from one.
+    public var original: [UInt8]?
+
+    public init(file: String, line: Int, logType: LogType?, record: JSONValue, original: [UInt8]? = nil) {
+        self.file = file
+        self.line = line
+        self.logType = logType
+        self.record = record
+        self.original = original
+    }
 
     public var event: RawEvent { RawEvent(logType: logType, record: record) }
 }
@@ -54,7 +64,7 @@ public enum LogReader {
                 onRecord(
                     LogRecord(
                         file: path, line: span.line, logType: summary.logType ?? NormalizedEvent.guessLogType(value),
-                        record: value))
+                        record: value, original: span.bytes))
             } catch {
                 summary.malformed += 1
                 let line = span.line + error.line - 1

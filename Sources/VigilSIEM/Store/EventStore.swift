@@ -84,7 +84,8 @@ public final class EventStore: Sendable {
             let text = try db.cachedStatement(sql: "INSERT INTO events_text(rowid, text) VALUES (?, ?)")
             for record in records {
                 let n = record.event.normalized
-                let raw = record.record.serialized()
+                // The record as it was in the file (exactly), else as parsed.
+                let raw = record.original.map { String(decoding: $0, as: UTF8.self) } ?? record.record.serialized()
                 try insert.execute(arguments: [
                     Self.key(of: record), record.logType?.rawValue ?? "unknown", n.time?.millisecondsSinceEpoch,
                     n.actor,
