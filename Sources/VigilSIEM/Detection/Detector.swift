@@ -53,6 +53,9 @@ public struct Detector: Sendable {
     public let options: Options
     private let dispatch: [LogType: Dispatch]
     private var groups: [GroupKey: Group] = [:]
+    /// Dispatch results by the dispatch field's value as events spell it (usually one spelling per
+    /// value), so the common case costs one hash lookup and no case folding.
+    private var dispatchCache: [LogType: [String: [Int]]] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var matches = 0
 
@@ -78,7 +81,12 @@ public struct Detector: Sendable {
         guard let logType = event.logType, let entry = dispatch[logType] else { return }
         var indexed: [Int] = []
         if let field = entry.field, !entry.byValue.isEmpty, case .string(let value)? = event.record[field] {
-            indexed = entry.byValue[String(decoding: SigmaWildcard.asciiLowercased(value), as: UTF8.self)] ?? []
+            if let cached = dispatchCache[logType]?[value] {
+                indexed = cached
+            } else {
+                indexed = entry.byValue[String(decoding: SigmaWildcard.asciiLowercased(value), as: UTF8.self)] ?? []
+                if dispatchCache[logType, default: [:]].count < 10_000 { dispatchCache[logType, default: [:]][value] = indexed }
+            }
         }
         var identity: NormalizedEvent.Identity?
         func record(_ index: Int) {
