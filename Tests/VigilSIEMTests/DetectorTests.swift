@@ -84,6 +84,30 @@ struct DetectorTests {
         #expect(decoded.errors.isEmpty && decoded.alerts.map(\.alert) == alerts)
     }
 
+    @Test func absurdTimesNeitherCrashNorCount() throws {
+        let rule = try #require(Self.pack.rules.first { $0.title == "Encoded PowerShell Command" })
+        var detector = Detector(rules: [rule])
+        detector.process(
+            RawEvent(
+                logType: .crowdstrikeFDR,
+                record: [
+                    "event_simpleName": "ProcessRollup2", "aid": "a", "timestamp": "-9223372036854775808",
+                    "ImageFileName": "\\x\\powershell.exe", "CommandLine": "powershell -enc AAAA",
+                ]))
+        let alert = try #require(detector.alerts().first)
+        #expect(alert.context["first_seen"] == nil)
+    }
+
+    @Test func idsDependOnTheWindowSize() throws {
+        let rule = try #require(Self.pack.rules.first { $0.title == "AWS IAM User Created" })
+        let e = event("CreateUser", actor: "u", at: "2026-11-02T09:00:00Z")
+        var hourly = Detector(rules: [rule], options: .init(windowMilliseconds: 3_600_000))
+        var daily = Detector(rules: [rule], options: .init(windowMilliseconds: 86_400_000))
+        hourly.process(e)
+        daily.process(e)
+        #expect(hourly.alerts().first?.id != daily.alerts().first?.id)
+    }
+
     @Test func capsTheEventsKeptButCountsThemAll() throws {
         let rule = try #require(Self.pack.rules.first { $0.title == "AWS IAM User Created" })
         var detector = Detector(rules: [rule], options: .init(maximumEventsPerAlert: 3))

@@ -43,6 +43,10 @@ struct EventStoreTests {
         // Records without a vendor id are keyed by their content.
         let plain = LogRecord(file: "g", line: 1, logType: nil, record: ["msg": "hello"])
         #expect(try store.insert([plain, plain]).inserted == 1)
+        // Generic records that happen to share an `id` are different events.
+        let a = LogRecord(file: "g", line: 2, logType: nil, record: ["id": "x", "msg": "one"])
+        let b = LogRecord(file: "g", line: 3, logType: nil, record: ["id": "x", "msg": "two"])
+        #expect(try store.insert([a, b]).inserted == 2)
     }
 
     @Test func filtersByFieldTextAndTime() throws {

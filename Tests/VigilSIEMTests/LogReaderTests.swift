@@ -67,6 +67,30 @@ struct LogReaderTests {
         #expect(records.allSatisfy { $0.logType == .cloudTrail })
     }
 
+    @Test func prettyPrintedNestedDocumentsStayWhole() throws {
+        let okta =
+            #"{"uuid":"u1","published":"2026-11-02T09:00:00.000Z","eventType":"user.session.start","actor":{"alternateId":"a@x","type":"User"},"target":[{"id":"t1","type":"User"},{"id":"t2","type":"App"}]}"#
+        let pretty = try JSONParser.parse(okta).prettyPrinted()
+        let spans = scan(pretty + "\n" + pretty.replacingOccurrences(of: "u1", with: "u2"))
+        #expect(spans.count == 2)
+        #expect(try spans.map { try JSONParser.parse($0.bytes)["uuid"] } == ["u1", "u2"])
+    }
+
+    @Test func concatenatedDeliveriesAndByteOrderMarks() throws {
+        let two = scan("{\"Records\":[\(ct1)]}\n{\"Records\":[\(ct2)]}\n")
+        #expect(two.count == 2)
+        let path = try write("\u{FEFF}[\(ct1),\(ct2)]", name: "bom.json")
+        let (records, issues, _) = try read(path)
+        #expect(records.count == 2 && issues.isEmpty)
+    }
+
+    @Test func badRecordsInADeliveryAreNamedByNumber() throws {
+        let path = try write("{\"Records\":[\(ct1),{\"eventName\": tru},\(ct2)]}", name: "s3bad.json")
+        let (records, issues, _) = try read(path)
+        #expect(records.count == 2)
+        #expect(issues.first?.message.contains("record 2, column") == true, "\(issues)")
+    }
+
     @Test func garbageBeforeARecordDoesNotSwallowIt() throws {
         let path = try write(["not json", ct1, "42", ct2].joined(separator: "\n"), name: "garbage.jsonl")
         let (records, issues, _) = try read(path)

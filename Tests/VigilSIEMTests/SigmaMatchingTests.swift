@@ -110,6 +110,65 @@ struct SigmaMatchingTests {
         }
     }
 
+    @Test func keywordAllModifierNeedsEveryWord() throws {
+        let rule = try rule("keywords:\n  '|all':\n    - foo\n    - bar\ncondition: keywords")
+        #expect(rule.matches(["userAgent": "xfoox ybary"]))
+        #expect(!rule.matches(["userAgent": "foo"]))
+        #expect(rule.matches(["a": "foo", "b": ["c": "BAR"]]))
+    }
+
+    @Test func trailingBackslashesStayLiteral() throws {
+        let contains = try rule("sel:\n  ImageFileName|contains: '\\Downloads\\'\ncondition: sel")
+        let starts = try rule("sel:\n  ImageFileName|startswith: 'C:\\Users\\'\ncondition: sel")
+        let event: JSONValue = ["ImageFileName": "C:\\Users\\bob\\Downloads\\x.exe"]
+        #expect(contains.matches(event) && starts.matches(event))
+    }
+
+    @Test func pathsReachIntoArraysOfObjects() throws {
+        let okta = try rule(
+            "sel:\n  target.displayName: Okta Admin Console\ncondition: sel", product: "okta", service: "okta")
+        #expect(okta.matches(["target": [["displayName": "Ana"], ["displayName": "Okta Admin Console"]]]))
+        #expect(!okta.matches(["target": [["displayName": "Ana"]]]))
+    }
+
+    @Test func windashSwapsDashesAndSlashesBothWays() throws {
+        let rule = try rule("sel:\n  CommandLine|windash|contains: ' /c '\ncondition: sel")
+        #expect(rule.matches(["CommandLine": "cmd -c whoami"]))
+        #expect(rule.matches(["CommandLine": "cmd /c whoami"]))
+        #expect(rule.matches(["CommandLine": "cmd \u{2013}c whoami"]))
+        #expect(!rule.matches(["CommandLine": "cmd c whoami"]))
+        #expect(SigmaFieldMatcher.windashVariants("-a -b /c").count == 125)
+        #expect(SigmaFieldMatcher.windashVariants("a-b").count == 1, "a dash inside a word is not a flag")
+    }
+
+    @Test func caseInsensitiveRegexFoldsBeyondASCII() throws {
+        let rule = try rule("sel:\n  CommandLine|re|i: 'ÉCOLE'\ncondition: sel")
+        #expect(rule.matches(["CommandLine": "école"]))
+    }
+
+    @Test func fdrFieldsResolveInPanthersNestedCopies() throws {
+        let rule = try rule(
+            "sel:\n  ImageFileName|endswith: '\\powershell.exe'\ncondition: sel", product: "crowdstrike", service: "fdr"
+        )
+        #expect(
+            rule.matches([
+                "event_simpleName": "ProcessRollup2", "event": ["ImageFileName": "\\Device\\x\\powershell.exe"],
+            ]))
+        #expect(rule.matches(["ImageFileName": "\\Device\\x\\powershell.exe"]))
+    }
+
+    @Test(arguments: [
+        "sel:\n  eventName|re|base64: x\ncondition: sel",
+        "sel:\n  sourceIPAddress|cidr|windash: 10.0.0.0/8\ncondition: sel",
+        "sel:\n  eventName|exists|contains: true\ncondition: sel",
+        "sel:\n  eventName|base64offset|wide|contains: x\ncondition: sel",
+        "sel: {}\ncondition: sel",
+        "sel:\n  eventName|gt|cased: 3\ncondition: sel",
+    ])
+    func rejectsModifiersThatWouldBeHalfApplied(detection: String) {
+        #expect(throws: SigmaError.self) { _ = try rule(detection) }
+    }
+
     @Test func unsupportedLogSourcesAreReported() {
         #expect(
             throws: SigmaError.unsupported(
@@ -151,7 +210,8 @@ struct SigmaMatchingTests {
             ("(^0oa.*|[a-z]+@example\\.com)", false, nil),
             ("^abc|def$", false, nil),
             ("(?i)secret", false, nil),
-            ("Secret[0-9]{2}Key", true, "secret"),
+            ("Admin[0-9]{2}Role", true, "admin"),
+            ("Secret[0-9]{2}Key", true, nil),
         ] as [(String, Bool, String?)])
     func regexLiteralsAreOnlyWhatEveryMatchContains(pattern: String, caseInsensitive: Bool, literal: String?) {
         let found = SigmaRegexLiteral(pattern: pattern, caseInsensitive: caseInsensitive)

@@ -274,7 +274,12 @@ struct CommandLineTests {
         let page = try run(
             ["search", "--db", "events.db", "--where", "action=user.session.start", "--limit", "2"], in: dir)
         let events = page.stdout.split(separator: "\n")
-        #expect(events.count == 2 && page.stderr.contains("more: --cursor"))
+        #expect(events.count == 2 && page.stderr.contains("more: --cursor="))
+        let cursor = try #require(
+            page.stderr.split(separator: "\n").first { $0.hasPrefix("more: ") }.map { String($0.dropFirst(6)) })
+        let nextPage = try run(
+            ["search", "--db", "events.db", "--where", "action=user.session.start", "--limit", "2", cursor], in: dir)
+        #expect(nextPage.status == 0 && nextPage.stdout.split(separator: "\n").first != events.first)
         #expect(try JSONParser.parse(String(events[0]))["action"] == "user.session.start")
         let seen = try run(
             ["search", "--db", "events.db", "--where", "actor=nobody@meridian.example", "--seen"], in: dir)
@@ -291,6 +296,9 @@ struct CommandLineTests {
         #expect(absent.status == 66 && absent.stderr.contains("no event store"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("absent.db").path))
         #expect(try run(["ingest", "missing.jsonl", "--db", "events.db"], in: dir).status == 66)
+        let bogus = try run(["ingest", "okta.jsonl", "--db", "events.db", "--log-type", "bogus"], in: dir)
+        #expect(bogus.status == 64 && bogus.stderr.contains("'bogus' is not one of"))
+        #expect(try run(["detect", "okta.jsonl", "--log-type", "okta"], in: dir).status == 0)
     }
 
     @Test func checksSigmaRules() throws {

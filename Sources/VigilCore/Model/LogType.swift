@@ -17,6 +17,24 @@ public struct LogType: RawRepresentable, Sendable, Hashable, Codable, CustomStri
     public static let gsuiteActivity: LogType = "GSuite.ActivityEvent"
     public static let ocsf: LogType = "OCSF"
 
+    /// The log types Vigil reads natively.
+    public static let known: [LogType] = [.cloudTrail, .oktaSystemLog, .crowdstrikeFDR]
+
+    /// A known log type from its name, case-insensitively, or a common alias (`cloudtrail`, `okta`, `fdr`).
+    public init?(named name: String) {
+        let key = name.lowercased()
+        if let match = Self.known.first(where: { $0.rawValue.lowercased() == key }) {
+            self = match
+            return
+        }
+        switch key {
+        case "cloudtrail", "aws": self = .cloudTrail
+        case "okta": self = .oktaSystemLog
+        case "fdr", "crowdstrike": self = .crowdstrikeFDR
+        default: return nil
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }

@@ -109,19 +109,22 @@ public struct NormalizedEvent: Sendable, Hashable, Codable {
 
     /// Only the event time of a record (cheaper than the whole normalized view).
     public static func time(of record: JSONValue, logType: LogType?) -> Timestamp? {
-        switch logType ?? guessLogType(record) {
-        case .cloudTrail?: record["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
-        case .oktaSystemLog?: record["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
-        case .crowdstrikeFDR?:
-            // FDR writes epoch milliseconds (as a string); Panther's copies write a date-time.
-            switch record["timestamp"] {
-            case .int(let millis)?: Timestamp(millisecondsSinceEpoch: millis)
-            case .string(let text)?:
-                Int64(text).map(Timestamp.init(millisecondsSinceEpoch:)) ?? Timestamp(rfc3339: text)
+        let time: Timestamp? =
+            switch logType ?? guessLogType(record) {
+            case .cloudTrail?: record["eventTime"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+            case .oktaSystemLog?: record["published"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+            case .crowdstrikeFDR?:
+                // FDR writes epoch milliseconds (as a string); Panther's copies write a date-time.
+                switch record["timestamp"] {
+                case .int(let millis)?: Timestamp(millisecondsSinceEpoch: millis)
+                case .string(let text)?:
+                    Int64(text).map(Timestamp.init(millisecondsSinceEpoch:)) ?? Timestamp(rfc3339: text)
+                default: nil
+                }
             default: nil
             }
-        default: nil
-        }
+        // A time outside years 1–9999 is not a time (and would overflow arithmetic downstream).
+        return time.flatMap { $0.isRepresentable ? $0 : nil }
     }
 
     /// CloudTrail's outcome: the error code if any; a console sign-in's own result; otherwise success.

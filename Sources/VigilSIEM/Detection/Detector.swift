@@ -30,7 +30,8 @@ public struct Detector: Sendable {
     }
 
     private struct Group {
-        var events: [(time: Timestamp?, event: RawEvent)] = []
+        /// Kept events, serialized: several times smaller than parsed values while detection runs.
+        var events: [(time: Timestamp?, logType: LogType?, json: String)] = []
         var count = 0
         var first: Timestamp?
         var last: Timestamp?
@@ -85,7 +86,9 @@ public struct Detector: Sendable {
                 indexed = cached
             } else {
                 indexed = entry.byValue[String(decoding: SigmaWildcard.asciiLowercased(value), as: UTF8.self)] ?? []
-                if dispatchCache[logType, default: [:]].count < 10_000 { dispatchCache[logType, default: [:]][value] = indexed }
+                if dispatchCache[logType, default: [:]].count < 10_000 {
+                    dispatchCache[logType, default: [:]][value] = indexed
+                }
             }
         }
         var identity: NormalizedEvent.Identity?
@@ -106,7 +109,7 @@ public struct Detector: Sendable {
 
     private static func add(_ event: RawEvent, at time: Timestamp?, to group: inout Group, limit: Int) {
         group.count += 1
-        if group.events.count < limit { group.events.append((time, event)) }
+        if group.events.count < limit { group.events.append((time, event.logType, event.record.serialized())) }
         if let time {
             group.first = min(group.first ?? time, time)
             group.last = max(group.last ?? time, time)
@@ -122,6 +125,7 @@ public struct Detector: Sendable {
     private func alert(_ key: GroupKey, _ group: Group) -> Alert {
         let rule = rules[key.rule]
         let ruleID = rule.id ?? rule.title
+        // Times are within years 1–9999 (NormalizedEvent), so the window start cannot overflow.
         let windowStart = Timestamp(millisecondsSinceEpoch: key.bucket * options.windowMilliseconds)
         var context: JSONObject = [
             "rule_title": .string(rule.title),
@@ -137,9 +141,13 @@ public struct Detector: Sendable {
         if !rule.falsePositives.isEmpty {
             context["false_positives"] = .array(rule.falsePositives.map(JSONValue.string))
         }
-        let events = group.events.sorted { ($0.time ?? windowStart) < ($1.time ?? windowStart) }.map(\.event)
+        let events = group.events.sorted { ($0.time ?? windowStart) < ($1.time ?? windowStart) }.map {
+            RawEvent(logType: $0.logType, record: (try? JSONParser.parse($0.json)) ?? .string($0.json))
+        }
         return Alert(
-            id: Self.stableID("\(ruleID)|\(key.entity)|\(key.bucket)"), source: options.source, ruleID: ruleID,
+            id: Self.stableID(
+                "\(ruleID)|\(key.entity)|\(windowStart.millisecondsSinceEpoch)|\(options.windowMilliseconds)"),
+            source: options.source, ruleID: ruleID,
             title: "\(rule.title): \(key.entity)", severity: rule.level,
             createdAt: group.last ?? windowStart, logType: rule.logType, description: rule.description,
             mitre: rule.attack, events: events, context: context)

@@ -33,16 +33,7 @@ public struct PantherAgreement: Sendable {
             self.ruleID = ruleID
             self.logType = logType
             self.expected = expected
-            self.log = Self.unwrapped(log, logType: logType)
-        }
-
-        /// Panther stores FDR events with the sensor's fields under `event`; FDR itself writes them flat.
-        static func unwrapped(_ log: JSONValue, logType: LogType) -> JSONValue {
-            guard logType == .crowdstrikeFDR, case .object(var outer) = log, case .object(let inner)? = outer["event"]
-            else { return log }
-            outer["event"] = nil
-            for (key, value) in inner where outer[key] == nil { outer[key] = value }
-            return .object(outer)
+            self.log = log
         }
     }
 

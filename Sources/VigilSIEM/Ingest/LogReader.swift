@@ -68,13 +68,20 @@ public enum LogReader {
             } catch {
                 summary.malformed += 1
                 let line = span.line + error.line - 1
+                // In a file of many records per line (an S3 delivery), the record number says which one.
+                let place =
+                    error.line == 1 && span.index > 1
+                    ? "record \(span.index), column \(error.column)" : "column \(error.column)"
                 onIssue(
                     LogIssue(
-                        file: path, line: line, message: "invalid JSON at column \(error.column): \(error.message)"))
+                        file: path, line: line, message: "invalid JSON at \(place): \(error.message)"))
             }
         }
-        while let chunk = try source.next() {
+        var first = true
+        while var chunk = try source.next() {
             summary.bytes += chunk.count
+            if first && chunk.starts(with: [0xEF, 0xBB, 0xBF]) { chunk.removeFirst(3) }  // UTF-8 byte-order mark
+            first = false
             scanner.feed(chunk, emit: handle)
             onProgress(summary)
         }

@@ -84,7 +84,7 @@ struct RecordScanner {
                 line += 1
                 atLineStart = true
             case 0x20, 0x09, 0x0D:
-                atLineStart = lineStart
+                break  // a new document is only recognized in the first column
             case 0x22:  // "
                 if depth == 1 && topIsObject && expectKey {
                     readingKey = true
@@ -110,10 +110,9 @@ struct RecordScanner {
                 if depth == 1 {
                     topIsObject = b == 0x7B
                     expectKey = topIsObject
+                    lastKey.removeAll(keepingCapacity: true)
                 }
-                if depth == 2 && b == 0x5B && topIsObject && lastKey == Self.recordsKey && count == 0
-                    && layout == .values
-                {
+                if depth == 2 && b == 0x5B && topIsObject && lastKey == Self.recordsKey && layout == .values {
                     // `{"Records": [ … ]}`: the records are this array's elements.
                     layout = .records
                     recordDepth = 2
@@ -131,6 +130,12 @@ struct RecordScanner {
                     finishCapture(chunk, &captureStart, through: i, emit: emit)
                 }
                 if layout == .records && depth == 1 && b == 0x5D { inContainer = false }
+                if layout == .records && depth == 0 {
+                    // The delivery object ended; another may follow (`zcat *.json.gz > all.json`).
+                    layout = .values
+                    recordDepth = 0
+                    inContainer = true
+                }
             case 0x2C:  // ,
                 if depth == 1 && topIsObject { expectKey = true }
                 if capturing && depth == recordDepth {

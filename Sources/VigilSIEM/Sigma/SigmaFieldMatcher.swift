@@ -27,9 +27,11 @@ struct SigmaFieldMatcher: Sendable {
 
     func matches(_ record: JSONValue) -> Bool {
         guard let path else {
-            return patterns.contains { pattern in
+            // Keywords: each value may appear in any string of the event (all of them with `|all`).
+            let test = { (pattern: SigmaValuePattern) in
                 Self.anyString(in: record) { pattern.matches(.string($0), in: record) }
             }
+            return requireAll ? patterns.allSatisfy(test) : patterns.contains(where: test)
         }
         let value = path.resolve(in: record)
         if let exists { return (value != nil && value != .null) == exists }
@@ -47,34 +49,42 @@ struct SigmaFieldMatcher: Sendable {
         }
     }
 
-    /// Compiles `field|mod1|mod2` with its value or list of values.
+    /// Modifiers that decide how a value is compared; at most one per field.
+    private static let comparisons: Set<String> = [
+        "contains", "startswith", "endswith", "re", "cidr", "gt", "gte", "lt", "lte", "fieldref", "exists",
+    ]
+
+    /// Compiles `field|mod1|mod2` with its value or list of values. `logType` selects the field mapping
+    /// (Panther's copies of FDR events nest the sensor's fields under `event`). Modifiers that do not
+    /// combine are rejected rather than half-applied.
     static func compile(
-        field: String?, modifiers: [String], values: [SigmaRawValue]
-    ) throws(SigmaError)
-        -> SigmaFieldMatcher
+        field: String?, modifiers: [String], values: [SigmaRawValue], logType: LogType? = nil
+    )
+        throws(SigmaError) -> SigmaFieldMatcher
     {
-        var match: String?  // contains | startswith | endswith | re | cidr | gt | gte | lt | lte | fieldref
+        var comparison: String?
         var requireAll = false
         var caseSensitive = false
-        var exists: Bool?
-        var encoding: String?  // wide/utf16le, utf16be, utf16
-        var base64: String?  // base64 | base64offset
+        var encoding: String?  // utf16le, utf16be, utf16
+        var base64: String?  // base64, base64offset
         var windash = false
         var regexFlags: NSRegularExpression.Options = []
-        for modifier in modifiers {
-            switch modifier.lowercased() {
-            case "contains", "startswith", "endswith", "re", "cidr", "gt", "gte", "lt", "lte", "fieldref":
-                guard match == nil else {
-                    throw .invalid("modifiers '\(match!)' and '\(modifier)' cannot be combined")
+        for modifier in modifiers.map({ $0.lowercased() }) {
+            switch modifier {
+            case _ where comparisons.contains(modifier):
+                if let existing = comparison {
+                    throw .invalid("modifiers '\(existing)' and '\(modifier)' cannot be combined")
                 }
-                match = modifier.lowercased()
+                comparison = modifier
             case "all": requireAll = true
             case "cased": caseSensitive = true
-            case "exists": exists = true
-            case "wide", "utf16le": encoding = "utf16le"
-            case "utf16be": encoding = "utf16be"
-            case "utf16": encoding = "utf16"
-            case "base64", "base64offset": base64 = modifier.lowercased()
+            case "wide", "utf16le", "utf16be", "utf16":
+                guard base64 == nil else {
+                    throw .invalid(
+                        "'\(modifier)' must come before base64/base64offset (it encodes the text they encode)")
+                }
+                encoding = modifier == "wide" ? "utf16le" : modifier
+            case "base64", "base64offset": base64 = modifier
             case "windash": windash = true
             case "i": regexFlags.insert(.caseInsensitive)
             case "m": regexFlags.insert(.anchorsMatchLines)
@@ -85,78 +95,95 @@ struct SigmaFieldMatcher: Sendable {
                 throw .unsupported("modifier '\(modifier)'")
             }
         }
-        if encoding != nil && base64 == nil {
-            throw .invalid("modifier '\(encoding!)' must be followed by base64 or base64offset")
+        if field == nil {
+            // Keywords match anywhere in a string of the event.
+            guard comparison == nil || comparison == "contains" else {
+                throw .unsupported("keyword searches with '\(comparison ?? "")'")
+            }
+            comparison = "contains"
         }
-        if !regexFlags.isEmpty && match != "re" {
+        let transforms = encoding != nil || base64 != nil || windash
+        if let encoding, base64 == nil {
+            throw .invalid("modifier '\(encoding)' must be followed by base64 or base64offset")
+        }
+        if !regexFlags.isEmpty && comparison != "re" {
             throw .invalid("regular-expression flags i/m/s need the 're' modifier")
         }
-        let path = field.map(SigmaField.init)
-        if exists != nil {
+        if let comparison, ["re", "cidr", "gt", "gte", "lt", "lte", "fieldref", "exists"].contains(comparison) {
+            if transforms || caseSensitive || (requireAll && comparison != "re") {
+                throw .invalid("'\(comparison)' cannot be combined with value transformations, 'cased' or 'all'")
+            }
+        }
+        let path = field.map { SigmaField($0, logType: logType) }
+        if comparison == "exists" {
             guard values.count == 1, let flag = values[0].bool else { throw .invalid("'exists' takes true or false") }
             return SigmaFieldMatcher(path: path, patterns: [], requireAll: false, exists: flag)
         }
         var patterns: [SigmaValuePattern] = []
         for value in values {
             guard let text = value.text else {
-                if match != nil || base64 != nil { throw .invalid("null cannot be combined with modifiers") }
+                if (comparison != nil && field != nil) || transforms {
+                    throw .invalid("null cannot be combined with modifiers")
+                }
                 patterns.append(.null)
                 continue
             }
-            switch match {
+            switch comparison {
             case "re":
+                let expression: NSRegularExpression
                 do {
-                    let expression = try NSRegularExpression(pattern: text, options: regexFlags)
-                    let literal = SigmaRegexLiteral(
-                        pattern: text, caseInsensitive: regexFlags.contains(.caseInsensitive))
-                    patterns.append(.regex(expression, literal))
+                    expression = try NSRegularExpression(pattern: text, options: regexFlags)
                 } catch {
                     throw .invalid("regular expression '\(text)' does not compile")
                 }
-                continue
+                let literal = SigmaRegexLiteral(pattern: text, caseInsensitive: regexFlags.contains(.caseInsensitive))
+                patterns.append(.regex(expression, literal))
             case "cidr":
                 patterns.append(.cidr(try SigmaCIDR(text)))
-                continue
             case "gt", "gte", "lt", "lte":
-                guard let number = Double(text) else { throw .invalid("'\(match!)' needs a number, got '\(text)'") }
+                guard let number = Double(text) else {
+                    throw .invalid("'\(comparison ?? "")' needs a number, got '\(text)'")
+                }
                 let op: SigmaValuePattern.NumericOperator =
-                    switch match! {
+                    switch comparison {
                     case "gt": .greater
                     case "gte": .greaterOrEqual
                     case "lt": .less
                     default: .lessOrEqual
                     }
                 patterns.append(.numeric(op, number))
-                continue
             case "fieldref":
-                patterns.append(.fieldReference(SigmaField(text)))
-                continue
+                patterns.append(.fieldReference(SigmaField(text, logType: logType)))
             default:
-                break
-            }
-            // Transformations first (windash variants, encodings, base64), then the match type.
-            var variants = windash ? windashVariants(text) : [text]
-            if let base64 {
-                variants = variants.flatMap { variant -> [String] in
-                    let bytes = encode(variant, encoding)
-                    return base64 == "base64" ? [Data(bytes).base64EncodedString()] : base64OffsetVariants(bytes)
-                }
-                caseSensitive = true  // base64 text is case-sensitive
-            }
-            for variant in variants {
-                let escaped = base64 != nil ? escapeWildcards(variant) : variant
-                let pattern: String =
-                    switch match {
-                    case "contains": "*" + escaped + "*"
-                    case "startswith": escaped + "*"
-                    case "endswith": "*" + escaped
-                    default: escaped
+                // Transformations first (windash variants, encodings, base64), then the comparison.
+                var variants: [SigmaWildcard] = []
+                if let base64 {
+                    for variant in windash ? windashVariants(text) : [text] {
+                        let bytes = encode(variant, encoding)
+                        let encoded =
+                            base64 == "base64" ? [Data(bytes).base64EncodedString()] : base64OffsetVariants(bytes)
+                        // Base64 text is case-sensitive and holds no wildcards.
+                        variants += encoded.map {
+                            SigmaWildcard(
+                                literal: $0, leadingAny: comparison == "contains" || comparison == "endswith",
+                                trailingAny: comparison == "contains" || comparison == "startswith")
+                        }
                     }
-                let wildcard = SigmaWildcard(pattern, caseSensitive: caseSensitive)
-                if let plain = wildcard.plainText {
-                    patterns.append(.exact(plain, caseSensitive: caseSensitive))
                 } else {
-                    patterns.append(.text(wildcard, caseSensitive: caseSensitive))
+                    for variant in windash ? windashVariants(text) : [text] {
+                        variants.append(
+                            SigmaWildcard(
+                                variant, caseSensitive: caseSensitive,
+                                leadingAny: comparison == "contains" || comparison == "endswith",
+                                trailingAny: comparison == "contains" || comparison == "startswith"))
+                    }
+                }
+                for wildcard in variants {
+                    if let plain = wildcard.plainText {
+                        patterns.append(.exact(plain, caseSensitive: !wildcard.foldsCase))
+                    } else {
+                        patterns.append(.text(wildcard, caseSensitive: !wildcard.foldsCase))
+                    }
                 }
             }
         }
@@ -164,9 +191,36 @@ struct SigmaFieldMatcher: Sendable {
         return SigmaFieldMatcher(path: path, patterns: patterns, requireAll: requireAll, exists: nil)
     }
 
-    private static func escapeWildcards(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "*", with: "\\*")
-            .replacingOccurrences(of: "?", with: "\\?")
+    /// Windows command-line flags: every `-` or `/` that starts a word (pySigma's `\\B[-/]\\b`) in each of
+    /// its spellings `-`, `/`, en dash, em dash and horizontal bar, in every combination.
+    static func windashVariants(_ text: String) -> [String] {
+        let characters = Array(text)
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        let positions = characters.indices.filter { i in
+            (characters[i] == "-" || characters[i] == "/") && (i == 0 || !isWord(characters[i - 1]))
+                && i + 1 < characters.count && isWord(characters[i + 1])
+        }
+        guard !positions.isEmpty else { return [text] }
+        let dashes: [Character] = ["-", "/", "\u{2013}", "\u{2014}", "\u{2015}"]
+        if positions.count > 3 {
+            // Too many combinations: the same spelling everywhere.
+            return dashes.map { dash in
+                var copy = characters
+                for i in positions { copy[i] = dash }
+                return String(copy)
+            }
+        }
+        var results: [[Character]] = [characters]
+        for i in positions {
+            results = results.flatMap { partial in
+                dashes.map { dash -> [Character] in
+                    var copy = partial
+                    copy[i] = dash
+                    return copy
+                }
+            }
+        }
+        return results.map { String($0) }
     }
 
     private static func encode(_ text: String, _ encoding: String?) -> [UInt8] {
@@ -190,20 +244,7 @@ struct SigmaFieldMatcher: Sendable {
         }
     }
 
-    /// Windows command-line flags written with `-`, `/`, en dash, em dash or horizontal bar.
-    private static func windashVariants(_ text: String) -> [String] {
-        ["-", "/", "\u{2013}", "\u{2014}", "\u{2015}"].map { dash in
-            var out = ""
-            var previous: Character = " "
-            for character in text {
-                out.append(character == "-" && (previous == " " || out.isEmpty) ? Character(dash) : character)
-                previous = character
-            }
-            return out
-        }
-    }
 }
-
 /// A Sigma value as written: its text, or nil for `null`.
 struct SigmaRawValue: Sendable, Hashable {
     let text: String?

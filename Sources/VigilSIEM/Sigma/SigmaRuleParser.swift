@@ -37,10 +37,7 @@ public enum SigmaRuleParser {
         }
 
         guard let title = string("title"), !title.isEmpty else { throw .invalid("'title' is required") }
-        if let correlation = value("correlation") {
-            _ = correlation
-            throw .unsupported("correlation rules")
-        }
+        if value("correlation") != nil { throw .unsupported("correlation rules") }
         guard case .mapping(let logsourceMap)? = value("logsource") else { throw .invalid("'logsource' is required") }
         let logsource = SigmaRule.Logsource(
             product: logsourceMap[Node("product")]?.string, service: logsourceMap[Node("service")]?.string,
@@ -67,7 +64,7 @@ public enum SigmaRuleParser {
             }
             if name == "timeframe" { throw .unsupported("'timeframe' (aggregations over time)") }
             identifiers.append(name)
-            searches[name] = try search(name: name, body)
+            searches[name] = try search(name: name, body, logType: logType)
         }
         guard !conditionTexts.isEmpty else { throw .invalid("'detection.condition' is required") }
         let conditions = try conditionTexts.map { text throws(SigmaError) in
@@ -102,14 +99,15 @@ public enum SigmaRuleParser {
             condition: conditions.count == 1 ? conditions[0] : .or(conditions), origin: origin, searches: searches)
     }
 
-    private static func search(name: String, _ body: Node) throws(SigmaError) -> SigmaSearch {
+    private static func search(name: String, _ body: Node, logType: LogType) throws(SigmaError) -> SigmaSearch {
         switch body {
         case .mapping(let map):
-            return SigmaSearch(alternatives: [try fields(map, in: name)])
+            guard !map.isEmpty else { throw .invalid("search '\(name)' is empty") }
+            return SigmaSearch(alternatives: [try fields(map, in: name, logType: logType)])
         case .sequence(let items):
             if items.allSatisfy({ if case .scalar = $0 { return true } else { return false } }) {
-                let keywords = try SigmaFieldMatcher.compile(
-                    field: nil, modifiers: ["contains"], values: items.map(rawValue))
+                guard !items.isEmpty else { throw .invalid("search '\(name)' is an empty list") }
+                let keywords = try SigmaFieldMatcher.compile(field: nil, modifiers: [], values: items.map(rawValue))
                 return SigmaSearch(alternatives: [[keywords]])
             }
             var alternatives: [[SigmaFieldMatcher]] = []
@@ -117,18 +115,23 @@ public enum SigmaRuleParser {
                 guard case .mapping(let map) = item else {
                     throw .invalid("search '\(name)' mixes keywords and field maps")
                 }
-                alternatives.append(try fields(map, in: name))
+                guard !map.isEmpty else { throw .invalid("search '\(name)' holds an empty map") }
+                alternatives.append(try fields(map, in: name, logType: logType))
             }
             return SigmaSearch(alternatives: alternatives)
         case .scalar:
-            let keywords = try SigmaFieldMatcher.compile(field: nil, modifiers: ["contains"], values: [rawValue(body)])
+            let keywords = try SigmaFieldMatcher.compile(field: nil, modifiers: [], values: [rawValue(body)])
             return SigmaSearch(alternatives: [[keywords]])
         default:
             throw .invalid("search '\(name)' must be a map, a list of maps or a list of keywords")
         }
     }
 
-    private static func fields(_ map: Node.Mapping, in name: String) throws(SigmaError) -> [SigmaFieldMatcher] {
+    private static func fields(
+        _ map: Node.Mapping, in name: String, logType: LogType
+    ) throws(SigmaError)
+        -> [SigmaFieldMatcher]
+    {
         var matchers: [SigmaFieldMatcher] = []
         for (keyNode, valueNode) in map {
             guard let key = keyNode.string else { throw .invalid("field names in '\(name)' must be strings") }
@@ -150,7 +153,8 @@ public enum SigmaRuleParser {
             do {
                 matchers.append(
                     try SigmaFieldMatcher.compile(
-                        field: field.isEmpty ? nil : field, modifiers: Array(parts.dropFirst()), values: values))
+                        field: field.isEmpty ? nil : field, modifiers: Array(parts.dropFirst()), values: values,
+                        logType: logType))
             } catch {
                 throw SigmaError(kind: error.kind, message: "\(error.message) (field '\(key)' in '\(name)')")
             }

@@ -24,7 +24,13 @@ public struct SigmaRuleSet: Sendable {
             .sorted { $0.path < $1.path }
         var set = SigmaRuleSet(rules: [], problems: [])
         for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: file.path),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                set.problems.append(
+                    Problem(file: file.path, title: nil, error: .invalid("cannot be read as UTF-8 text")))
+                continue
+            }
             do {
                 set.rules.append(try SigmaRuleParser.parse(text, origin: file.path, catalog: catalog))
             } catch {

@@ -125,26 +125,40 @@ struct SigmaField: Sendable, Hashable {
     let components: [String]
     private let foldedComponents: [[UInt8]]
     private let joined: String
+    /// Where else the field may be: Panther's copies of FDR events nest the sensor's fields under `event`.
+    private let nestedUnder: String?
 
-    init(_ field: String) {
+    init(_ field: String, logType: LogType? = nil) {
         components = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         foldedComponents = components.map(SigmaWildcard.asciiLowercased)
         joined = field
+        nestedUnder = logType == .crowdstrikeFDR ? "event" : nil
     }
 
     func resolve(in record: JSONValue) -> JSONValue? {
-        var current = record
-        for (component, folded) in zip(components, foldedComponents) {
-            guard case .object(let object) = current else { return dottedKey(in: record) }
-            if let next = object[component] {
-                current = next
-            } else if let index = object.keys.firstIndex(where: { Self.equalIgnoringASCIICase($0, folded) }) {
-                current = object.values[index]
-            } else {
-                return dottedKey(in: record)
+        if let value = resolve(record, from: 0) { return value }
+        if let nestedUnder, let inner = record[nestedUnder], let value = resolve(inner, from: 0) { return value }
+        return dottedKey(in: record)
+    }
+
+    /// Follows the path from `index`; through an array, the rest of the path applies to each element
+    /// and the values found come back as an array (a matcher tests any of them).
+    private func resolve(_ value: JSONValue, from index: Int) -> JSONValue? {
+        guard index < components.count else { return value }
+        switch value {
+        case .object(let object):
+            if let next = object[components[index]] { return resolve(next, from: index + 1) }
+            let folded = foldedComponents[index]
+            guard let position = object.keys.firstIndex(where: { Self.equalIgnoringASCIICase($0, folded) }) else {
+                return nil
             }
+            return resolve(object.values[position], from: index + 1)
+        case .array(let elements):
+            let found = elements.compactMap { resolve($0, from: index) }
+            return found.isEmpty ? nil : .array(found)
+        default:
+            return nil
         }
-        return current
     }
 
     private func dottedKey(in record: JSONValue) -> JSONValue? {
@@ -215,6 +229,11 @@ struct SigmaRegexLiteral: Sendable, Hashable {
         endRun()
         guard best.count >= 3 else { return nil }
         let text = String(best)
+        // ICU folds case beyond ASCII (K KELVIN SIGN matches k, ſ matches s): keep the prefilter exact.
+        if caseInsensitive && text.unicodeScalars.contains(where: { !$0.isASCII || "kKsS".unicodeScalars.contains($0) })
+        {
+            return nil
+        }
         foldsCase = caseInsensitive
         bytes = caseInsensitive ? SigmaWildcard.asciiLowercased(text) : Array(text.utf8)
     }

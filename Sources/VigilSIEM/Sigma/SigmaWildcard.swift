@@ -12,8 +12,32 @@ struct SigmaWildcard: Sendable, Hashable {
     /// compare exactly).
     let foldsCase: Bool
 
-    /// Parses `text`; with `caseSensitive` false, literals are lower-cased and values folded as they are read.
-    init(_ text: String, caseSensitive: Bool) {
+    /// Parses `text`; with `caseSensitive` false, literals are lower-cased and values folded as they are
+    /// read. `leadingAny`/`trailingAny` add `*` around the parsed pattern (`contains`, `startswith`,
+    /// `endswith`), so a value ending in a backslash keeps it literal.
+    init(_ text: String, caseSensitive: Bool, leadingAny: Bool = false, trailingAny: Bool = false) {
+        self.init(parsing: text, caseSensitive: caseSensitive)
+        self = SigmaWildcard(pieces: Self.surround(pieces, leadingAny, trailingAny), foldsCase: foldsCase)
+    }
+
+    /// Text taken literally (no wildcards), compared case-sensitively: base64 forms.
+    init(literal text: String, leadingAny: Bool, trailingAny: Bool) {
+        self.init(pieces: Self.surround([.literal(Array(text.utf8))], leadingAny, trailingAny), foldsCase: false)
+    }
+
+    private init(pieces: [Piece], foldsCase: Bool) {
+        self.pieces = pieces
+        self.foldsCase = foldsCase
+    }
+
+    private static func surround(_ pieces: [Piece], _ leading: Bool, _ trailing: Bool) -> [Piece] {
+        var result = pieces
+        if leading && result.first != .any { result.insert(.any, at: 0) }
+        if trailing && result.last != .any { result.append(.any) }
+        return result
+    }
+
+    private init(parsing text: String, caseSensitive: Bool) {
         foldsCase = !caseSensitive
         var pieces: [Piece] = []
         var literal = ""

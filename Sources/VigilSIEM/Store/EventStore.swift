@@ -49,6 +49,7 @@ public final class EventStore: Sendable {
                         line INTEGER
                     );
                     CREATE INDEX events_time ON events(time);
+                    CREATE INDEX events_order ON events(COALESCE(time, -1), id);
                     CREATE INDEX events_actor_time ON events(actor, time);
                     CREATE INDEX events_source_ip_time ON events(source_ip, time);
                     CREATE INDEX events_action_time ON events(action, time);
@@ -106,7 +107,14 @@ public final class EventStore: Sendable {
     /// The vendor's own event id where there is one, else a digest of the record.
     static func key(of record: LogRecord) -> String {
         let r = record.record
-        let vendorID = r["eventID"]?.stringValue ?? r["uuid"]?.stringValue ?? r["id"]?.stringValue
+        // Only the formats whose ids are unique per event; anything else is keyed by content.
+        let vendorID: String? =
+            switch record.logType {
+            case .cloudTrail?: r["eventID"]?.stringValue
+            case .oktaSystemLog?: r["uuid"]?.stringValue
+            case .crowdstrikeFDR?: r["id"]?.stringValue
+            default: nil
+            }
         let type = record.logType?.rawValue ?? "unknown"
         if let vendorID { return "\(type)/\(vendorID)" }
         var a: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -46,7 +46,11 @@ struct DetectCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty || db != nil else { throw ValidationError("give log files, or --db with an event store") }
-        guard Duration.milliseconds(window) != nil else {
+        if let logType, LogType(named: logType) == nil {
+            throw ValidationError(
+                "--log-type '\(logType)' is not one of \(LogType.known.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard DurationText.milliseconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration like 90s, 30m, 1h or 1d")
         }
         guard (1...10_000).contains(maxEvents) else {
@@ -74,10 +78,10 @@ struct DetectCommand: VigilCommand {
 
         var detector = Detector(
             rules: ruleSet.rules,
-            options: .init(windowMilliseconds: Duration.milliseconds(window)!, maximumEventsPerAlert: maxEvents))
+            options: .init(windowMilliseconds: DurationText.milliseconds(window)!, maximumEventsPerAlert: maxEvents))
         var unreadable: [String] = []
         var issues = 0
-        let forced = logType.map(LogType.init(rawValue:))
+        let forced = logType.flatMap(LogType.init(named:))
         if let db {
             guard FileManager.default.fileExists(atPath: db) else { throw .noInput("\(db): no event store here") }
             do {
@@ -126,7 +130,7 @@ struct DetectCommand: VigilCommand {
 }
 
 /// Durations written as a number and a unit: `90s`, `30m`, `1h`, `2d`.
-enum Duration {
+enum DurationText {
     static func milliseconds(_ text: String) -> Int64? {
         guard let unit = text.last, let value = Int64(text.dropLast()), value > 0 else { return nil }
         let scale: Int64

@@ -31,6 +31,10 @@ struct IngestCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one log file") }
+        if let logType, LogType(named: logType) == nil {
+            throw ValidationError(
+                "--log-type '\(logType)' is not one of \(LogType.known.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
@@ -47,10 +51,11 @@ struct IngestCommand: VigilCommand {
         let started = ContinuousClock.now
         for file in files {
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-            let showProgress = Console.stderrIsTerminal && size > 20_000_000
+            // Progress compares bytes read with the file size, which compressed files do not allow.
+            let showProgress = Console.stderrIsTerminal && size > 20_000_000 && !file.hasSuffix(".gz")
             do {
                 let summary = try store.ingest(
-                    path: file, logType: logType.map(LogType.init(rawValue:)),
+                    path: file, logType: logType.flatMap(LogType.init(named:)),
                     onIssue: { issue in
                         shown += 1
                         if shown <= 20 { Console.note("malformed: \(issue)") }

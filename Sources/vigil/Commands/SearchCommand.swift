@@ -90,7 +90,7 @@ struct SearchCommand: VigilCommand {
                     ]
                     print(line.serialized())
                 }
-                if let next = page.nextCursor { Console.note("more: --cursor \(next)") }
+                if let next = page.nextCursor { Console.note("more: --cursor=\(next)") }
             }
         } catch let error as EventQueryError {
             throw .invalidInput(error.description)
