@@ -23,6 +23,23 @@ public struct Detector: Sendable {
         }
     }
 
+    /// An event kept on an alert: its original bytes when the caller has them (far smaller than the
+    /// parsed value, and free to keep), else the parsed event.
+    private enum KeptEvent {
+        case parsed(RawEvent)
+        case bytes(LogType?, [UInt8])
+
+        var event: RawEvent {
+            switch self {
+            case .parsed(let event): event
+            case .bytes(let logType, let bytes):
+                RawEvent(
+                    logType: logType,
+                    record: (try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
+            }
+        }
+    }
+
     private struct GroupKey: Hashable {
         var rule: Int
         var entity: String
@@ -30,8 +47,7 @@ public struct Detector: Sendable {
     }
 
     private struct Group {
-        /// Kept events, serialized: several times smaller than parsed values while detection runs.
-        var events: [(time: Timestamp?, logType: LogType?, json: String)] = []
+        var events: [(time: Timestamp?, event: KeptEvent)] = []
         var count = 0
         var first: Timestamp?
         var last: Timestamp?
@@ -77,7 +93,8 @@ public struct Detector: Sendable {
     }
 
     /// Matches one event against the rules of its log type.
-    public mutating func process(_ event: RawEvent) {
+    /// - Parameter original: the event's bytes as read, kept on the alert instead of the parsed value.
+    public mutating func process(_ event: RawEvent, original: [UInt8]? = nil) {
         eventsSeen += 1
         guard let logType = event.logType, let entry = dispatch[logType] else { return }
         var indexed: [Int] = []
@@ -101,15 +118,16 @@ public struct Detector: Sendable {
             let key = GroupKey(rule: index, entity: who.entity ?? "unknown", bucket: bucket)
             // Mutate in place: taking the group out of the dictionary would copy its events.
             let limit = options.maximumEventsPerAlert
-            Self.add(event, at: time, to: &groups[key, default: Group()], limit: limit)
+            let kept: KeptEvent = original.map { .bytes(event.logType, $0) } ?? .parsed(event)
+            Self.add(kept, at: time, to: &groups[key, default: Group()], limit: limit)
         }
         for index in entry.always where rules[index].matches(event.record) { record(index) }
         for index in indexed where rules[index].matches(event.record) { record(index) }
     }
 
-    private static func add(_ event: RawEvent, at time: Timestamp?, to group: inout Group, limit: Int) {
+    private static func add(_ event: KeptEvent, at time: Timestamp?, to group: inout Group, limit: Int) {
         group.count += 1
-        if group.events.count < limit { group.events.append((time, event.logType, event.record.serialized())) }
+        if group.events.count < limit { group.events.append((time, event)) }
         if let time {
             group.first = min(group.first ?? time, time)
             group.last = max(group.last ?? time, time)
@@ -141,9 +159,7 @@ public struct Detector: Sendable {
         if !rule.falsePositives.isEmpty {
             context["false_positives"] = .array(rule.falsePositives.map(JSONValue.string))
         }
-        let events = group.events.sorted { ($0.time ?? windowStart) < ($1.time ?? windowStart) }.map {
-            RawEvent(logType: $0.logType, record: (try? JSONParser.parse($0.json)) ?? .string($0.json))
-        }
+        let events = group.events.sorted { ($0.time ?? windowStart) < ($1.time ?? windowStart) }.map(\.event.event)
         return Alert(
             id: Self.stableID(
                 "\(ruleID)|\(key.entity)|\(windowStart.millisecondsSinceEpoch)|\(options.windowMilliseconds)"),

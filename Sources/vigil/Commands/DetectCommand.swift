@@ -96,7 +96,7 @@ struct DetectCommand: VigilCommand {
             do {
                 let summary = try LogReader.read(
                     path: file, logType: forced,
-                    onRecord: { detector.process($0.event) },
+                    onRecord: { detector.process($0.event, original: $0.original) },
                     onIssue: { issue in
                         issues += 1
                         if issues <= 20 { Console.note("malformed: \(issue)") }
