@@ -67,6 +67,17 @@ struct EventStoreTests {
         #expect(window.events.map { $0.record["eventID"] } == ["e3"])
     }
 
+    @Test func keepsWhatEventsActedOn() throws {
+        let store = try EventStore()
+        var r = record("t1", "GetObject", actor: "arn:a", ip: "198.51.100.1", at: "2026-11-02T09:00:00Z")
+        guard case .object(var object) = r.record else { return }
+        object["resources"] = [["type": "AWS::S3::Object", "ARN": "arn:aws:s3:::b/k"]]
+        r.record = .object(object)
+        try store.insert([r])
+        let event = try #require(try store.search(EventQuery()).events.first)
+        #expect(event.targets == ["arn:aws:s3:::b/k"])
+    }
+
     @Test func pagesWithACursor() throws {
         let store = try filledStore()
         var seen: [JSONValue?] = []

@@ -55,6 +55,8 @@ public struct StoredEvent: Sendable, Hashable {
     public var action: String?
     public var outcome: String?
     public var host: String?
+    /// What the event acted on (CloudTrail resource ARNs, Okta targets, FDR remote addresses and images).
+    public var targets: [String]
     public var record: JSONValue
     public var file: String?
     public var line: Int?

@@ -29,13 +29,19 @@ extension EventStore {
             }
             batch.removeAll(keepingCapacity: true)
         }
-        let file = try LogReader.read(
-            path: path, logType: logType,
-            onRecord: { record in
-                batch.append(record)
-                if batch.count >= batchSize { flush() }
-            },
-            onIssue: onIssue, onProgress: onProgress)
+        let file: LogFileSummary
+        do {
+            file = try LogReader.read(
+                path: path, logType: logType,
+                onRecord: { record in
+                    batch.append(record)
+                    if batch.count >= batchSize { flush() }
+                },
+                onIssue: onIssue, onProgress: onProgress)
+        } catch {
+            flush()  // what was read before the file failed is kept
+            throw error
+        }
         flush()
         if let failure { throw failure }
         return IngestSummary(file: file, inserted: counts.inserted, duplicates: counts.duplicates)

@@ -18,7 +18,7 @@ extension EventStore {
             arguments += [time, time, id]
         }
         let sql = """
-            SELECT id, log_type, time, actor, source_ip, action, outcome, host, raw, file, line FROM events
+            SELECT id, log_type, time, actor, source_ip, action, outcome, host, targets, raw, file, line FROM events
             \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
             ORDER BY COALESCE(time, -1), id LIMIT ?
             """
@@ -32,6 +32,8 @@ extension EventStore {
                     id: row["id"], logType: LogType(rawValue: row["log_type"]),
                     time: (row["time"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)), actor: row["actor"],
                     sourceIP: row["source_ip"], action: row["action"], outcome: row["outcome"], host: row["host"],
+                    targets: (row["targets"] as String?).flatMap { try? JSONParser.parse($0) }?.arrayValue?
+                        .compactMap(\.stringValue) ?? [],
                     record: (try? JSONParser.parse(raw)) ?? .string(raw), file: row["file"], line: row["line"]))
         }
         let next =

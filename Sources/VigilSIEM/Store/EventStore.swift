@@ -44,6 +44,7 @@ public final class EventStore: Sendable {
                         account TEXT,
                         region TEXT,
                         host TEXT,
+                        targets TEXT,
                         raw TEXT NOT NULL,
                         file TEXT,
                         line INTEGER
@@ -79,8 +80,9 @@ public final class EventStore: Sendable {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR IGNORE INTO events
-                        (key, log_type, time, actor, source_ip, user_agent, action, outcome, account, region, host, raw, file, line)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (key, log_type, time, actor, source_ip, user_agent, action, outcome, account, region, host,
+                         targets, raw, file, line)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let text = try db.cachedStatement(sql: "INSERT INTO events_text(rowid, text) VALUES (?, ?)")
             for record in records {
@@ -90,7 +92,9 @@ public final class EventStore: Sendable {
                 try insert.execute(arguments: [
                     Self.key(of: record), record.logType?.rawValue ?? "unknown", n.time?.millisecondsSinceEpoch,
                     n.actor,
-                    n.sourceIP, n.userAgent, n.action, n.outcome, n.account, n.region, n.host, raw, record.file,
+                    n.sourceIP, n.userAgent, n.action, n.outcome, n.account, n.region, n.host,
+                    n.targets.isEmpty ? nil : JSONValue.array(n.targets.map(JSONValue.string)).serialized(), raw,
+                    record.file,
                     record.line,
                 ])
                 if db.changesCount == 1 {

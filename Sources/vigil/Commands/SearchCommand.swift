@@ -86,7 +86,8 @@ struct SearchCommand: VigilCommand {
                         "time": event.time.map { .string($0.description) } ?? .null,
                         "actor": event.actor.map(JSONValue.string) ?? .null,
                         "source_ip": event.sourceIP.map(JSONValue.string) ?? .null,
-                        "action": event.action.map(JSONValue.string) ?? .null, "record": event.record,
+                        "action": event.action.map(JSONValue.string) ?? .null,
+                        "targets": .array(event.targets.map(JSONValue.string)), "record": event.record,
                     ]
                     print(line.serialized())
                 }
