@@ -6,7 +6,7 @@ import VigilCore
 /// address, else the host) and fixed time window; further matches add their events to it. Window
 /// buckets make the result independent of the order records arrive in, and alert ids derive from
 /// (rule, entity, window), so running detection twice over the same logs gives the same alerts.
-public struct Detector: Sendable {
+public struct Detector {
     public struct Options: Sendable {
         /// The deduplication window.
         public var windowMilliseconds: Int64
@@ -68,17 +68,23 @@ public struct Detector: Sendable {
 
     public let rules: [SigmaRule]
     public let options: Options
+    private let matchers: [SigmaMatcher]
     private let dispatch: [LogType: Dispatch]
+    /// The dispatch of each log type, found by a linear scan (a handful of types) rather than hashing.
+    private let slots: [(logType: LogType, dispatch: Dispatch, cache: DispatchCache)]
     private var groups: [GroupKey: Group] = [:]
     /// Dispatch results by the dispatch field's value as events spell it (usually one spelling per
     /// value), so the common case costs one hash lookup and no case folding.
-    private var dispatchCache: [LogType: [String: [Int]]] = [:]
+    private final class DispatchCache {
+        var byValue: [String: [Int]] = [:]
+    }
     public private(set) var eventsSeen = 0
     public private(set) var matches = 0
 
     public init(rules: [SigmaRule], options: Options = Options()) {
         self.rules = rules
         self.options = options
+        self.matchers = rules.map(\.matcher)
         var dispatch: [LogType: Dispatch] = [:]
         for (index, rule) in rules.enumerated() {
             var entry = dispatch[rule.logType] ?? Dispatch(field: Self.dispatchFields[rule.logType])
@@ -90,22 +96,22 @@ public struct Detector: Sendable {
             dispatch[rule.logType] = entry
         }
         self.dispatch = dispatch
+        self.slots = dispatch.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, DispatchCache()) }
     }
 
     /// Matches one event against the rules of its log type.
     /// - Parameter original: the event's bytes as read, kept on the alert instead of the parsed value.
     public mutating func process(_ event: RawEvent, original: [UInt8]? = nil) {
         eventsSeen += 1
-        guard let logType = event.logType, let entry = dispatch[logType] else { return }
+        guard let logType = event.logType, let slot = slots.first(where: { $0.logType == logType }) else { return }
+        let entry = slot.dispatch
         var indexed: [Int] = []
         if let field = entry.field, !entry.byValue.isEmpty, case .string(let value)? = event.record[field] {
-            if let cached = dispatchCache[logType]?[value] {
+            if let cached = slot.cache.byValue[value] {
                 indexed = cached
             } else {
                 indexed = entry.byValue[String(decoding: SigmaWildcard.asciiLowercased(value), as: UTF8.self)] ?? []
-                if dispatchCache[logType, default: [:]].count < 10_000 {
-                    dispatchCache[logType, default: [:]][value] = indexed
-                }
+                if slot.cache.byValue.count < 10_000 { slot.cache.byValue[value] = indexed }
             }
         }
         var identity: NormalizedEvent.Identity?
@@ -121,8 +127,8 @@ public struct Detector: Sendable {
             let kept: KeptEvent = original.map { .bytes(event.logType, $0) } ?? .parsed(event)
             Self.add(kept, at: time, to: &groups[key, default: Group()], limit: limit)
         }
-        for index in entry.always where rules[index].matches(event.record) { record(index) }
-        for index in indexed where rules[index].matches(event.record) { record(index) }
+        for index in entry.always where matchers[index].matches(event.record) { record(index) }
+        for index in indexed where matchers[index].matches(event.record) { record(index) }
     }
 
     private static func add(_ event: KeptEvent, at time: Timestamp?, to group: inout Group, limit: Int) {

@@ -25,6 +25,8 @@ public struct SigmaRule: Sendable {
     public var origin: String
 
     let searches: [String: SigmaSearch]
+    /// The detection compiled for matching: searches by position, so evaluating hashes nothing.
+    let matcher: SigmaMatcher
 
     public struct Logsource: Sendable, Hashable {
         public var product: String?
@@ -63,13 +65,42 @@ public struct SigmaRule: Sendable {
     }
 
     /// Whether the event matches the rule's detection.
-    public func matches(_ record: JSONValue) -> Bool {
-        evaluate(condition, record)
+    public func matches(_ record: JSONValue) -> Bool { matcher.matches(record) }
+}
+
+/// A rule's detection ready to run: the condition refers to searches by index. A class, so that the
+/// detector's loop holds one reference per rule instead of copying the rule's metadata.
+final class SigmaMatcher: Sendable {
+    indirect enum Node: Sendable {
+        case search(Int)
+        case not(Node)
+        case and([Node])
+        case or([Node])
     }
 
-    private func evaluate(_ condition: SigmaCondition, _ record: JSONValue) -> Bool {
-        switch condition {
-        case .search(let name): searches[name]?.matches(record) ?? false
+    let searches: [SigmaSearch]
+    let root: Node
+
+    init(condition: SigmaCondition, searches named: [String: SigmaSearch]) {
+        let names = Array(named.keys).sorted()
+        searches = names.map { named[$0]! }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        func compile(_ condition: SigmaCondition) -> Node {
+            switch condition {
+            case .search(let name): .search(index[name] ?? -1)
+            case .not(let inner): .not(compile(inner))
+            case .and(let parts): .and(parts.map(compile))
+            case .or(let parts): .or(parts.map(compile))
+            }
+        }
+        root = compile(condition)
+    }
+
+    func matches(_ record: JSONValue) -> Bool { evaluate(root, record) }
+
+    private func evaluate(_ node: Node, _ record: JSONValue) -> Bool {
+        switch node {
+        case .search(let i): i >= 0 && searches[i].matches(record)
         case .not(let inner): !evaluate(inner, record)
         case .and(let parts): parts.allSatisfy { evaluate($0, record) }
         case .or(let parts): parts.contains { evaluate($0, record) }

@@ -71,6 +71,7 @@ public enum SigmaRuleParser {
             try SigmaCondition.parse(text, identifiers: identifiers)
         }
 
+        let condition = conditions.count == 1 ? conditions[0] : SigmaCondition.or(conditions)
         let tags = strings("tags")
         var attack: [AttackReference] = []
         var tactics: [String] = []
@@ -96,7 +97,8 @@ public enum SigmaRuleParser {
             author: string("author"), references: strings("references"), attack: attack, tags: tags,
             falsePositives: strings("falsepositives"), pantherRules: strings("panther_rules"), logsource: logsource,
             logType: logType,
-            condition: conditions.count == 1 ? conditions[0] : .or(conditions), origin: origin, searches: searches)
+            condition: condition, origin: origin, searches: searches,
+            matcher: SigmaMatcher(condition: condition, searches: searches))
     }
 
     private static func search(name: String, _ body: Node, logType: LogType) throws(SigmaError) -> SigmaSearch {

@@ -239,11 +239,7 @@ struct SigmaRegexLiteral: Sendable, Hashable {
     }
 
     func occurs(in value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count <= value.count else { return false }
-        for start in 0...(value.count - bytes.count)
-        where SigmaWildcard.equal(bytes, value, at: start, folding: foldsCase) {
-            return true
-        }
-        return false
+        SigmaWildcard.contains(bytes, in: value, folding: foldsCase)
     }
+
 }

@@ -91,6 +91,23 @@ struct SigmaWildcard: Sendable, Hashable {
 
     /// Whether the UTF-8 bytes match the whole pattern (folding ASCII case unless the pattern is cased).
     func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The shapes `contains`, `startswith` and `endswith` produce: a direct search.
+        switch pieces.count {
+        case 2:
+            if case .literal(let bytes) = pieces[0], pieces[1] == .any {
+                return bytes.count <= value.count && Self.equal(bytes, value, at: 0, folding: foldsCase)
+            }
+            if pieces[0] == .any, case .literal(let bytes) = pieces[1] {
+                return bytes.count <= value.count
+                    && Self.equal(bytes, value, at: value.count - bytes.count, folding: foldsCase)
+            }
+        case 3:
+            if pieces[0] == .any, pieces[2] == .any, case .literal(let bytes) = pieces[1] {
+                return Self.contains(bytes, in: value, folding: foldsCase)
+            }
+        default:
+            break
+        }
         // Iterative glob matching with single-star backtracking; `?` consumes one UTF-8 character.
         var p = 0
         var v = 0
@@ -142,6 +159,20 @@ struct SigmaWildcard: Sendable, Hashable {
             }
         }
         return true
+    }
+
+    /// Whether `literal` (already folded when `folding`) occurs anywhere in `value`.
+    static func contains(_ literal: [UInt8], in value: UnsafeBufferPointer<UInt8>, folding: Bool) -> Bool {
+        guard let first = literal.first else { return true }
+        guard literal.count <= value.count else { return false }
+        let last = value.count - literal.count
+        var i = 0
+        while i <= last {
+            let byte = folding ? fold(value[i]) : value[i]
+            if byte == first && equal(literal, value, at: i, folding: folding) { return true }
+            i += 1
+        }
+        return false
     }
 
     private static func characterLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
