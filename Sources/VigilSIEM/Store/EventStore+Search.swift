@@ -110,11 +110,11 @@ extension EventStore {
             arguments.append(filter.value)
         }
         if let from = query.from {
-            clauses.append("time >= ?")
+            clauses.append("COALESCE(time, -1) >= ?")  // served by the (time, id) ordering index
             arguments.append(from.millisecondsSinceEpoch)
         }
         if let to = query.to {
-            clauses.append("time < ?")
+            clauses.append("COALESCE(time, -1) < ? AND time IS NOT NULL")
             arguments.append(to.millisecondsSinceEpoch)
         }
         if let text = query.text {
