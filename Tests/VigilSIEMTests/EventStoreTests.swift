@@ -112,6 +112,30 @@ struct EventStoreTests {
         #expect(detector.alerts().contains { $0.context["rule_title"] == "AWS IAM User Created" })
     }
 
+    @Test func aFileThatFailsHalfwayKeepsWhatWasRead() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let lines = (0..<4000).map {
+            record("g\($0)", "CreateUser", actor: "arn:a", ip: "198.51.100.1", at: "2026-11-02T09:00:00Z").record
+                .serialized()
+        }
+        let plain = dir.appendingPathComponent("many.jsonl")
+        try lines.joined(separator: "\n").write(to: plain, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
+        let truncated = dir.appendingPathComponent("cut.jsonl.gz")
+        try compressed.prefix(compressed.count * 2 / 3).write(to: truncated)
+        let store = try EventStore()
+        #expect(throws: LogReadError.self) {
+            _ = try store.ingest(path: truncated.path, batchSize: 100, onIssue: { _ in })
+        }
+        let kept = try store.count()
+        #expect(kept > 1000 && kept < 4000, "kept \(kept)")
+    }
+
     @Test func ingestsFilesAndReportsBadRecords() throws {
         let dir = try CommandRunner.temporaryDirectory()
         let file = dir.appendingPathComponent("ct.jsonl")

@@ -77,6 +77,12 @@ public final class EventStore: Sendable {
     /// Stores a batch of records in one transaction.
     @discardableResult
     public func insert(_ records: [LogRecord]) throws -> IngestCounts {
+        try insert(rows: records.map(StoredRow.init))
+    }
+
+    /// Stores rows prepared by `StoredRow.init` (which can run on another thread) in one transaction.
+    @discardableResult
+    func insert(rows: [StoredRow]) throws -> IngestCounts {
         try writer.write { db in
             var counts = IngestCounts()
             let insert = try db.cachedStatement(
@@ -87,26 +93,52 @@ public final class EventStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             let text = try db.cachedStatement(sql: "INSERT INTO events_text(rowid, text) VALUES (?, ?)")
-            for record in records {
-                let n = record.event.normalized
-                // The record as it was in the file (exactly), else as parsed.
-                let raw = record.original.map { String(decoding: $0, as: UTF8.self) } ?? record.record.serialized()
+            for row in rows {
                 try insert.execute(arguments: [
-                    Self.key(of: record), record.logType?.rawValue ?? "unknown", n.time?.millisecondsSinceEpoch,
-                    n.actor,
-                    n.sourceIP, n.userAgent, n.action, n.outcome, n.account, n.region, n.host,
-                    n.targets.isEmpty ? nil : JSONValue.array(n.targets.map(JSONValue.string)).serialized(), raw,
-                    record.file,
-                    record.line,
+                    row.key, row.logType, row.time, row.actor, row.sourceIP, row.userAgent, row.action, row.outcome,
+                    row.account, row.region, row.host, row.targets, row.raw, row.file, row.line,
                 ])
                 if db.changesCount == 1 {
                     counts.inserted += 1
-                    try text.execute(arguments: [db.lastInsertedRowID, Self.searchableText(of: record.record)])
+                    try text.execute(arguments: [db.lastInsertedRowID, row.text])
                 } else {
                     counts.duplicates += 1
                 }
             }
             return counts
+        }
+    }
+
+    /// A record ready to store: key, normalized fields, raw text and searchable text.
+    struct StoredRow: Sendable {
+        var key: String
+        var logType: String
+        var time: Int64?
+        var actor, sourceIP, userAgent, action, outcome, account, region, host, targets: String?
+        var raw: String
+        var file: String
+        var line: Int
+        var text: String
+
+        init(_ record: LogRecord) {
+            let n = record.event.normalized
+            key = EventStore.key(of: record)
+            logType = record.logType?.rawValue ?? "unknown"
+            time = n.time?.millisecondsSinceEpoch
+            actor = n.actor
+            sourceIP = n.sourceIP
+            userAgent = n.userAgent
+            action = n.action
+            outcome = n.outcome
+            account = n.account
+            region = n.region
+            host = n.host
+            targets = n.targets.isEmpty ? nil : JSONValue.array(n.targets.map(JSONValue.string)).serialized()
+            // The record as it was in the file (exactly), else as parsed.
+            raw = record.original.map { String(decoding: $0, as: UTF8.self) } ?? record.record.serialized()
+            file = record.file
+            line = record.line
+            text = EventStore.searchableText(of: record.record)
         }
     }
 
