@@ -84,6 +84,31 @@ struct DetectorTests {
         #expect(decoded.errors.isEmpty && decoded.alerts.map(\.alert) == alerts)
     }
 
+    @Test func sprayingGroupsBySourceAddress() throws {
+        let rule = try #require(Self.pack.rules.first { $0.title == "Okta Sign-In With Wrong Password" })
+        #expect(rule.groupBy == .sourceIP)
+        var detector = Detector(rules: [rule])
+        for user in ["a", "b", "c", "d"] {
+            detector.process(
+                RawEvent(
+                    logType: .oktaSystemLog,
+                    record: [
+                        "eventType": "user.session.start", "published": "2026-11-02T09:00:00.000Z",
+                        "actor": ["alternateId": .string("\(user)@meridian.example")],
+                        "client": ["ipAddress": "45.77.1.2"],
+                        "outcome": ["result": "FAILURE", "reason": "INVALID_CREDENTIALS"],
+                    ]))
+        }
+        let alerts = detector.alerts()
+        #expect(alerts.count == 1 && alerts.first?.context["entity"] == "45.77.1.2")
+        #expect(alerts.first?.context["event_count"] == 4)
+        #expect(throws: SigmaError.self) {
+            _ = try SigmaRuleParser.parse(
+                "title: T\ngroup_by: planet\nlogsource: {product: okta}\ndetection:\n  s: {eventType: x}\n  condition: s"
+            )
+        }
+    }
+
     @Test func absurdTimesNeitherCrashNorCount() throws {
         let rule = try #require(Self.pack.rules.first { $0.title == "Encoded PowerShell Command" })
         var detector = Detector(rules: [rule])

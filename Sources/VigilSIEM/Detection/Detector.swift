@@ -69,6 +69,7 @@ public struct Detector {
     public let rules: [SigmaRule]
     public let options: Options
     private let matchers: [SigmaMatcher]
+    private let groupings: [SigmaRule.GroupBy?]
     private let dispatch: [LogType: Dispatch]
     /// The dispatch of each log type, found by a linear scan (a handful of types) rather than hashing.
     private let slots: [(logType: LogType, dispatch: Dispatch, cache: DispatchCache)]
@@ -85,6 +86,7 @@ public struct Detector {
         self.rules = rules
         self.options = options
         self.matchers = rules.map(\.matcher)
+        self.groupings = rules.map(\.groupBy)
         var dispatch: [LogType: Dispatch] = [:]
         for (index, rule) in rules.enumerated() {
             var entry = dispatch[rule.logType] ?? Dispatch(field: Self.dispatchFields[rule.logType])
@@ -121,7 +123,13 @@ public struct Detector {
             identity = who
             let time = who.time
             let bucket = (time?.millisecondsSinceEpoch ?? 0).floorDiv(options.windowMilliseconds)
-            let key = GroupKey(rule: index, entity: who.entity ?? "unknown", bucket: bucket)
+            let entity: String? =
+                switch groupings[index] {
+                case .sourceIP?: who.sourceIP ?? who.entity
+                case .host?: who.host ?? who.entity
+                case .actor?, nil: who.entity
+                }
+            let key = GroupKey(rule: index, entity: entity ?? "unknown", bucket: bucket)
             // Mutate in place: taking the group out of the dictionary would copy its events.
             let limit = options.maximumEventsPerAlert
             let kept: KeptEvent = original.map { .bytes(event.logType, $0) } ?? .parsed(event)

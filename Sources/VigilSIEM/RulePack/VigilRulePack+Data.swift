@@ -566,12 +566,13 @@ level: high
 title: Okta Sign-In With Wrong Password
 id: 8e39203f-2dca-5582-b0b8-a8f6194f1f9b
 status: test
-description: Detects failed sign-ins with invalid credentials; many accounts from one address suggest password spraying.
+description: Detects failed sign-ins with invalid credentials, grouped by source address; many accounts from one address suggest password spraying.
 author: Vigil
 date: 2026-11-25
 tags:
     - attack.credential-access
     - attack.t1110
+group_by: source_ip
 logsource:
     product: okta
     service: okta

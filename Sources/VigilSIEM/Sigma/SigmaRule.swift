@@ -17,6 +17,15 @@ public struct SigmaRule: Sendable {
     /// Panther detections covering the same behaviour (`panther_rules`, a custom attribute of Vigil's
     /// rule pack), for measuring agreement with Panther's rule tests.
     public var pantherRules: [String]
+    /// What the rule's alerts are about (`group_by`, a custom attribute of Vigil's rule pack): matches
+    /// are deduplicated per value of this field. Default: the actor, else the source address, else the host.
+    public var groupBy: GroupBy?
+
+    public enum GroupBy: String, Sendable, Hashable {
+        case actor
+        case sourceIP = "source_ip"
+        case host
+    }
     public var logsource: Logsource
     /// The log type the rule applies to.
     public var logType: LogType

@@ -72,6 +72,13 @@ public enum SigmaRuleParser {
         }
 
         let condition = conditions.count == 1 ? conditions[0] : SigmaCondition.or(conditions)
+        var groupBy: SigmaRule.GroupBy?
+        if let text = string("group_by") {
+            guard let value = SigmaRule.GroupBy(rawValue: text) else {
+                throw .invalid("'group_by: \(text)' is not one of actor, source_ip, host")
+            }
+            groupBy = value
+        }
         let tags = strings("tags")
         var attack: [AttackReference] = []
         var tactics: [String] = []
@@ -95,7 +102,8 @@ public enum SigmaRuleParser {
             id: string("id"), title: title, status: string("status"),
             level: string("level").flatMap(Severity.init(lenient:)) ?? .medium, description: string("description"),
             author: string("author"), references: strings("references"), attack: attack, tags: tags,
-            falsePositives: strings("falsepositives"), pantherRules: strings("panther_rules"), logsource: logsource,
+            falsePositives: strings("falsepositives"), pantherRules: strings("panther_rules"), groupBy: groupBy,
+            logsource: logsource,
             logType: logType,
             condition: condition, origin: origin, searches: searches,
             matcher: SigmaMatcher(condition: condition, searches: searches))
