@@ -185,13 +185,8 @@ public struct Detector {
 
     /// A UUID-shaped id from 128 bits of FNV-1a over `text`.
     static func stableID(_ text: String) -> String {
-        var high: UInt64 = 0xCBF2_9CE4_8422_2325
-        var low: UInt64 = 0x8422_2325_CBF2_9CE4
-        for byte in text.utf8 {
-            high = (high ^ UInt64(byte)) &* 0x100_0000_01B3
-            low = (low ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 0x9E37
-        }
-        return UUIDText.format(high: high, low: low)
+        let digest = Digest.fnv128(text.utf8)
+        return UUIDText.format(high: digest.high, low: digest.low)
     }
 }
 

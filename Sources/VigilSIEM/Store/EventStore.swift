@@ -155,13 +155,8 @@ public final class EventStore: Sendable {
             }
         let type = record.logType?.rawValue ?? "unknown"
         if let vendorID { return "\(type)/\(vendorID)" }
-        var a: UInt64 = 0xCBF2_9CE4_8422_2325
-        var b: UInt64 = 0x6C62_272E_07BB_0142
-        for byte in r.serialized().utf8 {
-            a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
-            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 7
-        }
-        return "\(type)/#\(String(a, radix: 16))\(String(b, radix: 16))"
+        let digest = Digest.fnv128(r.serialized().utf8)
+        return "\(type)/#\(String(digest.high, radix: 16))\(String(digest.low, radix: 16))"
     }
 
     /// Every string value of the record, for full-text search.

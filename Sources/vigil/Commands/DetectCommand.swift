@@ -46,10 +46,7 @@ struct DetectCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty || db != nil else { throw ValidationError("give log files, or --db with an event store") }
-        if let logType, LogType(named: logType) == nil {
-            throw ValidationError(
-                "--log-type '\(logType)' is not one of \(LogType.known.map(\.rawValue).joined(separator: ", "))")
-        }
+        try CommandInputs.validateLogType(logType)
         guard DurationText.milliseconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration like 90s, 30m, 1h or 1d")
         }
@@ -61,15 +58,7 @@ struct DetectCommand: VigilCommand {
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let ruleSet: SigmaRuleSet
         if let rules {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: rules, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw .noInput("\(rules): no such directory")
-            }
-            do {
-                ruleSet = try SigmaRuleSet.load(directory: URL(fileURLWithPath: rules))
-            } catch {
-                throw .noInput("\(rules): \(error)")
-            }
+            ruleSet = try CommandInputs.loadRules(directory: rules)
         } else {
             ruleSet = VigilRulePack.load()
         }

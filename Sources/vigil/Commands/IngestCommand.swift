@@ -31,10 +31,7 @@ struct IngestCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one log file") }
-        if let logType, LogType(named: logType) == nil {
-            throw ValidationError(
-                "--log-type '\(logType)' is not one of \(LogType.known.map(\.rawValue).joined(separator: ", "))")
-        }
+        try CommandInputs.validateLogType(logType)
     }
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {

@@ -23,16 +23,7 @@ struct RulesCheckCommand: VigilCommand {
     var directory: String
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .noInput("\(directory): no such directory")
-        }
-        let set: SigmaRuleSet
-        do {
-            set = try SigmaRuleSet.load(directory: URL(fileURLWithPath: directory))
-        } catch {
-            throw .noInput("\(directory): \(error)")
-        }
+        let set = try CommandInputs.loadRules(directory: directory)
         for problem in set.problems { print(problem) }
         var byLogType: [String: Int] = [:]
         for rule in set.rules { byLogType[rule.logType.rawValue, default: 0] += 1 }
