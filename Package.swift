@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Domain types, JSON, ATT&CK catalog, alert intake decoding. No I/O, no other Vigil target.
@@ -29,13 +33,26 @@ let package = Package(
             dependencies: [
                 "VigilCore", "CZlib", .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // One protocol per platform (the port) and its backends: the lab now, vendor connectors later.
+        .target(name: "VigilPlatforms", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"]),
+        // MCP servers per platform on the MCP Swift SDK, their transports, and the host side.
+        .target(
+            name: "VigilMCP",
+            dependencies: [
+                "VigilCore", "VigilPlatforms",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilLab", "VigilSIEM",
+                "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -2,7 +2,7 @@ import ArgumentParser
 import VigilCore
 
 @main
-struct Vigil: ParsableCommand {
+struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Vigil: an autonomous security operations center.",
@@ -18,7 +18,7 @@ struct Vigil: ParsableCommand {
         version: "vigil \(VigilVersion.current)",
         subcommands: [
             DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, IngestCommand.self,
-            SearchCommand.self, DetectCommand.self, RulesCommand.self,
+            SearchCommand.self, DetectCommand.self, RulesCommand.self, MCPCommand.self,
         ]
     )
 }

@@ -6,23 +6,57 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var lab: Lab
     public var intake: Intake
     public var siem: SIEM
+    public var mcp: MCP
 
     public init(
-        version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM()
+        version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),
+        mcp: MCP = MCP()
     ) {
         self.version = version
         self.logLevel = logLevel
         self.lab = lab
         self.intake = intake
         self.siem = siem
+        self.mcp = mcp
     }
 
     /// The embedded SIEM.
     public struct SIEM: Sendable, Hashable {
+        /// Where the SIEM MCP server's history comes from.
+        public enum Backend: String, Sendable, Hashable, CaseIterable {
+            /// The lab's generated alerts and their events.
+            case lab
+            /// The event store at `database` (built by `vigil ingest`).
+            case store
+        }
+
         /// The event store (SQLite) that `vigil ingest` writes and `vigil search` reads.
         public var database: String
+        public var backend: Backend
+        /// With the `store` backend: alerts (JSON Lines, e.g. from `vigil detect`) the SIEM server serves.
+        public var alerts: String?
 
-        public init(database: String = "vigil-events.db") { self.database = database }
+        public init(database: String = "vigil-events.db", backend: Backend = .lab, alerts: String? = nil) {
+            self.database = database
+            self.backend = backend
+            self.alerts = alerts
+        }
+    }
+
+    /// Vigil's MCP servers.
+    public struct MCP: Sendable, Hashable {
+        /// Servers whose write tools are granted (`identity`, `cloud`, …). Empty: every server is read-only.
+        public var allowWrite: [String]
+        /// The environment variable that holds the bearer token for `vigil mcp SERVER --http`.
+        public var tokenEnvironment: String
+        /// How many alerts the lab backends hold.
+        public var labAlerts: Int
+
+        public init(allowWrite: [String] = [], tokenEnvironment: String = "VIGIL_MCP_TOKEN", labAlerts: Int = 300) {
+            self.allowWrite = allowWrite
+            self.tokenEnvironment = tokenEnvironment
+            self.labAlerts = labAlerts
+        }
     }
 
     public enum LogLevel: String, Sendable, Hashable, CaseIterable {

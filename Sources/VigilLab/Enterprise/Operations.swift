@@ -67,6 +67,23 @@ public struct Ticket: Sendable, Hashable, Codable {
     public var labels: [String]
     /// Entities the ticket is about (logins, account ids, addresses, hosts).
     public var entities: [String]
+
+    public init(
+        key: String, type: String, summary: String, description: String, status: String, reporter: String,
+        assignee: String?, created: Timestamp, updated: Timestamp, labels: [String], entities: [String]
+    ) {
+        self.key = key
+        self.type = type
+        self.summary = summary
+        self.description = description
+        self.status = status
+        self.reporter = reporter
+        self.assignee = assignee
+        self.created = created
+        self.updated = updated
+        self.labels = labels
+        self.entities = entities
+    }
 }
 
 /// A chat channel and its members.

@@ -82,7 +82,48 @@ enum ConfigurationLoader {
                         guard !config.siem.database.isEmpty else {
                             throw ParseError(message: "\(path): must not be empty")
                         }
+                    case "backend":
+                        let text = try string(siemValue, path: path)
+                        guard let backend = VigilConfiguration.SIEM.Backend(rawValue: text) else {
+                            throw ParseError(message: "\(path)\(line(siemValue)): '\(text)' is not lab or store")
+                        }
+                        config.siem.backend = backend
+                    case "alerts":
+                        let text = try string(siemValue, path: path)
+                        config.siem.alerts = text.isEmpty || text == "null" ? nil : text
                     default: throw unknown(path, siemValue)
+                    }
+                }
+            case "mcp":
+                for (mcpKey, mcpValue) in try mapping(value, path: key) {
+                    let path = "mcp.\(mcpKey)"
+                    switch mcpKey {
+                    case "allow_write":
+                        guard case .sequence(let items) = mcpValue else {
+                            throw ParseError(message: "\(path)\(line(mcpValue)): expected a list of server names")
+                        }
+                        config.mcp.allowWrite = []
+                        for item in items {
+                            let name = try string(item, path: path)
+                            guard knownServers.contains(name) else {
+                                throw ParseError(
+                                    message:
+                                        "\(path)\(line(item)): '\(name)' is not a server (one of \(knownServers.joined(separator: ", ")))"
+                                )
+                            }
+                            config.mcp.allowWrite.append(name)
+                        }
+                    case "token_env":
+                        config.mcp.tokenEnvironment = try string(mcpValue, path: path)
+                        guard !config.mcp.tokenEnvironment.isEmpty else {
+                            throw ParseError(message: "\(path): must not be empty")
+                        }
+                    case "lab_alerts":
+                        config.mcp.labAlerts = try int(mcpValue, path: path)
+                        guard (1...100_000).contains(config.mcp.labAlerts) else {
+                            throw ParseError(message: "\(path): \(config.mcp.labAlerts) is outside 1…100000")
+                        }
+                    default: throw unknown(path, mcpValue)
                     }
                 }
             case "intake":
@@ -99,6 +140,9 @@ enum ConfigurationLoader {
         }
         return config
     }
+
+    /// The MCP servers' names (`mcp.allow_write` lists some of them).
+    static let knownServers = ["siem", "identity", "cloud", "ticketing", "collaboration", "vulnerability", "endpoint"]
 
     private static func line(_ node: Node) -> String { node.mark.map { " (line \($0.line))" } ?? "" }
 
@@ -175,6 +219,21 @@ enum ConfigurationLoader {
         siem:
           # The event store that `vigil ingest` writes and `vigil search` reads (SQLite file).
           database: \(c.siem.database)
+          # Where the SIEM MCP server's history comes from: lab (the generated enterprise) or store (the
+          # database above, filled by `vigil ingest`).
+          backend: \(c.siem.backend.rawValue)
+          # With backend store: alerts (JSON Lines, e.g. from `vigil detect`) the SIEM server can serve.
+          alerts: \(c.siem.alerts ?? "null")
+
+        # Vigil's MCP servers (`vigil mcp SERVER`).
+        mcp:
+          # Servers whose write tools (suspend a user, isolate a host, post a message) are granted.
+          # Empty: every server is read-only. `--allow-write` grants them for one run.
+          allow_write: [\(c.mcp.allowWrite.joined(separator: ", "))]
+          # The environment variable holding the bearer token clients must send over HTTP.
+          token_env: \(c.mcp.tokenEnvironment)
+          # How many generated alerts (and their events) the lab backends hold.
+          lab_alerts: \(c.mcp.labAlerts)
 
         # Alert intake (`vigil alerts validate`).
         intake:

@@ -83,3 +83,31 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 }
+
+/// A `vigil` subcommand whose work is asynchronous (serving, network clients). Same contract as
+/// `VigilCommand`.
+protocol AsyncVigilCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError)
+}
+
+extension AsyncVigilCommand {
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let configuration: VigilConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: global.config)
+        } catch {
+            Console.error(error.message)
+            throw error.exitCode
+        }
+        let logger = global.bootstrapLogging(default: configuration.logLevel)
+        do {
+            try await execute(configuration: configuration, logger: logger)
+            try StdoutWriter.finishPrinting()
+        } catch {
+            Console.error(error.message)
+            throw error.exitCode
+        }
+    }
+}

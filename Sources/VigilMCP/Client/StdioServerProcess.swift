@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import MCP
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Launches an MCP server as a child process and talks to it over its stdin/stdout.
+///
+/// Survives the child: SIGPIPE is ignored (a write to a dead child is an error, not the end of this
+/// process), the child's exit closes its stdout so the connection disconnects (pending calls fail
+/// at once and the SDK client's receive loop does not spin), and every request has a timeout.
+public final class StdioServerProcess: Sendable {
+    public let connection: MCPConnection
+    let process: Process
+
+    /// Starts `executable` with `arguments` (e.g. `vigil mcp siem`) and initializes a session.
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil, requestTimeout: Double = 30,
+        logger: Logger
+    ) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let toChild = Pipe()
+        let fromChild = Pipe()
+        process.standardInput = toChild
+        process.standardOutput = fromChild
+        process.standardError = FileHandle.standardError
+        try process.run()
+        // The child holds its own copies; close ours of the ends it uses, so its exit reaches us as EOF.
+        try? toChild.fileHandleForReading.close()
+        try? fromChild.fileHandleForWriting.close()
+
+        let connection = MCPConnection(requestTimeout: requestTimeout)
+        let transport = FileDescriptorTransport(
+            input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
+            logger: logger, onEndOfInput: { await connection.peerClosed() })
+        self.process = process
+        self.connection = connection
+        self.handles = Handles(toChild: toChild.fileHandleForWriting, fromChild: fromChild.fileHandleForReading)
+        do {
+            try await connection.connect(transport)
+        } catch {
+            process.terminate()
+            throw error
+        }
+    }
+
+    private struct Handles: @unchecked Sendable {
+        let toChild: FileHandle
+        let fromChild: FileHandle
+    }
+    private let handles: Handles
+
+    public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Closes the session, then the child's stdin (a well-behaved server exits at end of input);
+    /// a child still running after `graceSeconds` is terminated.
+    public func stop(graceSeconds: Double = 2) async {
+        await connection.close()
+        try? handles.toChild.close()
+        let deadline = ContinuousClock.now + .milliseconds(Int(graceSeconds * 1000))
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// How `vigil mcp SERVER --http HOST:PORT` serves.
+public struct HTTPServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; the bound one is reported on start.
+    public var port: Int
+    /// The MCP endpoint's path.
+    public var path: String
+    /// Clients must send `Authorization: Bearer <token>`.
+    public var bearerToken: String
+    /// At most this many sessions at once; the least recently used idle one is closed to make room.
+    public var maximumSessions: Int
+    /// A session unused this long is closed.
+    public var idleSeconds: Int
+    /// Largest request body accepted.
+    public var maximumBodyBytes: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8765, path: String = "/mcp", bearerToken: String,
+        maximumSessions: Int = 64, idleSeconds: Int = 1800, maximumBodyBytes: Int = 1 << 20
+    ) {
+        self.host = host
+        self.port = port
+        self.path = path
+        self.bearerToken = bearerToken
+        self.maximumSessions = maximumSessions
+        self.idleSeconds = idleSeconds
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    /// Parses `HOST:PORT` (`127.0.0.1:8765`, `[::1]:8765`, `:8765`).
+    public static func parseAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+}

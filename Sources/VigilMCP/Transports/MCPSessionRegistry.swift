@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import MCP
+import VigilCore
+
+/// The sessions of a Streamable HTTP server: one MCP server and stateful transport per client,
+/// created by `initialize` and found again by the `Mcp-Session-Id` header.
+actor MCPSessionRegistry {
+    struct Session {
+        let server: Server
+        let transport: StatefulHTTPServerTransport
+        var lastUsed: ContinuousClock.Instant
+    }
+
+    private struct FixedSessionID: SessionIDGenerator {
+        let id: String
+        func generateSessionID() -> String { id }
+    }
+
+    private let router: ToolRouter
+    private let configuration: HTTPServerConfiguration
+    private let validation: any HTTPRequestValidationPipeline
+    private let logger: Logger
+    private var sessions: [String: Session] = [:]
+
+    init(router: ToolRouter, configuration: HTTPServerConfiguration, logger: Logger) {
+        self.router = router
+        self.configuration = configuration
+        self.logger = logger
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(configuration.host)
+        let origin =
+            loopback
+            ? OriginValidator.localhost()
+            : OriginValidator(
+                allowedHosts: ["\(configuration.host):*", "127.0.0.1:*", "localhost:*"],
+                allowedOrigins: ["http://\(configuration.host):*", "https://\(configuration.host):*"])
+        self.validation = StandardValidationPipeline(validators: [
+            origin, AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(),
+            SessionValidator(),
+        ])
+    }
+
+    var count: Int { sessions.count }
+
+    func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
+        let id = request.header(HTTPHeaderName.sessionID)
+        if let id, var session = sessions[id] {
+            session.lastUsed = .now
+            sessions[id] = session
+            let response = await session.transport.handleRequest(request)
+            if request.method == "DELETE" && response.statusCode == 200 {
+                await close(id)
+            }
+            return response
+        }
+        if request.method == "POST", let body = request.body, Self.isInitialize(body) {
+            return await open(request)
+        }
+        if id != nil {
+            return .error(statusCode: 404, .invalidRequest("Not Found: session not found or expired"))
+        }
+        return .error(statusCode: 400, .invalidRequest("Bad Request: missing \(HTTPHeaderName.sessionID) header"))
+    }
+
+    static func isInitialize(_ body: Data) -> Bool {
+        guard let message = try? JSONParser.parse(body) else { return false }
+        return message["method"]?.stringValue == "initialize" && message["id"] != nil
+    }
+
+    private func open(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
+        await evict()
+        let id = UUID().uuidString
+        let transport = StatefulHTTPServerTransport(
+            sessionIDGenerator: FixedSessionID(id: id), validationPipeline: validation, logger: logger)
+        let server = await MCPServerFactory.make(router)
+        do {
+            try await server.start(transport: transport)
+        } catch {
+            logger.error("could not start a session", metadata: ["error": "\(error)"])
+            return .error(statusCode: 500, .internalError("could not start a session"))
+        }
+        sessions[id] = Session(server: server, transport: transport, lastUsed: .now)
+        let response = await transport.handleRequest(request)
+        if case .error = response {
+            await close(id)
+        } else {
+            logger.info("session opened", metadata: ["session": "\(id)", "sessions": "\(sessions.count)"])
+        }
+        return response
+    }
+
+    /// Closes idle sessions, and the least recently used one when the registry is full.
+    private func evict() async {
+        let cutoff = ContinuousClock.now - .seconds(configuration.idleSeconds)
+        for (id, session) in sessions where session.lastUsed < cutoff { await close(id) }
+        if sessions.count >= configuration.maximumSessions,
+            let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key
+        {
+            await close(oldest)
+        }
+    }
+
+    private func close(_ id: String) async {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        await session.server.stop()
+        logger.info("session closed", metadata: ["session": "\(id)"])
+    }
+
+    func closeAll() async {
+        for id in Array(sessions.keys) { await close(id) }
+    }
+}
