@@ -68,6 +68,13 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilCore", "VigilLab", "VigilTesting"]),
         .testTarget(name: "VigilSIEMTests", dependencies: ["VigilCore", "VigilLab", "VigilSIEM", "VigilTesting"]),
+        .testTarget(name: "VigilPlatformsTests", dependencies: ["VigilCore", "VigilPlatforms", "VigilSIEM", "VigilTesting"]),
+        .testTarget(
+            name: "VigilMCPTests",
+            dependencies: [
+                "VigilCore", "VigilPlatforms", "VigilMCP", "VigilTesting", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import Testing
+import VigilCore
+import VigilTesting
+
+@testable import VigilMCP
+
+/// The host side against the real `vigil` executable: a stdio child process, and Streamable HTTP.
+@Suite("Host transports", .serialized)
+struct HostTransportTests {
+    let logger = Logger(label: "test")
+
+    @Test func stdioChildAnswersAndItsDeathFailsCallsAtOnce() async throws {
+        let child = try await StdioServerProcess(
+            executable: CommandRunner.vigilURL.path, arguments: ["mcp", "cloud", "--log-level", "error"],
+            requestTimeout: 30, logger: logger)
+        let tools = try await child.connection.listTools()
+        #expect(tools.count == 5)
+        let account = try await child.connection.callTool("get_account", arguments: ["account_id": "meridian-prod"])
+        #expect(account.structured?["account"]?["environment"] == "production")
+
+        kill(child.processIdentifier, SIGKILL)
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await child.connection.callTool("get_account", arguments: ["account_id": "meridian-prod"])
+        }
+        // The failure comes from the child's death, not from the 30 s request timeout.
+        #expect(ContinuousClock.now - started < .seconds(20))
+        await child.stop()
+        #expect(!child.isRunning)
+    }
+
+    @Test func stdioChildStopsAtEndOfInput() async throws {
+        let child = try await StdioServerProcess(
+            executable: CommandRunner.vigilURL.path, arguments: ["mcp", "ticketing", "--log-level", "error"],
+            logger: logger)
+        _ = try await child.connection.callTool("search_tickets", arguments: ["text": "terraform"])
+        await child.stop(graceSeconds: 10)
+        #expect(!child.isRunning)
+    }
+
+    @Test func streamableHTTPWithSessionsTokensAndSSE() async throws {
+        let token = "test-token-\(UInt64.random(in: 0...UInt64.max))"
+        let server = Process()
+        server.executableURL = CommandRunner.vigilURL
+        server.arguments = ["mcp", "identity", "--http", "127.0.0.1:0", "--allow-write", "--log-level", "warning"]
+        server.environment = ProcessInfo.processInfo.environment.merging(["VIGIL_MCP_TOKEN": token]) { $1 }
+        let errors = Pipe()
+        server.standardError = errors
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let endpoint = try #require(Self.listeningURL(errors.fileHandleForReading))
+
+        // Two clients, each with its own session, calling at the same time.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    let connection = MCPConnection()
+                    try await connection.connect(
+                        StreamableHTTPClientTransport(endpoint: endpoint, bearerToken: token, logger: logger))
+                    let tools = try await connection.listTools()
+                    #expect(tools.contains { $0.name == "suspend_user" })
+                    for _ in 0..<5 {
+                        let user = try await connection.callTool("get_groups", arguments: ["login": "nobody@x"])
+                        #expect(user.isError)
+                        #expect(user.text.contains("not found"))
+                    }
+                    await connection.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let intruder = MCPConnection(requestTimeout: 10)
+        await #expect(throws: (any Error).self) {
+            try await intruder.connect(
+                StreamableHTTPClientTransport(endpoint: endpoint, bearerToken: "wrong", logger: logger))
+        }
+        await intruder.close()
+    }
+
+    /// Reads the server's stderr until it says where it listens.
+    static func listeningURL(_ handle: FileHandle) -> String? {
+        var text = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let data = handle.availableData
+            if data.isEmpty { return nil }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: #"listening on (http://\S+)"#, options: .regularExpression) {
+                return String(text[range].dropFirst("listening on ".count))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import VigilTesting
+
+@Suite("vigil mcp")
+struct MCPCommandTests {
+    @Test func listShowsEveryServerWithToolsAndScopes() throws {
+        let result = try CommandRunner.vigil(["mcp", "list", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 7)
+        #expect(result.stdout.contains(#""name":"suspend_user","scope":"write","effect":"destructive""#))
+        #expect(result.stdout.contains(#""name":"get_alert","scope":"read","effect":"read""#))
+        let table = try CommandRunner.vigil(["mcp", "list"])
+        #expect(table.stdout.contains("identity  (vigil-identity; write tools off)"))
+    }
+
+    @Test func badUsageIsRefusedClearly() throws {
+        let unknown = try CommandRunner.vigil(["mcp", "payroll"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("'payroll' is not a server"))
+        let address = try CommandRunner.vigil(["mcp", "siem", "--http", "localhost"])
+        #expect(address.status == 64)
+        #expect(address.stderr.contains("is not HOST:PORT"))
+        let store = try CommandRunner.vigil(["mcp", "siem", "--data", "/nonexistent/events.db"])
+        #expect(store.status == 66)
+        #expect(store.stderr.contains("no event store here"))
+    }
+
+    @Test func stdioServerAnswersJSONRPCAndLogsOnlyToStderr() throws {
+        let requests = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_cve","arguments":{"cve_id":"CVE-2021-44228"}}}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_cve","arguments":{}}}"#,
+            #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"delete_everything","arguments":{}}}"#,
+            "not json at all",
+        ]
+        let result = try CommandRunner.vigil(
+            ["mcp", "vulnerability"], stdin: Array((requests.joined(separator: "\n") + "\n").utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let responses = result.stdout.split(separator: "\n").map { String($0) }
+        // Every line on stdout is JSON-RPC; every request got its answer even though input ended at once.
+        #expect(responses.allSatisfy { $0.hasPrefix("{") && $0.contains(#""jsonrpc":"2.0""#) })
+        #expect(responses.count == 5)
+        #expect(
+            responses.contains {
+                $0.contains(#""id":2"#) && $0.contains("Log4Shell") && $0.contains(#""isError":false"#)
+            })
+        #expect(
+            responses.contains { $0.contains(#""id":3"#) && $0.contains(#""isError":true"#) && $0.contains("'cve_id'") }
+        )
+        #expect(responses.contains { $0.contains(#""id":4"#) && $0.contains("-32602") && $0.contains("Unknown tool") })
+        #expect(responses.contains { $0.contains("-32700") })
+        #expect(result.stderr.contains("serving over stdio"))
+    }
+
+    /// The official Python MCP SDK drives every server over stdio and Streamable HTTP
+    /// (scripts/mcp-interop.py). `.ci/run` installs it with pip.
+    @Test(.timeLimit(.minutes(10)))
+    func officialPythonClientInteroperates() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", root.appendingPathComponent("scripts/mcp-interop.py").path, CommandRunner.vigilURL.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains(", 0 failed"), "\(text)")
+        // 7 servers × 2 grants × 2 transports.
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("stdio ") || $0.hasPrefix("http ") }.count == 28)
+    }
+}
