@@ -63,6 +63,7 @@ let package = Package(
             name: "vigil-bench-lab", dependencies: ["VigilCore", "VigilLab"], path: "Benchmarks/LabBenchmark"),
         .executableTarget(
             name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
+        .executableTarget(name: "vigil-bench-mcp", dependencies: ["VigilCore"], path: "Benchmarks/MCPBenchmark"),
         .executableTarget(name: "vigil-agreement", dependencies: ["VigilCore", "VigilSIEM"], path: "Benchmarks/AgreementReport"),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),

@@ -3,16 +3,32 @@ import MCP
 import VigilCore
 import VigilPlatforms
 
-/// Dispatches `tools/list` and `tools/call` for one server under a set of scopes.
+/// What a tool call produced: the structured result, or an error a model can read.
+public struct ToolAnswer: Sendable {
+    public var structured: JSONObject?
+    public var text: String
+    public var isError: Bool
+
+    /// The MCP `CallToolResult`: the text (the JSON itself for a success), `structuredContent`, `isError`.
+    public var result: JSONValue {
+        var result: JSONObject = ["content": [["type": "text", "text": .string(text)]]]
+        if let structured { result["structuredContent"] = .object(structured) }
+        result["isError"] = .bool(isError)
+        return .object(result)
+    }
+}
+
+/// The tools of one server under a set of scopes, and how to call them.
 ///
 /// Tools outside the scopes are neither listed nor callable: a call to one is answered exactly like
-/// a call to a tool that does not exist. Bad arguments and platform failures become tool results
-/// with `isError: true` that name what was wrong; only an unknown tool is a JSON-RPC error.
+/// a call to a tool that does not exist. Bad arguments and platform failures become answers with
+/// `isError` that name what was wrong; only an unknown tool is a protocol error (`nil` here).
 public struct ToolRouter: Sendable {
     public let server: PlatformServer
     public let scopes: Set<ToolScope>
     let tools: [String: ToolDefinition]
-    let listed: [Tool]
+    /// The `tools/list` result, rendered once.
+    let listing: JSONValue
     let logger: Logger
 
     public init(server: PlatformServer, scopes: Set<ToolScope>, logger: Logger = Logger(label: "vigil.mcp")) {
@@ -20,47 +36,52 @@ public struct ToolRouter: Sendable {
         self.scopes = scopes
         let visible = server.tools(in: scopes)
         self.tools = Dictionary(visible.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.listed = visible.map(\.mcpTool)
+        self.listing = ["tools": .array(visible.map(\.listing))]
         self.logger = logger
     }
 
-    public var mcpTools: [Tool] { listed }
+    /// The visible tools, in order.
+    public var visibleTools: [ToolDefinition] { server.tools(in: scopes) }
 
-    /// Answers a call. Throws only for an unknown (or ungranted) tool.
-    public func call(_ name: String, arguments: JSONObject) async throws(MCPError) -> CallTool.Result {
-        guard let tool = tools[name] else {
-            throw MCPError.invalidParams("Unknown tool: \(name)")
-        }
+    /// The visible tools as the MCP SDK's `Tool` values.
+    public var mcpTools: [Tool] { visibleTools.map(\.mcpTool) }
+
+    /// Answers a call, or returns `nil` for an unknown (or ungranted) tool.
+    public func call(_ name: String, arguments: JSONObject) async -> ToolAnswer? {
+        guard let tool = tools[name] else { return nil }
         do {
             let validated = try ToolArguments(arguments, parameters: tool.parameters)
             let output = try await tool.handler(validated)
-            let structured: MCP.Value? = MCP.Value(JSONValue.object(output))
-            return CallTool.Result(
-                content: [.text(text: JSONValue.object(output).serialized(), annotations: nil, _meta: nil)],
-                structuredContent: structured, isError: false)
+            return ToolAnswer(structured: output, text: JSONValue.object(output).serialized(), isError: false)
         } catch let error as ToolArgumentError {
-            return Self.failure(error.description)
+            return ToolAnswer(structured: nil, text: error.description, isError: true)
         } catch let error as PlatformError {
-            return Self.failure(error.description)
+            return ToolAnswer(structured: nil, text: error.description, isError: true)
+        } catch is CancellationError {
+            return ToolAnswer(structured: nil, text: "the call was cancelled", isError: true)
         } catch {
             logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
-            return Self.failure("the \(server.kind.rawValue) platform failed: \(error)")
+            return ToolAnswer(
+                structured: nil, text: "the \(server.kind.rawValue) platform failed: \(error)", isError: true)
         }
-    }
-
-    /// Answers a call whose arguments arrive as MCP values.
-    public func call(_ parameters: CallTool.Parameters) async throws(MCPError) -> CallTool.Result {
-        let arguments = JSONValue(MCP.Value.object(parameters.arguments ?? [:])).objectValue ?? [:]
-        return try await call(parameters.name, arguments: arguments)
-    }
-
-    static func failure(_ message: String) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
     }
 }
 
 extension ToolDefinition {
-    /// The MCP tool this definition lists as.
+    /// The tool as `tools/list` lists it.
+    public var listing: JSONValue {
+        [
+            "name": .string(name), "title": .string(title), "description": .string(description),
+            "inputSchema": inputSchema.rendered, "outputSchema": outputSchema.rendered,
+            "annotations": [
+                "title": .string(title), "readOnlyHint": .bool(effect == .read),
+                "destructiveHint": .bool(effect == .destructive), "idempotentHint": .bool(idempotent),
+                "openWorldHint": .bool(openWorld),
+            ],
+        ]
+    }
+
+    /// The MCP SDK's `Tool` for this definition.
     public var mcpTool: Tool {
         Tool(
             name: name, title: title, description: description, inputSchema: MCP.Value(inputSchema.rendered),

@@ -1,8 +1,6 @@
 import Foundation
 import Logging
 import MCP
-import Synchronization
-import VigilCore
 
 #if canImport(Glibc)
 import Glibc
@@ -23,8 +21,6 @@ public actor FileDescriptorTransport: Transport {
     private let messages: AsyncThrowingStream<Data, any Swift.Error>
     private let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
     private let onEndOfInput: (@Sendable () async -> Void)?
-    /// Requests received and not yet answered (server side).
-    let ledger = RequestLedger()
     private var connected = false
     private var started = false
 
@@ -49,7 +45,7 @@ public actor FileDescriptorTransport: Transport {
             let flags = fcntl(descriptor, F_GETFL)
             if flags >= 0 && flags & O_NONBLOCK != 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
         }
-        let reader = LineReader(descriptor: input, continuation: continuation, ledger: ledger, onEnd: onEndOfInput)
+        let reader = LineReader(descriptor: input, continuation: continuation, onEnd: onEndOfInput)
         let thread = Thread { reader.run() }
         thread.name = "vigil-mcp-read-\(input)"
         thread.start()
@@ -62,7 +58,6 @@ public actor FileDescriptorTransport: Transport {
 
     public func send(_ data: Data) async throws {
         guard connected else { throw MCPError.connectionClosed }
-        ledger.sent(data)
         var message = data
         message.append(UInt8(ascii: "\n"))
         let failure: Int32? = message.withUnsafeBytes { buffer in
@@ -85,46 +80,12 @@ public actor FileDescriptorTransport: Transport {
     }
 
     public nonisolated func receive() -> AsyncThrowingStream<Data, any Swift.Error> { messages }
-
-    /// Waits until every request received has been answered, or `timeoutSeconds` pass. A server
-    /// calls this after its input ended, before it stops: the SDK stops reading at end of input
-    /// without waiting for handlers still running.
-    public func drain(timeoutSeconds: Double) async {
-        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
-        while ledger.outstanding > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-    }
-}
-
-/// The ids of requests received and not yet answered.
-final class RequestLedger: Sendable {
-    private let open = Mutex<Set<String>>([])
-
-    var outstanding: Int { open.withLock { $0.count } }
-
-    /// Notes an incoming message: a request (method and id) is now open.
-    func received(_ message: some Collection<UInt8>) {
-        guard let json = try? JSONParser.parse(message), json["method"] != nil, let id = json["id"], !id.isNull
-        else { return }
-        let key = id.serialized()
-        open.withLock { _ = $0.insert(key) }
-    }
-
-    /// Notes an outgoing message: a response (id, no method) closes its request.
-    func sent(_ message: Data) {
-        guard outstanding > 0, let json = try? JSONParser.parse(message), json["method"] == nil, let id = json["id"]
-        else { return }
-        let key = id.serialized()
-        open.withLock { _ = $0.remove(key) }
-    }
 }
 
 /// Reads newline-delimited messages from a descriptor on a dedicated thread.
 private struct LineReader: @unchecked Sendable {
     let descriptor: Int32
     let continuation: AsyncThrowingStream<Data, any Swift.Error>.Continuation
-    let ledger: RequestLedger
     let onEnd: (@Sendable () async -> Void)?
 
     func run() {
@@ -138,7 +99,6 @@ private struct LineReader: @unchecked Sendable {
             for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
                 pending.append(contentsOf: buffer[start..<index])
                 if !pending.isEmpty {
-                    ledger.received(pending)
                     continuation.yield(Data(pending))
                 }
                 pending.removeAll(keepingCapacity: true)
@@ -147,7 +107,6 @@ private struct LineReader: @unchecked Sendable {
             pending.append(contentsOf: buffer[start..<count])
         }
         if !pending.isEmpty {
-            ledger.received(pending)
             continuation.yield(Data(pending))
         }
         continuation.finish()

@@ -7,7 +7,8 @@ import VigilCore
 /// created by `initialize` and found again by the `Mcp-Session-Id` header.
 actor MCPSessionRegistry {
     struct Session {
-        let server: Server
+        /// The dispatcher serving this session's transport; cancelled when the session closes.
+        let serving: Task<Void, Never>
         let transport: StatefulHTTPServerTransport
         var lastUsed: ContinuousClock.Instant
     }
@@ -72,14 +73,17 @@ actor MCPSessionRegistry {
         let id = UUID().uuidString
         let transport = StatefulHTTPServerTransport(
             sessionIDGenerator: FixedSessionID(id: id), validationPipeline: validation, logger: logger)
-        let server = await MCPServerFactory.make(router)
-        do {
-            try await server.start(transport: transport)
-        } catch {
-            logger.error("could not start a session", metadata: ["error": "\(error)"])
-            return .error(statusCode: 500, .internalError("could not start a session"))
+        let dispatcher = MCPDispatcher(router: router, logger: logger)
+        let logger = logger
+        // The session's message loop lives until the session closes (DELETE, eviction, shutdown).
+        let serving = Task {
+            do {
+                try await dispatcher.serve(transport)
+            } catch {
+                logger.error("session ended", metadata: ["error": "\(error)"])
+            }
         }
-        sessions[id] = Session(server: server, transport: transport, lastUsed: .now)
+        sessions[id] = Session(serving: serving, transport: transport, lastUsed: .now)
         let response = await transport.handleRequest(request)
         if case .error = response {
             await close(id)
@@ -102,7 +106,8 @@ actor MCPSessionRegistry {
 
     private func close(_ id: String) async {
         guard let session = sessions.removeValue(forKey: id) else { return }
-        await session.server.stop()
+        await session.transport.disconnect()
+        session.serving.cancel()
         logger.info("session closed", metadata: ["session": "\(id)"])
     }
 

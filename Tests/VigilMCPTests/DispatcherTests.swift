@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import Testing
+import VigilCore
+
+@testable import VigilMCP
+
+@Suite("MCP dispatcher")
+struct DispatcherTests {
+    let dispatcher = MCPDispatcher(
+        router: ToolRouter(server: PlatformServer.make(.vulnerability, platforms: labWorld.platforms), scopes: [.read]),
+        logger: Logger(label: "test"))
+
+    func answer(_ text: String) async -> JSONValue? {
+        switch dispatcher.route(Data(text.utf8)) {
+        case .answer(let response): return response
+        case .call(let id, let name, let arguments):
+            return await dispatcher.call(id: id, name: name, arguments: arguments)
+        case .nothing: return nil
+        }
+    }
+
+    @Test func negotiatesTheProtocolVersion() async throws {
+        let known = await answer(
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}"#
+        )
+        #expect(known?["result"]?["protocolVersion"] == "2025-03-26")
+        #expect(known?["result"]?["serverInfo"]?["name"] == "vigil-vulnerability")
+        #expect(known?["result"]?["capabilities"]?["tools"]?["listChanged"] == false)
+        let future = await answer(
+            #"{"jsonrpc":"2.0","id":"a","method":"initialize","params":{"protocolVersion":"2099-01-01"}}"#)
+        #expect(future?["result"]?["protocolVersion"] == .string(MCPDispatcher.protocolVersions[0]))
+        #expect(future?["id"] == "a")
+    }
+
+    @Test(arguments: [
+        (#"{"jsonrpc":"2.0","id":1,"method":"tools/list""#, -32700),
+        (#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600),
+        (#""hello""#, -32600),
+        (#"{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}"#, -32600),
+        (#"{"jsonrpc":"2.0","id":1}"#, -32600),
+        (#"{"jsonrpc":"2.0","id":1,"method":"resources/list"}"#, -32601),
+        (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]}"#, -32602),
+        (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{}}"#, -32602),
+        (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_cve","arguments":"x"}}"#, -32602),
+        (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rm_rf"}}"#, -32602),
+    ])
+    func malformedMessagesGetJSONRPCErrors(message: String, code: Int64) async {
+        let response = await answer(message)
+        #expect(response?["error"]?["code"] == .int(code), "\(String(describing: response))")
+        #expect(response?["jsonrpc"] == "2.0")
+    }
+
+    @Test func notificationsAndResponsesAreNotAnswered() async {
+        #expect(await answer(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == nil)
+        #expect(await answer(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}"#) == nil)
+        #expect(await answer(#"{"jsonrpc":"2.0","id":9,"result":{}}"#) == nil)
+    }
+
+    @Test func listsAndCallsTools() async throws {
+        let list = await answer(#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#)
+        let tools = try #require(list?["result"]?["tools"]?.arrayValue)
+        #expect(tools.map { $0["name"]?.stringValue } == ["asset_vulnerabilities", "get_cve", "exposed_assets"])
+        #expect(tools.allSatisfy { $0["annotations"]?["readOnlyHint"] == true && $0["outputSchema"] != nil })
+        let call = await answer(
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_cve","arguments":{"cve_id":"CVE-2021-44228"}}}"#
+        )
+        #expect(call?["result"]?["isError"] == false)
+        #expect(call?["result"]?["structuredContent"]?["cve"]?["id"] == "CVE-2021-44228")
+        let text = try #require(call?["result"]?["content"]?[0]?["text"]?.stringValue)
+        #expect(try JSONParser.parse(text).serialized() == call?["result"]?["structuredContent"]?.serialized())
+        let ping = await answer(#"{"jsonrpc":"2.0","id":4,"method":"ping"}"#)
+        #expect(ping?["result"] == [:])
+    }
+}
