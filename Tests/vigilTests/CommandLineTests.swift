@@ -191,6 +191,10 @@ struct CommandLineTests {
         ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
         ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
         ("key: [unclosed\n", "not valid YAML"),
+        ("mcp:\n  allow_write: [identity, payroll]\n", "mcp.allow_write (line 2): 'payroll' is not a server"),
+        ("mcp:\n  allow_write: identity\n", "mcp.allow_write (line 2): expected a list of server names"),
+        ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts: 0 is outside 1…100000"),
+        ("siem:\n  backend: splunk\n", "siem.backend (line 2): 'splunk' is not lab or store"),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) throws {
         let dir = try CommandRunner.temporaryDirectory()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilCore
 import VigilTesting
 
 @Suite("vigil mcp")
@@ -13,6 +14,56 @@ struct MCPCommandTests {
         #expect(result.stdout.contains(#""name":"get_alert","scope":"read","effect":"read""#))
         let table = try CommandRunner.vigil(["mcp", "list"])
         #expect(table.stdout.contains("identity  (vigil-identity; write tools off)"))
+    }
+
+    @Test func configurationGrantsWriteToolsPerServer() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        try "mcp:\n  allow_write: [identity]\n".write(
+            to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let listed = try CommandRunner.vigil(["mcp", "list"], in: dir)
+        #expect(listed.stdout.contains("identity  (vigil-identity; write tools granted)"))
+        #expect(listed.stdout.contains("cloud  (vigil-cloud; write tools off)"))
+        let request =
+            [
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+            ].joined(separator: "\n") + "\n"
+        let identity = try CommandRunner.vigil(["mcp", "identity"], stdin: Array(request.utf8), in: dir)
+        #expect(identity.stdout.contains(#""name":"suspend_user""#))
+        let cloud = try CommandRunner.vigil(["mcp", "cloud"], stdin: Array(request.utf8), in: dir)
+        #expect(!cloud.stdout.contains(#""name":"isolate_instance""#))
+        #expect(cloud.stdout.contains(#""name":"get_account""#))
+    }
+
+    @Test func siemServesAnIngestedStore() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try CommandRunner.vigil(["lab", "alerts", "--count", "20"], in: dir)
+        try alerts.stdout.write(to: dir.appendingPathComponent("alerts.jsonl"), atomically: true, encoding: .utf8)
+        // The events of those alerts, one raw record per line, as a log export would have them.
+        var events = ""
+        for line in alerts.stdout.split(separator: "\n") {
+            let alert = try JSONParser.parse(String(line))
+            for event in alert["events"]?.arrayValue ?? [] { events += event.serialized() + "\n" }
+        }
+        try events.write(to: dir.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
+        let ingest = try CommandRunner.vigil(["ingest", "events.jsonl", "--db", "store.db"], in: dir)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let first = try JSONParser.parse(String(alerts.stdout.split(separator: "\n")[0]))
+        let id = try #require(first["id"]?.stringValue)
+        let requests =
+            [
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_alert","arguments":{"alert_id":"\#(id)"}}}"#,
+                #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_events","arguments":{"limit":1}}}"#,
+            ].joined(separator: "\n") + "\n"
+        let served = try CommandRunner.vigil(
+            ["mcp", "siem", "--data", "store.db", "--alerts", "alerts.jsonl"], stdin: Array(requests.utf8), in: dir)
+        #expect(served.status == 0, "\(served.stderr)")
+        let responses = try served.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let alert = try #require(responses.first { $0["id"] == 1 })
+        #expect(alert["result"]?["structuredContent"]?["alert"]?["id"]?.stringValue == id)
+        let search = try #require(responses.first { $0["id"] == 2 })
+        let total = search["result"]?["structuredContent"]?["total"]?.intValue ?? 0
+        #expect(total == Int64(events.split(separator: "\n").count))
+        #expect(search["result"]?["structuredContent"]?["truncated"] == true)
     }
 
     @Test func badUsageIsRefusedClearly() throws {
