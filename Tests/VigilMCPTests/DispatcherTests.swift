@@ -11,8 +11,10 @@ struct DispatcherTests {
         router: ToolRouter(server: PlatformServer.make(.vulnerability, platforms: labWorld.platforms), scopes: [.read]),
         logger: Logger(label: "test"))
 
-    func answer(_ text: String) async -> JSONValue? {
-        switch dispatcher.route(Data(text.utf8)) {
+    func answer(_ text: String) async -> JSONValue? { await answer(data: Data(text.utf8)) }
+
+    func answer(data: Data) async -> JSONValue? {
+        switch dispatcher.route(data) {
         case .answer(let response): return response
         case .call(let id, let name, let arguments):
             return await dispatcher.call(id: id, name: name, arguments: arguments)
@@ -71,5 +73,47 @@ struct DispatcherTests {
         #expect(try JSONParser.parse(text).serialized() == call?["result"]?["structuredContent"]?.serialized())
         let ping = await answer(#"{"jsonrpc":"2.0","id":4,"method":"ping"}"#)
         #expect(ping?["result"] == [:])
+    }
+
+    @Test func nothingAClientSendsStopsTheDispatcher() async {
+        let valid = Array(
+            #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_cve","arguments":{"cve_id":"CVE-2021-44228","x":[1,2.5e300,{"y":null}]}}}"#
+                .utf8)
+        var generator = SystemRandomNumberGenerator()
+        var inputs: [[UInt8]] = [
+            Array(String(repeating: "[", count: 100_000).utf8), Array(String(repeating: "{\"a\":", count: 50_000).utf8),
+            [0xFF, 0xFE, 0x00], [], Array(#"{"jsonrpc":"2.0","id":9223372036854775807,"method":"ping"}"#.utf8),
+            Array(
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_cve","arguments":{"cve_id":"\u0000\ud800"}}}"#
+                    .utf8),
+        ]
+        for _ in 0..<2000 {
+            var mutated = valid
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let index = Int.random(in: 0..<mutated.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: mutated[index] = UInt8.random(in: 0...255, using: &generator)
+                case 1: mutated.remove(at: index)
+                default: mutated.insert(UInt8.random(in: 32...126, using: &generator), at: index)
+                }
+            }
+            inputs.append(mutated)
+        }
+        for input in inputs {
+            guard let response = await answer(data: Data(input)) else { continue }
+            #expect(response["jsonrpc"] == "2.0")
+            #expect((response["result"] == nil) != (response["error"] == nil))
+        }
+    }
+
+    @Test func integralNumbersCountAsIntegers() async {
+        let response = await answer(
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exposed_assets","arguments":{"limit":5.0}}}"#
+        )
+        #expect(response?["result"]?["isError"] == false)
+        let fractional = await answer(
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"exposed_assets","arguments":{"limit":5.5}}}"#
+        )
+        #expect(fractional?["result"]?["isError"] == true)
     }
 }

@@ -76,6 +76,21 @@ struct HostTransportTests {
             try await group.waitForAll()
         }
 
+        // A body the server cannot parse (deeper than the parser's bound) is refused, not left hanging.
+        let probe = StreamableHTTPClientTransport(endpoint: endpoint, bearerToken: token, logger: logger)
+        let session = MCPConnection(requestTimeout: 10)
+        try await session.connect(probe)
+        let deep =
+            #"{"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"get_user","arguments":{"a":"#
+            + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "}}}"
+        do {
+            try await probe.send(Data(deep.utf8))
+            Issue.record("a body nested 300 deep was accepted")
+        } catch {
+            #expect("\(error)".contains("400"))
+        }
+        await session.close()
+
         let intruder = MCPConnection(requestTimeout: 10)
         await #expect(throws: (any Error).self) {
             try await intruder.connect(

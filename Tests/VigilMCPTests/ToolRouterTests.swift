@@ -150,8 +150,8 @@ struct ToolRouterTests {
         let slow = PlatformServer(
             kind: .siem, title: "slow", instructions: "",
             tools: [
-                ToolDefinition(name: "slow", title: "Slow", description: "sleeps", output: []) { _ in
-                    try await Task.sleep(for: .seconds(2))
+                ToolDefinition(name: "slow", title: "Slow", description: "never answers in time", output: []) { _ in
+                    try await Task.sleep(for: .seconds(600))
                     return [:]
                 },
                 ToolDefinition(
@@ -162,9 +162,43 @@ struct ToolRouterTests {
             ])
         let server = try await InProcessServer(ToolRouter(server: slow, scopes: [.read]))
         let connection = server.connection
+        let started = ContinuousClock.now
         await #expect(throws: MCPConnectionError.self) { try await connection.callTool("slow", timeout: 0.2) }
+        // The timeout releases the wait: it does not last as long as the tool.
+        #expect(ContinuousClock.now - started < .seconds(30))
         let fast = try await connection.callTool("fast")
         #expect(fast.structured?["ok"] == true)
         await server.stop()
+    }
+
+    @Test func optionalArgumentsMayBeNullAndLengthsCountCodePoints() async throws {
+        let router = ToolRouter(server: PlatformServer.make(.siem, platforms: labWorld.platforms), scopes: [.read])
+        let withNulls = try #require(
+            await router.call("search_events", arguments: ["text": .null, "cursor": .null, "limit": 2]))
+        #expect(!withNulls.isError, "\(withNulls.text)")
+        // 'country' takes two characters: a flag is one character but two code points.
+        let flag = try #require(
+            await router.call("first_seen", arguments: ["kind": "user", "entity": "x", "country": "🇺🇸"]))
+        #expect(!flag.isError, "\(flag.text)")
+        let accents = "e" + String(repeating: "\u{301}", count: 600)
+        let long = try #require(await router.call("search_events", arguments: ["text": .string(accents)]))
+        #expect(long.isError && long.text.hasPrefix("argument 'text'"))
+    }
+
+    @Test func concurrentSuspensionsReportOneChange() async throws {
+        let world = try LabWorld(alertCount: 5, clock: FakeClock())
+        let router = ToolRouter(
+            server: PlatformServer.make(.identity, platforms: world.platforms), scopes: [.read, .write])
+        let login = JSONValue.string(world.enterprise.people[7].login)
+        let changed = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let answer = await router.call("suspend_user", arguments: ["login": login, "reason": "r"])
+                    return answer?.structured?["changed"] == true
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(changed == 1)
     }
 }

@@ -203,4 +203,16 @@ struct LabPlatformsTests {
             try Page.make(items, key: "items", noun: "items", request: PageRequest(limit: 5, cursor: "o99"))
         }
     }
+
+    @Test func principalActivityCountsOnlyFailuresAsErrors() async throws {
+        let page = try world.store.search(
+            .init(filters: [.init(field: "log_type", value: "AWS.CloudTrail")], limit: 200))
+        let actor = try #require(page.events.compactMap(\.actor).first { $0.contains(":user/") })
+        let activity = try await platforms.cloud.principalActivity(actor, window: TimeWindow())
+        try CloudDocuments.activity.validate(.object(activity))
+        let failures = try world.store.counts(by: "outcome", .init(filters: [.init(field: "actor", value: actor)]))
+            .filter { $0.value != nil && $0.value != "Success" }.reduce(0) { $0 + $1.count }
+        #expect(activity["errors"] == .int(Int64(failures)))
+        #expect((activity["total"]?.intValue ?? 0) > (activity["errors"]?.intValue ?? 0))
+    }
 }

@@ -157,17 +157,19 @@ extension JSONSchema {
             if let allowed = rules.allowed, !allowed.contains(text) {
                 throw fail("expected one of \(allowed.joined(separator: ", ")), got '\(text)'")
             }
-            if let minimum = rules.minLength, text.count < minimum {
+            // Lengths count code points, as JSON Schema does.
+            if let minimum = rules.minLength, text.unicodeScalars.count < minimum {
                 throw fail("expected at least \(minimum) characters")
             }
-            if let maximum = rules.maxLength, text.count > maximum {
+            if let maximum = rules.maxLength, text.unicodeScalars.count > maximum {
                 throw fail("expected at most \(maximum) characters")
             }
             if rules.format == "date-time", Timestamp(rfc3339: text) == nil {
                 throw fail("expected an RFC 3339 time, got '\(text)'")
             }
         case .integer(let minimum, let maximum):
-            guard case .int(let number) = value else { throw fail("expected an integer, got \(value.typeName)") }
+            // 2020-12: any number with a zero fractional part is an integer.
+            guard let number = value.intValue else { throw fail("expected an integer, got \(value.typeName)") }
             if let minimum, number < minimum { throw fail("expected at least \(minimum), got \(number)") }
             if let maximum, number > maximum { throw fail("expected at most \(maximum), got \(number)") }
         case .number(let minimum, let maximum):

@@ -27,10 +27,11 @@ public final class InProcessServer: Sendable {
         try await connection.connect(clientSide)
     }
 
-    /// Closes the client and the server.
+    /// Closes the client and the server; calls still running are cancelled.
     public func stop() async {
         await connection.close()
         await transport.disconnect()
+        serving.cancel()
         await serving.value
     }
 }

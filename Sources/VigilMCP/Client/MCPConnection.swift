@@ -1,5 +1,6 @@
 import Logging
 import MCP
+import Synchronization
 import VigilCore
 
 /// What a tool call returned.
@@ -15,8 +16,8 @@ public struct ToolCallOutcome: Sendable {
 public struct MCPConnectionError: Error, Sendable, CustomStringConvertible {
     public var description: String
 
-    static func timeout(_ name: String, _ seconds: Double) -> Self {
-        Self(description: "tool call '\(name)' timed out after \(seconds) s")
+    static func timeout(_ what: String, _ seconds: Double) -> Self {
+        Self(description: "\(what) timed out after \(seconds) s")
     }
 }
 
@@ -38,8 +39,9 @@ public actor MCPConnection {
 
     /// Connects and initializes.
     public func connect(_ transport: any Transport) async throws {
-        let result = try await withTimeout(requestTimeout, "initialize") {
-            try await self.client.connect(transport: transport)
+        let client = self.client
+        let result = try await withTimeout(requestTimeout, "initialize", onTimeout: { await client.disconnect() }) {
+            try await client.connect(transport: transport)
         }
         serverInfo = result.serverInfo
         instructions = result.instructions
@@ -52,7 +54,10 @@ public actor MCPConnection {
         repeat {
             let request = ListTools.request(cursor.map { ListTools.Parameters(cursor: $0) } ?? ListTools.Parameters())
             let context: RequestContext<ListTools.Result> = try await client.send(request)
-            let page = try await withTimeout(requestTimeout, "tools/list") { try await context.value }
+            let client = self.client
+            let page = try await withTimeout(
+                requestTimeout, "tools/list", onTimeout: { try? await client.cancelRequest(context.requestID) }
+            ) { try await context.value }
             tools += page.tools
             cursor = page.nextCursor
         } while cursor != nil
@@ -70,13 +75,11 @@ public actor MCPConnection {
         let context: RequestContext<CallTool.Result> = try await client.send(
             CallTool.request(.init(name: name, arguments: values)))
         let limit = timeout ?? requestTimeout
-        let result: CallTool.Result
-        do {
-            result = try await withTimeout(limit, name) { try await context.value }
-        } catch let error as MCPConnectionError {
-            try? await client.cancelRequest(context.requestID, reason: error.description)
-            throw error
-        }
+        let client = self.client
+        let result = try await withTimeout(
+            limit, "tool call '\(name)'",
+            onTimeout: { try? await client.cancelRequest(context.requestID, reason: "timed out") }
+        ) { try await context.value }
         let text = result.content.compactMap { content -> String? in
             if case .text(let text, _, _) = content { return text }
             return nil
@@ -95,17 +98,36 @@ public actor MCPConnection {
     /// The peer went away: fail what is pending and stop the receive loop.
     func peerClosed() async { await close() }
 
+    /// Runs `body`; after `seconds`, `onTimeout` releases it (cancelling the request or closing the
+    /// session: the SDK's waits ignore task cancellation) and the timeout is what is thrown.
     private func withTimeout<T: Sendable>(
-        _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
+        _ seconds: Double, _ what: String, onTimeout: @escaping @Sendable () async -> Void,
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                throw MCPConnectionError.timeout(what, seconds)
+        let fired = TimeoutFlag()
+        let milliseconds = Int(min(max(seconds, 0.001), 86_400 * 365) * 1000)
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(milliseconds))
+                    fired.set()
+                    await onTimeout()
+                    throw MCPConnectionError.timeout(what, seconds)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        } catch {
+            if fired.isSet { throw MCPConnectionError.timeout(what, seconds) }
+            throw error
         }
     }
+}
+
+/// Whether a timeout fired, shared between the timer and the waiter.
+private final class TimeoutFlag: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var isSet: Bool { state.withLock { $0 } }
 }

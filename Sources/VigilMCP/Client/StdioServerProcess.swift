@@ -66,7 +66,7 @@ public final class StdioServerProcess: Sendable {
     public func stop(graceSeconds: Double = 2) async {
         await connection.close()
         try? handles.toChild.close()
-        let deadline = ContinuousClock.now + .milliseconds(Int(graceSeconds * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(max(graceSeconds, 0), 3600) * 1000))
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }

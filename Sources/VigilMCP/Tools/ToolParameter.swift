@@ -46,7 +46,8 @@ public struct ToolParameter: Sendable {
                 .object(
                     properties: keys.map { JSONSchema.Property($0, .string(.init(maxLength: 1024)), required: false) })
             }
-        return base.describing(description)
+        // An optional argument may also be sent as null, which means absent.
+        return (required ? base : .nullable(base)).describing(description)
     }
 
     /// What a valid value looks like, for error messages.
@@ -62,7 +63,7 @@ public struct ToolParameter: Sendable {
         case .time: "an RFC 3339 time such as 2026-11-02T14:03:00Z"
         case .strings(let maxItems): "an array of at most \(maxItems) non-empty strings"
         case .filters(let keys):
-            "an object whose keys are among \(keys.joined(separator: ", ")) and whose values are strings"
+            "an object whose keys are among \(keys.joined(separator: ", ")) and whose values are strings of at most 1024 characters"
         }
     }
 
@@ -71,11 +72,15 @@ public struct ToolParameter: Sendable {
         let fail = ToolArgumentError(argument: name, expected: expectation, got: value)
         switch kind {
         case .string(let minimum, let maximum):
-            guard case .string(let text) = value, text.count >= minimum, text.count <= maximum else { throw fail }
+            // JSON Schema counts lengths in code points.
+            guard case .string(let text) = value, text.unicodeScalars.count >= minimum,
+                text.unicodeScalars.count <= maximum
+            else { throw fail }
         case .oneOf(let values):
             guard case .string(let text) = value, values.contains(text) else { throw fail }
         case .integer(let minimum, let maximum):
-            guard case .int(let n) = value, n >= minimum, n <= maximum else { throw fail }
+            // JSON Schema's integer includes integral numbers written with a fraction (5.0).
+            guard let n = value.intValue, n >= minimum, n <= maximum else { throw fail }
         case .number(let minimum, let maximum):
             guard let n = value.doubleValue, n >= minimum, n <= maximum else { throw fail }
         case .boolean:
@@ -84,11 +89,15 @@ public struct ToolParameter: Sendable {
             guard case .string(let text) = value, Timestamp(rfc3339: text) != nil else { throw fail }
         case .strings(let maxItems):
             guard case .array(let items) = value, items.count <= maxItems,
-                items.allSatisfy({ ($0.stringValue?.isEmpty == false) && ($0.stringValue?.count ?? 0) <= 1024 })
+                items.allSatisfy({
+                    ($0.stringValue?.isEmpty == false) && ($0.stringValue?.unicodeScalars.count ?? 0) <= 1024
+                })
             else { throw fail }
         case .filters(let keys):
             guard case .object(let members) = value,
-                members.allSatisfy({ keys.contains($0.key) && $0.value.stringValue != nil })
+                members.allSatisfy({
+                    keys.contains($0.key) && ($0.value.stringValue?.unicodeScalars.count ?? 1025) <= 1024
+                })
             else { throw fail }
         }
     }

@@ -45,7 +45,11 @@ public actor FileDescriptorTransport: Transport {
             let flags = fcntl(descriptor, F_GETFL)
             if flags >= 0 && flags & O_NONBLOCK != 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
         }
-        let reader = LineReader(descriptor: input, continuation: continuation, onEnd: onEndOfInput)
+        // The reader owns a duplicate of the input and closes it when it ends, so the original can be
+        // closed at any time without the reader reading from a recycled descriptor number.
+        let owned = dup(input)
+        guard owned >= 0 else { throw MCPError.transportError(POSIXError(.EBADF)) }
+        let reader = LineReader(descriptor: owned, continuation: continuation, onEnd: onEndOfInput)
         let thread = Thread { reader.run() }
         thread.name = "vigil-mcp-read-\(input)"
         thread.start()
@@ -109,6 +113,7 @@ private struct LineReader: @unchecked Sendable {
         if !pending.isEmpty {
             continuation.yield(Data(pending))
         }
+        close(descriptor)
         continuation.finish()
         if let onEnd {
             // A thread cannot await: hand the notification to the concurrency runtime.

@@ -23,18 +23,16 @@ actor MCPSessionRegistry {
     private let validation: any HTTPRequestValidationPipeline
     private let logger: Logger
     private var sessions: [String: Session] = [:]
+    private var lastSweep = ContinuousClock.now
 
     init(router: ToolRouter, configuration: HTTPServerConfiguration, logger: Logger) {
         self.router = router
         self.configuration = configuration
         self.logger = logger
+        // On loopback, Host and Origin must name loopback (DNS-rebinding defence). Bound to another
+        // address, clients reach the server by names Vigil cannot know: the bearer token guards it.
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(configuration.host)
-        let origin =
-            loopback
-            ? OriginValidator.localhost()
-            : OriginValidator(
-                allowedHosts: ["\(configuration.host):*", "127.0.0.1:*", "localhost:*"],
-                allowedOrigins: ["http://\(configuration.host):*", "https://\(configuration.host):*"])
+        let origin = loopback ? OriginValidator.localhost() : OriginValidator.disabled
         self.validation = StandardValidationPipeline(validators: [
             origin, AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(),
             SessionValidator(),
@@ -44,6 +42,16 @@ actor MCPSessionRegistry {
     var count: Int { sessions.count }
 
     func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
+        if ContinuousClock.now - lastSweep > .seconds(60) { await sweepIdle() }
+        // Vigil parses every message once more here: a body the dispatcher could not parse would
+        // otherwise leave the transport waiting for an answer to an id it never learns.
+        if request.method == "POST", let body = request.body {
+            do {
+                _ = try JSONParser.parse(body)
+            } catch {
+                return .error(statusCode: 400, .parseError("\(error)"))
+            }
+        }
         let id = request.header(HTTPHeaderName.sessionID)
         if let id, var session = sessions[id] {
             session.lastUsed = .now
@@ -93,10 +101,16 @@ actor MCPSessionRegistry {
         return response
     }
 
-    /// Closes idle sessions, and the least recently used one when the registry is full.
-    private func evict() async {
+    /// Closes sessions unused for `idleSeconds`.
+    private func sweepIdle() async {
+        lastSweep = .now
         let cutoff = ContinuousClock.now - .seconds(configuration.idleSeconds)
         for (id, session) in sessions where session.lastUsed < cutoff { await close(id) }
+    }
+
+    /// Closes idle sessions, and the least recently used one when the registry is full.
+    private func evict() async {
+        await sweepIdle()
         if sessions.count >= configuration.maximumSessions,
             let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key
         {

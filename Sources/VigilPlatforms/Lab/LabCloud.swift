@@ -147,7 +147,10 @@ struct LabCloud: CloudPlatform {
             for (v, n) in try world.store.counts(by: "action", query, top: 1000) { byAction[v, default: 0] += n }
             for (v, n) in try world.store.counts(by: "source_ip", query, top: 1000) { bySource[v, default: 0] += n }
             for (v, n) in try world.store.counts(by: "region", query, top: 1000) { byRegion[v, default: 0] += n }
-            for (v, n) in try world.store.counts(by: "outcome", query, top: 100) where v != "success" { errors += n }
+            for (v, n) in try world.store.counts(by: "outcome", query, top: 100) {
+                // CloudTrail records "Success" or the error code (ConsoleLogin: "Failure").
+                if let v, v.lowercased() != "success" { errors += n }
+            }
         }
         func top(_ counts: [String?: Int]) -> JSONValue {
             .array(

@@ -42,27 +42,41 @@ struct LabIdentity: IdentityPlatform {
 
     func sessions(login: String, page: PageRequest) async throws -> JSONObject {
         let p = try world.person(login)
-        let revokedBefore = await world.state.revokedSessionsBefore[p.login]
-        let events = try world.store.search(
-            EventQuery(
-                filters: [.init(field: "actor", value: p.login), .init(field: "action", value: "user.session.start")],
-                limit: EventQuery.maximumLimit))
-        let intelligence = LabNetworkIntelligence(world)
-        let sessions: [JSONValue] = events.events.reversed().map { event in
-            let id =
-                event.record.value(at: "authenticationContext.externalSessionId")?.stringValue ?? "event-\(event.id)"
-            let started = event.time ?? world.enterprise.epoch
-            return [
-                "id": .string(id), "started": .string(started.description),
-                "source_ip": event.sourceIP.map(JSONValue.string) ?? .null,
-                "user_agent": event.record.value(at: "client.userAgent.rawUserAgent") ?? .null,
-                "country": event.sourceIP.flatMap(intelligence.network(for:)).map { .string($0.country) } ?? .null,
-                "active": .bool(revokedBefore.map { started >= $0 } ?? true && event.outcome != "FAILURE"),
-            ]
-        }
-        var result = try Page.make(sessions, key: "sessions", noun: "sessions", request: page)
+        var result = try Page.make(try await allSessions(p), key: "sessions", noun: "sessions", request: page)
         result["login"] = .string(p.login)
         return result
+    }
+
+    /// Every session of a user, newest first, from the user's session starts in the log.
+    func allSessions(_ p: Person) async throws -> [JSONValue] {
+        let revokedBefore = await world.state.revokedSessionsBefore[p.login]
+        let intelligence = LabNetworkIntelligence(world)
+        var sessions: [JSONValue] = []
+        var cursor: String?
+        repeat {
+            let found = try world.store.search(
+                EventQuery(
+                    filters: [
+                        .init(field: "actor", value: p.login), .init(field: "action", value: "user.session.start"),
+                    ],
+                    limit: EventQuery.maximumLimit, cursor: cursor))
+            for event in found.events {
+                let id =
+                    event.record.value(at: "authenticationContext.externalSessionId")?.stringValue
+                    ?? "event-\(event.id)"
+                let started = event.time ?? world.enterprise.epoch
+                let active = (revokedBefore.map { started >= $0 } ?? true) && event.outcome != "FAILURE"
+                sessions.append([
+                    "id": .string(id), "started": .string(started.description),
+                    "source_ip": event.sourceIP.map(JSONValue.string) ?? .null,
+                    "user_agent": event.record.value(at: "client.userAgent.rawUserAgent") ?? .null,
+                    "country": event.sourceIP.flatMap(intelligence.network(for:)).map { .string($0.country) } ?? .null,
+                    "active": .bool(active),
+                ])
+            }
+            cursor = found.nextCursor
+        } while cursor != nil
+        return sessions.reversed()
     }
 
     static func changeType(_ eventType: String) -> String? {
@@ -114,8 +128,7 @@ struct LabIdentity: IdentityPlatform {
 
     func suspendUser(login: String, reason: String) async throws -> JSONObject {
         let p = try world.person(login)
-        let previous = await world.state.userStatus[p.login] ?? p.status.rawValue
-        await world.state.setUserStatus(p.login, "SUSPENDED")
+        let previous = await world.state.setUserStatus(p.login, "SUSPENDED") ?? p.status.rawValue
         return [
             "login": .string(p.login), "status": "SUSPENDED", "previous_status": .string(previous),
             "changed": .bool(previous != "SUSPENDED"),
@@ -139,7 +152,11 @@ struct LabIdentity: IdentityPlatform {
 }
 
 extension LabState {
-    func setUserStatus(_ login: String, _ status: String) { userStatus[login] = status }
+    /// Sets a status; returns the one set before (nil: the directory's own).
+    func setUserStatus(_ login: String, _ status: String) -> String? {
+        defer { userStatus[login] = status }
+        return userStatus[login]
+    }
     func revokeSessions(_ login: String) { revokedSessionsBefore[login] = Timestamp(millisecondsSinceEpoch: .max) }
     func resetFactors(_ login: String) -> Bool { factorsReset.insert(login).inserted }
 }

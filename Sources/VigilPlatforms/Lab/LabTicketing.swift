@@ -80,8 +80,8 @@ struct LabTicketing: TicketingPlatform {
         }
         let ticket = try await ticket(key: key)
         let canonical = ticket["ticket"]?["key"]?.stringValue ?? key
-        let previous = ticket["ticket"]?["status"]?.stringValue ?? "Open"
-        await world.state.setTicketStatus(canonical, status)
+        let original = world.tickets.first { $0.key == canonical }?.status ?? "Open"
+        let previous = await world.state.setTicketStatus(canonical, status) ?? original
         return ["key": .string(canonical), "status": .string(status), "previous_status": .string(previous)]
     }
 }
@@ -115,5 +115,9 @@ extension LabState {
         return (id, comments[key]?.count ?? 0)
     }
 
-    func setTicketStatus(_ key: String, _ status: String) { ticketStatus[key] = status }
+    /// Sets a ticket's status; returns the one Vigil set before (nil: the ticket's own).
+    func setTicketStatus(_ key: String, _ status: String) -> String? {
+        defer { ticketStatus[key] = status }
+        return ticketStatus[key]
+    }
 }

@@ -1,7 +1,8 @@
 import VigilCore
 
 /// Pages a list of documents: at most `limit` items and at most `byteBudget` bytes of JSON, with an
-/// opaque cursor for the rest and a note that says so. Every list a port returns goes through here,
+/// opaque cursor for the rest and a note that says so. Cursors are positions in the list: if the list
+/// grows at the front between two pages (a ticket created meanwhile), an item may appear twice. Every list a port returns goes through here,
 /// so no answer is unbounded and a truncated answer always says it is.
 public enum Page {
     /// The largest serialized list a page may carry (items only).
@@ -12,6 +13,7 @@ public enum Page {
         _ items: [JSONValue], key: String, noun: String, request: PageRequest,
         byteBudget: Int = defaultByteBudget
     ) throws(PlatformError) -> JSONObject {
+        guard request.limit >= 1 else { throw .invalidArgument("limit", "must be at least 1") }
         let start = try offset(of: request.cursor)
         guard start <= items.count else {
             throw .invalidArgument("cursor", "points past the end of the list; start again without a cursor")

@@ -87,7 +87,7 @@ public enum SIEMDocuments {
         .field("id", .string(), "The entity's identifier."),
     ])
 
-    public static let alertSummary = JSONSchema.object(properties: [
+    static let summaryProperties: [JSONSchema.Property] = [
         .field("id", .string(), "Alert id."),
         .field("source", .string(), "Where the alert came from."),
         .field("rule_id", .string(), "The detection rule."),
@@ -95,22 +95,23 @@ public enum SIEMDocuments {
         .field("severity", .oneOf(Severity.allCases.map(\.rawValue)), "Alert severity."),
         .field("created_at", .dateTime, "When the alert was raised."),
         .field("entities", .array(entity), "Entities the alert's events name."),
-    ])
+    ]
 
-    public static let alert = JSONSchema.object(properties: [
-        .field("id", .string(), "Alert id."),
-        .field("source", .string(), "Where the alert came from."),
-        .field("rule_id", .string(), "The detection rule."),
-        .field("title", .string(), "Alert title."),
-        .field("severity", .oneOf(Severity.allCases.map(\.rawValue)), "Alert severity."),
-        .field("created_at", .dateTime, "When the alert was raised."),
-        .field("log_type", .nullable(.string()), "Log type of the triggering events."),
-        .field("mitre", .array(.string()), "ATT&CK references, TACTIC:TECHNIQUE."),
-        .field("entities", .array(entity), "Entities the alert's events name."),
-        .field("context", .any, "Context the source attached (untrusted text)."),
-        .field("event_count", .integer(minimum: 0), "How many events triggered the alert."),
-        .field("events", .array(.any), "The triggering raw records, as the vendor logged them (untrusted text)."),
-    ])
+    public static let alertSummary = JSONSchema.object(properties: summaryProperties)
+
+    /// Most raw events an alert document carries; `event_count` gives the total.
+    public static let maximumAlertEvents = 50
+
+    public static let alert = JSONSchema.object(
+        properties: summaryProperties + [
+            .field("log_type", .nullable(.string()), "Log type of the triggering events."),
+            .field("mitre", .array(.string()), "ATT&CK references, TACTIC:TECHNIQUE."),
+            .field("context", .any, "Context the source attached (untrusted text)."),
+            .field("event_count", .integer(minimum: 0), "How many events triggered the alert."),
+            .field(
+                "events", .array(.any, maxItems: maximumAlertEvents),
+                "The first \(maximumAlertEvents) triggering raw records, as the vendor logged them (untrusted text)."),
+        ])
 
     public static let event = JSONSchema.object(properties: [
         .field("id", .integer(), "Store id of the event."),

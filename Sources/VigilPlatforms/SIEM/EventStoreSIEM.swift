@@ -45,7 +45,10 @@ public struct EventStoreSIEM: SIEMPlatform {
             page = try store.search(query)
             total = try store.sighting(query.withoutCursor).count
         } catch let error as EventQueryError {
-            let argument = error.description.hasPrefix("cursor") ? "cursor" : "filters"
+            let text = error.description
+            let argument =
+                text.hasPrefix("cursor")
+                ? "cursor" : text.contains("text to search") ? "text" : text.hasPrefix("limit") ? "limit" : "filters"
             throw PlatformError.invalidArgument(argument, error.description)
         }
         // Keep the page under the byte budget; the cursor then resumes after the last event kept.
@@ -201,7 +204,7 @@ public struct EventStoreSIEM: SIEMPlatform {
         document["mitre"] = .array(alert.mitre.map { .string($0.description) })
         document["context"] = .object(alert.context)
         document["event_count"] = .int(Int64(alert.events.count))
-        document["events"] = .array(alert.events.map(\.record))
+        document["events"] = .array(alert.events.prefix(SIEMDocuments.maximumAlertEvents).map(\.record))
         return document
     }
 

@@ -16,23 +16,12 @@ extension VigilCommand {
     static var loadsConfiguration: Bool { true }
 
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
-        var configuration = VigilConfiguration()
-        if Self.loadsConfiguration {
-            do {
-                configuration = try ConfigurationLoader.load(path: global.config)
-            } catch {
-                Console.error(error.message)
-                throw error.exitCode
-            }
-        }
-        let logger = global.bootstrapLogging(default: configuration.logLevel)
+        let (configuration, logger) = try global.prepare(loadingConfiguration: Self.loadsConfiguration)
         do {
             try execute(configuration: configuration, logger: logger)
             try StdoutWriter.finishPrinting()
         } catch {
-            Console.error(error.message)
-            throw error.exitCode
+            throw Console.fail(error)
         }
     }
 }
@@ -60,6 +49,21 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// What every command does first: ignore SIGPIPE (a closed pipe is an error, not death), load the
+    /// configuration, start logging.
+    func prepare(loadingConfiguration: Bool) throws -> (VigilConfiguration, Logger) {
+        signal(SIGPIPE, SIG_IGN)
+        var configuration = VigilConfiguration()
+        if loadingConfiguration {
+            do {
+                configuration = try ConfigurationLoader.load(path: config)
+            } catch {
+                throw Console.fail(error)
+            }
+        }
+        return (configuration, bootstrapLogging(default: configuration.logLevel))
+    }
+
     func bootstrapLogging(default level: VigilConfiguration.LogLevel) -> Logger {
         let chosen = logLevel.flatMap(VigilConfiguration.LogLevel.init(rawValue:)) ?? level
         LoggingSystem.bootstrap { label in
@@ -73,6 +77,12 @@ struct GlobalOptions: ParsableArguments {
 
 /// Messages for people on stderr (stdout is for results).
 enum Console {
+    /// Prints a failure and returns the exit code to throw.
+    static func fail(_ error: CLIError) -> ExitCode {
+        self.error(error.message)
+        return error.exitCode
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("vigil: error: \(message)\n".utf8))
     }
@@ -93,21 +103,12 @@ protocol AsyncVigilCommand: AsyncParsableCommand {
 
 extension AsyncVigilCommand {
     func run() async throws {
-        signal(SIGPIPE, SIG_IGN)
-        let configuration: VigilConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: global.config)
-        } catch {
-            Console.error(error.message)
-            throw error.exitCode
-        }
-        let logger = global.bootstrapLogging(default: configuration.logLevel)
+        let (configuration, logger) = try global.prepare(loadingConfiguration: true)
         do {
             try await execute(configuration: configuration, logger: logger)
             try StdoutWriter.finishPrinting()
         } catch {
-            Console.error(error.message)
-            throw error.exitCode
+            throw Console.fail(error)
         }
     }
 }
