@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Domain types, JSON, ATT&CK catalog, alert intake decoding. No I/O, no other Vigil target.
@@ -46,13 +47,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
+        // The Guard around every tool call: audit log (so far), policy, scanning, integrity.
+        .target(name: "VigilGuard", dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP",
+                "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP", "VigilGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -64,6 +67,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
         .executableTarget(name: "vigil-bench-mcp", dependencies: ["VigilCore"], path: "Benchmarks/MCPBenchmark"),
+        .executableTarget(name: "vigil-bench-audit", dependencies: ["VigilCore", "VigilGuard"], path: "Benchmarks/AuditBenchmark"),
         .executableTarget(name: "vigil-agreement", dependencies: ["VigilCore", "VigilSIEM"], path: "Benchmarks/AgreementReport"),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilTesting"]),
@@ -76,6 +80,7 @@ let package = Package(
                 "VigilCore", "VigilPlatforms", "VigilMCP", "VigilTesting", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(name: "VigilGuardTests", dependencies: ["VigilCore", "VigilGuard", "VigilTesting"]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

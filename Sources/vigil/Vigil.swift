@@ -18,7 +18,7 @@ struct Vigil: AsyncParsableCommand {
         version: "vigil \(VigilVersion.current)",
         subcommands: [
             DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, IngestCommand.self,
-            SearchCommand.self, DetectCommand.self, RulesCommand.self, MCPCommand.self,
+            SearchCommand.self, DetectCommand.self, RulesCommand.self, MCPCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -130,3 +130,48 @@ struct MCPCommandTests {
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("stdio ") || $0.hasPrefix("http ") }.count == 28)
     }
 }
+
+@Suite("vigil audit")
+struct AuditCommandTests {
+    @Test func verifyAndExportAnIntactAndATamperedLog() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        // The benchmark's durability mode writes a real log until it is stopped.
+        let writer = Process()
+        writer.executableURL = CommandRunner.productsDirectory.appendingPathComponent("vigil-bench-audit")
+        writer.arguments = [
+            "durability", dir.appendingPathComponent("vigil-audit.log").path,
+            dir.appendingPathComponent("vigil-audit.key").path,
+        ]
+        let output = Pipe()
+        writer.standardOutput = output
+        try writer.run()
+        var text = ""
+        while text.split(separator: "\n").count < 120 {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        writer.terminate()
+        writer.waitUntilExit()
+
+        let verified = try CommandRunner.vigil(["audit", "verify"], in: dir)
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        #expect(verified.stdout.contains("intact"))
+        let exported = try CommandRunner.vigil(["audit", "export", "--kind", "checkpoint"], in: dir)
+        #expect(exported.status == 0)
+        #expect(exported.stdout.split(separator: "\n").allSatisfy { $0.contains(#""kind":"checkpoint""#) })
+        #expect(!exported.stdout.isEmpty)
+
+        let log = dir.appendingPathComponent("vigil-audit.log")
+        var lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: #""worker":"#, with: #""worker":9"#)
+        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let tampered = try CommandRunner.vigil(["audit", "verify"], in: dir)
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("line 3: record 3 hash does not match its contents"))
+        let refused = try CommandRunner.vigil(["audit", "export"], in: dir)
+        #expect(refused.status == 1 && refused.stderr.contains("does not verify"))
+        let missing = try CommandRunner.vigil(["audit", "verify", "nowhere.log"], in: dir)
+        #expect(missing.status == 66)
+    }
+}

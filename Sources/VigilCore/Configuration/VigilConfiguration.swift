@@ -7,10 +7,11 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var intake: Intake
     public var siem: SIEM
     public var mcp: MCP
+    public var audit: Audit
 
     public init(
         version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),
-        mcp: MCP = MCP()
+        mcp: MCP = MCP(), audit: Audit = Audit()
     ) {
         self.version = version
         self.logLevel = logLevel
@@ -18,6 +19,23 @@ public struct VigilConfiguration: Sendable, Hashable {
         self.intake = intake
         self.siem = siem
         self.mcp = mcp
+        self.audit = audit
+    }
+
+    /// The tamper-evident audit log.
+    public struct Audit: Sendable, Hashable {
+        /// The log file (JSON Lines, hash-chained). Its latest signed checkpoint is kept at `PATH.checkpoint`.
+        public var path: String
+        /// The Ed25519 key that signs checkpoints (created, mode 0600, on first use). Keep it away from the log.
+        public var key: String
+        /// A signed checkpoint after this many records (and when the log is closed).
+        public var checkpointEvery: Int
+
+        public init(path: String = "vigil-audit.log", key: String = "vigil-audit.key", checkpointEvery: Int = 1000) {
+            self.path = path
+            self.key = key
+            self.checkpointEvery = checkpointEvery
+        }
     }
 
     /// The embedded SIEM.

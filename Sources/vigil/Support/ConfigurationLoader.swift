@@ -126,6 +126,22 @@ enum ConfigurationLoader {
                     default: throw unknown(path, mcpValue)
                     }
                 }
+            case "audit":
+                for (auditKey, auditValue) in try mapping(value, path: key) {
+                    let path = "audit.\(auditKey)"
+                    switch auditKey {
+                    case "path", "key":
+                        let text = try string(auditValue, path: path)
+                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        if auditKey == "path" { config.audit.path = text } else { config.audit.key = text }
+                    case "checkpoint_every":
+                        config.audit.checkpointEvery = try int(auditValue, path: path)
+                        guard (1...1_000_000).contains(config.audit.checkpointEvery) else {
+                            throw ParseError(message: "\(path): \(config.audit.checkpointEvery) is outside 1…1000000")
+                        }
+                    default: throw unknown(path, auditValue)
+                    }
+                }
             case "intake":
                 for (intakeKey, intakeValue) in try mapping(value, path: key) {
                     let path = "intake.\(intakeKey)"
@@ -234,6 +250,16 @@ enum ConfigurationLoader {
           token_env: \(c.mcp.tokenEnvironment)
           # How many generated alerts (and their events) the lab backends hold.
           lab_alerts: \(c.mcp.labAlerts)
+
+        # The tamper-evident audit log (`vigil audit verify`, `vigil audit export`).
+        audit:
+          # The log: one hash-chained JSON record per line; the latest signed checkpoint sits at PATH.checkpoint.
+          path: \(c.audit.path)
+          # The Ed25519 key that signs checkpoints, created (mode 0600) on first use. Keep it off the log's disk
+          # if you can: whoever holds it can rewrite history.
+          key: \(c.audit.key)
+          # Sign a checkpoint after this many records (and whenever the log is closed).
+          checkpoint_every: \(c.audit.checkpointEvery)
 
         # Alert intake (`vigil alerts validate`).
         intake:

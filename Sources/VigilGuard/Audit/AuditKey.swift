@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+
+/// The Ed25519 key that signs audit checkpoints, kept in a file readable by its owner only
+/// (base64 of the 32-byte private key). Verification needs only the public key.
+public struct AuditKey: Sendable {
+    public let privateKey: Curve25519.Signing.PrivateKey
+
+    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
+
+    /// A short identifier of the public key (first 16 hex digits of its SHA-256).
+    public var keyID: String { Self.keyID(publicKey) }
+
+    public init(_ privateKey: Curve25519.Signing.PrivateKey = .init()) { self.privateKey = privateKey }
+
+    /// Loads the key at `path`, creating it (mode 0600) if the file does not exist.
+    public static func loadOrCreate(path: String) throws(AuditKeyError) -> (AuditKey, created: Bool) {
+        if FileManager.default.fileExists(atPath: path) { return (try load(path: path), false) }
+        let key = AuditKey()
+        let text = key.privateKey.rawRepresentation.base64EncodedString() + "\n"
+        let created = FileManager.default.createFile(
+            atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard created else { throw AuditKeyError("\(path): cannot create the audit signing key") }
+        return (key, true)
+    }
+
+    public static func load(path: String) throws(AuditKeyError) -> AuditKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditKeyError("\(path): cannot read the audit signing key")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let raw = Data(base64Encoded: text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else { throw AuditKeyError("\(path): not an audit signing key (base64 of 32 bytes expected)") }
+        return AuditKey(key)
+    }
+
+    /// The public key in `path`: a `.pub` file holds the public key, any other file the private key
+    /// (whose public half is derived). Both are base64 of 32 bytes.
+    public static func loadPublic(path: String) throws(AuditKeyError) -> Curve25519.Signing.PublicKey {
+        guard path.hasSuffix(".pub") else { return try load(path: path).publicKey }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditKeyError("\(path): cannot read the public key")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let raw = Data(base64Encoded: text), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else { throw AuditKeyError("\(path): not a public key (base64 of 32 bytes expected)") }
+        return key
+    }
+
+    /// The public key as a `.pub` file holds it.
+    public var publicKeyText: String { publicKey.rawRepresentation.base64EncodedString() + "\n" }
+
+    static func keyID(_ key: Curve25519.Signing.PublicKey) -> String {
+        String(AuditRecord.hexDigest(key.rawRepresentation).prefix(16))
+    }
+
+    /// What a checkpoint signs: the record count and the head hash.
+    static func checkpointMessage(records: Int64, head: String) -> Data {
+        Data("vigil-audit-checkpoint\n\(records)\n\(head)".utf8)
+    }
+}
+
+/// The public half of an audit key.
+public typealias Curve25519PublicKey = Curve25519.Signing.PublicKey
+
+public struct AuditKeyError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

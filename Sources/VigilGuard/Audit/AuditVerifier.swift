@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import VigilCore
+
+/// What a verification proved.
+public struct AuditVerification: Sendable, Hashable {
+    public var records: Int64
+    public var checkpoints: Int
+    /// The records the last checkpoint covers.
+    public var lastCheckpoint: Int64?
+    /// A final line a crash left incomplete: never acknowledged, not part of the log.
+    public var incompleteTail: Bool
+}
+
+/// The first thing wrong with a log.
+public struct AuditVerificationError: Error, Sendable, CustomStringConvertible {
+    public var line: Int?
+    public var description: String
+}
+
+/// Proves an audit log: every record's hash, the chain from the first record to the last, every
+/// checkpoint's signature and what it covers, and the checkpoint kept beside the log.
+public enum AuditVerifier {
+    public static func verify(
+        path: String, publicKey: Curve25519.Signing.PublicKey
+    ) throws(AuditVerificationError)
+        -> AuditVerification
+    {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
+        }
+        let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey)
+        var bytes = [UInt8](data)
+        var incomplete = false
+        if let last = bytes.last, last != 0x0A {
+            incomplete = true
+            bytes.removeSubrange(((bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0)...)
+        }
+        var seq: Int64 = 0
+        var head = AuditRecord.genesis
+        var checkpoints = 0
+        var lastCheckpoint: Int64?
+        var sidecarMatched = sidecar == nil
+        var lineNumber = 0
+        if bytes.last == 0x0A { bytes.removeLast() }
+        for line in bytes.isEmpty ? [] : bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            func fail(_ message: String) -> AuditVerificationError {
+                AuditVerificationError(line: lineNumber, description: "line \(lineNumber): \(message)")
+            }
+            let record: AuditRecord
+            do {
+                record = try AuditRecord.parse(line)
+            } catch {
+                throw fail("record \(seq + 1) \(error) (modified)")
+            }
+            guard record.seq == seq + 1 else {
+                throw fail(
+                    "record \(record.seq) where record \(seq + 1) was expected (records were removed, inserted or reordered)"
+                )
+            }
+            guard record.previous == head else {
+                throw fail("record \(record.seq) does not follow record \(seq) (the chain is broken)")
+            }
+            if record.kind == "checkpoint" {
+                guard let covered = record.data["records"]?.intValue,
+                    let coveredHead = record.data["head"]?.stringValue,
+                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+                else { throw fail("checkpoint \(record.seq) is incomplete") }
+                guard covered == seq, coveredHead == head else {
+                    throw fail("checkpoint \(record.seq) covers record \(covered), not the \(seq) before it")
+                }
+                guard
+                    publicKey.isValidSignature(
+                        signature, for: AuditKey.checkpointMessage(records: covered, head: coveredHead))
+                else {
+                    throw fail(
+                        "checkpoint \(record.seq) has a signature the key does not verify (forged or another key)")
+                }
+                checkpoints += 1
+                lastCheckpoint = covered
+            }
+            seq = record.seq
+            head = record.hash
+            if let sidecar, sidecar.records == seq {
+                guard sidecar.head == head else {
+                    throw fail("record \(seq) differs from the one the saved checkpoint signed")
+                }
+                sidecarMatched = true
+            }
+        }
+        if bytes.isEmpty { seq = 0 }
+        if let sidecar, !sidecarMatched {
+            throw AuditVerificationError(
+                line: nil,
+                description:
+                    "the log ends at record \(seq) but its saved checkpoint covers \(sidecar.records) records (records were cut off the end)"
+            )
+        }
+        return AuditVerification(
+            records: seq, checkpoints: checkpoints, lastCheckpoint: lastCheckpoint, incompleteTail: incomplete)
+    }
+
+    struct Sidecar {
+        var records: Int64
+        var head: String
+    }
+
+    static func readSidecar(
+        _ path: String, publicKey: Curve25519.Signing.PublicKey
+    ) throws(AuditVerificationError)
+        -> Sidecar?
+    {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let json = try? JSONParser.parse(data), let records = json["records"]?.intValue,
+            let head = json["head"]?.stringValue,
+            let signature = json["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+        else { throw AuditVerificationError(line: nil, description: "\(path): not a checkpoint") }
+        guard publicKey.isValidSignature(signature, for: AuditKey.checkpointMessage(records: records, head: head))
+        else {
+            throw AuditVerificationError(
+                line: nil, description: "\(path): the saved checkpoint's signature does not verify")
+        }
+        return Sidecar(records: records, head: head)
+    }
+}

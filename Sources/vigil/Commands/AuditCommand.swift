@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilGuard
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify or export the tamper-evident audit log.",
+        discussion: """
+            The log (audit.path) holds one hash-chained record per line, with checkpoints signed by the key at \
+            audit.key. See docs/security.md.
+            """,
+        subcommands: [AuditVerifyCommand.self, AuditExportCommand.self])
+}
+
+struct AuditVerifyCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Prove the log's chain and signed checkpoints; name the first bad record.",
+        discussion: """
+            Detects a modified, removed, inserted or reordered record, a chain rewritten without the key, and \
+            records cut off the end after a checkpoint. Exit 0 when the log is intact, 1 when it is not.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The log (default: audit.path).", valueName: "path"))
+    var path: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The key to verify with: a public key file (*.pub) or the signing key (default: audit.key).",
+            valueName: "file"))
+    var key: String?
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let log = path ?? configuration.audit.path
+        let keyPath = key ?? configuration.audit.key
+        guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
+        guard FileManager.default.fileExists(atPath: keyPath) else {
+            throw .noInput("\(keyPath): no key to verify with (give --key with the public key)")
+        }
+        let publicKey: Curve25519PublicKey
+        do {
+            publicKey = try AuditKey.loadPublic(path: keyPath)
+        } catch {
+            throw .invalidInput(error.description)
+        }
+        do {
+            let report = try AuditVerifier.verify(path: log, publicKey: publicKey)
+            var line = "\(log): intact, \(report.records) records, \(report.checkpoints) signed checkpoints"
+            if let last = report.lastCheckpoint { line += ", the last covering \(last) records" }
+            print(line)
+            if report.incompleteTail {
+                Console.note(
+                    "the last line is incomplete: a write that was never acknowledged (cut off at the next open)")
+            }
+        } catch {
+            print("\(log): NOT intact: \(error.description)")
+            throw .invalidInput("audit log verification failed at \(error.line.map { "line \($0)" } ?? "its end")")
+        }
+    }
+}
+
+struct AuditExportCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the log's records as JSON Lines (seq, time, kind, data, hash), after verifying it.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The log (default: audit.path).", valueName: "path"))
+    var path: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records of this kind (e.g. tool_call.after).", valueName: "kind"))
+    var kind: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records from this sequence number on.", valueName: "seq"))
+    var from: Int64 = 1
+
+    @Option(name: .long, help: ArgumentHelp("The key to verify with (default: audit.key).", valueName: "file"))
+    var key: String?
+
+    @Flag(name: .long, help: "Export even if the log does not verify (records up to the first bad one).")
+    var unverified = false
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let log = path ?? configuration.audit.path
+        guard let data = FileManager.default.contents(atPath: log) else { throw .noInput("\(log): no audit log here") }
+        if !unverified {
+            do {
+                let publicKey = try AuditKey.loadPublic(path: key ?? configuration.audit.key)
+                _ = try AuditVerifier.verify(path: log, publicKey: publicKey)
+            } catch let error as AuditVerificationError {
+                throw .invalidInput("\(log) does not verify (\(error.description)); --unverified exports it anyway")
+            } catch {
+                throw .noInput("\(error)")
+            }
+        }
+        for line in data.split(separator: 0x0A) {
+            guard let record = try? AuditRecord.parse(line) else { break }
+            guard record.seq >= from, kind.map({ $0 == record.kind }) ?? true else { continue }
+            print(record.exported.serialized())
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTesting
+
+@testable import VigilGuard
+
+@Suite("Audit log")
+struct AuditLogTests {
+    /// A fresh directory with a key.
+    func setUp() throws -> (directory: URL, path: String, key: AuditKey) {
+        let directory = try CommandRunner.temporaryDirectory()
+        let (key, created) = try AuditKey.loadOrCreate(path: directory.appendingPathComponent("audit.key").path)
+        #expect(created)
+        return (directory, directory.appendingPathComponent("audit.log").path, key)
+    }
+
+    /// Writes `count` records from concurrent appenders and closes the log.
+    func write(_ count: Int, to path: String, key: AuditKey, every: Int = 10) async throws -> [AuditReceipt] {
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: every)
+        let receipts = try await withThrowingTaskGroup(of: AuditReceipt.self) { group in
+            for n in 0..<count {
+                group.addTask { try await log.append(kind: "tool_call.after", data: ["n": .int(Int64(n))]) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        log.close()
+        return receipts
+    }
+
+    func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    func save(_ lines: [String], to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func expectFailure(_ path: String, key: AuditKey, containing text: String, line: Int? = nil) {
+        do {
+            _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+            Issue.record("tampering was not detected (expected '\(text)')")
+        } catch {
+            #expect(error.description.contains(text), "\(error.description)")
+            if let line { #expect(error.line == line, "\(error.description)") }
+        }
+    }
+
+    @Test func concurrentAppendsFormOneVerifiableChain() async throws {
+        let (_, path, key) = try setUp()
+        let receipts = try await write(95, to: path, key: key)
+        // Every append got its own position; checkpoints take positions of their own in between.
+        #expect(Set(receipts.map(\.seq)).count == 95)
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.checkpoints >= 9)
+        #expect(report.records == 95 + Int64(report.checkpoints))
+        #expect(!report.incompleteTail)
+        // The saved checkpoint covers the whole log (the close wrote a final one).
+        let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
+        #expect(sidecar["records"]?.intValue == report.records - 1)
+    }
+
+    @Test func reopeningContinuesTheChain() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(12, to: path, key: key)
+        let second = try await write(5, to: path, key: key)
+        #expect(second.map(\.seq).min()! > 12)
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.records == Int64(try lines(path).count))
+    }
+
+    @Test func modificationIsDetected() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(30, to: path, key: key)
+        var all = try lines(path)
+        all[4] = all[4].replacingOccurrences(of: #""n":"#, with: #""n":1"#)
+        try save(all, to: path)
+        expectFailure(path, key: key, containing: "hash does not match its contents", line: 5)
+    }
+
+    @Test func deletionInsertionAndReorderingAreDetected() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(30, to: path, key: key)
+        let original = try lines(path)
+
+        var deleted = original
+        deleted.remove(at: 6)
+        try save(deleted, to: path)
+        expectFailure(path, key: key, containing: "record 8 where record 7 was expected", line: 7)
+
+        var inserted = original
+        inserted.insert(original[3], at: 7)
+        try save(inserted, to: path)
+        expectFailure(path, key: key, containing: "where record 8 was expected", line: 8)
+
+        var reordered = original
+        reordered.swapAt(9, 10)
+        try save(reordered, to: path)
+        expectFailure(path, key: key, containing: "was expected", line: 10)
+    }
+
+    @Test func truncationAfterACheckpointIsDetected() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(30, to: path, key: key)
+        let original = try lines(path)
+        try save(Array(original.prefix(original.count - 5)), to: path)
+        expectFailure(path, key: key, containing: "were cut off the end")
+    }
+
+    @Test func aRewrittenChainWithoutTheKeyIsDetected() async throws {
+        let (directory, path, key) = try setUp()
+        _ = try await write(25, to: path, key: key)
+        // An attacker rewrites every record with valid hashes, but signs with a key of their own.
+        let forger = AuditKey()
+        let forged = directory.appendingPathComponent("forged.log").path
+        let log = try AuditLog(path: forged, key: forger, clock: FakeClock(), checkpointEvery: 10)
+        for n in 0..<25 { try await log.append(kind: "tool_call.after", data: ["n": .int(Int64(n)), "forged": true]) }
+        log.close()
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        try FileManager.default.copyItem(atPath: forged, toPath: path)
+        try FileManager.default.copyItem(atPath: forged + ".checkpoint", toPath: path + ".checkpoint")
+        expectFailure(path, key: key, containing: "signature does not verify")
+    }
+
+    @Test func anIncompleteLastLineIsNotARecordAndIsCutOffOnOpen() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(8, to: path, key: key)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":10,"time":"2026-11"#.utf8))
+        try handle.close()
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.incompleteTail)
+        _ = try await write(2, to: path, key: key)
+        let after = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(!after.incompleteTail)
+        #expect(after.records == report.records + 3)  // two records and a final checkpoint
+    }
+
+    @Test func acknowledgedRecordsSurviveKill9() async throws {
+        let (directory, path, _) = try setUp()
+        let keyPath = directory.appendingPathComponent("audit.key").path
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("vigil-bench-audit")
+        process.arguments = ["durability", path, keyPath]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var acknowledged: Int64 = 0
+        var text = ""
+        while acknowledged < 300 {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            acknowledged =
+                text.split(separator: "\n").compactMap { Int64($0.split(separator: " ").last ?? "") }.max() ?? 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(acknowledged >= 300)
+        let report = try AuditVerifier.verify(path: path, publicKey: try AuditKey.load(path: keyPath).publicKey)
+        #expect(report.records >= acknowledged)
+    }
+
+    @Test func keysAreCreatedPrivateAndReadBack() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("k").path
+        let (key, created) = try AuditKey.loadOrCreate(path: path)
+        #expect(created)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try AuditKey.loadOrCreate(path: path).0.keyID == key.keyID)
+        try key.publicKeyText.write(toFile: path + ".pub", atomically: true, encoding: .utf8)
+        #expect(try AuditKey.loadPublic(path: path + ".pub").rawRepresentation == key.publicKey.rawRepresentation)
+        try "not a key".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: AuditKeyError.self) { try AuditKey.load(path: path) }
+    }
+}
