@@ -175,3 +175,35 @@ struct AuditCommandTests {
         #expect(missing.status == 66)
     }
 }
+
+@Suite("vigil integrity")
+struct IntegrityCommandTests {
+    @Test func sealVerifyAndRefuseToServeWhenSomethingChanged() throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        #expect(try CommandRunner.vigil(["init"], in: dir).status == 0)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
+        try "steps: []\n".write(
+            to: dir.appendingPathComponent("playbooks/login.yaml"), atomically: true, encoding: .utf8)
+        let sealed = try CommandRunner.vigil(["integrity", "seal"], in: dir)
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("sealed 2 files and 39 MCP tools"))
+        #expect(try CommandRunner.vigil(["integrity", "verify"], in: dir).status == 0)
+        let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8 + [0x0A])
+        #expect(try CommandRunner.vigil(["mcp", "siem"], stdin: request, in: dir).status == 0)
+
+        let config = dir.appendingPathComponent("vigil.yaml")
+        try (try String(contentsOf: config, encoding: .utf8) + "\n# edited\n").write(
+            to: config, atomically: true, encoding: .utf8)
+        let verify = try CommandRunner.vigil(["integrity", "verify"], in: dir)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("vigil.yaml: changed since sealing"))
+        let refused = try CommandRunner.vigil(["mcp", "siem"], stdin: request, in: dir)
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("integrity check failed: vigil.yaml: changed since sealing"))
+        #expect(refused.stdout.isEmpty)
+        // Re-sealing approves the change.
+        #expect(try CommandRunner.vigil(["integrity", "seal"], in: dir).status == 0)
+        #expect(try CommandRunner.vigil(["mcp", "siem"], stdin: request, in: dir).status == 0)
+    }
+}

@@ -8,10 +8,11 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var siem: SIEM
     public var mcp: MCP
     public var audit: Audit
+    public var integrity: Integrity
 
     public init(
         version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),
-        mcp: MCP = MCP(), audit: Audit = Audit()
+        mcp: MCP = MCP(), audit: Audit = Audit(), integrity: Integrity = Integrity()
     ) {
         self.version = version
         self.logLevel = logLevel
@@ -20,6 +21,23 @@ public struct VigilConfiguration: Sendable, Hashable {
         self.siem = siem
         self.mcp = mcp
         self.audit = audit
+        self.integrity = integrity
+    }
+
+    /// The integrity manifest: what steers the agents, sealed and signed (with `audit.key`).
+    public struct Integrity: Sendable, Hashable {
+        /// Where `vigil integrity seal` writes the manifest.
+        public var manifest: String
+        /// Files and directories that steer the agents (the configuration file is always included).
+        public var paths: [String]
+
+        public init(
+            manifest: String = "vigil-integrity.json",
+            paths: [String] = ["prompts", "playbooks", "policies", "runbooks"]
+        ) {
+            self.manifest = manifest
+            self.paths = paths
+        }
     }
 
     /// The tamper-evident audit log.

@@ -69,6 +69,9 @@ public struct AuditRecord: Sendable, Hashable {
         return AuditRecord(seq: seq, time: time, kind: kind, data: data, previous: previous, hash: stated)
     }
 
+    /// SHA-256 of a text, in hex.
+    public static func digest(_ text: String) -> String { hexDigest(Array(text.utf8)) }
+
     static func hexDigest(_ bytes: some DataProtocol) -> String {
         SHA256.hash(data: bytes).map { byte in
             let digits = Array("0123456789abcdef".utf8)

@@ -124,6 +124,7 @@ struct MCPServeCommand: AsyncVigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         let kind = PlatformKind(rawValue: server)!
+        try IntegrityScope.check(configuration, global: global, logger: logger)
         let platforms = try backends.platforms(configuration, logger: logger)
         let scopes: Set<ToolScope> =
             allowWrite || configuration.mcp.allowWrite.contains(kind.rawValue) ? [.read, .write] : [.read]

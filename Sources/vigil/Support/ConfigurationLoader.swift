@@ -142,6 +142,24 @@ enum ConfigurationLoader {
                     default: throw unknown(path, auditValue)
                     }
                 }
+            case "integrity":
+                for (integrityKey, integrityValue) in try mapping(value, path: key) {
+                    let path = "integrity.\(integrityKey)"
+                    switch integrityKey {
+                    case "manifest":
+                        config.integrity.manifest = try string(integrityValue, path: path)
+                        guard !config.integrity.manifest.isEmpty else {
+                            throw ParseError(message: "\(path): must not be empty")
+                        }
+                    case "paths":
+                        guard case .sequence(let items) = integrityValue else {
+                            throw ParseError(message: "\(path)\(line(integrityValue)): expected a list of paths")
+                        }
+                        config.integrity.paths = []
+                        for item in items { config.integrity.paths.append(try string(item, path: path)) }
+                    default: throw unknown(path, integrityValue)
+                    }
+                }
             case "intake":
                 for (intakeKey, intakeValue) in try mapping(value, path: key) {
                     let path = "intake.\(intakeKey)"
@@ -260,6 +278,12 @@ enum ConfigurationLoader {
           key: \(c.audit.key)
           # Sign a checkpoint after this many records (and whenever the log is closed).
           checkpoint_every: \(c.audit.checkpointEvery)
+
+        # The integrity manifest (`vigil integrity seal`, `vigil integrity verify`), signed with audit.key.
+        integrity:
+          manifest: \(c.integrity.manifest)
+          # Files and directories that steer the agents; the configuration file is always included.
+          paths: [\(c.integrity.paths.joined(separator: ", "))]
 
         # Alert intake (`vigil alerts validate`).
         intake:

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilGuard
+import VigilLab
+import VigilMCP
+import VigilPlatforms
+
+struct IntegrityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "integrity",
+        abstract: "Seal or verify what steers the agents: configuration, prompts, playbooks, policies, MCP tools.",
+        discussion: "See docs/security.md.",
+        subcommands: [IntegritySealCommand.self, IntegrityVerifyCommand.self])
+}
+
+/// What the manifest covers, as configured.
+enum IntegrityScope {
+    /// The configuration file in use (if any) and `integrity.paths`.
+    static func paths(_ configuration: VigilConfiguration, global: GlobalOptions) -> [String] {
+        let config = global.config ?? ConfigurationLoader.defaultPath
+        return (FileManager.default.fileExists(atPath: config) ? [config] : []) + configuration.integrity.paths
+    }
+
+    /// Every tool of every Vigil MCP server (write tools included), with a digest of its definition.
+    static func tools() throws(CLIError) -> [IntegrityManifest.PinnedTool] {
+        let lab: LabWorld
+        do {
+            lab = try LabWorld(alertCount: 1)
+        } catch {
+            throw .software("could not build the lab world: \(error)")
+        }
+        return PlatformKind.allCases.flatMap { kind in
+            let server = PlatformServer.make(kind, platforms: lab.platforms)
+            return server.tools.map {
+                IntegrityManifest.PinnedTool(
+                    server: server.name, name: $0.name, digest: AuditRecord.digest($0.listing.serialized()))
+            }
+        }
+    }
+
+    /// Checks the manifest if there is one; throws naming what differs. No manifest: nothing to check.
+    static func check(_ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger) throws(CLIError) {
+        let path = configuration.integrity.manifest
+        guard FileManager.default.fileExists(atPath: path) else {
+            logger.info("no integrity manifest; seal one with `vigil integrity seal`", metadata: ["path": "\(path)"])
+            return
+        }
+        let differences = try differences(configuration, global: global)
+        guard differences.isEmpty else {
+            let more =
+                differences.count > 1 ? " (and \(differences.count - 1) more; `vigil integrity verify` lists them)" : ""
+            throw .config("integrity check failed: \(differences[0])\(more)")
+        }
+    }
+
+    static func differences(_ configuration: VigilConfiguration, global: GlobalOptions) throws(CLIError) -> [String] {
+        do {
+            let publicKey = try AuditKey.loadPublic(path: configuration.audit.key)
+            let manifest = try IntegrityManifest.load(path: configuration.integrity.manifest, publicKey: publicKey)
+            return try manifest.differences(paths: paths(configuration, global: global), tools: try tools())
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .config("integrity check failed: \(error)")
+        }
+    }
+}
+
+struct IntegritySealCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal",
+        abstract: "Write the signed manifest of the files and MCP tool definitions that steer the agents.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        do {
+            let (key, created) = try AuditKey.loadOrCreate(path: configuration.audit.key)
+            if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
+            let manifest = try IntegrityManifest.seal(
+                paths: IntegrityScope.paths(configuration, global: global), tools: try IntegrityScope.tools(), key: key)
+            try OutputFile.write(
+                Array((manifest.json.prettyPrinted() + "\n").utf8), to: configuration.integrity.manifest)
+            print(
+                "\(configuration.integrity.manifest): sealed \(manifest.files.count) files and \(manifest.tools.count) MCP tools (key \(manifest.keyID))"
+            )
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .cannotCreate("\(error)")
+        }
+    }
+}
+
+struct IntegrityVerifyCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the files and MCP tools against the sealed manifest; list every difference.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        guard FileManager.default.fileExists(atPath: configuration.integrity.manifest) else {
+            throw .noInput(
+                "\(configuration.integrity.manifest): no integrity manifest here (create one with `vigil integrity seal`)"
+            )
+        }
+        let differences = try IntegrityScope.differences(configuration, global: global)
+        for difference in differences { print(difference) }
+        guard differences.isEmpty else {
+            throw .invalidInput("\(differences.count) difference(s) from the sealed manifest")
+        }
+        print("\(configuration.integrity.manifest): everything matches the sealed manifest")
+    }
+}
