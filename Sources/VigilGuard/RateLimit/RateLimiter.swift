@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+import VigilCore
+
+/// Token buckets per key — a server (`server:vigil-identity`) or a vendor API (`vendor:okta`) — with
+/// a configured rate and burst each (or the default), the vendors' Retry-After honoured, and the
+/// current levels readable at any time.
+public final class RateLimiter: Sendable {
+    public struct Limit: Sendable, Hashable {
+        public var ratePerSecond: Double
+        public var burst: Int
+
+        public init(ratePerSecond: Double, burst: Int) {
+            self.ratePerSecond = ratePerSecond
+            self.burst = burst
+        }
+    }
+
+    /// A bucket's state, for status displays.
+    public struct Level: Sendable, Hashable {
+        public var key: String
+        public var tokens: Double
+        public var burst: Int
+        public var ratePerSecond: Double
+        public var blockedUntil: Timestamp?
+    }
+
+    private let limits: [String: Limit]
+    private let fallback: Limit
+    private let clock: any WallClock
+    private let buckets = Mutex<[String: TokenBucket]>([:])
+
+    public init(limits: [String: Limit] = [:], default fallback: Limit, clock: any WallClock = SystemWallClock()) {
+        self.limits = limits
+        self.fallback = fallback
+        self.clock = clock
+    }
+
+    /// Takes a token from `key`'s bucket, or says how long to wait.
+    public func acquire(_ key: String) -> RateDecision {
+        let now = clock.now()
+        return buckets.withLock { buckets in
+            var bucket = buckets[key] ?? makeBucket(key, now)
+            defer { buckets[key] = bucket }
+            return bucket.take(now: now)
+        }
+    }
+
+    /// Records a vendor's 429/503 with its Retry-After header (seconds or an HTTP date); without a usable
+    /// header, backs off `defaultSeconds`.
+    public func throttled(_ key: String, retryAfter header: String?, defaultSeconds: Int64 = 30) {
+        let now = clock.now()
+        let seconds = header.flatMap { RetryAfter.seconds($0, now: now) } ?? defaultSeconds
+        buckets.withLock { buckets in
+            var bucket = buckets[key] ?? makeBucket(key, now)
+            bucket.block(until: now.adding(seconds: max(0, seconds)))
+            buckets[key] = bucket
+        }
+    }
+
+    /// The buckets used so far, by key.
+    public var levels: [Level] {
+        let now = clock.now()
+        return buckets.withLock { buckets in
+            buckets.keys.sorted().map { key in
+                var bucket = buckets[key]!
+                // Refill to now without taking: a take on a copy tells the level.
+                let probe = bucket.take(now: now)
+                let tokens = probe == .allowed ? bucket.tokens + 1 : bucket.tokens
+                return Level(
+                    key: key, tokens: tokens, burst: Int(bucket.burst), ratePerSecond: bucket.ratePerSecond,
+                    blockedUntil: bucket.blockedUntil)
+            }
+        }
+    }
+
+    private func makeBucket(_ key: String, _ now: Timestamp) -> TokenBucket {
+        let limit = limits[key] ?? fallback
+        return TokenBucket(ratePerSecond: limit.ratePerSecond, burst: limit.burst, now: now)
+    }
+}
+
+/// Reads an HTTP `Retry-After` value: delay-seconds, or an HTTP date (RFC 9110).
+public enum RetryAfter {
+    public static func seconds(_ value: String, now: Timestamp) -> Int64? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int64(text), seconds >= 0 { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) {
+                return max(0, (Timestamp(date).millisecondsSinceEpoch - now.millisecondsSinceEpoch + 999) / 1000)
+            }
+        }
+        return nil
+    }
+}
