@@ -72,12 +72,7 @@ public struct AuditRecord: Sendable, Hashable {
     /// SHA-256 of a text, in hex.
     public static func digest(_ text: String) -> String { hexDigest(Array(text.utf8)) }
 
-    static func hexDigest(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
-    }
+    static func hexDigest(_ bytes: some DataProtocol) -> String { Hex.encode(SHA256.hash(data: bytes)) }
 
     /// The record as `vigil audit export` writes it.
     public var exported: JSONValue {

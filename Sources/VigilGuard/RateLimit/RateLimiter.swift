@@ -62,14 +62,10 @@ public final class RateLimiter: Sendable {
     public var levels: [Level] {
         let now = clock.now()
         return buckets.withLock { buckets in
-            buckets.keys.sorted().map { key in
-                var bucket = buckets[key]!
-                // Refill to now without taking: a take on a copy tells the level.
-                let probe = bucket.take(now: now)
-                let tokens = probe == .allowed ? bucket.tokens + 1 : bucket.tokens
-                return Level(
-                    key: key, tokens: tokens, burst: Int(bucket.burst), ratePerSecond: bucket.ratePerSecond,
-                    blockedUntil: bucket.blockedUntil)
+            buckets.sorted { $0.key < $1.key }.map { key, bucket in
+                Level(
+                    key: key, tokens: bucket.available(at: now), burst: Int(bucket.burst),
+                    ratePerSecond: bucket.ratePerSecond, blockedUntil: bucket.blockedUntil)
             }
         }
     }

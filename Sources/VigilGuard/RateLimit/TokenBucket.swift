@@ -17,9 +17,14 @@ public struct TokenBucket: Sendable, Hashable {
         self.updated = now
     }
 
-    private mutating func refill(_ now: Timestamp) {
+    /// The tokens there will be at `now`, without taking any.
+    public func available(at now: Timestamp) -> Double {
         let elapsed = Double(max(0, now.millisecondsSinceEpoch - updated.millisecondsSinceEpoch)) / 1000
-        tokens = min(burst, tokens + elapsed * ratePerSecond)
+        return min(burst, tokens + elapsed * ratePerSecond)
+    }
+
+    private mutating func refill(_ now: Timestamp) {
+        tokens = available(at: now)
         updated = max(updated, now)
     }
 

@@ -3,9 +3,7 @@ import Foundation
 import Logging
 import VigilCore
 import VigilGuard
-import VigilLab
 import VigilMCP
-import VigilPlatforms
 
 struct IntegrityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,30 +22,26 @@ enum IntegrityScope {
     }
 
     /// Every tool of every Vigil MCP server (write tools included), with a digest of its definition.
-    static func tools() throws(CLIError) -> [IntegrityManifest.PinnedTool] {
-        let lab: LabWorld
-        do {
-            lab = try LabWorld(alertCount: 1)
-        } catch {
-            throw .software("could not build the lab world: \(error)")
-        }
-        return PlatformKind.allCases.flatMap { kind in
-            let server = PlatformServer.make(kind, platforms: lab.platforms)
-            return server.tools.map {
+    static func tools(_ servers: [PlatformServer]) -> [IntegrityManifest.PinnedTool] {
+        servers.flatMap { server in
+            server.tools.map {
                 IntegrityManifest.PinnedTool(
                     server: server.name, name: $0.name, digest: AuditRecord.digest($0.listing.serialized()))
             }
         }
     }
 
-    /// Checks the manifest if there is one; throws naming what differs. No manifest: nothing to check.
-    static func check(_ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger) throws(CLIError) {
+    /// Checks the manifest if there is one against the files and `servers`; throws naming what differs.
+    /// No manifest: nothing to check.
+    static func check(
+        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer], logger: Logger
+    ) throws(CLIError) {
         let path = configuration.integrity.manifest
         guard FileManager.default.fileExists(atPath: path) else {
             logger.info("no integrity manifest; seal one with `vigil integrity seal`", metadata: ["path": "\(path)"])
             return
         }
-        let differences = try differences(configuration, global: global)
+        let differences = try differences(configuration, global: global, servers: servers)
         guard differences.isEmpty else {
             let more =
                 differences.count > 1 ? " (and \(differences.count - 1) more; `vigil integrity verify` lists them)" : ""
@@ -55,11 +49,15 @@ enum IntegrityScope {
         }
     }
 
-    static func differences(_ configuration: VigilConfiguration, global: GlobalOptions) throws(CLIError) -> [String] {
+    static func differences(
+        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer]
+    )
+        throws(CLIError) -> [String]
+    {
         do {
             let publicKey = try AuditKey.loadPublic(path: configuration.audit.key)
             let manifest = try IntegrityManifest.load(path: configuration.integrity.manifest, publicKey: publicKey)
-            return try manifest.differences(paths: paths(configuration, global: global), tools: try tools())
+            return try manifest.differences(paths: paths(configuration, global: global), tools: tools(servers))
         } catch let error as CLIError {
             throw error
         } catch {
@@ -80,7 +78,8 @@ struct IntegritySealCommand: VigilCommand {
             let (key, created) = try AuditKey.loadOrCreate(path: configuration.audit.key)
             if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
             let manifest = try IntegrityManifest.seal(
-                paths: IntegrityScope.paths(configuration, global: global), tools: try IntegrityScope.tools(), key: key)
+                paths: IntegrityScope.paths(configuration, global: global),
+                tools: IntegrityScope.tools(try ServerCatalog.definitions()), key: key)
             try OutputFile.write(
                 Array((manifest.json.prettyPrinted() + "\n").utf8), to: configuration.integrity.manifest)
             print(
@@ -107,7 +106,8 @@ struct IntegrityVerifyCommand: VigilCommand {
                 "\(configuration.integrity.manifest): no integrity manifest here (create one with `vigil integrity seal`)"
             )
         }
-        let differences = try IntegrityScope.differences(configuration, global: global)
+        let differences = try IntegrityScope.differences(
+            configuration, global: global, servers: try ServerCatalog.definitions())
         for difference in differences { print(difference) }
         guard differences.isEmpty else {
             throw .invalidInput("\(differences.count) difference(s) from the sealed manifest")

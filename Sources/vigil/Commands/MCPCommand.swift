@@ -124,8 +124,11 @@ struct MCPServeCommand: AsyncVigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         let kind = PlatformKind(rawValue: server)!
-        try IntegrityScope.check(configuration, global: global, logger: logger)
         let platforms = try backends.platforms(configuration, logger: logger)
+        try IntegrityScope.check(
+            configuration, global: global,
+            servers: PlatformKind.allCases.map { PlatformServer.make($0, platforms: platforms) },
+            logger: logger)
         let scopes: Set<ToolScope> =
             allowWrite || configuration.mcp.allowWrite.contains(kind.rawValue) ? [.read, .write] : [.read]
         let router = ToolRouter(server: PlatformServer.make(kind, platforms: platforms), scopes: scopes, logger: logger)
@@ -168,14 +171,8 @@ struct MCPListCommand: AsyncVigilCommand {
     var json = false
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
-        let lab: LabWorld
-        do {
-            lab = try LabWorld(alertCount: 1)
-        } catch {
-            throw .software("could not build the lab world: \(error)")
-        }
-        for kind in PlatformKind.allCases {
-            let server = PlatformServer.make(kind, platforms: lab.platforms)
+        for server in try ServerCatalog.definitions() {
+            let kind = server.kind
             let granted = configuration.mcp.allowWrite.contains(kind.rawValue)
             if json {
                 let line: JSONValue = [
@@ -199,5 +196,20 @@ struct MCPListCommand: AsyncVigilCommand {
                 print("  \(padded) \(effect.padding(toLength: 20, withPad: " ", startingAt: 0)) \(tool.title)")
             }
         }
+    }
+}
+
+/// The servers' tool definitions, for listing and sealing: the tools do not depend on the backend, so
+/// a minimal lab world serves.
+enum ServerCatalog {
+    static func definitions() throws(CLIError) -> [PlatformServer] {
+        let lab: LabWorld
+        do {
+            lab = try LabWorld(alertCount: 1)
+        } catch {
+            throw .software("could not build the lab world: \(error)")
+        }
+        let platforms = lab.platforms
+        return PlatformKind.allCases.map { PlatformServer.make($0, platforms: platforms) }
     }
 }
