@@ -40,15 +40,20 @@ let package = Package(
         .target(
             name: "VigilMCP",
             dependencies: [
-                "VigilCore", "VigilPlatforms",
+                "VigilCore", "VigilPlatforms", "VigilGuard",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
-        // The Guard around every tool call: audit log (so far), policy, scanning, integrity.
-        .target(name: "VigilGuard", dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The Guard around every tool call: policy and approvals, rate limits, audit log, scanning, integrity.
+        .target(
+            name: "VigilGuard",
+            dependencies: [
+                "VigilCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
@@ -80,7 +85,9 @@ let package = Package(
                 "VigilCore", "VigilPlatforms", "VigilMCP", "VigilTesting", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "VigilGuardTests", dependencies: ["VigilCore", "VigilGuard", "VigilTesting"]),
+        .testTarget(
+            name: "VigilGuardTests",
+            dependencies: ["VigilCore", "VigilGuard", "VigilTesting", "VigilMCP", "VigilPlatforms", "VigilLab"]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

@@ -9,10 +9,12 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var mcp: MCP
     public var audit: Audit
     public var integrity: Integrity
+    public var guardrails: Guardrails
 
     public init(
         version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),
-        mcp: MCP = MCP(), audit: Audit = Audit(), integrity: Integrity = Integrity()
+        mcp: MCP = MCP(), audit: Audit = Audit(), integrity: Integrity = Integrity(),
+        guardrails: Guardrails = Guardrails()
     ) {
         self.version = version
         self.logLevel = logLevel
@@ -22,6 +24,50 @@ public struct VigilConfiguration: Sendable, Hashable {
         self.mcp = mcp
         self.audit = audit
         self.integrity = integrity
+        self.guardrails = guardrails
+    }
+
+    /// The Guard (`guard:` in the file): policy, approvals, injection scanning, rate limits.
+    public struct Guardrails: Sendable, Hashable {
+        /// The policy file (YAML). When the default path does not exist, the embedded default policy
+        /// (the same as the repository's `policies/guard.yaml`) applies.
+        public var policy: String
+        /// The approvals database (SQLite), shared by agents and `vigil guard approve`.
+        public var approvals: String
+        /// How long an approval request waits for a human, and an approval stays usable, in seconds.
+        public var approvalTTLSeconds: Int
+        /// The injection scanner's threshold, 0…1: a result scoring at least this is quarantined.
+        public var scanThreshold: Double
+        /// Token buckets: the default for every server and vendor API, and overrides by key
+        /// (`server:identity`, `vendor:okta`).
+        public var rateLimit: RateLimit
+        public var rateLimits: [String: RateLimit]
+
+        public struct RateLimit: Sendable, Hashable {
+            public var perSecond: Double
+            public var burst: Int
+
+            public init(perSecond: Double, burst: Int) {
+                self.perSecond = perSecond
+                self.burst = burst
+            }
+        }
+
+        public static let defaultPolicy = "policies/guard.yaml"
+
+        public init(
+            policy: String = Self.defaultPolicy, approvals: String = "vigil-approvals.db",
+            approvalTTLSeconds: Int = 3600,
+            scanThreshold: Double = 0.5, rateLimit: RateLimit = RateLimit(perSecond: 20, burst: 40),
+            rateLimits: [String: RateLimit] = [:]
+        ) {
+            self.policy = policy
+            self.approvals = approvals
+            self.approvalTTLSeconds = approvalTTLSeconds
+            self.scanThreshold = scanThreshold
+            self.rateLimit = rateLimit
+            self.rateLimits = rateLimits
+        }
     }
 
     /// The integrity manifest: what steers the agents, sealed and signed (with `audit.key`).

@@ -63,7 +63,7 @@ extension PlatformServer {
                         .field("status", .string(), "Status now."),
                         .field("previous_status", .string(), "Status before."),
                         .field("changed", .boolean, "False when it was already inactive."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["access_key_id"]
                 ) { try await port.deactivateAccessKey(id: $0.require("access_key_id")) },
                 ToolDefinition(
                     name: "attach_deny_all_policy", title: "Attach deny-all policy",
@@ -74,7 +74,7 @@ extension PlatformServer {
                         .field("principal", .string(), "The principal's ARN."),
                         .field("policy", .string(), "Policy attached."),
                         .field("changed", .boolean, "False when it was already attached."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["principal"]
                 ) { try await port.attachDenyAllPolicy(principal: $0.require("principal")) },
                 ToolDefinition(
                     name: "isolate_instance", title: "Isolate instance",
@@ -85,7 +85,7 @@ extension PlatformServer {
                         .field("isolated", .boolean, "Isolated now."),
                         .field("changed", .boolean, "False when it was already isolated."),
                         .field("security_group", .string(), "The quarantine group."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["instance"]
                 ) { try await port.isolateInstance($0.require("instance")) },
                 ToolDefinition(
                     name: "snapshot_volume", title: "Snapshot for forensics",
@@ -98,7 +98,7 @@ extension PlatformServer {
                         .field("snapshot_id", .string(), "The snapshot."),
                         .field("source", .string(), "What was copied."),
                         .field("created", .dateTime, "When."),
-                    ], effect: .write, idempotent: false
+                    ], effect: .write, idempotent: false, targets: ["resource"]
                 ) { try await port.snapshotVolume($0.require("resource")) },
             ])
     }

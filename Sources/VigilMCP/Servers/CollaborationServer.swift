@@ -31,7 +31,7 @@ extension PlatformServer {
                     output: [
                         .field("channel", .string(), "Channel id."), .field("ts", .string(), "Message timestamp id."),
                         .field("text", .string(), "What was posted."),
-                    ], effect: .write, idempotent: false, openWorld: true
+                    ], effect: .write, idempotent: false, openWorld: true, targets: ["channel"]
                 ) { try await port.postMessage(channel: $0.require("channel"), text: $0.require("text")) },
                 ToolDefinition(
                     name: "request_approval", title: "Request approval",
@@ -46,7 +46,7 @@ extension PlatformServer {
                             "approvers", .string(maxLength: 320), "A channel (#soc-approvals) or a person's login."),
                     ],
                     output: wrapped("approval", CollaborationDocuments.approval, "The new request."), effect: .write,
-                    idempotent: false, openWorld: true
+                    idempotent: false, openWorld: true, targets: []
                 ) {
                     try await port.requestApproval(
                         action: $0.require("action"), reason: $0.require("reason"), approvers: $0.require("approvers"))

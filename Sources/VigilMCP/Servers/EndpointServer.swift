@@ -49,7 +49,7 @@ extension PlatformServer {
                         .field("device", .string(), "Agent id."), .field("hostname", .string(), "Host name."),
                         .field("isolated", .boolean, "Isolated now."),
                         .field("changed", .boolean, "False when it already was."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["device"]
                 ) { try await port.isolate(device: $0.require("device")) },
             ])
     }

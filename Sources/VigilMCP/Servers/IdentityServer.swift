@@ -53,7 +53,7 @@ extension PlatformServer {
                     description:
                         "Suspends a user: they can no longer sign in until reactivated. Containment; needs approval under policy.",
                     parameters: [.login, .required("reason", .string(maxLength: 2000), "Why, for the audit trail.")],
-                    output: members(IdentityDocuments.statusChange), effect: .destructive
+                    output: members(IdentityDocuments.statusChange), effect: .destructive, targets: ["login"]
                 ) { try await port.suspendUser(login: $0.require("login"), reason: $0.require("reason")) },
                 ToolDefinition(
                     name: "revoke_sessions", title: "Revoke sessions",
@@ -62,7 +62,7 @@ extension PlatformServer {
                     output: [
                         .field("login", .string(), "The user."),
                         .field("revoked", .integer(minimum: 0), "Sessions ended."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["login"]
                 ) { try await port.revokeSessions(login: $0.require("login")) },
                 ToolDefinition(
                     name: "reset_mfa", title: "Reset MFA",
@@ -71,7 +71,7 @@ extension PlatformServer {
                     output: [
                         .field("login", .string(), "The user."),
                         .field("factors_removed", .integer(minimum: 0), "Factors removed."),
-                    ], effect: .destructive
+                    ], effect: .destructive, targets: ["login"]
                 ) { try await port.resetMFA(login: $0.require("login")) },
             ])
     }

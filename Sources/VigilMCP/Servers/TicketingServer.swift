@@ -46,7 +46,7 @@ extension PlatformServer {
                         ToolParameter("labels", .strings(maxItems: 20), "Labels."),
                     ],
                     output: wrapped("ticket", TicketingDocuments.ticket, "The new ticket."), effect: .write,
-                    idempotent: false
+                    idempotent: false, targets: []
                 ) { arguments in
                     try await port.create(
                         type: arguments.require("type"), summary: arguments.require("summary"),
@@ -60,7 +60,7 @@ extension PlatformServer {
                     output: [
                         .field("key", .string(), "The ticket."), .field("comment_id", .string(), "The new comment."),
                         .field("comments", .integer(minimum: 0), "Comments on the ticket now."),
-                    ], effect: .write, idempotent: false
+                    ], effect: .write, idempotent: false, targets: ["key"]
                 ) { try await port.addComment(key: $0.require("key"), body: $0.require("body")) },
                 ToolDefinition(
                     name: "update_status", title: "Update status",
@@ -69,7 +69,7 @@ extension PlatformServer {
                     output: [
                         .field("key", .string(), "The ticket."), .field("status", .string(), "Status now."),
                         .field("previous_status", .string(), "Status before."),
-                    ], effect: .write
+                    ], effect: .write, targets: ["key"]
                 ) { try await port.updateStatus(key: $0.require("key"), status: $0.require("status")) },
             ])
     }

@@ -34,12 +34,16 @@ public struct ToolDefinition: Sendable {
     public var idempotent: Bool
     /// It reaches beyond the platform's own records (people, external services).
     public var openWorld: Bool
+    /// For write tools: the arguments that name what the call acts on (the login to suspend, the ticket
+    /// to comment on). The Guard refuses to let a value from untrusted content fill them without
+    /// approval. nil: every argument counts; empty: the tool creates something new.
+    public var targets: [String]?
     public var handler: Handler
 
     public init(
         name: String, title: String, description: String, parameters: [ToolParameter] = [],
         output: [JSONSchema.Property], effect: ToolEffect = .read, idempotent: Bool = true, openWorld: Bool = false,
-        handler: @escaping Handler
+        targets: [String]? = nil, handler: @escaping Handler
     ) {
         self.name = name
         self.title = title
@@ -49,6 +53,7 @@ public struct ToolDefinition: Sendable {
         self.effect = effect
         self.idempotent = idempotent
         self.openWorld = openWorld
+        self.targets = targets
         self.handler = handler
     }
 

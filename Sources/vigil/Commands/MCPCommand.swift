@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCore
+import VigilGuard
 import VigilLab
 import VigilMCP
 import VigilPlatforms
@@ -212,4 +213,23 @@ enum ServerCatalog {
         let platforms = lab.platforms
         return PlatformKind.allCases.map { PlatformServer.make($0, platforms: platforms) }
     }
+
+    /// The Guard's view of a tool: its class, targets and definition digest. A tool Vigil does not
+    /// know (a third-party server's) counts as destructive, with every argument a target.
+    static func profile(server: String, tool: String) -> ToolProfile {
+        if let kind = PlatformKind(rawValue: server),
+            let definition = knownTools[kind]?.first(where: { $0.name == tool })
+        {
+            return definition.profile(server: kind.rawValue)
+        }
+        return ToolProfile(server: server, tool: tool, toolClass: .destructive)
+    }
+
+    private static let knownTools: [PlatformKind: [ToolDefinition]] = {
+        guard let lab = try? LabWorld(alertCount: 1) else { return [:] }
+        return Dictionary(
+            uniqueKeysWithValues: PlatformKind.allCases.map {
+                ($0, PlatformServer.make($0, platforms: lab.platforms).tools)
+            })
+    }()
 }

@@ -160,6 +160,44 @@ enum ConfigurationLoader {
                     default: throw unknown(path, integrityValue)
                     }
                 }
+            case "guard":
+                for (guardKey, guardValue) in try mapping(value, path: key) {
+                    let path = "guard.\(guardKey)"
+                    switch guardKey {
+                    case "policy", "approvals":
+                        let text = try string(guardValue, path: path)
+                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        if guardKey == "policy" {
+                            config.guardrails.policy = text
+                        } else {
+                            config.guardrails.approvals = text
+                        }
+                    case "approval_ttl":
+                        config.guardrails.approvalTTLSeconds = try int(guardValue, path: path)
+                        guard (60...7 * 86_400).contains(config.guardrails.approvalTTLSeconds) else {
+                            throw ParseError(
+                                message: "\(path): \(config.guardrails.approvalTTLSeconds) seconds is outside 60…604800"
+                            )
+                        }
+                    case "scan_threshold":
+                        config.guardrails.scanThreshold = try double(guardValue, path: path)
+                        guard config.guardrails.scanThreshold > 0, config.guardrails.scanThreshold <= 1 else {
+                            throw ParseError(message: "\(path): \(config.guardrails.scanThreshold) is outside (0, 1]")
+                        }
+                    case "rate_limit":
+                        config.guardrails.rateLimit = try rateLimit(guardValue, path: path)
+                    case "rate_limits":
+                        config.guardrails.rateLimits = [:]
+                        for (bucket, limit) in try mapping(guardValue, path: path) {
+                            guard bucket.hasPrefix("server:") || bucket.hasPrefix("vendor:") else {
+                                throw ParseError(
+                                    message: "\(path).\(bucket)\(line(limit)): keys are server:NAME or vendor:NAME")
+                            }
+                            config.guardrails.rateLimits[bucket] = try rateLimit(limit, path: "\(path).\(bucket)")
+                        }
+                    default: throw unknown(path, guardValue)
+                    }
+                }
             case "intake":
                 for (intakeKey, intakeValue) in try mapping(value, path: key) {
                     let path = "intake.\(intakeKey)"
@@ -220,6 +258,31 @@ enum ConfigurationLoader {
             throw ParseError(message: "\(path)\(line(node)): expected a number")
         }
         return v
+    }
+
+    private static func rateLimit(
+        _ node: Node, path: String
+    ) throws(ParseError) -> VigilConfiguration.Guardrails.RateLimit {
+        var limit = VigilConfiguration.Guardrails.RateLimit(perSecond: 0, burst: 0)
+        for (key, value) in try mapping(node, path: path) {
+            switch key {
+            case "per_second":
+                limit.perSecond = try double(value, path: "\(path).\(key)")
+                guard limit.perSecond > 0, limit.perSecond <= 100_000 else {
+                    throw ParseError(message: "\(path).\(key)\(line(value)): \(limit.perSecond) is outside (0, 100000]")
+                }
+            case "burst":
+                limit.burst = try int(value, path: "\(path).\(key)")
+                guard (1...100_000).contains(limit.burst) else {
+                    throw ParseError(message: "\(path).\(key)\(line(value)): \(limit.burst) is outside 1…100000")
+                }
+            default: throw unknown("\(path).\(key)", value)
+            }
+        }
+        guard limit.perSecond > 0, limit.burst > 0 else {
+            throw ParseError(message: "\(path)\(line(node)): give both per_second and burst")
+        }
+        return limit
     }
 
     private static func bool(_ node: Node, path: String) throws(ParseError) -> Bool {
@@ -284,6 +347,22 @@ enum ConfigurationLoader {
           manifest: \(c.integrity.manifest)
           # Files and directories that steer the agents; the configuration file is always included.
           paths: [\(c.integrity.paths.joined(separator: ", "))]
+
+        # The Guard around every tool call (`vigil guard`, docs/security.md).
+        guard:
+          # The policy: tiers' allowlists, rules, limits, untrusted sources. If this default path does not
+          # exist, the embedded default (the repository's policies/guard.yaml) applies.
+          policy: \(c.guardrails.policy)
+          # Approval requests for held calls (SQLite), decided with `vigil guard approve|deny ID`.
+          approvals: \(c.guardrails.approvals)
+          # Seconds a request waits for a human, and an approval stays usable.
+          approval_ttl: \(c.guardrails.approvalTTLSeconds)
+          # Injection scanner threshold, 0 to 1: results scoring at least this are quarantined.
+          scan_threshold: \(c.guardrails.scanThreshold)
+          # Token bucket per MCP server and vendor API: calls per second and burst.
+          rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
+          # Overrides by bucket, e.g. "vendor:okta": {per_second: 10, burst: 20}
+          rate_limits: {}
 
         # Alert intake (`vigil alerts validate`).
         intake:

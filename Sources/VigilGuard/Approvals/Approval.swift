@@ -1,0 +1,72 @@
+import Crypto
+import VigilCore
+
+/// A request for a human to approve one held tool call, and its fate.
+public struct Approval: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        /// Waiting for a human.
+        case pending
+        /// Approved: the same call (tool and arguments) may run once before `expiresAt`.
+        case approved
+        /// Refused by a human.
+        case denied
+        /// Nobody decided in time, or the approved call was not made in time.
+        case expired
+        /// Approved and consumed by the call it approved.
+        case used
+    }
+
+    public var id: String
+    public var status: Status
+    public var createdAt: Timestamp
+    public var expiresAt: Timestamp
+    public var agent: String
+    public var tier: String
+    public var caseID: String
+    /// `server.tool`
+    public var tool: String
+    public var arguments: JSONObject
+    /// SHA-256 of the canonical arguments: the approval covers exactly these.
+    public var argumentsDigest: String
+    /// The policy rule that asked for approval, and why.
+    public var rule: String
+    public var reason: String
+    public var decidedBy: String?
+    public var decidedAt: Timestamp?
+    public var note: String?
+
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "id": .string(id), "status": .string(status.rawValue), "created_at": .string(createdAt.description),
+            "expires_at": .string(expiresAt.description), "agent": .string(agent), "tier": .string(tier),
+            "case_id": .string(caseID), "tool": .string(tool), "arguments": .object(arguments),
+            "arguments_digest": .string(argumentsDigest), "rule": .string(rule), "reason": .string(reason),
+        ]
+        if let decidedBy { object["decided_by"] = .string(decidedBy) }
+        if let decidedAt { object["decided_at"] = .string(decidedAt.description) }
+        if let note { object["note"] = .string(note) }
+        return .object(object)
+    }
+
+    /// The digest an approval binds: the arguments with object keys sorted, serialized compactly.
+    public static func digest(of arguments: JSONObject) -> String {
+        let canonical = Self.canonical(.object(arguments)).serialized()
+        return Hex.encode(SHA256.hash(data: Array(canonical.utf8)))
+    }
+
+    static func canonical(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            return .object(JSONObject(object.sorted { $0.key < $1.key }.map { ($0.key, canonical($0.value)) }))
+        case .array(let items): return .array(items.map(canonical))
+        default: return value
+        }
+    }
+}
+
+/// Why an approval could not be decided.
+public struct ApprovalError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,226 @@
+import Synchronization
+import VigilCore
+
+/// Decides every tool call against the `GuardPolicy`, in this order:
+///
+/// 1. deny by default: the tier must exist and list the tool under its class (`default-deny`,
+///    `tier:NAME:CLASS`);
+/// 2. a matching rule with decision `deny`, or an exceeded limit with decision `deny`, refuses — an
+///    approval does not override it;
+/// 3. a valid approval for exactly this call allows it (`approval:ID`);
+/// 4. otherwise the call is held for approval if a matching rule says `approve`, if a limit would be
+///    exceeded, if a tainted value fills a target argument of a write (`taint:ARGUMENT`), or if the tool
+///    is destructive and no rule explicitly allows it (`destructive-needs-approval`);
+/// 5. otherwise it is allowed, citing the explicit `allow` rule or the tier's allowlist.
+///
+/// Allowed calls count against the limits at once (decision and count under one lock), so concurrent
+/// calls cannot both slip under a limit.
+public final class PolicyEngine: Sendable {
+    public let policy: GuardPolicy
+    private let directory: any GroupDirectory
+    private let clock: any WallClock
+    private let counts = Mutex<[String: [String: [Int64]]]>([:])
+
+    public init(
+        policy: GuardPolicy, directory: any GroupDirectory = StaticGroupDirectory([:]),
+        clock: any WallClock = SystemWallClock()
+    ) {
+        self.policy = policy
+        self.directory = directory
+        self.clock = clock
+    }
+
+    /// One call to decide.
+    public struct Request: Sendable {
+        public var tier: String
+        public var profile: ToolProfile
+        public var arguments: JSONObject
+        /// The id of an approval that has been checked to match this very call (tool and arguments).
+        public var approval: String?
+
+        public init(tier: String, profile: ToolProfile, arguments: JSONObject, approval: String? = nil) {
+            self.tier = tier
+            self.profile = profile
+            self.arguments = arguments
+            self.approval = approval
+        }
+    }
+
+    /// Decides `request`; an allowed call is counted against the limits.
+    public func evaluate(_ request: Request, taint: TaintLedger) -> PolicyDecision {
+        let toolClass = policy.toolClass(of: request.profile)
+        var profile = request.profile
+        profile.toolClass = toolClass
+        let name = profile.qualifiedName
+        func decide(_ d: GuardPolicy.Decision, _ rule: String, _ reason: String) -> PolicyDecision {
+            PolicyDecision(decision: d, rule: rule, reason: reason, toolClass: toolClass)
+        }
+
+        // 1. Deny by default.
+        guard let tier = policy.tiers[request.tier] else {
+            return decide(.deny, "default-deny", "'\(request.tier)' is not a tier of the policy")
+        }
+        guard tier.allows(profile) else {
+            return decide(.deny, "default-deny", "tier \(request.tier) may not call \(name) (\(toolClass.rawValue))")
+        }
+
+        // 2. Rules, in order: a deny wins outright; approve and allow are remembered.
+        var needsApproval: PolicyDecision?
+        var explicitAllow: GuardPolicy.Rule?
+        for rule in policy.rules where applies(rule, to: profile, tier: request.tier, arguments: request.arguments) {
+            switch rule.decision {
+            case .deny: return decide(.deny, rule.name, ruleReason(rule, "refuses \(name)"))
+            case .approve:
+                if needsApproval == nil {
+                    needsApproval = decide(.approve, rule.name, ruleReason(rule, "needs approval for \(name)"))
+                }
+            case .allow:
+                if explicitAllow == nil { explicitAllow = rule }
+            }
+        }
+
+        // Taint: a write's target filled by a value from untrusted content (or from nowhere).
+        if toolClass != .read, needsApproval == nil {
+            for (argument, value) in targets(of: profile, in: request.arguments) {
+                let provenance = taint.provenance(of: value)
+                guard provenance.isTainted else { continue }
+                let origin: String
+                switch provenance {
+                case .untrusted(let source): origin = "first seen in untrusted content (\(source))"
+                default: origin = "not seen in any trusted source"
+                }
+                needsApproval = decide(
+                    .approve, "taint:\(argument)", "argument '\(argument)' = \"\(value.prefix(80))\" is \(origin)")
+                break
+            }
+        }
+
+        if toolClass == .destructive, needsApproval == nil, explicitAllow == nil {
+            needsApproval = decide(
+                .approve, "destructive-needs-approval", "\(name) is destructive and no rule allows it without approval")
+        }
+
+        // 3–5 under the limit lock: check, decide, count.
+        let now = clock.now().millisecondsSinceEpoch
+        return counts.withLock { counts in
+            let matching = policy.limits.filter { limit in limit.tools.contains { $0.matches(name) } }
+            var exceeded: (GuardPolicy.Limit, String)?
+            for limit in matching {
+                let key = limitKey(limit, request.arguments)
+                let since = now - limit.windowSeconds * 1000
+                let recent = counts[limit.name, default: [:]][key, default: []].filter { $0 > since }
+                counts[limit.name, default: [:]][key] = recent
+                if recent.count >= limit.max {
+                    if limit.decision == .deny {
+                        return decide(.deny, limit.name, limitReason(limit, key))
+                    }
+                    if exceeded == nil { exceeded = (limit, key) }
+                }
+            }
+            let result: PolicyDecision
+            if let approval = request.approval {
+                result = decide(.allow, "approval:\(approval)", "a human approved this call")
+            } else if let needsApproval {
+                result = needsApproval
+            } else if let (limit, key) = exceeded {
+                result = decide(.approve, limit.name, limitReason(limit, key))
+            } else if let explicitAllow {
+                result = decide(.allow, explicitAllow.name, ruleReason(explicitAllow, "allows \(name)"))
+            } else {
+                result = decide(
+                    .allow, "tier:\(request.tier):\(toolClass.rawValue)", "tier \(request.tier) may call \(name)")
+            }
+            if result.decision == .allow {
+                for limit in matching {
+                    counts[limit.name, default: [:]][limitKey(limit, request.arguments), default: []].append(now)
+                }
+            }
+            return result
+        }
+    }
+
+    /// The number of counted actions per limit and key within each limit's window, for status displays.
+    public var limitLevels: [(limit: String, key: String, count: Int)] {
+        let now = clock.now().millisecondsSinceEpoch
+        let windows = Dictionary(policy.limits.map { ($0.name, $0.windowSeconds) }, uniquingKeysWith: { a, _ in a })
+        return counts.withLock { counts in
+            counts.flatMap { limit, keys in
+                keys.compactMap { key, times in
+                    let since = now - (windows[limit] ?? 0) * 1000
+                    let n = times.filter { $0 > since }.count
+                    return n > 0 ? (limit, key, n) : nil
+                }
+            }.sorted { ($0.limit, $0.key) < ($1.limit, $1.key) }
+        }
+    }
+
+    // MARK: - Pieces
+
+    private func applies(_ rule: GuardPolicy.Rule, to profile: ToolProfile, tier: String, arguments: JSONObject) -> Bool
+    {
+        guard rule.classes.contains(profile.toolClass), rule.tiers.isEmpty || rule.tiers.contains(tier),
+            rule.tools.contains(where: { $0.matches(profile.qualifiedName) })
+        else { return false }
+        return rule.conditions.allSatisfy { holds($0, arguments) }
+    }
+
+    private func holds(_ condition: GuardPolicy.Condition, _ arguments: JSONObject) -> Bool {
+        var values: [String] = []
+        if let argument = condition.argument {
+            if let value = arguments[argument] { Self.strings(value, into: &values) }
+        } else {
+            for (_, value) in arguments { Self.strings(value, into: &values) }
+        }
+        let any = values.contains { value in
+            switch condition.test {
+            case .equals(let options): return options.contains(value.lowercased())
+            case .matches(let patterns): return patterns.contains { $0.matches(value) }
+            case .contains(let parts):
+                let lowered = value.lowercased()
+                return parts.contains { lowered.contains($0) }
+            case .memberOf(let groups):
+                guard let member = directory.groups(of: value) else { return false }
+                return groups.contains { member.contains($0) }
+            }
+        }
+        return any != condition.negated
+    }
+
+    /// The target arguments' string values: the profile's targets, or every string argument.
+    private func targets(of profile: ToolProfile, in arguments: JSONObject) -> [(String, String)] {
+        var result: [(String, String)] = []
+        for (name, value) in arguments where profile.targets?.contains(name) ?? true {
+            var strings: [String] = []
+            Self.strings(value, into: &strings)
+            for s in strings { result.append((name, s)) }
+        }
+        return result
+    }
+
+    private func limitKey(_ limit: GuardPolicy.Limit, _ arguments: JSONObject) -> String {
+        guard let per = limit.per else { return "*" }
+        var values: [String] = []
+        if let value = arguments[per] { Self.strings(value, into: &values) }
+        return values.map { $0.lowercased() }.joined(separator: ",")
+    }
+
+    private func ruleReason(_ rule: GuardPolicy.Rule, _ fallback: String) -> String {
+        rule.description.isEmpty ? "rule \(rule.name) \(fallback)" : rule.description
+    }
+
+    private func limitReason(_ limit: GuardPolicy.Limit, _ key: String) -> String {
+        let scope = limit.per.map { " for \($0) \(key)" } ?? ""
+        return "limit \(limit.name): at most \(limit.max) in \(limit.windowSeconds / 60) min\(scope) already reached"
+    }
+
+    private static func strings(_ value: JSONValue, into out: inout [String]) {
+        switch value {
+        case .string(let s): out.append(s)
+        case .int(let n): out.append(String(n))
+        case .double(let n): out.append(String(n))
+        case .array(let items): for item in items { strings(item, into: &out) }
+        case .object(let object): for (_, item) in object { strings(item, into: &out) }
+        case .bool, .null: break
+        }
+    }
+}

@@ -1,0 +1,164 @@
+/// Finds text hidden in encodings inside a string: base64 runs, percent-encoding, HTML entities.
+/// Only decodings that read as text are returned — binary data decoded by chance is dropped.
+enum EmbeddedDecoder {
+    enum Encoding: String {
+        case base64, percent, html
+    }
+
+    /// Decoded texts found in `bytes`, at most `budget` bytes in all.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, budget: Int = 65_536) -> [(Encoding, [UInt8])] {
+        var result: [(Encoding, [UInt8])] = []
+        var remaining = budget
+        var percents = 0
+        var ampersand = false
+        var runStart = -1
+        func closeRun(_ end: Int) {
+            defer { runStart = -1 }
+            guard runStart >= 0, end - runStart >= 20, remaining > 0 else { return }
+            if let decoded = base64(UnsafeBufferPointer(rebasing: bytes[runStart..<end])), isText(decoded) {
+                remaining -= decoded.count
+                result.append((.base64, decoded))
+            }
+        }
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if base64Value[Int(b)] >= 0 {
+                if runStart < 0 { runStart = i }
+            } else if b == 0x3D {  // '=' padding ends a run
+                if runStart >= 0 { closeRun(i) }
+            } else {
+                if runStart >= 0 { closeRun(i) }
+                if b == 0x25, i + 2 < bytes.count, hex(bytes[i + 1]) >= 0, hex(bytes[i + 2]) >= 0 { percents += 1 }
+                if b == 0x26 { ampersand = true }
+            }
+        }
+        if runStart >= 0 { closeRun(bytes.count) }
+        if percents >= 3, remaining > 0 {
+            let decoded = percentDecode(bytes)
+            if isText(decoded) { result.append((.percent, decoded)) }
+        }
+        if ampersand, remaining > 0, let decoded = htmlDecode(bytes), isText(decoded) {
+            result.append((.html, decoded))
+        }
+        return result
+    }
+
+    // MARK: - base64
+
+    private static let base64Value: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(c)] = Int8(i)
+        }
+        table[Int(UInt8(ascii: "-"))] = 62
+        table[Int(UInt8(ascii: "_"))] = 63
+        return table
+    }()
+
+    static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        // A run of letters only (a long word, a hex digest) is not worth decoding.
+        var hasDigitOrUpper = false
+        var hasLower = false
+        for b in run {
+            if b >= 0x61 && b <= 0x7A { hasLower = true } else { hasDigitOrUpper = true }
+        }
+        guard hasDigitOrUpper && hasLower else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(run.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for b in run {
+            accumulator = accumulator << 6 | UInt32(base64Value[Int(b)])
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    // MARK: - percent and HTML
+
+    private static func hex(_ b: UInt8) -> Int {
+        switch b {
+        case 0x30...0x39: Int(b - 0x30)
+        case 0x41...0x46: Int(b - 0x41 + 10)
+        case 0x61...0x66: Int(b - 0x61 + 10)
+        default: -1
+        }
+    }
+
+    static func percentDecode(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x25, i + 2 < bytes.count, hex(bytes[i + 1]) >= 0, hex(bytes[i + 2]) >= 0 {
+                out.append(UInt8(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2])))
+                i += 3
+            } else {
+                out.append(bytes[i] == 0x2B ? 0x20 : bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static let named: [String: String] = [
+        "lt": "<", "gt": ">", "amp": "&", "quot": "\"", "apos": "'", "nbsp": " ", "lsqb": "[", "rsqb": "]",
+        "lpar": "(", "rpar": ")", "vert": "|", "colon": ":", "sol": "/", "excl": "!", "num": "#", "equals": "=",
+    ]
+
+    static func htmlDecode(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var decodedAny = false
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x26,
+                let semicolon = (i + 1..<min(bytes.count, i + 12)).first(where: { bytes[$0] == 0x3B })
+            else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<semicolon]), as: UTF8.self)
+            var scalar: Unicode.Scalar?
+            if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+            } else if name.hasPrefix("#") {
+                scalar = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init)
+            } else if let text = named[name.lowercased()] {
+                scalar = text.unicodeScalars.first
+            }
+            if let scalar {
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                decodedAny = true
+                i = semicolon + 1
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return decodedAny ? out : nil
+    }
+
+    /// Valid UTF-8, mostly printable, with some spaces: text a model would read.
+    static func isText(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        var printable = 0
+        var spaces = 0
+        var total = 0
+        var valid = true
+        String(decoding: bytes, as: UTF8.self).unicodeScalars.forEach { s in
+            total += 1
+            if s.value == 0xFFFD { valid = false }
+            if s.value == 0x20 { spaces += 1 }
+            if s.value >= 0x20 && s.value != 0x7F || s.value == 0x0A || s.value == 0x09 || s.value == 0x0D {
+                printable += 1
+            }
+        }
+        return valid && spaces >= 2 && printable * 100 >= total * 95
+    }
+}

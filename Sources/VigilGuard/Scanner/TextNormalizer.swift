@@ -1,0 +1,233 @@
+/// Text as the scanner compares it: lower-case ASCII where the writing allows, look-alike letters
+/// (Cyrillic, Greek, fullwidth, mathematical styles) folded to Latin, invisible characters (zero-width,
+/// bidi controls, variation selectors) removed, runs of white space collapsed — and counts of each
+/// trick, since legitimate text rarely needs them. ASCII smuggled in Unicode tag characters (or in
+/// runs of variation selectors) is recovered as `hidden`.
+struct NormalizedText {
+    var bytes: [UInt8] = []
+    var hidden: [UInt8] = []
+    /// Zero-width characters between two Latin letters.
+    var zeroWidthInWords = 0
+    /// Words that mix Latin letters with Cyrillic or Greek look-alikes.
+    var mixedScriptWords = 0
+    /// Letters in mathematical or enclosed styles (𝐢𝐠𝐧𝐨𝐫𝐞).
+    var styledLetters = 0
+    /// Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    var bidiControls = 0
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        hidden.removeAll(keepingCapacity: true)
+        zeroWidthInWords = 0
+        mixedScriptWords = 0
+        styledLetters = 0
+        bidiControls = 0
+    }
+
+    var hasTricks: Bool { zeroWidthInWords > 0 || mixedScriptWords > 0 || styledLetters > 0 || bidiControls > 0 }
+}
+
+enum TextNormalizer {
+    /// Normalizes UTF-8 `input` into `out` (reset first).
+    static func normalize(_ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
+        out.reset()
+        out.bytes.reserveCapacity(input.count)
+        var state = State()
+        var i = 0
+        let n = input.count
+        while i < n {
+            let byte = input[i]
+            if byte < 0x80 {
+                state.emitASCII(byte, &out)
+                i += 1
+                continue
+            }
+            // Decode one scalar (invalid sequences become U+FFFD).
+            var scalar: UInt32 = 0xFFFD
+            var length = 1
+            if byte & 0xE0 == 0xC0, i + 1 < n {
+                scalar = UInt32(byte & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F)
+                length = 2
+            } else if byte & 0xF0 == 0xE0, i + 2 < n {
+                scalar = UInt32(byte & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F)
+                length = 3
+            } else if byte & 0xF8 == 0xF0, i + 3 < n {
+                scalar =
+                    UInt32(byte & 0x07) << 18 | UInt32(input[i + 1] & 0x3F) << 12 | UInt32(input[i + 2] & 0x3F) << 6
+                    | UInt32(input[i + 3] & 0x3F)
+                length = 4
+            }
+            state.emitScalar(scalar, raw: UnsafeBufferPointer(rebasing: input[i..<min(n, i + length)]), &out)
+            i += length
+        }
+        state.finishWord(&out)
+    }
+
+    private struct State {
+        var lastWasSpace = true
+        var lastWasNewline = false
+        /// The last emitted character was a Latin letter (a–z).
+        var lastWasLatin = false
+        var pendingZeroWidth = false
+        var wordHasLatin = false
+        var wordHasLookalike = false
+        var inFlagSequence = false
+        var selectorRun: [UInt8] = []
+
+        mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
+            flushSelectors(&out)
+            inFlagSequence = false
+            switch byte {
+            case 0x20, 0x09, 0x0D, 0x0B, 0x0C:
+                space(&out)
+            case 0x0A:
+                finishWord(&out)
+                if lastWasSpace, !out.bytes.isEmpty, !lastWasNewline, out.bytes.last == 0x20 { out.bytes.removeLast() }
+                if !lastWasNewline { out.bytes.append(0x0A) }
+                lastWasSpace = true
+                lastWasNewline = true
+                lastWasLatin = false
+                pendingZeroWidth = false
+            case 0x41...0x5A:
+                letter(byte + 0x20, lookalike: false, &out)
+            case 0x61...0x7A:
+                letter(byte, lookalike: false, &out)
+            default:
+                if !(byte >= 0x30 && byte <= 0x39) { finishWord(&out) }
+                out.bytes.append(byte)
+                lastWasSpace = false
+                lastWasNewline = false
+                lastWasLatin = false
+                pendingZeroWidth = false
+            }
+        }
+
+        mutating func emitScalar(_ v: UInt32, raw: UnsafeBufferPointer<UInt8>, _ out: inout NormalizedText) {
+            // Tag characters: ASCII written invisibly (legitimate only inside a subdivision flag 🏴…).
+            if v >= 0xE0000 && v <= 0xE007F {
+                if !inFlagSequence, v >= 0xE0020, v <= 0xE007E { out.hidden.append(UInt8(v - 0xE0000)) }
+                return
+            }
+            // Variation selectors: dropped; long runs can smuggle bytes (one per selector).
+            if (v >= 0xFE00 && v <= 0xFE0F) || (v >= 0xE0100 && v <= 0xE01EF) {
+                let value = v >= 0xE0100 ? v - 0xE0100 + 16 : v - 0xFE00
+                selectorRun.append(UInt8(truncatingIfNeeded: value))
+                return
+            }
+            flushSelectors(&out)
+            inFlagSequence = v == 0x1F3F4
+            switch v {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD, 0x180E, 0x034F:
+                if lastWasLatin { pendingZeroWidth = true }
+                return
+            case 0x200E, 0x200F, 0x061C:
+                return  // directional marks: legitimate in right-to-left text
+            case 0x202A...0x202E, 0x2066...0x2069:
+                out.bidiControls += 1
+                return
+            case 0x00A0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x2028, 0x2029, 0x0085:
+                space(&out)
+                return
+            case 0xFF01...0xFF5E:
+                let ascii = UInt8(v - 0xFEE0)
+                if ascii >= 0x41 && ascii <= 0x5A {
+                    letter(ascii + 0x20, lookalike: false, &out)
+                } else if ascii >= 0x61 && ascii <= 0x7A {
+                    letter(ascii, lookalike: false, &out)
+                } else {
+                    emitASCII(ascii, &out)
+                }
+                return
+            default:
+                break
+            }
+            if let styled = Self.styledLetter(v) {
+                out.styledLetters += 1
+                letter(styled, lookalike: false, &out)
+                return
+            }
+            if let latin = Confusables.latin(for: v) {
+                letter(latin, lookalike: true, &out)
+                return
+            }
+            // Anything else stays as it is.
+            out.bytes.append(contentsOf: raw)
+            lastWasSpace = false
+            lastWasNewline = false
+            lastWasLatin = false
+            pendingZeroWidth = false
+        }
+
+        private mutating func letter(_ byte: UInt8, lookalike: Bool, _ out: inout NormalizedText) {
+            if pendingZeroWidth { out.zeroWidthInWords += 1 }
+            pendingZeroWidth = false
+            if lookalike { wordHasLookalike = true } else { wordHasLatin = true }
+            out.bytes.append(byte)
+            lastWasSpace = false
+            lastWasNewline = false
+            lastWasLatin = true
+        }
+
+        private mutating func space(_ out: inout NormalizedText) {
+            finishWord(&out)
+            if !lastWasSpace { out.bytes.append(0x20) }
+            lastWasSpace = true
+            lastWasLatin = false
+            pendingZeroWidth = false
+        }
+
+        mutating func finishWord(_ out: inout NormalizedText) {
+            if wordHasLatin && wordHasLookalike { out.mixedScriptWords += 1 }
+            wordHasLatin = false
+            wordHasLookalike = false
+            flushSelectors(&out)
+        }
+
+        private mutating func flushSelectors(_ out: inout NormalizedText) {
+            guard !selectorRun.isEmpty else { return }
+            if selectorRun.count >= 8 {
+                for b in selectorRun where b >= 0x20 && b < 0x7F { out.hidden.append(b) }
+            }
+            selectorRun.removeAll(keepingCapacity: true)
+        }
+
+        /// Mathematical alphanumeric letters (U+1D400–U+1D6A3) and enclosed/circled letters to a–z.
+        static func styledLetter(_ v: UInt32) -> UInt8? {
+            if v >= 0x1D400 && v <= 0x1D6A3 {
+                return UInt8(0x61 + (v - 0x1D400) % 52 % 26)
+            }
+            if v >= 0x24B6 && v <= 0x24E9 { return UInt8(0x61 + (v - 0x24B6) % 26) }  // Ⓐ…ⓩ
+            if v >= 0x1F130 && v <= 0x1F149 { return UInt8(0x61 + (v - 0x1F130)) }  // 🄰…🅉
+            if v >= 0x1F150 && v <= 0x1F169 { return UInt8(0x61 + (v - 0x1F150)) }
+            if v >= 0x1F170 && v <= 0x1F189 { return UInt8(0x61 + (v - 0x1F170)) }
+            if v >= 0x1F1E6 && v <= 0x1F1FF { return nil }  // regional indicators: flags
+            return nil
+        }
+    }
+}
+
+/// Cyrillic, Greek and other letters that look like Latin ones (after Unicode's confusables list).
+enum Confusables {
+    static func latin(for v: UInt32) -> UInt8? {
+        guard v >= 0x0180, v <= 0x1E9F else { return nil }
+        return table[v].map { UInt8(ascii: $0) }
+    }
+
+    private static let table: [UInt32: Unicode.Scalar] = [
+        // Cyrillic
+        0x0430: "a", 0x0410: "a", 0x0432: "b", 0x0412: "b", 0x0441: "c", 0x0421: "c", 0x0501: "d", 0x0435: "e",
+        0x0415: "e", 0x04BB: "h", 0x041D: "h", 0x0456: "i", 0x0406: "i", 0x0458: "j", 0x0408: "j", 0x043A: "k",
+        0x041A: "k", 0x04CF: "l", 0x041C: "m", 0x043E: "o", 0x041E: "o", 0x0440: "p", 0x0420: "p", 0x051B: "q",
+        0x0455: "s", 0x0405: "s", 0x0442: "t", 0x0422: "t", 0x0443: "y", 0x0423: "y", 0x0445: "x", 0x0425: "x",
+        0x051D: "w", 0x0461: "w", 0x0475: "v", 0x04AF: "y", 0x0491: "r", 0x0433: "r", 0x0437: "z",
+        // Greek
+        0x03B1: "a", 0x0391: "a", 0x0392: "b", 0x03B2: "b", 0x0395: "e", 0x03B5: "e", 0x0396: "z", 0x0397: "h",
+        0x0399: "i", 0x03B9: "i", 0x039A: "k", 0x03BA: "k", 0x039C: "m", 0x039D: "n", 0x03BD: "v", 0x039F: "o",
+        0x03BF: "o", 0x03A1: "p", 0x03C1: "p", 0x03A4: "t", 0x03C4: "t", 0x03A5: "y", 0x03C5: "u", 0x03A7: "x",
+        0x03C7: "x", 0x03F2: "c", 0x03F3: "j",
+        // Latin extensions and IPA that pass for plain letters
+        0x0261: "g", 0x0251: "a", 0x0269: "i", 0x026A: "i", 0x0280: "r", 0x028F: "y", 0x1D00: "a", 0x1D04: "c",
+        0x1D05: "d", 0x1D07: "e", 0x1D0A: "j", 0x1D0B: "k", 0x1D0D: "m", 0x1D0F: "o", 0x1D18: "p", 0x1D1B: "t",
+        0x1D1C: "u", 0x1D20: "v", 0x1D21: "w", 0x1D22: "z", 0x0262: "g", 0x029C: "h", 0x0274: "n", 0x0299: "b",
+    ]
+}

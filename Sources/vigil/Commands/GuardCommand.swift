@@ -1,0 +1,294 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilGuard
+
+struct GuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guard",
+        abstract: "The Guard: scan for prompt injection, check the policy, decide approvals.",
+        discussion: "See docs/security.md for the policy format, the scanner and the approval flow.",
+        subcommands: [
+            GuardScanCommand.self, GuardPolicyCommand.self, GuardCheckCommand.self, GuardApprovalsCommand.self,
+            GuardApproveCommand.self, GuardDenyCommand.self,
+        ])
+}
+
+struct GuardScanCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan text or JSON for prompt injection, one input per line; print one verdict per line.",
+        discussion: """
+            Each line is scanned as JSON if it parses (every string in it), otherwise as text. Each verdict is \
+            {"injection":bool,"score":number,"findings":[{"feature","path","excerpt","weight"}]}. Empty lines \
+            give no verdict. Exit 0 whatever the verdicts; 1 if the input cannot be read.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The input file, or - for standard input.", valueName: "file"))
+    var file: String = "-"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Score at or above which an input is an injection (default: guard.scan_threshold).", valueName: "score"))
+    var threshold: Double?
+
+    func validate() throws {
+        if let threshold, !(threshold > 0 && threshold <= 1) {
+            throw ValidationError("--threshold must be in (0, 1], got \(threshold)")
+        }
+    }
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let scanner = InjectionScanner(threshold: threshold ?? configuration.guardrails.scanThreshold)
+        let stream: UnsafeMutablePointer<FILE>
+        if file == "-" {
+            guard let input = fdopen(dup(STDIN_FILENO), "r") else { throw .noInput("cannot read standard input") }
+            stream = input
+        } else {
+            guard let opened = fopen(file, "r") else {
+                throw .noInput("\(file): cannot open (\(String(cString: strerror(errno))))")
+            }
+            stream = opened
+        }
+        defer { fclose(stream) }
+        var out = StdoutWriter()
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while true {
+            let length = getline(&line, &capacity, stream)
+            guard length >= 0, let line else { break }
+            var bytes = UnsafeBufferPointer(
+                start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: length)
+            while let last = bytes.last, last == 0x0A || last == 0x0D {
+                bytes = UnsafeBufferPointer(rebasing: bytes.dropLast())
+            }
+            guard !bytes.isEmpty else { continue }
+            let verdict: ScanVerdict
+            if let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }),
+                first == 0x7B || first == 0x5B || first == 0x22,
+                let value = try? JSONParser.parse(bytes)
+            {
+                verdict = scanner.scan(value)
+            } else {
+                verdict = scanner.scan(text: String(decoding: bytes, as: UTF8.self))
+            }
+            var encoded: [UInt8] = []
+            verdict.json.write(to: &encoded)
+            encoded.append(0x0A)
+            guard out.write(encoded) else { break }
+        }
+        if ferror(stream) != 0 { throw .noInput("\(file): read error (\(String(cString: strerror(errno))))") }
+        out.flush()
+        if let failure = out.failure { throw .cannotCreate("cannot write to standard output: \(failure)") }
+    }
+}
+
+struct GuardPolicyCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Check a policy file and summarise it (default: guard.policy, or the embedded default).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("A policy file to check instead of guard.policy.", valueName: "file"))
+    var file: String?
+
+    @Flag(name: .long, help: "Print the embedded default policy (the text of policies/guard.yaml) and exit.")
+    var showDefault = false
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        if showDefault {
+            print(GuardPolicy.defaultText, terminator: "")
+            return
+        }
+        let (policy, source) = try GuardSetup.policy(configuration, path: file)
+        print("\(source): valid")
+        for name in policy.tiers.keys.sorted() {
+            let tier = policy.tiers[name]!
+            let lists = ToolClass.allCases.map { c in
+                "\(c.rawValue) [\(tier.allowed[c, default: []].map(\.text).joined(separator: ", "))]"
+            }
+            print("  tier \(name): \(lists.joined(separator: "; "))")
+        }
+        for rule in policy.rules {
+            print("  rule \(rule.name): \(rule.decision.rawValue) on \(rule.tools.map(\.text).joined(separator: ", "))")
+        }
+        for limit in policy.limits {
+            let per = limit.per.map { " per \($0)" } ?? ""
+            print(
+                "  limit \(limit.name): \(limit.max) in \(limit.windowSeconds)s\(per), then \(limit.decision.rawValue)")
+        }
+        print("  untrusted sources: \(policy.taint.untrusted.map(\.text).joined(separator: ", "))")
+    }
+}
+
+struct GuardCheckCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Ask the policy what it would decide for one call (a dry run: nothing runs, nothing is counted).",
+        discussion: """
+            Example: vigil guard check identity.suspend_user --tier tier3 --arguments '{"login":"ana.silva@meridian.example"}'. \
+            Group membership comes from the lab directory. --provenance says where the argument values came \
+            from: trusted (a directory lookup), untrusted (alert or ticket text) or unknown.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The tool, as SERVER.TOOL.", valueName: "tool"))
+    var tool: String
+
+    @Option(name: .long, help: "The agent tier calling.")
+    var tier = "tier1"
+
+    @Option(name: .long, help: ArgumentHelp("The arguments, a JSON object.", valueName: "json"))
+    var arguments = "{}"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The tool's class if it is not one of Vigil's (read, write, destructive).", valueName: "class"))
+    var toolClass: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Where the argument values came from: trusted, untrusted or unknown.", valueName: "source"))
+    var provenance = "trusted"
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let parts = tool.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw .invalidInput("tool '\(tool)': expected SERVER.TOOL, e.g. identity.suspend_user")
+        }
+        guard case .object(let args) = try? JSONParser.parse(arguments) else {
+            throw .invalidInput("--arguments: expected a JSON object, got \(arguments)")
+        }
+        guard ["trusted", "untrusted", "unknown"].contains(provenance) else {
+            throw .invalidInput("--provenance: '\(provenance)' is not trusted, untrusted or unknown")
+        }
+        var profile = ServerCatalog.profile(server: parts[0], tool: parts[1])
+        if let toolClass {
+            guard let c = ToolClass(rawValue: toolClass) else {
+                throw .invalidInput("--tool-class: '\(toolClass)' is not read, write or destructive")
+            }
+            profile.toolClass = c
+        }
+        let (policy, _) = try GuardSetup.policy(configuration)
+        let engine = PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration))
+        let taint = TaintLedger()
+        if provenance != "unknown" {
+            taint.observe(
+                .object(args), source: provenance == "trusted" ? "dry-run" : "alert", trusted: provenance == "trusted")
+        }
+        let decision = engine.evaluate(
+            PolicyEngine.Request(tier: tier, profile: profile, arguments: args), taint: taint)
+        print(
+            JSONValue.object([
+                "tool": .string(profile.qualifiedName), "tier": .string(tier),
+                "class": .string(decision.toolClass.rawValue),
+                "decision": .string(decision.decision.rawValue), "rule": .string(decision.rule),
+                "reason": .string(decision.reason),
+            ]).serialized())
+    }
+}
+
+struct GuardApprovalsCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approvals", abstract: "List approval requests, newest first (guard.approvals).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Only requests in this status: pending, approved, denied, expired, used.")
+    var status: String?
+
+    @Option(name: .long, help: "At most this many.")
+    var limit = 50
+
+    @Flag(name: .long, help: "One JSON object per line.")
+    var json = false
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        var filter: Approval.Status?
+        if let status {
+            guard let s = Approval.Status(rawValue: status) else {
+                throw .invalidInput(
+                    "--status: '\(status)' is not one of \(Approval.Status.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            filter = s
+        }
+        guard limit > 0 else { throw .invalidInput("--limit must be at least 1") }
+        let book = try GuardSetup.approvals(configuration)
+        let list: [Approval]
+        do {
+            list = try book.list(status: filter, limit: limit)
+        } catch {
+            throw .noInput(error.description)
+        }
+        if json {
+            for approval in list { print(approval.json.serialized()) }
+            return
+        }
+        if list.isEmpty {
+            print("no approval requests\(status.map { " \($0)" } ?? "")")
+            return
+        }
+        let rows = list.map { a in
+            [
+                a.id, a.status.rawValue, a.tool, a.caseID, a.tier, a.rule,
+                a.expiresAt.rfc3339(fractionalSeconds: false),
+                JSONValue.object(a.arguments).serialized(),
+            ]
+        }
+        print(
+            Table.render(header: ["id", "status", "tool", "case", "tier", "rule", "expires", "arguments"], rows: rows))
+    }
+}
+
+struct GuardApproveCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve a pending request: the held call may then run once, as requested.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The request id (apr-…).") var id: String
+    @Option(name: .long, help: "Who approves (recorded).") var by: String
+    @Option(name: .long, help: "Why (recorded).") var note: String?
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        try GuardDecision.decide(id, approve: true, by: by, note: note, configuration)
+    }
+}
+
+struct GuardDenyCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deny", abstract: "Deny a pending request: the held call is refused.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The request id (apr-…).") var id: String
+    @Option(name: .long, help: "Who denies (recorded).") var by: String
+    @Option(name: .long, help: "Why (recorded).") var note: String?
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        try GuardDecision.decide(id, approve: false, by: by, note: note, configuration)
+    }
+}
+
+enum GuardDecision {
+    static func decide(
+        _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration
+    ) throws(CLIError) {
+        let book = try GuardSetup.approvals(configuration)
+        do {
+            let approval = try book.decide(id, approve: approve, by: by, note: note)
+            print(
+                "\(approval.id): \(approval.status.rawValue) by \(by) — \(approval.tool) \(JSONValue.object(approval.arguments).serialized())"
+            )
+        } catch {
+            throw .invalidInput(error.description)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import VigilCore
+import VigilGuard
+import VigilLab
+
+/// Builds the Guard's parts from the configuration.
+enum GuardSetup {
+    /// The policy at `guard.policy`; the embedded default when that is the default path and absent.
+    static func policy(
+        _ configuration: VigilConfiguration, path explicit: String? = nil
+    ) throws(CLIError) -> (GuardPolicy, String) {
+        let path = explicit ?? configuration.guardrails.policy
+        guard FileManager.default.fileExists(atPath: path) else {
+            if explicit == nil && path == VigilConfiguration.Guardrails.defaultPolicy {
+                return (GuardPolicy.standard, "the embedded default policy")
+            }
+            throw .noInput("\(path): no policy file here (guard.policy)")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .noInput("\(path): cannot read the policy (\(error.localizedDescription))")
+        }
+        do {
+            return (try GuardPolicy.parse(yaml: text), path)
+        } catch {
+            throw .config("\(path): \(error.description)")
+        }
+    }
+
+    /// Group membership for `member_of` conditions: the lab directory.
+    static func directory(_ configuration: VigilConfiguration) -> StaticGroupDirectory {
+        let enterprise = Enterprise.generate(seed: configuration.lab.enterpriseSeed)
+        return StaticGroupDirectory(
+            Dictionary(enterprise.people.map { ($0.login, Set($0.groups)) }, uniquingKeysWith: { $0.union($1) }))
+    }
+
+    static func approvals(_ configuration: VigilConfiguration) throws(CLIError) -> ApprovalBook {
+        do {
+            return try ApprovalBook(
+                path: configuration.guardrails.approvals,
+                lifetimeSeconds: Int64(configuration.guardrails.approvalTTLSeconds))
+        } catch {
+            throw .cannotCreate(error.description)
+        }
+    }
+
+    static func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
+        let g = configuration.guardrails
+        return RateLimiter(
+            limits: g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) },
+            default: RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst))
+    }
+}
