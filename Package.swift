@@ -72,6 +72,8 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
         .executableTarget(name: "vigil-bench-mcp", dependencies: ["VigilCore"], path: "Benchmarks/MCPBenchmark"),
+        .executableTarget(
+            name: "vigil-bench-guard", dependencies: ["VigilCore", "VigilGuard", "VigilLab"], path: "Benchmarks/GuardBenchmark"),
         .executableTarget(name: "vigil-bench-audit", dependencies: ["VigilCore", "VigilGuard"], path: "Benchmarks/AuditBenchmark"),
         .executableTarget(name: "vigil-agreement", dependencies: ["VigilCore", "VigilSIEM"], path: "Benchmarks/AgreementReport"),
 

@@ -54,7 +54,9 @@ struct WatchdogTests {
     }
 
     @Test func theRepositoryRunbooksLoadAndCoverEveryFamily() throws {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../runbooks").path
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../runbooks"
+        ).path
         let library = try RunbookLibrary(directory: directory)
         #expect(library.runbooks.count >= 15)
         #expect(library.generic.path != nil)
@@ -68,7 +70,9 @@ struct WatchdogTests {
     @Test func budgetsStopTheInvestigationAndHandItOverWithItsRunbook() {
         let clock = FakeClock()
         let handed = Mutex<[Watchdog.Handoff]>([])
-        let watchdog = Watchdog(runbooks: Self.runbooks, clock: clock, silenceSeconds: 30) { h in handed.withLock { $0.append(h) } }
+        let watchdog = Watchdog(runbooks: Self.runbooks, clock: clock, silenceSeconds: 30) { h in
+            handed.withLock { $0.append(h) }
+        }
         let cancelled = Mutex<Set<String>>([])
         func begin(_ id: String, title: String, budget: Watchdog.Budget) -> Watchdog.Ticket {
             watchdog.begin(caseID: id, alertID: "a-\(id)", ruleID: "r", title: title, tier: "tier1", budget: budget) {
@@ -89,7 +93,9 @@ struct WatchdogTests {
 
         let model = begin("model", title: "Repeated MFA push denials", budget: budget)
         let failed = watchdog.modelFailed(model, "HTTP 529 overloaded after 4 attempts")
-        #expect(failed?.reason == .modelFailure("HTTP 529 overloaded after 4 attempts") && failed?.runbook.id == "mfa-fatigue")
+        #expect(
+            failed?.reason == .modelFailure("HTTP 529 overloaded after 4 attempts")
+                && failed?.runbook.id == "mfa-fatigue")
 
         let fine = begin("fine", title: "x", budget: budget)
         watchdog.end(fine)
@@ -122,7 +128,8 @@ struct WatchdogTests {
 
         // And one that heartbeats but runs past its time budget.
         let slow = watchdog.begin(
-            caseID: "slow", alertID: "b", ruleID: "r", title: "t", tier: "tier1", budget: .init(steps: 50, tokens: 1, seconds: 60)
+            caseID: "slow", alertID: "b", ruleID: "r", title: "t", tier: "tier1",
+            budget: .init(steps: 50, tokens: 1, seconds: 60)
         ) {}
         for _ in 0..<3 {
             clock.advance(seconds: 25)
@@ -132,18 +139,24 @@ struct WatchdogTests {
     }
 
     @Test func aSuddenRiseInAutoClosesIsDrift() {
-        var monitor = DriftMonitor(configuration: .init(recentSeconds: 3600, baselineSeconds: 86_400, minimumRecent: 20, minimumBaseline: 100, threshold: 4))
+        var monitor = DriftMonitor(
+            configuration: .init(
+                recentSeconds: 3600, baselineSeconds: 86_400, minimumRecent: 20, minimumBaseline: 100, threshold: 4))
         let start = Timestamp(rfc3339: "2026-11-20T00:00:00Z")!
         // A day of baseline: rule A closes 60% automatically, rule B 90%.
         var t = start
         for i in 0..<1440 {
-            monitor.record(.init(rule: "A", autoClosed: i % 5 < 3, classification: i % 5 < 3 ? "false_positive" : "true_positive"), at: t)
+            monitor.record(
+                .init(rule: "A", autoClosed: i % 5 < 3, classification: i % 5 < 3 ? "false_positive" : "true_positive"),
+                at: t)
             monitor.record(.init(rule: "B", autoClosed: i % 10 != 0, classification: "false_positive"), at: t)
             t = t.adding(seconds: 60)
         }
         // The same mix for the next hour: no drift.
         for i in 0..<60 {
-            monitor.record(.init(rule: "A", autoClosed: i % 5 < 3, classification: i % 5 < 3 ? "false_positive" : "true_positive"), at: t)
+            monitor.record(
+                .init(rule: "A", autoClosed: i % 5 < 3, classification: i % 5 < 3 ? "false_positive" : "true_positive"),
+                at: t)
             monitor.record(.init(rule: "B", autoClosed: i % 10 != 0, classification: "false_positive"), at: t)
             t = t.adding(seconds: 60)
         }

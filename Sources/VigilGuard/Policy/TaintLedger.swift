@@ -6,6 +6,10 @@ import VigilCore
 /// was seen *first*. A value first seen in untrusted content (alert text, log fields, tickets, chat)
 /// stays tainted even if a trusted tool later echoes it: looking up a user an attacker named does not
 /// make the name the attacker's choice any less. A value never seen at all has unknown provenance.
+///
+/// Values are kept as keyed 64-bit hashes (SipHash with the process's random seed) of their
+/// normalized form — lower-cased, without surrounding quotes or punctuation — and, in free text, of
+/// each identifier-like token, so that an address named inside a sentence is tracked too.
 public final class TaintLedger: Sendable {
     public enum Provenance: Sendable, Hashable {
         case trusted(source: String)
@@ -19,22 +23,33 @@ public final class TaintLedger: Sendable {
         }
     }
 
-    private struct Origin {
-        var source: String
-        var trusted: Bool
+    private struct State {
+        var origins: [Int: Int32] = [:]  // hash → index into sources, negative (−index−1) when untrusted
+        var sources: [String] = []
+        var sourceIndex: [String: Int32] = [:]
     }
 
-    private let origins = Mutex<[String: Origin]>([:])
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Records every string in `value` (and, in free text, each identifier-like token) as seen in `source`.
     public func observe(_ value: JSONValue, source: String, trusted: Bool) {
-        var keys: [String] = []
-        Self.collect(value, into: &keys)
-        let origin = Origin(source: source, trusted: trusted)
-        origins.withLock { origins in
-            for key in keys where origins[key] == nil { origins[key] = origin }
+        var keys: [Int] = []
+        var scratch: [UInt8] = []
+        Self.collect(value, into: &keys, &scratch)
+        guard !keys.isEmpty else { return }
+        state.withLock { state in
+            let index: Int32
+            if let known = state.sourceIndex[source] {
+                index = known
+            } else {
+                index = Int32(state.sources.count)
+                state.sources.append(source)
+                state.sourceIndex[source] = index
+            }
+            let code = trusted ? index : -index - 1
+            for key in keys where state.origins[key] == nil { state.origins[key] = code }
         }
     }
 
@@ -45,52 +60,81 @@ public final class TaintLedger: Sendable {
 
     /// Where `value` was first seen.
     public func provenance(of value: String) -> Provenance {
-        let key = Self.normalize(Substring(value))
-        guard !key.isEmpty, let origin = origins.withLock({ $0[key] }) else { return .unknown }
-        return origin.trusted ? .trusted(source: origin.source) : .untrusted(source: origin.source)
+        var scratch: [UInt8] = []
+        var text = value
+        guard let key = text.withUTF8({ Self.key(of: $0[...], &scratch) }) else { return .unknown }
+        return state.withLock { state in
+            guard let code = state.origins[key] else { return .unknown }
+            return code >= 0
+                ? .trusted(source: state.sources[Int(code)]) : .untrusted(source: state.sources[Int(-code - 1)])
+        }
     }
 
     /// How many distinct values the case has seen.
-    public var count: Int { origins.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.origins.count } }
 
     // MARK: - Collecting
 
-    private static func collect(_ value: JSONValue, into keys: inout [String]) {
+    private static func collect(_ value: JSONValue, into keys: inout [Int], _ scratch: inout [UInt8]) {
         switch value {
-        case .string(let s): add(s, into: &keys)
-        case .int(let n): add(String(n), into: &keys)
-        case .double(let n): add(String(n), into: &keys)
-        case .array(let items): for item in items { collect(item, into: &keys) }
-        case .object(let object): for (_, item) in object { collect(item, into: &keys) }
+        case .string(let s): add(s, into: &keys, &scratch)
+        case .int(let n): add(String(n), into: &keys, &scratch)
+        case .double(let n): add(String(n), into: &keys, &scratch)
+        case .array(let items): for item in items { collect(item, into: &keys, &scratch) }
+        case .object(let object): for (_, item) in object { collect(item, into: &keys, &scratch) }
         case .bool, .null: break
         }
     }
 
-    private static func add(_ text: String, into keys: inout [String]) {
-        let whole = normalize(Substring(text))
-        guard !whole.isEmpty else { return }
-        keys.append(whole)
-        // Free text: also each token that could name something (a login, an ARN, an address, an id).
-        guard whole.utf8.count > 2, whole.utf8.contains(where: Self.isSeparator) else { return }
-        for token in whole.split(whereSeparator: { $0.isASCII && Self.isSeparator($0.asciiValue!) }) {
-            let trimmed = normalize(token)
-            if trimmed.utf8.count >= 3 && trimmed != whole { keys.append(trimmed) }
+    private static func add(_ text: String, into keys: inout [Int], _ scratch: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let whole = key(of: bytes[...], &scratch) else { return }
+            keys.append(whole)
+            // Free text: also each token that could name something (a login, an ARN, an address, an id).
+            guard bytes.count > 3, bytes.contains(where: isSeparator) else { return }
+            var start = 0
+            for i in 0...bytes.count {
+                if i == bytes.count || isSeparator(bytes[i]) {
+                    if i - start >= 3, let k = key(of: bytes[start..<i], &scratch) { keys.append(k) }
+                    start = i + 1
+                }
+            }
         }
     }
 
-    /// Lower-cased, without surrounding white space, quotes or sentence punctuation.
-    static func normalize(_ text: Substring) -> String {
-        let edge: Set<Character> = [
-            " ", "\t", "\n", "\r", "\"", "'", "`", ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "<", ">", "{", "}",
-        ]
-        var slice = text[...]
-        while let first = slice.first, edge.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, edge.contains(last) { slice = slice.dropLast() }
-        return slice.lowercased()
+    /// The keyed hash of the normalized text: lower-cased ASCII, without surrounding white space, quotes
+    /// or sentence punctuation; nil when nothing is left.
+    static func key(of slice: Slice<UnsafeBufferPointer<UInt8>>, _ scratch: inout [UInt8]) -> Int? {
+        var lower = slice.startIndex
+        var upper = slice.endIndex
+        while lower < upper, isEdge(slice[lower]) { lower += 1 }
+        while upper > lower, isEdge(slice[upper - 1]) { upper -= 1 }
+        guard lower < upper else { return nil }
+        scratch.removeAll(keepingCapacity: true)
+        for i in lower..<upper {
+            let b = slice[i]
+            scratch.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+        }
+        var hasher = Hasher()
+        scratch.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 
-    private static func isSeparator(_ byte: UInt8) -> Bool {
-        switch byte {
+    @inline(__always)
+    private static func isEdge(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x60, 0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x28, 0x29, 0x5B, 0x5D, 0x3C,
+            0x3E,
+            0x7B, 0x7D:
+            true  // space tab LF CR " ' ` . , ; : ! ? ( ) [ ] < > { }
+        default: false
+        }
+    }
+
+    @inline(__always)
+    private static func isSeparator(_ b: UInt8) -> Bool {
+        switch b {
         case 0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x3B, 0x22, 0x27, 0x60, 0x28, 0x29, 0x5B, 0x5D, 0x3C, 0x3E, 0x7B, 0x7D, 0x7C,
             0x3D:
             true  // space tab LF CR , ; " ' ` ( ) [ ] < > { } | =

@@ -2,7 +2,7 @@
 /// Only decodings that read as text are returned — binary data decoded by chance is dropped.
 enum EmbeddedDecoder {
     enum Encoding: String {
-        case base64, percent, html
+        case base64, percent, html, reversed
     }
 
     /// Decoded texts found in `bytes`, at most `budget` bytes in all.
@@ -11,6 +11,7 @@ enum EmbeddedDecoder {
         var remaining = budget
         var percents = 0
         var ampersand = false
+        var rightToLeftOverride = false
         var runStart = -1
         func closeRun(_ end: Int) {
             defer { runStart = -1 }
@@ -30,6 +31,9 @@ enum EmbeddedDecoder {
                 if runStart >= 0 { closeRun(i) }
                 if b == 0x25, i + 2 < bytes.count, hex(bytes[i + 1]) >= 0, hex(bytes[i + 2]) >= 0 { percents += 1 }
                 if b == 0x26 { ampersand = true }
+                if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xAE {
+                    rightToLeftOverride = true
+                }
             }
         }
         if runStart >= 0 { closeRun(bytes.count) }
@@ -40,6 +44,7 @@ enum EmbeddedDecoder {
         if ampersand, remaining > 0, let decoded = htmlDecode(bytes), isText(decoded) {
             result.append((.html, decoded))
         }
+        if rightToLeftOverride, let decoded = unreversed(bytes) { result.append((.reversed, decoded)) }
         return result
     }
 
@@ -76,6 +81,28 @@ enum EmbeddedDecoder {
             }
         }
         return out
+    }
+
+    /// The text as a reader sees it when a right-to-left override (U+202E) displays it reversed:
+    /// each overridden run, up to the closing U+202C, reversed back.
+    static func unreversed(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        var changed = false
+        while i < scalars.count {
+            if scalars[i].value == 0x202E {
+                var j = i + 1
+                while j < scalars.count, scalars[j].value != 0x202C { j += 1 }
+                out.append(contentsOf: scalars[(i + 1)..<j].reversed())
+                changed = true
+                i = j + 1
+            } else {
+                out.append(scalars[i])
+                i += 1
+            }
+        }
+        return changed ? Array(String(out).utf8) : nil
     }
 
     // MARK: - percent and HTML

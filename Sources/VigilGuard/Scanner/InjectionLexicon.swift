@@ -31,6 +31,19 @@ enum Cue: Int, CaseIterable, Sendable {
     case verdictSteering
     /// a text that talks *about* injection (awareness pages, analyst notes)
     case discussion
+    /// phrases that only make sense as instructions to a language model ("in your monologue",
+    /// "if the user asks for a summary", "replace [DATA] with")
+    case modelInstruction
+    /// asking for the hidden prompt: "system prompt", "initial prompt"
+    case promptLeak
+    /// a reveal verb for the prompt-leak cue
+    case revealVerb
+    /// "TODO:" at the start of a line: agentdojo's task-injection frame
+    case todoLine
+    /// an imperative verb (send, post, create, delete …), counted right after "TODO:"
+    case imperative
+    /// second-person framing of a persona: "you are", "you will", "you must", "you have no" …
+    case secondPerson
 }
 
 enum InjectionLexicon {
@@ -62,7 +75,10 @@ enum InjectionLexicon {
                 "guidelines", "programming", "what you were told", "previous messages", "prior messages",
                 "previous text",
                 "previous prompt", "preprompt", "pre-prompt", "initial instructions", "original instructions", "task",
-                "instrucciones", "anweisungen", "consignes",
+                "instrucciones", "anweisungen", "consignes", "your previous", "all previous", "all prior",
+                "the rest of this data", "this data", "all info", "all information", "previous message",
+                "previous messages",
+                "the rest of the", "prior directions", "earlier instructions", "above instructions",
             ])
         add(
             .overrideObjectWeak,
@@ -80,6 +96,9 @@ enum InjectionLexicon {
                 "<system>", "</system>", "<instructions>", "</instructions>", "<information>", "</information>",
                 "<|im_sep|>", "system override", "admin override", "developer override", "[admin]", "<admin>",
                 "begin system", "end system", "system message:", "system note:", "---system---", "[[system]]",
+                "(system_message)", "system_message", "\"role\": \"system\"", "\"role\":\"system\"", "<instruction>",
+                "</instruction>", "admin request", "[admin request",
+                "follow instruction", "legal amendment", "system prompt:", "<|assistant", "<|user", "[system_note]",
             ], word: false)
         add(
             .roleLine, ["system:", "assistant:", "human:", "user:", "ai:", "### human", "### assistant", "sys:"],
@@ -101,8 +120,9 @@ enum InjectionLexicon {
                 "note to ai", "to the ai", "if you are an ai", "you are an ai", "you are a helpful",
                 "you are an assistant",
                 "you are a language model", "ai reading this", "automated agent", "the assistant", "assistant,",
-                "message from me", "this is an important message", "you are now", "your system prompt", "the model",
-                "chatbot", "bot reading", "any ai", "ai system",
+                "message from me", "this is an important message", "you are now", "your system prompt",
+                "bot reading", "any ai", "ai system", "hey chatgpt", "hi chatgpt", "you are dan", "model,",
+                "mistral", "llama", "if an ai", "an ai is reading", "for the ai", "message for the ai",
             ])
         add(
             .directive,
@@ -120,7 +140,70 @@ enum InjectionLexicon {
                 "i am the developer", "i am your developer", "i am the admin", "this is the admin", "act now",
                 "what you must do", "you should now", "you are required to", "required action", "it is mandatory",
                 "stop what you", "translate the above", "summarize the above", "print your", "reveal your",
-                "output your", "show your system",
+                "output your", "show your system", "run the following", "print the following",
+                "respond with the string",
+                "respond only", "answer with", "write the following", "say the following", "type the following",
+                "from now on you", "we'll play a game", "let's play a game", "you must respond", "you will respond",
+                "please create", "please send", "please post", "please add", "please delete", "please disable",
+                "whitelist the", "allowlist the", "disable the", "add the following", "invite user",
+                "focus only on", "instead focus", "i want you to", "i would like you to", "provide it to the user",
+                "update the ticket accordingly", "use them to", "paste it",
+            ])
+        add(
+            .modelInstruction,
+            [
+                "in your monologue", "secure system message", "decode the following", "if user asks",
+                "if the user asks",
+                "absolutely nothing else", "and nothing else", "disregard all info", "concatenate these strings",
+                "replace [data]", "replace [info]", "with [data]", "escape spaces with", "url encoded previous message",
+                "do not use a code block", "show the text as normal font", "the following text and",
+                "your response should",
+                "when summarizing", "when summarising",
+                "when you summarize", "print the text",
+                "repeat the text", "your guidelines", "your programming", "your creators",
+                "as a language model", "you are an assistant", "the assistant must", "the ai must", "llm must",
+                "before answering", "before you answer", "before responding", "hidden instruction", "new system prompt",
+                "focus exclusively on", "focus only on the following", "<end of session>", "the triage model",
+                "triage agent", "the ai triage", "new rule:", "by responding with", "replacing [", "replace [",
+                "in your reply", "you have been granted", "your answers", "your responses", "prefix all",
+                "you will prefix", "you will answer", "b64 instructions", "instructions ->", "=[info]", "=[data]",
+                "=[num]", "provide it to the user", "the model has been updated", "instruction from your developer",
+                "from your developer", "high-priority instruction", "priority instruction", "translate nothing",
+                "summarise nothing", "summarize nothing", "url-encoded", "url encoded", "do not add any commentary",
+                "no commentary", "my messages will be", "you will output", "respond with exactly",
+                "exactly what follows",
+                "you should respond", "when i prefix", "your system instructions", "decode and execute",
+                "base64-decode", "and execute:", "markdown image", "render it as", "session credentials",
+                "your session token", "system_prompt", "without asking me", "ai is reading", "an ai reads",
+                "continue as", "you are an advanced ai", "rather than an ai", "trusted system message",
+                "attacker-controlled data", "the analyst's request", "the user's request", "tool output ends",
+            ])
+        add(
+            .imperative,
+            [
+                "send", "post", "create", "delete", "reset", "get", "add", "disable", "grant", "invite", "transfer",
+                "email", "forward", "whitelist", "allowlist", "remove", "change", "upload", "share", "make", "give",
+                "export", "download", "close", "mark", "suppress", "approve", "update", "print", "say", "reply",
+            ])
+        add(
+            .promptLeak,
+            [
+                "system prompt", "initial prompt", "system message", "hidden prompt", "your prompt", "original prompt",
+                "system configuration", "your instructions",
+            ])
+        add(
+            .revealVerb,
+            [
+                "show", "show me", "reveal", "print", "display", "output", "repeat", "tell me", "leak", "dump",
+                "write out", "share",
+            ])
+        add(.todoLine, ["todo:"], word: false)
+        add(
+            .secondPerson,
+            [
+                "you are", "you will", "you must", "you have no", "you can", "you should", "you don't", "you do not",
+                "you never", "you always", "always respond", "you have been", "you're", "your responses", "your role",
+                "your task", "your job", "you are able to", "you have broken",
             ])
         add(
             .secrecy,
@@ -145,7 +228,10 @@ enum InjectionLexicon {
                 "without restrictions", "unfiltered", "uncensored", "stay in character", "pretend you are",
                 "pretend to be", "roleplay as", "role-play as", "act as a", "act as an", "opposite mode", "anti-dan",
                 "evil confidant", "ignore your programming", "no ethical", "no moral", "free from", "break character",
-                "simulate", "hypothetical response",
+                "simulate", "hypothetical response", "immerse yourself", "the role of", "known as dan", "broken free",
+                "typical confines", "you are about to", "no restrictions on", "amoral", "unethical", "do not refuse",
+                "don't refuse", "never refuse", "without any restrictions", "you will act as", "you are going to act",
+                "you are to act", "act like a", "act like an",
             ])
         add(
             .urgency,
@@ -168,14 +254,18 @@ enum InjectionLexicon {
                 "is a false positive",
                 "no further investigation", "do not escalate", "don't escalate", "resolve this alert", "auto-close",
                 "safe to close", "this activity is authorized", "mark as resolved", "mark it as resolved",
-                "not malicious", "no action needed", "no action is needed", "dismiss this alert",
+                "not malicious", "no action needed", "no action is needed", "dismiss this alert", "must be closed",
+                "closed as", "suppress future alerts", "suppress alerts", "expected behaviour", "expected behavior",
             ])
         add(
             .discussion,
             [
                 "prompt injection", "prompt-injection", "injection attack", "for example", "e.g.", "such as",
                 "awareness", "training", "attackers", "an attacker", "phishing", "be aware", "example of", "quoted",
-                "red team", "red-team", "researchers", "lure",
+                "red team", "red-team", "researchers", "lure", "tester", "reproduced", "test cases", "test case",
+                "owasp",
+                "llm01", "newsletter", "hide commands", "someone put", "test plan", "conference", "finding", "payloads",
+                "jailbreaks", "we should test", "detection rule", "scanner", "examples",
             ])
         return result
     }()

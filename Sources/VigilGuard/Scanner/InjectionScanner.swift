@@ -65,10 +65,45 @@ public struct InjectionScanner: Sendable {
         }
     }
 
-    private func scanString(_ s: String, _ path: [PathStep], _ work: inout Workspace) {
+    private func scanString(_ s: String, _ path: [PathStep], _ work: inout Workspace, depth: Int = 0) {
         guard s.utf8.count >= 4 else { return }
+        // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds.
+        if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
+            first == 0x7B || first == 0x5B,
+            let inner = try? JSONParser.parse(s), Self.isContainer(inner)
+        {
+            var innerPath = path
+            visitNested(inner, &innerPath, &work, depth: depth + 1)
+            return
+        }
         var s = s
         s.withUTF8 { bytes in scanLeaf(bytes, path: { Self.render(path) }, prefix: "", depth: 0, &work) }
+    }
+
+    private func visitNested(_ value: JSONValue, _ path: inout [PathStep], _ work: inout Workspace, depth: Int) {
+        switch value {
+        case .string(let s): scanString(s, path, &work, depth: depth)
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                path.append(.index(i))
+                visitNested(item, &path, &work, depth: depth)
+                path.removeLast()
+            }
+        case .object(let object):
+            for (key, item) in object {
+                path.append(.key(key))
+                visitNested(item, &path, &work, depth: depth)
+                path.removeLast()
+            }
+        default: break
+        }
+    }
+
+    private static func isContainer(_ value: JSONValue) -> Bool {
+        switch value {
+        case .array, .object: true
+        default: false
+        }
     }
 
     private static func render(_ path: [PathStep]) -> String {
@@ -110,7 +145,7 @@ public struct InjectionScanner: Sendable {
         _ bytes: UnsafeBufferPointer<UInt8>, path: () -> String, prefix: String, depth: Int, _ work: inout Workspace
     ) {
         TextNormalizer.normalize(bytes, into: &work.normalized)
-        var normalized = work.normalized
+        let normalized = work.normalized
         work.matches.removeAll(keepingCapacity: true)
         normalized.bytes.withUnsafeBufferPointer { text in
             matcher.matches(in: text) { work.matches.append($0) }
@@ -144,37 +179,64 @@ public struct InjectionScanner: Sendable {
                 scanLeaf($0, path: path, prefix: prefix + encoding.rawValue + ":", depth: depth + 1, &work)
             }
         }
-        normalized.reset()
-        work.normalized = normalized
     }
 
     /// Turns one text's cues into weighted features.
     private func score(
         _ text: NormalizedText, _ matches: [PhraseMatcher.Match], into features: inout [(String, Double, Int, Int)]
     ) {
-        guard !matches.isEmpty || text.hasTricks else { return }
+        guard !matches.isEmpty || text.hasTricks || text.invisibleRun >= 16 else { return }
         var firstOf = [PhraseMatcher.Match?](repeating: nil, count: Cue.allCases.count)
         var distinct = [Set<Int>](repeating: [], count: Cue.allCases.count)
         var verbs: [PhraseMatcher.Match] = []
         var objects: [(PhraseMatcher.Match, Bool)] = []
-        var roleLines: [PhraseMatcher.Match] = []
-        var markdownImage: (Int, Int)?
+        var reveals: [PhraseMatcher.Match] = []
+        var leaks: [PhraseMatcher.Match] = []
+        var systemLine: PhraseMatcher.Match?
+        var otherRoleLines = Set<Int>()
+        var todoLine: PhraseMatcher.Match?
+        var todoTask = false
+        var imperatives: [PhraseMatcher.Match] = []
+        var markdownImage: (Double, Int, Int)?
+        var quotedOverride = false
         text.bytes.withUnsafeBufferPointer { bytes in
+            func atLineStart(_ m: PhraseMatcher.Match) -> Bool {
+                var k = m.start - 1
+                while k >= 0 && (bytes[k] == 0x20 || bytes[k] == 0x23 || bytes[k] == 0x2D || bytes[k] == 0x2A) {
+                    k -= 1
+                }
+                return k < 0 || bytes[k] == 0x0A
+            }
             for m in matches {
                 let cue = cues[m.phrase]
                 switch cue {
                 case .overrideVerb: verbs.append(m)
                 case .overrideObject: objects.append((m, true))
                 case .overrideObjectWeak: objects.append((m, false))
+                case .revealVerb: reveals.append(m)
+                case .promptLeak: leaks.append(m)
                 case .roleLine:
-                    // Only at the start of the text or of a line.
-                    var k = m.start - 1
-                    while k >= 0 && bytes[k] == 0x20 { k -= 1 }
-                    if k < 0 || bytes[k] == 0x0A { roleLines.append(m) }
+                    if atLineStart(m) {
+                        if bytes[m.start] == 0x73 && bytes[m.start + 1] == 0x79 {  // "system:" / "sys:"
+                            if systemLine == nil { systemLine = m }
+                        } else {
+                            otherRoleLines.insert(m.phrase)
+                        }
+                    }
+                    continue
+                case .todoLine:
+                    if todoLine == nil, atLineStart(m) { todoLine = m }
+                    continue
+                case .imperative:
+                    if let todo = todoLine, m.start - todo.end <= 2 { todoTask = true }
+                    imperatives.append(m)
                     continue
                 case .exfiltration where bytes[m.start] == 0x21:  // "![" … "](http"
-                    if markdownImage == nil, Self.hasLink(bytes, from: m.end) {
-                        markdownImage = (m.start, min(bytes.count, m.end + 60))
+                    if let link = Self.link(bytes, from: m.end) {
+                        let weight = Self.hasPlaceholder(bytes, link) ? 0.6 : 0.25
+                        if markdownImage == nil || weight > markdownImage!.0 {
+                            markdownImage = (weight, m.start, link.upperBound)
+                        }
                     }
                     continue
                 default: break
@@ -182,16 +244,24 @@ public struct InjectionScanner: Sendable {
                 if firstOf[cue.rawValue] == nil { firstOf[cue.rawValue] = m }
                 distinct[cue.rawValue].insert(m.phrase)
             }
+            // An override: a verb, then (within a few words) what to override.
+            for verb in verbs {
+                for (object, _) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
+                    if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
+                }
+            }
         }
         let discussed = firstOf[Cue.discussion.rawValue] != nil
-        let damp = discussed ? 0.5 : 1.0
+        // Text that talks about injection (and quotes an example) is damped, not ignored.
+        let damp = discussed ? (quotedOverride ? 0.25 : 0.55) : 1.0
 
-        // An override: a verb, then (within a few words) what to override.
         var override: (Double, Int, Int)?
         for verb in verbs {
             for (object, strong) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
                 let weight = (strong ? 0.9 : 0.45) * damp
-                if override == nil || weight > override!.0 { override = (weight, verb.start, object.end) }
+                if override == nil || weight > override!.0 || (weight == override!.0 && object.end > override!.2) {
+                    override = (weight, verb.start, object.end)
+                }
             }
         }
         if let override { features.append(("override", override.0, override.1, override.2)) }
@@ -204,29 +274,67 @@ public struct InjectionScanner: Sendable {
         let addressed = count(.aiAddress) > 0
         let steering = count(.verdictSteering) > 0
         let secrecy = count(.secrecy) > 0
+        let instructions = count(.modelInstruction)
 
         add("role-marker", .roleMarker, 0.8)
-        if let line = roleLines.first {
-            features.append(("role-marker", roleLines.count >= 2 ? 0.6 : 0.35, line.start, line.end))
+        if let line = systemLine {
+            features.append(
+                ("role-marker", directives + instructions > 0 || steering ? 0.6 : 0.45, line.start, line.end))
+        }
+        if otherRoleLines.count >= 2 || (!otherRoleLines.isEmpty && (addressed || directives > 0)) {
+            // A chat transcript ("User: … Assistant: …") planted in data.
+            features.append(("role-lines", otherRoleLines.count >= 2 ? 0.45 : 0.15, 0, 0))
         }
         add("tool-syntax", .toolSyntax, 0.7)
-        add("secrecy", .secrecy, 0.5)
-        add("jailbreak", .jailbreak, count(.jailbreak) >= 2 ? 0.6 : 0.4)
+        add("secrecy", .secrecy, 0.5 * (discussed ? 0.6 : 1))
+        add("jailbreak", .jailbreak, (count(.jailbreak) >= 2 ? 0.6 : 0.4) * damp)
+        if instructions > 0 { add("model-instruction", .modelInstruction, (instructions >= 2 ? 0.75 : 0.55) * damp) }
         if directives > 0 {
             add("directive", .directive, (directives >= 3 ? 0.5 : directives == 2 ? 0.35 : 0.2) * damp)
         }
+        if let todo = todoLine, todoTask || directives > 0 {
+            // "TODO: <do something>" addressed at whoever reads it; stronger with a destination in it.
+            let destination =
+                text.bytes.contains(0x40) || text.bytes.contains(0x24) || count(.exfiltration) > 0 || directives > 0
+                || Self.contains(text.bytes, "http") || Self.contains(text.bytes, "www.")
+            features.append(("todo-task", (destination ? 0.55 : 0.5) * damp, todo.start, todo.end))
+        }
         if addressed {
-            let aimed = directives > 0 || steering || secrecy || override != nil
+            // Addressed, then told to do something: "ChatGPT, create …", "Assistant, you …".
+            let vocative =
+                firstOf[Cue.aiAddress.rawValue].map { a in
+                    imperatives.contains { $0.start >= a.end && $0.start - a.end <= 3 }
+                }
+                ?? false
+            let aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0 || vocative
             add("addresses-ai", .aiAddress, (aimed ? 0.5 : 0.25) * damp)
         }
-        if steering { add("verdict-steering", .verdictSteering, (addressed || directives > 0 ? 0.35 : 0.15) * damp) }
+        for leak in leaks {
+            if reveals.contains(where: { $0.end <= leak.start && leak.start - $0.end <= 30 }) {
+                features.append(("prompt-leak", 0.55 * damp, leak.start, leak.end))
+                break
+            }
+        }
+        if steering {
+            let pushed =
+                addressed || directives > 0 || systemLine != nil || count(.urgency) > 0 || !otherRoleLines.isEmpty
+            add("verdict-steering", .verdictSteering, (pushed ? 0.35 : 0.15) * damp)
+        }
+        // A persona written at the reader ("You are X. You will … You have no …") aimed at a model.
+        let persona = count(.secondPerson)
+        if persona >= 3,
+            addressed || count(.jailbreak) > 0 || firstOf[Cue.roleMarker.rawValue] != nil || instructions > 0
+        {
+            add("persona", .secondPerson, (persona >= 5 ? 0.5 : 0.35) * damp)
+        }
         if count(.urgency) > 0 && count(.authority) > 0 && (directives > 0 || addressed || steering) {
             add("pressure", .authority, 0.3)
         }
-        if let (start, end) = markdownImage { features.append(("exfiltration", 0.55, start, end)) }
+        if let (weight, start, end) = markdownImage { features.append(("exfiltration", weight, start, end)) }
         if count(.exfiltration) > 0 { add("exfiltration", .exfiltration, directives > 0 || addressed ? 0.4 : 0.15) }
 
         // Tricks that hide text from people but not from models.
+        if text.invisibleRun >= 16 { features.append(("hidden-text", 0.6, 0, 0)) }
         if text.zeroWidthInWords > 0 { features.append(("zero-width", text.zeroWidthInWords >= 3 ? 0.5 : 0.25, 0, 0)) }
         if text.mixedScriptWords > 0 {
             features.append(("mixed-script", text.mixedScriptWords >= 2 ? 0.45 : 0.2, 0, 0))
@@ -235,15 +343,58 @@ public struct InjectionScanner: Sendable {
         if text.bidiControls > 0 { features.append(("bidi-override", 0.2, 0, 0)) }
     }
 
-    private static func hasLink(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+    private static func contains(_ bytes: [UInt8], _ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard n.count <= bytes.count else { return false }
+        for i in 0...(bytes.count - n.count) where bytes[i] == n[0] {
+            if bytes[i..<(i + n.count)].elementsEqual(n) { return true }
+        }
+        return false
+    }
+
+    /// The link target after "![alt", if the image is followed by "](http…)".
+    private static func link(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Range<Int>? {
         let target: [UInt8] = Array("](http".utf8)
         let end = min(bytes.count, from + 300)
-        guard end - from >= target.count else { return false }
+        guard end - from >= target.count else { return nil }
         var i = from
         while i + target.count <= end {
-            if bytes[i] == 0x5D, bytes[i..<(i + target.count)].elementsEqual(target) { return true }
+            if bytes[i] == 0x5D, bytes[i..<(i + target.count)].elementsEqual(target) {
+                var j = i + 2
+                while j < bytes.count, bytes[j] != 0x29, bytes[j] != 0x20, bytes[j] != 0x0A, j - i < 400 { j += 1 }
+                return (i + 2)..<j
+            }
             i += 1
         }
+        return nil
+    }
+
+    /// A URL that carries a slot for data: `{…}`, `$…`, `[data]`, `%7b`.
+    private static func hasPlaceholder(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for i in range {
+            switch bytes[i] {
+            case 0x7B, 0x24, 0x5B: return true  // { $ [
+            case 0x25
+            where i + 2 < range.upperBound && bytes[i + 1] == 0x37 && (bytes[i + 2] == 0x62 || bytes[i + 2] == 0x42):
+                return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Whether the span sits inside quotation marks: a quote just before it and one soon after.
+    private static func isQuoted(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        func isQuote(_ k: Int) -> Bool {
+            let b = bytes[k]
+            if b == 0x22 || b == 0x27 || b == 0x60 { return true }
+            // “ ” ‘ ’ (E2 80 9C/9D/98/99)
+            return b >= 0x98 && b <= 0x9D && k >= 2 && bytes[k - 2] == 0xE2 && bytes[k - 1] == 0x80
+        }
+        var before = false
+        for k in stride(from: start - 1, through: max(0, start - 3), by: -1) where isQuote(k) { before = true }
+        guard before else { return false }
+        for k in end..<min(bytes.count, end + 80) where isQuote(k) { return true }
         return false
     }
 

@@ -15,7 +15,8 @@ struct PhraseMatcher: Sendable {
     private let outputStart: [Int32]
     private let outputList: [Int32]
     private let lengths: [Int]
-    private let wordBounded: [Bool]
+    private let startBounded: [Bool]
+    private let endBounded: [Bool]
 
     /// `phrases`: lower-case byte strings; `wordBounded[i]`: phrase i must start and end at a word edge.
     init(phrases: [[UInt8]], wordBounded: [Bool]) {
@@ -83,7 +84,10 @@ struct PhraseMatcher: Sendable {
         outputStart = starts
         outputList = list
         lengths = phrases.map(\.count)
-        self.wordBounded = wordBounded
+        // A boundary is required only at an edge that is itself a word character ("replace [" needs one
+        // before "replace", none after "[").
+        startBounded = zip(phrases, wordBounded).map { $1 && !$0.isEmpty && Self.isWordByte($0[0]) }
+        endBounded = zip(phrases, wordBounded).map { $1 && !$0.isEmpty && Self.isWordByte($0[$0.count - 1]) }
     }
 
     /// Calls `found` for every phrase occurrence in `text`.
@@ -100,10 +104,8 @@ struct PhraseMatcher: Sendable {
                     for k in from..<to {
                         let phrase = Int(outputList[k])
                         let start = i + 1 - lengths[phrase]
-                        if wordBounded[phrase] {
-                            if start > 0 && Self.isWordByte(text[start - 1]) { continue }
-                            if i + 1 < text.count && Self.isWordByte(text[i + 1]) { continue }
-                        }
+                        if startBounded[phrase], start > 0, Self.isWordByte(text[start - 1]) { continue }
+                        if endBounded[phrase], i + 1 < text.count, Self.isWordByte(text[i + 1]) { continue }
                         found(Match(phrase: phrase, start: start, end: i + 1))
                     }
                 }

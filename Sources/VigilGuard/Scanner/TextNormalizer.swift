@@ -14,6 +14,8 @@ struct NormalizedText {
     var styledLetters = 0
     /// Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069).
     var bidiControls = 0
+    /// The longest run of invisible characters (zero-width, invisible operators): long runs encode bits.
+    var invisibleRun = 0
 
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
@@ -22,6 +24,7 @@ struct NormalizedText {
         mixedScriptWords = 0
         styledLetters = 0
         bidiControls = 0
+        invisibleRun = 0
     }
 
     var hasTricks: Bool { zeroWidthInWords > 0 || mixedScriptWords > 0 || styledLetters > 0 || bidiControls > 0 }
@@ -73,9 +76,11 @@ enum TextNormalizer {
         var wordHasLookalike = false
         var inFlagSequence = false
         var selectorRun: [UInt8] = []
+        var invisible = 0
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
             flushSelectors(&out)
+            invisible = 0
             inFlagSequence = false
             switch byte {
             case 0x20, 0x09, 0x0D, 0x0B, 0x0C:
@@ -116,9 +121,12 @@ enum TextNormalizer {
             }
             flushSelectors(&out)
             inFlagSequence = v == 0x1F3F4
+            if !(v >= 0x200B && v <= 0x200D) && !(v >= 0x2060 && v <= 0x2064) && v != 0xFEFF { invisible = 0 }
             switch v {
             case 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD, 0x180E, 0x034F:
                 if lastWasLatin { pendingZeroWidth = true }
+                invisible += 1
+                if invisible > out.invisibleRun { out.invisibleRun = invisible }
                 return
             case 0x200E, 0x200F, 0x061C:
                 return  // directional marks: legitimate in right-to-left text
@@ -224,7 +232,7 @@ enum Confusables {
         0x03B1: "a", 0x0391: "a", 0x0392: "b", 0x03B2: "b", 0x0395: "e", 0x03B5: "e", 0x0396: "z", 0x0397: "h",
         0x0399: "i", 0x03B9: "i", 0x039A: "k", 0x03BA: "k", 0x039C: "m", 0x039D: "n", 0x03BD: "v", 0x039F: "o",
         0x03BF: "o", 0x03A1: "p", 0x03C1: "p", 0x03A4: "t", 0x03C4: "t", 0x03A5: "y", 0x03C5: "u", 0x03A7: "x",
-        0x03C7: "x", 0x03F2: "c", 0x03F3: "j",
+        0x03C7: "x", 0x03F2: "c", 0x03F3: "j", 0x03B3: "y", 0x0393: "r", 0x03B7: "n", 0x03C9: "w", 0x03BC: "u",
         // Latin extensions and IPA that pass for plain letters
         0x0261: "g", 0x0251: "a", 0x0269: "i", 0x026A: "i", 0x0280: "r", 0x028F: "y", 0x1D00: "a", 0x1D04: "c",
         0x1D05: "d", 0x1D07: "e", 0x1D0A: "j", 0x1D0B: "k", 0x1D0D: "m", 0x1D0F: "o", 0x1D18: "p", 0x1D1B: "t",

@@ -123,7 +123,10 @@ public struct DriftMonitor: Sendable {
             var measures: [(String, Int, Int)] = [("auto_close", recent.autoClosed, baseline.autoClosed)]
             for name in Set(recent.classifications.keys).union(baseline.classifications.keys).sorted() {
                 measures.append(
-                    ("classification:\(name)", recent.classifications[name, default: 0], baseline.classifications[name, default: 0]))
+                    (
+                        "classification:\(name)", recent.classifications[name, default: 0],
+                        baseline.classifications[name, default: 0]
+                    ))
             }
             for (measure, r, b) in measures {
                 let p = Double(b) / Double(baseline.total)

@@ -17,7 +17,9 @@ public struct Runbook: Sendable, Hashable {
     /// Reads a runbook file's text.
     public static func parse(_ text: String, path: String? = nil) throws(RunbookError) -> Runbook {
         let name = path ?? "runbook"
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else {
             throw RunbookError("\(name): expected a front-matter block (--- id, title, matches, attack ---) at the top")
         }
@@ -33,7 +35,9 @@ public struct Runbook: Sendable, Hashable {
             fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         guard let id = fields["id"], !id.isEmpty else { throw RunbookError("\(name): the front matter needs an id") }
-        guard let title = fields["title"], !title.isEmpty else { throw RunbookError("\(name): the front matter needs a title") }
+        guard let title = fields["title"], !title.isEmpty else {
+            throw RunbookError("\(name): the front matter needs a title")
+        }
         return Runbook(
             id: id, title: Self.unquote(title), matches: try Self.list(fields["matches"] ?? "[]", name, "matches"),
             attack: try Self.list(fields["attack"] ?? "[]", name, "attack"), text: text, path: path)
@@ -67,7 +71,9 @@ public struct Runbook: Sendable, Hashable {
     }
 
     private static func unquote(_ text: String) -> String {
-        if text.count >= 2, let f = text.first, f == "\"" || f == "'", text.last == f { return String(text.dropFirst().dropLast()) }
+        if text.count >= 2, let f = text.first, f == "\"" || f == "'", text.last == f {
+            return String(text.dropFirst().dropLast())
+        }
         return text
     }
 }
@@ -87,15 +93,19 @@ public struct RunbookLibrary: Sendable {
     public init(directory: String) throws(RunbookError) {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".md") && $0 != "README.md" }
-                .sorted()
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+                $0.hasSuffix(".md") && $0 != "README.md"
+            }
+            .sorted()
         } catch {
             throw RunbookError("\(directory): cannot list the runbooks (\(error.localizedDescription))")
         }
         var loaded: [Runbook] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else { throw RunbookError("\(path): cannot read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RunbookError("\(path): cannot read")
+            }
             loaded.append(try Runbook.parse(String(decoding: data, as: UTF8.self), path: path))
         }
         self.init(runbooks: loaded)
@@ -127,7 +137,7 @@ public struct RunbookLibrary: Sendable {
 
             Automation stopped on this alert; a person takes it from here.
 
-            1. Read the alert and the evidence the agent gathered (`vigil report ALERT_ID`, the case's tool calls in the audit log).
+            1. Read the alert and the evidence the agent gathered: the case's tool calls in the audit log (`vigil audit export`).
             2. Establish who (user or principal), from where (IP, device), what (action, resource), and whether it is usual for them
                (siem.entity_activity, siem.first_seen, identity.get_user, cloud.principal_activity_summary).
             3. Look for a change ticket or a colleague who expected it (ticketing.search_tickets, collaboration.lookup_person).

@@ -41,7 +41,8 @@ public final class Watchdog: Sendable {
             switch self {
             case .stepBudget(let used, let budget): "used \(used) steps of a budget of \(budget)"
             case .tokenBudget(let used, let budget): "used \(used) tokens of a budget of \(budget)"
-            case .timeBudget(let seconds, let budget): "ran \(Self.format(seconds)) s of a budget of \(Self.format(budget)) s"
+            case .timeBudget(let seconds, let budget):
+                "ran \(Self.format(seconds)) s of a budget of \(Self.format(budget)) s"
             case .silent(let seconds): "no heartbeat for \(Self.format(seconds)) s"
             case .modelFailure(let message): "the model failed: \(message)"
             }
@@ -64,10 +65,12 @@ public final class Watchdog: Sendable {
 
         public var json: JSONValue {
             .object([
-                "case_id": .string(caseID), "alert_id": .string(alertID), "tier": .string(tier), "reason": .string(reason.code),
+                "case_id": .string(caseID), "alert_id": .string(alertID), "tier": .string(tier),
+                "reason": .string(reason.code),
                 "detail": .string(reason.description), "runbook": .string(runbook.id),
                 "runbook_path": runbook.path.map(JSONValue.string) ?? .null, "steps": .int(Int64(steps)),
-                "tokens": .int(Int64(tokens)), "elapsed_seconds": .double(elapsedSeconds), "at": .string(at.description),
+                "tokens": .int(Int64(tokens)), "elapsed_seconds": .double(elapsedSeconds),
+                "at": .string(at.description),
             ])
         }
     }
@@ -118,7 +121,8 @@ public final class Watchdog: Sendable {
         return state.withLock { state in
             state.next += 1
             state.watched[state.next] = Watched(
-                caseID: caseID, alertID: alertID, ruleID: ruleID, title: title, tier: tier, budget: budget, started: now,
+                caseID: caseID, alertID: alertID, ruleID: ruleID, title: title, tier: tier, budget: budget,
+                started: now,
                 lastBeat: now, cancel: cancel)
             return Ticket(id: state.next)
         }

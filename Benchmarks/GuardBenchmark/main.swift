@@ -1,0 +1,232 @@
+import Foundation
+import VigilCore
+import VigilGuard
+import VigilLab
+
+// The Guard's costs, and the injection scanner's quality.
+//
+//   swift run -c release vigil-bench-guard pipeline [calls]     Guard per call (policy, rate limit, taint, audit
+//                                                              append without fsync, scan of the result)
+//   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
+//   swift run -c release vigil-bench-guard eval FILE... [--misses N]
+//                                                              detection and false-positive rates on labelled
+//                                                              corpora (Tests/Fixtures/injection/*.jsonl)
+
+func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+func microseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+/// Tool results shaped like the lab's: alerts' raw CloudTrail, Okta and EDR records, one per result.
+func labResults(minimumBytes: Int) -> [JSONValue] {
+    let generator = AlertGenerator(enterprise: Enterprise.generate(), seed: 11)
+    var results: [JSONValue] = []
+    var bytes = 0
+    var index = 0
+    while bytes < minimumBytes {
+        let alert = generator.alert(at: index).alert
+        index += 1
+        let value: JSONValue = [
+            "total": .int(Int64(alert.events.count)), "events": .array(alert.events.map(\.record)),
+            "title": .string(alert.title), "truncated": false,
+        ]
+        bytes += value.serialized().utf8.count
+        results.append(value)
+    }
+    return results
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "pipeline":
+    let calls = arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-guard-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let audit = try AuditLog(
+        path: directory.appendingPathComponent("audit.log").path, key: AuditKey(), checkpointEvery: 1000, sync: false)
+    let guardrails = Guard(
+        policy: PolicyEngine(policy: .standard),
+        rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e9, burst: 1_000_000_000)),
+        approvals: ApprovalBook(), audit: audit)
+    let profile = ToolProfile(
+        server: "identity", tool: "get_user", toolClass: .read, definitionDigest: String(repeating: "ab", count: 32))
+    let result = labResults(minimumBytes: 1)[0]
+    let resultBytes = result.serialized().utf8.count
+    let scanner = InjectionScanner()
+    var guardTimes: [Double] = []
+    var scanTimes: [Double] = []
+    var policyTimes: [Double] = []
+    let session = guardrails.session(agent: "bench", tier: "tier1", caseID: "bench")
+    for i in 0..<(calls + 1000) {
+        let start = ContinuousClock.now
+        _ = try await guardrails.call(
+            profile, arguments: ["login": .string("user\(i % 50)@meridian.example")], in: session
+        ) { _ in
+            .init(content: result)
+        }
+        let guardTime = microseconds(ContinuousClock.now - start)
+        let scanStart = ContinuousClock.now
+        _ = scanner.scan(result)
+        let scanTime = microseconds(ContinuousClock.now - scanStart)
+        let policyStart = ContinuousClock.now
+        _ = guardrails.policy.evaluate(
+            .init(tier: "tier1", profile: profile, arguments: ["login": "ana.silva@meridian.example"]),
+            taint: session.taint)
+        let policyTime = microseconds(ContinuousClock.now - policyStart)
+        if i >= 1000 {  // warm-up excluded
+            guardTimes.append(guardTime)
+            scanTimes.append(scanTime)
+            policyTimes.append(policyTime)
+        }
+    }
+    // The same calls with no audit log: the Guard's own work, without the hand-offs to the log's writer thread.
+    let unaudited = Guard(
+        policy: PolicyEngine(policy: .standard),
+        rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e9, burst: 1_000_000_000)),
+        approvals: ApprovalBook(), audit: nil)
+    let quietSession = unaudited.session(agent: "bench", tier: "tier1", caseID: "bench")
+    var ownTimes: [Double] = []
+    for i in 0..<(calls + 1000) {
+        let start = ContinuousClock.now
+        _ = try await unaudited.call(
+            profile, arguments: ["login": .string("user\(i % 50)@meridian.example")], in: quietSession
+        ) { _ in
+            .init(content: result)
+        }
+        if i >= 1000 { ownTimes.append(microseconds(ContinuousClock.now - start)) }
+    }
+    ownTimes.sort()
+    var taintTimes: [Double] = []
+    var appendTimes: [Double] = []
+    for i in 0..<5000 {
+        let ledger = TaintLedger()
+        let t0 = ContinuousClock.now
+        ledger.observe(result, source: "siem.search_events", trusted: false)
+        taintTimes.append(microseconds(ContinuousClock.now - t0))
+        let t1 = ContinuousClock.now
+        _ = try await audit.append(kind: "tool_result", data: ["call_id": .string("c\(i)"), "outcome": "ok"])
+        appendTimes.append(microseconds(ContinuousClock.now - t1))
+    }
+    taintTimes.sort()
+    appendTimes.sort()
+    audit.close()
+    guardTimes.sort()
+    scanTimes.sort()
+    policyTimes.sort()
+    let excluding = zip(guardTimes, scanTimes).map { $0 - $1 }.sorted()
+    print("\(calls) guarded calls, one at a time, tool result \(resultBytes) bytes, audit without fsync:")
+    print(
+        "  Guard per call, all layers:      median \(f(percentile(guardTimes, 0.5))) µs, p99 \(f(percentile(guardTimes, 0.99))) µs"
+    )
+    print(
+        "  of which the injection scan:     median \(f(percentile(scanTimes, 0.5))) µs, p99 \(f(percentile(scanTimes, 0.99))) µs"
+    )
+    print("  Guard excluding the scan:        median \(f(percentile(excluding, 0.5))) µs")
+    print("  Guard without the audit log:     median \(f(percentile(ownTimes, 0.5))) µs (scan included)")
+    print("  taint bookkeeping of the result: median \(f(percentile(taintTimes, 0.5))) µs")
+    print("  one audit append (no fsync):     median \(f(percentile(appendTimes, 0.5))) µs")
+    print(
+        "  policy decision alone:           median \(f(percentile(policyTimes, 0.5), 2)) µs, p99 \(f(percentile(policyTimes, 0.99), 2)) µs"
+    )
+
+case "scanner":
+    let megabytes = arguments.dropFirst().first.flatMap(Double.init) ?? 64
+    let results = labResults(minimumBytes: Int(megabytes * 1e6))
+    let texts = results.map { $0.serialized() }
+    let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+    let scanner = InjectionScanner()
+    var flagged = 0
+    _ = results.prefix(200).map { scanner.scan($0) }  // warm-up
+    var start = ContinuousClock.now
+    for value in results where scanner.scan(value).injection { flagged += 1 }
+    let scanSeconds = microseconds(ContinuousClock.now - start) / 1e6
+    start = ContinuousClock.now
+    for text in texts {
+        guard let value = try? JSONParser.parse(text) else { continue }
+        _ = scanner.scan(value)
+    }
+    let parseScanSeconds = microseconds(ContinuousClock.now - start) / 1e6
+    print("\(results.count) lab tool results, \(f(Double(bytes) / 1e6)) MB of JSON, one core:")
+    print("  scan of parsed results:   \(f(Double(bytes) / 1e6 / scanSeconds)) MB/s (\(flagged) flagged)")
+    print("  parse JSON + scan:        \(f(Double(bytes) / 1e6 / parseScanSeconds)) MB/s")
+
+case "eval":
+    var files: [String] = []
+    var misses = 0
+    var rest = arguments.dropFirst()[...]
+    while let a = rest.popFirst() {
+        if a == "--misses", let n = rest.popFirst().flatMap(Int.init) { misses = n } else { files.append(a) }
+    }
+    guard !files.isEmpty else {
+        FileHandle.standardError.write(Data("usage: vigil-bench-guard eval FILE... [--misses N]\n".utf8))
+        exit(64)
+    }
+    let scanner = InjectionScanner()
+    for file in files {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
+            exit(66)
+        }
+        var positives = 0
+        var detected = 0
+        var negatives = 0
+        var falsePositives = 0
+        var byGroup: [String: (Int, Int)] = [:]
+        var missed: [String] = []
+        var wrong: [String] = []
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
+                let label = item["label"]?.stringValue
+            else { continue }
+            let verdict = scanner.scan(input)
+            let group =
+                "\(label) \(item["source"]?.stringValue?.split(separator: ":").first ?? "?") \(item["obfuscation"]?.stringValue ?? "none")"
+            var g = byGroup[group, default: (0, 0)]
+            g.0 += 1
+            if verdict.injection { g.1 += 1 }
+            byGroup[group] = g
+            if label == "injection" {
+                positives += 1
+                if verdict.injection {
+                    detected += 1
+                } else if missed.count < misses {
+                    missed.append(
+                        "\(item["id"]?.stringValue ?? "?") \(f(verdict.score, 2)) \(input.serialized().prefix(300))")
+                }
+            } else {
+                negatives += 1
+                if verdict.injection {
+                    falsePositives += 1
+                    if wrong.count < misses {
+                        wrong.append(
+                            "\(item["id"]?.stringValue ?? "?") \(f(verdict.score, 2)) \(verdict.findings.map { "\($0.feature):\($0.excerpt)" }.joined(separator: " | ").prefix(200))"
+                        )
+                    }
+                }
+            }
+        }
+        print("\(file): \(positives) injections, \(negatives) benign, threshold \(scanner.threshold)")
+        print(
+            "  detection:       \(f(100 * Double(detected) / Double(max(1, positives)), 2))% (\(detected)/\(positives))"
+        )
+        print(
+            "  false positives: \(f(100 * Double(falsePositives) / Double(max(1, negatives)), 2))% (\(falsePositives)/\(negatives))"
+        )
+        for (group, (n, flagged)) in byGroup.sorted(by: { $0.key < $1.key }) {
+            print("    \(group): \(flagged)/\(n) flagged")
+        }
+        for m in missed { print("  MISSED \(m)") }
+        for w in wrong { print("  FALSE  \(w)") }
+    }
+
+default:
+    FileHandle.standardError.write(
+        Data("usage: vigil-bench-guard pipeline [calls] | scanner [megabytes] | eval FILE... [--misses N]\n".utf8))
+    exit(64)
+}
