@@ -108,7 +108,7 @@ struct PolicyFuzzTests {
             if effective != .read {
                 var targets: [String] = []
                 for (key, value) in arguments where profile.targets?.contains(key) ?? true {
-                    Self.strings(value, &targets)
+                    value.appendScalarTexts(to: &targets)
                 }
                 for target in targets {
                     #expect(
@@ -127,16 +127,5 @@ struct PolicyFuzzTests {
         #expect(counts[.approve, default: 0] > 1000)
         #expect(heldOrDeniedDestructive > 1000)
         #expect(counts.values.reduce(0, +) == calls)
-    }
-
-    static func strings(_ value: JSONValue, _ out: inout [String]) {
-        switch value {
-        case .string(let s): out.append(s)
-        case .int(let n): out.append(String(n))
-        case .double(let n): out.append(String(n))
-        case .array(let items): for item in items { strings(item, &out) }
-        case .object(let object): for (_, item) in object { strings(item, &out) }
-        default: break
-        }
     }
 }

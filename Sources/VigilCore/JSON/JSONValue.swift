@@ -117,3 +117,17 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByStringInterpolatio
         self = .object(JSONObject(uniqueKeys: elements.map(\.0), values: elements.map(\.1)))
     }
 }
+
+extension JSONValue {
+    /// Every string, integer and number in the value, depth first, as text (object keys excluded).
+    public func appendScalarTexts(to out: inout [String]) {
+        switch self {
+        case .string(let s): out.append(s)
+        case .int(let n): out.append(String(n))
+        case .double(let n): out.append(String(n))
+        case .array(let items): for item in items { item.appendScalarTexts(to: &out) }
+        case .object(let object): for (_, item) in object { item.appendScalarTexts(to: &out) }
+        case .bool, .null: break
+        }
+    }
+}

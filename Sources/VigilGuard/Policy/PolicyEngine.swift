@@ -167,9 +167,9 @@ public final class PolicyEngine: Sendable {
     private func holds(_ condition: GuardPolicy.Condition, _ arguments: JSONObject) -> Bool {
         var values: [String] = []
         if let argument = condition.argument {
-            if let value = arguments[argument] { Self.strings(value, into: &values) }
+            if let value = arguments[argument] { value.appendScalarTexts(to: &values) }
         } else {
-            for (_, value) in arguments { Self.strings(value, into: &values) }
+            for (_, value) in arguments { value.appendScalarTexts(to: &values) }
         }
         let any = values.contains { value in
             switch condition.test {
@@ -191,7 +191,7 @@ public final class PolicyEngine: Sendable {
         var result: [(String, String)] = []
         for (name, value) in arguments where profile.targets?.contains(name) ?? true {
             var strings: [String] = []
-            Self.strings(value, into: &strings)
+            value.appendScalarTexts(to: &strings)
             for s in strings { result.append((name, s)) }
         }
         return result
@@ -200,7 +200,7 @@ public final class PolicyEngine: Sendable {
     private func limitKey(_ limit: GuardPolicy.Limit, _ arguments: JSONObject) -> String {
         guard let per = limit.per else { return "*" }
         var values: [String] = []
-        if let value = arguments[per] { Self.strings(value, into: &values) }
+        if let value = arguments[per] { value.appendScalarTexts(to: &values) }
         return values.map { $0.lowercased() }.joined(separator: ",")
     }
 
@@ -211,16 +211,5 @@ public final class PolicyEngine: Sendable {
     private func limitReason(_ limit: GuardPolicy.Limit, _ key: String) -> String {
         let scope = limit.per.map { " for \($0) \(key)" } ?? ""
         return "limit \(limit.name): at most \(limit.max) in \(limit.windowSeconds / 60) min\(scope) already reached"
-    }
-
-    private static func strings(_ value: JSONValue, into out: inout [String]) {
-        switch value {
-        case .string(let s): out.append(s)
-        case .int(let n): out.append(String(n))
-        case .double(let n): out.append(String(n))
-        case .array(let items): for item in items { strings(item, into: &out) }
-        case .object(let object): for (_, item) in object { strings(item, into: &out) }
-        case .bool, .null: break
-        }
     }
 }
