@@ -4,7 +4,7 @@ import VigilCore
 
 /// One record of the audit log, as written: a JSON object on one line,
 ///
-///     {"seq":17,"time":"…","kind":"tool_call.after","data":{…},"prev":"<hash of record 16>","hash":"<hash>"}
+///     {"seq":17,"time":"…","kind":"tool_result","data":{…},"prev":"<hash of record 16>","hash":"<hash>"}
 ///
 /// `hash` is the SHA-256 (hex) of the line's exact bytes up to, not including, `,"hash":`, closed with
 /// `}`. Each record names the previous record's hash, so changing, removing, inserting or reordering
