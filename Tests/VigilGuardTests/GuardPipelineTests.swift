@@ -28,7 +28,7 @@ struct GuardPipelineTests {
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
             rateLimiter: RateLimiter(default: .init(ratePerSecond: rate, burst: burst), clock: clock),
             approvals: approvals,
-            audit: audit, clock: clock, maxRateWaitMilliseconds: 0)
+            audit: audit, maxRateWaitMilliseconds: 0)
         return Fixture(
             guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
     }

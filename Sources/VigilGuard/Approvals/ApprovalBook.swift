@@ -144,14 +144,14 @@ public final class ApprovalBook: Sendable {
     }
 
     /// Consumes the approval of exactly this call (same case, tool and arguments), if a human approved
-    /// one that is still valid. Returns its id; the approval cannot be used again.
-    public func consume(caseID: String, tool: String, arguments: JSONObject) throws(ApprovalError) -> String? {
+    /// one that is still valid. Returns it, now `used`: it cannot be used again.
+    public func consume(caseID: String, tool: String, arguments: JSONObject) throws(ApprovalError) -> Approval? {
         let now = clock.now()
         let digest = Approval.digest(of: arguments)
         return try write { db in
             try Self.expire(db, now)
             guard
-                let approval = try Self.fetch(
+                var approval = try Self.fetch(
                     db,
                     "SELECT * FROM approvals WHERE tool = ? AND arguments_digest = ? AND case_id = ? AND status = 'approved' ORDER BY created_at LIMIT 1",
                     [tool, digest, caseID]
@@ -160,7 +160,9 @@ public final class ApprovalBook: Sendable {
             try db.execute(
                 sql: "UPDATE approvals SET status = 'used' WHERE id = ? AND status = 'approved'",
                 arguments: [approval.id])
-            return db.changesCount == 1 ? approval.id : nil
+            guard db.changesCount == 1 else { return nil }
+            approval.status = .used
+            return approval
         }
     }
 

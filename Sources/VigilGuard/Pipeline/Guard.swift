@@ -18,20 +18,18 @@ public final class Guard: Sendable {
     public let approvals: ApprovalBook
     public let scanner: InjectionScanner
     private let audit: AuditLog?
-    private let clock: any WallClock
     private let maxRateWaitMilliseconds: Int64
 
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
         scanner: InjectionScanner = InjectionScanner(),
-        audit: AuditLog?, clock: any WallClock = SystemWallClock(), maxRateWaitMilliseconds: Int64 = 2000
+        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 2000
     ) {
         self.policy = policy
         self.rateLimiter = rateLimiter
         self.approvals = approvals
         self.scanner = scanner
         self.audit = audit
-        self.clock = clock
         self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
     }
 
@@ -86,16 +84,16 @@ public final class Guard: Sendable {
 
         // 1. Policy; an approved request for this very call is consumed only if the policy would hold it.
         var decision = policy.evaluate(request, taint: session.taint)
+        var consumed: Approval?
         if decision.decision == .approve,
-            let approvalID = try approvals.consume(caseID: session.caseID, tool: name, arguments: arguments)
+            let approval = try approvals.consume(caseID: session.caseID, tool: name, arguments: arguments)
         {
-            request.approval = approvalID
+            consumed = approval
+            request.approval = approval.id
             decision = policy.evaluate(request, taint: session.taint)
         }
         var record = callRecord(callID, profile, arguments, session, decision)
-        if let approvalID = request.approval, let approval = try approvals.approval(approvalID) {
-            record["approval"] = approval.json  // who approved, when: kept in the tamper-evident log
-        }
+        if let consumed { record["approval"] = consumed.json }  // who approved, when: kept in the tamper-evident log
 
         switch decision.decision {
         case .deny:

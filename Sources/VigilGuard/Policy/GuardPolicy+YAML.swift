@@ -27,7 +27,7 @@ extension GuardPolicy {
 private struct PolicyReader {
     func policy(_ root: Node) throws(PolicyError) -> GuardPolicy {
         var tiers: [String: GuardPolicy.Tier] = [:]
-        var classes: [(pattern: GlobPattern, toolClass: ToolClass)] = []
+        var classes: [GuardPolicy.ClassOverride] = []
         var rules: [GuardPolicy.Rule] = []
         var limits: [GuardPolicy.Limit] = []
         var taint = GuardPolicy.Taint(untrusted: [GlobPattern("alert")])
@@ -41,7 +41,8 @@ private struct PolicyReader {
                 }
             case "classes":
                 for (pattern, node) in try mapping(value, key) {
-                    classes.append((GlobPattern(pattern), try toolClass(node, "classes.\(pattern)")))
+                    classes.append(
+                        GuardPolicy.ClassOverride(GlobPattern(pattern), try toolClass(node, "classes.\(pattern)")))
                 }
             case "rules":
                 var names = Set<String>()

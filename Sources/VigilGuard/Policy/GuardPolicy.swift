@@ -112,15 +112,26 @@ public struct GuardPolicy: Sendable, Hashable {
         public func isUntrusted(_ source: String) -> Bool { untrusted.contains { $0.matches(source) } }
     }
 
+    /// A class that overrides what the tools matching `pattern` declare.
+    public struct ClassOverride: Sendable, Hashable {
+        public var pattern: GlobPattern
+        public var toolClass: ToolClass
+
+        public init(_ pattern: GlobPattern, _ toolClass: ToolClass) {
+            self.pattern = pattern
+            self.toolClass = toolClass
+        }
+    }
+
     public var tiers: [String: Tier]
     /// Classes that override what tools declare, by pattern (first match wins).
-    public var classes: [(pattern: GlobPattern, toolClass: ToolClass)]
+    public var classes: [ClassOverride]
     public var rules: [Rule]
     public var limits: [Limit]
     public var taint: Taint
 
     public init(
-        tiers: [String: Tier], classes: [(pattern: GlobPattern, toolClass: ToolClass)] = [], rules: [Rule] = [],
+        tiers: [String: Tier], classes: [ClassOverride] = [], rules: [Rule] = [],
         limits: [Limit] = [], taint: Taint = Taint(untrusted: [GlobPattern("alert")])
     ) {
         self.tiers = tiers
@@ -128,18 +139,6 @@ public struct GuardPolicy: Sendable, Hashable {
         self.rules = rules
         self.limits = limits
         self.taint = taint
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.tiers == rhs.tiers && lhs.rules == rhs.rules && lhs.limits == rhs.limits && lhs.taint == rhs.taint
-            && lhs.classes.map(\.pattern) == rhs.classes.map(\.pattern)
-            && lhs.classes.map(\.toolClass) == rhs.classes.map(\.toolClass)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(tiers)
-        hasher.combine(rules)
-        hasher.combine(limits)
     }
 
     /// The class a tool has under this policy: an override, else what the tool declares.

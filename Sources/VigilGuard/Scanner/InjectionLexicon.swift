@@ -77,7 +77,6 @@ enum InjectionLexicon {
                 "previous prompt", "preprompt", "pre-prompt", "initial instructions", "original instructions", "task",
                 "instrucciones", "anweisungen", "consignes", "your previous", "all previous", "all prior",
                 "the rest of this data", "this data", "all info", "all information", "previous message",
-                "previous messages",
                 "the rest of the", "prior directions", "earlier instructions", "above instructions",
             ])
         add(

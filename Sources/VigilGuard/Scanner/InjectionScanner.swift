@@ -199,6 +199,7 @@ public struct InjectionScanner: Sendable {
         var imperatives: [PhraseMatcher.Match] = []
         var markdownImage: (Double, Int, Int)?
         var quotedOverride = false
+        var bestOverride: (strong: Bool, start: Int, end: Int)?
         text.bytes.withUnsafeBufferPointer { bytes in
             func atLineStart(_ m: PhraseMatcher.Match) -> Bool {
                 var k = m.start - 1
@@ -244,10 +245,16 @@ public struct InjectionScanner: Sendable {
                 if firstOf[cue.rawValue] == nil { firstOf[cue.rawValue] = m }
                 distinct[cue.rawValue].insert(m.phrase)
             }
-            // An override: a verb, then (within a few words) what to override.
+            // An override: a verb, then (within a few words) what to override. The strongest pair wins (the
+            // longer on a tie); any quoted pair marks the text as possibly quoting an example.
             for verb in verbs {
-                for (object, _) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
+                for (object, strong) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
                     if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
+                    if bestOverride == nil || (strong && !bestOverride!.strong)
+                        || (strong == bestOverride!.strong && object.end > bestOverride!.end)
+                    {
+                        bestOverride = (strong, verb.start, object.end)
+                    }
                 }
             }
         }
@@ -255,15 +262,7 @@ public struct InjectionScanner: Sendable {
         // Text that talks about injection (and quotes an example) is damped, not ignored.
         let damp = discussed ? (quotedOverride ? 0.25 : 0.55) : 1.0
 
-        var override: (Double, Int, Int)?
-        for verb in verbs {
-            for (object, strong) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
-                let weight = (strong ? 0.9 : 0.45) * damp
-                if override == nil || weight > override!.0 || (weight == override!.0 && object.end > override!.2) {
-                    override = (weight, verb.start, object.end)
-                }
-            }
-        }
+        let override = bestOverride.map { ((($0.strong ? 0.9 : 0.45) * damp), $0.start, $0.end) }
         if let override { features.append(("override", override.0, override.1, override.2)) }
 
         func add(_ feature: String, _ cue: Cue, _ weight: Double) {

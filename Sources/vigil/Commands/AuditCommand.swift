@@ -75,7 +75,10 @@ struct AuditExportCommand: VigilCommand {
     @Argument(help: ArgumentHelp("The log (default: audit.path).", valueName: "path"))
     var path: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only records of this kind (tool_call, tool_result, approval_requested, checkpoint).", valueName: "kind"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only records of this kind (tool_call, tool_result, approval_requested, checkpoint).", valueName: "kind"))
     var kind: String?
 
     @Option(name: .long, help: ArgumentHelp("Only records from this sequence number on.", valueName: "seq"))

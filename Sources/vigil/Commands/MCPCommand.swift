@@ -225,11 +225,6 @@ enum ServerCatalog {
         return ToolProfile(server: server, tool: tool, toolClass: .destructive)
     }
 
-    private static let knownTools: [PlatformKind: [ToolDefinition]] = {
-        guard let lab = try? LabWorld(alertCount: 1) else { return [:] }
-        return Dictionary(
-            uniqueKeysWithValues: PlatformKind.allCases.map {
-                ($0, PlatformServer.make($0, platforms: lab.platforms).tools)
-            })
-    }()
+    private static let knownTools: [PlatformKind: [ToolDefinition]] = Dictionary(
+        uniqueKeysWithValues: ((try? definitions()) ?? []).map { ($0.kind, $0.tools) })
 }
