@@ -3013,6 +3013,15 @@ def main(argv=None):
             for fin, _ in out[s]:
                 f.write(json.dumps(fin, ensure_ascii=False, separators=(",", ":")) + "\n")
         sizes[s] = (len(out[s]), "%.2f MB" % (os.path.getsize(path) / 1e6))
+    # The development split's attack strings as planted (before wrapping and obfuscation), for fitting
+    # the scanner's classifier on the attack text itself rather than on the carrier around it.
+    payloads = {}
+    for fin, rec in out["dev"]:
+        if rec["label"] == "injection":
+            payloads.setdefault(rec["_text"], {"payload": rec["_text"], "group": rec["_group"], "source": rec["source"]})
+    with open(os.path.join(args.out, "dev-payloads.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+        for item in sorted(payloads.values(), key=lambda x: (x["group"], x["payload"])):
+            f.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     # ---- sanity checks
     problems = []

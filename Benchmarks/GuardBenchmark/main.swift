@@ -1,6 +1,6 @@
 import Foundation
 import VigilCore
-import VigilGuard
+@_spi(Training) import VigilGuard
 import VigilLab
 
 // The Guard's costs, and the injection scanner's quality.
@@ -8,6 +8,10 @@ import VigilLab
 //   swift run -c release vigil-bench-guard pipeline [calls]     Guard per call (policy, rate limit, taint, audit
 //                                                              append without fsync, scan of the result)
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
+//   swift run -c release vigil-bench-guard train DEV.jsonl [--payloads FILE] [--prose PATH]... [--folds K] [--write FILE]
+//                                                              fits the scanner's classifier on a development
+//                                                              corpus; with --folds, reports K-fold detection
+//                                                              and false positives; --write saves the weights
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N]
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl)
@@ -41,10 +45,9 @@ func labResults(minimumBytes: Int) -> [JSONValue] {
     return results
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "pipeline":
-    let calls = arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+/// Guarded calls one at a time, off the main actor as an agent's task makes them (calling from the main
+/// actor would add two executor hops per `await`, which are the caller's cost, not the Guard's).
+nonisolated func pipeline(calls: Int) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-guard-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -134,6 +137,12 @@ case "pipeline":
     print(
         "  policy decision alone:           median \(f(percentile(policyTimes, 0.5), 2)) µs, p99 \(f(percentile(policyTimes, 0.99), 2)) µs"
     )
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "pipeline":
+    try await pipeline(calls: arguments.dropFirst().first.flatMap(Int.init) ?? 20_000)
 
 case "scanner":
     let megabytes = arguments.dropFirst().first.flatMap(Double.init) ?? 64
@@ -155,6 +164,34 @@ case "scanner":
     print("\(results.count) lab tool results, \(f(Double(bytes) / 1e6)) MB of JSON, one core:")
     print("  scan of parsed results:   \(f(Double(bytes) / 1e6 / scanSeconds)) MB/s (\(flagged) flagged)")
     print("  parse JSON + scan:        \(f(Double(bytes) / 1e6 / parseScanSeconds)) MB/s")
+
+case "train":
+    var rest = arguments.dropFirst()[...]
+    var file: String?
+    var folds = 0
+    var output: String?
+    var prose: [String] = []
+    var payloads: String?
+    while let a = rest.popFirst() {
+        switch a {
+        case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
+        case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
+        case "--payloads": payloads = rest.popFirst()
+        case "--write": output = rest.popFirst()
+        default: file = a
+        }
+    }
+    guard let file, let data = FileManager.default.contents(atPath: file),
+        let payloadData = FileManager.default.contents(
+            atPath: payloads ?? file.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl"))
+    else {
+        FileHandle.standardError.write(
+            Data(
+                "usage: vigil-bench-guard train DEV.jsonl [--payloads FILE] [--prose PATH]... [--folds K] [--write FILE]\n"
+                    .utf8))
+        exit(64)
+    }
+    try Training.run(corpus: data, payloads: payloadData, prose: prose, folds: folds, output: output)
 
 case "eval":
     var files: [String] = []

@@ -16,8 +16,10 @@ struct AuditLogTests {
     }
 
     /// Writes `count` records from concurrent appenders and closes the log.
-    func write(_ count: Int, to path: String, key: AuditKey, every: Int = 10) async throws -> [AuditReceipt] {
-        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: every)
+    func write(
+        _ count: Int, to path: String, key: AuditKey, every: Int = 10, sync: Bool = true
+    ) async throws -> [AuditReceipt] {
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: every, sync: sync)
         let receipts = try await withThrowingTaskGroup(of: AuditReceipt.self) { group in
             for n in 0..<count {
                 group.addTask { try await log.append(kind: "tool_call.after", data: ["n": .int(Int64(n))]) }
@@ -58,6 +60,29 @@ struct AuditLogTests {
         // The saved checkpoint covers the whole log (the close wrote a final one).
         let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
         #expect(sidecar["records"]?.intValue == report.records - 1)
+    }
+
+    /// Without fsync (tests, benchmarks) appends return as soon as they are written; the chain, the
+    /// checkpoints and the saved checkpoint are the same.
+    @Test func appendsWithoutSyncFormTheSameChain() async throws {
+        let (_, path, key) = try setUp()
+        let receipts = try await write(37, to: path, key: key, sync: false)
+        #expect(Set(receipts.map(\.seq)).count == 37)
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.checkpoints == 4)  // after 10, 20 and 30 records, and at close
+        #expect(report.records == 41)
+        let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
+        #expect(sidecar["records"]?.intValue == 40)
+    }
+
+    @Test func appendsAfterCloseFail() async throws {
+        let (_, path, key) = try setUp()
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 10)
+        try await log.append(kind: "note", data: ["n": 1])
+        log.close()
+        await #expect(throws: AuditLogError.self) { try await log.append(kind: "note", data: ["n": 2]) }
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.records == 2)  // the record and the closing checkpoint
     }
 
     @Test func reopeningContinuesTheChain() async throws {

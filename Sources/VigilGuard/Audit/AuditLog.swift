@@ -25,26 +25,40 @@ public struct AuditReceipt: Sendable, Hashable {
 /// The tamper-evident audit log: an append-only file of hash-chained records (`AuditRecord`), with a
 /// checkpoint signed by Ed25519 every `checkpointEvery` records and when the log is closed.
 ///
-/// Appends are group-committed: callers queue records, one writer thread writes everything queued,
-/// syncs the file once (`fdatasync`), and only then acknowledges each record. An acknowledged record is
-/// therefore on disk and survives the process being killed. The latest checkpoint is also kept beside
-/// the log (`PATH.checkpoint`), so that cutting records off the end of the log is detected too.
+/// Appends are group-committed. A caller chains and writes its own record under the log's lock (no
+/// thread hand-off), then waits for the syncer thread, which runs one `fdatasync` for everything written
+/// since its last one and only then acknowledges those records. An acknowledged record is therefore on
+/// disk and survives the process being killed. With `sync: false` (tests, benchmarks) an append returns
+/// as soon as its record is written. The latest checkpoint is also kept beside the log
+/// (`PATH.checkpoint`), written once the records it covers are synced, so that cutting records off the
+/// end of the log is detected too.
 public final class AuditLog: Sendable {
     public let path: String
-    private let queue = Mutex(Queue())
+    private let sync: Bool
+    private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    private struct Pending {
-        var kind: String
-        var data: JSONValue
+    private struct Waiter {
+        var receipt: AuditReceipt
         var continuation: CheckedContinuation<AuditReceipt, any Error>
     }
 
-    private struct Queue {
-        var pending: [Pending] = []
+    /// Everything behind the lock: the chain's end, the file, and what waits for the next sync.
+    private struct State: ~Copyable {
+        let descriptor: Int32
+        let key: AuditKey
+        let clock: any WallClock
+        let checkpointEvery: Int64
+        var seq: Int64
+        var head: String
+        var sinceCheckpoint: Int64
+        var buffer: [UInt8] = []
+        /// Records written but not yet synced, with their callers.
+        var waiting: [Waiter] = []
+        /// The newest checkpoint written and not yet saved beside the log.
+        var sidecar: JSONValue?
         var closing = false
-        var closed = false
         var failure: AuditLogError?
     }
 
@@ -55,6 +69,7 @@ public final class AuditLog: Sendable {
         sync: Bool = true
     ) throws(AuditLogError) {
         self.path = path
+        self.sync = sync
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
         let tail: (seq: Int64, hash: String, sinceCheckpoint: Int64)
@@ -64,168 +79,186 @@ public final class AuditLog: Sendable {
             _ = systemClose(descriptor)
             throw error
         }
-        let writer = Writer(
-            descriptor: descriptor, path: path, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
-            sync: sync, seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint)
-        let thread = Thread { [self] in self.run(writer) }
-        thread.name = "vigil-audit-writer"
+        state = Mutex(
+            State(
+                descriptor: descriptor, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
+                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint))
+        let thread = Thread { [self] in self.runSyncer(descriptor: descriptor) }
+        thread.name = "vigil-audit-sync"
         thread.start()
     }
 
-    /// Appends a record and returns once it is durable.
+    /// Appends a record and returns once it is durable (once it is written, with `sync: false`).
     @discardableResult
     public func append(kind: String, data: JSONValue) async throws -> AuditReceipt {
-        try await withCheckedThrowingContinuation { continuation in
-            let refused: AuditLogError? = queue.withLock { queue in
-                if let failure = queue.failure { return failure }
-                if queue.closing { return AuditLogError("\(path): the audit log is closed") }
-                queue.pending.append(Pending(kind: kind, data: data, continuation: continuation))
-                return nil
+        if !sync {
+            return try state.withLock { state throws(AuditLogError) in
+                let receipt = try write(kind: kind, data: data, state: &state)
+                if state.sidecar != nil { wake.signal() }
+                return receipt
             }
-            if let refused { continuation.resume(throwing: refused) } else { wake.signal() }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = state.withLock { state -> Result<Void, AuditLogError> in
+                do throws(AuditLogError) {
+                    let receipt = try write(kind: kind, data: data, state: &state)
+                    state.waiting.append(Waiter(receipt: receipt, continuation: continuation))
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch outcome {
+            case .success: wake.signal()
+            case .failure(let error): continuation.resume(throwing: error)
+            }
         }
     }
 
-    /// Writes a final checkpoint and closes the file. Appends after this fail.
+    /// Writes a final checkpoint, waits for the last sync and closes the file. Appends after this fail.
     public func close() {
-        let first = queue.withLock { queue -> Bool in
-            defer { queue.closing = true }
-            return !queue.closing
+        let first = state.withLock { state -> Bool in
+            guard !state.closing else { return false }
+            state.closing = true
+            if state.failure == nil, state.sinceCheckpoint > 0 {
+                state.buffer.removeAll(keepingCapacity: true)
+                let last = checkpoint(state: &state)
+                do throws(AuditLogError) {
+                    try writeBuffer(state: &state)
+                    state.sidecar = last
+                } catch {
+                    state.failure = error
+                }
+            }
+            return true
         }
         guard first else { return }
         wake.signal()
         finished.wait()
     }
 
-    // MARK: - The writer thread
+    // MARK: - Writing, under the lock
 
-    /// State only the writer thread touches.
-    private final class Writer: @unchecked Sendable {
-        let descriptor: Int32
-        let path: String
-        let key: AuditKey
-        let clock: any WallClock
-        let checkpointEvery: Int64
-        let sync: Bool
-        var seq: Int64
-        var head: String
-        var sinceCheckpoint: Int64
-
-        init(
-            descriptor: Int32, path: String, key: AuditKey, clock: any WallClock, checkpointEvery: Int64, sync: Bool,
-            seq: Int64, head: String, sinceCheckpoint: Int64
-        ) {
-            self.descriptor = descriptor
-            self.path = path
-            self.key = key
-            self.clock = clock
-            self.checkpointEvery = checkpointEvery
-            self.sync = sync
-            self.seq = seq
-            self.head = head
-            self.sinceCheckpoint = sinceCheckpoint
+    /// Chains a record (and a checkpoint when one is due) and writes it to the file.
+    private func write(kind: String, data: JSONValue, state: inout State) throws(AuditLogError) -> AuditReceipt {
+        if let failure = state.failure { throw failure }
+        if state.closing { throw AuditLogError("\(path): the audit log is closed") }
+        state.buffer.removeAll(keepingCapacity: true)
+        let receipt = add(kind: kind, data: data, state: &state)
+        var checkpoint: JSONValue?
+        if state.sinceCheckpoint >= state.checkpointEvery { checkpoint = self.checkpoint(state: &state) }
+        do {
+            try writeBuffer(state: &state)
+        } catch {
+            // Nothing more is accepted: the file may now end in a partial line, which the next open cuts
+            // off. Records written before and still waiting for their sync are failed by the syncer.
+            state.failure = error
+            throw error
         }
+        if let checkpoint { state.sidecar = checkpoint }
+        return receipt
+    }
 
-        /// Appends a record to `buffer`, advancing the chain.
-        func add(kind: String, data: JSONValue, to buffer: inout [UInt8]) -> AuditReceipt {
-            seq += 1
-            let (record, line) = AuditRecord.make(seq: seq, time: clock.now(), kind: kind, data: data, previous: head)
-            buffer.append(contentsOf: line)
-            buffer.append(0x0A)
-            head = record.hash
-            sinceCheckpoint += 1
-            return AuditReceipt(seq: seq, hash: record.hash)
-        }
+    /// Appends a record to the state's buffer, advancing the chain.
+    private func add(kind: String, data: JSONValue, state: inout State) -> AuditReceipt {
+        state.seq += 1
+        let (record, line) = AuditRecord.make(
+            seq: state.seq, time: state.clock.now(), kind: kind, data: data, previous: state.head)
+        state.buffer.append(contentsOf: line)
+        state.buffer.append(0x0A)
+        state.head = record.hash
+        state.sinceCheckpoint += 1
+        return AuditReceipt(seq: state.seq, hash: record.hash)
+    }
 
-        /// A signed checkpoint over everything so far, as a record of its own; returns the sidecar text.
-        func checkpoint(to buffer: inout [UInt8]) -> JSONValue {
-            let covered = seq
-            let signature =
-                (try? key.privateKey.signature(
-                    for: AuditKey.checkpointMessage(records: covered, head: head)))?.base64EncodedString() ?? ""
-            let data: JSONValue = [
-                "records": .int(covered), "head": .string(head), "key_id": .string(key.keyID),
-                "signature": .string(signature),
-            ]
-            _ = add(kind: "checkpoint", data: data, to: &buffer)
-            sinceCheckpoint = 0
-            return data
-        }
+    /// A signed checkpoint over everything so far, as a record of its own; returns the sidecar's data.
+    private func checkpoint(state: inout State) -> JSONValue {
+        let signature =
+            (try? state.key.privateKey.signature(
+                for: AuditKey.checkpointMessage(records: state.seq, head: state.head)))?.base64EncodedString() ?? ""
+        var data: JSONObject = [
+            "records": .int(state.seq), "head": .string(state.head), "key_id": .string(state.key.keyID),
+            "signature": .string(signature),
+        ]
+        _ = add(kind: "checkpoint", data: .object(data), state: &state)
+        state.sinceCheckpoint = 0
+        data["public_key"] = .string(state.key.publicKey.rawRepresentation.base64EncodedString())
+        return .object(data)
+    }
 
-        func write(_ buffer: [UInt8]) throws(AuditLogError) {
-            var offset = 0
-            while offset < buffer.count {
-                let written = buffer.withUnsafeBytes {
-                    systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw AuditLogError("\(path): write failed (\(AuditLog.errnoText()))")
-                }
-                offset += written
+    private func writeBuffer(state: inout State) throws(AuditLogError) {
+        let descriptor = state.descriptor
+        var offset = 0
+        while offset < state.buffer.count {
+            let written = state.buffer.withUnsafeBytes {
+                systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
             }
-            if sync && syncData(descriptor) != 0 {
-                throw AuditLogError("\(path): sync failed (\(AuditLog.errnoText()))")
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AuditLogError("\(path): write failed (\(Self.errnoText()))")
             }
+            offset += written
         }
+    }
 
-        /// Replaces `PATH.checkpoint` atomically with the latest checkpoint.
-        func saveSidecar(_ checkpoint: JSONValue) throws(AuditLogError) {
-            var object = checkpoint.objectValue ?? [:]
-            object["public_key"] = .string(key.publicKey.rawRepresentation.base64EncodedString())
-            let text = JSONValue.object(object).serialized() + "\n"
-            let temporary = path + ".checkpoint.tmp"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw AuditLogError("\(temporary): cannot write (\(AuditLog.errnoText()))") }
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-            let synced = !sync || fsync(fd) == 0
-            _ = systemClose(fd)
-            guard written == bytes.count, synced, rename(temporary, path + ".checkpoint") == 0 else {
-                throw AuditLogError("\(path).checkpoint: cannot replace (\(AuditLog.errnoText()))")
+    // MARK: - The syncer thread
+
+    private func runSyncer(descriptor: Int32) {
+        while true {
+            wake.wait()
+            // Everything taken here was written before the sync below starts, so the sync covers it.
+            let (waiting, sidecar, closing, failure) = state.withLock { state in
+                defer {
+                    state.waiting.removeAll(keepingCapacity: true)
+                    state.sidecar = nil
+                }
+                return (state.waiting, state.sidecar, state.closing, state.failure)
+            }
+            var error = failure
+            if error == nil, sync, !waiting.isEmpty || sidecar != nil || closing, syncData(descriptor) != 0 {
+                error = AuditLogError("\(path): sync failed (\(Self.errnoText()))")
+                state.withLock { $0.failure = error }
+            }
+            if error == nil, let sidecar {
+                do throws(AuditLogError) {
+                    try saveSidecar(sidecar)
+                } catch {
+                    state.withLock { $0.failure = $0.failure ?? error }
+                }
+            }
+            for waiter in waiting {
+                if let error {
+                    waiter.continuation.resume(throwing: error)
+                } else {
+                    waiter.continuation.resume(returning: waiter.receipt)
+                }
+            }
+            if closing {
+                // Appends stop at `closing`; anything that slipped in before it was taken above.
+                let rest = state.withLock { state in
+                    defer { state.waiting.removeAll() }
+                    return state.waiting
+                }
+                for waiter in rest { waiter.continuation.resume(returning: waiter.receipt) }
+                _ = systemClose(descriptor)
+                finished.signal()
+                return
             }
         }
     }
 
-    private func run(_ writer: Writer) {
-        while true {
-            wake.wait()
-            let (batch, closing) = queue.withLock { queue -> ([Pending], Bool) in
-                defer { queue.pending.removeAll(keepingCapacity: true) }
-                return (queue.pending, queue.closing)
-            }
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(batch.count * 320)
-            var receipts: [AuditReceipt] = []
-            receipts.reserveCapacity(batch.count)
-            var sidecar: JSONValue?
-            for item in batch {
-                receipts.append(writer.add(kind: item.kind, data: item.data, to: &buffer))
-                if writer.sinceCheckpoint >= writer.checkpointEvery { sidecar = writer.checkpoint(to: &buffer) }
-            }
-            if closing && writer.sinceCheckpoint > 0 { sidecar = writer.checkpoint(to: &buffer) }
-            do {
-                if !buffer.isEmpty { try writer.write(buffer) }
-                if let sidecar { try writer.saveSidecar(sidecar) }
-                for (item, receipt) in zip(batch, receipts) { item.continuation.resume(returning: receipt) }
-            } catch {
-                // Nothing of this batch is acknowledged, and nothing more is accepted: the chain on disk
-                // may now end in a partial line, which the next open cuts off.
-                queue.withLock { $0.failure = error }
-                for item in batch { item.continuation.resume(throwing: error) }
-            }
-            if closing {
-                let rest = queue.withLock { queue -> [Pending] in
-                    defer { queue.pending.removeAll() }
-                    return queue.pending
-                }
-                for item in rest {
-                    item.continuation.resume(throwing: AuditLogError("\(path): the audit log is closed"))
-                }
-                _ = systemClose(writer.descriptor)
-                finished.signal()
-                return
-            }
+    /// Replaces `PATH.checkpoint` atomically with the latest checkpoint.
+    private func saveSidecar(_ checkpoint: JSONValue) throws(AuditLogError) {
+        let text = checkpoint.serialized() + "\n"
+        let temporary = path + ".checkpoint.tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditLogError("\(temporary): cannot write (\(Self.errnoText()))") }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+        let synced = !sync || fsync(fd) == 0
+        _ = systemClose(fd)
+        guard written == bytes.count, synced, rename(temporary, path + ".checkpoint") == 0 else {
+            throw AuditLogError("\(path).checkpoint: cannot replace (\(Self.errnoText()))")
         }
     }
 

@@ -12,9 +12,12 @@ public struct InjectionScanner: Sendable {
     public var threshold: Double
     private let matcher: PhraseMatcher
     private let cues: [Cue]
+    private let classifier: InjectionClassifier?
 
-    public init(threshold: Double = 0.5) {
+    /// A scanner with the shipped classifier, or `classifier` (nil: the lexical cues alone).
+    public init(threshold: Double = 0.5, classifier: InjectionClassifier? = .shipped) {
         self.threshold = threshold
+        self.classifier = classifier
         let entries = InjectionLexicon.entries
         matcher = PhraseMatcher(phrases: entries.map { Array($0.phrase.utf8) }, wordBounded: entries.map(\.wordBounded))
         cues = entries.map(\.cue)
@@ -34,6 +37,25 @@ public struct InjectionScanner: Sendable {
         var text = text
         text.withUTF8 { bytes in scanLeaf(bytes, path: { "$" }, prefix: "", depth: 0, &work) }
         return verdict(work)
+    }
+
+    /// One text the scanner scored, as training sees it.
+    @_spi(Training) public struct TrainingLeaf: Sendable {
+        /// The normalised text.
+        public var text: [UInt8]
+        /// Whether the text holds encoded or hidden text that was decoded and scored on its own.
+        public var encoded: Bool
+        /// 0 for a string of the JSON, 1 or more for text decoded out of one.
+        public var depth: Int
+    }
+
+    /// Every text `scan(_:)` scores in `value`, in order.
+    @_spi(Training) public func leaves(of value: JSONValue) -> [TrainingLeaf] {
+        var work = Workspace()
+        work.leaves = []
+        var path: [PathStep] = []
+        visit(value, &path, &work)
+        return work.leaves ?? []
     }
 
     // MARK: - Walking the JSON
@@ -130,6 +152,9 @@ public struct InjectionScanner: Sendable {
         /// The strongest finding per feature across the input.
         var best: [String: ScanFinding] = [:]
         var order: [String] = []
+        var tokens: [UInt32] = []
+        /// Collected for training only.
+        var leaves: [TrainingLeaf]?
 
         mutating func add(_ finding: ScanFinding) {
             if let existing = best[finding.feature] {
@@ -152,6 +177,12 @@ public struct InjectionScanner: Sendable {
         }
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, into: &features)
+        if let classifier,
+            let p = normalized.bytes.withUnsafeBufferPointer({ classifier.probability($0, tokens: &work.tokens) }),
+            p >= Self.classifierFloor
+        {
+            features.append(("classifier", p, 0, normalized.bytes.count))
+        }
 
         if !features.isEmpty {
             let location = path()
@@ -160,6 +191,8 @@ public struct InjectionScanner: Sendable {
                 work.add(ScanFinding(feature: prefix + feature, path: location, excerpt: excerpt, weight: weight))
             }
         }
+        let leafIndex = work.leaves?.count
+        work.leaves?.append(TrainingLeaf(text: normalized.bytes, encoded: false, depth: depth))
         guard depth < 2 else { return }
         // Hidden ASCII (tag characters, variation selectors): a finding in itself, and scanned as text.
         if normalized.hidden.count >= 4 {
@@ -174,12 +207,23 @@ public struct InjectionScanner: Sendable {
             }
         }
         // Encoded runs.
-        for (encoding, decoded) in EmbeddedDecoder.decode(bytes) {
+        let decodedRuns = EmbeddedDecoder.decode(bytes)
+        if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty {
+            work.leaves?[leafIndex].encoded = true
+        }
+        for (encoding, decoded) in decodedRuns {
             decoded.withUnsafeBufferPointer {
                 scanLeaf($0, path: path, prefix: prefix + encoding.rawValue + ":", depth: depth + 1, &work)
             }
         }
     }
+
+    /// Classifier probabilities below this add nothing.
+    /// Chosen by 5-fold cross-validation on the development corpus, attack strings and benign families
+    /// each kept within a fold (`vigil-bench-guard train … --folds 5`): lower floors let in false
+    /// positives, higher ones lose detection. A probability is the finding's weight in the noisy-OR, so
+    /// one at or above 0.5 is an injection by itself.
+    static let classifierFloor = 0.5
 
     /// Turns one text's cues into weighted features.
     private func score(

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A linear classifier over the words of a normalised text: the scanner's second opinion, for
+/// injections written without the phrases `InjectionLexicon` knows (role-play jailbreaks, "notes"
+/// addressed to automated reviewers, instructions dressed as business text).
+///
+/// Features are hashed word unigrams and bigrams (numbers folded to one token, very long tokens to
+/// another), present or absent, scaled to unit length. A text is scored in windows of `window` words
+/// (half-overlapping), so that a paragraph planted in a long benign text is not diluted by it; the
+/// text's probability is its strongest window's. Texts shorter than `minimumWords` are not scored.
+///
+/// The weights are fitted by logistic regression on the development corpus only
+/// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out test
+/// corpus never sees training.
+public struct InjectionClassifier: Sendable {
+    public static let dimensionBits = 17
+    public static let window = 96
+    public static let minimumWords = 8
+
+    let weights: [Float]
+    let bias: Float
+
+    public init(weights: [Float], bias: Float) {
+        precondition(weights.count == 1 << Self.dimensionBits, "weights must have 2^\(Self.dimensionBits) entries")
+        self.weights = weights
+        self.bias = bias
+    }
+
+    @_spi(Training) public var weightsForTraining: [Float] { weights }
+    @_spi(Training) public var biasForTraining: Float { bias }
+
+    /// The fitted model shipped with Vigil.
+    public static let shipped: InjectionClassifier = {
+        let bytes = [UInt8](Data(base64Encoded: InjectionClassifierWeights.quantized) ?? Data())
+        var weights = [Float](repeating: 0, count: 1 << dimensionBits)
+        if bytes.count == weights.count {
+            for (i, b) in bytes.enumerated() {
+                weights[i] = Float(Int8(bitPattern: b)) * InjectionClassifierWeights.scale
+            }
+        }
+        return InjectionClassifier(weights: weights, bias: InjectionClassifierWeights.bias)
+    }()
+
+    /// The probability that `text` (normalised) is an injection, or nil when it is too short to judge.
+    @_spi(Training) public func probability(_ text: UnsafeBufferPointer<UInt8>, tokens: inout [UInt32]) -> Double? {
+        // Prose has spaces between its words; identifiers, paths and ARNs (most of a tool result) do not.
+        var gaps = 0
+        for byte in text where byte == 0x20 || byte == 0x0A { gaps += 1 }
+        guard gaps >= Self.minimumWords - 1 else { return nil }
+        Self.tokenize(text, into: &tokens)
+        guard tokens.count >= Self.minimumWords else { return nil }
+        var best = -Float.infinity
+        var features: [Int] = []
+        for range in Self.windows(tokens.count) {
+            Self.features(tokens[range], into: &features)
+            var sum: Float = 0
+            for f in features { sum += weights[f] }
+            best = max(best, sum / Float(features.count).squareRoot())
+        }
+        return 1 / (1 + exp(-Double(best + bias)))
+    }
+
+    // MARK: - Features (shared with training)
+
+    /// Word hashes: runs of a–z, 0–9 and non-ASCII bytes; all-digit words are one token, words over 24
+    /// bytes another.
+    public static func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [UInt32]) {
+        tokens.removeAll(keepingCapacity: true)
+        var hash: UInt32 = 2_166_136_261
+        var length = 0
+        var digits = true
+        func finish() {
+            guard length > 0 else { return }
+            tokens.append(digits ? 0x5EED_0001 : length > 24 ? 0x5EED_0002 : hash)
+            hash = 2_166_136_261
+            length = 0
+            digits = true
+        }
+        for byte in text {
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if (byte >= 0x61 && byte <= 0x7A) || isDigit || byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A) {
+                hash = (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
+                length += 1
+                if !isDigit { digits = false }
+            } else {
+                finish()
+            }
+        }
+        finish()
+    }
+
+    /// The windows scored for `count` tokens: all of them if short, else half-overlapping runs.
+    public static func windows(_ count: Int) -> [Range<Int>] {
+        guard count > window else { return [0..<count] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while true {
+            let end = min(count, start + window)
+            ranges.append(start..<end)
+            if end == count { break }
+            start += window / 2
+        }
+        return ranges
+    }
+
+    /// The distinct feature indices of a run of tokens: unigrams and bigrams.
+    public static func features(_ tokens: ArraySlice<UInt32>, into features: inout [Int]) {
+        features.removeAll(keepingCapacity: true)
+        let mask = UInt32((1 << dimensionBits) - 1)
+        var previous: UInt32?
+        for token in tokens {
+            features.append(Int(mix(token) & mask))
+            if let previous { features.append(Int(mix(previous &* 0x9E37_79B1 &+ token &+ 0x7F4A_7C15) & mask)) }
+            previous = token
+        }
+        features.sort()
+        var unique = 0
+        for i in features.indices where i == 0 || features[i] != features[i - 1] {
+            features[unique] = features[i]
+            unique += 1
+        }
+        features.removeLast(features.count - unique)
+    }
+
+    /// MurmurHash3's finaliser.
+    private static func mix(_ value: UInt32) -> UInt32 {
+        var h = value
+        h ^= h >> 16
+        h = h &* 0x85EB_CA6B
+        h ^= h >> 13
+        h = h &* 0xC2B2_AE35
+        h ^= h >> 16
+        return h
+    }
+}
