@@ -17,7 +17,7 @@ struct GuardPipelineTests {
         var audit: AuditLog
     }
 
-    func fixture(burst: Int = 100, rate: Double = 100) throws -> Fixture {
+    func fixture(burst: Int = 100, rate: Double = 100, announce: Guard.Announcer? = nil) throws -> Fixture {
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
         let path = directory.appendingPathComponent("audit.log").path
@@ -28,7 +28,7 @@ struct GuardPipelineTests {
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
             rateLimiter: RateLimiter(default: .init(ratePerSecond: rate, burst: burst), clock: clock),
             approvals: approvals,
-            audit: audit, maxRateWaitMilliseconds: 0)
+            audit: audit, maxRateWaitMilliseconds: 0, announce: announce)
         return Fixture(
             guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
     }
@@ -159,6 +159,38 @@ struct GuardPipelineTests {
         #expect(executed?.data["approval"]?["decided_by"] == "alice")
         // The first request, the one for other arguments, and the one after the approval was used.
         #expect(audit.filter { $0.kind == "approval_requested" }.count == 3)
+    }
+
+    /// A new request is announced once; a retry is not announced again; an announcement that fails is
+    /// audited and leaves the request pending in the book.
+    @Test func newRequestsAreAnnouncedOnceAndAFailedAnnouncementIsAudited() async throws {
+        struct Unreachable: Error, CustomStringConvertible { var description: String { "chat is down" } }
+        let announced = Mutex<[String]>([])
+        let failing = Mutex(false)
+        let f = try fixture { approval in
+            if failing.withLock({ $0 }) { throw Unreachable() }
+            announced.withLock { $0.append("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())") }
+        }
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-7")
+        session.taint.observe(
+            .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in .init(content: [:]) }
+        for _ in 0..<2 {
+            _ = try await f.guardrails.call(
+                Tools.isolate, arguments: ["instance": "i-0abc"], in: session, execute: execute)
+        }
+        #expect(announced.withLock { $0 } == [#"cloud.isolate_instance {"instance":"i-0abc"}"#])
+        failing.withLock { $0 = true }
+        let outcome = try await f.guardrails.call(
+            Tools.isolate, arguments: ["instance": "i-0def"], in: session, execute: execute)
+        guard case .pendingApproval(_, _, let approval) = outcome else {
+            Issue.record("expected pending, got \(outcome)")
+            return
+        }
+        #expect(try f.approvals.approval(approval.id)?.status == .pending)
+        let failure = try records(f).first { $0.kind == "approval_announce_failed" }
+        #expect(failure?.data["approval_id"] == .string(approval.id))
+        #expect(failure?.data["error"] == "chat is down")
     }
 
     @Test func aDeniedRequestStaysDeniedAndExpiryEndsPendingOnes() async throws {

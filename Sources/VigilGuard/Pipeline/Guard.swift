@@ -5,7 +5,9 @@ import VigilCore
 /// The Guard around every tool call. For each call it
 ///
 /// 1. asks the policy (deny by default, rules, limits, taint, approvals);
-/// 2. for a call held for approval, files the request (once) and returns it pending;
+/// 2. for a call held for approval, files the request (once), announces it to the people who decide
+///    (`announce`, e.g. a post to the approvers' channel through the collaboration server) and returns
+///    it pending;
 /// 3. takes a token from the server's rate-limit bucket (waiting up to `maxRateWait`);
 /// 4. writes the call to the audit log, durably, before it runs;
 /// 5. runs it; scans the result for prompt injection; quarantines what fails;
@@ -19,11 +21,16 @@ public final class Guard: Sendable {
     public let scanner: InjectionScanner
     private let audit: AuditLog?
     private let maxRateWaitMilliseconds: Int64
+    private let announce: Announcer?
+
+    /// Tells people that a request waits for them. A failure is audited (`approval_announce_failed`)
+    /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
+    public typealias Announcer = @Sendable (Approval) async throws -> Void
 
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
         scanner: InjectionScanner = InjectionScanner(),
-        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 2000
+        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 2000, announce: Announcer? = nil
     ) {
         self.policy = policy
         self.rateLimiter = rateLimiter
@@ -31,6 +38,7 @@ public final class Guard: Sendable {
         self.scanner = scanner
         self.audit = audit
         self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
+        self.announce = announce
     }
 
     /// A new investigation's session.
@@ -119,7 +127,18 @@ public final class Guard: Sendable {
             record["outcome"] = "pending_approval"
             record["approval_id"] = .string(approval.id)
             try await append("tool_call", record)
-            if isNew { try await appendValue("approval_requested", approval.json) }
+            if isNew {
+                try await appendValue("approval_requested", approval.json)
+                if let announce {
+                    do {
+                        try await announce(approval)
+                    } catch {
+                        try await append(
+                            "approval_announce_failed",
+                            ["approval_id": .string(approval.id), "error": .string(String(describing: error))])
+                    }
+                }
+            }
             return .pendingApproval(callID: callID, decision: decision, approval: approval)
         case .allow:
             break
