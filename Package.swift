@@ -54,13 +54,17 @@ let package = Package(
                 "VigilCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // The agents: MCP host through the Guard, playbooks, the offline reasoner, triage.
+        .target(
+            name: "VigilAgents",
+            dependencies: ["VigilCore", "VigilMCP", "VigilGuard", .product(name: "Yams", package: "Yams")]),
         // Shared test helpers: fixtures, fake clock.
         .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP", "VigilGuard",
+                "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP", "VigilGuard", "VigilAgents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -90,6 +94,11 @@ let package = Package(
         .testTarget(
             name: "VigilGuardTests",
             dependencies: ["VigilCore", "VigilGuard", "VigilTesting", "VigilMCP", "VigilPlatforms", "VigilLab"]),
+        .testTarget(
+            name: "VigilAgentsTests",
+            dependencies: [
+                "VigilCore", "VigilAgents", "VigilGuard", "VigilMCP", "VigilPlatforms", "VigilLab", "VigilTesting",
+            ]),
         .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
     ]
 )

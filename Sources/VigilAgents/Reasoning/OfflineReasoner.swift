@@ -1,0 +1,186 @@
+import VigilCore
+import VigilGuard
+
+/// The offline playbook reasoner: no model, no network. It runs the playbook's steps through the
+/// host (so through the Guard), establishes its facts from the results, and weighs them: any
+/// escalating fact makes the alert an incident; a complete set of benign facts closes it as a false
+/// positive; anything else goes to a person. Every claim cites the tool call it rests on.
+public struct OfflineReasoner: Sendable {
+    public init() {}
+
+    /// What a step did.
+    public struct StepRecord: Sendable {
+        public var step: String
+        public var tool: String
+        public var callID: String?
+        /// Why it produced nothing to read: skipped (an argument had no value), denied, pending, failed.
+        public var problem: String?
+    }
+
+    /// A fact and whether it held (nil: unknown, its step produced nothing).
+    public struct FactRecord: Sendable {
+        public var fact: Playbook.Fact
+        public var holds: Bool?
+        public var claim: String
+        public var callID: String?
+    }
+
+    /// The investigation behind a verdict.
+    public struct Investigation: Sendable {
+        public var playbook: Playbook
+        public var steps: [StepRecord]
+        public var facts: [FactRecord]
+        public var verdict: Verdict
+    }
+
+    public func investigate(
+        _ alert: Alert, playbook: Playbook, session: GuardSession, host: any ToolHost
+    ) async throws -> Investigation {
+        var results: [String: (callID: String, content: JSONValue)] = [:]
+        var steps: [StepRecord] = []
+        let scope = Scope(alert: alert)
+        for step in playbook.steps {
+            var arguments: JSONObject = [:]
+            var missing: String?
+            for (name, template) in step.arguments {
+                guard let value = template.fill({ scope.resolve($0, results: results) }) else {
+                    missing = name
+                    break
+                }
+                arguments[name] = value
+            }
+            let tool = "\(step.server).\(step.tool)"
+            if let missing {
+                steps.append(StepRecord(step: step.id, tool: tool, problem: "skipped: no value for '\(missing)'"))
+                continue
+            }
+            let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
+            switch outcome {
+            case .completed(let callID, let content, let verdict, let isError):
+                if verdict.injection {
+                    steps.append(StepRecord(step: step.id, tool: tool, callID: callID, problem: "quarantined"))
+                } else if isError {
+                    steps.append(
+                        StepRecord(
+                            step: step.id, tool: tool, callID: callID,
+                            problem: "error: \(content.stringValue ?? content.serialized())"))
+                } else {
+                    results[step.id] = (callID, content)
+                    steps.append(StepRecord(step: step.id, tool: tool, callID: callID))
+                }
+            case .denied(let callID, let decision):
+                steps.append(
+                    StepRecord(step: step.id, tool: tool, callID: callID, problem: "denied by \(decision.rule)"))
+            case .pendingApproval(let callID, _, let approval):
+                steps.append(
+                    StepRecord(
+                        step: step.id, tool: tool, callID: callID, problem: "waiting for approval \(approval.id)"))
+            case .rateLimited(let callID, let wait):
+                steps.append(
+                    StepRecord(step: step.id, tool: tool, callID: callID, problem: "rate limited (\(wait) ms)"))
+            case .failed(let callID, let message):
+                steps.append(StepRecord(step: step.id, tool: tool, callID: callID, problem: "failed: \(message)"))
+            }
+        }
+
+        var facts: [FactRecord] = []
+        for fact in playbook.facts {
+            guard let result = results[fact.step] else {
+                facts.append(FactRecord(fact: fact, holds: nil, claim: fact.id))
+                continue
+            }
+            let values = fact.path.values(in: result.content)
+            let holds = fact.test.holds(for: values)
+            let first = values.first { $0 != .null }
+            let claim =
+                fact.claim.fill { path in
+                    path.split?.head == "value" ? (first ?? .string("—")) : scope.resolve(path, results: results)
+                }?.stringValue ?? fact.claim.description
+            facts.append(FactRecord(fact: fact, holds: holds, claim: claim, callID: result.callID))
+        }
+        let verdict = weigh(alert, playbook, facts, steps, session)
+        return Investigation(playbook: playbook, steps: steps, facts: facts, verdict: verdict)
+    }
+
+    private func weigh(
+        _ alert: Alert, _ playbook: Playbook, _ facts: [FactRecord], _ steps: [StepRecord], _ session: GuardSession
+    ) -> Verdict {
+        let byID = Dictionary(facts.map { ($0.fact.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func evidence(_ records: [FactRecord]) -> [Evidence] {
+            records.map { Evidence(claim: $0.claim, toolCallIDs: $0.callID.map { [$0] } ?? []) }
+        }
+        let alarming = playbook.escalate.compactMap { byID[$0] }.filter { $0.holds == true }
+        if !alarming.isEmpty {
+            var attack = playbook.attack
+            for reference in alert.mitre where !attack.contains(reference.technique) {
+                attack.append(reference.technique)
+            }
+            return Verdict(
+                alertID: alert.id, classification: .truePositive, disposition: .escalated,
+                confidence: min(0.98, 0.85 + 0.05 * Double(alarming.count)), tier: 1,
+                summary: "Escalated as a likely incident (\(playbook.title)): "
+                    + alarming.map(\.claim).joined(separator: "; ") + ".",
+                evidence: evidence(alarming), attack: attack)
+        }
+        let settled = playbook.benign.first { set in set.allSatisfy { byID[$0]?.holds == true } }
+        if let settled {
+            let reasons = settled.compactMap { byID[$0] }
+            if !session.mayAutoClose {
+                return Verdict(
+                    alertID: alert.id, classification: .unknown, disposition: .escalated, confidence: 0.5, tier: 1,
+                    summary:
+                        "Looks benign (\(reasons.map(\.claim).joined(separator: "; "))), but a tool result held a prompt injection, so a person must close it.",
+                    evidence: evidence(reasons))
+            }
+            return Verdict(
+                alertID: alert.id, classification: .falsePositive, disposition: .closed,
+                confidence: min(0.95, 0.75 + 0.05 * Double(reasons.count)), tier: 1,
+                summary: "Closed as a false positive (\(playbook.title)): "
+                    + reasons.map(\.claim).joined(separator: "; ") + ".",
+                evidence: evidence(reasons))
+        }
+        // Neither: say what could not be established.
+        let unknown = Set(playbook.benign.joined()).compactMap { byID[$0] }.filter { $0.holds != true }
+            .map(\.fact.id).sorted()
+        let problems = steps.compactMap { step in step.problem.map { "\(step.tool) \($0)" } }
+        var summary = "Escalated for investigation (\(playbook.title)): the benign explanation was not established"
+        if !unknown.isEmpty { summary += " (not shown: \(unknown.joined(separator: ", ")))" }
+        if !problems.isEmpty { summary += "; " + problems.joined(separator: "; ") }
+        let held = facts.filter { $0.holds == true }
+        return Verdict(
+            alertID: alert.id, classification: .unknown, disposition: .escalated, confidence: 0.5, tier: 1,
+            summary: summary + ".", evidence: evidence(held))
+    }
+
+    /// What templates can name.
+    struct Scope {
+        let alert: Alert
+        let root: JSONValue
+
+        init(alert: Alert) {
+            self.alert = alert
+            var entities: JSONObject = [:]
+            for entity in alert.entities where entities[entity.kind.rawValue] == nil {
+                entities[entity.kind.rawValue] = .string(entity.id)
+            }
+            root = [
+                "alert": [
+                    "id": .string(alert.id), "rule_id": .string(alert.ruleID), "title": .string(alert.title),
+                    "severity": .string(alert.severity.rawValue), "created_at": .string(alert.createdAt.description),
+                ],
+                "entity": .object(entities), "context": .object(alert.context),
+                "event": alert.events.first?.record ?? .null,
+            ]
+        }
+
+        func resolve(_ path: ValuePath, results: [String: (callID: String, content: JSONValue)]) -> JSONValue? {
+            guard let (head, rest) = path.split else { return nil }
+            if head == "steps" {
+                guard let (step, inner) = rest?.split, let result = results[step] else { return nil }
+                guard let inner else { return result.content }
+                return inner.values(in: result.content).first
+            }
+            return path.values(in: root).first
+        }
+    }
+}

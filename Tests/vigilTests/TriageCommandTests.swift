@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTesting
+
+/// `vigil triage` as a user runs it: lab alerts in, one verdict per alert out, in input order.
+@Suite("vigil triage")
+struct TriageCommandTests {
+    static let playbooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../playbooks").standardized.path
+
+    @Test func labAlertsGetOneVerdictEachInInputOrder() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let alerts = try CommandRunner.vigil(["lab", "alerts", "--count", "40"], in: directory)
+        #expect(alerts.status == 0, "\(alerts.stderr)")
+        let ids = try alerts.stdout.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["id"]) }
+        let result = try CommandRunner.vigil(
+            ["triage", "-", "--playbooks", Self.playbooks, "--concurrency", "6", "--lab-alerts", "40", "--explain"],
+            stdin: alerts.stdoutBytes, in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let verdicts = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(verdicts.map { $0["alert_id"] } == ids)
+        for verdict in verdicts {
+            #expect(["closed", "escalated"].contains(verdict["disposition"]?.stringValue ?? ""))
+            #expect(verdict["summary"]?.stringValue?.isEmpty == false)
+            for claim in verdict["evidence"]?.arrayValue ?? [] {
+                #expect(claim["tool_call_ids"]?.arrayValue?.isEmpty == false, "\(claim)")
+            }
+        }
+        // Closed ones say why, with evidence.
+        let closed = verdicts.filter { $0["disposition"] == "closed" }
+        #expect(closed.allSatisfy { ($0["evidence"]?.arrayValue?.count ?? 0) > 0 })
+        // --explain writes one readable line per verdict to stderr; the audit log holds every call.
+        #expect(
+            result.stderr.components(separatedBy: "\n").filter {
+                $0.contains(": false_positive, closed") || $0.contains(", escalated (")
+            }.count == 40)
+        let audit = try CommandRunner.vigil(["audit", "verify"], in: directory)
+        #expect(audit.status == 0, "\(audit.stderr)")
+    }
+
+    @Test func badInputIsNamedAndTheRestIsTriaged() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let alerts = try CommandRunner.vigil(["lab", "alerts", "--count", "3"], in: directory)
+        let input = alerts.stdout + "{\"not\": \"an alert\"}\n"
+        let result = try CommandRunner.vigil(
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "3"], stdin: Array(input.utf8),
+            in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout.split(separator: "\n").count == 3)
+        #expect(result.stderr.contains("line 4"), "\(result.stderr)")
+    }
+
+    @Test func refusesWhatItCannotDo() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let provider = try CommandRunner.vigil(["triage", "-", "--provider", "psychic"], stdin: [], in: directory)
+        #expect(provider.status == 64 && provider.stderr.contains("--provider 'psychic'"))
+        let missing = try CommandRunner.vigil(
+            ["triage", "-", "--playbooks", "/nonexistent"], stdin: Array("[]".utf8), in: directory)
+        #expect(missing.status == 78 && missing.stderr.contains("/nonexistent"), "\(missing.stderr)")
+        let noFile = try CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
+        #expect(noFile.status == 66, "\(noFile.stderr)")
+    }
+}
