@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilLab
 
 @testable import VigilAgents
 
@@ -100,7 +101,19 @@ struct PlaybookTests {
         let library = try PlaybookLibrary.load(directory: directory)
         #expect(library.generic.id == "generic")
         #expect(library.generic.benign.isEmpty, "the generic playbook must never close an alert on its own")
-        #expect(library.playbooks.count >= 3)
+        #expect(library.playbooks.count >= 15)
+        for rule in LabRule.all {
+            #expect(
+                library.playbooks.contains { $0.matches.contains { $0.description == rule.id } },
+                "no playbook for the lab rule \(rule.id)")
+        }
+        // Every playbook's benign sets rest on at least one tool result, not on the alert alone.
+        for playbook in library.playbooks {
+            for set in playbook.benign {
+                let steps = set.compactMap { id in playbook.facts.first { $0.id == id }?.step }
+                #expect(steps.contains { $0 != "alert" }, "\(playbook.id): \(set) rests on the alert alone")
+            }
+        }
     }
 
     @Test func pathsFanOutOverArrays() throws {

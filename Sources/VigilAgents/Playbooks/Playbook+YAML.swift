@@ -86,8 +86,11 @@ private struct PlaybookReader {
         // References.
         let stepIDs = Set(steps.map(\.id))
         let factIDs = Set(facts.map(\.id))
-        for (index, fact) in facts.enumerated() where !stepIDs.contains(fact.step) {
-            throw PlaybookError("facts[\(index)].step: no step '\(fact.step)'")
+        for (index, fact) in facts.enumerated() where !stepIDs.contains(fact.step) && fact.step != "alert" {
+            throw PlaybookError("facts[\(index)].step: no step '\(fact.step)' (nor 'alert', the alert itself)")
+        }
+        if stepIDs.contains("alert") {
+            throw PlaybookError("steps: 'alert' is reserved for facts about the alert itself")
         }
         for (index, step) in steps.enumerated() {
             for (name, template) in step.arguments {

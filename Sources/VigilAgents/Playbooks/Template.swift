@@ -3,7 +3,7 @@ import VigilCore
 
 /// Text with `{{…}}` placeholders, filled from what an investigation knows: `alert.rule_id`,
 /// `entity.user` (the alert's first entity of that kind), `context.KEY`, `event.PATH` (the first raw
-/// event), `steps.STEP.PATH` (an earlier step's result) and, in claims, `value`.
+/// event), `last_event.PATH` (the last), `steps.STEP.PATH` (an earlier step's result) and, in claims, `value`.
 ///
 /// A template that is a single placeholder yields the value itself (a number stays a number);
 /// otherwise values are written into the text.
@@ -16,7 +16,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     let parts: [Part]
     public let description: String
 
-    public static let roots: Set<String> = ["alert", "entity", "context", "event", "steps", "value"]
+    public static let roots: Set<String> = ["alert", "entity", "context", "event", "last_event", "steps", "value"]
 
     public init(_ text: String) throws(PlaybookError) {
         var parts: [Part] = []

@@ -6,6 +6,9 @@ import VigilGuard
 /// escalating fact makes the alert an incident; a complete set of benign facts closes it as a false
 /// positive; anything else goes to a person. Every claim cites the tool call it rests on.
 public struct OfflineReasoner: Sendable {
+    /// How many times a rate-limited call is tried before the step is given up.
+    static let rateLimitAttempts = 5
+
     public init() {}
 
     /// What a step did.
@@ -54,7 +57,14 @@ public struct OfflineReasoner: Sendable {
                 steps.append(StepRecord(step: step.id, tool: tool, problem: "skipped: no value for '\(missing)'"))
                 continue
             }
-            let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
+            // A rate-limited call is retried after the wait the limiter (or the vendor's Retry-After) names.
+            var outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
+            var attempts = 1
+            while case .rateLimited(_, let wait) = outcome, attempts < Self.rateLimitAttempts {
+                try await Task.sleep(for: .milliseconds(max(1, wait)))
+                outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
+                attempts += 1
+            }
             switch outcome {
             case .completed(let callID, let content, let verdict, let isError):
                 if verdict.injection {
@@ -83,9 +93,30 @@ public struct OfflineReasoner: Sendable {
             }
         }
 
+        // Facts about the alert itself cite the SIEM's copy of it, fetched through the Guard like any
+        // other evidence; if the SIEM does not hold the alert, they rest on the alert as received.
+        var alertCallID = ""
+        if playbook.facts.contains(where: { $0.step == "alert" }) {
+            let outcome = try await host.call(
+                server: "siem", tool: "get_alert", arguments: ["alert_id": .string(alert.id)], in: session)
+            if case .completed(let callID, let content, let verdict, false) = outcome, !verdict.injection,
+                content["alert"]?["id"] == .string(alert.id)
+            {
+                alertCallID = callID
+                steps.append(StepRecord(step: "alert", tool: "siem.get_alert", callID: callID))
+            } else {
+                steps.append(
+                    StepRecord(
+                        step: "alert", tool: "siem.get_alert", callID: outcome.callID,
+                        problem: "the SIEM does not hold this alert; facts about it rest on the alert as received"))
+            }
+        }
+
         var facts: [FactRecord] = []
         for fact in playbook.facts {
-            guard let result = results[fact.step] else {
+            // `step: alert` reads the alert itself (its entities, context and first and last raw events).
+            let source = fact.step == "alert" ? (callID: alertCallID, content: scope.root) : results[fact.step]
+            guard let result = source else {
                 facts.append(FactRecord(fact: fact, holds: nil, claim: fact.id))
                 continue
             }
@@ -96,7 +127,8 @@ public struct OfflineReasoner: Sendable {
                 fact.claim.fill { path in
                     path.split?.head == "value" ? (first ?? .string("—")) : scope.resolve(path, results: results)
                 }?.stringValue ?? fact.claim.description
-            facts.append(FactRecord(fact: fact, holds: holds, claim: claim, callID: result.callID))
+            facts.append(
+                FactRecord(fact: fact, holds: holds, claim: claim, callID: result.callID.isEmpty ? nil : result.callID))
         }
         let verdict = weigh(alert, playbook, facts, steps, session)
         return Investigation(playbook: playbook, steps: steps, facts: facts, verdict: verdict)
@@ -169,7 +201,7 @@ public struct OfflineReasoner: Sendable {
                     "severity": .string(alert.severity.rawValue), "created_at": .string(alert.createdAt.description),
                 ],
                 "entity": .object(entities), "context": .object(alert.context),
-                "event": alert.events.first?.record ?? .null,
+                "event": alert.events.first?.record ?? .null, "last_event": alert.events.last?.record ?? .null,
             ]
         }
 

@@ -16,8 +16,8 @@ struct TriageCommand: AsyncVigilCommand {
             Lines) from FILE or - (stdin). Each alert is investigated by its playbook through the MCP \
             servers, every tool call passing the Guard (policy, rate limits, audit log, injection scan). \
             The offline playbook reasoner needs no key and no network. With the lab backends, the lab \
-            world holds alerts 0..<--lab-alerts of lab.alert_seed: triage alerts from that stream \
-            (`vigil lab alerts --count N` with N ≤ --lab-alerts).
+            world holds alerts 0..<--lab-alerts of --lab-seed (lab.alert_seed): triage alerts from that \
+            stream (`vigil lab alerts --count N --seed S` with N ≤ --lab-alerts).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -38,6 +38,9 @@ struct TriageCommand: AsyncVigilCommand {
     @Option(name: .long, help: "Alerts in the lab world (default: mcp.lab_alerts, 300).")
     var labAlerts: Int?
 
+    @Option(name: .long, help: "Seed of the lab world's alert stream (default: lab.alert_seed, 7).")
+    var labSeed: UInt64?
+
     @Flag(name: .long, help: "Write a readable summary of each verdict to stderr.")
     var explain = false
 
@@ -54,9 +57,20 @@ struct TriageCommand: AsyncVigilCommand {
         }
     }
 
+    /// Rate limits model vendor quotas. The lab's simulated platforms have none, so only the limits
+    /// configured by name (`guard.rate_limits`) apply to them; the SIEM on an event store is local too.
+    func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
+        RateLimiter(
+            limits: configuration.guardrails.rateLimits.mapValues {
+                RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst)
+            },
+            default: RateLimiter.Limit(ratePerSecond: 1e9, burst: 1_000_000_000))
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         var configuration = configuration
         if let labAlerts { configuration.mcp.labAlerts = labAlerts }
+        if let labSeed { configuration.lab.alertSeed = labSeed }
         // Input first: bad input changes nothing.
         let result = AlertDecoder().decode(try InputFile.read(file))
         for issue in result.errors { Console.note("\(file): \(issue)") }
@@ -82,7 +96,7 @@ struct TriageCommand: AsyncVigilCommand {
         defer { audit.close() }
         let guardrails = Guard(
             policy: PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration)),
-            rateLimiter: GuardSetup.rateLimiter(configuration), approvals: try GuardSetup.approvals(configuration),
+            rateLimiter: rateLimiter(configuration), approvals: try GuardSetup.approvals(configuration),
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold), audit: audit)
 
         var running: [InProcessServer] = []
