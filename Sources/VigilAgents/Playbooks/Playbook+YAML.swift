@@ -30,7 +30,9 @@ extension Playbook {
     }
 }
 
-private struct PlaybookReader {
+private struct PlaybookReader: YAMLReading {
+    func failure(_ message: String) -> PlaybookError { PlaybookError(message) }
+
     func playbook(_ root: Node, source: String) throws(PlaybookError) -> Playbook {
         var id: String?
         var title: String?
@@ -231,31 +233,4 @@ private struct PlaybookReader {
         return result
     }
 
-    private func scalar(_ node: Node, _ path: String) throws(PlaybookError) -> String {
-        guard case .scalar(let s) = node else { throw error(path, node, "expected a single value") }
-        return s.string
-    }
-
-    private func sequence(_ node: Node, _ path: String) throws(PlaybookError) -> [Node] {
-        guard case .sequence(let items) = node else { throw error(path, node, "expected a list") }
-        return Array(items)
-    }
-
-    private func mapping(_ node: Node, _ path: String) throws(PlaybookError) -> [(String, Node)] {
-        guard case .mapping(let m) = node else {
-            throw error(path.isEmpty ? "top level" : path, node, "expected a mapping of keys")
-        }
-        var result: [(String, Node)] = []
-        for (k, v) in m {
-            guard let key = k.string else { throw error(path, k, "keys must be strings") }
-            result.append((key, v))
-        }
-        return result
-    }
-
-    private func unknown(_ path: String, _ node: Node) -> PlaybookError { error(path, node, "unknown key") }
-
-    private func error(_ path: String, _ node: Node, _ message: String) -> PlaybookError {
-        PlaybookError("\(path)\(node.mark.map { " (line \($0.line))" } ?? ""): \(message)")
-    }
 }

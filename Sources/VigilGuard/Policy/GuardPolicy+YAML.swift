@@ -24,7 +24,9 @@ extension GuardPolicy {
     }
 }
 
-private struct PolicyReader {
+private struct PolicyReader: YAMLReading {
+    func failure(_ message: String) -> PolicyError { PolicyError(message) }
+
     func policy(_ root: Node) throws(PolicyError) -> GuardPolicy {
         var tiers: [String: GuardPolicy.Tier] = [:]
         var classes: [GuardPolicy.ClassOverride] = []
@@ -247,31 +249,4 @@ private struct PolicyReader {
         return text
     }
 
-    private func scalar(_ node: Node, _ path: String) throws(PolicyError) -> String {
-        guard case .scalar(let s) = node else { throw error(path, node, "expected a single value") }
-        return s.string
-    }
-
-    private func sequence(_ node: Node, _ path: String) throws(PolicyError) -> [Node] {
-        guard case .sequence(let items) = node else { throw error(path, node, "expected a list") }
-        return Array(items)
-    }
-
-    private func mapping(_ node: Node, _ path: String) throws(PolicyError) -> [(String, Node)] {
-        guard case .mapping(let m) = node else {
-            throw error(path.isEmpty ? "top level" : path, node, "expected a mapping of keys")
-        }
-        var result: [(String, Node)] = []
-        for (k, v) in m {
-            guard let key = k.string else { throw error(path, k, "keys must be strings") }
-            result.append((key, v))
-        }
-        return result
-    }
-
-    private func unknown(_ path: String, _ node: Node) -> PolicyError { error(path, node, "unknown key") }
-
-    private func error(_ path: String, _ node: Node, _ message: String) -> PolicyError {
-        PolicyError("\(path)\(node.mark.map { " (line \($0.line))" } ?? ""): \(message)")
-    }
 }
