@@ -183,6 +183,7 @@ enum Training {
         let lexical = InjectionScanner(classifier: nil)
         var outcomes: [(positive: Bool, lexical: Double, classifier: Double)] = []
         var tokens: [UInt32] = []
+        var features: [Int] = []
         var wrongBy: [String: Int] = [:]
         for fold in 0..<folds {
             let inFold = { (d: Document) in d.group != .max && Int(d.group % UInt64(folds)) == fold }
@@ -190,7 +191,10 @@ enum Training {
             for document in documents where inFold(document) && document.source != "payload" {
                 var strongest = 0.0
                 for leaf in lexical.leaves(of: document.input) {
-                    let p = leaf.text.withUnsafeBufferPointer { model.probability($0, tokens: &tokens) } ?? 0
+                    let p =
+                        leaf.text.withUnsafeBufferPointer {
+                            model.probability($0, tokens: &tokens, features: &features)
+                        } ?? 0
                     strongest = max(strongest, p)
                 }
                 outcomes.append((document.positive, lexical.scan(document.input).score, strongest))

@@ -55,7 +55,7 @@ nonisolated func pipeline(calls: Int) async throws {
         path: directory.appendingPathComponent("audit.log").path, key: AuditKey(), checkpointEvery: 1000, sync: false)
     let guardrails = Guard(
         policy: PolicyEngine(policy: .standard),
-        rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e9, burst: 1_000_000_000)),
+        rateLimiter: RateLimiter(default: .unlimited),
         approvals: ApprovalBook(), audit: audit)
     let profile = ToolProfile(
         server: "identity", tool: "get_user", toolClass: .read, definitionDigest: String(repeating: "ab", count: 32))
@@ -91,7 +91,7 @@ nonisolated func pipeline(calls: Int) async throws {
     // The same calls with no audit log: the Guard's own work, without the hand-offs to the log's writer thread.
     let unaudited = Guard(
         policy: PolicyEngine(policy: .standard),
-        rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e9, burst: 1_000_000_000)),
+        rateLimiter: RateLimiter(default: .unlimited),
         approvals: ApprovalBook(), audit: nil)
     let quietSession = unaudited.session(agent: "bench", tier: "tier1", caseID: "bench")
     var ownTimes: [Double] = []

@@ -50,7 +50,7 @@ struct TriageTests {
             servers.append(.init(name: kind.rawValue, connection: server.connection, tools: router.visibleTools))
         }
         let engine = TriageEngine(
-            host: GuardedToolHost(guard: guardrails, servers: servers), guard: guardrails,
+            host: GuardedToolHost(guard: guardrails, servers: servers),
             library: try PlaybookLibrary.load(directory: Self.playbooks))
         return Fixture(engine: engine, servers: running, audit: audit, auditPath: path, key: key)
     }
@@ -132,7 +132,7 @@ struct TriageTests {
         let generic = try Playbook.parse(
             yaml: "id: g\ntitle: G\nmatches: [\"*\"]\nsteps: []\nfacts: []\n", source: "g.yaml")
         let engine = TriageEngine(
-            host: InjectingHost(guardrails: guardrails), guard: guardrails,
+            host: InjectingHost(guardrails: guardrails),
             library: try PlaybookLibrary(playbooks: [playbook, generic]))
         let alert = Alert(
             id: "case-9", source: "t", ruleID: "X", title: "t", severity: .high,
@@ -165,7 +165,7 @@ struct TriageTests {
             rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1_000_000)),
             approvals: ApprovalBook(), audit: nil)
         let engine = TriageEngine(
-            host: FlakyHost(guardrails: guardrails), guard: guardrails,
+            host: FlakyHost(guardrails: guardrails),
             library: try PlaybookLibrary.load(directory: Self.playbooks))
         let alerts = (0..<6).map { i in
             Alert(

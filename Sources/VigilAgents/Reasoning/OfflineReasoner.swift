@@ -6,9 +6,6 @@ import VigilGuard
 /// escalating fact makes the alert an incident; a complete set of benign facts closes it as a false
 /// positive; anything else goes to a person. Every claim cites the tool call it rests on.
 public struct OfflineReasoner: Sendable {
-    /// How many times a rate-limited call is tried before the step is given up.
-    static let rateLimitAttempts = 5
-
     public init() {}
 
     /// What a step did.
@@ -57,14 +54,7 @@ public struct OfflineReasoner: Sendable {
                 steps.append(StepRecord(step: step.id, tool: tool, problem: "skipped: no value for '\(missing)'"))
                 continue
             }
-            // A rate-limited call is retried after the wait the limiter (or the vendor's Retry-After) names.
-            var outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
-            var attempts = 1
-            while case .rateLimited(_, let wait) = outcome, attempts < Self.rateLimitAttempts {
-                try await Task.sleep(for: .milliseconds(max(1, wait)))
-                outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
-                attempts += 1
-            }
+            let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
             switch outcome {
             case .completed(let callID, let content, let verdict, let isError):
                 if verdict.injection {

@@ -6,15 +6,11 @@ import VigilGuard
 /// with disposition `escalated` and the reason.
 public struct TriageEngine: Sendable {
     public let host: any ToolHost
-    public let guardrails: Guard
     public let library: PlaybookLibrary
     public let reasoner: OfflineReasoner
 
-    public init(
-        host: any ToolHost, guard guardrails: Guard, library: PlaybookLibrary, reasoner: OfflineReasoner = .init()
-    ) {
+    public init(host: any ToolHost, library: PlaybookLibrary, reasoner: OfflineReasoner = .init()) {
         self.host = host
-        self.guardrails = guardrails
         self.library = library
         self.reasoner = reasoner
     }
@@ -23,7 +19,7 @@ public struct TriageEngine: Sendable {
     public func investigate(_ alert: Alert) async -> Result<OfflineReasoner.Investigation, TriageFailure> {
         let start = ContinuousClock.now
         let playbook = library.playbook(for: alert)
-        let session = guardrails.session(agent: "offline-reasoner", tier: "tier1", caseID: alert.id)
+        let session = GuardSession(agent: "offline-reasoner", tier: "tier1", caseID: alert.id)
         session.observe(alert: alert)
         do {
             var investigation = try await reasoner.investigate(alert, playbook: playbook, session: session, host: host)

@@ -42,7 +42,10 @@ public struct InjectionClassifier: Sendable {
     }()
 
     /// The probability that `text` (normalised) is an injection, or nil when it is too short to judge.
-    @_spi(Training) public func probability(_ text: UnsafeBufferPointer<UInt8>, tokens: inout [UInt32]) -> Double? {
+    /// `tokens` and `features` are scratch space, reused across calls.
+    @_spi(Training) public func probability(
+        _ text: UnsafeBufferPointer<UInt8>, tokens: inout [UInt32], features: inout [Int]
+    ) -> Double? {
         // Prose has spaces between its words; identifiers, paths and ARNs (most of a tool result) do not.
         var gaps = 0
         for byte in text where byte == 0x20 || byte == 0x0A { gaps += 1 }
@@ -50,7 +53,6 @@ public struct InjectionClassifier: Sendable {
         Self.tokenize(text, into: &tokens)
         guard tokens.count >= Self.minimumWords else { return nil }
         var best = -Float.infinity
-        var features: [Int] = []
         for range in Self.windows(tokens.count) {
             Self.features(tokens[range], into: &features)
             var sum: Float = 0

@@ -65,21 +65,23 @@ public struct InjectionScanner: Sendable {
         case index(Int)
     }
 
-    private func visit(_ value: JSONValue, _ path: inout [PathStep], _ work: inout Workspace) {
+    /// Scans every string of `value` (keys too, at the top level). `depth` counts JSON documents held
+    /// inside strings, which are walked the same way.
+    private func visit(_ value: JSONValue, _ path: inout [PathStep], _ work: inout Workspace, depth: Int = 0) {
         switch value {
         case .string(let s):
-            scanString(s, path, &work)
+            scanString(s, path, &work, depth: depth)
         case .array(let items):
             for (i, item) in items.enumerated() {
                 path.append(.index(i))
-                visit(item, &path, &work)
+                visit(item, &path, &work, depth: depth)
                 path.removeLast()
             }
         case .object(let object):
             for (key, item) in object {
                 path.append(.key(key))
-                if key.utf8.count > 12 { scanString(key, path, &work) }
-                visit(item, &path, &work)
+                if depth == 0 && key.utf8.count > 12 { scanString(key, path, &work) }
+                visit(item, &path, &work, depth: depth)
                 path.removeLast()
             }
         default:
@@ -95,30 +97,11 @@ public struct InjectionScanner: Sendable {
             let inner = try? JSONParser.parse(s), Self.isContainer(inner)
         {
             var innerPath = path
-            visitNested(inner, &innerPath, &work, depth: depth + 1)
+            visit(inner, &innerPath, &work, depth: depth + 1)
             return
         }
         var s = s
         s.withUTF8 { bytes in scanLeaf(bytes, path: { Self.render(path) }, prefix: "", depth: 0, &work) }
-    }
-
-    private func visitNested(_ value: JSONValue, _ path: inout [PathStep], _ work: inout Workspace, depth: Int) {
-        switch value {
-        case .string(let s): scanString(s, path, &work, depth: depth)
-        case .array(let items):
-            for (i, item) in items.enumerated() {
-                path.append(.index(i))
-                visitNested(item, &path, &work, depth: depth)
-                path.removeLast()
-            }
-        case .object(let object):
-            for (key, item) in object {
-                path.append(.key(key))
-                visitNested(item, &path, &work, depth: depth)
-                path.removeLast()
-            }
-        default: break
-        }
     }
 
     private static func isContainer(_ value: JSONValue) -> Bool {
@@ -153,6 +136,7 @@ public struct InjectionScanner: Sendable {
         var best: [String: ScanFinding] = [:]
         var order: [String] = []
         var tokens: [UInt32] = []
+        var features: [Int] = []
         /// Collected for training only.
         var leaves: [TrainingLeaf]?
 
@@ -178,7 +162,9 @@ public struct InjectionScanner: Sendable {
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, into: &features)
         if let classifier,
-            let p = normalized.bytes.withUnsafeBufferPointer({ classifier.probability($0, tokens: &work.tokens) }),
+            let p = normalized.bytes.withUnsafeBufferPointer({
+                classifier.probability($0, tokens: &work.tokens, features: &work.features)
+            }),
             p >= Self.classifierFloor
         {
             features.append(("classifier", p, 0, normalized.bytes.count))

@@ -45,11 +45,7 @@ public struct EventStoreSIEM: SIEMPlatform {
             page = try store.search(query)
             total = try store.sighting(query.withoutCursor).count
         } catch let error as EventQueryError {
-            let text = error.description
-            let argument =
-                text.hasPrefix("cursor")
-                ? "cursor" : text.contains("text to search") ? "text" : text.hasPrefix("limit") ? "limit" : "filters"
-            throw PlatformError.invalidArgument(argument, error.description)
+            throw PlatformError.invalidArgument(error.argument, error.description)
         }
         // Keep the page under the byte budget; the cursor then resumes after the last event kept.
         var kept: [JSONValue] = []
@@ -226,9 +222,4 @@ extension EventQuery {
         copy.cursor = nil
         return copy
     }
-}
-
-extension StoredEvent {
-    /// The cursor that resumes a search after this event.
-    var cursor: String { "\(time?.millisecondsSinceEpoch ?? -1):\(id)" }
 }

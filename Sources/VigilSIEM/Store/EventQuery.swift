@@ -78,4 +78,6 @@ public struct Sighting: Sendable, Hashable {
 /// A query the store cannot run, and why.
 public struct EventQueryError: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// The part of the query at fault: `limit`, `cursor`, `text` or `filters`.
+    public var argument: String = "filters"
 }

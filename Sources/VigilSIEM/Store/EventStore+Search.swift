@@ -6,13 +6,15 @@ extension EventStore {
     /// One page of events matching the query, oldest first.
     public func search(_ query: EventQuery) throws -> EventPage {
         guard (1...EventQuery.maximumLimit).contains(query.limit) else {
-            throw EventQueryError(description: "limit \(query.limit) is outside 1…\(EventQuery.maximumLimit)")
+            throw EventQueryError(
+                description: "limit \(query.limit) is outside 1…\(EventQuery.maximumLimit)", argument: "limit")
         }
         var (clauses, arguments) = try Self.whereClause(query)
         if let cursor = query.cursor {
             let parts = cursor.split(separator: ":")
             guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {
-                throw EventQueryError(description: "cursor '\(cursor)' is not one this store issued")
+                throw EventQueryError(
+                    description: "cursor '\(cursor)' is not one this store issued", argument: "cursor")
             }
             clauses.append("(COALESCE(time, -1) > ? OR (COALESCE(time, -1) = ? AND id > ?))")
             arguments += [time, time, id]
@@ -36,9 +38,7 @@ extension EventStore {
                         .compactMap(\.stringValue) ?? [],
                     record: (try? JSONParser.parse(raw)) ?? .string(raw), file: row["file"], line: row["line"]))
         }
-        let next =
-            rows.count > query.limit ? events.last.map { "\($0.time?.millisecondsSinceEpoch ?? -1):\($0.id)" } : nil
-        return EventPage(events: events, nextCursor: next)
+        return EventPage(events: events, nextCursor: rows.count > query.limit ? events.last?.cursor : nil)
     }
 
     /// Counts of matching events per value of `field`, most frequent first.
@@ -119,7 +119,9 @@ extension EventStore {
         }
         if let text = query.text {
             let words = text.split(whereSeparator: \.isWhitespace)
-            guard !words.isEmpty else { throw EventQueryError(description: "the text to search for is empty") }
+            guard !words.isEmpty else {
+                throw EventQueryError(description: "the text to search for is empty", argument: "text")
+            }
             // Each word is a quoted FTS5 string, so user input is never read as query syntax.
             let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(
                 separator: " AND ")
@@ -128,4 +130,9 @@ extension EventStore {
         }
         return (clauses, arguments)
     }
+}
+
+extension StoredEvent {
+    /// The cursor that resumes a search after this event (`search` reads it back).
+    public var cursor: String { "\(time?.millisecondsSinceEpoch ?? -1):\(id)" }
 }

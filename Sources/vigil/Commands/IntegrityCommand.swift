@@ -26,7 +26,7 @@ enum IntegrityScope {
         servers.flatMap { server in
             server.tools.map {
                 IntegrityManifest.PinnedTool(
-                    server: server.name, name: $0.name, digest: AuditRecord.digest($0.listing.serialized()))
+                    server: server.name, name: $0.name, digest: $0.definitionDigest)
             }
         }
     }

@@ -57,16 +57,6 @@ struct TriageCommand: AsyncVigilCommand {
         }
     }
 
-    /// Rate limits model vendor quotas. The lab's simulated platforms have none, so only the limits
-    /// configured by name (`guard.rate_limits`) apply to them; the SIEM on an event store is local too.
-    func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
-        RateLimiter(
-            limits: configuration.guardrails.rateLimits.mapValues {
-                RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst)
-            },
-            default: RateLimiter.Limit(ratePerSecond: 1e9, burst: 1_000_000_000))
-    }
-
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         var configuration = configuration
         if let labAlerts { configuration.mcp.labAlerts = labAlerts }
@@ -96,7 +86,10 @@ struct TriageCommand: AsyncVigilCommand {
         defer { audit.close() }
         let guardrails = Guard(
             policy: PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration)),
-            rateLimiter: rateLimiter(configuration), approvals: try GuardSetup.approvals(configuration),
+            // Rate limits model vendor quotas; the lab's simulated platforms have none, so only the limits
+            // configured by name apply.
+            rateLimiter: GuardSetup.rateLimiter(configuration, fallback: .unlimited),
+            approvals: try GuardSetup.approvals(configuration),
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold), audit: audit)
 
         var running: [InProcessServer] = []
@@ -112,7 +105,7 @@ struct TriageCommand: AsyncVigilCommand {
                     .init(name: definition.kind.rawValue, connection: server.connection, tools: router.visibleTools))
             }
             let engine = TriageEngine(
-                host: GuardedToolHost(guard: guardrails, servers: servers), guard: guardrails, library: library)
+                host: GuardedToolHost(guard: guardrails, servers: servers), library: library)
             let explain = self.explain
             await engine.triage(result.alerts.map(\.alert), concurrency: concurrency) { _, verdict in
                 print(verdict.json.serialized())

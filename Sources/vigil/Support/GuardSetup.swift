@@ -46,10 +46,12 @@ enum GuardSetup {
         }
     }
 
-    static func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
+    /// The configured limits by name (`guard.rate_limits`); for the rest, `fallback` if given, else
+    /// `guard.rate_limit`.
+    static func rateLimiter(_ configuration: VigilConfiguration, fallback: RateLimiter.Limit? = nil) -> RateLimiter {
         let g = configuration.guardrails
         return RateLimiter(
             limits: g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) },
-            default: RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst))
+            default: fallback ?? RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst))
     }
 }
