@@ -54,12 +54,21 @@ let package = Package(
                 "VigilCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        // The agents: MCP host through the Guard, playbooks, the offline reasoner, triage.
+        // The agents: MCP host through the Guard, model providers, tiers, playbooks, the offline reasoner, triage, cases.
         .target(
             name: "VigilAgents",
-            dependencies: ["VigilCore", "VigilMCP", "VigilGuard", .product(name: "Yams", package: "Yams")]),
-        // Shared test helpers: fixtures, fake clock.
-        .target(name: "VigilTesting", dependencies: ["VigilCore", "VigilLab"]),
+            dependencies: [
+                "VigilCore", "VigilMCP", "VigilGuard", .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // Shared test helpers: fixtures, fake clock, the scripted model server.
+        .target(
+            name: "VigilTesting",
+            dependencies: [
+                "VigilCore", "VigilLab", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.
         .executableTarget(
             name: "vigil",

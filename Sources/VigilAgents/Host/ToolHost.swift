@@ -8,21 +8,60 @@ public protocol ToolHost: Sendable {
     func call(
         server: String, tool: String, arguments: JSONObject, in session: GuardSession
     ) async throws -> Guard.Outcome
+
+    /// Every tool of every connected server, destructive ones included.
+    var allTools: [HostedTool] { get }
+
+    /// The tools a tier may call, by the policy: read and write tools its allowlist names. Destructive
+    /// tools are never offered to a model (containment is proposed, not called).
+    func tools(forTier tier: String) -> [HostedTool]
+
+    /// Content that reaches a model without a tool call (the alert itself) passes the injection scan
+    /// too: what fails is quarantined on the session and returned wrapped and flagged.
+    func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue
+
+    /// A containment step for people to decide: never executed, only put through the approval flow.
+    func propose(
+        server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
+    ) async throws -> Guard.Proposal
+}
+
+/// A tool as an agent sees it.
+public struct HostedTool: Sendable, Hashable {
+    public var server: String
+    public var name: String
+    public var description: String
+    public var inputSchema: JSONValue
+    public var toolClass: ToolClass
+
+    public init(server: String, name: String, description: String, inputSchema: JSONValue, toolClass: ToolClass) {
+        self.server = server
+        self.name = name
+        self.description = description
+        self.inputSchema = inputSchema
+        self.toolClass = toolClass
+    }
+
+    public var qualifiedName: String { "\(server).\(name)" }
 }
 
 /// The MCP host: connections to the platform servers (in-process, stdio or Streamable HTTP: any
 /// `MCPConnection`), each call routed through the Guard.
 public final class GuardedToolHost: ToolHost {
-    /// One connected server and the tools it declares (for the Guard's profiles).
+    /// One connected server: the tools it serves, and the tools it has but withholds (write tools not
+    /// granted). Both are known to the Guard's profiles, so a call to a withheld tool is refused and
+    /// audited like any other, and containment may be proposed with them; only served tools are offered.
     public struct Server: Sendable {
         public var name: String
         public var connection: MCPConnection
         public var tools: [ToolDefinition]
+        public var withheld: [ToolDefinition]
 
-        public init(name: String, connection: MCPConnection, tools: [ToolDefinition]) {
+        public init(name: String, connection: MCPConnection, tools: [ToolDefinition], withheld: [ToolDefinition] = []) {
             self.name = name
             self.connection = connection
             self.tools = tools
+            self.withheld = withheld
         }
     }
 
@@ -35,7 +74,9 @@ public final class GuardedToolHost: ToolHost {
         self.servers = Dictionary(servers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var profiles: [String: ToolProfile] = [:]
         for server in servers {
-            for tool in server.tools { profiles["\(server.name).\(tool.name)"] = tool.profile(server: server.name) }
+            for tool in server.tools + server.withheld {
+                profiles["\(server.name).\(tool.name)"] = tool.profile(server: server.name)
+            }
         }
         self.profiles = profiles
     }
@@ -43,6 +84,38 @@ public final class GuardedToolHost: ToolHost {
     /// The Guard's view of a tool; a tool no server declares counts as destructive.
     public func profile(server: String, tool: String) -> ToolProfile {
         profiles["\(server).\(tool)"] ?? ToolProfile(server: server, tool: tool, toolClass: .destructive)
+    }
+
+    public var allTools: [HostedTool] { hosted(\.tools) + hosted(\.withheld) }
+
+    public func tools(forTier tier: String) -> [HostedTool] {
+        guard let allowlist = guardrails.policy.policy.tiers[tier] else { return [] }
+        return hosted(\.tools).filter { tool in
+            tool.toolClass != .destructive
+                && allowlist.allows(ToolProfile(server: tool.server, tool: tool.name, toolClass: tool.toolClass))
+        }
+    }
+
+    private func hosted(_ list: KeyPath<Server, [ToolDefinition]>) -> [HostedTool] {
+        servers.values.sorted(by: { $0.name < $1.name }).flatMap { server in
+            server[keyPath: list].map { tool in
+                HostedTool(
+                    server: server.name, name: tool.name, description: tool.description,
+                    inputSchema: tool.inputSchema.rendered,
+                    toolClass: profile(server: server.name, tool: tool.name).toolClass)
+            }
+        }
+    }
+
+    public func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
+        try await guardrails.screen(content, source: source, in: session)
+    }
+
+    public func propose(
+        server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
+    ) async throws -> Guard.Proposal {
+        try await guardrails.propose(
+            profile(server: server, tool: tool), arguments: arguments, rationale: rationale, in: session)
     }
 
     public func call(

@@ -206,3 +206,38 @@ public struct OfflineReasoner: Sendable {
         }
     }
 }
+
+extension OfflineReasoner: AlertReasoner {
+    public var agentName: String { "offline-reasoner" }
+
+    public func assess(_ alert: Alert, playbook: Playbook, host: any ToolHost) async throws -> Assessment {
+        let session = GuardSession(agent: agentName, tier: "tier1", caseID: alert.id)
+        session.observe(alert: alert)
+        var investigation = try await investigate(alert, playbook: playbook, session: session, host: host)
+        let calls = investigation.steps.map {
+            ToolCallRecord(callID: $0.callID, tool: $0.tool, arguments: nil, status: $0.problem ?? "ok", shown: "")
+        }
+        investigation.verdict.toolCalls = calls.filter { $0.callID != nil }.count
+        // An incident's timeline: the alert's events in order, citing the SIEM's copy of the alert.
+        var timeline: [TimelineEntry] = []
+        if investigation.verdict.classification == .truePositive {
+            let cited = investigation.steps.first { $0.step == "alert" && $0.problem == nil }?.callID
+            for event in alert.events {
+                let fields = event.normalized
+                var what = [fields.actor, fields.action].compactMap { $0 }.joined(separator: " ")
+                if what.isEmpty { what = alert.title }
+                if let ip = fields.sourceIP { what += " from \(ip)" }
+                if let outcome = fields.outcome { what += " (\(outcome))" }
+                timeline.append(
+                    TimelineEntry(
+                        time: fields.time ?? alert.createdAt, summary: what, entities: alert.entities,
+                        technique: investigation.verdict.attack.first, toolCallIDs: cited.map { [$0] } ?? []))
+            }
+            timeline.sort { $0.time < $1.time }
+        }
+        let record = Case.of(
+            alert, verdict: investigation.verdict, timeline: timeline, quarantined: session.isQuarantined, calls: calls,
+            playbook: playbook, now: alert.createdAt)
+        return Assessment(verdict: investigation.verdict, record: record, calls: calls)
+    }
+}

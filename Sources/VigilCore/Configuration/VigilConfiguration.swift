@@ -10,11 +10,12 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var audit: Audit
     public var integrity: Integrity
     public var guardrails: Guardrails
+    public var agents: Agents
 
     public init(
         version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),
         mcp: MCP = MCP(), audit: Audit = Audit(), integrity: Integrity = Integrity(),
-        guardrails: Guardrails = Guardrails()
+        guardrails: Guardrails = Guardrails(), agents: Agents = Agents()
     ) {
         self.version = version
         self.logLevel = logLevel
@@ -25,6 +26,53 @@ public struct VigilConfiguration: Sendable, Hashable {
         self.audit = audit
         self.integrity = integrity
         self.guardrails = guardrails
+        self.agents = agents
+    }
+
+    /// The agents (`agents:` in the file): which model reasons, where their instructions, playbooks and
+    /// runbooks live, and where cases are kept.
+    public struct Agents: Sendable, Hashable {
+        public enum Provider: String, Sendable, Hashable, CaseIterable {
+            /// The offline playbook reasoner: no key, no network.
+            case offline
+            /// Claude through the Anthropic Messages API.
+            case anthropic
+            /// Any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama, vLLM, LiteLLM).
+            case openai
+        }
+
+        public var provider: Provider
+        /// The model name; empty: the provider's default.
+        public var model: String
+        /// The API's base URL; empty: the provider's default.
+        public var baseURL: String
+        /// The environment variable holding the API key; empty: the provider's default
+        /// (`ANTHROPIC_API_KEY`, `OPENAI_API_KEY`).
+        public var apiKeyEnvironment: String
+        /// The highest tier model agents run (1 triage, 2 investigation, 3 forensic).
+        public var maxTier: Int
+        public var prompts: String
+        public var playbooks: String
+        public var runbooks: String
+        /// The case store (SQLite) that `vigil triage` writes and `vigil report` reads.
+        public var cases: String
+
+        public init(
+            provider: Provider = .offline, model: String = "", baseURL: String = "", apiKeyEnvironment: String = "",
+            maxTier: Int = 3, prompts: String = "prompts", playbooks: String = "playbooks",
+            runbooks: String = "runbooks",
+            cases: String = "vigil-cases.db"
+        ) {
+            self.provider = provider
+            self.model = model
+            self.baseURL = baseURL
+            self.apiKeyEnvironment = apiKeyEnvironment
+            self.maxTier = maxTier
+            self.prompts = prompts
+            self.playbooks = playbooks
+            self.runbooks = runbooks
+            self.cases = cases
+        }
     }
 
     /// The Guard (`guard:` in the file): policy, approvals, injection scanning, rate limits.

@@ -15,9 +15,10 @@ extension Verdict {
                     [
                         "server": .string($0.server), "tool": .string($0.tool), "arguments": .object($0.arguments),
                         "rationale": .string($0.rationale), "status": .string($0.status.rawValue),
+                        "approval_id": $0.approvalID.map(JSONValue.string) ?? .null,
                     ]
                 }),
-            "duration_ms": .int(durationMilliseconds),
+            "duration_ms": .int(durationMilliseconds), "tool_calls": .int(Int64(toolCalls)),
             "usage": [
                 "turns": .int(Int64(usage.turns)), "input_tokens": .int(Int64(usage.inputTokens)),
                 "output_tokens": .int(Int64(usage.outputTokens)),

@@ -25,12 +25,14 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var attack: [String]
     public var actions: [ProposedAction]
     public var durationMilliseconds: Int64
+    /// Tool calls made for the alert, over every tier.
+    public var toolCalls: Int
     public var usage: ModelUsage
 
     public init(
         alertID: String, classification: Classification, disposition: Disposition, confidence: Double, tier: Int,
         summary: String, evidence: [Evidence] = [], attack: [String] = [], actions: [ProposedAction] = [],
-        durationMilliseconds: Int64 = 0, usage: ModelUsage = ModelUsage()
+        durationMilliseconds: Int64 = 0, toolCalls: Int = 0, usage: ModelUsage = ModelUsage()
     ) {
         self.alertID = alertID
         self.classification = classification
@@ -42,6 +44,7 @@ public struct Verdict: Sendable, Hashable, Codable {
         self.attack = attack
         self.actions = actions
         self.durationMilliseconds = durationMilliseconds
+        self.toolCalls = toolCalls
         self.usage = usage
     }
 
@@ -49,6 +52,7 @@ public struct Verdict: Sendable, Hashable, Codable {
         case classification, disposition, confidence, tier, summary, evidence, attack, actions, usage
         case alertID = "alert_id"
         case durationMilliseconds = "duration_ms"
+        case toolCalls = "tool_calls"
     }
 }
 
@@ -85,15 +89,24 @@ public struct ProposedAction: Sendable, Hashable, Codable {
     public var arguments: JSONObject
     public var rationale: String
     public var status: Status
+    /// The approval request that holds it, once asked for.
+    public var approvalID: String?
 
     public init(
-        server: String, tool: String, arguments: JSONObject, rationale: String, status: Status = .proposed
+        server: String, tool: String, arguments: JSONObject, rationale: String, status: Status = .proposed,
+        approvalID: String? = nil
     ) {
         self.server = server
         self.tool = tool
         self.arguments = arguments
         self.rationale = rationale
         self.status = status
+        self.approvalID = approvalID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case server, tool, arguments, rationale, status
+        case approvalID = "approval_id"
     }
 }
 

@@ -127,18 +127,7 @@ public final class Guard: Sendable {
             record["outcome"] = "pending_approval"
             record["approval_id"] = .string(approval.id)
             try await append("tool_call", record)
-            if isNew {
-                try await appendValue("approval_requested", approval.json)
-                if let announce {
-                    do {
-                        try await announce(approval)
-                    } catch {
-                        try await append(
-                            "approval_announce_failed",
-                            ["approval_id": .string(approval.id), "error": .string(String(describing: error))])
-                    }
-                }
-            }
+            if isNew { try await announceNew(approval) }
             return .pendingApproval(callID: callID, decision: decision, approval: approval)
         case .allow:
             break
@@ -200,6 +189,61 @@ public final class Guard: Sendable {
         return .completed(callID: callID, content: content, verdict: verdict, isError: result.isError)
     }
 
+    /// What became of a proposed action.
+    public enum Proposal: Sendable {
+        /// Waiting for a human (or already decided by one, if the same action was asked before).
+        case pendingApproval(Approval)
+        /// The policy refuses the action outright; no human is asked.
+        case denied(PolicyDecision)
+    }
+
+    /// A containment step an agent proposes: never executed here. A policy `deny` stands (no one is
+    /// asked); anything else becomes an approval request, even where a rule would let the call run
+    /// unattended, because proposals are for people to decide. Audited as `action_proposed`.
+    public func propose(
+        _ profile: ToolProfile, arguments: JSONObject, rationale: String, in session: GuardSession
+    ) async throws -> Proposal {
+        let decision = policy.evaluate(
+            PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments), taint: session.taint)
+        var record: JSONObject = [
+            "case_id": .string(session.caseID), "agent": .string(session.agent), "tier": .string(session.tier),
+            "server": .string(profile.server), "tool": .string(profile.tool), "arguments": .object(arguments),
+            "rationale": .string(rationale), "decision": .string(decision.decision.rawValue),
+            "rule": .string(decision.rule),
+        ]
+        if decision.decision == .deny {
+            record["outcome"] = "denied"
+            try await append("action_proposed", record)
+            return .denied(decision)
+        }
+        let reason = decision.decision == .approve ? decision.reason : "proposed by \(session.agent): \(rationale)"
+        let (approval, isNew) = try approvals.request(
+            agent: session.agent, tier: session.tier, caseID: session.caseID, tool: profile.qualifiedName,
+            arguments: arguments, rule: decision.decision == .approve ? decision.rule : "containment-proposal",
+            reason: reason)
+        record["outcome"] = "pending_approval"
+        record["approval_id"] = .string(approval.id)
+        try await append("action_proposed", record)
+        if isNew { try await announceNew(approval) }
+        return .pendingApproval(approval)
+    }
+
+    /// Scans content that reaches a model without a tool call (the alert as it arrived): content that
+    /// fails is quarantined on the session, audited (`content_quarantined`), and returned wrapped and
+    /// flagged like a failing tool result.
+    public func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
+        let verdict = scanner.scan(content)
+        guard verdict.injection else { return content }
+        session.quarantine(GuardSession.Quarantine(callID: source, tool: source, verdict: verdict))
+        try await append(
+            "content_quarantined",
+            [
+                "case_id": .string(session.caseID), "agent": .string(session.agent), "tier": .string(session.tier),
+                "source": .string(source), "scan": verdict.json,
+            ])
+        return Self.quarantined(content, verdict: verdict)
+    }
+
     /// The result a model sees when the scan failed: the original kept as data, flagged, with the findings.
     public static func quarantined(_ content: JSONValue, verdict: ScanVerdict) -> JSONValue {
         .object([
@@ -229,6 +273,20 @@ public final class Guard: Sendable {
             "rule": .string(decision.rule),
             "reason": .string(decision.reason),
         ]
+    }
+
+    /// Records a new approval request and tells the humans; a failed announcement is audited and the
+    /// request stays pending.
+    private func announceNew(_ approval: Approval) async throws {
+        try await appendValue("approval_requested", approval.json)
+        guard let announce else { return }
+        do {
+            try await announce(approval)
+        } catch {
+            try await append(
+                "approval_announce_failed",
+                ["approval_id": .string(approval.id), "error": .string(String(describing: error))])
+        }
     }
 
     private func append(_ kind: String, _ data: JSONObject) async throws {

@@ -29,11 +29,12 @@ public final class GuardSession: Sendable {
         self.taint = taint
     }
 
-    /// The same case at another tier (escalation keeps the evidence, the taint and the quarantine).
+    /// The same case at another tier (escalation keeps the evidence, the taint and the quarantine, and
+    /// call ids go on from where this tier stopped, so they stay unique in the case).
     public func escalated(to tier: String, agent: String) -> GuardSession {
         let next = GuardSession(agent: agent, tier: tier, caseID: caseID, taint: taint)
-        let findings = state.withLock { $0.quarantined }
-        next.state.withLock { $0.quarantined = findings }
+        let current = state.withLock { $0 }
+        next.state.withLock { $0 = current }
         return next
     }
 

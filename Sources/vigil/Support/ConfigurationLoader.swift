@@ -142,6 +142,45 @@ enum ConfigurationLoader {
                     default: throw unknown(path, auditValue)
                     }
                 }
+            case "agents":
+                for (agentKey, agentValue) in try mapping(value, path: key) {
+                    let path = "agents.\(agentKey)"
+                    switch agentKey {
+                    case "provider":
+                        let text = try string(agentValue, path: path)
+                        guard let provider = VigilConfiguration.Agents.Provider(rawValue: text) else {
+                            throw ParseError(
+                                message:
+                                    "\(path): '\(text)' is not one of \(VigilConfiguration.Agents.Provider.allCases.map(\.rawValue).joined(separator: "|"))\(line(agentValue))"
+                            )
+                        }
+                        config.agents.provider = provider
+                    case "model": config.agents.model = try string(agentValue, path: path)
+                    case "base_url":
+                        let text = try string(agentValue, path: path)
+                        guard text.isEmpty || text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                            throw ParseError(message: "\(path): '\(text)' is not an http(s) URL\(line(agentValue))")
+                        }
+                        config.agents.baseURL = text
+                    case "api_key_env": config.agents.apiKeyEnvironment = try string(agentValue, path: path)
+                    case "max_tier":
+                        config.agents.maxTier = try int(agentValue, path: path)
+                        guard (1...3).contains(config.agents.maxTier) else {
+                            throw ParseError(
+                                message: "\(path): \(config.agents.maxTier) is outside 1…3\(line(agentValue))")
+                        }
+                    case "prompts", "playbooks", "runbooks", "cases":
+                        let text = try string(agentValue, path: path)
+                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        switch agentKey {
+                        case "prompts": config.agents.prompts = text
+                        case "playbooks": config.agents.playbooks = text
+                        case "runbooks": config.agents.runbooks = text
+                        default: config.agents.cases = text
+                        }
+                    default: throw unknown(path, agentValue)
+                    }
+                }
             case "integrity":
                 for (integrityKey, integrityValue) in try mapping(value, path: key) {
                     let path = "integrity.\(integrityKey)"
@@ -363,6 +402,25 @@ enum ConfigurationLoader {
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
           # Overrides by bucket, e.g. "vendor:okta": {per_second: 10, burst: 20}
           rate_limits: {}
+
+        # The agents (`vigil triage`, `vigil eval`, `vigil report`; docs/agents.md).
+        agents:
+          # offline (the playbook reasoner: no key, no network) | anthropic | openai (any compatible endpoint)
+          provider: \(c.agents.provider.rawValue)
+          # The model; empty: the provider's default (claude-sonnet-4-5, gpt-4.1).
+          model: "\(c.agents.model)"
+          # The API's base URL; empty: the vendor's (e.g. http://localhost:11434/v1 for Ollama).
+          base_url: "\(c.agents.baseURL)"
+          # The environment variable holding the API key; empty: ANTHROPIC_API_KEY or OPENAI_API_KEY.
+          api_key_env: "\(c.agents.apiKeyEnvironment)"
+          # The highest tier model agents reach: 1 triage, 2 investigation, 3 forensic.
+          max_tier: \(c.agents.maxTier)
+          # Tier instructions and budgets (tier1.md …), playbooks (YAML), manual runbooks (Markdown).
+          prompts: \(c.agents.prompts)
+          playbooks: \(c.agents.playbooks)
+          runbooks: \(c.agents.runbooks)
+          # The case store (SQLite): verdicts, timelines and reports for `vigil report`.
+          cases: \(c.agents.cases)
 
         # Alert intake (`vigil alerts validate`).
         intake:

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilAgents
+import VigilCore
+
+struct ReportCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print the report of a case (Markdown), or list the cases.",
+        discussion: """
+            Reads the case store `vigil triage` writes (agents.cases). The report holds the verdict, \
+            the timeline, ATT&CK techniques, the evidence with its tool-call ids, containment proposals \
+            and their approvals, and every tool call. --json prints the case record instead.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The alert id of the case.", valueName: "alert-id"))
+    var alertID: String?
+
+    @Option(name: .long, help: ArgumentHelp("Case store (default: agents.cases).", valueName: "path"))
+    var cases: String?
+
+    @Flag(name: .long, help: "List the most recent cases (escalated first) instead.")
+    var list = false
+
+    @Flag(name: .long, help: "Print the case as JSON instead of the Markdown report.")
+    var json = false
+
+    func validate() throws {
+        guard list || alertID != nil else { throw ValidationError("name an alert id, or use --list") }
+    }
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let path = cases ?? configuration.agents.cases
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .noInput("\(path): no case store here (run `vigil triage` first, or name one with --cases)")
+        }
+        let store = try CaseSink.open(path)
+        do {
+            if list {
+                for disposition in [Verdict.Disposition.escalated, .investigating, .closed] {
+                    for id in try store.alertIDs(disposition: disposition, limit: 50) {
+                        guard let record = try store.record(alertID: id), let verdict = record.verdict else { continue }
+                        print(
+                            "\(id)\t\(verdict.classification.rawValue)\t\(verdict.disposition.rawValue)\t\(record.status.rawValue)\t\(verdict.summary.prefix(100))"
+                        )
+                    }
+                }
+                return
+            }
+            guard let alertID, let record = try store.record(alertID: alertID) else {
+                throw CLIError.noInput(
+                    "\(path): no case for alert '\(alertID ?? "")' (`vigil report --list` shows the cases)")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self))
+            } else {
+                print(
+                    record.report ?? "No report for this case.",
+                    terminator: record.report?.hasSuffix("\n") == true ? "" : "\n")
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .noInput("\(error)")
+        }
+    }
+}

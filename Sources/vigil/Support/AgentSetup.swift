@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilAgents
+import VigilCore
+import VigilGuard
+import VigilMCP
+import VigilPlatforms
+
+/// The options that choose and place the agents, shared by `vigil triage`, `vigil eval` and `vigil demo`.
+struct AgentOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("offline | anthropic | openai (default: agents.provider).", valueName: "provider"))
+    var provider: String?
+
+    @Option(
+        name: .long, help: ArgumentHelp("The model (default: agents.model, else the provider's).", valueName: "name"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("The model API's base URL (default: agents.base_url).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Highest tier model agents reach, 1…3 (default: agents.max_tier).", valueName: "n"))
+    var maxTier: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Directory of playbooks (default: agents.playbooks).", valueName: "dir"))
+    var playbooks: String?
+
+    @Option(name: .long, help: ArgumentHelp("Alerts investigated at once.", valueName: "n"))
+    var concurrency = 8
+
+    @Option(name: .long, help: "Alerts in the lab world (default: mcp.lab_alerts, 300).")
+    var labAlerts: Int?
+
+    @Option(name: .long, help: "Seed of the lab world's alert stream (default: lab.alert_seed, 7).")
+    var labSeed: UInt64?
+
+    func validate() throws {
+        if let provider, VigilConfiguration.Agents.Provider(rawValue: provider) == nil {
+            throw ValidationError(
+                "--provider '\(provider)' is not one of \(VigilConfiguration.Agents.Provider.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        if let maxTier, !(1...3).contains(maxTier) { throw ValidationError("--max-tier \(maxTier) is outside 1…3") }
+        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+            throw ValidationError("--base-url '\(baseURL)' is not an http(s) URL")
+        }
+        guard (1...256).contains(concurrency) else {
+            throw ValidationError("--concurrency \(concurrency) is outside 1…256")
+        }
+        if let labAlerts, !(1...1_000_000).contains(labAlerts) {
+            throw ValidationError("--lab-alerts \(labAlerts) is outside 1…1,000,000")
+        }
+    }
+
+    /// The configuration with these options applied.
+    func apply(to configuration: VigilConfiguration) -> VigilConfiguration {
+        var configuration = configuration
+        if let provider, let value = VigilConfiguration.Agents.Provider(rawValue: provider) {
+            configuration.agents.provider = value
+        }
+        if let model { configuration.agents.model = model }
+        if let baseURL { configuration.agents.baseURL = baseURL }
+        if let maxTier { configuration.agents.maxTier = maxTier }
+        if let playbooks { configuration.agents.playbooks = playbooks }
+        if let labAlerts { configuration.mcp.labAlerts = labAlerts }
+        if let labSeed { configuration.lab.alertSeed = labSeed }
+        return configuration
+    }
+}
+
+/// The running SOC: in-process MCP servers, the Guard with its durable audit log, the watchdog, and
+/// the triage engine with the configured reasoner. `shutdown()` stops it all.
+final class AgentStack: Sendable {
+    let engine: TriageEngine
+    let reasonerName: String
+    private let servers: [InProcessServer]
+    private let audit: AuditLog
+    private let sweeper: Task<Void, Never>
+
+    private init(
+        engine: TriageEngine, reasonerName: String, servers: [InProcessServer], audit: AuditLog,
+        sweeper: Task<Void, Never>
+    ) {
+        self.engine = engine
+        self.reasonerName = reasonerName
+        self.servers = servers
+        self.audit = audit
+        self.sweeper = sweeper
+    }
+
+    func shutdown() async {
+        sweeper.cancel()
+        for server in servers { await server.stop() }
+        audit.close()
+    }
+
+    /// Builds the stack: playbooks and prompts first (a bad file changes nothing), the integrity check,
+    /// then the audit log, the Guard and the servers.
+    static func start(
+        _ configuration: VigilConfiguration, global: GlobalOptions, backends: BackendOptions, logger: Logger
+    ) async throws(CLIError) -> AgentStack {
+        let agents = configuration.agents
+        let library: PlaybookLibrary
+        do {
+            library = try PlaybookLibrary.load(directory: agents.playbooks)
+        } catch {
+            throw .config(error.description)
+        }
+        let provider = try self.provider(agents)
+        var tiers: [Int: TierDefinition] = [:]
+        if provider != nil {
+            do {
+                tiers = try TierDefinition.load(directory: agents.prompts)
+            } catch {
+                throw .config(error.description)
+            }
+        }
+        let runbooks: RunbookLibrary
+        do {
+            runbooks = try RunbookLibrary(directory: agents.runbooks)
+        } catch {
+            throw .config("runbooks: \(error)")
+        }
+
+        let platforms = try backends.platforms(configuration, logger: logger)
+        let definitions = PlatformKind.allCases.map { PlatformServer.make($0, platforms: platforms) }
+        try IntegrityScope.check(configuration, global: global, servers: definitions, logger: logger)
+        let (policy, _) = try GuardSetup.policy(configuration)
+        let audit: AuditLog
+        do {
+            let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
+            audit = try AuditLog(
+                path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
+        } catch {
+            throw .cannotCreate("audit log: \(error)")
+        }
+        let guardrails = Guard(
+            policy: PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration)),
+            // Rate limits model vendor quotas; the lab's simulated platforms have none, so only the limits
+            // configured by name apply.
+            rateLimiter: GuardSetup.rateLimiter(configuration, fallback: .unlimited),
+            approvals: try GuardSetup.approvals(configuration),
+            scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold), audit: audit)
+
+        var running: [InProcessServer] = []
+        var servers: [GuardedToolHost.Server] = []
+        do {
+            for definition in definitions {
+                let scopes: Set<ToolScope> =
+                    configuration.mcp.allowWrite.contains(definition.kind.rawValue) ? [.read, .write] : [.read]
+                let router = ToolRouter(server: definition, scopes: scopes, logger: logger)
+                let server = try await InProcessServer(router, logger: logger)
+                running.append(server)
+                let served = Set(router.visibleTools.map(\.name))
+                servers.append(
+                    .init(
+                        name: definition.kind.rawValue, connection: server.connection, tools: router.visibleTools,
+                        withheld: definition.tools.filter { !served.contains($0.name) }))
+            }
+        } catch {
+            for server in running { await server.stop() }
+            audit.close()
+            throw .software("could not start the MCP servers: \(error)")
+        }
+        let host = GuardedToolHost(guard: guardrails, servers: servers)
+        let watchdog = Watchdog(runbooks: runbooks) { handoff in
+            logger.warning(
+                "investigation handed to a person",
+                metadata: [
+                    "alert": "\(handoff.alertID)", "tier": "\(handoff.tier)", "reason": "\(handoff.reason)",
+                    "runbook": "\(handoff.runbook.path ?? handoff.runbook.id)",
+                ])
+        }
+        let reasoner: any AlertReasoner =
+            provider.map {
+                ModelReasoner(
+                    loop: AgentLoop(provider: $0, host: host, watchdog: watchdog), tiers: tiers, maxTier: agents.maxTier
+                )
+            } ?? OfflineReasoner()
+        let sweeper = Task { await watchdog.run(every: .milliseconds(500)) }
+        return AgentStack(
+            engine: TriageEngine(host: host, library: library, reasoner: reasoner), reasonerName: reasoner.agentName,
+            servers: running, audit: audit, sweeper: sweeper)
+    }
+
+    /// The model provider, or nil for the offline reasoner. The key comes from the environment only.
+    static func provider(_ agents: VigilConfiguration.Agents) throws(CLIError) -> (any ModelProvider)? {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            switch agents.provider {
+            case .offline:
+                return nil
+            case .anthropic:
+                let variable = agents.apiKeyEnvironment.isEmpty ? "ANTHROPIC_API_KEY" : agents.apiKeyEnvironment
+                guard let key = environment[variable], !key.isEmpty else {
+                    throw CLIError.config(
+                        "the anthropic provider needs an API key in $\(variable) (or use --provider offline, which needs none)"
+                    )
+                }
+                var settings = AnthropicProvider.Settings(apiKey: key)
+                if !agents.model.isEmpty { settings.model = agents.model }
+                if !agents.baseURL.isEmpty { settings.baseURL = agents.baseURL }
+                return try AnthropicProvider(settings: settings)
+            case .openai:
+                let variable = agents.apiKeyEnvironment.isEmpty ? "OPENAI_API_KEY" : agents.apiKeyEnvironment
+                var settings = OpenAIProvider.Settings(apiKey: environment[variable])
+                if !agents.model.isEmpty { settings.model = agents.model }
+                if !agents.baseURL.isEmpty { settings.baseURL = agents.baseURL }
+                return try OpenAIProvider(settings: settings)
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .config("\(error)")
+        }
+    }
+}
