@@ -17,14 +17,18 @@ public enum CommandRunner {
 
     public static var vigilURL: URL { productsDirectory.appendingPathComponent("vigil") }
 
-    /// Runs `vigil arguments…` in `directory`, feeding `stdin`, and waits for it.
-    public static func vigil(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) throws -> Result {
+    /// Runs `vigil arguments…` in `directory`, feeding `stdin`, with `environment` added to this
+    /// process's, and waits for it.
+    public static func vigil(
+        _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil, environment added: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = vigilURL
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["VIGIL_TEST"] = "1"
+        environment.merge(added) { _, new in new }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

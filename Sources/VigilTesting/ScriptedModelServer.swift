@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import Synchronization
 import VigilCore
@@ -23,6 +24,26 @@ public final class ScriptedModelServer: Sendable {
         public var headers: [String: String]
         public var body: JSONValue
         public var bytes: Int
+
+        /// The system prompt (the tier's instructions).
+        public var system: String {
+            if let blocks = body["system"]?.arrayValue { return blocks.compactMap { $0["text"]?.stringValue }.joined() }
+            if let text = body["system"]?.stringValue { return text }
+            return messages.first { $0["role"]?.stringValue == "system" }?["content"]?.stringValue ?? ""
+        }
+
+        /// The calls a Vigil brief suggests (`- server__tool {json}` lines), offered ones only.
+        public var suggestedCalls: [Call] {
+            brief.split(separator: "\n").compactMap { line -> Call? in
+                guard line.hasPrefix("- "), !line.hasSuffix("(not available to this tier)"),
+                    let space = line.dropFirst(2).firstIndex(of: " "), let open = line.firstIndex(of: "{"),
+                    let close = line.lastIndex(of: "}")
+                else { return nil }
+                let name = String(line[line.index(line.startIndex, offsetBy: 2)..<space])
+                guard name.contains("__") else { return nil }
+                return Call(name, String(line[open...close]))
+            }
+        }
 
         /// Names of the tools offered.
         public var toolNames: [String] {
@@ -79,7 +100,9 @@ public final class ScriptedModelServer: Sendable {
             }
         }
 
-        var messages: [JSONValue] { body["messages"]?.arrayValue ?? [] }
+        var messages: [JSONValue] {
+            (body["messages"]?.arrayValue ?? []).filter { $0["role"]?.stringValue != "system" }
+        }
     }
 
     /// One scripted answer.
@@ -121,6 +144,8 @@ public final class ScriptedModelServer: Sendable {
     private final class Recorder: Sendable {
         struct State {
             var requests: [Request] = []
+            var rejected: [String] = []
+            var stopping = false
             var cachedPrefixes: Set<Int> = []
         }
         let state = Mutex(State())
@@ -143,6 +168,10 @@ public final class ScriptedModelServer: Sendable {
                 return Self.json(
                     .badRequest, Self.errorBody(wire, type: "invalid_request_error", message: "body is not JSON"))
             }
+            if let (status, type, message) = Self.refusal(wire, body: body, headers: headers) {
+                recorder.state.withLock { $0.rejected.append(message) }
+                return Self.json(HTTPResponse.Status(code: status), Self.errorBody(wire, type: type, message: message))
+            }
             let scripted: Request = recorder.state.withLock { state in
                 let r = Request(
                     index: state.requests.count, path: path, headers: headers, body: body, bytes: buffer.readableBytes)
@@ -151,7 +180,9 @@ public final class ScriptedModelServer: Sendable {
             }
             let turn = script(scripted)
             if case .hang = turn {
-                try await Task.sleep(for: .seconds(3600))
+                // Until the client gives up (its connection closes) or the server stops.
+                while !recorder.state.withLock({ $0.stopping }) { try await Task.sleep(for: .milliseconds(50)) }
+                return Self.json(.serviceUnavailable, Self.errorBody(wire, type: "api_error", message: "stopping"))
             }
             if case .error(let status, let type, let message, let retryAfter) = turn {
                 var response = Self.json(
@@ -173,7 +204,9 @@ public final class ScriptedModelServer: Sendable {
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
-            })
+            },
+            // Stopping cancels the server; its shutdown reports that at error level, which is noise here.
+            logger: Logger(label: "scripted-model") { _ in SwiftLogNoOpLogHandler() })
         task = Task { try await app.runService() }
         var bound = 0
         for await port in ports { bound = port }
@@ -183,15 +216,104 @@ public final class ScriptedModelServer: Sendable {
     /// `http://127.0.0.1:PORT` (Anthropic) or `http://127.0.0.1:PORT/v1` (OpenAI).
     public var baseURL: String { wire == .anthropic ? "http://127.0.0.1:\(port)" : "http://127.0.0.1:\(port)/v1" }
 
-    /// Every request received, in order.
+    /// Every request received, in order (those the vendor would have refused are not among them).
     public var requests: [Request] { recorder.state.withLock { $0.requests } }
 
+    /// Why requests were refused as the vendor would refuse them (bad auth, malformed conversation).
+    public var rejected: [String] { recorder.state.withLock { $0.rejected } }
+
     public func stop() async {
+        recorder.state.withLock { $0.stopping = true }
         task.cancel()
         _ = try? await task.value
     }
 
     // MARK: - Wire format
+
+    /// What the real API would refuse in this request, as (status, error type, message): missing
+    /// authentication, a missing required field, a tool name outside the vendor's rule, a message
+    /// without content, or tool calls not answered exactly once by the very next message(s).
+    static func refusal(_ wire: Wire, body: JSONValue, headers: [String: String]) -> (Int, String, String)? {
+        let lowered = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        let namePattern = #/^[a-zA-Z0-9_-]{1,64}$/#
+        for tool in body["tools"]?.arrayValue ?? [] {
+            let name = tool["name"]?.stringValue ?? tool["function"]?["name"]?.stringValue ?? ""
+            if (try? namePattern.wholeMatch(in: name)) == nil {
+                return (400, "invalid_request_error", "tools: name '\(name)' does not match ^[a-zA-Z0-9_-]{1,64}$")
+            }
+        }
+        let messages = body["messages"]?.arrayValue ?? []
+        guard !messages.isEmpty else { return (400, "invalid_request_error", "messages: at least one message is required") }
+        switch wire {
+        case .anthropic:
+            guard let key = lowered["x-api-key"], !key.isEmpty else {
+                return (401, "authentication_error", "x-api-key header is required")
+            }
+            guard lowered["anthropic-version"] != nil else {
+                return (400, "invalid_request_error", "anthropic-version: header is required")
+            }
+            guard body["max_tokens"]?.intValue != nil, body["model"]?.stringValue != nil else {
+                return (400, "invalid_request_error", "model and max_tokens: fields are required")
+            }
+            guard messages.first?["role"]?.stringValue == "user" else {
+                return (400, "invalid_request_error", "messages: the first message must use the user role")
+            }
+            var pending: [String] = []
+            for (index, message) in messages.enumerated() {
+                let blocks = message["content"]?.arrayValue ?? []
+                let text = message["content"]?.stringValue
+                if blocks.isEmpty && (text ?? "").isEmpty && index < messages.count - 1 {
+                    return (
+                        400, "invalid_request_error",
+                        "messages.\(index): all messages must have non-empty content except for the optional final assistant message"
+                    )
+                }
+                if blocks.contains(where: { $0["type"]?.stringValue == "text" && ($0["text"]?.stringValue ?? "").isEmpty }) {
+                    return (400, "invalid_request_error", "messages.\(index): text content blocks must be non-empty")
+                }
+                let answered = blocks.filter { $0["type"]?.stringValue == "tool_result" }.compactMap {
+                    $0["tool_use_id"]?.stringValue
+                }
+                if answered.sorted() != pending.sorted() {
+                    return (
+                        400, "invalid_request_error",
+                        "messages.\(index): tool_use ids \(pending) were not answered exactly once by tool_result blocks immediately after (got \(answered))"
+                    )
+                }
+                pending = blocks.filter { $0["type"]?.stringValue == "tool_use" }.compactMap { $0["id"]?.stringValue }
+            }
+        case .openai:
+            guard let auth = lowered["authorization"], auth.hasPrefix("Bearer ") else {
+                return (401, "invalid_request_error", "You didn't provide an API key.")
+            }
+            var pending: [String] = []
+            for (index, message) in messages.enumerated() {
+                let role = message["role"]?.stringValue ?? ""
+                if role == "tool" {
+                    guard let id = message["tool_call_id"]?.stringValue, let at = pending.firstIndex(of: id) else {
+                        return (
+                            400, "invalid_request_error",
+                            "messages.[\(index)]: a message with role 'tool' must be a response to a preceding message with 'tool_calls'"
+                        )
+                    }
+                    pending.remove(at: at)
+                    continue
+                }
+                if !pending.isEmpty {
+                    return (
+                        400, "invalid_request_error",
+                        "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. Missing: \(pending)"
+                    )
+                }
+                let calls = message["tool_calls"]?.arrayValue ?? []
+                if role == "assistant", message["content"] == .null || message["content"] == nil, calls.isEmpty {
+                    return (400, "invalid_request_error", "messages.[\(index)].content: expected a string, got null")
+                }
+                pending = calls.compactMap { $0["id"]?.stringValue }
+            }
+        }
+        return nil
+    }
 
     static func usage(_ wire: Wire, body: JSONValue, bytes: Int, cached: inout Set<Int>) -> JSONValue {
         let total = max(1, bytes / 4)

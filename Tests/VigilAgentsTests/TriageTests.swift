@@ -13,6 +13,26 @@ import VigilTesting
 /// The lab world the triage tests investigate (alerts of seed 7, as `vigil lab alerts` makes them).
 let triageWorld: LabWorld = try! LabWorld(alertCount: 120, clock: FakeClock())
 
+/// Test hosts without servers of their own: no tools to offer; screening and proposals go to the Guard.
+protocol GuardBackedHost: ToolHost {
+    var guardrails: Guard { get }
+}
+
+extension GuardBackedHost {
+    var allTools: [HostedTool] { [] }
+    func tools(forTier tier: String) -> [HostedTool] { [] }
+    func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
+        try await guardrails.screen(content, source: source, in: session)
+    }
+    func propose(
+        server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
+    ) async throws -> Guard.Proposal {
+        try await guardrails.propose(
+            ToolProfile(server: server, tool: tool, toolClass: .destructive), arguments: arguments, rationale: rationale,
+            in: session)
+    }
+}
+
 @Suite("Triage")
 struct TriageTests {
     struct Fixture {
@@ -88,7 +108,7 @@ struct TriageTests {
 
     /// A host whose second tool returns a planted instruction: the benign facts of the first still
     /// hold, but the case may no longer be closed automatically.
-    struct InjectingHost: ToolHost {
+    struct InjectingHost: GuardBackedHost {
         let guardrails: Guard
 
         func call(
@@ -144,7 +164,7 @@ struct TriageTests {
     }
 
     /// A host that fails for one alert and answers the others after a delay that reverses their order.
-    struct FlakyHost: ToolHost {
+    struct FlakyHost: GuardBackedHost {
         let guardrails: Guard
 
         func call(
@@ -173,7 +193,7 @@ struct TriageTests {
                 createdAt: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!)
         }
         var seen: [(Int, Verdict)] = []
-        await engine.triage(alerts, concurrency: 4) { index, verdict in seen.append((index, verdict)) }
+        await engine.triage(alerts, concurrency: 4) { index, assessment in seen.append((index, assessment.verdict)) }
         #expect(seen.map(\.0) == Array(0..<6))
         #expect(seen.map(\.1.alertID) == alerts.map(\.id))
         let failed = seen[2].1

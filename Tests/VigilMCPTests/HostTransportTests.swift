@@ -21,12 +21,11 @@ struct HostTransportTests {
         #expect(account.structured?["account"]?["environment"] == "production")
 
         kill(child.processIdentifier, SIGKILL)
-        let started = ContinuousClock.now
-        await #expect(throws: (any Error).self) {
+        let error = await #expect(throws: (any Error).self) {
             _ = try await child.connection.callTool("get_account", arguments: ["account_id": "meridian-prod"])
         }
         // The failure comes from the child's death, not from the 30 s request timeout.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(error.map { !String(describing: $0).contains("timed out") } == true, "\(String(describing: error))")
         await child.stop()
         #expect(!child.isRunning)
     }

@@ -195,6 +195,20 @@ struct CommandLineTests {
         ("mcp:\n  allow_write: identity\n", "mcp.allow_write (line 2): expected a list of server names"),
         ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts: 0 is outside 1…100000"),
         ("siem:\n  backend: splunk\n", "siem.backend (line 2): 'splunk' is not lab or store"),
+        ("mcp:\n  servers:\n    - name: ti\n", "mcp.servers[0] (line 3): give exactly one of command (stdio) or url"),
+        (
+            "mcp:\n  servers:\n    - {name: ti, command: [x], url: 'http://h/mcp'}\n",
+            "mcp.servers[0] (line 3): give exactly one of command",
+        ),
+        ("mcp:\n  servers:\n    - {name: identity, command: [x]}\n", "'identity' is one of Vigil's own servers"),
+        ("mcp:\n  servers:\n    - {name: 'Threat Intel', command: [x]}\n", "name 'Threat Intel' must be 1–32 of a-z"),
+        ("mcp:\n  servers:\n    - {name: ti, url: 'ftp://h'}\n", "mcp.servers[0].url: 'ftp://h' is not an http(s) URL"),
+        ("mcp:\n  servers:\n    - {name: ti, command: [x], token_env: T}\n", "only a url server takes a bearer token"),
+        (
+            "mcp:\n  servers:\n    - {name: ti, command: [x]}\n    - {name: ti, command: [y]}\n",
+            "mcp.servers[1] (line 4): the name 'ti' is used twice",
+        ),
+        ("mcp:\n  servers:\n    - {name: ti, command: [x], port: 3}\n", "mcp.servers[0].port (line 3): unknown key"),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) throws {
         let dir = try CommandRunner.temporaryDirectory()

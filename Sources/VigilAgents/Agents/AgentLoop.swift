@@ -58,10 +58,14 @@ public struct AgentLoop: Sendable {
         task.withLock { $0 = work }
         var run = await work.value
         if run.handoff == nil, run.answer == nil {
-            // Cancelled by the watchdog's sweep (time budget or silence): its handoff was already made.
             run.handoff = watchdog.modelFailed(ticket, "the investigation was stopped before it answered")
         }
-        watchdog.end(ticket)
+        if let taken = watchdog.end(ticket) {
+            // The sweep took the case (time budget, silence) while a turn was in flight: a person has it
+            // now, so whatever the tier produced after that is discarded.
+            run.answer = nil
+            run.handoff = taken
+        }
         return run
     }
 
@@ -73,6 +77,12 @@ public struct AgentLoop: Sendable {
         let offered = host.tools(forTier: tier.guardTier)
         var byName: [String: HostedTool] = [:]
         for tool in offered { byName[Briefing.toolName(server: tool.server, tool: tool.name)] = tool }
+        // Tools the tier is not offered, by the name a model would use: such a call still goes to the
+        // Guard, which refuses and audits it.
+        var unoffered: [String: HostedTool] = [:]
+        for tool in host.allTools where byName[Briefing.toolName(server: tool.server, tool: tool.name)] == nil {
+            unoffered[Briefing.toolName(server: tool.server, tool: tool.name)] = tool
+        }
         let answerSchema = TierAnswer.schema(tier: tier.tier)
         let tools =
             offered.map {
@@ -114,11 +124,14 @@ public struct AgentLoop: Sendable {
                 return run
             }
             run.usage.add(response.usage)
-            messages.append(ModelMessage(role: .assistant, content: response.content))
+            // Vendors refuse an assistant turn without content in the conversation they are sent back.
+            messages.append(
+                ModelMessage(role: .assistant, content: response.content.isEmpty ? [.text("(no answer)")] : response.content))
             let calls = response.toolCalls
+            let usage = response.usage
             if let handoff = watchdog.heartbeat(
                 ticket, steps: calls.filter { $0.name != TierAnswer.submitTool }.count,
-                tokens: response.usage.inputTokens + response.usage.outputTokens)
+                tokens: usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens)
             {
                 run.handoff = handoff
                 return run
@@ -132,7 +145,11 @@ public struct AgentLoop: Sendable {
             // The answer: through the submit tool, or (some compatible servers) as JSON text.
             var problem: String?
             var answerCall: ModelToolCall?
-            if let submit = calls.first(where: { $0.name == TierAnswer.submitTool }) {
+            if response.stop == .maxTokens, !calls.isEmpty {
+                // A turn cut off at the output limit may hold calls with partial arguments: none is run.
+                problem =
+                    "the turn was cut off at the output token limit, so none of its calls was run; make fewer calls per turn"
+            } else if let submit = calls.first(where: { $0.name == TierAnswer.submitTool }) {
                 answerCall = submit
                 if let arguments = submit.arguments {
                     switch TierAnswer.validate(
@@ -177,7 +194,10 @@ public struct AgentLoop: Sendable {
                             content: "Invalid answer: \(problem). Correct it and call \(TierAnswer.submitTool) again.",
                             isError: true)
                         : .toolResult(
-                            id: call.id, content: "Not run: the turn also submitted an answer.", isError: true)
+                            id: call.id,
+                            content: answerCall == nil
+                                ? "Not run: \(problem)." : "Not run: the turn also submitted an answer.",
+                            isError: true)
                 }
                 if calls.isEmpty { results = [.text("Invalid answer: \(problem).")] }
                 messages.append(ModelMessage(role: .user, content: results))
@@ -185,7 +205,9 @@ public struct AgentLoop: Sendable {
             }
 
             // Tool calls, concurrently, answered in the order the model made them.
-            let records = await execute(calls, byName: byName, known: known, tier: tier, session: session)
+            let records = await execute(
+                calls, byName: byName.merging(unoffered) { offered, _ in offered },
+                offered: tools.map(\.name).joined(separator: ", "), tier: tier, session: session)
             for record in records {
                 run.calls.append(record.record)
                 if let id = record.record.callID { seen.insert(id) }
@@ -207,13 +229,17 @@ public struct AgentLoop: Sendable {
     }
 
     private func execute(
-        _ calls: [ModelToolCall], byName: [String: HostedTool], known: Set<String>, tier: TierDefinition,
+        _ calls: [ModelToolCall], byName: [String: HostedTool], offered: String, tier: TierDefinition,
         session: GuardSession
     ) async -> [Executed] {
         await withTaskGroup(of: (Int, Executed).self) { group in
             for (index, call) in calls.enumerated() {
                 group.addTask {
-                    (index, await self.execute(call, byName: byName, known: known, tier: tier, session: session))
+                    (
+                        index,
+                        await self.execute(
+                            call, byName: byName, offered: offered, tier: tier, session: session)
+                    )
                 }
             }
             var done: [(Int, Executed)] = []
@@ -223,24 +249,21 @@ public struct AgentLoop: Sendable {
     }
 
     private func execute(
-        _ call: ModelToolCall, byName: [String: HostedTool], known: Set<String>, tier: TierDefinition,
+        _ call: ModelToolCall, byName: [String: HostedTool], offered: String, tier: TierDefinition,
         session: GuardSession
     ) async -> Executed {
         // A name the tier was not offered but a server has (a destructive tool, a tool outside the
-        // allowlist) still goes to the Guard, which refuses it and records the attempt.
-        let parts = call.name.components(separatedBy: "__")
-        let server = byName[call.name]?.server ?? (parts.count == 2 ? parts[0] : nil)
-        let tool = byName[call.name]?.name ?? (parts.count == 2 ? parts[1] : nil)
-        guard let server, let tool, known.contains("\(server).\(tool)") else {
-            let offeredNames = byName.keys.sorted().joined(separator: ", ")
+        // allowlist) is in `byName` too: it goes to the Guard, which refuses it and records the attempt.
+        guard let target = byName[call.name] else {
             return Executed(
                 modelID: call.id,
                 record: ToolCallRecord(
                     callID: nil, tool: call.name, arguments: call.arguments, status: "unknown_tool",
-                    shown:
-                        "There is no tool named '\(call.name)'. Available: \(offeredNames), \(TierAnswer.submitTool)."),
+                    shown: "There is no tool named '\(call.name)'. Available: \(offered)."),
                 isError: true)
         }
+        let server = target.server
+        let tool = target.name
         guard let arguments = call.arguments else {
             return Executed(
                 modelID: call.id,

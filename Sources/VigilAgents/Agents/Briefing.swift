@@ -68,8 +68,16 @@ enum Briefing {
         return out
     }
 
-    /// The model-facing name of a tool (`cloud__get_principal`).
-    static func toolName(server: String, tool: String) -> String { "\(server)__\(tool)" }
+    /// The model-facing name of a tool (`cloud__get_principal`), within the strictest vendor rule
+    /// (`^[a-zA-Z0-9_-]{1,64}$`): a third-party server's tool named `search.v2` becomes `x__search_v2`.
+    static func toolName(server: String, tool: String) -> String {
+        let name = "\(server)__\(tool)"
+        let safe = name.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+                ? Character(scalar) : "_"
+        }
+        return String(safe.prefix(64))
+    }
 
     /// A tool result as the model reads it: its call id, the tool, and the content summarised within `cap`.
     static func render(

@@ -54,14 +54,21 @@ public final class GuardedToolHost: ToolHost {
     public struct Server: Sendable {
         public var name: String
         public var connection: MCPConnection
-        public var tools: [ToolDefinition]
-        public var withheld: [ToolDefinition]
+        public var tools: [ListedTool]
+        public var withheld: [ListedTool]
 
-        public init(name: String, connection: MCPConnection, tools: [ToolDefinition], withheld: [ToolDefinition] = []) {
+        public init(name: String, connection: MCPConnection, listed tools: [ListedTool], withheld: [ListedTool] = []) {
             self.name = name
             self.connection = connection
             self.tools = tools
             self.withheld = withheld
+        }
+
+        /// One of Vigil's own servers.
+        public init(name: String, connection: MCPConnection, tools: [ToolDefinition], withheld: [ToolDefinition] = []) {
+            self.init(
+                name: name, connection: connection, listed: tools.map { ListedTool($0, server: name) },
+                withheld: withheld.map { ListedTool($0, server: name) })
         }
     }
 
@@ -75,7 +82,7 @@ public final class GuardedToolHost: ToolHost {
         var profiles: [String: ToolProfile] = [:]
         for server in servers {
             for tool in server.tools + server.withheld {
-                profiles["\(server.name).\(tool.name)"] = tool.profile(server: server.name)
+                profiles["\(server.name).\(tool.name)"] = tool.profile
             }
         }
         self.profiles = profiles
@@ -96,12 +103,11 @@ public final class GuardedToolHost: ToolHost {
         }
     }
 
-    private func hosted(_ list: KeyPath<Server, [ToolDefinition]>) -> [HostedTool] {
+    private func hosted(_ list: KeyPath<Server, [ListedTool]>) -> [HostedTool] {
         servers.values.sorted(by: { $0.name < $1.name }).flatMap { server in
             server[keyPath: list].map { tool in
                 HostedTool(
-                    server: server.name, name: tool.name, description: tool.description,
-                    inputSchema: tool.inputSchema.rendered,
+                    server: server.name, name: tool.name, description: tool.description, inputSchema: tool.inputSchema,
                     toolClass: profile(server: server.name, tool: tool.name).toolClass)
             }
         }

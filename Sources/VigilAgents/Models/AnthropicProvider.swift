@@ -96,7 +96,9 @@ public struct AnthropicProvider: ModelProvider {
         var content: [ModelContent] = []
         for block in blocks {
             switch block["type"]?.stringValue {
-            case "text": content.append(.text(block["text"]?.stringValue ?? ""))
+            case "text":
+                // An empty text block may not be sent back to the API; it carries nothing anyway.
+                if let text = block["text"]?.stringValue, !text.isEmpty { content.append(.text(text)) }
             case "tool_use":
                 guard let id = block["id"]?.stringValue, let name = block["name"]?.stringValue else {
                     throw .malformedResponse("a tool_use block without id or name")

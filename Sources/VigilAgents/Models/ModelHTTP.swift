@@ -56,6 +56,8 @@ public struct ModelHTTP: Sendable {
     }
 
     static let retryable: Set<Int> = [408, 409, 429, 500, 502, 503, 504, 529]
+    /// Error types of a 429 that waiting will not fix (OpenAI's exhausted quota, Anthropic's spend limit).
+    static let quotaErrors: Set<String> = ["insufficient_quota", "billing_error", "enforced_spend_limit_reached"]
 
     /// Posts `body` to `url`; returns the first non-retryable reply (2xx or an error the caller reads).
     /// `describe` turns a failed reply into a message naming the vendor's error.
@@ -81,6 +83,8 @@ public struct ModelHTTP: Sendable {
                     body: try? JSONParser.parse(text), text: text)
                 guard Self.retryable.contains(reply.status) else { return reply }
                 let (type, message) = describe(reply)
+                // A 429 for an exhausted quota or spend limit does not clear by waiting.
+                if reply.status == 429, Self.quotaErrors.contains(type) { return reply }
                 last = "HTTP \(reply.status) \(type): \(message)"
                 if let after = Self.retryAfter(reply) {
                     guard after <= retry.maxRetryAfterSeconds else {

@@ -52,9 +52,12 @@ public struct OpenAIProvider: ModelProvider {
     func body(_ request: ModelRequest) -> JSONValue {
         var messages: [JSONValue] = [["role": "system", "content": .string(request.system)]]
         for message in request.messages { messages += Self.messages(message) }
+        // OpenAI's own API has replaced max_tokens (refused by its reasoning models) with
+        // max_completion_tokens; compatible servers (Ollama, vLLM, LiteLLM) read max_tokens.
+        let limit = settings.baseURL.contains("api.openai.com") ? "max_completion_tokens" : "max_tokens"
         var body: JSONObject = [
             "model": .string(settings.model), "temperature": 0,
-            "max_tokens": .int(Int64(min(settings.maxTokens, request.maxTokens))), "messages": .array(messages),
+            limit: .int(Int64(min(settings.maxTokens, request.maxTokens))), "messages": .array(messages),
         ]
         if !request.tools.isEmpty {
             body["tools"] = .array(
@@ -84,7 +87,8 @@ public struct OpenAIProvider: ModelProvider {
                     "function": ["name": .string(call.name), "arguments": .string(call.raw)],
                 ]
             }
-            var out: JSONObject = ["role": "assistant", "content": text.isEmpty ? .null : .string(text)]
+            // Content may be null only beside tool calls.
+            var out: JSONObject = ["role": "assistant", "content": text.isEmpty && !calls.isEmpty ? .null : .string(text)]
             if !calls.isEmpty { out["tool_calls"] = .array(calls) }
             return [.object(out)]
         case .user:

@@ -181,11 +181,43 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var tokenEnvironment: String
         /// How many alerts the lab backends hold.
         public var labAlerts: Int
+        /// Further MCP servers the agents' host connects to (third-party ones included): their tools
+        /// pass the Guard like Vigil's own, and the policy must allow them (deny by default).
+        public var servers: [Remote]
 
-        public init(allowWrite: [String] = [], tokenEnvironment: String = "VIGIL_MCP_TOKEN", labAlerts: Int = 300) {
+        public init(
+            allowWrite: [String] = [], tokenEnvironment: String = "VIGIL_MCP_TOKEN", labAlerts: Int = 300,
+            servers: [Remote] = []
+        ) {
             self.allowWrite = allowWrite
             self.tokenEnvironment = tokenEnvironment
             self.labAlerts = labAlerts
+            self.servers = servers
+        }
+
+        /// An MCP server reached by a command (stdio) or a URL (Streamable HTTP).
+        public struct Remote: Sendable, Hashable {
+            /// The server's name in tool names and policies (`NAME.TOOL`).
+            public var name: String
+            /// The executable and its arguments (stdio); empty when `url` is set.
+            public var command: [String]
+            /// The Streamable HTTP endpoint; empty when `command` is set.
+            public var url: String
+            /// The environment variable holding the bearer token for `url`; empty: none.
+            public var tokenEnvironment: String
+            /// Seconds one request may take.
+            public var timeoutSeconds: Double
+
+            public init(
+                name: String, command: [String] = [], url: String = "", tokenEnvironment: String = "",
+                timeoutSeconds: Double = 30
+            ) {
+                self.name = name
+                self.command = command
+                self.url = url
+                self.tokenEnvironment = tokenEnvironment
+                self.timeoutSeconds = timeoutSeconds
+            }
         }
     }
 

@@ -98,7 +98,14 @@ public final class Watchdog: Sendable {
     private let clock: any WallClock
     private let silenceSeconds: Double
     private let onHandoff: @Sendable (Handoff) -> Void
-    private let state = Mutex<(next: Int, watched: [Int: Watched])>((0, [:]))
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var next = 0
+        var watched: [Int: Watched] = [:]
+        /// Handoffs the sweep made, until the investigation's own `end` collects them.
+        var taken: [Int: Handoff] = [:]
+    }
 
     /// `silenceSeconds`: how long an investigation may go without a heartbeat. `onHandoff` receives
     /// every investigation the watchdog takes over (to record on the case and notify people).
@@ -128,8 +135,8 @@ public final class Watchdog: Sendable {
         }
     }
 
-    /// Records progress. Returns the handoff if this step went over a budget: the investigation is
-    /// stopped and must not go on.
+    /// Records progress. Returns the handoff if this step went over a budget, or if the investigation
+    /// was already taken over (by the sweep): it is stopped and must not go on.
     @discardableResult
     public func heartbeat(_ ticket: Ticket, steps: Int = 0, tokens: Int = 0) -> Handoff? {
         let now = clock.now()
@@ -154,7 +161,7 @@ public final class Watchdog: Sendable {
             state.watched[ticket.id] = w
             return nil
         }
-        guard let (w, reason) = stopped else { return nil }
+        guard let (w, reason) = stopped else { return state.withLock { $0.taken[ticket.id] } }
         return stop(w, reason, now)
     }
 
@@ -162,28 +169,38 @@ public final class Watchdog: Sendable {
     @discardableResult
     public func modelFailed(_ ticket: Ticket, _ message: String) -> Handoff? {
         let now = clock.now()
-        guard let w = state.withLock({ $0.watched.removeValue(forKey: ticket.id) }) else { return nil }
+        guard let w = state.withLock({ $0.watched.removeValue(forKey: ticket.id) }) else {
+            return state.withLock { $0.taken[ticket.id] }
+        }
         return stop(w, .modelFailure(message), now)
     }
 
-    /// The investigation ended normally.
-    public func end(_ ticket: Ticket) {
-        _ = state.withLock { $0.watched.removeValue(forKey: ticket.id) }
+    /// Whether the investigation is still the agents' (not stopped, not taken over).
+    public func isWatching(_ ticket: Ticket) -> Bool { state.withLock { $0.watched[ticket.id] != nil } }
+
+    /// The investigation ended. Returns the handoff if the sweep took it over before it ended: whatever
+    /// it produced after that must be discarded.
+    @discardableResult
+    public func end(_ ticket: Ticket) -> Handoff? {
+        state.withLock { state in
+            state.watched.removeValue(forKey: ticket.id)
+            return state.taken.removeValue(forKey: ticket.id)
+        }
     }
 
     /// Stops every investigation past its time budget or silent too long. Call it periodically (`run`).
     @discardableResult
     public func sweep() -> [Handoff] {
         let now = clock.now()
-        let expired: [(Watched, StopReason)] = state.withLock { state in
-            var result: [(Watched, StopReason)] = []
+        let expired: [(Int, Watched, StopReason)] = state.withLock { state in
+            var result: [(Int, Watched, StopReason)] = []
             for (id, w) in state.watched.sorted(by: { $0.key < $1.key }) {
                 let elapsed = Self.seconds(from: w.started, to: now)
                 let silent = Self.seconds(from: w.lastBeat, to: now)
                 if elapsed > w.budget.seconds {
-                    result.append((w, .timeBudget(seconds: elapsed, budget: w.budget.seconds)))
+                    result.append((id, w, .timeBudget(seconds: elapsed, budget: w.budget.seconds)))
                 } else if silent > silenceSeconds {
-                    result.append((w, .silent(seconds: silent)))
+                    result.append((id, w, .silent(seconds: silent)))
                 } else {
                     continue
                 }
@@ -191,7 +208,7 @@ public final class Watchdog: Sendable {
             }
             return result
         }
-        return expired.map { stop($0.0, $0.1, now) }
+        return expired.map { stop($0.1, $0.2, now, taking: $0.0) }
     }
 
     /// Sweeps every `interval` until the task is cancelled.
@@ -205,12 +222,15 @@ public final class Watchdog: Sendable {
     /// Investigations being watched.
     public var active: Int { state.withLock { $0.watched.count } }
 
-    private func stop(_ w: Watched, _ reason: StopReason, _ now: Timestamp) -> Handoff {
-        w.cancel()
+    /// `taking`: the ticket of an investigation the sweep takes over; its handoff is kept for `end`
+    /// before the investigation is cancelled.
+    private func stop(_ w: Watched, _ reason: StopReason, _ now: Timestamp, taking ticket: Int? = nil) -> Handoff {
         let handoff = Handoff(
             caseID: w.caseID, alertID: w.alertID, tier: w.tier, reason: reason,
             runbook: runbooks.runbook(ruleID: w.ruleID, title: w.title), steps: w.steps, tokens: w.tokens,
             elapsedSeconds: Self.seconds(from: w.started, to: now), at: now)
+        if let ticket { state.withLock { $0.taken[ticket] = handoff } }
+        w.cancel()
         onHandoff(handoff)
         return handoff
     }

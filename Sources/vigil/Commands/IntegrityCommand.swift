@@ -21,27 +21,39 @@ enum IntegrityScope {
         return (FileManager.default.fileExists(atPath: config) ? [config] : []) + configuration.integrity.paths
     }
 
-    /// Every tool of every Vigil MCP server (write tools included), with a digest of its definition.
-    static func tools(_ servers: [PlatformServer]) -> [IntegrityManifest.PinnedTool] {
+    /// Every tool of every Vigil MCP server (write tools included) and of the connected `mcp.servers`,
+    /// with a digest of its definition.
+    static func tools(_ servers: [PlatformServer], remote: [ListedTool] = []) -> [IntegrityManifest.PinnedTool] {
         servers.flatMap { server in
             server.tools.map {
                 IntegrityManifest.PinnedTool(
                     server: server.name, name: $0.name, digest: $0.definitionDigest)
             }
         }
+            + remote.map {
+                IntegrityManifest.PinnedTool(server: $0.profile.server, name: $0.name, digest: $0.profile.definitionDigest)
+            }
+    }
+
+    /// The tools the servers of `mcp.servers` list now (each is connected, listed and closed).
+    static func remoteTools(_ configuration: VigilConfiguration, logger: Logger) async throws(CLIError) -> [ListedTool] {
+        let remotes = try await RemoteServers.connect(configuration, logger: logger)
+        for remote in remotes { await remote.close() }
+        return remotes.flatMap(\.tools)
     }
 
     /// Checks the manifest if there is one against the files and `servers`; throws naming what differs.
     /// No manifest: nothing to check.
     static func check(
-        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer], logger: Logger
+        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer],
+        remote: [ListedTool] = [], logger: Logger
     ) throws(CLIError) {
         let path = configuration.integrity.manifest
         guard FileManager.default.fileExists(atPath: path) else {
             logger.info("no integrity manifest; seal one with `vigil integrity seal`", metadata: ["path": "\(path)"])
             return
         }
-        let differences = try differences(configuration, global: global, servers: servers)
+        let differences = try differences(configuration, global: global, servers: servers, remote: remote)
         guard differences.isEmpty else {
             let more =
                 differences.count > 1 ? " (and \(differences.count - 1) more; `vigil integrity verify` lists them)" : ""
@@ -50,14 +62,16 @@ enum IntegrityScope {
     }
 
     static func differences(
-        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer]
+        _ configuration: VigilConfiguration, global: GlobalOptions, servers: [PlatformServer],
+        remote: [ListedTool] = []
     )
         throws(CLIError) -> [String]
     {
         do {
             let publicKey = try AuditKey.loadPublic(path: configuration.audit.key)
             let manifest = try IntegrityManifest.load(path: configuration.integrity.manifest, publicKey: publicKey)
-            return try manifest.differences(paths: paths(configuration, global: global), tools: tools(servers))
+            return try manifest.differences(
+                paths: paths(configuration, global: global), tools: tools(servers, remote: remote))
         } catch let error as CLIError {
             throw error
         } catch {
@@ -66,20 +80,21 @@ enum IntegrityScope {
     }
 }
 
-struct IntegritySealCommand: VigilCommand {
+struct IntegritySealCommand: AsyncVigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "seal",
         abstract: "Write the signed manifest of the files and MCP tool definitions that steer the agents.")
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
+        let remote = try await IntegrityScope.remoteTools(configuration, logger: logger)
         do {
             let (key, created) = try AuditKey.loadOrCreate(path: configuration.audit.key)
             if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
             let manifest = try IntegrityManifest.seal(
                 paths: IntegrityScope.paths(configuration, global: global),
-                tools: IntegrityScope.tools(try ServerCatalog.definitions()), key: key)
+                tools: IntegrityScope.tools(try ServerCatalog.definitions(), remote: remote), key: key)
             try OutputFile.write(
                 Array((manifest.json.prettyPrinted() + "\n").utf8), to: configuration.integrity.manifest)
             print(
@@ -93,21 +108,22 @@ struct IntegritySealCommand: VigilCommand {
     }
 }
 
-struct IntegrityVerifyCommand: VigilCommand {
+struct IntegrityVerifyCommand: AsyncVigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the files and MCP tools against the sealed manifest; list every difference.")
 
     @OptionGroup var global: GlobalOptions
 
-    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         guard FileManager.default.fileExists(atPath: configuration.integrity.manifest) else {
             throw .noInput(
                 "\(configuration.integrity.manifest): no integrity manifest here (create one with `vigil integrity seal`)"
             )
         }
+        let remote = try await IntegrityScope.remoteTools(configuration, logger: logger)
         let differences = try IntegrityScope.differences(
-            configuration, global: global, servers: try ServerCatalog.definitions())
+            configuration, global: global, servers: try ServerCatalog.definitions(), remote: remote)
         for difference in differences { print(difference) }
         guard differences.isEmpty else {
             throw .invalidInput("\(differences.count) difference(s) from the sealed manifest")

@@ -78,16 +78,18 @@ final class AgentStack: Sendable {
     let engine: TriageEngine
     let reasonerName: String
     private let servers: [InProcessServer]
+    private let remotes: [RemoteServer]
     private let audit: AuditLog
     private let sweeper: Task<Void, Never>
 
     private init(
-        engine: TriageEngine, reasonerName: String, servers: [InProcessServer], audit: AuditLog,
-        sweeper: Task<Void, Never>
+        engine: TriageEngine, reasonerName: String, servers: [InProcessServer], remotes: [RemoteServer],
+        audit: AuditLog, sweeper: Task<Void, Never>
     ) {
         self.engine = engine
         self.reasonerName = reasonerName
         self.servers = servers
+        self.remotes = remotes
         self.audit = audit
         self.sweeper = sweeper
     }
@@ -95,6 +97,7 @@ final class AgentStack: Sendable {
     func shutdown() async {
         sweeper.cancel()
         for server in servers { await server.stop() }
+        for remote in remotes { await remote.close() }
         audit.close()
     }
 
@@ -119,16 +122,29 @@ final class AgentStack: Sendable {
                 throw .config(error.description)
             }
         }
-        let runbooks: RunbookLibrary
-        do {
-            runbooks = try RunbookLibrary(directory: agents.runbooks)
-        } catch {
-            throw .config("runbooks: \(error)")
+        var runbooks = RunbookLibrary(runbooks: [])
+        if FileManager.default.fileExists(atPath: agents.runbooks) {
+            do {
+                runbooks = try RunbookLibrary(directory: agents.runbooks)
+            } catch {
+                throw .config("runbooks: \(error)")
+            }
+        } else {
+            logger.warning(
+                "no runbooks directory; handoffs to people name the generic manual steps",
+                metadata: ["path": "\(agents.runbooks)"])
         }
 
         let platforms = try backends.platforms(configuration, logger: logger)
         let definitions = PlatformKind.allCases.map { PlatformServer.make($0, platforms: platforms) }
-        try IntegrityScope.check(configuration, global: global, servers: definitions, logger: logger)
+        let remotes = try await RemoteServers.connect(configuration, logger: logger)
+        do {
+            try IntegrityScope.check(
+                configuration, global: global, servers: definitions, remote: remotes.flatMap(\.tools), logger: logger)
+        } catch {
+            for remote in remotes { await remote.close() }
+            throw error
+        }
         let (policy, _) = try GuardSetup.policy(configuration)
         let audit: AuditLog
         do {
@@ -136,6 +152,7 @@ final class AgentStack: Sendable {
             audit = try AuditLog(
                 path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
         } catch {
+            for remote in remotes { await remote.close() }
             throw .cannotCreate("audit log: \(error)")
         }
         let guardrails = Guard(
@@ -163,8 +180,14 @@ final class AgentStack: Sendable {
             }
         } catch {
             for server in running { await server.stop() }
+            for remote in remotes { await remote.close() }
             audit.close()
             throw .software("could not start the MCP servers: \(error)")
+        }
+        for remote in remotes {
+            servers.append(.init(name: remote.name, connection: remote.connection, listed: remote.tools))
+            logger.info(
+                "connected MCP server", metadata: ["server": "\(remote.name)", "tools": "\(remote.tools.count)"])
         }
         let host = GuardedToolHost(guard: guardrails, servers: servers)
         let watchdog = Watchdog(runbooks: runbooks) { handoff in
@@ -184,7 +207,7 @@ final class AgentStack: Sendable {
         let sweeper = Task { await watchdog.run(every: .milliseconds(500)) }
         return AgentStack(
             engine: TriageEngine(host: host, library: library, reasoner: reasoner), reasonerName: reasoner.agentName,
-            servers: running, audit: audit, sweeper: sweeper)
+            servers: running, remotes: remotes, audit: audit, sweeper: sweeper)
     }
 
     /// The model provider, or nil for the offline reasoner. The key comes from the environment only.
@@ -217,5 +240,38 @@ final class AgentStack: Sendable {
         } catch {
             throw .config("\(error)")
         }
+    }
+}
+
+/// The MCP servers of `mcp.servers`, connected (stdio or Streamable HTTP) with their tools listed.
+enum RemoteServers {
+    static func connect(_ configuration: VigilConfiguration, logger: Logger) async throws(CLIError) -> [RemoteServer] {
+        var connected: [RemoteServer] = []
+        for server in configuration.mcp.servers {
+            let endpoint: RemoteServer.Endpoint
+            if server.command.isEmpty {
+                var token: String?
+                if !server.tokenEnvironment.isEmpty {
+                    guard let value = ProcessInfo.processInfo.environment[server.tokenEnvironment], !value.isEmpty else {
+                        for remote in connected { await remote.close() }
+                        throw .config(
+                            "mcp.servers '\(server.name)': the bearer token variable $\(server.tokenEnvironment) is not set")
+                    }
+                    token = value
+                }
+                endpoint = .url(server.url, token: token)
+            } else {
+                endpoint = .command(server.command)
+            }
+            do {
+                connected.append(
+                    try await RemoteServer.connect(
+                        name: server.name, endpoint: endpoint, requestTimeout: server.timeoutSeconds, logger: logger))
+            } catch {
+                for remote in connected { await remote.close() }
+                throw .noInput(error.description)
+            }
+        }
+        return connected
     }
 }

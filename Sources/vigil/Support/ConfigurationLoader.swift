@@ -123,6 +123,19 @@ enum ConfigurationLoader {
                         guard (1...100_000).contains(config.mcp.labAlerts) else {
                             throw ParseError(message: "\(path): \(config.mcp.labAlerts) is outside 1…100000")
                         }
+                    case "servers":
+                        guard case .sequence(let items) = mcpValue else {
+                            throw ParseError(message: "\(path)\(line(mcpValue)): expected a list of servers")
+                        }
+                        config.mcp.servers = []
+                        for (index, item) in items.enumerated() {
+                            let server = try remoteServer(item, path: "\(path)[\(index)]")
+                            guard !config.mcp.servers.contains(where: { $0.name == server.name }) else {
+                                throw ParseError(
+                                    message: "\(path)[\(index)]\(line(item)): the name '\(server.name)' is used twice")
+                            }
+                            config.mcp.servers.append(server)
+                        }
                     default: throw unknown(path, mcpValue)
                     }
                 }
@@ -324,6 +337,51 @@ enum ConfigurationLoader {
         return limit
     }
 
+    /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).
+    private static func remoteServer(_ node: Node, path: String) throws(ParseError) -> VigilConfiguration.MCP.Remote {
+        var server = VigilConfiguration.MCP.Remote(name: "")
+        for (key, value) in try mapping(node, path: path) {
+            switch key {
+            case "name": server.name = try string(value, path: "\(path).name")
+            case "command":
+                guard case .sequence(let items) = value else {
+                    throw ParseError(message: "\(path).command\(line(value)): expected a list: [executable, argument, …]")
+                }
+                server.command = []
+                for item in items { server.command.append(try string(item, path: "\(path).command")) }
+            case "url": server.url = try string(value, path: "\(path).url")
+            case "token_env": server.tokenEnvironment = try string(value, path: "\(path).token_env")
+            case "timeout":
+                server.timeoutSeconds = try double(value, path: "\(path).timeout")
+                guard server.timeoutSeconds > 0, server.timeoutSeconds <= 3600 else {
+                    throw ParseError(message: "\(path).timeout\(line(value)): \(server.timeoutSeconds) is outside (0, 3600]")
+                }
+            default: throw unknown("\(path).\(key)", value)
+            }
+        }
+        guard (try? #/^[a-z][a-z0-9_-]{0,31}$/#.wholeMatch(in: server.name)) != nil else {
+            throw ParseError(
+                message: "\(path)\(line(node)): name '\(server.name)' must be 1–32 of a-z, 0-9, _ and -, starting with a letter")
+        }
+        guard !knownServers.contains(server.name) else {
+            throw ParseError(message: "\(path)\(line(node)): '\(server.name)' is one of Vigil's own servers; choose another name")
+        }
+        switch (server.command.isEmpty, server.url.isEmpty) {
+        case (true, true), (false, false):
+            throw ParseError(message: "\(path)\(line(node)): give exactly one of command (stdio) or url (Streamable HTTP)")
+        case (true, false):
+            guard server.url.hasPrefix("http://") || server.url.hasPrefix("https://") else {
+                throw ParseError(message: "\(path).url: '\(server.url)' is not an http(s) URL")
+            }
+        case (false, true):
+            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command: the executable is empty") }
+            guard server.tokenEnvironment.isEmpty else {
+                throw ParseError(message: "\(path).token_env: only a url server takes a bearer token")
+            }
+        }
+        return server
+    }
+
     private static func bool(_ node: Node, path: String) throws(ParseError) -> Bool {
         switch try string(node, path: path).lowercased() {
         case "true": return true
@@ -370,6 +428,16 @@ enum ConfigurationLoader {
           token_env: \(c.mcp.tokenEnvironment)
           # How many generated alerts (and their events) the lab backends hold.
           lab_alerts: \(c.mcp.labAlerts)
+          # Further MCP servers for the agents (third-party ones included). Their tools pass the Guard like
+          # Vigil's own; the policy denies them until guard.policy's tiers list them. Tools without
+          # annotations count as destructive (the MCP default). Seal again after adding one.
+          #   - name: threatintel                      # tools become threatintel.TOOL in policies
+          #     command: [python3, /opt/ti/server.py]  # started, spoken to over stdio
+          #   - name: wiki
+          #     url: https://mcp.example.internal/mcp  # Streamable HTTP
+          #     token_env: WIKI_MCP_TOKEN              # bearer token from this variable
+          #     timeout: 30                            # seconds per request
+          servers: []
 
         # The tamper-evident audit log (`vigil audit verify`, `vigil audit export`).
         audit:
