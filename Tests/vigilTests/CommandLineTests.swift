@@ -77,10 +77,11 @@ struct CommandLineTests {
     }
 
     @Test func writeFailuresAreErrorsNotSilence() throws {
-        for arguments in [["lab", "alerts", "--count", "300"], ["lab", "show", "users"], ["demo"]] {
+        for arguments in [["lab", "alerts", "--count", "300"], ["lab", "show", "users"], ["demo", "--count", "5"]] {
             let process = Process()
             process.executableURL = CommandRunner.vigilURL
             process.arguments = arguments
+            process.currentDirectoryURL = try CommandRunner.temporaryDirectory()
             process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
             let err = Pipe()
             process.standardError = err
@@ -351,14 +352,25 @@ struct CommandLineTests {
         }
     }
 
-    @Test func demoRunsOnTheEmbeddedDefaults() throws {
+    /// The README's main command, from a directory with nothing in it: the SOC runs on the lab with the
+    /// embedded playbooks, and what it decided can be looked at afterwards.
+    @Test func demoRunsTheSOCOnTheEmbeddedDefaults() throws {
         let dir = try CommandRunner.temporaryDirectory()
         let result = try run(["demo"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("Meridian Labs") && result.stdout.contains("12 alerts"))
-        #expect(
-            result.stdout.contains("eventVersion") || result.stdout.contains("eventType")
-                || result.stdout.contains("event_simpleName"))
+        #expect(result.stdout.contains("Meridian Labs") && result.stdout.contains("40 alerts from the lab SIEM"))
+        #expect(result.stdout.contains("Reasoner: offline-reasoner"), "\(result.stdout)")
+        let totals = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("Malicious escalated:") })
+        let numbers = totals.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count == 4 && numbers[0] == numbers[1] && numbers[1] > 0, "\(totals)")
+        #expect(!result.stdout.contains("MALICIOUS ALERT CLOSED"))
+        #expect(result.stdout.contains("A closed case:") && result.stdout.contains("An escalated case:"))
+
+        let reportLine = try #require(result.stdout.split(separator: "\n").first { $0.contains("Full report: vigil report ") })
+        let id = String(reportLine.split(separator: " ").last ?? "")
+        let report = try run(["report", id], in: dir)
+        #expect(report.status == 0 && report.stdout.contains(id), "\(report.stderr)")
+        #expect(try run(["audit", "verify"], in: dir).status == 0)
     }
 
     @Test func stopsQuietlyWhenTheReaderGoesAway() throws {

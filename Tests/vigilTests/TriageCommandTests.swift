@@ -57,7 +57,14 @@ struct TriageCommandTests {
         #expect(provider.status == 64 && provider.stderr.contains("--provider 'psychic'"))
         let missing = try CommandRunner.vigil(
             ["triage", "-", "--playbooks", "/nonexistent"], stdin: Array("[]".utf8), in: directory)
-        #expect(missing.status == 78 && missing.stderr.contains("/nonexistent"), "\(missing.stderr)")
+        #expect(
+            missing.status == 66 && missing.stderr.contains("the playbooks directory /nonexistent does not exist"),
+            "\(missing.stderr)")
+        let keyless = try CommandRunner.vigil(
+            ["triage", "-", "--provider", "anthropic"], stdin: Array("[]".utf8), in: directory,
+            environment: ["ANTHROPIC_API_KEY": ""])
+        #expect(keyless.status == 78 && keyless.stderr.contains("needs an API key in $ANTHROPIC_API_KEY"), "\(keyless.stderr)")
+        #expect(keyless.stdout.isEmpty)
         let noFile = try CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
         #expect(noFile.status == 66, "\(noFile.stderr)")
     }

@@ -126,24 +126,39 @@ public struct TierDefinition: Sendable, Hashable {
         } catch {
             throw TierDefinitionError("cannot read the prompts directory \(directory): \(error.localizedDescription)")
         }
-        var tiers: [Int: TierDefinition] = [:]
+        var files: [(source: String, text: String)] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            let text: String
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                files.append((path, try String(contentsOfFile: path, encoding: .utf8)))
             } catch {
                 throw TierDefinitionError("cannot read \(path): \(error.localizedDescription)")
             }
-            let definition = try parse(text, source: path)
+        }
+        return try load(files, from: directory)
+    }
+
+    /// The tier prompts shipped with Vigil (the repository's `prompts/`, embedded in the binary).
+    public static func embedded() throws(TierDefinitionError) -> [Int: TierDefinition] {
+        try load(
+            EmbeddedAgentFiles.prompts.filter { $0.name.hasPrefix("tier") }.map { ("embedded prompts/\($0.name)", $0.text) },
+            from: "embedded prompts")
+    }
+
+    static func load(_ files: [(source: String, text: String)], from place: String) throws(TierDefinitionError)
+        -> [Int: TierDefinition]
+    {
+        var tiers: [Int: TierDefinition] = [:]
+        for (source, text) in files {
+            let definition = try parse(text, source: source)
             if let other = tiers[definition.tier] {
                 throw TierDefinitionError(
-                    "\(path): tier \(definition.tier) is already defined by \(other.source ?? "another file")")
+                    "\(source): tier \(definition.tier) is already defined by \(other.source ?? "another file")")
             }
             tiers[definition.tier] = definition
         }
         guard tiers[1] != nil else {
-            throw TierDefinitionError("\(directory): no prompt file defines tier 1 (tier1.md)")
+            throw TierDefinitionError("\(place): no prompt file defines tier 1 (tier1.md)")
         }
         return tiers
     }

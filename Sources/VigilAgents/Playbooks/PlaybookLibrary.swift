@@ -42,6 +42,17 @@ public struct PlaybookLibrary: Sendable {
         return try PlaybookLibrary(playbooks: playbooks)
     }
 
+    /// The playbooks shipped with Vigil (the repository's `playbooks/`, embedded in the binary).
+    public static func embedded() throws(PlaybookError) -> PlaybookLibrary {
+        var playbooks: [Playbook] = []
+        for (name, text) in EmbeddedAgentFiles.playbooks {
+            var playbook = try Playbook.parse(yaml: text, source: "embedded playbooks/\(name)")
+            playbook.source = "embedded playbooks/\(name)"
+            playbooks.append(playbook)
+        }
+        return try PlaybookLibrary(playbooks: playbooks)
+    }
+
     /// The playbook for `alert`.
     public func playbook(for alert: Alert) -> Playbook {
         if let exact = playbooks.first(where: {

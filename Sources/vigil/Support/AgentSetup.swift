@@ -107,32 +107,39 @@ final class AgentStack: Sendable {
         _ configuration: VigilConfiguration, global: GlobalOptions, backends: BackendOptions, logger: Logger
     ) async throws(CLIError) -> AgentStack {
         let agents = configuration.agents
+        let defaults = VigilConfiguration.Agents()
         let library: PlaybookLibrary
         do {
-            library = try PlaybookLibrary.load(directory: agents.playbooks)
+            library =
+                try AgentFiles.use(agents.playbooks, default: defaults.playbooks, logger: logger)
+                ? PlaybookLibrary.load(directory: agents.playbooks) : PlaybookLibrary.embedded()
+        } catch let error as CLIError {
+            throw error
         } catch {
-            throw .config(error.description)
+            throw .config("\(error)")
         }
         let provider = try self.provider(agents)
         var tiers: [Int: TierDefinition] = [:]
         if provider != nil {
             do {
-                tiers = try TierDefinition.load(directory: agents.prompts)
+                tiers =
+                    try AgentFiles.use(agents.prompts, default: defaults.prompts, logger: logger)
+                    ? TierDefinition.load(directory: agents.prompts) : TierDefinition.embedded()
+            } catch let error as CLIError {
+                throw error
             } catch {
-                throw .config(error.description)
+                throw .config("\(error)")
             }
         }
-        var runbooks = RunbookLibrary(runbooks: [])
-        if FileManager.default.fileExists(atPath: agents.runbooks) {
-            do {
-                runbooks = try RunbookLibrary(directory: agents.runbooks)
-            } catch {
-                throw .config("runbooks: \(error)")
-            }
-        } else {
-            logger.warning(
-                "no runbooks directory; handoffs to people name the generic manual steps",
-                metadata: ["path": "\(agents.runbooks)"])
+        let runbooks: RunbookLibrary
+        do {
+            runbooks =
+                try AgentFiles.use(agents.runbooks, default: defaults.runbooks, logger: logger)
+                ? RunbookLibrary(directory: agents.runbooks) : AgentFiles.embeddedRunbooks()
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .config("runbooks: \(error)")
         }
 
         let platforms = try backends.platforms(configuration, logger: logger)
@@ -273,5 +280,29 @@ enum RemoteServers {
             }
         }
         return connected
+    }
+}
+
+/// Where playbooks, prompts and runbooks come from: the configured directory where it exists, else —
+/// for the default path only — the copies embedded in the binary, so Vigil runs from any directory.
+enum AgentFiles {
+    /// True: read `path`. False: use the embedded copies. A configured path that does not exist is an error.
+    static func use(_ path: String, default defaultPath: String, logger: Logger) throws(CLIError) -> Bool {
+        if FileManager.default.fileExists(atPath: path) { return true }
+        guard path == defaultPath else {
+            throw .noInput(
+                "the \(defaultPath) directory \(path) does not exist (name another, or leave it unset to use the copies built into vigil)"
+            )
+        }
+        logger.debug("no \(path) directory here; using the embedded copies")
+        return false
+    }
+
+    static func embeddedRunbooks() throws(RunbookError) -> RunbookLibrary {
+        var runbooks: [Runbook] = []
+        for (name, text) in EmbeddedAgentFiles.runbooks where name != "README.md" {
+            runbooks.append(try Runbook.parse(text, path: nil))
+        }
+        return RunbookLibrary(runbooks: runbooks)
     }
 }
