@@ -43,7 +43,7 @@ TOKEN = "interop-test-token-0123456789abcdef"
 WRITE_TOOLS = {
     "siem": set(),
     "identity": {"suspend_user", "revoke_sessions", "reset_mfa"},
-    "cloud": {"deactivate_access_key", "attach_deny_all_policy", "isolate_instance", "snapshot_volume"},
+    "cloud": {"deactivate_access_key", "attach_deny_all_policy", "isolate_instance", "snapshot_volume", "learn_ip_baseline"},
     "ticketing": {"create_ticket", "add_comment", "update_status"},
     "collaboration": {"post_message", "request_approval"},
     "vulnerability": set(),

@@ -1,6 +1,9 @@
 import Foundation
 
-/// Runs the built `vigil` executable as a user would, for end-to-end tests of the command line.
+/// Runs the built `vigil` executable (or any program) as a user would, for end-to-end tests of the
+/// command line. Waiting for the child never blocks a thread of the concurrency pool (on a 2-core
+/// machine it has two, and tests that held them while children ran starved every other test): the
+/// pipes are read on Dispatch threads and the exit is awaited through the termination handler.
 public enum CommandRunner {
     public struct Result: Sendable {
         public var status: Int32
@@ -21,41 +24,56 @@ public enum CommandRunner {
     /// process's, and waits for it.
     public static func vigil(
         _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil, environment added: [String: String] = [:]
-    ) throws -> Result {
+    ) async throws -> Result {
+        var environment = added
+        environment["VIGIL_TEST"] = "1"
+        return try await run(vigilURL, arguments, stdin: stdin, in: directory, environment: environment)
+    }
+
+    /// Runs `executable arguments…` and waits for it; stderr is kept apart unless `mergeOutput`.
+    public static func run(
+        _ executable: URL, _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil,
+        environment added: [String: String] = [:], mergeOutput: Bool = false
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = vigilURL
+        process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        var environment = ProcessInfo.processInfo.environment
-        environment["VIGIL_TEST"] = "1"
-        environment.merge(added) { _, new in new }
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(added) { _, new in new }
         let out = Pipe()
-        let err = Pipe()
+        let err = mergeOutput ? out : Pipe()
         let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        let exited = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
         try process.run()
-        // Read both pipes concurrently so a large output cannot block the child.
-        let stdoutData = LockedData()
-        let stderrData = LockedData()
-        let group = DispatchGroup()
-        for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
+        // Both pipes are drained on Dispatch threads so a large output cannot block the child.
+        async let stdoutData = drain(out.fileHandleForReading)
+        async let stderrData = mergeOutput ? Data() : drain(err.fileHandleForReading)
+        // A child may exit before reading its input: that write fails (EPIPE) and is not an error here.
+        signal(SIGPIPE, SIG_IGN)
+        await Task.detached {
+            if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin)) }
+            try? input.fileHandleForWriting.close()
+        }.value
+        var status: Int32 = -1
+        for await code in exited.stream {
+            status = code
+            break
         }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        group.wait()
-        let o = stdoutData.get()
+        let o = await stdoutData
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: stderrData.get(), as: UTF8.self), stdoutBytes: Array(o))
+            status: status, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: await stderrData, as: UTF8.self), stdoutBytes: Array(o))
+    }
+
+    /// Everything a pipe delivers until end of file, read on a Dispatch thread.
+    static func drain(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
     }
 
     /// A fresh empty directory for a test.
@@ -64,11 +82,4 @@ public enum CommandRunner {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }

@@ -202,3 +202,65 @@ struct TriageTests {
         #expect(seen.allSatisfy { $0.1.disposition == .escalated })
     }
 }
+
+/// After a false positive about a new address is closed, the playbook's `on_close` step teaches the
+/// address to the entity's baseline — through the Guard, audited — where cloud writes are granted,
+/// and nowhere else.
+@Suite("Baselines learned from closed alerts")
+struct BaselineLearningTests {
+    func engine(grantCloudWrites: Bool) async throws -> (TriageEngine, [InProcessServer], AuditLog, String) {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("audit.log").path
+        let audit = try AuditLog(path: path, key: AuditKey(), sync: false)
+        let guardrails = Guard(
+            policy: PolicyEngine(policy: .standard), rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000)),
+            approvals: ApprovalBook(), audit: audit)
+        let world = try LabWorld(alertCount: 120, clock: FakeClock())  // its own state: learning changes it
+        var running: [InProcessServer] = []
+        var servers: [GuardedToolHost.Server] = []
+        for kind in PlatformKind.allCases {
+            let definition = PlatformServer.make(kind, platforms: world.platforms)
+            let router = ToolRouter(
+                server: definition, scopes: grantCloudWrites && kind == .cloud ? [.read, .write] : [.read])
+            let server = try await InProcessServer(router)
+            running.append(server)
+            servers.append(.init(name: kind.rawValue, connection: server.connection, tools: router.visibleTools))
+        }
+        let engine = TriageEngine(
+            host: GuardedToolHost(guard: guardrails, servers: servers),
+            library: try PlaybookLibrary.load(directory: TriageTests.playbooks))
+        return (engine, running, audit, path)
+    }
+
+    @Test func aClosedNewNetworkSignInTeachesTheBaselineWhereGranted() async throws {
+        let alert = try #require(triageWorld.alerts.first { $0.truth.scenario == "new_vpn_egress" }).alert
+        let (granted, servers, audit, path) = try await engine(grantCloudWrites: true)
+        let first = await granted.assess(alert)
+        #expect(first.verdict.disposition == .closed, "\(first.verdict.summary)")
+        let learned = try #require(first.verdict.actions.first)
+        #expect(learned.tool == "learn_ip_baseline" && learned.status == .executed)
+        #expect(learned.arguments["ip"] == .string(alert.entities.first { $0.kind == .ip }!.id))
+        // The same sign-in again: the address is now the user's own.
+        let host = granted.host
+        let session = GuardSession(agent: "test", tier: "tier1", caseID: "check")
+        let check = try await host.call(
+            server: "cloud", tool: "check_ip_baseline",
+            arguments: ["entity": learned.arguments["entity"]!, "ip": learned.arguments["ip"]!], in: session)
+        guard case .completed(_, let content, _, _) = check else {
+            Issue.record("expected a result, got \(check)")
+            return
+        }
+        #expect(content["known_ip"] == true && content["verdict"] == "usual")
+        for server in servers { await server.stop() }
+        audit.close()
+        let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .map { try AuditRecord.parse(Array($0.utf8)) }
+        #expect(records.ranOK("learn_ip_baseline"))
+
+        let (readOnly, others, otherAudit, _) = try await engine(grantCloudWrites: false)
+        let second = await readOnly.assess(alert)
+        #expect(second.verdict.disposition == .closed && second.verdict.actions.isEmpty)
+        for server in others { await server.stop() }
+        otherAudit.close()
+    }
+}

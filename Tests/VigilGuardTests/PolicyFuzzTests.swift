@@ -31,7 +31,7 @@ struct PolicyFuzzTests {
         var profiles = PlatformKind.allCases.flatMap { kind in
             PlatformServer.make(kind, platforms: lab.platforms).tools.map { $0.profile(server: kind.rawValue) }
         }
-        #expect(profiles.count == 39)
+        #expect(profiles.count == 40)
         profiles += [
             ToolProfile(server: "thirdparty", tool: "wipe_disk", toolClass: .destructive),
             ToolProfile(server: "thirdparty", tool: "lookup", toolClass: .read),

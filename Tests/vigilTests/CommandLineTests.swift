@@ -6,26 +6,26 @@ import VigilTesting
 /// End-to-end tests of the `vigil` executable, run as a user runs it.
 @Suite("vigil command line")
 struct CommandLineTests {
-    func run(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) throws -> CommandRunner.Result {
-        try CommandRunner.vigil(arguments, stdin: stdin, in: directory)
+    func run(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) async throws -> CommandRunner.Result {
+        try await CommandRunner.vigil(arguments, stdin: stdin, in: directory)
     }
 
-    @Test func printsItsVersionAndHelp() throws {
-        let version = try run(["--version"])
+    @Test func printsItsVersionAndHelp() async throws {
+        let version = try await run(["--version"])
         #expect(version.status == 0 && version.stdout == "vigil \(VigilVersion.current)\n")
         for command in [
             ["--help"], ["lab", "alerts", "--help"], ["lab", "show", "--help"], ["alerts", "validate", "--help"],
             ["init", "--help"], ["demo", "--help"],
         ] {
-            let help = try run(command)
+            let help = try await run(command)
             #expect(help.status == 0 && help.stdout.contains("USAGE"), "no help for \(command)")
         }
-        #expect(try run(["--help"]).stdout.contains("Exit codes"))
+        #expect(try await run(["--help"]).stdout.contains("Exit codes"))
     }
 
-    @Test func generatesReproducibleAlertsAndLabels() throws {
+    @Test func generatesReproducibleAlertsAndLabels() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let first = try run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels.jsonl"], in: dir)
+        let first = try await run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels.jsonl"], in: dir)
         #expect(first.status == 0, "\(first.stderr)")
         let labelsText = try String(contentsOf: dir.appendingPathComponent("labels.jsonl"), encoding: .utf8)
         let alertLines = first.stdout.split(separator: "\n")
@@ -35,13 +35,13 @@ struct CommandLineTests {
         let labelIDs = try labelLines.map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
         #expect(alertIDs == labelIDs)
 
-        let second = try run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels2.jsonl"], in: dir)
+        let second = try await run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels2.jsonl"], in: dir)
         #expect(second.stdoutBytes == first.stdoutBytes)
         #expect(try Data(contentsOf: dir.appendingPathComponent("labels2.jsonl")) == Data(labelsText.utf8))
-        let other = try run(["lab", "alerts", "--count", "60", "--seed", "12"])
+        let other = try await run(["lab", "alerts", "--count", "60", "--seed", "12"])
         #expect(other.stdoutBytes != first.stdoutBytes)
 
-        let validate = try run(["alerts", "validate", "-"], stdin: first.stdoutBytes)
+        let validate = try await run(["alerts", "validate", "-"], stdin: first.stdoutBytes)
         #expect(validate.status == 0, "\(validate.stdout)")
         #expect(validate.stdout.contains("60 records, 60 valid, 0 invalid, 0 warnings (vigil.v1: 60)"))
     }
@@ -55,28 +55,28 @@ struct CommandLineTests {
         (["--log-level", "loud", "demo"], "Unknown option '--log-level'"),
         (["demo", "--log-level", "loud"], "--log-level 'loud'"),
     ])
-    func rejectsBadUsage(arguments: [String], message: String) throws {
-        let result = try run(arguments)
+    func rejectsBadUsage(arguments: [String], message: String) async throws {
+        let result = try await run(arguments)
         #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func unwritableLabelsChangeNothing() throws {
-        let result = try run(["lab", "alerts", "--count", "5", "--labels", "/nonexistent-dir/labels.jsonl"])
+    @Test func unwritableLabelsChangeNothing() async throws {
+        let result = try await run(["lab", "alerts", "--count", "5", "--labels", "/nonexistent-dir/labels.jsonl"])
         #expect(result.status == 73)
         #expect(result.stderr.contains("/nonexistent-dir"))
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func labelsMustBeAFileName() throws {
+    @Test func labelsMustBeAFileName() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let result = try run(["lab", "alerts", "--count", "5", "--labels", dir.path])
+        let result = try await run(["lab", "alerts", "--count", "5", "--labels", dir.path])
         #expect(result.status == 73 && result.stderr.contains("is a directory"))
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func writeFailuresAreErrorsNotSilence() throws {
+    @Test func writeFailuresAreErrorsNotSilence() async throws {
         for arguments in [["lab", "alerts", "--count", "300"], ["lab", "show", "users"], ["demo", "--count", "5"]] {
             let process = Process()
             process.executableURL = CommandRunner.vigilURL
@@ -93,7 +93,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test func interruptedRunsLeaveNoLabelsBehind() throws {
+    @Test func interruptedRunsLeaveNoLabelsBehind() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let process = Process()
         process.executableURL = CommandRunner.vigilURL
@@ -116,70 +116,70 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
-    @Test func validateReportsEachBadRecord() throws {
+    @Test func validateReportsEachBadRecord() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let good = try run(["lab", "alerts", "--count", "3", "--seed", "5"]).stdout.split(separator: "\n").map(
+        let good = try await run(["lab", "alerts", "--count", "3", "--seed", "5"]).stdout.split(separator: "\n").map(
             String.init)
         let bad = good[1].replacingOccurrences(of: #""severity":"#, with: #""severity":"urgent","was":"#)
         let input = [good[0], bad, "{oops", good[2]].joined(separator: "\n")
         try input.write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
 
-        let result = try run(["alerts", "validate", "in.jsonl"], in: dir)
+        let result = try await run(["alerts", "validate", "in.jsonl"], in: dir)
         #expect(result.status == 1)
         #expect(result.stdout.contains("error: line 2, field 'severity': 'urgent' is not a severity"))
         #expect(result.stdout.contains("error: line 3: invalid JSON at column 2"))
         #expect(result.stdout.contains("4 records, 2 valid, 2 invalid"))
         #expect(result.stderr.contains("2 invalid records in in.jsonl"))
 
-        let json = try run(["alerts", "validate", "--json", "--strict", "in.jsonl"], in: dir)
+        let json = try await run(["alerts", "validate", "--json", "--strict", "in.jsonl"], in: dir)
         #expect(json.status == 1)
         let report = try JSONParser.parse(json.stdout)
         #expect(report["invalid"] == 2 && report["accepted"] == 0 && report["strict"] == true)
         #expect(report["errors"]?[0]?["field"] == "severity")
 
-        let missing = try run(["alerts", "validate", "nope.jsonl"], in: dir)
+        let missing = try await run(["alerts", "validate", "nope.jsonl"], in: dir)
         #expect(missing.status == 66 && missing.stderr.contains("nope.jsonl: no such file"))
-        let directory = try run(["alerts", "validate", dir.path])
+        let directory = try await run(["alerts", "validate", dir.path])
         #expect(directory.status == 66 && directory.stderr.contains("is a directory"))
     }
 
-    @Test func validateAcceptsOCSFAndPanther() throws {
+    @Test func validateAcceptsOCSFAndPanther() async throws {
         for fixture in [
             "ocsf/detection-finding-aws.json", "ocsf/detection-findings-okta.jsonl", "panther/webhook-alert.json",
             "panther/api-alert-with-events.json",
         ] {
-            let result = try run(["alerts", "validate", Fixtures.url(fixture).path])
+            let result = try await run(["alerts", "validate", Fixtures.url(fixture).path])
             #expect(result.status == 0, "\(fixture): \(result.stdout)")
         }
-        let bad = try run(["alerts", "validate", Fixtures.url("ocsf/detection-finding-bad.json").path])
+        let bad = try await run(["alerts", "validate", Fixtures.url("ocsf/detection-finding-bad.json").path])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("record 2, field 'finding_info'"))
         #expect(bad.stdout.contains("record 3, field 'severity_id'"))
     }
 
-    @Test func initWritesAWorkingConfiguration() throws {
+    @Test func initWritesAWorkingConfiguration() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let first = try run(["init"], in: dir)
+        let first = try await run(["init"], in: dir)
         #expect(first.status == 0)
         let text = try String(contentsOf: dir.appendingPathComponent("vigil.yaml"), encoding: .utf8)
         #expect(text.contains("enterprise_seed: 1") && text.contains("benign_ratio: 0.8"))
-        let again = try run(["init"], in: dir)
+        let again = try await run(["init"], in: dir)
         #expect(again.status == 73 && again.stderr.contains("already exists"))
-        #expect(try run(["init", "--force"], in: dir).status == 0)
+        #expect(try await run(["init", "--force"], in: dir).status == 0)
         // The written file is picked up from the working directory.
-        let withConfig = try run(["lab", "alerts", "--count", "2"], in: dir)
+        let withConfig = try await run(["lab", "alerts", "--count", "2"], in: dir)
         #expect(withConfig.status == 0 && withConfig.stdout.split(separator: "\n").count == 2)
 
         // `init --force` repairs a broken file (it does not try to read it first).
         try "lab: [broken\n".write(to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
-        #expect(try run(["lab", "alerts", "--count", "1"], in: dir).status == 78)
-        #expect(try run(["init", "--force"], in: dir).status == 0)
-        #expect(try run(["lab", "alerts", "--count", "1"], in: dir).status == 0)
+        #expect(try await run(["lab", "alerts", "--count", "1"], in: dir).status == 78)
+        #expect(try await run(["init", "--force"], in: dir).status == 0)
+        #expect(try await run(["lab", "alerts", "--count", "1"], in: dir).status == 0)
 
         try text.replacingOccurrences(of: "alert_seed: 7", with: "alert_seed: 99").write(
             to: dir.appendingPathComponent("seed99.yaml"), atomically: true, encoding: .utf8)
-        let seeded = try run(["lab", "alerts", "--config", "seed99.yaml", "--count", "3"], in: dir)
-        let explicit = try run(["lab", "alerts", "--count", "3", "--seed", "99"], in: dir)
+        let seeded = try await run(["lab", "alerts", "--config", "seed99.yaml", "--count", "3"], in: dir)
+        let explicit = try await run(["lab", "alerts", "--count", "3", "--seed", "99"], in: dir)
         #expect(seeded.status == 0 && seeded.stdoutBytes == explicit.stdoutBytes)
     }
 
@@ -211,20 +211,20 @@ struct CommandLineTests {
         ),
         ("mcp:\n  servers:\n    - {name: ti, command: [x], port: 3}\n", "mcp.servers[0].port (line 3): unknown key"),
     ])
-    func rejectsBadConfiguration(yaml: String, message: String) throws {
+    func rejectsBadConfiguration(yaml: String, message: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()
         try yaml.write(to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
-        let result = try run(["lab", "alerts", "--count", "1"], in: dir)
+        let result = try await run(["lab", "alerts", "--count", "1"], in: dir)
         #expect(result.status == 78, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
-        let missing = try run(["demo", "--config", "absent.yaml"], in: dir)
+        let missing = try await run(["demo", "--config", "absent.yaml"], in: dir)
         #expect(missing.status == 66 && missing.stderr.contains("absent.yaml does not exist"))
     }
 
-    @Test func detectsOnLabLogsWithTheRulePack() throws {
+    @Test func detectsOnLabLogsWithTheRulePack() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try run(["lab", "alerts", "--count", "300", "--seed", "9", "--benign-ratio", "0"])
+        let alerts = try await run(["lab", "alerts", "--count", "300", "--seed", "9", "--benign-ratio", "0"])
         // Write the raw events as a CloudTrail S3 delivery file and an Okta JSON Lines file, with one bad line.
         var cloudTrail: [String] = []
         var okta: [String] = ["{broken"]
@@ -243,7 +243,7 @@ struct CommandLineTests {
         try okta.joined(separator: "\n").write(
             to: dir.appendingPathComponent("okta.jsonl"), atomically: true, encoding: .utf8)
 
-        let result = try run(["detect", "ct.json", "okta.jsonl"], in: dir)
+        let result = try await run(["detect", "ct.json", "okta.jsonl"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("ct.json: \(cloudTrail.count) records (AWS.CloudTrail), 0 malformed"))
         #expect(result.stderr.contains("okta.jsonl:1: invalid JSON"))
@@ -253,21 +253,21 @@ struct CommandLineTests {
             decoded.alerts.allSatisfy {
                 $0.alert.source == "vigil-siem" && !$0.alert.mitre.isEmpty && !$0.alert.events.isEmpty
             })
-        let again = try run(["detect", "okta.jsonl", "ct.json"], in: dir)
+        let again = try await run(["detect", "okta.jsonl", "ct.json"], in: dir)
         #expect(again.stdoutBytes == result.stdoutBytes, "the same logs give the same alerts in any file order")
 
-        let missing = try run(["detect", "ct.json", "absent.json"], in: dir)
+        let missing = try await run(["detect", "ct.json", "absent.json"], in: dir)
         #expect(missing.status == 66 && missing.stderr.contains("absent.json: no such file"))
         #expect(!missing.stdout.isEmpty, "the readable file was still processed")
-        #expect(try run(["detect", "ct.json", "--window", "soon"], in: dir).status == 64)
-        let sigma = try run(
+        #expect(try await run(["detect", "ct.json", "--window", "soon"], in: dir).status == 64)
+        let sigma = try await run(
             ["detect", "ct.json", "--rules", Fixtures.sharedData("sigma/rules/cloud/aws").path], in: dir)
         #expect(sigma.status == 0 && !sigma.stdout.isEmpty)
     }
 
-    @Test func ingestsSearchesAndDetectsOverTheStore() throws {
+    @Test func ingestsSearchesAndDetectsOverTheStore() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try run(["lab", "alerts", "--count", "200", "--seed", "4"])
+        let alerts = try await run(["lab", "alerts", "--count", "200", "--seed", "4"])
         var lines: [String] = ["not json"]
         for line in alerts.stdout.split(separator: "\n") {
             let alert = try JSONParser.parse(String(line))
@@ -278,85 +278,85 @@ struct CommandLineTests {
         try lines.joined(separator: "\n").write(
             to: dir.appendingPathComponent("okta.jsonl"), atomically: true, encoding: .utf8)
 
-        let first = try run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
+        let first = try await run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(
             first.stdout.contains(
                 "okta.jsonl: \(lines.count - 1) records (Okta.SystemLog), \(lines.count - 1) new, 0 already stored, 1 malformed"
             ))
         #expect(first.stderr.contains("okta.jsonl:1: invalid JSON"))
-        let second = try run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
+        let second = try await run(["ingest", "okta.jsonl", "--db", "events.db"], in: dir)
         #expect(second.stdout.contains("0 new, \(lines.count - 1) already stored"))
 
-        let counts = try run(["search", "--db", "events.db", "--count-by", "action"], in: dir)
+        let counts = try await run(["search", "--db", "events.db", "--count-by", "action"], in: dir)
         #expect(counts.status == 0 && counts.stdout.contains("user.session.start"))
-        let page = try run(
+        let page = try await run(
             ["search", "--db", "events.db", "--where", "action=user.session.start", "--limit", "2"], in: dir)
         let events = page.stdout.split(separator: "\n")
         #expect(events.count == 2 && page.stderr.contains("more: --cursor="))
         let cursor = try #require(
             page.stderr.split(separator: "\n").first { $0.hasPrefix("more: ") }.map { String($0.dropFirst(6)) })
-        let nextPage = try run(
+        let nextPage = try await run(
             ["search", "--db", "events.db", "--where", "action=user.session.start", "--limit", "2", cursor], in: dir)
         #expect(nextPage.status == 0 && nextPage.stdout.split(separator: "\n").first != events.first)
         #expect(try JSONParser.parse(String(events[0]))["action"] == "user.session.start")
-        let seen = try run(
+        let seen = try await run(
             ["search", "--db", "events.db", "--where", "actor=nobody@meridian.example", "--seen"], in: dir)
         #expect(seen.stdout.contains("\"count\":0"))
 
-        let detect = try run(["detect", "--db", "events.db"], in: dir)
+        let detect = try await run(["detect", "--db", "events.db"], in: dir)
         #expect(detect.status == 0 && !detect.stdout.isEmpty)
         #expect(AlertDecoder(strict: true).decode(detect.stdout).errors.isEmpty)
 
-        #expect(try run(["search", "--db", "events.db", "--where", "password=x"], in: dir).status == 1)
-        #expect(try run(["search", "--db", "events.db", "--where", "nonsense"], in: dir).status == 64)
-        #expect(try run(["search", "--db", "events.db", "--from", "yesterday"], in: dir).status == 64)
-        let absent = try run(["search", "--db", "absent.db"], in: dir)
+        #expect(try await run(["search", "--db", "events.db", "--where", "password=x"], in: dir).status == 1)
+        #expect(try await run(["search", "--db", "events.db", "--where", "nonsense"], in: dir).status == 64)
+        #expect(try await run(["search", "--db", "events.db", "--from", "yesterday"], in: dir).status == 64)
+        let absent = try await run(["search", "--db", "absent.db"], in: dir)
         #expect(absent.status == 66 && absent.stderr.contains("no event store"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("absent.db").path))
-        #expect(try run(["ingest", "missing.jsonl", "--db", "events.db"], in: dir).status == 66)
-        let bogus = try run(["ingest", "okta.jsonl", "--db", "events.db", "--log-type", "bogus"], in: dir)
+        #expect(try await run(["ingest", "missing.jsonl", "--db", "events.db"], in: dir).status == 66)
+        let bogus = try await run(["ingest", "okta.jsonl", "--db", "events.db", "--log-type", "bogus"], in: dir)
         #expect(bogus.status == 64 && bogus.stderr.contains("'bogus' is not one of"))
-        #expect(try run(["detect", "okta.jsonl", "--log-type", "okta"], in: dir).status == 0)
+        #expect(try await run(["detect", "okta.jsonl", "--log-type", "okta"], in: dir).status == 0)
     }
 
-    @Test func checksSigmaRules() throws {
-        let all = try run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
+    @Test func checksSigmaRules() async throws {
+        let all = try await run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
         #expect(all.status == 0, "\(all.stdout)")
         #expect(all.stdout.contains("78 rules loaded (AWS.CloudTrail: 57, Okta.SystemLog: 21), 0 not usable"))
         let dir = try CommandRunner.temporaryDirectory()
         try
             "title: Windows\nlogsource: {product: windows, category: process_creation}\ndetection:\n  s: {Image: x}\n  condition: s\n"
             .write(to: dir.appendingPathComponent("w.yml"), atomically: true, encoding: .utf8)
-        let bad = try run(["rules", "check", dir.path])
+        let bad = try await run(["rules", "check", dir.path])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("w.yml (Windows): unsupported: log source 'windows/process_creation'"))
-        let missing = try run(["rules", "check", "/no/such/dir"])
+        let missing = try await run(["rules", "check", "/no/such/dir"])
         #expect(missing.status == 66)
     }
 
-    @Test func browsesTheLab() throws {
-        let users = try run(["lab", "show", "users", "--json"])
+    @Test func browsesTheLab() async throws {
+        let users = try await run(["lab", "show", "users", "--json"])
         #expect(users.status == 0)
         #expect(try JSONParser.parse(users.stdout).arrayValue?.count ?? 0 >= 150)
-        let accounts = try run(["lab", "show", "accounts"])
+        let accounts = try await run(["lab", "show", "accounts"])
         #expect(accounts.stdout.contains("meridian-prod") && accounts.stdout.contains("meridian-security"))
-        let filtered = try run(["lab", "show", "scenarios", "--filter", "fatigue"])
+        let filtered = try await run(["lab", "show", "scenarios", "--filter", "fatigue"])
         #expect(filtered.stdout.contains("mfa_fatigue") && !filtered.stdout.contains("terraform_apply"))
         for kind in [
             "summary", "departments", "offices", "devices", "roles", "automation", "assets", "cves", "tickets",
             "channels", "oncall", "baselines", "networks", "rules",
         ] {
-            let result = try run(["lab", "show", kind, "--limit", "3"])
+            let result = try await run(["lab", "show", kind, "--limit", "3"])
             #expect(result.status == 0 && !result.stdout.isEmpty, "lab show \(kind)")
         }
     }
 
     /// The README's main command, from a directory with nothing in it: the SOC runs on the lab with the
     /// embedded playbooks, and what it decided can be looked at afterwards.
-    @Test func demoRunsTheSOCOnTheEmbeddedDefaults() throws {
+    @Test func demoRunsTheSOCOnTheEmbeddedDefaults() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let result = try run(["demo"], in: dir)
+        let result = try await run(["demo"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Meridian Labs") && result.stdout.contains("40 alerts from the lab SIEM"))
         #expect(result.stdout.contains("Reasoner: offline-reasoner"), "\(result.stdout)")
@@ -368,12 +368,12 @@ struct CommandLineTests {
 
         let reportLine = try #require(result.stdout.split(separator: "\n").first { $0.contains("Full report: vigil report ") })
         let id = String(reportLine.split(separator: " ").last ?? "")
-        let report = try run(["report", id], in: dir)
+        let report = try await run(["report", id], in: dir)
         #expect(report.status == 0 && report.stdout.contains(id), "\(report.stderr)")
-        #expect(try run(["audit", "verify"], in: dir).status == 0)
+        #expect(try await run(["audit", "verify"], in: dir).status == 0)
     }
 
-    @Test func stopsQuietlyWhenTheReaderGoesAway() throws {
+    @Test func stopsQuietlyWhenTheReaderGoesAway() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "'\(CommandRunner.vigilURL.path)' lab alerts --count 200000 | head -n 3 | wc -l"]

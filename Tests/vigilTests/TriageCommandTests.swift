@@ -9,12 +9,12 @@ struct TriageCommandTests {
     static let playbooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../playbooks").standardized.path
 
-    @Test func labAlertsGetOneVerdictEachInInputOrder() throws {
+    @Test func labAlertsGetOneVerdictEachInInputOrder() async throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let alerts = try CommandRunner.vigil(["lab", "alerts", "--count", "40"], in: directory)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "40"], in: directory)
         #expect(alerts.status == 0, "\(alerts.stderr)")
         let ids = try alerts.stdout.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["id"]) }
-        let result = try CommandRunner.vigil(
+        let result = try await CommandRunner.vigil(
             ["triage", "-", "--playbooks", Self.playbooks, "--concurrency", "6", "--lab-alerts", "40", "--explain"],
             stdin: alerts.stdoutBytes, in: directory)
         #expect(result.status == 0, "\(result.stderr)")
@@ -35,15 +35,15 @@ struct TriageCommandTests {
             result.stderr.components(separatedBy: "\n").filter {
                 $0.contains(": false_positive, closed") || $0.contains(", escalated (")
             }.count == 40)
-        let audit = try CommandRunner.vigil(["audit", "verify"], in: directory)
+        let audit = try await CommandRunner.vigil(["audit", "verify"], in: directory)
         #expect(audit.status == 0, "\(audit.stderr)")
     }
 
-    @Test func badInputIsNamedAndTheRestIsTriaged() throws {
+    @Test func badInputIsNamedAndTheRestIsTriaged() async throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let alerts = try CommandRunner.vigil(["lab", "alerts", "--count", "3"], in: directory)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "3"], in: directory)
         let input = alerts.stdout + "{\"not\": \"an alert\"}\n"
-        let result = try CommandRunner.vigil(
+        let result = try await CommandRunner.vigil(
             ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "3"], stdin: Array(input.utf8),
             in: directory)
         #expect(result.status == 1)
@@ -51,21 +51,21 @@ struct TriageCommandTests {
         #expect(result.stderr.contains("line 4"), "\(result.stderr)")
     }
 
-    @Test func refusesWhatItCannotDo() throws {
+    @Test func refusesWhatItCannotDo() async throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let provider = try CommandRunner.vigil(["triage", "-", "--provider", "psychic"], stdin: [], in: directory)
+        let provider = try await CommandRunner.vigil(["triage", "-", "--provider", "psychic"], stdin: [], in: directory)
         #expect(provider.status == 64 && provider.stderr.contains("--provider 'psychic'"))
-        let missing = try CommandRunner.vigil(
+        let missing = try await CommandRunner.vigil(
             ["triage", "-", "--playbooks", "/nonexistent"], stdin: Array("[]".utf8), in: directory)
         #expect(
             missing.status == 66 && missing.stderr.contains("the playbooks directory /nonexistent does not exist"),
             "\(missing.stderr)")
-        let keyless = try CommandRunner.vigil(
+        let keyless = try await CommandRunner.vigil(
             ["triage", "-", "--provider", "anthropic"], stdin: Array("[]".utf8), in: directory,
             environment: ["ANTHROPIC_API_KEY": ""])
         #expect(keyless.status == 78 && keyless.stderr.contains("needs an API key in $ANTHROPIC_API_KEY"), "\(keyless.stderr)")
         #expect(keyless.stdout.isEmpty)
-        let noFile = try CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
+        let noFile = try await CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
         #expect(noFile.status == 66, "\(noFile.stderr)")
     }
 }

@@ -38,6 +38,11 @@ facts:
 benign:
   - [automation, not_hosting]
 escalate: [hosting_kind]
+# Once closed, the automation's new address is usual: learned into the baseline (where cloud writes are granted).
+on_close:
+  - id: learn
+    tool: cloud.learn_ip_baseline
+    arguments: {entity: "{{entity.cloud_principal}}", ip: "{{entity.ip}}", reason: "Closed {{alert.id}}: {{alert.title}}"}
 """# + "\n"),
         ("aws-cloudtrail-modified.yaml", #"""
 # AWS.CloudTrail.Modified: logging stopped or changed. Benign when Terraform (the only sanctioned way
@@ -533,6 +538,11 @@ facts:
 benign:
   - [vpn_egress, known_network]
 escalate: [hosting_network]
+# Once closed, the address is usual for the user: learned into the baseline (where cloud writes are granted).
+on_close:
+  - id: learn
+    tool: cloud.learn_ip_baseline
+    arguments: {entity: "{{entity.user}}", ip: "{{entity.ip}}", reason: "Closed {{alert.id}}: {{alert.title}}"}
 """# + "\n"),
         ("okta-push-denials.yaml", #"""
 # Okta.MFA.PushDenials: repeated denied Okta Verify pushes. Benign when the pushes came from the

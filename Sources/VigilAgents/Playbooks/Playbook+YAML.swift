@@ -42,6 +42,7 @@ private struct PlaybookReader: YAMLReading {
         var facts: [Playbook.Fact] = []
         var benign: [([String], Node)] = []
         var escalate: [(String, Node)] = []
+        var onClose: [Playbook.Step] = []
         for (key, value) in try mapping(root, "") {
             switch key {
             case "id": id = try scalar(value, key)
@@ -77,6 +78,10 @@ private struct PlaybookReader: YAMLReading {
                 for (index, node) in try sequence(value, key).enumerated() {
                     escalate.append((try scalar(node, "escalate[\(index)]"), node))
                 }
+            case "on_close":
+                for (index, node) in try sequence(value, key).enumerated() {
+                    onClose.append(try step(node, "on_close[\(index)]"))
+                }
             default: throw unknown(key, value)
             }
         }
@@ -106,6 +111,16 @@ private struct PlaybookReader: YAMLReading {
                 }
             }
         }
+        for (index, step) in onClose.enumerated() {
+            for (name, template) in step.arguments {
+                for path in template.placeholders {
+                    guard let (head, rest) = path.split, head == "steps" else { continue }
+                    guard let target = rest?.split?.head, stepIDs.contains(target) else {
+                        throw PlaybookError("on_close[\(index)].arguments.\(name): '{{\(path)}}' must name a step")
+                    }
+                }
+            }
+        }
         for (index, (set, node)) in benign.enumerated() {
             for name in set where !factIDs.contains(name) {
                 throw error("benign[\(index)]", node, "no fact '\(name)'")
@@ -117,7 +132,7 @@ private struct PlaybookReader: YAMLReading {
         }
         return Playbook(
             id: id, title: title, matches: matches, attack: attack, steps: steps, facts: facts,
-            benign: benign.map(\.0), escalate: escalate.map(\.0), source: "")
+            benign: benign.map(\.0), escalate: escalate.map(\.0), onClose: onClose, source: "")
     }
 
     private func step(_ node: Node, _ path: String) throws(PlaybookError) -> Playbook.Step {

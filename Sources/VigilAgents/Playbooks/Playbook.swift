@@ -23,6 +23,10 @@ import VigilGuard
 /// benign:
 ///   - [automation, change_ticket]
 /// escalate: [unusual_network]
+/// on_close:                     # after a close, where the write is granted
+///   - id: learn
+///     tool: cloud.learn_ip_baseline
+///     arguments: {entity: "{{entity.user}}", ip: "{{entity.ip}}", reason: "{{alert.title}}"}
 /// ```
 public struct Playbook: Sendable, Hashable {
     /// One tool call. A step whose arguments cannot be filled (the alert names no such entity) is
@@ -66,6 +70,10 @@ public struct Playbook: Sendable, Hashable {
     public var benign: [[String]]
     /// Facts any one of which makes the alert an incident.
     public var escalate: [String]
+    /// Calls made after the alert was closed as a false positive, e.g. learning a new office address
+    /// into the entity's baseline. Each runs only where the tier is offered the tool (its server's
+    /// writes granted, the policy allowing it), through the Guard; none changes the verdict.
+    public var onClose: [Step] = []
     /// Where it was read from.
     public var source: String
 

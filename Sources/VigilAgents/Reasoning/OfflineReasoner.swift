@@ -120,8 +120,55 @@ public struct OfflineReasoner: Sendable {
             facts.append(
                 FactRecord(fact: fact, holds: holds, claim: claim, callID: result.callID.isEmpty ? nil : result.callID))
         }
-        let verdict = weigh(alert, playbook, facts, steps, session)
+        var verdict = weigh(alert, playbook, facts, steps, session)
+        if verdict.disposition == .closed, !playbook.onClose.isEmpty {
+            let (records, actions) = try await afterClose(playbook, scope: scope, results: results, session: session, host: host)
+            steps += records
+            verdict.actions += actions
+        }
         return Investigation(playbook: playbook, steps: steps, facts: facts, verdict: verdict)
+    }
+
+    /// The playbook's `on_close` calls (e.g. learning the address into the entity's baseline), made
+    /// through the Guard where the tier is offered the tool; each is recorded on the verdict as an
+    /// action taken (or failed). A tool the tier is not offered (its server's writes not granted) is
+    /// left alone.
+    private func afterClose(
+        _ playbook: Playbook, scope: Scope, results: [String: (callID: String, content: JSONValue)],
+        session: GuardSession, host: any ToolHost
+    ) async throws -> ([StepRecord], [ProposedAction]) {
+        let offered = Set(host.tools(forTier: session.tier).map(\.qualifiedName))
+        var records: [StepRecord] = []
+        var actions: [ProposedAction] = []
+        for step in playbook.onClose where offered.contains("\(step.server).\(step.tool)") {
+            var arguments: JSONObject = [:]
+            for (name, template) in step.arguments {
+                guard let value = template.fill({ scope.resolve($0, results: results) }) else { break }
+                arguments[name] = value
+            }
+            guard arguments.count == step.arguments.count else { continue }
+            let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
+            let problem: String? =
+                switch outcome {
+                case .completed(_, _, let verdict, let isError):
+                    verdict.injection ? "quarantined" : isError ? "the tool answered with an error" : nil
+                case .denied(_, let decision): "denied by \(decision.rule)"
+                case .pendingApproval(_, _, let approval): "waiting for approval \(approval.id)"
+                case .rateLimited(_, let wait): "rate limited (\(wait) ms)"
+                case .failed(_, let message): "failed: \(message)"
+                }
+            let done = problem == nil
+            records.append(
+                StepRecord(
+                    step: "on_close.\(step.id)", tool: "\(step.server).\(step.tool)", callID: outcome.callID,
+                    problem: problem))
+            actions.append(
+                ProposedAction(
+                    server: step.server, tool: step.tool, arguments: arguments,
+                    rationale: "After closing \(playbook.title) as a false positive (call \(outcome.callID)).",
+                    status: done ? .executed : .failed))
+        }
+        return (records, actions)
     }
 
     private func weigh(

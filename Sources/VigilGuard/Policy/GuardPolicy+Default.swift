@@ -13,7 +13,7 @@ extension GuardPolicy {
         tiers:
           tier1:
             read: ["*"]
-            write: [ticketing.add_comment, ticketing.create_ticket, collaboration.post_message]
+            write: [ticketing.add_comment, ticketing.create_ticket, collaboration.post_message, cloud.learn_ip_baseline]
             destructive: []
           tier2:
             read: ["*"]

@@ -53,6 +53,25 @@ extension PlatformServer {
                     output: members(CloudDocuments.ipBaseline)
                 ) { try await port.checkIPBaseline(entity: $0.require("entity"), ip: $0.require("ip")) },
                 ToolDefinition(
+                    name: "learn_ip_baseline", title: "Learn IP into baseline",
+                    description:
+                        "Adds an address to a user's or principal's baseline, so it counts as usual from now on. For after an alert about it was closed as a false positive; say why.",
+                    parameters: [
+                        .required("entity", .string(maxLength: 2048), "A user's login or a principal's ARN."),
+                        .required("ip", .string(maxLength: 64), "The address."),
+                        .required("reason", .string(maxLength: 500), "Why it is usual (the closed alert and its finding)."),
+                    ],
+                    output: [
+                        .field("entity", .string(), "Whose baseline."),
+                        .field("ip", .string(), "The address."),
+                        .field("added", .boolean, "False if it was already there."),
+                        .field("reason", .string(), "Why."),
+                    ], effect: .write, idempotent: true, targets: ["entity", "ip"]
+                ) {
+                    try await port.learnIPBaseline(
+                        entity: $0.require("entity"), ip: $0.require("ip"), reason: $0.require("reason"))
+                },
+                ToolDefinition(
                     name: "deactivate_access_key", title: "Deactivate access key",
                     description: "Sets an IAM access key to Inactive: calls signed with it fail. Reversible.",
                     parameters: [

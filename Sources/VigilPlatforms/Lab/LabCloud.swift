@@ -178,7 +178,8 @@ struct LabCloud: CloudPlatform {
                 "verdict": "no_baseline",
             ]
         }
-        let knownIP = baseline.ips.contains(ip)
+        let learned = await world.state.learned(entity)
+        let knownIP = baseline.ips.contains(ip) || learned.contains(ip)
         let knownASN = network.map { baseline.asns.contains($0.asn) } ?? false
         let knownCountry = network.map { baseline.countries.contains($0.country) } ?? false
         let verdict =
@@ -188,6 +189,15 @@ struct LabCloud: CloudPlatform {
             "known_ip": .bool(knownIP), "known_asn": .bool(knownASN), "known_country": .bool(knownCountry),
             "verdict": .string(verdict),
         ]
+    }
+
+    func learnIPBaseline(entity: String, ip: String, reason: String) async throws -> JSONObject {
+        guard ip.split(separator: ".").count == 4 || ip.contains(":") else {
+            throw PlatformError.invalidArgument("ip", "'\(ip)' is not an IP address")
+        }
+        guard world.baseline(for: entity) != nil else { throw PlatformError.notFound("baseline", entity) }
+        let added = await world.state.learn(ip, for: entity)
+        return ["entity": .string(entity), "ip": .string(ip), "added": .bool(added), "reason": .string(reason)]
     }
 
     func deactivateAccessKey(id: String) async throws -> JSONObject {
@@ -242,6 +252,8 @@ extension LabState {
         return keyStatus[id]
     }
     func attachDenyAll(_ arn: String) -> Bool { denyAll.insert(arn).inserted }
+    func learn(_ ip: String, for entity: String) -> Bool { learnedIPs[entity, default: []].insert(ip).inserted }
+    func learned(_ entity: String) -> Set<String> { learnedIPs[entity] ?? [] }
     func isolateInstance(_ arn: String) -> Bool { isolatedInstances.insert(arn).inserted }
     func snapshot(_ arn: String) -> JSONObject {
         let id = "snap-vigil\(String(nextNumber() + 100_000))"

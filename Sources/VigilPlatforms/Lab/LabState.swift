@@ -10,6 +10,8 @@ public actor LabState {
     var factorsReset: Set<String> = []
     var keyStatus: [String: String] = [:]
     var denyAll: Set<String> = []
+    /// Addresses learned into entities' baselines after closed false positives.
+    var learnedIPs: [String: Set<String>] = [:]
     var isolatedInstances: Set<String> = []
     var snapshots: [JSONValue] = []
     var isolatedDevices: Set<String> = []

@@ -12,6 +12,9 @@ public protocol CloudPlatform: Sendable {
     func principalActivity(_ principal: String, window: TimeWindow) async throws -> JSONObject
     /// `CloudDocuments.ipBaseline`: is this address usual for this user or principal?
     func checkIPBaseline(entity: String, ip: String) async throws -> JSONObject
+    /// Adds `ip` to the entity's baseline (after a false positive it explained):
+    /// `{"entity", "ip", "added", "reason"}`.
+    func learnIPBaseline(entity: String, ip: String, reason: String) async throws -> JSONObject
     /// `{"access_key_id", "user", "status", "previous_status", "changed"}`.
     func deactivateAccessKey(id: String) async throws -> JSONObject
     /// `{"principal", "policy", "changed"}`.

@@ -20,13 +20,9 @@ final class StagedFile {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporary)
-        else {
-            throw .cannotCreate("\(path): cannot write here (check that the directory exists and is writable)")
-        }
-        self.temporaryPath = temporary
-        self.handle = handle
+        // The handlers come first: a signal between creating the file and handling signals would
+        // leave it behind.
+        var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -35,8 +31,19 @@ final class StagedFile {
                 exit(128 + signalNumber)
             }
             source.resume()
-            signalSources.append(source)
+            sources.append(source)
         }
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
+            for source in sources { source.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+            throw .cannotCreate("\(path): cannot write here (check that the directory exists and is writable)")
+        }
+        self.temporaryPath = temporary
+        self.handle = handle
+        self.signalSources = sources
     }
 
     func write(_ bytes: [UInt8]) throws(CLIError) {
