@@ -68,19 +68,7 @@ final class ModelAgentFixture: Sendable {
             policy: PolicyEngine(policy: .standard),
             rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1_000_000)),
             approvals: approvals, audit: audit)
-        var running: [InProcessServer] = []
-        var servers: [GuardedToolHost.Server] = []
-        for kind in PlatformKind.allCases {
-            let definition = PlatformServer.make(kind, platforms: triageWorld.platforms)
-            let router = ToolRouter(server: definition, scopes: [.read])
-            let server = try await InProcessServer(router)
-            running.append(server)
-            let served = Set(router.visibleTools.map(\.name))
-            servers.append(
-                .init(
-                    name: kind.rawValue, connection: server.connection, tools: router.visibleTools,
-                    withheld: definition.tools.filter { !served.contains($0.name) }))
-        }
+        let (running, servers) = try await labServers(triageWorld)
         let host = GuardedToolHost(guard: guardrails, servers: servers)
         let recorded = Recorded()
         let watchdog = Watchdog(runbooks: try RunbookLibrary(directory: runbooks)) { handoff in

@@ -13,6 +13,27 @@ import VigilTesting
 /// The lab world the triage tests investigate (alerts of seed 7, as `vigil lab alerts` makes them).
 let triageWorld: LabWorld = try! LabWorld(alertCount: 120, clock: FakeClock())
 
+/// The seven lab servers of `world` in process: read tools served (write tools too for `writable`
+/// servers), the rest withheld but known to the Guard.
+func labServers(
+    _ world: LabWorld, writable: Set<PlatformKind> = []
+) async throws -> (running: [InProcessServer], servers: [GuardedToolHost.Server]) {
+    var running: [InProcessServer] = []
+    var servers: [GuardedToolHost.Server] = []
+    for kind in PlatformKind.allCases {
+        let definition = PlatformServer.make(kind, platforms: world.platforms)
+        let router = ToolRouter(server: definition, scopes: writable.contains(kind) ? [.read, .write] : [.read])
+        let server = try await InProcessServer(router)
+        running.append(server)
+        let served = Set(router.visibleTools.map(\.name))
+        servers.append(
+            .init(
+                name: kind.rawValue, connection: server.connection, tools: router.visibleTools,
+                withheld: definition.tools.filter { !served.contains($0.name) }))
+    }
+    return (running, servers)
+}
+
 /// Test hosts without servers of their own: no tools to offer; screening and proposals go to the Guard.
 protocol GuardBackedHost: ToolHost {
     var guardrails: Guard { get }
@@ -60,15 +81,7 @@ struct TriageTests {
         let path = directory.appendingPathComponent("audit.log").path
         let audit = try AuditLog(path: path, key: key, sync: false)
         let guardrails = guardrails(audit)
-        var running: [InProcessServer] = []
-        var servers: [GuardedToolHost.Server] = []
-        for kind in PlatformKind.allCases {
-            let router = ToolRouter(
-                server: PlatformServer.make(kind, platforms: triageWorld.platforms), scopes: [.read])
-            let server = try await InProcessServer(router)
-            running.append(server)
-            servers.append(.init(name: kind.rawValue, connection: server.connection, tools: router.visibleTools))
-        }
+        let (running, servers) = try await labServers(triageWorld)
         let engine = TriageEngine(
             host: GuardedToolHost(guard: guardrails, servers: servers),
             library: try PlaybookLibrary.load(directory: Self.playbooks))
@@ -216,16 +229,7 @@ struct BaselineLearningTests {
             policy: PolicyEngine(policy: .standard), rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000)),
             approvals: ApprovalBook(), audit: audit)
         let world = try LabWorld(alertCount: 120, clock: FakeClock())  // its own state: learning changes it
-        var running: [InProcessServer] = []
-        var servers: [GuardedToolHost.Server] = []
-        for kind in PlatformKind.allCases {
-            let definition = PlatformServer.make(kind, platforms: world.platforms)
-            let router = ToolRouter(
-                server: definition, scopes: grantCloudWrites && kind == .cloud ? [.read, .write] : [.read])
-            let server = try await InProcessServer(router)
-            running.append(server)
-            servers.append(.init(name: kind.rawValue, connection: server.connection, tools: router.visibleTools))
-        }
+        let (running, servers) = try await labServers(world, writable: grantCloudWrites ? [.cloud] : [])
         let engine = TriageEngine(
             host: GuardedToolHost(guard: guardrails, servers: servers),
             library: try PlaybookLibrary.load(directory: TriageTests.playbooks))
