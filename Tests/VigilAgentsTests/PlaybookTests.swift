@@ -126,3 +126,36 @@ struct PlaybookTests {
         #expect(!FactTest.equals("Incident").holds(for: try ValuePath("tickets[*].type").values(in: value)))
     }
 }
+
+/// Alerts from `vigil detect` carry the rule pack's ids: every id a playbook names is a rule of the
+/// pack, and each such alert gets its family's playbook, not the generic one.
+@Suite("Playbooks for the rule pack")
+struct RulePackPlaybookTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
+
+    @Test func packRuleIdsNamedByPlaybooksExistAndChooseTheirFamily() throws {
+        let rules = Self.root.appendingPathComponent("Rules/vigil")
+        var packIDs: Set<String> = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: rules.path) where name.hasSuffix(".yml") {
+            let text = try String(contentsOf: rules.appendingPathComponent(name), encoding: .utf8)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("id: ") }) {
+                packIDs.insert(String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        #expect(packIDs.count == 25)
+        let library = try PlaybookLibrary.load(directory: Self.root.appendingPathComponent("playbooks").path)
+        var mapped = 0
+        for playbook in library.playbooks where !playbook.isGeneric {
+            for pattern in playbook.matches where pattern.description.count == 36 && pattern.description.contains("-") {
+                #expect(packIDs.contains(pattern.description), "\(playbook.id) names \(pattern) which is no rule of the pack")
+                let alert = Alert(
+                    id: "a", source: "vigil-detect", ruleID: pattern.description, title: "t", severity: .high,
+                    createdAt: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!)
+                #expect(library.playbook(for: alert).id == playbook.id)
+                mapped += 1
+            }
+        }
+        #expect(mapped >= 15)
+    }
+}

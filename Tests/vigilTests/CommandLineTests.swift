@@ -222,6 +222,33 @@ struct CommandLineTests {
         #expect(missing.status == 66 && missing.stderr.contains("absent.yaml does not exist"))
     }
 
+    /// The logs go into the embedded SIEM (`vigil ingest`), and `vigil triage --data` investigates the
+    /// detected alerts with the SIEM on that store: each alert gets its family's playbook (the pack's
+    /// rule ids are mapped), a verdict, and claims that cite calls.
+    func triageDetectedAlertsOverTheStore(_ detected: String, in dir: URL) async throws {
+        try detected.write(to: dir.appendingPathComponent("detected.jsonl"), atomically: true, encoding: .utf8)
+        let ingest = try await run(["ingest", "ct.json", "okta.jsonl", "--db", "events.db"], in: dir)
+        // The planted bad line is reported and the rest is stored.
+        #expect(ingest.status == 0 && ingest.stdout.contains(" 1 malformed"), "\(ingest.stdout) \(ingest.stderr)")
+        let triage = try await run(
+            ["triage", "detected.jsonl", "--data", "events.db", "--alerts", "detected.jsonl", "--playbooks",
+             Self.repository.appendingPathComponent("playbooks").path], in: dir)
+        #expect(triage.status == 0, "\(triage.stderr)")
+        let verdicts = try triage.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(verdicts.count == detected.split(separator: "\n").count && !verdicts.isEmpty)
+        let specific = verdicts.filter { !($0["summary"]?.stringValue ?? "").contains("Alert without a specific playbook") }
+        #expect(specific.count * 2 > verdicts.count, "most detected alerts get their family's playbook")
+        for verdict in verdicts {
+            for claim in verdict["evidence"]?.arrayValue ?? [] {
+                #expect(claim["tool_call_ids"]?.arrayValue?.isEmpty == false, "\(verdict)")
+            }
+        }
+        #expect(verdicts.contains { ($0["evidence"]?.arrayValue ?? []).isEmpty == false })
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
+
     @Test func detectsOnLabLogsWithTheRulePack() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let alerts = try await run(["lab", "alerts", "--count", "300", "--seed", "9", "--benign-ratio", "0"])
@@ -245,6 +272,7 @@ struct CommandLineTests {
 
         let result = try await run(["detect", "ct.json", "okta.jsonl"], in: dir)
         #expect(result.status == 0, "\(result.stderr)")
+        try await triageDetectedAlertsOverTheStore(result.stdout, in: dir)
         #expect(result.stderr.contains("ct.json: \(cloudTrail.count) records (AWS.CloudTrail), 0 malformed"))
         #expect(result.stderr.contains("okta.jsonl:1: invalid JSON"))
         let decoded = AlertDecoder(strict: true).decode(result.stdout)

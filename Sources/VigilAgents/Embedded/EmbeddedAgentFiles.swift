@@ -50,7 +50,9 @@ on_close:
 # incident when logging was stopped or the trail deleted.
 id: aws-cloudtrail-modified
 title: CloudTrail logging stopped or modified
-matches: [AWS.CloudTrail.Modified]
+matches:
+  - AWS.CloudTrail.Modified
+  - 9f2efe4a-e072-5a80-b220-b177b06f9ef2   # Rules/vigil/aws_cloudtrail_tampering.yml (vigil detect)
 attack: [T1562.008]
 steps:
   - id: principal
@@ -91,7 +93,9 @@ escalate: [logging_stopped]
 # does it from a hosting provider.
 id: aws-cross-account-role
 title: Cross-account role assumption
-matches: [AWS.STS.CrossAccountAssumeRole]
+matches:
+  - AWS.STS.CrossAccountAssumeRole
+  - df52fc87-e588-5bc4-9354-e903837f209a   # Rules/vigil/aws_organization_access_role_assumed.yml (vigil detect)
 attack: [T1021.007]
 steps:
   - id: source
@@ -134,7 +138,11 @@ escalate: [hosting_network]
 # uses) or anyone signs in without MFA, or from a hosting provider.
 id: aws-privileged-login
 title: Root or break-glass console login
-matches: [AWS.Console.PrivilegedLogin]
+matches:
+  - AWS.Console.PrivilegedLogin
+  - fbda39d7-7769-5f62-83be-edef47a9624d   # Rules/vigil/aws_root_console_login.yml (vigil detect)
+  - 1940b906-5c1c-5e3f-bc3c-599e7e168702   # Rules/vigil/aws_break_glass_role_login.yml (vigil detect)
+  - 215bc122-ab31-5a82-9827-9c7026632e30   # Rules/vigil/aws_console_login_without_mfa.yml (vigil detect)
 attack: [T1078.004]
 steps:
   - id: principal
@@ -260,7 +268,9 @@ escalate: [vps]
 # application spawned it (a phishing attachment).
 id: edr-encoded-powershell
 title: PowerShell with an encoded command
-matches: [EDR.Process.EncodedPowerShell]
+matches:
+  - EDR.Process.EncodedPowerShell
+  - a5d5a50e-6a7e-580b-bf3f-c2375986e46f   # Rules/vigil/edr_encoded_powershell.yml (vigil detect)
 attack: [T1059.001, T1027.010]
 steps:
   - id: device
@@ -323,7 +333,9 @@ escalate: []
 # an incident when a session from a hosting provider did.
 id: iam-access-key-created
 title: IAM access key created
-matches: [AWS.IAM.AccessKeyCreated]
+matches:
+  - AWS.IAM.AccessKeyCreated
+  - cfb32da9-ae76-5c8f-8bc2-d66b88ef9580   # Rules/vigil/aws_iam_access_key_created.yml (vigil detect)
 attack: [T1098.001]
 steps:
   - id: principal
@@ -357,7 +369,10 @@ escalate: [hosting_kind]
 # automation that manages IAM (Terraform) and a change ticket covers the account.
 id: iam-privilege-change
 title: IAM privilege change
-matches: [AWS.IAM.PrivilegeChange]
+matches:
+  - AWS.IAM.PrivilegeChange
+  - f537038f-e23c-538b-b306-f12769114462   # Rules/vigil/aws_iam_admin_policy_attached.yml (vigil detect)
+  - a32902c6-e445-51c6-9413-ba69207113ca   # Rules/vigil/aws_iam_policy_attached.yml (vigil detect)
 attack: [T1098.003]
 steps:
   - id: principal
@@ -386,7 +401,9 @@ escalate: []
 # from a usual address; an incident when from a hosting provider.
 id: okta-admin-grant
 title: Okta administrator privilege granted
-matches: [Okta.Admin.PrivilegeGrant]
+matches:
+  - Okta.Admin.PrivilegeGrant
+  - badb8a55-fae1-5f2f-abe9-8003e8ad2cc6   # Rules/vigil/okta_admin_privilege_granted.yml (vigil detect)
 attack: [T1098]
 steps:
   - id: network
@@ -413,7 +430,9 @@ escalate: [hosting_network]
 # alone does not settle it (attackers ask the help desk too).
 id: okta-factor-change
 title: MFA factor enrolled or reset
-matches: [Okta.MFA.FactorChange]
+matches:
+  - Okta.MFA.FactorChange
+  - 672c4e4c-75af-5087-bbdf-6ed4734d0709   # Rules/vigil/okta_mfa_factors_changed.yml (vigil detect)
 attack: [T1556.006]
 steps:
   - id: network
@@ -445,7 +464,9 @@ escalate: [hosting_network]
 # address; an incident when one address tried many accounts (spraying) or came from a hosting provider.
 id: okta-failed-logins
 title: Repeated failed Okta sign-ins
-matches: [Okta.Auth.FailedLogins]
+matches:
+  - Okta.Auth.FailedLogins
+  - 8e39203f-2dca-5582-b0b8-a8f6194f1f9b   # Rules/vigil/okta_failed_password.yml (vigil detect)
 attack: [T1110]
 steps:
   - id: network
@@ -478,7 +499,9 @@ escalate: [many_accounts, hosting_network]
 # notice to the same country does not explain that). Otherwise it goes to a person.
 id: okta-new-country
 title: Okta sign-in from a new country
-matches: [Okta.Login.NewCountry]
+matches:
+  - Okta.Login.NewCountry
+  - 3b7ef8a9-36ba-535a-90fd-1b32cc33b8f2   # Rules/vigil/okta_sign_in_new_geolocation.yml (vigil detect)
 attack: [T1078.004]
 steps:
   - id: travel
@@ -513,7 +536,9 @@ escalate: [hosting_network, also_at_home]
 # hosting provider's.
 id: okta-new-network
 title: Okta sign-in from a new network
-matches: [Okta.Login.NewNetwork]
+matches:
+  - Okta.Login.NewNetwork
+  - 60995cfe-0f57-56e6-9713-4c541a1fe18e   # Rules/vigil/okta_sign_in_through_anonymizer.yml (vigil detect)
 attack: [T1078.004]
 steps:
   - id: network
@@ -549,7 +574,9 @@ on_close:
 # user's own sign-in at a usual address (a fumble); an incident when from a hosting provider (fatigue).
 id: okta-push-denials
 title: Repeated Okta Verify push denials
-matches: [Okta.MFA.PushDenials]
+matches:
+  - Okta.MFA.PushDenials
+  - f3c76ee7-949b-5923-92de-72cfa7024757   # Rules/vigil/okta_mfa_push_denied.yml (vigil detect)
 attack: [T1621]
 steps:
   - id: network
@@ -577,7 +604,9 @@ escalate: [hosting_network]
 # provider is an incident.
 id: s3-bucket-policy
 title: S3 bucket policy changed
-matches: [AWS.S3.BucketPolicyChanged]
+matches:
+  - AWS.S3.BucketPolicyChanged
+  - 7f2c7275-51d5-5d90-abfb-4937d9350acb   # Rules/vigil/aws_s3_bucket_policy_changed.yml (vigil detect)
 attack: [T1537]
 steps:
   - id: principal
@@ -614,7 +643,9 @@ escalate: [hosting_network]
 # reads through the backup service; an incident when the reads come from a hosting provider.
 id: s3-high-volume-read
 title: High volume of S3 object reads
-matches: [AWS.S3.HighVolumeRead]
+matches:
+  - AWS.S3.HighVolumeRead
+  - 9fb9dafc-08f5-5916-8c09-4ce0fc5f3e00   # Rules/vigil/aws_s3_object_read_external_client.yml (vigil detect)
 attack: [T1530]
 steps:
   - id: principal
