@@ -68,4 +68,30 @@ struct TriageCommandTests {
         let noFile = try await CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
         #expect(noFile.status == 66, "\(noFile.stderr)")
     }
+
+    /// `vigil eval` on labelled lab alerts: the figures on stdout, the same as JSON in --output; a bad
+    /// labels file is named with its line and nothing is written.
+    @Test func evalScoresLabelledAlerts() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "60", "--labels", "labels.jsonl"], in: dir)
+        try alerts.stdout.write(to: dir.appendingPathComponent("alerts.jsonl"), atomically: true, encoding: .utf8)
+        let result = try await CommandRunner.vigil(
+            ["eval", "--alerts", "alerts.jsonl", "--labels", "labels.jsonl", "--output", "eval.json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Evaluation of 60 alerts (offline-reasoner)"))
+        #expect(result.stdout.contains("malicious alerts closed: none"), "\(result.stdout)")
+        let json = try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("eval.json"), encoding: .utf8))
+        #expect(json["alerts"] == 60 && json["claims_without_tool_call"] == 0)
+        #expect(json["malicious_escalation_rate"]?.doubleValue == 1)
+        #expect((json["benign_auto_close_rate"]?.doubleValue ?? 0) >= 0.9)
+        #expect(json["malicious_closed"]?.arrayValue?.isEmpty == true)
+        #expect((json["per_alert"]?["tool_calls"]?.doubleValue ?? 0) > 0)
+
+        try "{\"alert_id\":\"x\",\"label\":\"maybe\"}\n".write(
+            to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
+        let bad = try await CommandRunner.vigil(
+            ["eval", "--alerts", "alerts.jsonl", "--labels", "bad.jsonl", "--output", "bad-eval.json"], in: dir)
+        #expect(bad.status == 1 && bad.stderr.contains("bad.jsonl line 1: label 'maybe' is not malicious|benign"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad-eval.json").path))
+    }
 }

@@ -55,20 +55,11 @@ struct DemoCommand: AsyncVigilCommand {
             throw .software("backend options: \(error)")
         }
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
-        var sink = CaseSink(store: store)
         var results: [(GeneratedAlert, Verdict)] = []
         let started = ContinuousClock.now
-        do {
-            try await stack.engine.triage(generated.map(\.alert), concurrency: 8) { index, assessment in
-                results.append((generated[index], assessment.verdict))
-                try sink.add(assessment.record)
-            }
-            try sink.flush()
-        } catch {
-            await stack.shutdown()
-            throw .cannotCreate("\(error)")
+        try await stack.run(generated.map(\.alert), concurrency: 8, saving: store) { index, assessment in
+            results.append((generated[index], assessment.verdict))
         }
-        await stack.shutdown()
         let elapsed = ContinuousClock.now - started
         print(Self.report(results, reasoner: stack.reasonerName, elapsed: elapsed, configuration: configuration))
     }

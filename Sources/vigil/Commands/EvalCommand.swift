@@ -54,22 +54,17 @@ struct EvalCommand: AsyncVigilCommand {
         }
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         var score = Scorecard(provider: stack.reasonerName)
-        var sink = CaseSink(store: store)
         let started = ContinuousClock.now
         let progress = Progress(total: truth.count, enabled: Console.stderrIsTerminal)
         do {
-            try await stack.engine.triage(stream, concurrency: agents.concurrency) { index, assessment in
+            try await stack.run(stream, concurrency: agents.concurrency, saving: store) { index, assessment in
                 score.add(assessment.verdict, label: truth[assessment.verdict.alertID])
-                try sink.add(assessment.record)
                 if (index + 1) % 50 == 0 { progress.update(index + 1) }
             }
-            try sink.flush()
         } catch {
-            await stack.shutdown()
             output.discard()
-            throw .cannotCreate("\(error)")
+            throw error
         }
-        await stack.shutdown()
         if score.total > 0 { progress.update(score.total) }
         progress.finish()
         let elapsed = ContinuousClock.now - started

@@ -40,24 +40,15 @@ struct TriageCommand: AsyncVigilCommand {
         let store = try CaseSink.open(configuration.agents.cases)
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         let explain = self.explain
-        var sink = CaseSink(store: store)
-        do {
-            try await stack.engine.triage(alerts, concurrency: agents.concurrency) { _, assessment in
-                let verdict = assessment.verdict
-                print(verdict.json.serialized())
-                if explain {
-                    Console.note(
-                        "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
-                    )
-                }
-                try sink.add(assessment.record)
+        try await stack.run(alerts, concurrency: agents.concurrency, saving: store) { _, assessment in
+            let verdict = assessment.verdict
+            print(verdict.json.serialized())
+            if explain {
+                Console.note(
+                    "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
+                )
             }
-            try sink.flush()
-        } catch {
-            await stack.shutdown()
-            throw .cannotCreate("\(error)")
         }
-        await stack.shutdown()
         if alerts.problems > 0 {
             throw .invalidInput(
                 "\(alerts.problems) of the input's records were not alerts (see above); the \(alerts.count) others were triaged"

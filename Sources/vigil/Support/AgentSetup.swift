@@ -94,6 +94,26 @@ final class AgentStack: Sendable {
         self.sweeper = sweeper
     }
 
+    /// Triages `alerts` (at most `concurrency` at a time, in input order), hands each assessment to
+    /// `each`, saves each case to `store` in batches, and shuts the stack down whatever happens.
+    func run(
+        _ alerts: some Sequence<Alert>, concurrency: Int, saving store: CaseStore,
+        each: (Int, Assessment) throws -> Void
+    ) async throws(CLIError) {
+        var sink = CaseSink(store: store)
+        do {
+            try await engine.triage(alerts, concurrency: concurrency) { index, assessment in
+                try each(index, assessment)
+                try sink.add(assessment.record)
+            }
+            try sink.flush()
+        } catch {
+            await shutdown()
+            throw .cannotCreate("\(error)")
+        }
+        await shutdown()
+    }
+
     func shutdown() async {
         sweeper.cancel()
         for server in servers { await server.stop() }
