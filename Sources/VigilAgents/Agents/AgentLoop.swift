@@ -77,11 +77,12 @@ public struct AgentLoop: Sendable {
         let offered = host.tools(forTier: tier.guardTier)
         var byName: [String: HostedTool] = [:]
         for tool in offered { byName[Briefing.toolName(server: tool.server, tool: tool.name)] = tool }
-        // Tools the tier is not offered, by the name a model would use: such a call still goes to the
-        // Guard, which refuses and audits it.
-        var unoffered: [String: HostedTool] = [:]
-        for tool in host.allTools where byName[Briefing.toolName(server: tool.server, tool: tool.name)] == nil {
-            unoffered[Briefing.toolName(server: tool.server, tool: tool.name)] = tool
+        // Tools the tier is not offered are found by the name a model would use too: such a call still
+        // goes to the Guard, which refuses and audits it. (`byName` keeps the offered tool on a clash.)
+        var routes = byName
+        for tool in host.allTools {
+            let name = Briefing.toolName(server: tool.server, tool: tool.name)
+            if routes[name] == nil { routes[name] = tool }
         }
         let answerSchema = TierAnswer.schema(tier: tier.tier)
         let tools =
@@ -206,7 +207,7 @@ public struct AgentLoop: Sendable {
 
             // Tool calls, concurrently, answered in the order the model made them.
             let records = await execute(
-                calls, byName: byName.merging(unoffered) { offered, _ in offered },
+                calls, byName: routes,
                 offered: tools.map(\.name).joined(separator: ", "), tier: tier, session: session)
             for record in records {
                 run.calls.append(record.record)

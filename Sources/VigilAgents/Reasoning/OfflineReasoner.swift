@@ -40,47 +40,18 @@ public struct OfflineReasoner: Sendable {
         var steps: [StepRecord] = []
         let scope = Scope(alert: alert)
         for step in playbook.steps {
-            var arguments: JSONObject = [:]
-            var missing: String?
-            for (name, template) in step.arguments {
-                guard let value = template.fill({ scope.resolve($0, results: results) }) else {
-                    missing = name
-                    break
-                }
-                arguments[name] = value
-            }
             let tool = "\(step.server).\(step.tool)"
+            let (arguments, missing) = Self.arguments(of: step, scope: scope, results: results)
             if let missing {
                 steps.append(StepRecord(step: step.id, tool: tool, problem: "skipped: no value for '\(missing)'"))
                 continue
             }
             let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
-            switch outcome {
-            case .completed(let callID, let content, let verdict, let isError):
-                if verdict.injection {
-                    steps.append(StepRecord(step: step.id, tool: tool, callID: callID, problem: "quarantined"))
-                } else if isError {
-                    steps.append(
-                        StepRecord(
-                            step: step.id, tool: tool, callID: callID,
-                            problem: "error: \(content.stringValue ?? content.serialized())"))
-                } else {
-                    results[step.id] = (callID, content)
-                    steps.append(StepRecord(step: step.id, tool: tool, callID: callID))
-                }
-            case .denied(let callID, let decision):
-                steps.append(
-                    StepRecord(step: step.id, tool: tool, callID: callID, problem: "denied by \(decision.rule)"))
-            case .pendingApproval(let callID, _, let approval):
-                steps.append(
-                    StepRecord(
-                        step: step.id, tool: tool, callID: callID, problem: "waiting for approval \(approval.id)"))
-            case .rateLimited(let callID, let wait):
-                steps.append(
-                    StepRecord(step: step.id, tool: tool, callID: callID, problem: "rate limited (\(wait) ms)"))
-            case .failed(let callID, let message):
-                steps.append(StepRecord(step: step.id, tool: tool, callID: callID, problem: "failed: \(message)"))
+            let problem = Self.problem(of: outcome)
+            if problem == nil, case .completed(let callID, let content, _, _) = outcome {
+                results[step.id] = (callID, content)
             }
+            steps.append(StepRecord(step: step.id, tool: tool, callID: outcome.callID, problem: problem))
         }
 
         // Facts about the alert itself cite the SIEM's copy of it, fetched through the Guard like any
@@ -141,23 +112,10 @@ public struct OfflineReasoner: Sendable {
         var records: [StepRecord] = []
         var actions: [ProposedAction] = []
         for step in playbook.onClose where offered.contains("\(step.server).\(step.tool)") {
-            var arguments: JSONObject = [:]
-            for (name, template) in step.arguments {
-                guard let value = template.fill({ scope.resolve($0, results: results) }) else { break }
-                arguments[name] = value
-            }
-            guard arguments.count == step.arguments.count else { continue }
+            let (arguments, missing) = Self.arguments(of: step, scope: scope, results: results)
+            guard missing == nil else { continue }
             let outcome = try await host.call(server: step.server, tool: step.tool, arguments: arguments, in: session)
-            let problem: String? =
-                switch outcome {
-                case .completed(_, _, let verdict, let isError):
-                    verdict.injection ? "quarantined" : isError ? "the tool answered with an error" : nil
-                case .denied(_, let decision): "denied by \(decision.rule)"
-                case .pendingApproval(_, _, let approval): "waiting for approval \(approval.id)"
-                case .rateLimited(_, let wait): "rate limited (\(wait) ms)"
-                case .failed(_, let message): "failed: \(message)"
-                }
-            let done = problem == nil
+            let problem = Self.problem(of: outcome)
             records.append(
                 StepRecord(
                     step: "on_close.\(step.id)", tool: "\(step.server).\(step.tool)", callID: outcome.callID,
@@ -166,9 +124,33 @@ public struct OfflineReasoner: Sendable {
                 ProposedAction(
                     server: step.server, tool: step.tool, arguments: arguments,
                     rationale: "After closing \(playbook.title) as a false positive (call \(outcome.callID)).",
-                    status: done ? .executed : .failed))
+                    status: problem == nil ? .executed : .failed))
         }
         return (records, actions)
+    }
+
+    /// A step's arguments filled from the alert and earlier results, or the first that has no value.
+    private static func arguments(
+        of step: Playbook.Step, scope: Scope, results: [String: (callID: String, content: JSONValue)]
+    ) -> (JSONObject, missing: String?) {
+        var arguments: JSONObject = [:]
+        for (name, template) in step.arguments {
+            guard let value = template.fill({ scope.resolve($0, results: results) }) else { return (arguments, name) }
+            arguments[name] = value
+        }
+        return (arguments, nil)
+    }
+
+    /// Why a call produced nothing to read (nil: it did).
+    private static func problem(of outcome: Guard.Outcome) -> String? {
+        switch outcome {
+        case .completed(_, let content, let verdict, let isError):
+            verdict.injection ? "quarantined" : isError ? "error: \(content.stringValue ?? content.serialized())" : nil
+        case .denied(_, let decision): "denied by \(decision.rule)"
+        case .pendingApproval(_, _, let approval): "waiting for approval \(approval.id)"
+        case .rateLimited(_, let wait): "rate limited (\(wait) ms)"
+        case .failed(_, let message): "failed: \(message)"
+        }
     }
 
     private func weigh(

@@ -128,36 +128,28 @@ final class AgentStack: Sendable {
     ) async throws(CLIError) -> AgentStack {
         let agents = configuration.agents
         let defaults = VigilConfiguration.Agents()
+        // Each from its directory where it exists, else the copies built into vigil.
+        let ownPlaybooks = try AgentFiles.use(agents.playbooks, default: defaults.playbooks, logger: logger)
+        let ownRunbooks = try AgentFiles.use(agents.runbooks, default: defaults.runbooks, logger: logger)
         let library: PlaybookLibrary
         do {
-            library =
-                try AgentFiles.use(agents.playbooks, default: defaults.playbooks, logger: logger)
-                ? PlaybookLibrary.load(directory: agents.playbooks) : PlaybookLibrary.embedded()
-        } catch let error as CLIError {
-            throw error
+            library = try ownPlaybooks ? PlaybookLibrary.load(directory: agents.playbooks) : PlaybookLibrary.embedded()
         } catch {
-            throw .config("\(error)")
+            throw .config(error.description)
         }
         let provider = try self.provider(agents)
         var tiers: [Int: TierDefinition] = [:]
         if provider != nil {
+            let ownPrompts = try AgentFiles.use(agents.prompts, default: defaults.prompts, logger: logger)
             do {
-                tiers =
-                    try AgentFiles.use(agents.prompts, default: defaults.prompts, logger: logger)
-                    ? TierDefinition.load(directory: agents.prompts) : TierDefinition.embedded()
-            } catch let error as CLIError {
-                throw error
+                tiers = try ownPrompts ? TierDefinition.load(directory: agents.prompts) : TierDefinition.embedded()
             } catch {
-                throw .config("\(error)")
+                throw .config(error.description)
             }
         }
         let runbooks: RunbookLibrary
         do {
-            runbooks =
-                try AgentFiles.use(agents.runbooks, default: defaults.runbooks, logger: logger)
-                ? RunbookLibrary(directory: agents.runbooks) : AgentFiles.embeddedRunbooks()
-        } catch let error as CLIError {
-            throw error
+            runbooks = try ownRunbooks ? RunbookLibrary(directory: agents.runbooks) : AgentFiles.embeddedRunbooks()
         } catch {
             throw .config("runbooks: \(error)")
         }
