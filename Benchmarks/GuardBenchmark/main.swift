@@ -8,7 +8,7 @@ import VigilLab
 //   swift run -c release vigil-bench-guard pipeline [calls]     Guard per call (policy, rate limit, taint, audit
 //                                                              append without fsync, scan of the result)
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
-//   swift run -c release vigil-bench-guard train DEV.jsonl [--payloads FILE] [--prose PATH]... [--folds K] [--write FILE]
+//   swift run -c release vigil-bench-guard train DEV.jsonl [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]
 //                                                              fits the scanner's classifier on a development
 //                                                              corpus; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights
@@ -171,25 +171,31 @@ case "train":
     var folds = 0
     var output: String?
     var prose: [String] = []
-    var payloads: String?
+    var payloads: [String] = []
     while let a = rest.popFirst() {
         switch a {
         case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
         case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
-        case "--payloads": payloads = rest.popFirst()
+        case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()
         default: file = a
         }
     }
-    guard let file, let data = FileManager.default.contents(atPath: file),
-        let payloadData = FileManager.default.contents(
-            atPath: payloads ?? file.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl"))
-    else {
-        FileHandle.standardError.write(
-            Data(
-                "usage: vigil-bench-guard train DEV.jsonl [--payloads FILE] [--prose PATH]... [--folds K] [--write FILE]\n"
-                    .utf8))
+    let usage = "usage: vigil-bench-guard train DEV.jsonl [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]\n"
+    guard let file, let data = FileManager.default.contents(atPath: file) else {
+        FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
+    }
+    // The attack strings to fit on: the split's own (DEV-payloads.jsonl) unless files are named.
+    if payloads.isEmpty { payloads = [file.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl")] }
+    var payloadData = Data()
+    for path in payloads {
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write(Data("cannot read the attack strings in \(path)\n".utf8) + Data(usage.utf8))
+            exit(66)
+        }
+        payloadData += contents
+        if contents.last != 0x0A { payloadData.append(0x0A) }
     }
     try Training.run(corpus: data, payloads: payloadData, prose: prose, folds: folds, output: output)
 
