@@ -101,16 +101,23 @@ struct CommandLineTests {
         process.currentDirectoryURL = dir
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        // Wait until the staged labels file exists, then interrupt.
+        // Wait until the staged labels file exists, then interrupt. (Sleeping, not blocking: the test
+        // pool has as few threads as the machine has cores.)
         var staged = false
-        for _ in 0..<200 where !staged {
+        for _ in 0..<3000 where !staged && process.isRunning {
             staged = try FileManager.default.contentsOfDirectory(atPath: dir.path).contains {
                 $0.hasPrefix(".labels.jsonl.tmp-")
             }
-            if !staged { usleep(20_000) }
+            if !staged { try await Task.sleep(for: .milliseconds(20)) }
         }
         #expect(staged)
         process.terminate()
+        // The signal must end the run at once, not when the five million alerts are written.
+        for _ in 0..<3000 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("vigil lab alerts ignored SIGTERM")
+        }
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Synchronization
 
 /// A file written in pieces that appears at its path only when complete: the pieces go to a hidden
 /// temporary file beside it, renamed into place by `commit()`. `discard()`, a failure, or SIGINT/SIGTERM
@@ -8,7 +8,7 @@ final class StagedFile {
     let path: String
     private let temporaryPath: String
     private let handle: FileHandle
-    private var signalSources: [any DispatchSourceSignal] = []
+    private let slot: Int
 
     init(path: String) throws(CLIError) {
         self.path = path
@@ -20,30 +20,19 @@ final class StagedFile {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
-        // The handlers come first: a signal between creating the file and handling signals would
-        // leave it behind.
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                unlink(temporary)
-                exit(128 + signalNumber)
-            }
-            source.resume()
-            sources.append(source)
+        // The handler is in place before the file exists, so no signal can leave it behind.
+        guard let slot = SignalCleanup.register(temporary) else {
+            throw .cannotCreate("\(path): too many files being written at once")
         }
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
         else {
-            for source in sources { source.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
+            SignalCleanup.unregister(slot)
             throw .cannotCreate("\(path): cannot write here (check that the directory exists and is writable)")
         }
         self.temporaryPath = temporary
         self.handle = handle
-        self.signalSources = sources
+        self.slot = slot
     }
 
     func write(_ bytes: [UInt8]) throws(CLIError) {
@@ -57,7 +46,8 @@ final class StagedFile {
     }
 
     func commit() throws(CLIError) {
-        finish()
+        try? handle.close()
+        defer { SignalCleanup.unregister(slot) }
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -66,16 +56,66 @@ final class StagedFile {
     }
 
     func discard() {
-        finish()
+        try? handle.close()
         unlink(temporaryPath)
+        SignalCleanup.unregister(slot)
+    }
+}
+
+/// Removes the temporary files of staged writes when SIGINT or SIGTERM ends the process.
+///
+/// The handler is installed with `sigaction` at once (a dispatch signal source registers later, on
+/// another thread, and a signal in between would be lost) and does only what is safe in a signal
+/// handler: read fixed slots of C strings, `unlink` them, `_exit`.
+enum SignalCleanup {
+    static let capacity = 8
+    // Written only under `lock`, read by the handler; each slot holds a path or nil.
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        return slots
+    }()
+    private static let lock = Mutex(0)  // how many slots are in use
+
+    /// Keeps `path` for removal on a signal; nil when every slot is taken.
+    static func register(_ path: String) -> Int? {
+        lock.withLock { inUse -> Int? in
+            guard let free = (0..<capacity).first(where: { slots[$0] == nil }) else { return nil }
+            slots[free] = strdup(path)
+            if inUse == 0 { install(onSignal) }
+            inUse += 1
+            return free
+        }
     }
 
-    private func finish() {
-        try? handle.close()
-        for source in signalSources { source.cancel() }
-        signalSources.removeAll()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+    static func unregister(_ slot: Int) {
+        lock.withLock { inUse in
+            guard let path = slots[slot] else { return }
+            inUse -= 1
+            if inUse == 0 { install(nil) }
+            slots[slot] = nil
+            free(path)
+        }
+    }
+
+    private static let onSignal: @convention(c) (Int32) -> Void = { signalNumber in
+        for i in 0..<SignalCleanup.capacity {
+            if let path = SignalCleanup.slots[i] { unlink(path) }
+        }
+        _exit(128 + signalNumber)
+    }
+
+    /// Installs `handler` for SIGINT and SIGTERM, or restores the default action when nil.
+    private static func install(_ handler: (@convention(c) (Int32) -> Void)?) {
+        var action = sigaction()
+        if let handler {
+            action.__sigaction_handler.sa_handler = handler
+        } else {
+            action.__sigaction_handler.sa_handler = SIG_DFL
+        }
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
     }
 }
 
