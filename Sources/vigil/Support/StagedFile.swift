@@ -9,6 +9,7 @@ final class StagedFile {
     private let temporaryPath: String
     private let handle: FileHandle
     private let slot: Int
+    private var finished = false  // committed or discarded: the slot may belong to another file now
 
     init(path: String) throws(CLIError) {
         self.path = path
@@ -46,6 +47,8 @@ final class StagedFile {
     }
 
     func commit() throws(CLIError) {
+        guard !finished else { return }
+        finished = true
         try? handle.close()
         defer { SignalCleanup.unregister(slot) }
         if rename(temporaryPath, path) != 0 {
@@ -56,6 +59,8 @@ final class StagedFile {
     }
 
     func discard() {
+        guard !finished else { return }
+        finished = true
         try? handle.close()
         unlink(temporaryPath)
         SignalCleanup.unregister(slot)
