@@ -95,11 +95,12 @@ enum SignalCleanup {
 
     static func unregister(_ slot: Int) {
         lock.withLock { inUse in
-            guard let path = slots[slot] else { return }
+            guard slots[slot] != nil else { return }
             inUse -= 1
             if inUse == 0 { install(nil) }
+            // The copy of the path is not freed: a handler running on another thread may still be
+            // reading it. It is a few bytes per staged file, and a process stages only a few.
             slots[slot] = nil
-            free(path)
         }
     }
 
