@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import MCP
-import Synchronization
 import VigilCore
 
 /// What a tool call returned.

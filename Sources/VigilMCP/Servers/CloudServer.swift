@@ -6,6 +6,11 @@ extension PlatformServer {
         let principal = ToolParameter.required(
             "principal", .string(maxLength: 2048),
             "An IAM user or role ARN (assumed-role ARNs too), or a user or role name.")
+        // Whose baseline, and which address: checked and learnt alike.
+        let entityAndAddress: [ToolParameter] = [
+            .required("entity", .string(maxLength: 2048), "A user's login or a principal's ARN."),
+            .required("ip", .string(maxLength: 64), "The address."),
+        ]
         return PlatformServer(
             kind: .cloud, title: "Vigil Cloud (AWS)",
             instructions:
@@ -46,19 +51,14 @@ extension PlatformServer {
                     name: "check_ip_baseline", title: "Check IP against baseline",
                     description:
                         "Is this address usual for this user or principal? Compares it, its network (ASN) and its country with the entity's baseline.",
-                    parameters: [
-                        .required("entity", .string(maxLength: 2048), "A user's login or a principal's ARN."),
-                        .required("ip", .string(maxLength: 64), "The address."),
-                    ],
+                    parameters: entityAndAddress,
                     output: members(CloudDocuments.ipBaseline)
                 ) { try await port.checkIPBaseline(entity: $0.require("entity"), ip: $0.require("ip")) },
                 ToolDefinition(
                     name: "learn_ip_baseline", title: "Learn IP into baseline",
                     description:
                         "Adds an address to a user's or principal's baseline, so it counts as usual from now on. For after an alert about it was closed as a false positive; say why.",
-                    parameters: [
-                        .required("entity", .string(maxLength: 2048), "A user's login or a principal's ARN."),
-                        .required("ip", .string(maxLength: 64), "The address."),
+                    parameters: entityAndAddress + [
                         .required("reason", .string(maxLength: 500), "Why it is usual (the closed alert and its finding)."),
                     ],
                     output: [
