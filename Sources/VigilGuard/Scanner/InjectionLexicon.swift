@@ -53,6 +53,12 @@ enum Cue: Int, CaseIterable, Sendable {
     case modal
     /// what a SOC agent acts on: alert, detection, severity, ticket, password, token, allow list …
     case securityObject
+    /// a word that may name an automated reader but often names something else: "bot", "assistant",
+    /// "agent", "automation", and their translations; it counts only next to an `agentGoal`
+    case weakAddress
+    /// what an intruder wants a SOC agent to do, in several languages: close as benign, allow-list,
+    /// do not escalate, lift a suspension, send to an address …
+    case agentGoal
 }
 
 enum InjectionLexicon {
@@ -76,6 +82,12 @@ enum InjectionLexicon {
                 "never mind", "nevermind", "set aside", "discard", "abandon", "skip", "no longer follow", "ignora",
                 "ignoriere",
                 "ignorez", "oublie", "vergiss",
+
+                "ignorieren", "ignoriert", "vergesst", "vergessen", "ignorer", "oubliez", "oublier", "ignorar",
+                "ignoren", "olvida", "olvide", "esqueça", "esqueca", "dimentica", "dimenticate", "ignorate",
+                "negeer", "vergeet", "zignoruj", "ignoruj", "ignorera", "glöm", "игнорируй", "проигнорируй",
+                "игнорировать", "забудь", "забудьте", "ігноруй", "ігноруйте", "忽略", "忘记", "无视", "無視", "忘れ", "무시",
+                "잊어", "تجاهل", "انس", "अनदेखा", "bỏ qua", "yoksay", "unut", "התעלם",
             ])
         add(
             .overrideObject,
@@ -87,6 +99,13 @@ enum InjectionLexicon {
                 "instrucciones", "anweisungen", "consignes", "your previous", "all previous", "all prior",
                 "the rest of this data", "this data", "all info", "all information", "previous message",
                 "the rest of the", "prior directions", "earlier instructions", "above instructions",
+
+                "instruktionen", "regeln", "vorgaben", "consignes précédentes", "règles", "instrucciones", "reglas",
+                "instruções", "instrucoes", "regras", "istruzioni", "regole", "instructies", "regels", "instrukcje",
+                "instrukcji", "zasady", "instruktioner", "instruktionerna", "regler", "инструкции", "инструкций",
+                "указания", "правила", "інструкції", "вказівки", "指令", "指示", "规则", "規則", "命令", "以前の指示", "지시", "규칙",
+                "지침", "التعليمات", "القواعد", "निर्देश", "निर्देशों", "hướng dẫn", "talimatları", "talimatlari",
+                "kuralları", "הוראות",
             ])
         add(
             .overrideObjectWeak,
@@ -231,8 +250,8 @@ enum InjectionLexicon {
                 "automated investigator", "automated responder", "automated soc", "analysis software",
                 "analysis system", "analysis engine", "screening system", "screening systems", "screening software",
                 "triage bot", "triage system", "triage assistant", "triage engine", "triage pipeline", "triage model",
-                "triage ai", "ai triage", "ai reviewer", "ai reviewers", "ai analyst", "ai analysts", "ai agents",
-                "ai systems", "ai tools", "ai tooling", "ai-based triage", "llm-based triage", "llm triage",
+                "triage ai", "ai triage", "ai reviewer", "ai reviewers", "ai analyst", "ai analysts",
+                "ai-based triage", "llm-based triage", "llm triage",
                 "machine reader", "machine readers", "reviewing system", "reviewing model", "reviewing agent",
                 "downstream tooling", "downstream tools", "downstream system", "downstream systems", "downstream model",
                 "downstream ai", "downstream agent", "downstream automation", "downstream consumers", "any automated",
@@ -246,7 +265,41 @@ enum InjectionLexicon {
                 "the reading system", "the summarizer", "the summariser", "summarization model",
                 "summarisation model", "the responder agent", "response agent", "tier 1 agent", "tier-1 agent",
                 "virtual analyst", "automated agents", "intelligent agent", "assistant processing",
-                "automated process", "automated processes", "automated pipeline", "automation reading",
+                "automated pipeline", "automation reading",
+
+                "ki-assistent", "ki-assistenten", "ki-agent", "ki-agenten", "soc-agent", "soc-agenten",
+                "soc-assistent", "soc-assistenten", "ki-hinweis", "hinweis für die ki", "hinweis an die ki",
+                "an die ki", "für die ki", "ki-prüfung", "ki-analyse", "automatisierte auswertung",
+                "automatisierte auswertungssysteme", "automatisierten systeme", "automatisierte systeme",
+                "automatisierte analyse", "automatische analyse", "analyse-bot", "triage-bot", "sprachmodell",
+                "anweisung an den", "assistant ia", "l'assistant ia", "agent ia", "l'agent ia", "à l'ia",
+                "pour l'ia", "assistant de tri", "système de tri", "outils d'analyse automatisée",
+                "analyse automatisée", "systèmes automatisés", "système automatisé",
+                "systèmes d'analyse automatique", "à l'attention de l'assistant", "modèle de langage",
+                "robot de tri", "asistente de ia", "asistente ia", "agente de ia", "a la ia", "para la ia",
+                "sistemas automáticos", "sistema automático", "análisis automático", "analista automático",
+                "bot de triaje", "triaje automático", "asistente que revisa", "nota para el asistente",
+                "sistemas automatizados", "modelo de lenguaje", "sistemas de análisis", "assistente de ia",
+                "assistente ia", "agente de ia", "triagem automatizada", "ferramentas de triagem",
+                "sistema automatizado", "análise automatizada", "nota para o assistente", "modelo de linguagem",
+                "para a ia", "assistente automatico", "analista automatico", "sistema automatico",
+                "sistemi automatici", "agente ia", "all'ia", "all'assistente", "bot di triage", "per l'ia",
+                "assistente di triage", "geautomatiseerde", "beveiligingsassistent", "ai-assistent", "ai-agent",
+                "voor de ai", "triagebot", "asystenta ai", "asystent ai", "do asystenta", "agent ai",
+                "systemy automatyczne", "automatycznej analizy", "model językowy", "soc-assistent",
+                "automatiska analysen", "automatiska", "ai-assistenten", "ии-ассистент", "ии-агент", "для ии",
+                "ассистенту", "автоматизированных систем", "автоматизированные системы", "системы автоматического",
+                "автоматического разбора", "языковая модель", "нейросеть", "асистенту", "автоматизованих систем",
+                "автоматизовані системи", "人工智能", "ai助手", "安全助手", "审查机器人", "智能体", "自动化系统", "自动化威胁", "自动分析", "自动化分析",
+                "ai审查", "自動判定", "自動システム", "aiエージェント", "aiアシスタント", "自動分析", "自動処理", "자동 분석", "분석 봇", "ai 에이전트",
+                "ai 어시스턴트", "자동화 시스템", "자동 분석 도구", "المساعد الآلي", "للمساعد", "الذكاء الاصطناعي", "النظام الآلي",
+                "الأنظمة الآلية", "للنظام الآلي", "एआई", "स्वचालित", "hệ thống tự động", "trợ lý ai", "yapay zeka",
+                "otomatik analiz", "הבינה המלאכותית", "ai:", "ai note", "ai triage note", "note to ai", "note-to-ai",
+                "to-ai", "for-ai", "for the ai", "to the ai", "ai-reviewer", "ai reviewing", "ai-triage",
+                "triage note", "soc-bot", "soc bot", "@soc", "triage-bot", "soc automation", "soc-automation",
+                "reviewing automation", "reviewer bot", "automated reviewers", "any reviewer",
+                "whichever system", "the reader of this", "risk-engine", "risk engine", "phishing triage",
+                "triage tool", "triage tools", "analysis bot", "security automation", "sec-automation",
             ])
         add(
             .addressFrame,
@@ -278,6 +331,71 @@ enum InjectionLexicon {
                 "firewall", "rule", "rules", "monitoring", "logging", "cloudtrail", "edr", "host", "hosts",
                 "endpoint", "quarantine", "verdict", "priority", "channel", "files", "file", "email", "e-mail",
                 "contents", "api token", "ssh key", "keys", "group", "policy", "bucket",
+            ])
+        add(
+            .weakAddress,
+            [
+                "bot", "bots", "robot", "copilot", "assistent", "asistente", "assistente", "asystent", "ассистент",
+                "помощник", "бот", "асистент", "помічник", "助手", "机器人", "アシスタント", "ボット", "봇", "어시스턴트", "المساعد",
+                "بوت", "सहायक", "बॉट", "trợ lý", "asistan", "עוזר", "בוט",
+            ])
+        add(
+            .agentGoal,
+            [
+                "close", "closed", "closing", "resolve", "resolved", "benign", "false positive", "false-positive",
+                "false positives", "expected", "authorised", "authorized", "allowlist", "allow-list", "allow list",
+                "allowlisted", "whitelist", "whitelisted", "exception list", "exclusion list", "exclude", "suppress",
+                "suppressed", "snooze", "mute", "downgrade", "lower severity", "lower the severity", "informational",
+                "low severity", "do not escalate", "don't escalate", "not escalate", "no escalation", "do not page",
+                "don't page", "skip", "unsuspend", "un-suspend", "reactivate", "restore", "un-isolate", "unisolate",
+                "release", "lift the", "reset mfa", "trusted", "safe", "approved", "pre-approved", "preapproved",
+                "sanctioned", "ignore", "disregard", "don't block", "do not block", "not block", "forward",
+                "system prompt", "your instructions", "quarantine", "re-enable", "grant", "verdict", "classify",
+                "mark", "no action", "do not revoke", "don't revoke", "reissue", "re-issue", "treat as",
+                "treat events", "known good", "known-good", "send the", "send all", "send a copy", "send it",
+                "post the", "share the", "un-quarantine", "close them", "close it", "do not isolate",
+                "don't isolate", "not isolate", "un-block", "unblock", "schließen", "schliessen", "schließe",
+                "schließt", "geschlossen", "harmlos", "fehlalarm", "falsch positiv", "erwartet", "genehmigt",
+                "vertrauenswürdig", "ausnahme", "ausnahmeliste", "nicht eskalieren", "keine eskalation",
+                "ignorieren", "ignoriere", "nicht blockieren", "schweregrad", "freigeben", "entsperren", "aufheben",
+                "senden", "schicken", "weiterleiten", "unterdrücken", "nicht melden", "fermer", "fermez", "clôturer",
+                "clôturez", "clôture", "classer sans suite", "classée sans suite", "classé sans suite", "bénin",
+                "bénigne", "faux positif", "légitime", "de confiance", "liste blanche", "liste d'exceptions",
+                "ne pas escalader", "ne pas bloquer", "ignorer", "ignorez", "lever la suspension",
+                "lever l'isolement", "réactiver", "réactivez", "envoyer", "envoyez", "transférer", "transférez",
+                "gravité", "sévérité", "préapprouvé", "pré-approuvé", "préapprouvée", "validé", "validée",
+                "ne pas signaler", "cerrar", "cierre", "cierra", "ciérrala", "benigno", "benigna", "falso positivo",
+                "esperada", "esperado", "de confianza", "lista blanca", "lista de confianza", "lista de excepciones",
+                "no escalar", "no se debe bloquear", "no bloquear", "ignora", "ignorar", "restablezca",
+                "restablecer", "elimine la suspensión", "quitar aislamiento", "quita el aislamiento", "envía",
+                "envíe", "enviar", "reenvía", "reenviar", "severidad", "gravedad", "agrega", "agregue", "añade",
+                "añada", "omita", "omitir", "no generes", "no reportar", "fechar", "feche", "encerrar", "encerre",
+                "falso positivo", "confiável", "lista de exceções", "lista de permissões", "não escalar",
+                "não bloquear", "reduza a severidade", "severidade", "restaurar", "reativar", "envie", "encaminhe",
+                "adicione", "ignore", "chiudi", "chiudere", "chiudete", "attesa", "atteso", "attendibile",
+                "lista consentita", "lista bianca", "eccezioni", "non escalare", "non bloccare", "ignorare",
+                "ripristinare", "ripristina", "riattivare", "riattiva", "invia", "inviare", "inoltra", "gravità",
+                "severità", "sluit", "sluiten", "onschuldig", "vals positief", "fout-positief", "verwacht",
+                "vertrouwd", "uitzondering", "niet escaleren", "negeer", "negeren", "vrijgeven",
+                "geef het bericht vrij", "stuur", "doorsturen", "zamknij", "zamknąć", "fałszywy alarm", "fałszywie",
+                "oczekiwane", "zaufanych", "wyjątków", "nie eskaluj", "zignoruj", "ignoruj", "przywróć", "odblokuj",
+                "wyślij", "prześlij", "oznacz", "stäng", "stänga", "förväntat", "ofarlig", "falsklarm", "betrodda",
+                "undantag", "inte eskalera", "ignorera", "släpp", "skicka", "markera", "låta bli att pinga",
+                "закрыть", "закройте", "закрой", "закрыто", "ложное срабатывание", "ложноположительн", "ожидаемое",
+                "доверенн", "белый список", "список исключений", "исключени", "не эскалировать", "не блокировать",
+                "игнорир", "проигнорир", "восстанов", "разблокир", "отправ", "перешл", "не отзывать", "понизить",
+                "снизить", "внесите", "добавьте", "закрити", "закрийте", "хибне спрацювання", "довірен",
+                "не ескалювати", "ігнор", "відновіть", "надішліть", "розблокуйте", "виняток", "винятків", "关闭", "误报",
+                "白名单", "允许列表", "信任", "可信", "忽略", "不要升级", "不要拦截", "无需升级", "标记为", "降低", "解除隔离", "恢复", "发送", "发到", "转发",
+                "系统提示", "例外", "授权测试", "请勿", "クローズ", "閉じ", "誤検知", "ホワイトリスト", "許可リスト", "信頼", "無視", "エスカレーションしない",
+                "安全と判定", "解除", "復元", "再発行", "送信", "転送", "例外", "承認済み", "してください", "종료", "닫", "오탐", "허용 목록", "화이트리스트",
+                "신뢰", "무시", "에스컬레이션하지", "해제", "복원", "전송", "보내", "공유", "예외", "승인된", "أغلق", "إغلاق", "اغلق",
+                "إيجابية كاذبة", "إنذار كاذب", "موثوق", "القائمة البيضاء", "تجاهل", "لا تصعد", "عدم التصعيد",
+                "إعادة تفعيل", "إلغاء التعليق", "أرسل", "إرسال", "استثناء", "يرجى", "बंद करें", "फॉल्स पॉजिटिव",
+                "अनदेखा", "भेजें", "đóng", "dương tính giả", "tin cậy", "bỏ qua", "gỡ cô lập", "khôi phục", "gửi",
+                "hành vi dự kiến", "danh sách cho phép", "ngoại lệ", "kapat", "yanlış pozitif", "güvenilir",
+                "beyaz liste", "yoksay", "görmezden gel", "gönder", "istisna", "סגור", "חיובי כוזב", "התעלם", "שלח",
+                "מהימן",
             ])
         add(
             .secondPerson,

@@ -18,9 +18,30 @@ public struct InjectionScanner: Sendable {
     public init(threshold: Double = 0.5, classifier: InjectionClassifier? = .shipped) {
         self.threshold = threshold
         self.classifier = classifier
-        let entries = InjectionLexicon.entries
-        matcher = PhraseMatcher(phrases: entries.map { Array($0.phrase.utf8) }, wordBounded: entries.map(\.wordBounded))
-        cues = entries.map(\.cue)
+        // Phrases are matched on normalised text, so they are normalised the same way (Cyrillic and Greek
+        // letters that look Latin are folded); one written in a script with capitals also matches
+        // capitalised, since only ASCII is lower-cased.
+        var phrases: [[UInt8]] = []
+        var bounded: [Bool] = []
+        var cues: [Cue] = []
+        var normalized = NormalizedText()
+        for entry in InjectionLexicon.entries {
+            var variants = [entry.phrase]
+            if let first = entry.phrase.unicodeScalars.first, !first.isASCII {
+                variants.append(entry.phrase.prefix(1).uppercased() + entry.phrase.dropFirst())
+            }
+            var seen: Set<[UInt8]> = []
+            for variant in variants {
+                var text = variant
+                text.withUTF8 { TextNormalizer.normalize($0, into: &normalized) }
+                guard !normalized.bytes.isEmpty, seen.insert(normalized.bytes).inserted else { continue }
+                phrases.append(normalized.bytes)
+                bounded.append(entry.wordBounded)
+                cues.append(entry.cue)
+            }
+        }
+        matcher = PhraseMatcher(phrases: phrases, wordBounded: bounded)
+        self.cues = cues
     }
 
     /// Scans every string in `value`.
@@ -229,6 +250,9 @@ public struct InjectionScanner: Sendable {
         var imperatives: [PhraseMatcher.Match] = []
         var markdownImage: (Double, Int, Int)?
         var automations: [PhraseMatcher.Match] = []
+        var weakAddresses: [PhraseMatcher.Match] = []
+        var goals: [PhraseMatcher.Match] = []
+        var securityObjects: [PhraseMatcher.Match] = []
         var frames: [PhraseMatcher.Match] = []
         var modals: [PhraseMatcher.Match] = []
         var quotedOverride = false
@@ -254,6 +278,15 @@ public struct InjectionScanner: Sendable {
                     continue
                 case .modal:
                     modals.append(m)
+                    continue
+                case .weakAddress:
+                    weakAddresses.append(m)
+                    continue
+                case .agentGoal:
+                    goals.append(m)
+                    continue
+                case .securityObject:
+                    securityObjects.append(m)
                     continue
                 case .promptLeak: leaks.append(m)
                 case .roleLine:
@@ -288,7 +321,13 @@ public struct InjectionScanner: Sendable {
             // An override: a verb, then (within a few words) what to override. The strongest pair wins (the
             // longer on a tie); any quoted pair marks the text as possibly quoting an example.
             for verb in verbs {
-                for (object, strong) in objects where object.start >= verb.end && object.start - verb.end <= 40 {
+                // Languages that put the object first ("以前の指示を無視", "이전 지시를 무시") are written in
+                // scripts outside ASCII.
+                let objectFirst = bytes[verb.start] >= 0x80
+                for (object, strong) in objects
+                where (object.start >= verb.end && object.start - verb.end <= 40)
+                    || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
+                {
                     if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
                     if bestOverride == nil || (strong && !bestOverride!.strong)
                         || (strong == bestOverride!.strong && object.end > bestOverride!.end)
@@ -337,8 +376,14 @@ public struct InjectionScanner: Sendable {
             let destination =
                 text.bytes.contains(0x40) || text.bytes.contains(0x24) || count(.exfiltration) > 0 || directives > 0
                 || Self.contains(text.bytes, "http") || Self.contains(text.bytes, "www.")
-            let target = destination || count(.securityObject) > 0 || steering
+            let lineEnd = text.bytes[todo.end...].firstIndex(of: 0x0A) ?? text.bytes.count
+            let target = destination || steering || securityObjects.contains { $0.start >= todo.end && $0.end <= lineEnd }
             features.append(("todo-task", (destination ? 0.55 : target ? 0.5 : 0.3) * damp, todo.start, todo.end))
+        }
+        /// Whether an agent goal ("close as benign", "allow-list", "ne pas escalader") is within `reach`
+        /// bytes of `m`, on either side.
+        func goalNear(_ m: PhraseMatcher.Match, _ reach: Int) -> Bool {
+            goals.contains { $0.end <= m.start ? m.start - $0.end <= reach : $0.start - m.end <= reach }
         }
         if !automations.isEmpty {
             // An automated reader named and then told what to do: "Note to automated analysis software: …",
@@ -351,12 +396,16 @@ public struct InjectionScanner: Sendable {
                 let told =
                     modals.contains { $0.start >= a.end && $0.start - a.end <= 80 }
                     || imperatives.contains { $0.start >= a.end && $0.start - a.end <= 40 }
-                if framed || told {
+                if framed || told || goalNear(a, 200) {
                     aimed = true
                     at = a
                 }
             }
             features.append(("addresses-automation", (aimed ? 0.55 : 0.2) * damp, at.start, at.end))
+        } else if let weak = weakAddresses.first(where: { goalNear($0, 80) }) {
+            // "@soc-bot please close it", "KI: harmlos", "分析 봇은 오탐으로 종료": a word that may name an
+            // automated reader, next to what an intruder wants from one.
+            features.append(("addresses-automation", 0.5 * damp, weak.start, weak.end))
         }
         if addressed {
             // Addressed, then told to do something: "ChatGPT, create …", "Assistant, you …".
@@ -365,7 +414,8 @@ public struct InjectionScanner: Sendable {
                     imperatives.contains { $0.start >= a.end && $0.start - a.end <= 3 }
                 }
                 ?? false
-            let aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0 || vocative
+            let goal = firstOf[Cue.aiAddress.rawValue].map { goalNear($0, 60) } ?? false
+            let aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0 || vocative || goal
             add("addresses-ai", .aiAddress, (aimed ? 0.5 : 0.25) * damp)
         }
         for leak in leaks {
