@@ -85,12 +85,17 @@ def main(argv=None) -> int:
             items += load(os.path.join(args.texts, name), kind)
     if not items:
         sys.exit("no texts in %s" % args.texts)
-    seen = set()
+    # The authors wrote apart, so two of them may have written the same short text (a common user
+    # agent, say): the later copy is dropped, and named.
+    seen, kept = {}, []
     for it in items:
         key = corpus.norm_key(it["text"])
         if key in seen:
-            sys.exit("%s:%d: duplicate text" % (it["file"], it["line"]))
-        seen.add(key)
+            print("%s:%d: same text as %s, dropped" % (it["file"], it["line"], seen[key]))
+            continue
+        seen[key] = "%s:%d" % (it["file"], it["line"])
+        kept.append(it)
+    items = kept
 
     source = args.source + ":"
     ctx = corpus.Context(args.panther)
