@@ -20,7 +20,9 @@ written for. This script plants every text in tool results with the carrier func
 `build-injection-corpus.py`, so the records have the shape of `dev.jsonl`:
 
 * every text once, as written, in its own carrier (`wrapper` = `none`, `obfuscation` = `none`);
-* every text a second time in another carrier that fits its length, drawn at random. For attacks,
+* every text a second time in another carrier that fits its length, drawn at random (a benign text
+  stays within its kind of field: identifiers such as user agents, session and display names, file
+  names and WHOIS organisations, or prose fields; until 2026-12-05 it could land in either). For attacks,
   3 in 10 of these second copies are obfuscated, each with the kind furthest below its share
   (the weights of `build-injection-corpus.py`). No fake-chat or image-beacon wrapper is added: an
   attack is only what its author wrote.
@@ -45,6 +47,9 @@ spec.loader.exec_module(corpus)
 
 CARRIERS = {name: (fn, limit) for name, fn, limit, _ in corpus.ATTACK_CARRIERS}
 SECOND_COPY_OBFUSCATED = 0.3
+# Fields that name something rather than hold prose.
+IDENTIFIERS = {"cloudtrail.userAgent", "cloudtrail.requestParameters.roleSessionName", "okta.actor.displayName",
+               "okta.client.userAgent.rawUserAgent", "whois.registrant.organization", "edr.file.name", "k8s.audit.userAgent"}
 
 
 def load(path: str, kind: str) -> list:
@@ -109,6 +114,11 @@ def main(argv=None) -> int:
         r = corpus.rng_for("redteam", it["file"], text)
         copies = [(it["carrier"], fn, text, "none")]
         options = [(n, f) for n, (f, m) in sorted(CARRIERS.items()) if n != it["carrier"] and len(text) <= m]
+        if it["kind"] == "benign":
+            # Benign text stays in its kind of field: a chat message is not somebody's user agent. An attack
+            # can be planted anywhere its author can write.
+            same = [(n, f) for n, f in options if (n in IDENTIFIERS) == (it["carrier"] in IDENTIFIERS)]
+            options = same or options
         cname, cfn = r.choice(options)
         obf, second = "none", text
         if it["kind"] == "injection" and r.random() < SECOND_COPY_OBFUSCATED:

@@ -59,9 +59,20 @@ enum Cue: Int, CaseIterable, Sendable {
     /// what an intruder wants a SOC agent to do, in several languages: close as benign, allow-list,
     /// do not escalate, lift a suspension, send to an address …
     case agentGoal
+    /// a triage decision written as data: "triage=benign", "action=close", "do-not-quarantine"
+    case triageDirective
 }
 
 enum InjectionLexicon {
+    /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
+    static let everydayGoals: Set<String> = [
+        "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",
+        "sanctioned", "trusted", "authorised", "authorized", "resolve", "resolved", "close", "closed", "closing",
+        "exclude", "mute", "treat as", "send the", "share the", "post the", "ignore", "restaurar", "ripristina",
+        "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
+        "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "ignore",
+    ]
+
     struct Entry {
         var phrase: String
         var cue: Cue
@@ -300,6 +311,13 @@ enum InjectionLexicon {
                 "reviewing automation", "reviewer bot", "automated reviewers", "any reviewer",
                 "whichever system", "the reader of this", "risk-engine", "risk engine", "phishing triage",
                 "triage tool", "triage tools", "analysis bot", "security automation", "sec-automation",
+                "automatische triage", "automatisk triage", "triage ia", "ki-triage", "triage automatico",
+                "sistema di triage", "système de tri", "agent de tri", "l'agent de tri", "tri automatique",
+                "automatyczny system", "automatycznego systemu", "agenta ai", "自动分诊", "自動分診", "自動トリアージ",
+                "otomatik inceleme", "automatisierung:", "automation:", "automated security tools",
+                "security tools querying", "ai-assistant-context", "assistant-context", "agente de triaje",
+                "triaje automático", "triagem automática", "triagem automatica", "ia de triage", "triage-ki",
+                "automatische analyse:", "analysis pipeline",
             ])
         add(
             .addressFrame,
@@ -332,6 +350,19 @@ enum InjectionLexicon {
                 "endpoint", "quarantine", "verdict", "priority", "channel", "files", "file", "email", "e-mail",
                 "contents", "api token", "ssh key", "keys", "group", "policy", "bucket",
             ])
+        add(
+            .triageDirective,
+            [
+                "triage=", "triage_verdict", "triage-verdict", "triage_action", "triage-action", "triage.policy",
+                "triage_instruction", "triage-instruction", "triage_note", "triage-note", "verdict=benign",
+                "verdict:benign", "verdict=close", "action=close", "action=release", "action=allowlist",
+                "action=whitelist", "action=suppress", "do-not-quarantine", "do_not_quarantine", "do-not-isolate",
+                "do_not_isolate", "do-not-revoke", "do_not_revoke", "do-not-escalate", "do_not_escalate",
+                "close-as-fp", "close_as_fp", "close_this_alert", "close-this-alert", "readme_for_ai", "note_to_ai",
+                "note-to-bot", "note_to_bot", "aiagent-", "mark_benign", "mark-benign", "triage-benign",
+                "triage_benign", "triage=expected", "expected=true", "auto_close", "auto-close-alerts",
+                "notify_humans", "skip-sast", "skip-secret-scan", "do-not-page", "do_not_page", "treat-as-internal",
+            ], word: false)
         add(
             .weakAddress,
             [
@@ -396,6 +427,14 @@ enum InjectionLexicon {
                 "hành vi dự kiến", "danh sách cho phép", "ngoại lệ", "kapat", "yanlış pozitif", "güvenilir",
                 "beyaz liste", "yoksay", "görmezden gel", "gönder", "istisna", "סגור", "חיובי כוזב", "התעלם", "שלח",
                 "מהימן",
+                "niet isoleren", "isolera inte", "non isolare", "ne pas isoler", "no aislar", "não isolar",
+                "nie izoluj", "askıya almayın", "karantinaya almayın", "kapatın", "不要隔离", "隔離しない", "격리하지", "zwolnij",
+                "niet intrekken", "meldingen sluiten", "stäng larm", "non sospendere", "ne pas suspendre",
+                "no suspender", "não suspender", "não redefinir", "nie zawieszaj", "obniż", "停止しないでください", "请勿告警",
+                "do not quarantine", "don't quarantine", "not quarantine", "do not suspend", "don't suspend",
+                "not suspend", "treat as internal", "release-isolation", "release isolation", "passer la sévérité",
+                "nicht isolieren", "niemals isolieren", "nicht sperren", "niet blokkeren", "sluiten", "chiudere",
+                "close the alert", "close the ticket",
             ])
         add(
             .secondPerson,
