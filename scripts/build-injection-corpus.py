@@ -17,7 +17,7 @@ What it writes (see the README.md it also writes):
 
     <out>/dev.jsonl            about half of the records
     <out>/test.jsonl           the other half (held out until 2026-12-05; now training material too:
-                               the held-out corpus is redteam.jsonl, scripts/build-redteam-corpus.py)
+                               the held-out corpus is the latest red-team round, see REDTEAM.md)
     <out>/dev-payloads.jsonl   the attack strings of each split as planted, for fitting the classifier
     <out>/test-payloads.jsonl
     <out>/README.md    how it was built, sources, licences, counts
@@ -2848,8 +2848,8 @@ with `ast` and only constant expressions are evaluated.
 
 Both splits are development material: the scanner's cues are tuned on them and its classifier is
 fitted on them. `test` was the held-out split until 2026-12-05; after it had been looked at three
-times (BENCHMARKS.md, "Scanner detection") it joined training, and the held-out corpus is now
-`redteam.jsonl` (`scripts/build-redteam-corpus.py`), written apart from the scanner.
+times (BENCHMARKS.md, "Scanner detection") it joined training; the held-out corpus is now the latest
+red-team round, written apart from the scanner (`REDTEAM.md`, `scripts/build-redteam-corpus.py`).
 `dev-payloads.jsonl` and `test-payloads.jsonl` list each split's attack strings as planted (before
 wrapping and obfuscation; `{{"payload","group","source"}}`, one per distinct string): the
 classifier's positives (`vigil-bench-guard train`). One JSON object per line in `dev.jsonl` and

@@ -142,8 +142,10 @@ struct InjectionScannerTests {
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
         Corpus(split: "redteam", minimumDetection: 0.87, maximumFalsePositives: 0.07, positives: 840, negatives: 900),
-        Corpus(split: "redteam-2", minimumDetection: 0.86, maximumFalsePositives: 0.04, positives: 840, negatives: 1250),
-        Corpus(split: "redteam-3", minimumDetection: 0.69, maximumFalsePositives: 0.03, positives: 800, negatives: 1200),
+        Corpus(
+            split: "redteam-2", minimumDetection: 0.86, maximumFalsePositives: 0.04, positives: 840, negatives: 1250),
+        Corpus(
+            split: "redteam-3", minimumDetection: 0.69, maximumFalsePositives: 0.03, positives: 800, negatives: 1200),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
@@ -168,7 +170,8 @@ struct InjectionScannerTests {
         }
         #expect(positives >= corpus.positives && negatives >= corpus.negatives, "\(split): \(positives)/\(negatives)")
         #expect(
-            Double(detected) / Double(positives) >= corpus.minimumDetection, "\(split): detected \(detected)/\(positives)")
+            Double(detected) / Double(positives) >= corpus.minimumDetection,
+            "\(split): detected \(detected)/\(positives)")
         #expect(
             Double(falsePositives) / Double(negatives) <= corpus.maximumFalsePositives,
             "\(split): \(falsePositives)/\(negatives) false positives")

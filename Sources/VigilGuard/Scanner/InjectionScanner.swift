@@ -441,7 +441,8 @@ public struct InjectionScanner: Sendable {
                 text.bytes.contains(0x40) || text.bytes.contains(0x24) || count(.exfiltration) > 0 || directives > 0
                 || Self.contains(text.bytes, "http") || Self.contains(text.bytes, "www.")
             let lineEnd = text.bytes[todo.end...].firstIndex(of: 0x0A) ?? text.bytes.count
-            let target = destination || steering || securityObjects.contains { $0.start >= todo.end && $0.end <= lineEnd }
+            let target =
+                destination || steering || securityObjects.contains { $0.start >= todo.end && $0.end <= lineEnd }
             features.append(("todo-task", (destination ? 0.55 : target ? 0.5 : 0.3) * damp, todo.start, todo.end))
         }
         add("triage-directive", .triageDirective, 0.55)
