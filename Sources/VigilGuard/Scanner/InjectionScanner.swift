@@ -200,7 +200,8 @@ public struct InjectionScanner: Sendable {
 
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
     /// or a triage decision has no business in them.
-    /// Compared as written (no lower-casing per string): the spellings of the platforms' APIs.
+    ///
+    /// Keys are compared as written (no lower-casing per string), so the set holds the platforms' spellings.
     static let identifierKeys: Set<String> = [
         "userAgent", "UserAgent", "useragent", "user_agent", "rawUserAgent", "displayName", "DisplayName",
         "display_name", "roleSessionName", "RoleSessionName", "sessionName", "filename", "fileName", "FileName",
