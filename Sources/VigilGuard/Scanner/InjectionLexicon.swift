@@ -70,7 +70,7 @@ enum InjectionLexicon {
         "sanctioned", "trusted", "authorised", "authorized", "resolve", "resolved", "close", "closed", "closing",
         "exclude", "mute", "treat as", "send the", "share the", "post the", "ignore", "restaurar", "ripristina",
         "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
-        "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "ignore",
+        "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된",
     ]
 
     struct Entry {
@@ -404,7 +404,7 @@ enum InjectionLexicon {
                 "añada", "omita", "omitir", "no generes", "no reportar", "fechar", "feche", "encerrar", "encerre",
                 "falso positivo", "confiável", "lista de exceções", "lista de permissões", "não escalar",
                 "não bloquear", "reduza a severidade", "severidade", "restaurar", "reativar", "envie", "encaminhe",
-                "adicione", "ignore", "chiudi", "chiudere", "chiudete", "attesa", "atteso", "attendibile",
+                "adicione", "chiudi", "chiudere", "chiudete", "attesa", "atteso", "attendibile",
                 "lista consentita", "lista bianca", "eccezioni", "non escalare", "non bloccare", "ignorare",
                 "ripristinare", "ripristina", "riattivare", "riattiva", "invia", "inviare", "inoltra", "gravità",
                 "severità", "sluit", "sluiten", "onschuldig", "vals positief", "fout-positief", "verwacht",

@@ -191,13 +191,6 @@ public struct InjectionScanner: Sendable {
     /// Cues whose features look at context words.
     private static let needsContext: Set<Cue> = [.automationAddress, .aiAddress, .todoLine, .weakAddress]
 
-    /// The cues that can make a feature on their own or with context words; every other cue is context.
-    private static let triggers: Set<Cue> = [
-        .overrideVerb, .roleMarker, .roleLine, .toolSyntax, .aiAddress, .directive, .secrecy, .exfiltration,
-        .jailbreak, .verdictSteering, .modelInstruction, .promptLeak, .todoLine, .automationAddress,
-        .triageDirective,
-    ]
-
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
     /// or a triage decision has no business in them.
     ///
@@ -286,22 +279,6 @@ public struct InjectionScanner: Sendable {
         into features: inout [(String, Double, Int, Int)]
     ) {
         guard !matches.isEmpty || text.hasTricks || text.invisibleRun >= 16 else { return }
-        // Most strings of a tool result hold only context words ("user", "role", "close"): no feature can
-        // come of them, so they are not scored.
-        if !text.hasTricks && text.invisibleRun < 16 {
-            var goal = false
-            var weak = false
-            var trigger = false
-            for m in matches {
-                switch cues[m.phrase] {
-                case .agentGoal: goal = true
-                case .weakAddress: weak = true
-                case let cue: if Self.triggers.contains(cue) { trigger = true }
-                }
-                if trigger { break }
-            }
-            guard trigger || (goal && (weak || identifier)) else { return }
-        }
         var firstOf = [PhraseMatcher.Match?](repeating: nil, count: Cue.allCases.count)
         var distinct = [Set<Int>](repeating: [], count: Cue.allCases.count)
         var verbs: [PhraseMatcher.Match] = []
