@@ -11,7 +11,7 @@ import Foundation
 ///
 /// The weights are fitted by logistic regression on the development corpora only
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
-/// red-team corpus (`Tests/Fixtures/injection/redteam.jsonl`) never sees training.
+/// red-team round (`Tests/Fixtures/injection/REDTEAM.md`) never sees training.
 public struct InjectionClassifier: Sendable {
     public static let dimensionBits = 17
     public static let window = 96

@@ -204,7 +204,7 @@ public struct InjectionScanner: Sendable {
 
     private func scanLeaf(
         _ bytes: UnsafeBufferPointer<UInt8>, path: () -> String, prefix: String, depth: Int,
-        identifier: Bool = false, _ work: inout Workspace
+        identifier: Bool = false, view: View = .text, _ work: inout Workspace
     ) {
         TextNormalizer.normalize(bytes, into: &work.normalized)
         let normalized = work.normalized
@@ -221,7 +221,12 @@ public struct InjectionScanner: Sendable {
         }
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, identifier: identifier, into: &features)
-        if let classifier,
+        if view == .joined {
+            // Names joined by separators ("admin-override-breakglass", "system_prompt_v3.md") are common in
+            // identifiers: read apart, they count for what they say, not for how they look.
+            features.removeAll { $0.0 == "role-marker" }
+        }
+        if let classifier, view != .joined,
             let p = normalized.bytes.withUnsafeBufferPointer({
                 classifier.probability($0, tokens: &work.tokens, features: &work.features)
             }),
@@ -264,6 +269,25 @@ public struct InjectionScanner: Sendable {
                     &work)
             }
         }
+        // Words disguised from phrase lists but not from models (joined, leetspeak, spaced out): the text spelt
+        // out is scored too. Its findings count under the same names, so one cue seen in both texts counts once.
+        if view == .text, normalized.mayHideWords(identifier: identifier),
+            let unmasked = WordDisguise.unmask(bytes, identifier: identifier)
+        {
+            unmasked.text.withUnsafeBufferPointer {
+                scanLeaf(
+                    $0, path: path, prefix: prefix, depth: depth + 1, identifier: identifier,
+                    view: unmasked.spelled ? .spelled : .joined, &work)
+            }
+        }
+    }
+
+    /// What a text scored by `scanLeaf` is: a string as written (or decoded), or that string with its disguised
+    /// words spelt out (`WordDisguise`): leetspeak or spaced-out letters, or only words joined by separators.
+    private enum View {
+        case text
+        case spelled
+        case joined
     }
 
     /// Classifier probabilities below this add nothing.
@@ -332,7 +356,9 @@ public struct InjectionScanner: Sendable {
                     continue
                 case .promptLeak: leaks.append(m)
                 case .roleLine:
-                    if atLineStart(m) {
+                    // A speaker's turn: "System: you are …", not a name such as "system:serviceaccount:…".
+                    let spoken = m.end >= bytes.count || bytes[m.end] == 0x20 || bytes[m.end] == 0x0A
+                    if spoken, atLineStart(m) {
                         if bytes[m.start] == 0x73 && bytes[m.start + 1] == 0x79 {  // "system:" / "sys:"
                             if systemLine == nil { systemLine = m }
                         } else {
@@ -415,10 +441,12 @@ public struct InjectionScanner: Sendable {
         if let todo = todoLine, todoTask || directives > 0 {
             // "TODO: <do something>" addressed at whoever reads it. A to-do in a commit or a ticket is
             // ordinary; one that names a destination or something a SOC agent acts on is a task for it.
-            let destination =
-                text.bytes.contains(0x40) || text.bytes.contains(0x24) || count(.exfiltration) > 0 || directives > 0
-                || Self.contains(text.bytes, "http") || Self.contains(text.bytes, "www.")
             let lineEnd = text.bytes[todo.end...].firstIndex(of: 0x0A) ?? text.bytes.count
+            // On the to-do's own line: a commit's "Co-authored-by: …@…" further down is no destination.
+            let line = Array(text.bytes[todo.end..<lineEnd])
+            let destination =
+                line.contains(0x40) || line.contains(0x24) || count(.exfiltration) > 0 || directives > 0
+                || Self.contains(line, "http") || Self.contains(line, "www.")
             let target =
                 destination || steering || securityObjects.contains { $0.start >= todo.end && $0.end <= lineEnd }
             features.append(("todo-task", (destination ? 0.55 : target ? 0.5 : 0.3) * damp, todo.start, todo.end))
@@ -465,7 +493,9 @@ public struct InjectionScanner: Sendable {
                     imperatives.contains { $0.start >= a.end && $0.start - a.end <= 3 }
                 }
                 ?? false
-            let goal = firstOf[Cue.aiAddress.rawValue].map { goalNear($0, 60) } ?? false
+            // A product named near an everyday word ("enable Copilot … approved", "Claude … do not forward") is
+            // mentioned, not addressed.
+            let goal = firstOf[Cue.aiAddress.rawValue].map { goalNear($0, 60, strict: true) } ?? false
             let aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0 || vocative || goal
             add("addresses-ai", .aiAddress, (aimed ? 0.5 : 0.25) * damp)
         }

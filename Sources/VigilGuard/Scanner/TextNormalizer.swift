@@ -16,6 +16,14 @@ struct NormalizedText {
     var bidiControls = 0
     /// The longest run of invisible characters (zero-width, invisible operators): long runs encode bits.
     var invisibleRun = 0
+    /// Signs of words disguised from a phrase list (`WordDisguise` looks closer only where they are): a
+    /// digit followed by a letter ("th1s"), one-letter words in a row ("c l o s e"), separators between a
+    /// word and a letter ("ignore_previous", "note.to"), of which underscores and dots.
+    var digitLetters = 0
+    var singleLetterRun = 0
+    var joins = 0
+    var underscoreJoins = 0
+    var dotJoins = 0
 
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
@@ -25,6 +33,17 @@ struct NormalizedText {
         styledLetters = 0
         bidiControls = 0
         invisibleRun = 0
+        digitLetters = 0
+        singleLetterRun = 0
+        joins = 0
+        underscoreJoins = 0
+        dotJoins = 0
+    }
+
+    /// Whether `WordDisguise.unmask` may find a disguise here (it decides on the text as written).
+    func mayHideWords(identifier: Bool) -> Bool {
+        digitLetters >= 2 || singleLetterRun >= 3 || underscoreJoins >= 3
+            || (identifier && joins >= 2 && dotJoins < joins)
     }
 
     var hasTricks: Bool { zeroWidthInWords > 0 || mixedScriptWords > 0 || styledLetters > 0 || bidiControls > 0 }
@@ -77,6 +96,12 @@ enum TextNormalizer {
         var inFlagSequence = false
         var selectorRun: [UInt8] = []
         var invisible = 0
+        /// For the disguise counts: the last character was a digit; letters in the current word; a joining
+        /// separator (`_ - . @ + =`, 0 for none) after a word of two letters or more; one-letter words in a row.
+        var lastWasDigit = false
+        var wordLetters = 0
+        var pendingJoin: UInt8 = 0
+        var singleRun = 0
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
             flushSelectors(&out)
@@ -86,6 +111,8 @@ enum TextNormalizer {
             case 0x20, 0x09, 0x0D, 0x0B, 0x0C:
                 space(&out)
             case 0x0A:
+                pendingJoin = 0
+                lastWasDigit = false
                 finishWord(&out)
                 if lastWasSpace, !out.bytes.isEmpty, !lastWasNewline, out.bytes.last == 0x20 { out.bytes.removeLast() }
                 if !lastWasNewline { out.bytes.append(0x0A) }
@@ -98,8 +125,17 @@ enum TextNormalizer {
             case 0x61...0x7A:
                 letter(byte, lookalike: false, &out)
             default:
-                if !(byte >= 0x30 && byte <= 0x39) { finishWord(&out) }
+                let digit = byte >= 0x30 && byte <= 0x39
+                pendingJoin = 0
+                if !digit {
+                    switch byte {
+                    case 0x5F, 0x2D, 0x2E, 0x40, 0x2B, 0x3D: if wordLetters >= 2 { pendingJoin = byte }
+                    default: break
+                    }
+                    finishWord(&out)
+                }
                 out.bytes.append(byte)
+                lastWasDigit = digit
                 lastWasSpace = false
                 lastWasNewline = false
                 lastWasLatin = false
@@ -108,6 +144,8 @@ enum TextNormalizer {
         }
 
         mutating func emitScalar(_ v: UInt32, raw: UnsafeBufferPointer<UInt8>, _ out: inout NormalizedText) {
+            pendingJoin = 0
+            lastWasDigit = false
             // Tag characters: ASCII written invisibly (legitimate only inside a subdivision flag 🏴…).
             if v >= 0xE0000 && v <= 0xE007F {
                 if !inFlagSequence, v >= 0xE0020, v <= 0xE007E { out.hidden.append(UInt8(v - 0xE0000)) }
@@ -166,10 +204,19 @@ enum TextNormalizer {
             pendingZeroWidth = false
         }
 
+        @inline(__always)
         private mutating func letter(_ byte: UInt8, lookalike: Bool, _ out: inout NormalizedText) {
             if pendingZeroWidth { out.zeroWidthInWords += 1 }
             pendingZeroWidth = false
             if lookalike { wordHasLookalike = true } else { wordHasLatin = true }
+            if lastWasDigit { out.digitLetters += 1 }
+            if pendingJoin != 0 {
+                out.joins += 1
+                if pendingJoin == 0x5F { out.underscoreJoins += 1 } else if pendingJoin == 0x2E { out.dotJoins += 1 }
+                pendingJoin = 0
+            }
+            lastWasDigit = false
+            wordLetters += 1
             out.bytes.append(byte)
             lastWasSpace = false
             lastWasNewline = false
@@ -177,6 +224,8 @@ enum TextNormalizer {
         }
 
         private mutating func space(_ out: inout NormalizedText) {
+            pendingJoin = 0
+            lastWasDigit = false
             finishWord(&out)
             if !lastWasSpace { out.bytes.append(0x20) }
             lastWasSpace = true
@@ -186,6 +235,13 @@ enum TextNormalizer {
 
         mutating func finishWord(_ out: inout NormalizedText) {
             if wordHasLatin && wordHasLookalike { out.mixedScriptWords += 1 }
+            if wordLetters == 1 {
+                singleRun += 1
+                if singleRun > out.singleLetterRun { out.singleLetterRun = singleRun }
+            } else if wordLetters > 1 {
+                singleRun = 0
+            }
+            wordLetters = 0
             wordHasLatin = false
             wordHasLookalike = false
             flushSelectors(&out)
