@@ -209,8 +209,8 @@ enum InjectionLexicon {
                 "repeat the text", "your guidelines", "your programming", "your creators",
                 "as a language model", "you are an assistant", "the assistant must", "the ai must", "llm must",
                 "before answering", "before you answer", "before responding", "hidden instruction", "new system prompt",
-                "focus exclusively on", "focus only on the following", "<end of session>", "the triage model",
-                "triage agent", "the ai triage", "new rule:", "by responding with", "replacing [", "replace [",
+                "focus exclusively on", "focus only on the following", "<end of session>",
+                "new rule:", "by responding with", "replacing [", "replace [",
                 "in your reply", "you have been granted", "your answers", "your responses", "prefix all",
                 "you will prefix", "you will answer", "b64 instructions", "instructions ->", "=[info]", "=[data]",
                 "=[num]", "provide it to the user", "the model has been updated", "instruction from your developer",
@@ -330,7 +330,8 @@ enum InjectionLexicon {
                 "triagem automática", "triagem automatica", "ia de triage", "triage-ki",
                 "automatische analyse:", "analysis pipeline",
 
-                "secops assistant", "secops-assistant", "security-assistant", "identity assistant",
+                "secops assistant", "secops-assistant", "security-assistant",
+                "identity assistant",
                 "code-review assistant", "code review assistant", "analyst-ai", "security ai", "sec-ai", "ai-analyst",
                 "ai analysis", "ai classifier", "automated security", "mail-scanning ai",
                 "whoever (or whatever)", "whatever summarizes", "whatever summarises", "reader-side",
@@ -563,6 +564,12 @@ enum InjectionLexicon {
                 "owasp",
                 "llm01", "newsletter", "hide commands", "someone put", "test plan", "conference", "finding", "payloads",
                 "jailbreaks", "we should test", "detection rule", "scanner", "examples",
+                "threat model", "rules of engagement", "root cause", "post-mortem", "postmortem", "eval set",
+                "evaluation", "red teaming", "injection attempt", "injection attempts", "prompt-injektion",
+                "injection de prompt", "injection d'invite", "inyección de prompt", "injeção de prompt",
+                "iniezione di prompt", "wstrzyknięcie", "wstrzyknięcia", "инъекция промпта", "инъекции промпта",
+                "промпт-инъекц", "ін'єкці", "提示注入", "提示词注入", "越狱", "红队", "プロンプトインジェクション", "脱獄",
+                "レッドチーム", "프롬프트 인젝션", "탈옥", "레드팀", "testfälle", "kırmızı takım", "評価",
             ])
         return result
     }()
