@@ -255,6 +255,8 @@ struct InjectionScannerTests {
             split: "redteam-3", minimumDetection: 0.93, maximumFalsePositives: 0.01, positives: 800, negatives: 1200),
         Corpus(
             split: "redteam-4", minimumDetection: 0.85, maximumFalsePositives: 0.06, positives: 800, negatives: 1270),
+        Corpus(
+            split: "redteam-5", minimumDetection: 0.39, maximumFalsePositives: 0.07, positives: 800, negatives: 1270),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
