@@ -3,27 +3,10 @@
 /// digits for letters (`1gn0r3 pr3v10us`, `n0t3 f0r 4I r3v13w3r`), or spaced out letter by letter
 /// (`c l o s e  t h e  a l e r t`, `a.l.l.o.w l.i.s.t`).
 ///
-/// `unmask` returns the text with such words spelt out, which the scanner scores as a text of its own;
-/// it returns nil, after one pass over the bytes, for the great majority of strings that have none.
+/// `unmask` returns the text with such words spelt out, which the scanner scores as a text of its own, or
+/// nil when the text has none. The scanner calls it only where the normaliser's counts
+/// (`NormalizedText.mayHideWords`, a cheap superset of the rules here) show signs of a disguise.
 enum WordDisguise {
-    private static let letterClass: UInt8 = 1
-    private static let leetClass: UInt8 = 2
-    private static let digitClass: UInt8 = 3
-    private static let wordMask: UInt8 = 3
-    private static let joinerClass: UInt8 = 4
-    private static let spaceClass: UInt8 = 8
-
-    /// Each byte's class: a letter, a digit that stands for a letter in leetspeak, another digit, a separator
-    /// that joins words in identifiers (`_ - . @ + =`), a space, or anything else (0).
-    private static let byteClass: [UInt8] = (0..<256).map { b in
-        let b = UInt8(b)
-        if isLetter(b) { return letterClass }
-        if isDigit(b) { return leet(b) != 0 ? leetClass : digitClass }
-        if isJoiner(b) { return joinerClass }
-        if b == 0x20 { return spaceClass }
-        return 0
-    }
-
     /// Separators that join words in identifiers.
     @inline(__always)
     private static func isJoiner(_ b: UInt8) -> Bool {
@@ -55,7 +38,7 @@ enum WordDisguise {
     ///
     /// `spelled` is false when the only disguise was joining: the words themselves were written plainly.
     static func unmask(_ bytes: UnsafeBufferPointer<UInt8>, identifier: Bool) -> (text: [UInt8], spelled: Bool)? {
-        // One pass over byte classes: count the three disguises.
+        // One pass: count the three disguises.
         var leetWords = 0
         var underscoreJoins = 0
         var joins = 0
@@ -71,43 +54,41 @@ enum WordDisguise {
         var lastWasLeet = false
         // A separator after a word of two letters or more, counted as a join if a letter follows.
         var pendingJoin: UInt8 = 0
-        byteClass.withUnsafeBufferPointer { table in
-            for b in bytes {
-                let c = table[Int(b)]
-                if pendingJoin != 0 {
-                    if c == letterClass {
-                        joins += 1
-                        if pendingJoin == 0x5F { underscoreJoins += 1 } else if pendingJoin == 0x2E { dotJoins += 1 }
-                    }
-                    pendingJoin = 0
+        for b in bytes {
+            let letter = isLetter(b)
+            if pendingJoin != 0 {
+                if letter {
+                    joins += 1
+                    if pendingJoin == 0x5F { underscoreJoins += 1 } else if pendingJoin == 0x2E { dotJoins += 1 }
                 }
-                if c & wordMask != 0 {
-                    length += 1
-                    if c == letterClass {
-                        letters += 1
-                        if lastWasLeet { leetInside = true }
-                    } else if c != leetClass {
-                        otherDigits += 1
-                    }
-                    lastWasLeet = c == leetClass
-                    continue
-                }
-                guard length > 0 else { continue }
-                // A word ends at `b`.
-                if leetInside, otherDigits == 0, length <= 16 { leetWords += 1 }
-                if length == 1, letters == 1, c == spaceClass || b == 0x2E || b == 0x2D {
-                    spacedRun += 1
-                    if spacedRun > longestSpaced { longestSpaced = spacedRun }
-                } else if length > 1 || letters == 0 {
-                    spacedRun = 0
-                }
-                if c == joinerClass, letters >= 2 { pendingJoin = b }
-                letters = 0
-                otherDigits = 0
-                length = 0
-                leetInside = false
-                lastWasLeet = false
+                pendingJoin = 0
             }
+            if letter || isDigit(b) {
+                length += 1
+                if letter {
+                    letters += 1
+                    if lastWasLeet { leetInside = true }
+                } else if leet(b) == 0 {
+                    otherDigits += 1
+                }
+                lastWasLeet = !letter && leet(b) != 0
+                continue
+            }
+            guard length > 0 else { continue }
+            // A word ends at `b`.
+            if leetInside, otherDigits == 0, length <= 16 { leetWords += 1 }
+            if length == 1, letters == 1, b == 0x20 || b == 0x2E || b == 0x2D {
+                spacedRun += 1
+                if spacedRun > longestSpaced { longestSpaced = spacedRun }
+            } else if length > 1 || letters == 0 {
+                spacedRun = 0
+            }
+            if isJoiner(b), letters >= 2 { pendingJoin = b }
+            letters = 0
+            otherDigits = 0
+            length = 0
+            leetInside = false
+            lastWasLeet = false
         }
         if leetInside, otherDigits == 0, length <= 16 { leetWords += 1 }
         let respace = longestSpaced >= 3
@@ -115,8 +96,7 @@ enum WordDisguise {
         // Joined words: in a name, unless only dots join them (a host or a domain); elsewhere, three underscores
         // or more (`TLS_AES_128_GCM_SHA256`, `auth_via_mfa` are constants, not messages).
         let joined = identifier ? joins >= 2 && dotJoins < joins : underscoreJoins >= 3
-        let split = deleet || respace || joined
-        guard split else { return nil }
+        guard deleet || respace || joined else { return nil }
 
         let n = bytes.count
         var out: [UInt8] = []
@@ -155,14 +135,14 @@ enum WordDisguise {
                 }
                 continue
             }
-            out.append(split && isJoiner(b) ? 0x20 : b)
+            out.append(isJoiner(b) ? 0x20 : b)
             i += 1
         }
         return (out, respace || deleet)
     }
 
     /// Whether at least two letters in a row start at `i`, each followed by the same single separator
-    /// (a space, a dot or a hyphen); `unmask` looks for them once a run of four has been seen.
+    /// (a space, a dot or a hyphen); `unmask` looks for them once it has counted a longer run.
     private static func spacedLetters(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Bool {
         guard i + 1 < bytes.count else { return false }
         let sep = bytes[i + 1]
