@@ -8,13 +8,15 @@ import VigilLab
 //   swift run -c release vigil-bench-guard pipeline [calls]     Guard per call (policy, rate limit, taint, audit
 //                                                              append without fsync, scan of the result)
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
+//                                        [--verdicts OUT]      (or, with --verdicts, every result's full verdict)
 //   swift run -c release vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--folds K]
 //                                        [--write FILE]        fits the scanner's classifier on development
 //                                                              corpora; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights
-//   swift run -c release vigil-bench-guard eval FILE... [--misses N]
+//   swift run -c release vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]
 //                                                              detection and false-positive rates on labelled
-//                                                              corpora (Tests/Fixtures/injection/*.jsonl)
+//                                                              corpora (Tests/Fixtures/injection/*.jsonl);
+//                                                              --verdicts writes every record's full verdict
 
 func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
@@ -139,6 +141,12 @@ nonisolated func pipeline(calls: Int) async throws {
     )
 }
 
+/// A verdict in full: score to the last digit, every finding.
+func verdictLine(_ verdict: ScanVerdict) -> String {
+    "\(verdict.injection) \(verdict.score) "
+        + verdict.findings.map { "\($0.feature)@\($0.path)=\($0.weight):\($0.excerpt)" }.joined(separator: " | ")
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "pipeline":
@@ -150,6 +158,12 @@ case "scanner":
     let texts = results.map { $0.serialized() }
     let bytes = texts.reduce(0) { $0 + $1.utf8.count }
     let scanner = InjectionScanner()
+    if let i = arguments.firstIndex(of: "--verdicts"), i + 1 < arguments.count {
+        // The verdict on every lab result, for comparing two builds of the scanner; no timing.
+        let lines = results.map { verdictLine(scanner.scan($0)) }
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: arguments[i + 1]))
+        exit(0)
+    }
     var flagged = 0
     _ = results.prefix(200).map { scanner.scan($0) }  // warm-up
     var start = ContinuousClock.now
@@ -209,15 +223,26 @@ case "train":
 case "eval":
     var files: [String] = []
     var misses = 0
+    var verdictsPath: String?
     var rest = arguments.dropFirst()[...]
     while let a = rest.popFirst() {
-        if a == "--misses", let n = rest.popFirst().flatMap(Int.init) { misses = n } else { files.append(a) }
+        if a == "--misses", let n = rest.popFirst().flatMap(Int.init) {
+            misses = n
+        } else if a == "--verdicts", let path = rest.popFirst() {
+            verdictsPath = path
+        } else {
+            files.append(a)
+        }
     }
     guard !files.isEmpty else {
-        FileHandle.standardError.write(Data("usage: vigil-bench-guard eval FILE... [--misses N]\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]\n".utf8))
         exit(64)
     }
     let scanner = InjectionScanner()
+    // Every record's full verdict, one line each: two builds of the scanner that write the same file agree on
+    // every score and finding (how a speed-up is shown to change nothing).
+    var verdictLines: [String] = []
     for file in files {
         guard let data = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
@@ -235,6 +260,9 @@ case "eval":
                 let label = item["label"]?.stringValue
             else { continue }
             let verdict = scanner.scan(input)
+            if verdictsPath != nil {
+                verdictLines.append("\(file) \(item["id"]?.stringValue ?? "?") \(verdictLine(verdict))")
+            }
             let group =
                 "\(label) \(item["source"]?.stringValue?.split(separator: ":").first ?? "?") \(item["obfuscation"]?.stringValue ?? "none")"
             var g = byGroup[group, default: (0, 0)]
@@ -274,9 +302,14 @@ case "eval":
         for m in missed { print("  MISSED \(m)") }
         for w in wrong { print("  FALSE  \(w)") }
     }
+    if let verdictsPath {
+        try Data(verdictLines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: verdictsPath))
+    }
 
 default:
     FileHandle.standardError.write(
-        Data("usage: vigil-bench-guard pipeline [calls] | scanner [megabytes] | eval FILE... [--misses N]\n".utf8))
+        Data(
+            ("usage: vigil-bench-guard pipeline [calls] | scanner [megabytes] [--verdicts OUT]"
+                + " | eval FILE... [--misses N] [--verdicts OUT]\n").utf8))
     exit(64)
 }

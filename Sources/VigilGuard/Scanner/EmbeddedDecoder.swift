@@ -16,14 +16,15 @@ enum EmbeddedDecoder {
         func closeRun(_ end: Int) {
             defer { runStart = -1 }
             guard runStart >= 0, end - runStart >= 20, remaining > 0 else { return }
-            if let decoded = base64(UnsafeBufferPointer(rebasing: bytes[runStart..<end])), isText(decoded) {
+            let run = UnsafeBufferPointer(rebasing: bytes[runStart..<end])
+            if mayDecodeToText(run), let decoded = base64(run), isText(decoded) {
                 remaining -= decoded.count
                 result.append((.base64, decoded))
             }
         }
         for i in 0..<bytes.count {
             let b = bytes[i]
-            if base64Value[Int(b)] >= 0 {
+            if isBase64(b) {
                 if runStart < 0 { runStart = i }
             } else if b == 0x3D {  // '=' padding ends a run
                 if runStart >= 0 { closeRun(i) }
@@ -59,6 +60,42 @@ enum EmbeddedDecoder {
         table[Int(UInt8(ascii: "_"))] = 63
         return table
     }()
+
+    @inline(__always)
+    private static func isBase64(_ b: UInt8) -> Bool {
+        let letter = b | 0x20
+        return (letter >= 0x61 && letter <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F || b == 0x2D
+            || b == 0x5F
+    }
+
+    /// Whether the run's decoding can pass `isText`, judged without decoding it into an array: random data (ids,
+    /// digests, keys) decodes to control bytes, which rule it out long before the end. Exact: it rejects only
+    /// what `isText` would reject (fewer than two spaces, bytes never valid in UTF-8, more than 5% ASCII controls
+    /// — each control byte is a scalar of its own, and there are at most as many scalars as bytes).
+    static func mayDecodeToText(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = run.count * 6 / 8
+        guard count >= 8 else { return false }
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var spaces = 0
+        var controls = 0
+        for b in run {
+            accumulator = accumulator << 6 | UInt32(base64Value[Int(b)])
+            bits += 6
+            guard bits >= 8 else { continue }
+            bits -= 8
+            let byte = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+            if byte == 0x20 {
+                spaces += 1
+            } else if (byte < 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D) || byte == 0x7F {
+                controls += 1
+                if controls * 100 > count * 5 { return false }
+            } else if byte == 0xC0 || byte == 0xC1 || byte >= 0xF5 {
+                return false
+            }
+        }
+        return spaces >= 2
+    }
 
     static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         // A run of letters only (a long word, a hex digest) is not worth decoding.
@@ -178,6 +215,14 @@ enum EmbeddedDecoder {
         var spaces = 0
         var total = 0
         var valid = true
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: one scalar per byte.
+            for b in bytes {
+                if b == 0x20 { spaces += 1 }
+                if b >= 0x20 && b != 0x7F || b == 0x0A || b == 0x09 || b == 0x0D { printable += 1 }
+            }
+            return spaces >= 2 && printable * 100 >= bytes.count * 95
+        }
         String(decoding: bytes, as: UTF8.self).unicodeScalars.forEach { s in
             total += 1
             if s.value == 0xFFFD { valid = false }

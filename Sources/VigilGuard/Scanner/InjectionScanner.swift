@@ -111,7 +111,7 @@ public struct InjectionScanner: Sendable {
                 path.removeLast()
             }
         case .object(let object):
-            for (key, item) in object {
+            for (key, item) in zip(object.keys, object.values) {
                 path.append(.key(key))
                 if depth == 0 && key.utf8.count > 12 { scanString(key, path, &work) }
                 visit(item, &path, &work, depth: depth)
@@ -134,7 +134,7 @@ public struct InjectionScanner: Sendable {
             return
         }
         var s = s
-        let identifier: Bool = if case .key(let key) = path.last { Self.identifierKeys.contains(key) } else { false }
+        let identifier: Bool = if case .key(let key) = path.last { Self.isIdentifierKey(key) } else { false }
         s.withUTF8 { bytes in
             scanLeaf(bytes, path: { Self.render(path) }, prefix: "", depth: 0, identifier: identifier, &work)
         }
@@ -202,6 +202,27 @@ public struct InjectionScanner: Sendable {
         "organisation", "Organization", "org", "hostname", "hostName", "HostName", "ComputerName",
     ]
 
+    /// `identifierKeys` by length in UTF-8 bytes: the test runs for every string of every result, and comparing
+    /// a few byte strings of the key's length costs less than hashing it.
+    private static let identifierKeysByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 1 + (identifierKeys.map(\.utf8.count).max() ?? 0))
+        for key in identifierKeys { table[key.utf8.count].append(Array(key.utf8)) }
+        return table
+    }()
+
+    static func isIdentifierKey(_ key: String) -> Bool {
+        let length = key.utf8.count
+        guard length < identifierKeysByLength.count else { return false }
+        let candidates = identifierKeysByLength[length]
+        guard !candidates.isEmpty else { return false }
+        var key = key
+        return key.withUTF8 { key in
+            candidates.contains { candidate in
+                candidate.withUnsafeBufferPointer { $0.elementsEqual(key) }
+            }
+        }
+    }
+
     private func scanLeaf(
         _ bytes: UnsafeBufferPointer<UInt8>, path: () -> String, prefix: String, depth: Int,
         identifier: Bool = false, view: View = .text, _ work: inout Workspace
@@ -258,7 +279,7 @@ public struct InjectionScanner: Sendable {
             }
         }
         // Encoded runs.
-        let decodedRuns = EmbeddedDecoder.decode(bytes)
+        let decodedRuns = normalized.mayHoldEncoding ? EmbeddedDecoder.decode(bytes) : []
         if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty {
             work.leaves?[leafIndex].encoded = true
         }

@@ -14,6 +14,8 @@ struct PhraseMatcher: Sendable {
     private let transitions: [UInt16]
     /// Per state: the phrases that end there (through the failure links too), as a range in `outputList`.
     private let outputStart: [Int32]
+    /// States from this one on have outputs.
+    private let firstOutputState: Int
     private let outputList: [Int32]
     private let lengths: [Int]
     private let startBounded: [Bool]
@@ -75,10 +77,17 @@ struct PhraseMatcher: Sendable {
         self.classes = classes
         self.classCount = classCount
         precondition(goto.count <= Int(UInt16.max), "too many phrases for a 16-bit automaton")
-        transitions = goto.flatMap { $0.map { UInt16(truncatingIfNeeded: $0) } }
+        // States renumbered so that those where a phrase ends come last: the search tests one comparison per
+        // byte instead of looking up an output list. The root (no phrase is empty) stays state 0.
+        let order = goto.indices.filter { outputs[$0].isEmpty } + goto.indices.filter { !outputs[$0].isEmpty }
+        var renumbered = [Int32](repeating: 0, count: goto.count)
+        for (new, old) in order.enumerated() { renumbered[old] = Int32(new) }
+        precondition(order.first == 0, "the root of the automaton must have no output")
+        firstOutputState = order.firstIndex { !outputs[$0].isEmpty } ?? order.count
+        transitions = order.flatMap { goto[$0].map { UInt16(truncatingIfNeeded: renumbered[Int($0)]) } }
         var starts: [Int32] = []
         var list: [Int32] = []
-        for output in outputs {
+        for output in order.map({ outputs[$0] }) {
             starts.append(Int32(list.count))
             list.append(contentsOf: output)
         }
@@ -98,8 +107,10 @@ struct PhraseMatcher: Sendable {
             transitions.withUnsafeBufferPointer { transitions in
                 var state = 0
                 let width = classCount
+                let firstOutput = firstOutputState
                 for i in 0..<text.count {
                     state = Int(transitions[state &* width &+ Int(classes[Int(text[i])])])
+                    guard state >= firstOutput else { continue }
                     let from = Int(outputStart[state])
                     let to = Int(outputStart[state + 1])
                     guard from < to else { continue }

@@ -24,6 +24,11 @@ struct NormalizedText {
     var joins = 0
     var underscoreJoins = 0
     var dotJoins = 0
+    /// Signs of embedded encodings (`EmbeddedDecoder` looks only where they are): the longest run of ASCII
+    /// characters of the base64 alphabets (at least that of the text as written; counting may run a little
+    /// long across other scripts' letters), and whether the text has a `%` or a `&`.
+    var longestBase64Run = 0
+    var percentOrAmpersand = false
 
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
@@ -38,7 +43,13 @@ struct NormalizedText {
         joins = 0
         underscoreJoins = 0
         dotJoins = 0
+        longestBase64Run = 0
+        percentOrAmpersand = false
     }
+
+    /// Whether `EmbeddedDecoder.decode` may find anything in the text as written: a base64 run long enough, a
+    /// percent-escape or an entity, or a right-to-left override (counted among the bidi controls).
+    var mayHoldEncoding: Bool { longestBase64Run >= 20 || percentOrAmpersand || bidiControls > 0 }
 
     /// Whether `WordDisguise.unmask` may find a disguise here (it decides on the text as written).
     func mayHideWords(identifier: Bool) -> Bool {
@@ -62,6 +73,24 @@ enum TextNormalizer {
             if byte < 0x80 {
                 state.emitASCII(byte, &out)
                 i += 1
+                // Most text is runs of letters and of digits. A letter after a letter (a digit after a digit)
+                // changes nothing in the state but the word's length, so the rest of a run is copied here.
+                var end = i
+                if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
+                    while end < n, (input[end] | 0x20) >= 0x61 && (input[end] | 0x20) <= 0x7A { end += 1 }
+                    state.wordLetters += end - i
+                    state.base64Run += end - i
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    while end < n, input[end] >= 0x30 && input[end] <= 0x39 { end += 1 }
+                    state.base64Run += end - i
+                }
+                if end > i {
+                    let from = out.bytes.count
+                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<end]))
+                    // Lower case (digits have the bit set already).
+                    out.bytes.withUnsafeMutableBufferPointer { b in for k in from..<b.count { b[k] |= 0x20 } }
+                    i = end
+                }
                 continue
             }
             // Decode one scalar (invalid sequences become U+FFFD).
@@ -83,6 +112,7 @@ enum TextNormalizer {
             i += length
         }
         state.finishWord(&out)
+        state.endBase64Run(&out)
     }
 
     private struct State {
@@ -102,6 +132,13 @@ enum TextNormalizer {
         var wordLetters = 0
         var pendingJoin: UInt8 = 0
         var singleRun = 0
+        var base64Run = 0
+
+        @inline(__always)
+        mutating func endBase64Run(_ out: inout NormalizedText) {
+            if base64Run > out.longestBase64Run { out.longestBase64Run = base64Run }
+            base64Run = 0
+        }
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
             flushSelectors(&out)
@@ -109,8 +146,10 @@ enum TextNormalizer {
             inFlagSequence = false
             switch byte {
             case 0x20, 0x09, 0x0D, 0x0B, 0x0C:
+                endBase64Run(&out)
                 space(&out)
             case 0x0A:
+                endBase64Run(&out)
                 pendingJoin = 0
                 lastWasDigit = false
                 finishWord(&out)
@@ -126,6 +165,13 @@ enum TextNormalizer {
                 letter(byte, lookalike: false, &out)
             default:
                 let digit = byte >= 0x30 && byte <= 0x39
+                switch byte {
+                case 0x30...0x39, 0x2B, 0x2F, 0x2D, 0x5F: base64Run += 1
+                case 0x25, 0x26:
+                    out.percentOrAmpersand = true
+                    endBase64Run(&out)
+                default: endBase64Run(&out)
+                }
                 pendingJoin = 0
                 if !digit {
                     switch byte {
@@ -144,6 +190,7 @@ enum TextNormalizer {
         }
 
         mutating func emitScalar(_ v: UInt32, raw: UnsafeBufferPointer<UInt8>, _ out: inout NormalizedText) {
+            endBase64Run(&out)
             pendingJoin = 0
             lastWasDigit = false
             // Tag characters: ASCII written invisibly (legitimate only inside a subdivision flag 🏴…).
@@ -217,6 +264,7 @@ enum TextNormalizer {
             }
             lastWasDigit = false
             wordLetters += 1
+            base64Run += 1
             out.bytes.append(byte)
             lastWasSpace = false
             lastWasNewline = false
@@ -247,8 +295,13 @@ enum TextNormalizer {
             flushSelectors(&out)
         }
 
+        /// Called for every character: the check is inlined, the rare flush is not.
+        @inline(__always)
         private mutating func flushSelectors(_ out: inout NormalizedText) {
-            guard !selectorRun.isEmpty else { return }
+            if !selectorRun.isEmpty { flushSelectorRun(&out) }
+        }
+
+        private mutating func flushSelectorRun(_ out: inout NormalizedText) {
             if selectorRun.count >= 8 {
                 for b in selectorRun where b >= 0x20 && b < 0x7F { out.hidden.append(b) }
             }
