@@ -23,9 +23,12 @@ enum Training {
         var source = ""
     }
 
-    static func run(corpus: Data, payloads: Data, prose: [String], folds: Int, output: String?) throws {
+    static func run(
+        corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?
+    ) throws {
         var documents = try load(corpus, payloads: payloads)
-        let extra = try proseSamples(prose)
+        let extra = try proseSamples(prose) + benignSamples(lab)
+        if !lab.isEmpty { print("\(lab.count) lab tool results as benign text") }
         if !extra.isEmpty {
             print("\(extra.count) benign prose windows (training only)")
             documents.append(Document(input: .null, positive: false, group: .max, samples: extra))
@@ -139,6 +142,25 @@ enum Training {
                         InjectionClassifier.features(tokens[range], into: &features)
                         samples.append(Sample(features: features, positive: false))
                     }
+                }
+            }
+        }
+        return samples
+    }
+
+    /// Benign tool results (the lab's alerts): every string long enough for the classifier, one sample per window.
+    static func benignSamples(_ values: [JSONValue]) -> [Sample] {
+        var samples: [Sample] = []
+        var tokens: [UInt32] = []
+        var features: [Int] = []
+        let lexical = InjectionScanner(classifier: nil)
+        for value in values {
+            for leaf in lexical.leaves(of: value) {
+                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
+                guard tokens.count >= InjectionClassifier.minimumWords else { continue }
+                for range in InjectionClassifier.windows(tokens.count) {
+                    InjectionClassifier.features(tokens[range], into: &features)
+                    samples.append(Sample(features: features, positive: false))
                 }
             }
         }

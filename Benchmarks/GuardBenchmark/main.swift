@@ -9,10 +9,13 @@ import VigilLab
 //                                                              append without fsync, scan of the result)
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
 //                                        [--verdicts OUT]      (or, with --verdicts, every result's full verdict)
-//   swift run -c release vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--folds K]
-//                                        [--write FILE]        fits the scanner's classifier on development
+//   swift run -c release vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--lab MB]
+//                                        [--folds K] [--write FILE]
+//                                                              fits the scanner's classifier on development
 //                                                              corpora; with --folds, reports K-fold detection
-//                                                              and false positives; --write saves the weights
+//                                                              and false positives; --write saves the weights;
+//                                                              --lab adds MB of lab tool results (seed 7) as
+//                                                              benign text
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl);
@@ -29,8 +32,9 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 /// Tool results shaped like the lab's: alerts' raw CloudTrail, Okta and EDR records, one per result.
-func labResults(minimumBytes: Int) -> [JSONValue] {
-    let generator = AlertGenerator(enterprise: Enterprise.generate(), seed: 11)
+/// `seed` 11 is the throughput benchmark's; training's `--lab` uses other alerts (seed 7).
+func labResults(minimumBytes: Int, seed: UInt64 = 11) -> [JSONValue] {
+    let generator = AlertGenerator(enterprise: Enterprise.generate(), seed: seed)
     var results: [JSONValue] = []
     var bytes = 0
     var index = 0
@@ -186,9 +190,11 @@ case "train":
     var output: String?
     var prose: [String] = []
     var payloads: [String] = []
+    var labMegabytes = 0.0
     while let a = rest.popFirst() {
         switch a {
         case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
+        case "--lab": labMegabytes = rest.popFirst().flatMap(Double.init) ?? 8
         case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()
@@ -196,7 +202,8 @@ case "train":
         }
     }
     let usage =
-        "usage: vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--folds K] [--write FILE]\n"
+        "usage: vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--lab MB] [--folds K]"
+        + " [--write FILE]\n"
     guard !files.isEmpty else {
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
@@ -218,7 +225,8 @@ case "train":
     // The attack strings to fit on: each corpus's own (NAME-payloads.jsonl) unless files are named.
     if payloads.isEmpty { payloads = files.map { $0.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl") } }
     let payloadData = concatenated(payloads, what: "attack strings")
-    try Training.run(corpus: data, payloads: payloadData, prose: prose, folds: folds, output: output)
+    let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7) : []
+    try Training.run(corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output)
 
 case "eval":
     var files: [String] = []

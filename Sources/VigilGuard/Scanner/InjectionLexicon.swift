@@ -149,6 +149,8 @@ enum InjectionLexicon {
         add(
             .toolSyntax,
             [
+                "\"tool_call\":", "tool_call:", "[tool_result ", "[tool_result:", "\"role\":\"tool\"",
+                "\"role\": \"tool\"",
                 "</tool_result>", "<tool_result>", "<tool_use>", "</tool_use>", "<tool_call>", "</tool_call>",
                 "<function_calls>", "</function_calls>", "<invoke ", "<function_results>", "</function_results>",
                 "\"tool_calls\"", "\"function_call\"", "tool_use_id", "<|tool", "<|python_tag|>", "```tool_code",
@@ -263,6 +265,15 @@ enum InjectionLexicon {
         add(
             .automationAddress,
             [
+                "ai-analytiker", "ai-analytikern", "ai-analytikerna", "ai analytika", "ai analytik", "ai agenta",
+                "ai agentovi", "automatického agenta", "automatickému agentovi", "סוכן ה-ai", "לסוכן ה-ai", "סוכן ai",
+                "एआई एजेंट", "एआई विश्लेषक", "agenta analizującego", "agent analizujący", "analizującego alerty", "분석 에이전트",
+                "보안 에이전트", "ai 분석 에이전트", "analiz ajanı", "analiz ajani", "yapay zekâ ajanı", "yapay zeka ajanı",
+                "ai ajanı", "agente automático de triagem", "agente de triagem", "agente automático",
+                "agente de triage", "agente di triage", "agente di sicurezza automatico", "sistemas de triagem com ia",
+                "triagem com ia", "tác tử ai", "agen ai", "ші-агент", "ші-агентів", "ші-агента",
+                "agent de tri automatique", "ki-triage-agent", "vigils ai-agent", "agente ia", "自动化漏洞分析代理", "分析代理",
+                "ai代理", "aiエージェント", "分析エージェント",
                 "automated analysis", "automated triage", "automated review", "automated reviewer",
                 "automated reviewers", "automated screening", "automated reader", "automated readers",
                 "automated analyst", "automated systems", "automated system", "automated tooling", "automated tools",
@@ -408,6 +419,16 @@ enum InjectionLexicon {
         add(
             .agentGoal,
             [
+                "avsluta", "avsluta utan", "utan att eskalera", "uzavřete", "uzavřít", "uzavřete jako",
+                "falešně pozitivní", "neškodnou", "neškodná", "neeskalujte", "nevolejte", "neprovádějte",
+                "לסמן כלא זדוני", "לא זדוני", "אל תבצע", "đánh dấu", "không cần phân tích", "अलग न करें", "kapatsın",
+                "kapatin", "nie analizuje", "não abra", "não crie", "jangan lakukan", "tandai", "不要创建", "已接受风险",
+                "无需进一步调查", "不要调用", "対象外", "non aprire", "skip enrichment", "re-enrich", "do not reopen", "don't reopen",
+                "stop here", "no further queries", "do not call", "don't call", "stop investigating",
+                "stop the investigation", "skip sandbox", "skip_sandbox", "archive the findings",
+                "mark guardduty findings", "as archived", "no need to check", "no need to query",
+                "investigation is complete", "investigation complete", "kein weiterer", "keine weiteren",
+                "sem necessidade", "sin necesidad de",
                 "close", "closed", "closing", "resolve", "resolved", "benign", "false positive", "false-positive",
                 "false positives", "expected", "authorised", "authorized", "allowlist", "allow-list", "allow list",
                 "allowlisted", "whitelist", "whitelisted", "exception list", "exclusion list", "exclude", "suppress",

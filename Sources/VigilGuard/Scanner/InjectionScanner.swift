@@ -477,12 +477,28 @@ public struct InjectionScanner: Sendable {
             // "Okta Workflows (SOC-sanctioned) - do not suspend", "…_DO-NOT-QUARANTINE_triage-benign.exe".
             features.append(("instruction-in-identifier", 0.55, goal.start, goal.end))
         }
+        /// The length of the text from `from` to `to`, by character rather than byte (a Cyrillic or Hebrew letter
+        /// takes two bytes), a character of three bytes or more counting two: a Chinese or Korean character says
+        /// about as much as two Latin letters or more.
+        func characters(_ from: Int, _ to: Int) -> Int {
+            guard to > from else { return 0 }
+            var count = 0
+            for k in from..<to {
+                let b = text.bytes[k]
+                if b < 0x80 { count += 1 } else if b >= 0xE0 { count += 2 } else if b >= 0xC0 { count += 1 }
+            }
+            return count
+        }
+        /// Whether `b` starts at most `reach` characters after `a` ends.
+        func within(_ a: PhraseMatcher.Match, _ b: PhraseMatcher.Match, _ reach: Int) -> Bool {
+            b.start >= a.end && (b.start - a.end <= reach || characters(a.end, b.start) <= reach)
+        }
         /// Whether an agent goal ("close as benign", "allow-list", "ne pas escalader") is within `reach`
-        /// bytes of `m`, on either side.
+        /// characters of `m`, on either side.
         func goalNear(_ m: PhraseMatcher.Match, _ reach: Int, strict: Bool = false) -> Bool {
-            goals.contains {
-                (!strict || !everyday[$0.phrase])
-                    && ($0.end <= m.start ? m.start - $0.end <= reach : $0.start - m.end <= reach)
+            goals.contains { goal in
+                (!strict || !everyday[goal.phrase])
+                    && (within(goal, m, reach) || within(m, goal, reach) || (goal.start < m.end && goal.end > m.start))
             }
         }
         if !automations.isEmpty {
@@ -492,11 +508,9 @@ public struct InjectionScanner: Sendable {
             var aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0
             var at = automations[0]
             for a in automations where !aimed {
-                let framed = frames.contains { $0.end <= a.start && a.start - $0.end <= 24 }
-                let told =
-                    modals.contains { $0.start >= a.end && $0.start - a.end <= 80 }
-                    || imperatives.contains { $0.start >= a.end && $0.start - a.end <= 40 }
-                if framed || told || goalNear(a, 200) {
+                let framed = frames.contains { within($0, a, 24) }
+                let told = modals.contains { within(a, $0, 80) } || imperatives.contains { within(a, $0, 40) }
+                if framed || told || Self.colonFollows(text.bytes, a) || goalNear(a, 200) {
                     aimed = true
                     at = a
                 }
@@ -552,6 +566,18 @@ public struct InjectionScanner: Sendable {
         }
         if text.styledLetters >= 4 { features.append(("styled-letters", 0.4, 0, 0)) }
         if text.bidiControls > 0 { features.append(("bidi-override", 0.2, 0, 0)) }
+    }
+
+    /// Whether a colon (ASCII or fullwidth) follows the address, a space at most between: "Till AI-analytikern: …",
+    /// "ghi chú cho trợ lý AI: …" — whatever comes next is said to it. An address that ends in its own colon
+    /// ("automation:") is a label, not counted.
+    private static func colonFollows(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
+        guard bytes[m.end - 1] != 0x3A else { return false }
+        var k = m.end
+        if k < bytes.count && bytes[k] == 0x20 { k += 1 }
+        guard k < bytes.count else { return false }
+        if bytes[k] == 0x3A { return true }
+        return k + 2 < bytes.count && bytes[k] == 0xEF && bytes[k + 1] == 0xBC && bytes[k + 2] == 0x9A  // ：
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: StaticString) -> Bool {
