@@ -27,10 +27,13 @@ enum Training {
         corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?
     ) throws {
         var documents = try load(corpus, payloads: payloads)
-        let extra = try proseSamples(prose) + benignSamples(lab)
-        if !lab.isEmpty { print("\(lab.count) lab tool results as benign text") }
+        let proseWindows = try proseSamples(prose)
+        let labWindows = benignSamples(lab)
+        let extra = proseWindows + labWindows
         if !extra.isEmpty {
-            print("\(extra.count) benign prose windows (training only)")
+            print(
+                "\(proseWindows.count) benign prose windows, \(labWindows.count) of \(lab.count) lab tool results"
+                    + " (training only)")
             documents.append(Document(input: .null, positive: false, group: .max, samples: extra))
         }
         let positives = documents.filter(\.positive).count

@@ -14,8 +14,8 @@ import VigilLab
 //                                                              fits the scanner's classifier on development
 //                                                              corpora; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights;
-//                                                              --lab adds MB of lab tool results (seed 7) as
-//                                                              benign text
+//                                                              --lab adds MB of lab tool results (seed 7; 8 if
+//                                                              no number follows) as benign text
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl);
@@ -145,10 +145,11 @@ nonisolated func pipeline(calls: Int) async throws {
     )
 }
 
-/// A verdict in full: score to the last digit, every finding.
+/// A verdict in full, on one line: score to the last digit, every finding (line breaks in excerpts as `\n`).
 func verdictLine(_ verdict: ScanVerdict) -> String {
     "\(verdict.injection) \(verdict.score) "
         + verdict.findings.map { "\($0.feature)@\($0.path)=\($0.weight):\($0.excerpt)" }.joined(separator: " | ")
+        .replacingOccurrences(of: "\n", with: "\\n")
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -158,11 +159,15 @@ case "pipeline":
 
 case "scanner":
     let megabytes = arguments.dropFirst().first.flatMap(Double.init) ?? 64
+    if arguments.last == "--verdicts" {
+        FileHandle.standardError.write(Data("vigil-bench-guard scanner: --verdicts needs an output path\n".utf8))
+        exit(64)
+    }
     let results = labResults(minimumBytes: Int(megabytes * 1e6))
     let texts = results.map { $0.serialized() }
     let bytes = texts.reduce(0) { $0 + $1.utf8.count }
     let scanner = InjectionScanner()
-    if let i = arguments.firstIndex(of: "--verdicts"), i + 1 < arguments.count {
+    if let i = arguments.firstIndex(of: "--verdicts") {
         // The verdict on every lab result, for comparing two builds of the scanner; no timing.
         let lines = results.map { verdictLine(scanner.scan($0)) }
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: arguments[i + 1]))
@@ -194,7 +199,13 @@ case "train":
     while let a = rest.popFirst() {
         switch a {
         case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
-        case "--lab": labMegabytes = rest.popFirst().flatMap(Double.init) ?? 8
+        case "--lab":
+            if let next = rest.first, let megabytes = Double(next) {
+                rest.removeFirst()
+                labMegabytes = megabytes
+            } else {
+                labMegabytes = 8
+            }
         case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()

@@ -191,23 +191,36 @@ struct InjectionScannerTests {
 
     /// The scanner skips the decoder where the normaliser saw no sign of an encoding, and skips decoding a base64
     /// run whose bytes rule out text. Both shortcuts must only ever skip what would have come to nothing: checked
-    /// on random strings over an alphabet of base64 characters, escapes, entities, spaces and other scripts, and
-    /// on encoded text.
+    /// on seeded random strings made of base64 runs of every length around the decoder's minimum (20), text
+    /// encoded in base64 (some of it with a few control characters, under and over the 5% that `isText` allows),
+    /// escapes, entities, spaces, other scripts, fullwidth, zero-width and bidi characters next to the runs.
     @Test func decodingShortcutsSkipOnlyWhatWouldDecodeToNothing() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 20_261_205)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
         let pieces = [
-            "a", "Z", "q", "7", "0", "+", "/", "-", "_", "=", " ", " ", ".", ":", "%2F", "%41", "%", "&amp;", "&#105;",
-            "&", ";", "é", "д", "日", "\u{202E}", "\u{202C}", "\u{200B}", "\n",
+            " ", " ", "=", ".", ":", "%2F", "%41", "%", "&amp;", "&#105;", "&", ";", "é", "д", "日", "＋", "ｚ",
+            "\u{202E}", "\u{202C}", "\u{200B}", "\u{FE0F}", "\n", "\t",
         ]
-        let sentences = ["close the alert now", "ignore prior notes", "Übergabe an die Nachtschicht, bitte prüfen"]
-        var encodedRuns = 0
-        for round in 0..<4_000 {
-            var text = (0..<Int.random(in: 1...60, using: &generator)).map { _ in
-                pieces.randomElement(using: &generator)!
-            }.joined()
-            if round % 4 == 0 {
-                let sentence = sentences.randomElement(using: &generator)!
-                text += " " + Data(sentence.utf8).base64EncodedString() + " "
+        let sentences = [
+            "close the alert now", "ignore prior notes", "Übergabe an die Nachtschicht, bitte prüfen",
+            "a\u{01}b c d e f g h i j k l m n o p q r s t u v w x y z", "x\u{01}\u{02}\u{03} y z\u{7F}",
+            "line one\nline two\tand three\r\n end",
+        ]
+        var decodedRuns = 0
+        var gated = 0
+        var prechecked = (rejected: 0, passed: 0)
+        for _ in 0..<6_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0:
+                    let length = Int.random(in: 16...26, using: &generator)
+                    text += String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                case 1:
+                    text += Data(sentences.randomElement(using: &generator)!.utf8).base64EncodedString()
+                default:
+                    text += pieces.randomElement(using: &generator)!
+                }
             }
             var utf8 = text
             utf8.withUTF8 { bytes in
@@ -215,23 +228,29 @@ struct InjectionScannerTests {
                 TextNormalizer.normalize(bytes, into: &normalized)
                 let decoded = EmbeddedDecoder.decode(bytes)
                 if !decoded.isEmpty {
-                    #expect(normalized.mayHoldEncoding, "decoder found \(decoded.map(\.0)) in \(text)")
+                    #expect(normalized.mayHoldEncoding, "decoder found \(decoded.map(\.0)) in \(text.debugDescription)")
                 }
-                if decoded.contains(where: { $0.0 == .base64 }) { encodedRuns += 1 }
+                if decoded.contains(where: { $0.0 == .base64 }) { decodedRuns += 1 }
+                if !normalized.mayHoldEncoding { gated += 1 }
             }
-            // Every base64-alphabet run of the text: the pre-check never rejects a run that decodes to text.
+            // Every base64 run as the decoder delimits it: the pre-check rejects only runs that do not decode to text.
             let outsideAlphabet = { (c: Character) in !(c.isASCII && (c.isLetter || c.isNumber || "+/-_".contains(c))) }
             for run in text.split(whereSeparator: outsideAlphabet) where run.utf8.count >= 20 {
                 var run = String(run)
                 run.withUTF8 { run in
-                    if let decoded = EmbeddedDecoder.base64(run), EmbeddedDecoder.isText(decoded) {
-                        #expect(EmbeddedDecoder.mayDecodeToText(run), "\(String(decoding: run, as: UTF8.self))")
+                    let text = EmbeddedDecoder.base64(run).map(EmbeddedDecoder.isText) ?? false
+                    if EmbeddedDecoder.mayDecodeToText(run) {
+                        prechecked.passed += 1
+                    } else {
+                        prechecked.rejected += 1
+                        #expect(!text, "\(String(decoding: run, as: UTF8.self)) decodes to text")
                     }
                 }
             }
         }
-        // The encoded sentences were found: the property was tested on runs that do decode.
-        #expect(encodedRuns >= 500)
+        // Both sides of each shortcut were exercised.
+        #expect(decodedRuns >= 1_000 && gated >= 100)
+        #expect(prechecked.rejected >= 1_000 && prechecked.passed >= 1_000)
     }
 
     @Test(arguments: [
@@ -343,5 +362,18 @@ struct InjectionScannerTests {
         var positives: Int
         var negatives: Int
         var testDescription: String { split }
+    }
+}
+
+/// A small seeded generator, so that a random test that fails fails again.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

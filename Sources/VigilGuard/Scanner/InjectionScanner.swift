@@ -489,9 +489,14 @@ public struct InjectionScanner: Sendable {
             }
             return count
         }
-        /// Whether `b` starts at most `reach` characters after `a` ends.
+        /// Whether `b` starts at most `reach` characters after `a` ends. A character counts at least one per two
+        /// bytes, so a gap of more than twice `reach` bytes is out of reach without counting (a long result with
+        /// many addresses and goals far apart costs no more than before).
         func within(_ a: PhraseMatcher.Match, _ b: PhraseMatcher.Match, _ reach: Int) -> Bool {
-            b.start >= a.end && (b.start - a.end <= reach || characters(a.end, b.start) <= reach)
+            guard b.start >= a.end else { return false }
+            let gap = b.start - a.end
+            if gap <= reach { return true }
+            return gap <= 2 * reach && characters(a.end, b.start) <= reach
         }
         /// Whether an agent goal ("close as benign", "allow-list", "ne pas escalader") is within `reach`
         /// characters of `m`, on either side.
@@ -568,16 +573,14 @@ public struct InjectionScanner: Sendable {
         if text.bidiControls > 0 { features.append(("bidi-override", 0.2, 0, 0)) }
     }
 
-    /// Whether a colon (ASCII or fullwidth) follows the address, a space at most between: "Till AI-analytikern: …",
-    /// "ghi chú cho trợ lý AI: …" — whatever comes next is said to it. An address that ends in its own colon
-    /// ("automation:") is a label, not counted.
+    /// Whether a colon follows the address, a space at most between: "Till AI-analytikern: …", "ghi chú cho trợ lý
+    /// AI: …" — whatever comes next is said to it (the normaliser has folded a fullwidth colon to ASCII). An
+    /// address that ends in its own colon ("automation:") is a label, not counted.
     private static func colonFollows(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
         guard bytes[m.end - 1] != 0x3A else { return false }
         var k = m.end
         if k < bytes.count && bytes[k] == 0x20 { k += 1 }
-        guard k < bytes.count else { return false }
-        if bytes[k] == 0x3A { return true }
-        return k + 2 < bytes.count && bytes[k] == 0xEF && bytes[k + 1] == 0xBC && bytes[k + 2] == 0x9A  // ：
+        return k < bytes.count && bytes[k] == 0x3A
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: StaticString) -> Bool {

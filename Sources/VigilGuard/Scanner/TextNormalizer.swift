@@ -48,7 +48,9 @@ struct NormalizedText {
     }
 
     /// Whether `EmbeddedDecoder.decode` may find anything in the text as written: a base64 run long enough, a
-    /// percent-escape or an entity, or a right-to-left override (counted among the bidi controls).
+    /// percent-escape or an entity, or a right-to-left override (counted among the bidi controls). Exact for valid
+    /// UTF-8, which is all the scanner passes (Swift strings, decoded text that passed `isText`); the decoder of
+    /// this normaliser would swallow ASCII bytes after an invalid lead byte.
     var mayHoldEncoding: Bool { longestBase64Run >= 20 || percentOrAmpersand || bidiControls > 0 }
 
     /// Whether `WordDisguise.unmask` may find a disguise here (it decides on the text as written).
