@@ -1,8 +1,8 @@
-/// Finds text hidden in encodings inside a string: base64 runs, percent-encoding, HTML entities.
+/// Finds text hidden in encodings inside a string: base64 and hex runs, percent-encoding, HTML entities.
 /// Only decodings that read as text are returned — binary data decoded by chance is dropped.
 enum EmbeddedDecoder {
     enum Encoding: String {
-        case base64, percent, html, reversed
+        case base64, hex, percent, html, reversed, rot13
     }
 
     /// Decoded texts found in `bytes`, at most `budget` bytes in all.
@@ -17,7 +17,13 @@ enum EmbeddedDecoder {
             defer { runStart = -1 }
             guard runStart >= 0, end - runStart >= 20, remaining > 0 else { return }
             let run = UnsafeBufferPointer(rebasing: bytes[runStart..<end])
-            if mayDecodeToText(run), let decoded = base64(run), isText(decoded) {
+            if let decoded = hex(run) {
+                // Hex digits are base64 letters too; a run of them is read as hex ("0x" before it allowed).
+                if isText(decoded) {
+                    remaining -= decoded.count
+                    result.append((.hex, decoded))
+                }
+            } else if mayDecodeToText(run), let decoded = base64(run), isText(decoded) {
                 remaining -= decoded.count
                 result.append((.base64, decoded))
             }
@@ -60,6 +66,42 @@ enum EmbeddedDecoder {
         table[Int(UInt8(ascii: "_"))] = 63
         return table
     }()
+
+    /// A run of an even number of hex digits (at least 20, after an optional `0x`), decoded; nil for any other
+    /// run. A digest or an id decodes to control bytes early: once more than 5% of the bytes are controls, the
+    /// result is empty (`isText` would reject it).
+    static func hex(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var start = 0
+        if run.count > 2 && run[0] == 0x30 && (run[1] == 0x78 || run[1] == 0x58) { start = 2 }
+        let digits = run.count - start
+        guard digits >= 20, digits % 2 == 0, run[start...].allSatisfy({ hex($0) >= 0 }) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits / 2)
+        var controls = 0
+        var i = start
+        while i < run.count {
+            let byte = UInt8(hex(run[i]) * 16 + hex(run[i + 1]))
+            if (byte < 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D) || byte == 0x7F {
+                controls += 1
+                if controls * 100 > digits / 2 * 5 { return [] }
+            }
+            out.append(byte)
+            i += 2
+        }
+        return out
+    }
+
+    /// The text with ROT13 undone, for a text that names the cipher (an intruder tells the model how to read
+    /// what filters cannot).
+    static func rot13(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        bytes.map { b in
+            switch b {
+            case 0x41...0x5A: (b - 0x41 + 13) % 26 + 0x41
+            case 0x61...0x7A: (b - 0x61 + 13) % 26 + 0x61
+            default: b
+            }
+        }
+    }
 
     @inline(__always)
     private static func isBase64(_ b: UInt8) -> Bool {

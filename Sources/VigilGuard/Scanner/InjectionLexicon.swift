@@ -61,6 +61,8 @@ enum Cue: Int, CaseIterable, Sendable {
     case agentGoal
     /// a triage decision written as data: "triage=benign", "action=close", "do-not-quarantine"
     case triageDirective
+    /// a cipher named next to its text ("… (rot13)"): the text is read deciphered as well
+    case rot13Hint
 }
 
 enum InjectionLexicon {
@@ -88,6 +90,7 @@ enum InjectionLexicon {
         add(
             .overrideVerb,
             [
+                "छोड़ो", "छोड़ दो", "zapomeň", "zapomeňte", "lupakan", "abaikan",
                 "ignore", "ignoring", "ignore all", "disregard", "disregarding", "forget", "forget about", "override",
                 "overriding", "bypass", "do not follow", "don't follow", "dont follow", "stop following",
                 "pay no attention to",
@@ -104,6 +107,7 @@ enum InjectionLexicon {
         add(
             .overrideObject,
             [
+                "pokyny", "předchozí pokyny", "instruksi", "instruksi sebelumnya",
                 "instructions", "instruction", "directions", "directives", "prompt", "prompts", "system prompt",
                 "guidelines", "programming", "what you were told", "previous messages", "prior messages",
                 "previous text",
@@ -265,6 +269,15 @@ enum InjectionLexicon {
         add(
             .automationAddress,
             [
+                "@vigil", "vigil agents", "vigil agent", "vigil-tier", "vigil-tier3", "vigil bot", "vigil-bot",
+                "ai 분석가", "ai 담당자", "보안관제 ai", "ии-бот", "ии-бота", "ші-асистенте", "bot triase",
+                "agen triase", "analytické agenty", "analytickým agentům", "automatické analýzy", "自動解析エージェント",
+                "自動解析ツール", "監視ai", "analiz ajanları", "otomatik analiz ajanları", "automatisk soc-analys",
+                "automatischen analyse", "analysten-bots",
+                "für die bots", "for the bot", "for the bots", "triage agents", "triage agent:", "responder:",
+                "agent reagowania", "агент реагування", "агента реагирования", "agentes de triagem", "agenti di triage",
+                "agents de tri", "soc agents", "ai-granskaren", "ai-granskare", "asistente de ia",
+                "yapay zekâ", "catatan-ai", "הערה ל-ai", "ל-ai",
                 "ai-analytiker", "ai-analytikern", "ai-analytikerna", "ai analytika", "ai analytik", "ai agenta",
                 "ai agentovi", "automatického agenta", "automatickému agentovi", "סוכן ה-ai", "לסוכן ה-ai", "סוכן ai",
                 "एआई एजेंट", "एआई विश्लेषक", "agenta analizującego", "agent analizujący", "analizującego alerty", "분석 에이전트",
@@ -308,7 +321,7 @@ enum InjectionLexicon {
                 "pour l'ia", "assistant de tri", "système de tri", "outils d'analyse automatisée",
                 "analyse automatisée", "systèmes automatisés", "système automatisé",
                 "systèmes d'analyse automatique", "à l'attention de l'assistant", "modèle de langage",
-                "robot de tri", "asistente de ia", "asistente ia", "agente de ia", "a la ia", "para la ia",
+                "robot de tri", "asistente ia", "agente de ia", "a la ia", "para la ia",
                 "sistemas automáticos", "sistema automático", "análisis automático", "analista automático",
                 "bot de triaje", "triaje automático", "asistente que revisa", "nota para el asistente",
                 "sistemas automatizados", "modelo de lenguaje", "sistemas de análisis", "assistente de ia",
@@ -409,6 +422,7 @@ enum InjectionLexicon {
                 "triage-policy", "triage_policy", "note-for-copilot", "note-for-ai", "note_for_ai", "skip-sast",
                 "skip-secret-scan", "do-not-page", "do_not_page", "treat-as-internal",
             ], word: false)
+        add(.rot13Hint, ["rot13", "rot-13", "rot 13", "rot_13"])
         add(
             .weakAddress,
             [
@@ -419,6 +433,16 @@ enum InjectionLexicon {
         add(
             .agentGoal,
             [
+                "kapatmalı", "zararsız", "close kar de", "escalate mat", "не упоминай", "закрой алерт", "закрой",
+                "tutup tiket", "buka penangguhannya", "buka blokir", "tandai akun", "ne pas rouvrir",
+                "no volver a investigar", "niet opnieuw", "znovu neotevírat", "再調査不要", "調査不要", "正常と判定",
+                "ไม่ต้อง", "אין צורך לחקור", "סמן כתקין", "không cần", "đóng cảnh báo", "dong-canh-bao", "zamknięty",
+                "falszywy-alarm", "sänk allvarlighetsgraden", "stäng ärendet",
+                "no need to investigate", "no response needed", "skip containment", "no containment",
+                "benign, no escalation", "closing the alert", "recommend closing", "just close it",
+                "automatisch sluiten", "snížit", "снизить критичность", "убрать пункт",
+                "düşük", "arquivar", "archiviare", "bulk_close", "suppress_alert", "riskaccepterat", "risk accepted",
+                "risiko akzeptiert", "risque accepté",
                 "avsluta", "avsluta utan", "utan att eskalera", "uzavřete", "uzavřít", "uzavřete jako",
                 "falešně pozitivní", "neškodnou", "neškodná", "neeskalujte", "nevolejte", "neprovádějte",
                 "לסמן כלא זדוני", "לא זדוני", "אל תבצע", "đánh dấu", "không cần phân tích", "अलग न करें", "kapatsın",
@@ -468,7 +492,7 @@ enum InjectionLexicon {
                 "oczekiwane", "zaufanych", "wyjątków", "nie eskaluj", "zignoruj", "ignoruj", "przywróć", "odblokuj",
                 "wyślij", "prześlij", "oznacz", "stäng", "stänga", "förväntat", "ofarlig", "falsklarm", "betrodda",
                 "undantag", "inte eskalera", "ignorera", "släpp", "skicka", "markera", "låta bli att pinga",
-                "закрыть", "закройте", "закрой", "закрыто", "ложное срабатывание", "ложноположительн", "ожидаемое",
+                "закрыть", "закройте", "закрыто", "ложное срабатывание", "ложноположительн", "ожидаемое",
                 "доверенн", "белый список", "список исключений", "исключени", "не эскалировать", "не блокировать",
                 "игнорир", "проигнорир", "восстанов", "разблокир", "отправ", "перешл", "не отзывать", "понизить",
                 "снизить", "внесите", "добавьте", "закрити", "закрийте", "хибне спрацювання", "довірен",

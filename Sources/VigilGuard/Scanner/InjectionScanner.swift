@@ -240,6 +240,7 @@ public struct InjectionScanner: Sendable {
             context.matches(in: text, wide: wide, into: &work.matches)
             if work.matches.count > before && before > 0 { PhraseSet.order(&work.matches) }
         }
+        let namesRot13 = work.matches.contains { cues[$0.phrase] == .rot13Hint }
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, identifier: identifier, into: &features)
         if view == .joined {
@@ -280,10 +281,12 @@ public struct InjectionScanner: Sendable {
         }
         // Encoded runs.
         let decodedRuns = normalized.mayHoldEncoding ? EmbeddedDecoder.decode(bytes) : []
-        if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty {
+        if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty || namesRot13 {
             work.leaves?[leafIndex].encoded = true
         }
-        for (encoding, decoded) in decodedRuns {
+        var decodings = decodedRuns
+        if namesRot13 { decodings.append((.rot13, EmbeddedDecoder.rot13(bytes))) }
+        for (encoding, decoded) in decodings {
             decoded.withUnsafeBufferPointer {
                 scanLeaf(
                     $0, path: path, prefix: prefix + encoding.rawValue + ":", depth: depth + 1, identifier: identifier,
@@ -498,6 +501,25 @@ public struct InjectionScanner: Sendable {
             if gap <= reach { return true }
             return gap <= 2 * reach && characters(a.end, b.start) <= reach
         }
+        /// Whether `m` opens its line as a greeting or a mention does ("Halo bot triase, …", "@vigil …", "Drogi
+        /// asystencie, …", "Шановний ШІ-асистенте! …"): what the line goes on to ask is asked of it. A title
+        /// that merely starts with the name ("AIアシスタント利用ガイドライン") is not a greeting.
+        func opensLine(_ m: PhraseMatcher.Match) -> Bool {
+            let bytes = text.bytes
+            var next = m.end
+            if next < bytes.count && bytes[next] == 0x20 { next += 1 }
+            let vocative =
+                bytes[m.start] == 0x40 || (next < bytes.count && (bytes[next] == 0x2C || bytes[next] == 0x21))
+            guard vocative else { return false }
+            var k = m.start - 1
+            var count = 0
+            while k >= 0 && text.bytes[k] != 0x0A {
+                if text.bytes[k] & 0xC0 != 0x80 { count += 1 }
+                if count > 30 { return false }
+                k -= 1
+            }
+            return true
+        }
         /// Whether an agent goal ("close as benign", "allow-list", "ne pas escalader") is within `reach`
         /// characters of `m`, on either side.
         func goalNear(_ m: PhraseMatcher.Match, _ reach: Int, strict: Bool = false) -> Bool {
@@ -515,13 +537,17 @@ public struct InjectionScanner: Sendable {
             for a in automations where !aimed {
                 let framed = frames.contains { within($0, a, 24) }
                 let told = modals.contains { within(a, $0, 80) } || imperatives.contains { within(a, $0, 40) }
-                if framed || told || Self.colonFollows(text.bytes, a) || goalNear(a, 200) {
+                if framed || told || Self.colonFollows(text.bytes, a) || goalNear(a, 200)
+                    || (opensLine(a) && goalNear(a, 400, strict: true))
+                {
                     aimed = true
                     at = a
                 }
             }
             features.append(("addresses-automation", (aimed ? 0.55 : 0.2) * damp, at.start, at.end))
-        } else if let weak = weakAddresses.first(where: { goalNear($0, 80, strict: true) }) {
+        } else if let weak = weakAddresses.first(where: {
+            goalNear($0, 80, strict: true) || (opensLine($0) && goalNear($0, 300, strict: true))
+        }) {
             // "@soc-bot please close it", "KI: harmlos", "分析 봇은 오탐으로 종료": a word that may name an
             // automated reader, next to what an intruder wants from one.
             features.append(("addresses-automation", 0.5 * damp, weak.start, weak.end))
