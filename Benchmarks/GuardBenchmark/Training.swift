@@ -121,10 +121,6 @@ enum Training {
     /// Benign prose (documentation, runbooks, rule descriptions), one sample per window of each
     /// paragraph: the everyday text of a SOC that the classifier must leave alone.
     static func proseSamples(_ paths: [String]) throws -> [Sample] {
-        var samples: [Sample] = []
-        var tokens: [UInt32] = []
-        var features: [Int] = []
-        let lexical = InjectionScanner(classifier: nil)
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -135,23 +131,16 @@ enum Training {
                 files.append(path)
             }
         }
+        var paragraphs: [JSONValue] = []
         for path in files {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            for paragraph in text.components(separatedBy: "\n\n") {
-                for leaf in lexical.leaves(of: .string(paragraph)) {
-                    leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
-                    guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                    for range in InjectionClassifier.windows(tokens.count) {
-                        InjectionClassifier.features(tokens[range], into: &features)
-                        samples.append(Sample(features: features, positive: false))
-                    }
-                }
-            }
+            paragraphs += text.components(separatedBy: "\n\n").map { .string($0) }
         }
-        return samples
+        return benignSamples(paragraphs)
     }
 
-    /// Benign tool results (the lab's alerts): every string long enough for the classifier, one sample per window.
+    /// Benign text (prose paragraphs, the lab's tool results): every string long enough for the classifier, one
+    /// sample per window.
     static func benignSamples(_ values: [JSONValue]) -> [Sample] {
         var samples: [Sample] = []
         var tokens: [UInt32] = []
