@@ -23,7 +23,14 @@ enum EmbeddedDecoder {
                     remaining -= decoded.count
                     result.append((.hex, decoded))
                 }
-            } else if mayDecodeToText(run), let decoded = base64(run), isText(decoded) {
+            } else if let decoded = base64Text(run) {
+                remaining -= decoded.count
+                result.append((.base64, decoded))
+            } else if let separator = run.prefix(16).firstIndex(where: { $0 == 0x2F || $0 == 0x2D || $0 == 0x5F }),
+                run.count - separator - 1 >= 20,
+                let decoded = base64Text(UnsafeBufferPointer(rebasing: run[(separator + 1)...]))
+            {
+                // A label joined to the payload by a character base64 also uses: "cfg/YXNzaXN0…", "v2-SWdub3Jl…".
                 remaining -= decoded.count
                 result.append((.base64, decoded))
             }
@@ -137,6 +144,39 @@ enum EmbeddedDecoder {
             }
         }
         return spaces >= 2
+    }
+
+    /// The run decoded, if it reads as text: UTF-8, or UTF-16LE as PowerShell's `-EncodedCommand` takes it.
+    private static func base64Text(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if mayDecodeToText(run), let decoded = base64(run), isText(decoded) { return decoded }
+        guard mayBeUTF16(run), let decoded = base64(run) else { return nil }
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(decoded.count / 2)
+        var k = 0
+        while k + 1 < decoded.count {
+            guard decoded[k + 1] == 0 else { return nil }
+            ascii.append(decoded[k])
+            k += 2
+        }
+        return isText(ascii) ? ascii : nil
+    }
+
+    /// Whether the run starts as UTF-16LE ASCII would: a printable byte, then a zero, four times.
+    private static func mayBeUTF16(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard run.count >= 24 else { return false }
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var index = 0
+        for b in run.prefix(12) {
+            accumulator = accumulator << 6 | UInt32(base64Value[Int(b)])
+            bits += 6
+            guard bits >= 8 else { continue }
+            bits -= 8
+            let byte = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+            if index % 2 == 1 ? byte != 0 : (byte < 0x09 || byte > 0x7E) { return false }
+            index += 1
+        }
+        return index >= 8
     }
 
     static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {

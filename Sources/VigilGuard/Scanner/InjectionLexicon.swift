@@ -63,6 +63,11 @@ enum Cue: Int, CaseIterable, Sendable {
     case triageDirective
     /// a cipher named next to its text ("… (rot13)"): the text is read deciphered as well
     case rot13Hint
+    /// a word for "automatic" or "automated" in any of several languages ("automat…", "otomatik", "自动", "자동"):
+    /// next to a `readerNoun` it names an automated reader ("geautomatiseerde beoordelaars", "analis otomatis")
+    case automationWord
+    /// what reads or judges a record: analysis, reviewer, triage, system, tools, agent … in several languages
+    case readerNoun
 }
 
 enum InjectionLexicon {
@@ -74,6 +79,12 @@ enum InjectionLexicon {
         "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
         "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "system prompt", "freigeben",
         "settled", "exempt", "suppress",
+        "autorizado", "autorizada", "aprovado", "aprovada", "aprobado", "aprobada", "approuvé", "approuvée",
+        "freigegeben", "schváleno", "schválen", "odsouhlaseno", "onaylı", "onayli", "onaylandı", "godkänd", "godkänt",
+        "zatwierdzone", "zatwierdzony", "одобрено", "согласовано", "погоджено", "затверджено", "已批准", "批准", "승인",
+        "معتمد", "معتمدة", "تمت الموافقة", "מאושר", "מאושרת", "אושר", "disetujui", "đã phê duyệt", "स्वीकृत",
+        "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off", "pre-cleared",
+        "cleared", "verified", "vetted",
     ]
 
     struct Entry {
@@ -277,7 +288,7 @@ enum InjectionLexicon {
                 "für die bots", "for the bot", "for the bots", "triage agents", "triage agent:", "responder:",
                 "agent reagowania", "агент реагування", "агента реагирования", "agentes de triagem", "agenti di triage",
                 "agents de tri", "soc agents", "ai-granskaren", "ai-granskare", "asistente de ia",
-                "yapay zekâ", "catatan-ai", "הערה ל-ai", "ל-ai",
+                "catatan-ai", "הערה ל-ai", "ל-ai",
                 "ai-analytiker", "ai-analytikern", "ai-analytikerna", "ai analytika", "ai analytik", "ai agenta",
                 "ai agentovi", "automatického agenta", "automatickému agentovi", "סוכן ה-ai", "לסוכן ה-ai", "סוכן ai",
                 "एआई एजेंट", "एआई विश्लेषक", "agenta analizującego", "agent analizujący", "analizującego alerty", "분석 에이전트",
@@ -339,7 +350,7 @@ enum InjectionLexicon {
                 "автоматизовані системи", "人工智能", "ai助手", "安全助手", "审查机器人", "智能体", "自动化系统", "自动化威胁", "自动分析", "自动化分析",
                 "ai审查", "自動判定", "自動システム", "aiアシスタント", "自動分析", "自動処理", "자동 분석", "분석 봇", "ai 에이전트",
                 "ai 어시스턴트", "자동화 시스템", "자동 분석 도구", "المساعد الآلي", "للمساعد", "الذكاء الاصطناعي", "النظام الآلي",
-                "الأنظمة الآلية", "للنظام الآلي", "एआई", "स्वचालित", "hệ thống tự động", "trợ lý ai", "yapay zeka",
+                "الأنظمة الآلية", "للنظام الآلي", "एआई", "स्वचालित", "hệ thống tự động", "trợ lý ai",
                 "otomatik analiz", "הבינה המלאכותית", "ai:", "ai note", "ai triage note", "note to ai", "note-to-ai",
                 "to-ai", "for-ai", "for the ai", "to the ai", "ai-reviewer", "ai reviewing", "ai-triage",
                 "triage note", "soc-bot", "@soc", "soc automation", "soc-automation",
@@ -392,7 +403,19 @@ enum InjectionLexicon {
                 "are instructed", "is instructed", "are expected to", "is expected to", "are asked to", "is asked to",
                 "kindly", "please", "will need to", "have to", "has to", "are advised", "is advised",
                 "are directed", "is directed", "are authorized to", "is authorized to", "may now", "can safely",
-                "ought to", "are permitted to", "is permitted to",
+                "ought to", "are permitted to", "is permitted to", "are requested to", "is requested to",
+                "doit", "doivent", "devrait", "devraient", "merci de", "veuillez", "est prié", "sont priés",
+                "muss", "müssen", "soll", "sollen", "sollte", "sollten", "bitte", "ist zu", "sind zu", "debe", "deben",
+                "debería", "deberían", "por favor", "favor", "deve", "devem", "deveria", "devono", "dovrebbe",
+                "si prega", "per favore", "moet", "moeten", "graag", "wordt verzocht", "worden verzocht", "verzoek",
+                "musi", "muszą", "powinien", "powinna", "powinny", "proszę", "prosimy", "musí", "měl by", "měla by",
+                "prosím", "prosíme", "måste", "ska", "bör", "vänligen", "должен", "должна", "должны", "следует",
+                "прошу", "просьба", "просим", "необходимо", "нужно", "повинен", "повинна", "повинні", "слід",
+                "просимо", "потрібно", "必须", "应当", "应该", "需要", "请", "請", "してください", "すること", "必要があります",
+                "べき", "하십시오", "해야", "바랍니다", "주세요", "할 것", "يجب", "يرجى", "الرجاء", "ينبغي", "चाहिए",
+                "कृपया", "phải", "cần", "vui lòng", "lütfen", "gerekir", "gerekmektedir", "rica olunur", "harus",
+                "mohon", "wajib", "silakan", "צריך", "צריכה", "צריכים", "מתבקש", "מתבקשים",
+                "מתבקשת",
             ])
         add(
             .securityObject,
@@ -423,6 +446,33 @@ enum InjectionLexicon {
                 "skip-secret-scan", "do-not-page", "do_not_page", "treat-as-internal",
             ], word: false)
         add(.rot13Hint, ["rot13", "rot-13", "rot 13", "rot_13"])
+        add(
+            .automationWord,
+            [
+                "automat", "otomati", "автомат", "tự động", "自动", "自動", "자동", "אוטומט", "الآلي", "الآلية",
+                "الأوتوماتيكي", "स्वचालित",
+            ], word: false)
+        add(
+            .readerNoun,
+            [
+                "analysis", "analyses", "analyst", "analysts", "analyser", "analysers", "analyzer", "analyzers",
+                "review", "reviewer", "reviewers", "reviewing", "triage", "system", "systems", "tool", "tools",
+                "tooling", "scanner", "scanners", "agent", "agents", "assistant", "assistants", "pipeline",
+                "pipelines", "monitoring", "processing", "reader", "readers", "screening", "classifier", "engine",
+                "engines", "bot", "bots", "responder", "investigation", "checks", "checker",
+                "analyse", "analysen", "auswertung", "prüfung", "systeme", "werkzeuge", "sicherheitsanalyse",
+                "outils", "outil", "systèmes", "système", "tri", "revue", "análisis", "sistema", "sistemas",
+                "herramientas", "agente", "agentes", "revisión", "triaje", "análise", "ferramentas", "triagem",
+                "analisi", "sistemi", "strumenti", "agenti", "beoordelaars", "beoordelaar", "beoordeling", "systemen",
+                "analiza", "analizy", "analizie", "analizę", "narzędzia", "analýza", "analýzu", "analýzy", "nástroje",
+                "systémy", "analys", "verktyg", "granskning", "analiz", "analizi", "analizine", "sistem",
+                "inceleme", "araçları", "analis", "alat", "agen",
+                "анализ", "систем", "разбор", "агент", "инструмент", "обработк", "аналіз", "інструмент", "перевірк",
+                "phân tích", "hệ thống", "công cụ", "分析", "系统", "研判", "代理", "审查", "工具", "システム", "解析",
+                "エージェント", "ツール", "判定", "분석", "시스템", "관제", "에이전트", "도구", "ניתוח", "מערכת", "מערכות",
+                "כלי", "סוכן", "סוכני", "تحليل", "التحليل", "نظام", "أنظمة", "أدوات", "وكيل", "विश्लेषण", "प्रणाली",
+                "सिस्टम", "एजेंट",
+            ])
         add(
             .weakAddress,
             [
@@ -534,6 +584,15 @@ enum InjectionLexicon {
                 "許可リストに追加", "クローズしてください", "解冻", "重置", "标为误报", "判定为良性", "判定为正常",
                 "加入例外", "加入白名单", "标记为安全", "재설정", "안전으로", "정상으로", "낮음", "रीसेट", "बंद",
                 "בטל את ההשעיה", "tutup peringatan", "lepaskan isolasi", "tutup",
+                "autorizado", "autorizada", "aprovado", "aprovada", "aprobado", "aprobada", "approuvé", "approuvée",
+                "freigegeben", "schváleno", "schválen", "odsouhlaseno", "onaylı", "onayli", "onaylandı", "godkänd",
+                "godkänt",
+                "zatwierdzone", "zatwierdzony", "одобрено", "согласовано", "погоджено", "затверджено", "已批准", "批准",
+                "승인",
+                "معتمد", "معتمدة", "تمت الموافقة", "מאושר", "מאושרת", "אושר", "disetujui", "đã phê duyệt", "स्वीकृत",
+                "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off",
+                "pre-cleared",
+                "cleared", "verified", "vetted",
             ])
         add(
             .secondPerson,
