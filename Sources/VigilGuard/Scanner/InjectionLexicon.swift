@@ -149,7 +149,7 @@ enum InjectionLexicon {
                 "[system]", "[system message]", "[system note]", "### instruction", "### system", "### response",
                 "<system>", "</system>", "<instructions>", "</instructions>", "<information>", "</information>",
                 "<|im_sep|>", "system override", "admin override", "developer override", "[admin]", "<admin>",
-                "begin system", "end system", "system message:", "system note:", "---system---", "[[system]]",
+                "system message:", "system note:", "---system---", "[[system]]",
                 "(system_message)", "system_message", "\"role\": \"system\"", "\"role\":\"system\"", "<instruction>",
                 "</instruction>", "admin request", "[admin request",
                 "follow instruction", "legal amendment", "system prompt:", "<|assistant", "<|user", "[system_note]",
@@ -158,6 +158,8 @@ enum InjectionLexicon {
                 "<|chatbot_token|>", "<｜user｜>", "<｜assistant｜>", "<|user|>", "<|im_start|>system", "[/system]",
                 "<|eom_id|>", "<|reserved_special_token", "### input:", "<</instructions>>", "<s>[inst]",
             ], word: false)
+        // Spelt as words, so they must stand as words ("back-end systems" holds "end system").
+        add(.roleMarker, ["begin system", "end system"])
         add(
             .roleLine, ["system:", "assistant:", "human:", "user:", "ai:", "### human", "### assistant", "sys:"],
             word: false)
@@ -444,6 +446,9 @@ enum InjectionLexicon {
                 "notify_humans", "ai_directive", "ai-directive", "automation-directive", "automation_directive",
                 "triage-policy", "triage_policy", "note-for-copilot", "note-for-ai", "note_for_ai", "skip-sast",
                 "skip-secret-scan", "do-not-page", "do_not_page", "treat-as-internal",
+                "ai-verdict", "ai_verdict", "ai_hint", "ai-hint", "ai_instruction", "ai-instruction", "nota_para_ia",
+                "triage.verdict", "triage.suppress", "triage.report", "auto_close_findings", "report_visibility",
+                "excludefromreports", "alertpolicy=ignore", "soc-exempt=", "x-soc-exemption", "soc:benign",
             ], word: false)
         add(.rot13Hint, ["rot13", "rot-13", "rot 13", "rot_13"])
         add(
@@ -455,24 +460,27 @@ enum InjectionLexicon {
         add(
             .readerNoun,
             [
-                "analysis", "analyses", "analyst", "analysts", "analyser", "analysers", "analyzer", "analyzers",
-                "review", "reviewer", "reviewers", "reviewing", "triage", "system", "systems", "tool", "tools",
-                "tooling", "scanner", "scanners", "agent", "agents", "assistant", "assistants", "pipeline",
-                "pipelines", "monitoring", "processing", "reader", "readers", "screening", "classifier", "engine",
-                "engines", "bot", "bots", "responder", "investigation", "checks", "checker",
-                "analyse", "analysen", "auswertung", "prüfung", "systeme", "werkzeuge", "sicherheitsanalyse",
-                "outils", "outil", "systèmes", "système", "tri", "revue", "análisis", "sistema", "sistemas",
-                "herramientas", "agente", "agentes", "revisión", "triaje", "análise", "ferramentas", "triagem",
-                "analisi", "sistemi", "strumenti", "agenti", "beoordelaars", "beoordelaar", "beoordeling", "systemen",
-                "analiza", "analizy", "analizie", "analizę", "narzędzia", "analýza", "analýzu", "analýzy", "nástroje",
-                "systémy", "analys", "verktyg", "granskning", "analiz", "analizi", "analizine", "sistem",
-                "inceleme", "araçları", "analis", "alat", "agen",
-                "анализ", "систем", "разбор", "агент", "инструмент", "обработк", "аналіз", "інструмент", "перевірк",
-                "phân tích", "hệ thống", "công cụ", "分析", "系统", "研判", "代理", "审查", "工具", "システム", "解析",
-                "エージェント", "ツール", "判定", "분석", "시스템", "관제", "에이전트", "도구", "ניתוח", "מערכת", "מערכות",
-                "כלי", "סוכן", "סוכני", "تحليل", "التحليل", "نظام", "أنظمة", "أدوات", "وكيل", "विश्लेषण", "प्रणाली",
-                "सिस्टम", "एजेंट",
+                "analysis", "analyses", "review", "reviewer", "reviewers", "reviewing", "system", "systems", "tool",
+                "tools", "tooling", "agent", "agents", "pipeline", "pipelines", "monitoring", "processing", "reader",
+                "readers", "screening", "classifier", "engine", "engines", "bot", "bots", "responder",
+                "investigation", "checks", "checker", "tri", "revue", "alat", "agen", "outil", "outils",
             ])
+        // Stems, matched inside longer words: inflections ("анализа", "analizine", "systémy") and compounds
+        // ("Analysesysteme", "sicherheitsanalyse").
+        add(
+            .readerNoun,
+            [
+                "analyst", "analyser", "analyzer", "triage", "scanner", "assistant", "analyse", "auswertung",
+                "prüfung", "systeme", "werkzeug", "système", "análisis", "sistema", "herramienta", "agente",
+                "revisión", "triaje", "análise", "ferramenta", "analisi", "sistemi", "strument", "agenti",
+                "beoordel", "systemen", "analiz", "narzędzi", "analýz", "nástroj", "systém", "analys", "verktyg",
+                "granskning", "sistem", "inceleme", "araçlar", "triyaj", "analis", "triáž", "triase",
+                "анализ", "систем", "разбор", "агент", "инструмент", "обработк", "аналіз", "перевірк", "триаж", "тріаж",
+                "phân tích", "hệ thống", "công cụ", "分析", "系统", "研判", "代理", "审查", "工具", "分诊", "システム", "解析",
+                "エージェント", "ツール", "判定", "トリアージ", "分類", "분석", "시스템", "관제", "에이전트", "도구", "분류", "엔진",
+                "ניתוח", "מערכת", "מערכות", "כלי", "סוכן", "סוכני", "טריאז", "تحليل", "محلل", "نظام", "أنظمة", "أدوات",
+                "وكيل", "فرز", "विश्लेषण", "प्रणाली", "सिस्टम", "एजेंट",
+            ], word: false)
         add(
             .weakAddress,
             [
@@ -584,6 +592,16 @@ enum InjectionLexicon {
                 "許可リストに追加", "クローズしてください", "解冻", "重置", "标为误报", "判定为良性", "判定为正常",
                 "加入例外", "加入白名单", "标记为安全", "재설정", "안전으로", "정상으로", "낮음", "रीसेट", "बंद",
                 "בטל את ההשעיה", "tutup peringatan", "lepaskan isolasi", "tutup",
+                "do not flag", "don't flag", "do-not-flag", "not flag", "ignore findings", "ignore alerts",
+                "ignore anomalies", "ignore login anomalies", "skip review", "triagebypass", "triage bypass",
+                "no containment", "nocontainment", "no auto-containment", "autoclosefindings", "do not score",
+                "don't score", "soc-exempt", "do not lock", "not lock", "no paging",
+                "ne pas alerter", "no alertar", "não alertar", "nao alertar", "nao isolar", "kein alarm",
+                "keine alarme",
+                "geen alarm", "ingen eskalering", "ingen åtgärd", "alarm üretmeyin", "alarm üretme", "abaikan",
+                "не блокувати", "non segnalare", "अलर्ट न करें", "자동종결", "자동 종결", "自動クローズ", "自动关闭", "不要告警",
+                "无需告警", "勿隔离", "אין לבודד", "לא לפתוח אירוע", "tanpa eskalasi", "ditutup otomatis", "não acionar",
+                "no aislar", "não gerar incidente", "no generar incidente", "ne pas ouvrir de ticket",
                 "autorizado", "autorizada", "aprovado", "aprovada", "aprobado", "aprobada", "approuvé", "approuvée",
                 "freigegeben", "schváleno", "schválen", "odsouhlaseno", "onaylı", "onayli", "onaylandı", "godkänd",
                 "godkänt",

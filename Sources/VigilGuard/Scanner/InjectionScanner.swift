@@ -391,6 +391,9 @@ public struct InjectionScanner: Sendable {
                     readerNouns.append(m)
                     continue
                 case .promptLeak: leaks.append(m)
+                case .roleMarker where !Self.standsAsMarker(bytes, m):
+                    // "Don't self-approve via the admin override": the words, not a marker.
+                    continue
                 case .roleLine:
                     // A speaker's turn: "System: you are …", not a name such as "system:serviceaccount:…".
                     let spoken = m.end >= bytes.count || bytes[m.end] == 0x20 || bytes[m.end] == 0x0A
@@ -650,6 +653,30 @@ public struct InjectionScanner: Sendable {
         var k = m.end
         if k < bytes.count && bytes[k] == 0x20 { k += 1 }
         return k < bytes.count && bytes[k] == 0x3A
+    }
+
+    /// Whether a marker spelt as ordinary words ("system override", "admin override") is set off as one: a colon,
+    /// bracket or dash after it, or a bracket, dash or '#' before it, or the start of a line ("[SYSTEM OVERRIDE]",
+    /// "-- system override --", "ADMIN OVERRIDE: …"). Other markers are never ordinary words.
+    private static func standsAsMarker(_ bytes: UnsafeBufferPointer<UInt8>, _ m: PhraseMatcher.Match) -> Bool {
+        let suffix = Array(" override".utf8)
+        guard m.end - m.start > suffix.count, bytes[(m.end - suffix.count)..<m.end].elementsEqual(suffix) else {
+            return true
+        }
+        var next = m.end
+        while next < bytes.count && bytes[next] == 0x20 { next += 1 }
+        if next >= bytes.count { return true }
+        switch bytes[next] {
+        case 0x3A, 0x5D, 0x29, 0x2D, 0x3E, 0x21, 0x0A: return true
+        default: break
+        }
+        var previous = m.start - 1
+        while previous >= 0 && bytes[previous] == 0x20 { previous -= 1 }
+        if previous < 0 { return true }
+        switch bytes[previous] {
+        case 0x5B, 0x28, 0x3C, 0x2D, 0x23, 0x2A, 0x0A, 0x22: return true
+        default: return false
+        }
     }
 
     /// Whether an automation word stands as an adjective or a noun ("automated", "automatische", "otomatis",
