@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cues the scanner looks for, by kind. Phrases are lower-case, matched on normalized text;
 /// most must stand as whole words.
 enum Cue: Int, CaseIterable, Sendable {
@@ -68,9 +70,42 @@ enum Cue: Int, CaseIterable, Sendable {
     case automationWord
     /// what reads or judges a record: analysis, reviewer, triage, system, tools, agent … in several languages
     case readerNoun
+    /// a reader addressed without being named: "whoever reviews this", "anyone reviewing the logs", "the next
+    /// reviewer", "per chi esamina", "проверяющему"; it counts only next to what an intruder wants from one
+    case unnamedReader
 }
 
 enum InjectionLexicon {
+    /// A Latin phrase with its accents and marks dropped ("não isolar" → "nao isolar", "fałszywy" → "falszywy"), or
+    /// nil when it has none or is not written in Latin letters.
+    static func withoutAccents(_ phrase: String) -> String? {
+        var out = String.UnicodeScalarView()
+        var changed = false
+        for scalar in phrase.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if (0x300...0x36F).contains(scalar.value) {
+                changed = true
+                continue
+            }
+            let replacement: String? =
+                switch scalar {
+                case "ł": "l"
+                case "đ": "d"
+                case "ı": "i"
+                case "ø": "o"
+                case "ß": "ss"
+                default: nil
+                }
+            if let replacement {
+                out.append(contentsOf: replacement.unicodeScalars)
+                changed = true
+                continue
+            }
+            guard scalar.isASCII else { return nil }
+            out.append(scalar)
+        }
+        return changed ? String(out) : nil
+    }
+
     /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
     static let everydayGoals: Set<String> = [
         "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",
@@ -84,8 +119,34 @@ enum InjectionLexicon {
         "zatwierdzone", "zatwierdzony", "одобрено", "согласовано", "погоджено", "затверджено", "已批准", "批准", "승인",
         "معتمد", "معتمدة", "تمت الموافقة", "מאושר", "מאושרת", "אושר", "disetujui", "đã phê duyệt", "स्वीकृत",
         "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off", "pre-cleared",
-        "cleared", "verified", "vetted",
+        "cleared", "verified", "vetted", "reviewed", "already reviewed", "revisado", "revisada", "geprüft",
+        "vérifié", "проверено", "проверен", "確認済み", "已审核", "검토 완료", "kakunin zumi", "shounin zumi",
+        "manzoor", "mowafa2", "odobreno", "approved by", "aprobado por", "revisado por", "planned maintenance",
+        "scheduled maintenance", "mantenimiento programado", "geplante wartung", "gepland onderhoud",
+        "maintenance planifiée", "manutenzione programmata", "manutenção programada", "плановое обслуживание",
+        "planowa konserwacja", "routinevorgang", "routine activity", "atividade programada", "attività pianificata",
     ]
+
+    /// The everyday goals that are a verdict ("safe", "expected", "trusted", "ignore"): in a name beside an approval,
+    /// a verdict written in advance.
+    static let outcomes: Set<String> = [
+        "safe", "expected", "trusted", "ignore", "resolve", "resolved", "close", "closed", "closing", "exempt",
+        "suppress", "mute", "skip", "exclude", "settled", "verdict", "esperado", "esperada", "attesa", "atteso",
+        "verwacht", "erwartet", "de confianza", "légitime", "信任", "可信", "正常", "예외",
+    ]
+
+    /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next
+    /// to the security function ("approved_by_secops", "vom-SOC-freigegeben"), they are a verdict written in advance.
+    static let approvals: Set<String> = everydayGoals.subtracting([
+        "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "trusted",
+        "resolve", "resolved", "close", "closed", "closing", "exclude", "mute", "treat as", "send the", "share the",
+        "post the", "ignore", "restaurar", "ripristina", "esperado", "esperada", "attesa", "atteso", "verwacht",
+        "erwartet", "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "system prompt",
+        "freigeben", "settled", "exempt", "suppress", "planned maintenance", "scheduled maintenance",
+        "mantenimiento programado", "geplante wartung", "gepland onderhoud", "maintenance planifiée",
+        "manutenzione programmata", "manutenção programada", "плановое обслуживание", "planowa konserwacja",
+        "routinevorgang", "routine activity", "atividade programada", "attività pianificata",
+    ])
 
     struct Entry {
         var phrase: String
@@ -444,6 +505,10 @@ enum InjectionLexicon {
                 "note-to-bot", "note_to_bot", "aiagent-", "mark_benign", "mark-benign", "triage-benign",
                 "triage_benign", "triage=expected", "expected=true", "auto_close=", "auto-close=", "auto-close-alerts",
                 "notify_humans", "ai_directive", "ai-directive", "automation-directive", "automation_directive",
+                "risk=none", "exempt=true", "escalate=false", "escalation=none", "isolate=false", "quarantine=false",
+                "containment=none", "alert=suppress", "alarm=unterdrücken", "alarm=unterdruecken", "alert=ignore",
+                "alerts=ignore",
+                "soc=ignore", "soc=skip",
                 "triage-policy", "triage_policy", "note-for-copilot", "note-for-ai", "note_for_ai", "skip-sast",
                 "skip-secret-scan", "do-not-page", "do_not_page", "treat-as-internal",
                 "ai-verdict", "ai_verdict", "ai_hint", "ai-hint", "ai_instruction", "ai-instruction", "nota_para_ia",
@@ -455,7 +520,7 @@ enum InjectionLexicon {
             .automationWord,
             [
                 "automat", "otomati", "автомат", "tự động", "自动", "自動", "자동", "אוטומט", "الآلي", "الآلية",
-                "الأوتوماتيكي", "स्वचालित",
+                "الأوتوماتيكي", "स्वचालित", "αυτόματ", "αυτοματ", "อัตโนมัติ", "خودکار",
             ], word: false)
         add(
             .readerNoun,
@@ -479,7 +544,8 @@ enum InjectionLexicon {
                 "phân tích", "hệ thống", "công cụ", "分析", "系统", "研判", "代理", "审查", "工具", "分诊", "システム", "解析",
                 "エージェント", "ツール", "判定", "トリアージ", "分類", "분석", "시스템", "관제", "에이전트", "도구", "분류", "엔진",
                 "ניתוח", "מערכת", "מערכות", "כלי", "סוכן", "סוכני", "טריאז", "تحليل", "محلل", "نظام", "أنظمة", "أدوات",
-                "وكيل", "فرز", "विश्लेषण", "प्रणाली", "सिस्टम", "एजेंट",
+                "وكيل", "فرز", "विश्लेषण", "प्रणाली", "सिस्टम", "एजेंट", "ανάλυσ", "σύστημ", "συστήμ", "εργαλεί",
+                "ระบบ", "วิเคราะห์", "سامانه", "سیستم", "تحلیل", "ابزار", "mfumo", "uchambuzi", "mchambuzi",
             ], word: false)
         add(
             .weakAddress,
@@ -611,6 +677,95 @@ enum InjectionLexicon {
                 "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off",
                 "pre-cleared",
                 "cleared", "verified", "vetted",
+            ])
+        add(
+            .agentGoal,
+            [
+                // Outcomes written into names and notes: what a reviewer should record or leave undone.
+                "no-followup", "no follow-up", "no followup", "no further action", "no-action", "keep-active",
+                "keep active", "stays active", "stay active", "remain active", "leave online", "leave-host-online",
+                "stays online", "no isolation", "no-isolation", "no isolation needed", "reuse prior verdict",
+                "reuse-prior-verdict", "same verdict", "prior verdict", "reuse that result", "already reviewed",
+                "already been reviewed", "already checked", "already cleared", "results already reviewed",
+                "safe to ignore", "safe-to-ignore", "safe_to_ignore", "do not remove",
+                "marks expected", "mark expected", "record as expected", "planned maintenance",
+                "sin accion", "sin acción", "ninguna acción", "ya revisado", "ya revisada", "no poner en cuarentena",
+                "no marcar", "no bloquees", "nenhuma ação", "não precisa bloquear", "não bloqueie", "não isole",
+                "já revisado", "aucune action", "déjà vérifié", "déjà validé", "ne bloquez pas", "n'isolez pas",
+                "ne pas mettre en quarantaine", "nessuna azione", "nessuna azione richiesta", "nessun intervento",
+                "kein incident", "keinen incident", "kein vorfall", "keine aktion", "keine maßnahmen",
+                "bereits geprüft", "bereits freigegeben", "nicht in quarantäne", "am netz lassen",
+                "geen actie", "niet isoleren", "brak akcji", "bez akcji", "nie blokuj", "nie blokować",
+                "nie izolować", "nie eskalować", "nie zgłaszać", "neblokujte", "neizolujte",
+                "ingen åtgärd", "lås inte", "blockera inte", "engellemeyin", "kilitlemeyin", "izole etmeyin",
+                "bloklamayın", "jangan diblokir", "jangan blokir", "jangan tandai", "jangan kunci",
+                "jangan isolasi", "tidak diblokir", "usifunge", "nu deschide incident", "nu bloca", "nu izola",
+                "nu escalada", "închide alerta", "не поднимать", "тревогу не поднимать", "не блокируйте",
+                "не изолируйте", "без действий", "уже проверено", "не вимикайте", "не ізолюйте",
+                "не ізолювати", "не блокуйте", "אין לנעול", "אין לחסום", "אל תחסום", "אל תנעל",
+                "مسدود نکنید", "đừng khóa", "không khóa", "đừng chặn", "không chặn", "無需處理", "无需处理",
+                "不需要处理", "不要封禁", "不要锁定", "已报备", "已核实", "対応不要", "ブロックしない",
+                "ロックしない", "無効化しないで", "조치 불필요", "잠금 불필요", "차단하지", "경보 대상 아님",
+                // Transliterated: Russian and Ukrainian in Latin letters, Hindi and Urdu, romaji, pinyin, Arabic chat.
+                "ne blokirovat", "ne blokiruyte", "ne eskalirovat", "ne izolirovat", "ne otzyvat",
+                "zakryt alert", "alert zakryt", "ne eskalyuvaty", "ne blokuvaty", "band karo",
+                "band karein", "block mat", "mat karna", "lock mat", "ignore karo", "chousa fuyou", "keikoku fuyou",
+                "taiou fuyou", "bu yao gaojing", "bu yao fengjin", "wuxu diaocha", "wuxu chuli", "ma tblokish",
+                "approved by secops", "approved by security", "approved by soc", "approved by the soc",
+                "approved by ciso", "cleared by secops", "cleared by security", "reviewed by secops",
+                "reviewed by security", "reviewed by soc", "vetted by security", "revisado por seguridad",
+                "aprobado por seguridad", "aprovado pela segurança", "validé par la sécurité", "vom soc freigegeben",
+                "von der it-sicherheit freigegeben", "von der sicherheit freigegeben",
+                "zatwierdzony przez dział bezpieczeństwa", "одобрено иб", "проверено иб", "согласовано с иб",
+                "погоджено з сб", "安全部已确认", "安全团队已确认", "セキュリティ承認済み", "보안팀 승인", "보안팀승인",
+                "no action needed", "no action required", "geen actie nodig", "geen actie vereist",
+                "keine aktion nötig",
+                "kein handlungsbedarf", "aucune action requise", "aucune action nécessaire", "ninguna acción necesaria",
+                "no requiere acción", "nenhuma ação necessária", "nessuna azione necessaria", "không cần hành động",
+                "ingen åtgärd krävs", "żadne działania nie są wymagane", "не требует действий", "действий не требуется",
+                // Leaving something out of the report.
+                "leave it out of the", "leave this out of", "leave out of the report", "not go into the weekly",
+                "do not go into the", "should not list", "leave this source out", "out of the write-up",
+                "out of the weekly report", "out of the incident summary", "not be included in the report",
+                "nicht im bericht", "nicht im report", "non riportarla", "non riportarlo", "non riportare",
+                "載せなくて", "не включать в отчет", "не включать в отчёт", "no incluir en el informe",
+                "ne pas mentionner dans le rapport", "não incluir no relatório", "不要写入报告", "보고서에서 제외",
+                // Planned work (everyday: it is what change records say).
+                "planned maintenance", "scheduled maintenance", "mantenimiento programado", "geplante wartung",
+                "gepland onderhoud", "maintenance planifiée", "manutenzione programmata", "manutenção programada",
+                "плановое обслуживание", "planowa konserwacja", "routinevorgang", "routine activity",
+                "atividade programada", "attività pianificata",
+                // Claims of a review (everyday: they count in a name only beside the security function or
+                // another goal).
+                "reviewed", "revisado", "revisada", "geprüft", "vérifié", "проверено", "проверен", "確認済み",
+                "已审核", "검토 완료", "kakunin zumi", "shounin zumi", "manzoor", "mowafa2", "odobreno",
+                "approved by", "aprobado por", "revisado por",
+            ])
+        add(
+            .unnamedReader,
+            [
+                "whoever reviews", "whoever is reviewing", "whoever looks at", "whoever compiles", "whoever handles",
+                "whoever triages", "whoever analyses", "whoever analyzes", "whoever investigates", "whoever checks",
+                "whoever reviews this", "for whoever", "anyone reviewing", "anyone's compiling", "anyone compiling",
+                "quem for fazer", "whoever compiles the", "anyone looking at this", "anyone who reviews",
+                "someone reviewing", "someone reading this", "someone reading the", "the next reviewer",
+                "next reviewer", "for the reviewer", "for reviewers", "note for reviewers", "note to reviewers",
+                "reviewers record", "reviewers should", "report writers", "whoever writes the report",
+                "the reading can stop", "reading can stop", "if this appears in a report", "appears in a report",
+                "appears in a finding", "appears in a findings report", "seen in a finding", "if this string appears",
+                "if this org appears", "in a findings report", "whoever reviewing", "the reviewing analyst",
+                "für die nächste prüfstelle", "nächste prüfstelle", "für den prüfer", "für prüfende", "wer dies prüft",
+                "wer das prüft", "wer die meldungen", "wer die meldung", "wer die alarme", "wer diese meldung",
+                "pour la personne qui", "à l'attention du relecteur", "qui examinera", "pour quiconque",
+                "para quien revise", "quien revise", "quien analice", "para el revisor", "a quien revise",
+                "per chi esamina", "chi controlla", "per chi controlla", "chi analizza", "per chi analizza",
+                "quem analisar", "para quem revisar", "quem revisar", "para quem analisar",
+                "wie dit bekijkt", "wie dit controleert", "voor de beoordelaar", "wie dit beoordeelt",
+                "проверяющему", "для проверяющего", "кто будет проверять", "тому, кто будет",
+                "той, хто переглядатиме", "для перевіряючого", "хто перевірятиме", "dla osoby weryfikującej",
+                "dla weryfikującego", "kto będzie sprawdzał", "確認者へ", "レビュー担当者へ", "確認される方",
+                "审核人员", "给审查人员", "审核者请", "검토자는", "검토하시는 분", "kdo bude kontrolovat",
+                "den som granskar", "inceleyen kişi", "bagi yang memeriksa", "untuk peninjau",
             ])
         add(
             .secondPerson,

@@ -19,6 +19,10 @@ public struct InjectionScanner: Sendable {
     /// Per phrase: an agent goal common in names and versions ("release", "safe", "trusted"), which does
     /// not make an identifier an instruction.
     private let everyday: [Bool]
+    /// Per phrase: an agent goal that claims an approval or a review (`InjectionLexicon.approvals`), or that is a
+    /// verdict common in names (`InjectionLexicon.outcomes`).
+    private let approval: [Bool]
+    private let outcome: [Bool]
     private let classifier: InjectionClassifier?
 
     /// A scanner with the shipped classifier, or `classifier` (nil: the lexical cues alone).
@@ -32,11 +36,18 @@ public struct InjectionScanner: Sendable {
         var bounded: [Bool] = []
         var cues: [Cue] = []
         var everyday: [Bool] = []
+        var approval: [Bool] = []
+        var outcome: [Bool] = []
         var normalized = NormalizedText()
         for entry in InjectionLexicon.entries {
             var variants = [entry.phrase]
             if let first = entry.phrase.unicodeScalars.first, !first.isASCII {
                 variants.append(entry.phrase.prefix(1).uppercased() + entry.phrase.dropFirst())
+            }
+            // Written without its accents, as on a phone or a keyboard without them ("godkand", "nao isolar",
+            // "dong canh bao"); short words lose too much ("stäng" → "stang").
+            if let folded = InjectionLexicon.withoutAccents(entry.phrase), folded.utf8.count >= 6 {
+                variants.append(folded)
             }
             var seen: Set<[UInt8]> = []
             for variant in variants {
@@ -47,9 +58,13 @@ public struct InjectionScanner: Sendable {
                 bounded.append(entry.wordBounded)
                 cues.append(entry.cue)
                 everyday.append(InjectionLexicon.everydayGoals.contains(entry.phrase))
+                approval.append(entry.cue == .agentGoal && InjectionLexicon.approvals.contains(entry.phrase))
+                outcome.append(entry.cue == .agentGoal && InjectionLexicon.outcomes.contains(entry.phrase))
             }
         }
         self.everyday = everyday
+        self.approval = approval
+        self.outcome = outcome
         let isContext = cues.map(Self.contextCues.contains)
         primary = PhraseSet(phrases, bounded, phrases.indices.filter { !isContext[$0] })
         context = PhraseSet(phrases, bounded, phrases.indices.filter { isContext[$0] })
@@ -192,7 +207,7 @@ public struct InjectionScanner: Sendable {
     ]
     /// Cues whose features look at context words.
     private static let needsContext: Set<Cue> = [
-        .automationAddress, .aiAddress, .todoLine, .weakAddress, .automationWord,
+        .automationAddress, .aiAddress, .todoLine, .weakAddress, .automationWord, .unnamedReader,
     ]
 
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
@@ -350,6 +365,7 @@ public struct InjectionScanner: Sendable {
         var goals: [PhraseMatcher.Match] = []
         var securityObjects: [PhraseMatcher.Match] = []
         var frames: [PhraseMatcher.Match] = []
+        var unnamedReaders: [PhraseMatcher.Match] = []
         var modals: [PhraseMatcher.Match] = []
         var quotedOverride = false
         var bestOverride: (strong: Bool, start: Int, end: Int)?
@@ -389,6 +405,9 @@ public struct InjectionScanner: Sendable {
                     continue
                 case .readerNoun:
                     readerNouns.append(m)
+                    continue
+                case .unnamedReader:
+                    unnamedReaders.append(m)
                     continue
                 case .promptLeak: leaks.append(m)
                 case .roleMarker where !Self.standsAsMarker(bytes, m):
@@ -501,6 +520,13 @@ public struct InjectionScanner: Sendable {
         } else if identifier, let override {
             // "IGNORE_PREVIOUS_ALERTS_vendor_patch.ps1": an override has no business in a name.
             features.append(("instruction-in-identifier", 0.55, override.1, override.2))
+        } else if identifier, let claim = goals.first(where: { approval[$0.phrase] }),
+            let outcome = goals.first(where: { outcome[$0.phrase] && ($0.start >= claim.end || $0.end <= claim.start) })
+        {
+            // "pentest-aprobado_cerrar-como-esperado", "approved_by_secops_safe_to_ignore": an approval and a verdict in
+            // one name ("release-approved", "system_prompt_v14_approved" are no verdicts).
+            features.append(
+                ("instruction-in-identifier", 0.55, min(claim.start, outcome.start), max(claim.end, outcome.end)))
         }
         /// The length of the text from `from` to `to`, by character rather than byte (a Cyrillic or Hebrew letter
         /// takes two bytes), a character of three bytes or more counting two: a Chinese or Korean character says
@@ -554,10 +580,14 @@ public struct InjectionScanner: Sendable {
         // "מערכת ניתוח אוטומטית") names an automated reader as the phrases of `automationAddress` do.
         for word in automationWords where Self.isAutomationAdjective(text.bytes, word) {
             // Chinese, Japanese and Korean put the word before its noun; after one it is an adverb ("系统自动…").
-            let eastAsian = text.bytes[word.start] >= 0xE0 && text.bytes[word.start] <= 0xED
-            // Vietnamese puts "tự động" right after its noun ("hệ thống tự động"); further on it is an adverb
-            // ("hệ thống đã tự động chặn"). Elsewhere a word may stand between ("automated security analysis").
-            let reach = text.bytes[word.start] == 0x74 ? 1 : 11
+            // (Kana, CJK ideographs and Hangul start with E3–ED; Devanagari and Thai, with E0, do not.)
+            let eastAsian = text.bytes[word.start] >= 0xE3 && text.bytes[word.start] <= 0xED
+            // Vietnamese puts "tự động" ("tu dong") right after its noun ("hệ thống tự động"); further on it is an
+            // adverb ("hệ thống đã tự động chặn"). Elsewhere a word may stand between ("automated security analysis").
+            let vietnamese =
+                text.bytes[word.start] == 0x74 && word.end - word.start > 1
+                && (text.bytes[word.start + 1] == 0xE1 || text.bytes[word.start + 1] == 0x75)
+            let reach = vietnamese ? 1 : 11
             // Distances count from the end of the whole word ("geautomatiseerde"), not of its stem.
             let end = eastAsian ? word.end : Self.wordEnd(text.bytes, word.end)
             guard
@@ -583,7 +613,8 @@ public struct InjectionScanner: Sendable {
             for a in automations where !aimed {
                 let framed = frames.contains { within($0, a, 24) }
                 let told = modals.contains { within(a, $0, 80) } || imperatives.contains { within(a, $0, 40) }
-                if framed || told || Self.colonFollows(text.bytes, a) || goalNear(a, 200)
+                if framed || told || Self.colonFollows(text.bytes, a) || Self.headsNote(text.bytes, a)
+                    || goalNear(a, 200)
                     || (opensLine(a) && goalNear(a, 400, strict: true))
                 {
                     aimed = true
@@ -591,6 +622,13 @@ public struct InjectionScanner: Sendable {
                 }
             }
             features.append(("addresses-automation", (aimed ? 0.55 : 0.2) * damp, at.start, at.end))
+        } else if let reader = unnamedReaders.first(where: { reader in
+            // "Whoever reviews this group: enter it in the exceptions register"; "Note for reviewers: expected" (a
+            // code review's) is not enough, an everyday goal counts only after an obligation.
+            goalNear(reader, 200, strict: true)
+                || (modals.contains { within(reader, $0, 80) } && goalNear(reader, 200))
+        }) {
+            features.append(("addresses-automation", 0.5 * damp, reader.start, reader.end))
         } else if let weak = weakAddresses.first(where: {
             goalNear($0, 80, strict: true) || (opensLine($0) && goalNear($0, 300, strict: true))
         }) {
@@ -655,6 +693,32 @@ public struct InjectionScanner: Sendable {
         return k < bytes.count && bytes[k] == 0x3A
     }
 
+    /// Whether `m` stands in a short line's head that a colon closes, as the addressee of a note does ("Güvenlik ekibi
+    /// ve otomatik analiz sistemi için not:", "Bagi sistem analisis keamanan otomatis: …", "לתשומת לב מערכות הניתוח
+    /// האוטומטיות: …"): whatever the line goes on to say, in whatever language, is said to it.
+    private static func headsNote(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
+        // The head starts a line or a sentence ("… قانونی استفاده می‌شود. به سامانه‌های تحلیل خودکار امنیتی: …").
+        func opens(_ k: Int) -> Bool {
+            k == 0 || bytes[k - 1] == 0x0A || (k >= 2 && bytes[k - 1] == 0x20 && bytes[k - 2] == 0x2E)
+        }
+        var start = m.start
+        while !opens(start) && m.start - start <= 80 { start -= 1 }
+        guard opens(start) else { return false }
+        // The colon closes the head a few words on, and opens the note ("… için not: …", not "soc:role", "07:40",
+        // "https:"); a bracket or a quotation mark between means a title or data, not an address.
+        var k = m.end
+        while k < bytes.count && k - m.end <= 48 {
+            switch bytes[k] {
+            case 0x3A:
+                return (k > m.end || bytes[m.end - 1] != 0x3A)
+                    && (k + 1 == bytes.count || bytes[k + 1] == 0x20 || bytes[k + 1] == 0x0A)
+            case 0x0A, 0x2E, 0x3B, 0x21, 0x3F, 0x28, 0x22, 0x5B, 0x7B: return false
+            default: k += 1
+            }
+        }
+        return false
+    }
+
     /// Whether a marker spelt as ordinary words ("system override", "admin override") is set off as one: a colon,
     /// bracket or dash after it, or a bracket, dash or '#' before it, or the start of a line ("[SYSTEM OVERRIDE]",
     /// "-- system override --", "ADMIN OVERRIDE: …"). Other markers are never ordinary words.
@@ -682,13 +746,22 @@ public struct InjectionScanner: Sendable {
     /// Whether an automation word stands as an adjective or a noun ("automated", "automatische", "otomatis",
     /// "автоматизированной"), not as an adverb ("automatically", "automatiquement", "automatycznie", "автоматически",
     /// "otomatik olarak"), which says how something happens, not who reads.
+    /// Endings of adverbs ("automatically", "automaticamente", "automatisch", "автоматически"), normalised as the text
+    /// is (Cyrillic look-alikes folded to Latin).
+    private static let adverbSuffixes: [[UInt8]] = {
+        var normalized = NormalizedText()
+        return ["ally", "ly", "ment", "mente", "nie", "isch", "iskt", "ски", "чно"].map { suffix in
+            var suffix = suffix
+            suffix.withUTF8 { TextNormalizer.normalize($0, into: &normalized) }
+            return normalized.bytes
+        }
+    }()
+
     private static func isAutomationAdjective(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
         let end = wordEnd(bytes, m.end)
         let word = bytes[m.start..<end]
-        func ends(_ suffix: String) -> Bool {
-            word.count >= suffix.utf8.count && word.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
-        }
-        for suffix in ["ally", "ly", "ment", "mente", "nie", "isch", "iskt", "ски", "чно"] where ends(suffix) {
+        for suffix in adverbSuffixes
+        where word.count >= suffix.count && word.suffix(suffix.count).elementsEqual(suffix) {
             return false
         }
         var next = end
