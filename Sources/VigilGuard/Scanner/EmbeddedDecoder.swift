@@ -2,7 +2,7 @@
 /// Only decodings that read as text are returned — binary data decoded by chance is dropped.
 enum EmbeddedDecoder {
     enum Encoding: String {
-        case base64, hex, percent, html, reversed, rot13
+        case base64, base32, hex, percent, html, escapes, reversed, rot13
     }
 
     /// Decoded texts found in `bytes`, at most `budget` bytes in all.
@@ -11,6 +11,7 @@ enum EmbeddedDecoder {
         var remaining = budget
         var percents = 0
         var ampersand = false
+        var escapes = 0
         var rightToLeftOverride = false
         var runStart = -1
         func closeRun(_ end: Int) {
@@ -26,6 +27,9 @@ enum EmbeddedDecoder {
             } else if let decoded = base64Text(run) {
                 remaining -= decoded.count
                 result.append((.base64, decoded))
+            } else if let decoded = base32(run), isText(decoded) {
+                remaining -= decoded.count
+                result.append((.base32, decoded))
             } else if let separator = run.prefix(16).firstIndex(where: { $0 == 0x2F || $0 == 0x2D || $0 == 0x5F }),
                 run.count - separator - 1 >= 20,
                 let decoded = base64Text(UnsafeBufferPointer(rebasing: run[(separator + 1)...]))
@@ -45,6 +49,11 @@ enum EmbeddedDecoder {
                 if runStart >= 0 { closeRun(i) }
                 if b == 0x25, i + 2 < bytes.count, hex(bytes[i + 1]) >= 0, hex(bytes[i + 2]) >= 0 { percents += 1 }
                 if b == 0x26 { ampersand = true }
+                if b == 0x5C, i + 3 < bytes.count, bytes[i + 1] == 0x75 || bytes[i + 1] == 0x78,
+                    hex(bytes[i + 2]) >= 0, hex(bytes[i + 3]) >= 0
+                {
+                    escapes += 1
+                }
                 if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xAE {
                     rightToLeftOverride = true
                 }
@@ -58,8 +67,67 @@ enum EmbeddedDecoder {
         if ampersand, remaining > 0, let decoded = htmlDecode(bytes), isText(decoded) {
             result.append((.html, decoded))
         }
+        if escapes >= 3, remaining > 0, let decoded = unescaped(bytes), isText(decoded) {
+            result.append((.escapes, decoded))
+        }
         if rightToLeftOverride, let decoded = unreversed(bytes) { result.append((.reversed, decoded)) }
         return result
+    }
+
+    // MARK: - base32
+
+    /// A run of base32 (RFC 4648: capitals and the digits 2–7, at least 16, with a digit among them), decoded; nil
+    /// for any other run. A word in capitals has no digit and is not tried.
+    static func base32(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard run.count >= 16 else { return nil }
+        var hasDigit = false
+        for b in run {
+            if b >= 0x32 && b <= 0x37 {
+                hasDigit = true
+            } else if !(b >= 0x41 && b <= 0x5A) {
+                return nil
+            }
+        }
+        guard hasDigit else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(run.count * 5 / 8)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for b in run {
+            accumulator = accumulator << 5 | UInt32(b >= 0x41 ? b - 0x41 : b - 0x32 + 26)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                let byte = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                // Keys and ids in capitals and digits (most such runs) decode to binary at once.
+                if out.count < 6, byte < 0x20 || byte > 0x7E { return nil }
+                out.append(byte)
+            }
+        }
+        return out
+    }
+
+    // MARK: - reversal
+
+    /// The text read backwards, for a text that says it is written so ("read backwards", "reversed"): the whole
+    /// of it reversed, then each word reversed in place (an intruder may reverse the words or only their letters).
+    static func reversals(_ bytes: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+        let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+        var whole = String.UnicodeScalarView()
+        whole.append(contentsOf: scalars.reversed())
+        var words = String.UnicodeScalarView()
+        var word: [Unicode.Scalar] = []
+        for s in scalars {
+            if s.properties.isAlphabetic || s.properties.numericType != nil {
+                word.append(s)
+            } else {
+                words.append(contentsOf: word.reversed())
+                word.removeAll(keepingCapacity: true)
+                words.append(s)
+            }
+        }
+        words.append(contentsOf: word.reversed())
+        return [Array(String(whole).utf8), Array(String(words).utf8)]
     }
 
     // MARK: - base64
@@ -220,6 +288,42 @@ enum EmbeddedDecoder {
                 out.append(scalars[i])
                 i += 1
             }
+        }
+        return changed ? Array(String(out).utf8) : nil
+    }
+
+    // MARK: - escapes
+
+    /// The text with `\uXXXX` and `\xXX` escapes (as JSON, JavaScript, Python and shells write them) replaced by
+    /// their characters, or nil when there are none.
+    static func unescaped(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out = String.UnicodeScalarView()
+        var changed = false
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if bytes[i] == 0x5C, i + 1 < n {
+                let width = bytes[i + 1] == 0x75 ? 4 : bytes[i + 1] == 0x78 ? 2 : 0
+                if width > 0, i + 2 + width <= n, (0..<width).allSatisfy({ hex(bytes[i + 2 + $0]) >= 0 }) {
+                    var value: UInt32 = 0
+                    for k in 0..<width { value = value << 4 | UInt32(hex(bytes[i + 2 + k])) }
+                    if let scalar = Unicode.Scalar(value) {
+                        out.append(scalar)
+                        changed = true
+                        i += 2 + width
+                        continue
+                    }
+                }
+            }
+            // Copy one scalar as written.
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            let end = min(n, i + length)
+            for scalar in String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).unicodeScalars
+            {
+                out.append(scalar)
+            }
+            i = end
         }
         return changed ? Array(String(out).utf8) : nil
     }

@@ -65,6 +65,8 @@ enum Cue: Int, CaseIterable, Sendable {
     case triageDirective
     /// a cipher named next to its text ("… (rot13)"): the text is read deciphered as well
     case rot13Hint
+    /// a text that says it is written backwards ("read backwards", "reversed", "rückwärts"): it is read reversed too
+    case reverseHint
     /// a word for "automatic" or "automated" in any of several languages ("automat…", "otomatik", "自动", "자동"):
     /// next to a `readerNoun` it names an automated reader ("geautomatiseerde beoordelaars", "analis otomatis")
     case automationWord
@@ -516,6 +518,15 @@ enum InjectionLexicon {
                 "excludefromreports", "alertpolicy=ignore", "soc-exempt=", "x-soc-exemption", "soc:benign",
             ], word: false)
         add(.rot13Hint, ["rot13", "rot-13", "rot 13", "rot_13"])
+        add(
+            .reverseHint,
+            [
+                "reverse", "reversed", "reverse it", "backwards", "backward", "read backwards", "in reverse",
+                "right to left", "right-to-left", "mirror", "mirrored", "rev=", "strrev",
+                "invertido", "invertida", "al revés", "à l'envers", "inversé", "rückwärts", "umgekehrt",
+                "al contrario", "capovolto", "odwrotnie", "od tyłu", "наоборот", "задом наперёд", "задом наперед",
+                "achterstevoren", "baklänges", "tersine", "逆から", "逆順", "倒序", "反过来", "倒着", "거꾸로",
+            ], word: false)
         add(
             .automationWord,
             [

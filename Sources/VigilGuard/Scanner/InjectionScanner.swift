@@ -260,6 +260,7 @@ public struct InjectionScanner: Sendable {
             if work.matches.count > before && before > 0 { PhraseSet.order(&work.matches) }
         }
         let namesRot13 = work.matches.contains { cues[$0.phrase] == .rot13Hint }
+        let namesReversal = work.matches.contains { cues[$0.phrase] == .reverseHint }
         var features: [(String, Double, Int, Int)] = []  // feature, weight, start, end
         score(normalized, work.matches, identifier: identifier, into: &features)
         if view == .joined {
@@ -300,11 +301,14 @@ public struct InjectionScanner: Sendable {
         }
         // Encoded runs.
         let decodedRuns = normalized.mayHoldEncoding ? EmbeddedDecoder.decode(bytes) : []
-        if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty || namesRot13 {
+        if let leafIndex, normalized.hidden.count >= 4 || !decodedRuns.isEmpty || namesRot13 || namesReversal {
             work.leaves?[leafIndex].encoded = true
         }
         var decodings = decodedRuns
         if namesRot13 { decodings.append((.rot13, EmbeddedDecoder.rot13(bytes))) }
+        if namesReversal {
+            for reversed in EmbeddedDecoder.reversals(bytes) { decodings.append((.reversed, reversed)) }
+        }
         for (encoding, decoded) in decodings {
             decoded.withUnsafeBufferPointer {
                 scanLeaf(
@@ -314,7 +318,8 @@ public struct InjectionScanner: Sendable {
         }
         // Words disguised from phrase lists but not from models (joined, leetspeak, spaced out): the text spelt
         // out is scored too. Its findings count under the same names, so one cue seen in both texts counts once.
-        if view == .text, normalized.mayHideWords(identifier: identifier),
+        if view == .text,
+            normalized.mayHideWords(identifier: identifier) || (identifier && WordDisguise.camelJoins(bytes) >= 1),
             let unmasked = WordDisguise.unmask(bytes, identifier: identifier)
         {
             unmasked.text.withUnsafeBufferPointer {

@@ -26,7 +26,7 @@ struct NormalizedText {
     var dotJoins = 0
     /// Signs of embedded encodings (`EmbeddedDecoder` looks only where they are): the longest run of ASCII
     /// characters of the base64 alphabets (at least that of the text as written; counting may run a little
-    /// long across other scripts' letters), and whether the text has a `%` or a `&`.
+    /// long across other scripts' letters), and whether the text has a `%`, a `&` or a backslash (escapes).
     var longestBase64Run = 0
     var percentOrAmpersand = false
 
@@ -169,7 +169,7 @@ enum TextNormalizer {
                 let digit = byte >= 0x30 && byte <= 0x39
                 switch byte {
                 case 0x30...0x39, 0x2B, 0x2F, 0x2D, 0x5F: base64Run += 1
-                case 0x25, 0x26:
+                case 0x25, 0x26, 0x5C:
                     out.percentOrAmpersand = true
                     endBase64Run(&out)
                 default: endBase64Run(&out)

@@ -33,6 +33,30 @@ enum WordDisguise {
         }
     }
 
+    /// Places where a word of three lower-case letters or more after its capital is followed by another such word
+    /// ("TrustedAutomation", "FalsePositive-CloseAlert.dll"): words joined in camel case, as names join them.
+    /// Product names with short parts ("AppleWebKit", "FxiOS") do not count.
+    static func camelJoins(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var lowerRun = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= 0x61 && b <= 0x7A {
+                lowerRun += 1
+            } else {
+                if b >= 0x41 && b <= 0x5A, lowerRun >= 3 {
+                    var k = i + 1
+                    while k < bytes.count && bytes[k] >= 0x61 && bytes[k] <= 0x7A { k += 1 }
+                    if k - i - 1 >= 3 { count += 1 }
+                }
+                lowerRun = 0
+            }
+            i += 1
+        }
+        return count
+    }
+
     /// `identifier`: the string names something (a user agent, a session, a file), where words joined by
     /// separators are the norm and are worth reading apart.
     ///
@@ -95,7 +119,9 @@ enum WordDisguise {
         let deleet = leetWords >= 2
         // Joined words: in a name, unless only dots join them (a host or a domain); elsewhere, three underscores
         // or more (`TLS_AES_128_GCM_SHA256`, `auth_via_mfa` are constants, not messages).
-        let joined = identifier ? joins >= 2 && dotJoins < joins : underscoreJoins >= 3
+        // In a name, words joined in camel case count as joined too ("FalsePositive-CloseAlert.dll").
+        let camel = identifier ? camelJoins(bytes) : 0
+        let joined = identifier ? joins + camel >= 2 && dotJoins < joins + camel : underscoreJoins >= 3
         guard deleet || respace || joined else { return nil }
 
         let n = bytes.count
@@ -131,6 +157,9 @@ enum WordDisguise {
                 let spell = deleet && letters > 0 && otherDigits == 0 && i - start <= 16
                 for k in start..<i {
                     let c = bytes[k]
+                    if camel > 0, k > start, c >= 0x41 && c <= 0x5A, bytes[k - 1] >= 0x61 && bytes[k - 1] <= 0x7A {
+                        out.append(0x20)
+                    }
                     out.append(spell && isDigit(c) ? leet(c) : c)
                 }
                 continue
