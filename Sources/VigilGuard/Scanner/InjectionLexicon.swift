@@ -563,7 +563,9 @@ enum InjectionLexicon {
             [
                 "bot", "bots", "robot", "copilot", "assistent", "asistente", "assistente", "asystent", "ассистент",
                 "помощник", "бот", "асистент", "помічник", "助手", "机器人", "アシスタント", "ボット", "봇", "어시스턴트", "المساعد",
-                "بوت", "सहायक", "बॉट", "trợ lý", "asistan", "עוזר", "בוט",
+                "بوت", "सहायक", "बॉट", "trợ lý", "asistan", "עוזר", "בוט", "your ai", "the ai", "the algorithm",
+                "hey computer", "dear computer", "mr. robot", "mr robot", "mr. assistant", "mr assistant", "ai friend",
+                "dear ai", "hey ai",
             ])
         add(
             .agentGoal,
@@ -734,6 +736,13 @@ enum InjectionLexicon {
                 "kein handlungsbedarf", "aucune action requise", "aucune action nécessaire", "ninguna acción necesaria",
                 "no requiere acción", "nenhuma ação necessária", "nessuna azione necessaria", "không cần hành động",
                 "ingen åtgärd krävs", "żadne działania nie są wymagane", "не требует действий", "действий не требуется",
+                "dont isolate", "dont block", "dont lock", "dont flag", "dont escalate", "dont suspend",
+                "no need to escalate", "no need escalate", "not need alert", "no need to isolate", "no need to suspend",
+                "no need to lock", "not to isolate", "not to suspend", "not be isolated", "not be suspended",
+                "not be locked", "un-isolated", "unisolated", "stop flagging", "stop escalating", "do not raise alert",
+                "do not raise an alert", "do not raise alerts", "remove the block", "lift the block",
+                "allow it to pass",
+                "隔離は不要", "隔離不要", "停止も不要", "停止は不要", "エスカレーション不要", "報告不要", "対処不要",
                 // Leaving something out of the report.
                 "leave it out of the", "leave this out of", "leave out of the report", "not go into the weekly",
                 "do not go into the", "should not list", "leave this source out", "out of the write-up",
@@ -765,6 +774,8 @@ enum InjectionLexicon {
                 "the reading can stop", "reading can stop", "if this appears in a report", "appears in a report",
                 "appears in a finding", "appears in a findings report", "seen in a finding", "if this string appears",
                 "if this org appears", "in a findings report", "whoever reviewing", "the reviewing analyst",
+                "reviewer note", "later reviewers", "anybody that is checking", "anyone checking this",
+                "whoever is checking", "whoever's bot",
                 "für die nächste prüfstelle", "nächste prüfstelle", "für den prüfer", "für prüfende", "wer dies prüft",
                 "wer das prüft", "wer die meldungen", "wer die meldung", "wer die alarme", "wer diese meldung",
                 "pour la personne qui", "à l'attention du relecteur", "qui examinera", "pour quiconque",
