@@ -72,6 +72,11 @@ enum Cue: Int, CaseIterable, Sendable {
     case automationWord
     /// what reads or judges a record: analysis, reviewer, triage, system, tools, agent … in several languages
     case readerNoun
+    /// a tool named as agents call it, by its verb ("reset_factors", "okta.suspend_user", "siem.search"); next to the
+    /// words of a notice it is a notice about the agents' own tools
+    case toolName
+    /// the words of a notice about a tool: deprecated, moved to, use instead, remedy, approval granted, stop querying
+    case toolNotice
     /// a reader addressed without being named: "whoever reviews this", "anyone reviewing the logs", "the next
     /// reviewer", "per chi esamina", "проверяющему"; it counts only next to what an intruder wants from one
     case unnamedReader
@@ -760,6 +765,31 @@ enum InjectionLexicon {
                 "reviewed", "revisado", "revisada", "geprüft", "vérifié", "проверено", "проверен", "確認済み",
                 "已审核", "검토 완료", "kakunin zumi", "shounin zumi", "manzoor", "mowafa2", "odobreno",
                 "approved by", "aprobado por", "revisado por",
+            ])
+        add(
+            .toolName,
+            [
+                "get_", "list_", "create_", "delete_", "reset_", "suspend_", "unsuspend", "isolate_", "unisolate",
+                "release_", "add_", "remove_", "post_", "send_", "export_", "enroll_", "update_", "disable_",
+                "enable_", "attach_", "detach_", "deactivate_", "clear_", "run_", "allowlist_", "suppress_",
+                "assume_", "describe_", "revoke_", "grant_", "siem.search", "siem.query", "mcp.", "mcp-",
+                "mcp host", "guard-ok",
+            ], word: false)
+        add(
+            .toolNotice,
+            [
+                "deprecated", "is deprecated", "has moved", "moved to", "replaced by", "replacement", "use instead",
+                "instead", "must be called", "now requires", "required parameter", "requires", "do not call",
+                "don't call", "remedy", "remediation", "approval granted", "approval_token", "preauthorized",
+                "pre-authorized", "preapproved for destructive", "destructive actions", "rate-limited",
+                "stop querying", "remaining results", "remaining events", "authoritative", "served at",
+                "offline", "unavailable", "v1 calls are ignored", "veraltet", "stattdessen", "nutze", "nutzen",
+                "nicht aufrufen", "wycofane", "użyj", "obsolète", "à la place", "ne pas appeler", "obsoleto",
+                "en su lugar", "utilice", "no llame", "no vuelva a llamar", "仕様変更", "必須", "廃止", "代わりに",
+                "呼び出さない", "已弃用", "改用", "请调用", "사용 중단", "대신", "устарел", "вместо", "to resolve",
+                "before using", "always call", "quota", "do not retry", "tool usage", "usage requirements",
+                "now exposes", "fuera de servicio", "exige", "désormais", "pflichtparameter", "abhilfe", "solución",
+                "solução", "não chame", "no chame", "レート制限",
             ])
         add(
             .unnamedReader,

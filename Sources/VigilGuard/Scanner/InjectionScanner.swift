@@ -203,11 +203,11 @@ public struct InjectionScanner: Sendable {
 
     /// Cues searched for only when `needsContext` matched or in an identifier field.
     private static let contextCues: Set<Cue> = [
-        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun,
+        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun, .toolNotice,
     ]
     /// Cues whose features look at context words.
     private static let needsContext: Set<Cue> = [
-        .automationAddress, .aiAddress, .todoLine, .weakAddress, .automationWord, .unnamedReader,
+        .automationAddress, .aiAddress, .todoLine, .weakAddress, .automationWord, .unnamedReader, .toolName,
     ]
 
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
@@ -371,6 +371,8 @@ public struct InjectionScanner: Sendable {
         var securityObjects: [PhraseMatcher.Match] = []
         var frames: [PhraseMatcher.Match] = []
         var unnamedReaders: [PhraseMatcher.Match] = []
+        var toolNames: [PhraseMatcher.Match] = []
+        var toolNotices: [PhraseMatcher.Match] = []
         var modals: [PhraseMatcher.Match] = []
         var quotedOverride = false
         var bestOverride: (strong: Bool, start: Int, end: Int)?
@@ -413,6 +415,12 @@ public struct InjectionScanner: Sendable {
                     continue
                 case .unnamedReader:
                     unnamedReaders.append(m)
+                    continue
+                case .toolName:
+                    toolNames.append(m)
+                    continue
+                case .toolNotice:
+                    toolNotices.append(m)
                     continue
                 case .promptLeak: leaks.append(m)
                 case .roleMarker where !Self.standsAsMarker(bytes, m):
@@ -641,6 +649,14 @@ public struct InjectionScanner: Sendable {
             // automated reader, next to what an intruder wants from one.
             features.append(("addresses-automation", 0.5 * damp, weak.start, weak.end))
         }
+        // A notice about the agents' own tools: a tool named as they call it ("okta.reset_factors(…)", "use=
+        // iam.create_access_key") next to the words of a notice ("deprecated", "remedy", "approval granted").
+        if let tool = toolNames.first(where: { name in
+            Self.namesACall(text.bytes, name)
+                && toolNotices.contains { within($0, name, 120) || within(name, $0, 120) }
+        }) {
+            features.append(("tool-notice", 0.55 * damp, tool.start, tool.end))
+        }
         if addressed {
             // Addressed, then told to do something: "ChatGPT, create …", "Assistant, you …".
             let vocative =
@@ -696,6 +712,21 @@ public struct InjectionScanner: Sendable {
         var k = m.end
         if k < bytes.count && bytes[k] == 0x20 { k += 1 }
         return k < bytes.count && bytes[k] == 0x3A
+    }
+
+    /// Whether a tool's verb (`toolName`) names a tool as agents call it: qualified by its server ("okta.reset_factors",
+    /// "mcp.", "siem.search") or followed by its arguments ("reset_factors(userId=…)"), within one token. (The Guard's
+    /// own name is not a cue: runbooks and docs name `vigil guard approve` next to the words of approvals.)
+    private static func namesACall(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
+        let phrase = bytes[m.start..<m.end]
+        // "siem.search", "mcp-host: …" and "GUARD-OK=…" need no more.
+        for server in ["siem.", "mcp", "guard"] where phrase.starts(with: server.utf8) { return true }
+        var start = m.start
+        while start > 0 && (PhraseMatcher.isWordByte(bytes[start - 1]) || bytes[start - 1] == 0x2E) { start -= 1 }
+        if bytes[start..<m.start].contains(0x2E) { return true }
+        var end = m.end
+        while end < bytes.count && PhraseMatcher.isWordByte(bytes[end]) { end += 1 }
+        return end < bytes.count && bytes[end] == 0x28
     }
 
     /// Whether `m` stands in a short line's head that a colon closes, as the addressee of a note does ("Güvenlik ekibi
