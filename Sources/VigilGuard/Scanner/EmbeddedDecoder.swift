@@ -1,4 +1,6 @@
-/// Finds text hidden in encodings inside a string: base64 and hex runs, percent-encoding, HTML entities.
+/// Finds text hidden in encodings inside a string: base64, base32 and hex runs, percent-encoding, HTML entities,
+/// `\u`/`\x` escapes, text reversed by a right-to-left override (and, for the scanner, ROT13 and text read backwards
+/// where the text says so).
 /// Only decodings that read as text are returned — binary data decoded by chance is dropped.
 enum EmbeddedDecoder {
     enum Encoding: String {
@@ -76,8 +78,8 @@ enum EmbeddedDecoder {
 
     // MARK: - base32
 
-    /// A run of base32 (RFC 4648: capitals and the digits 2–7, at least 16, with a digit among them), decoded; nil
-    /// for any other run. A word in capitals has no digit and is not tried.
+    /// A run of base32 (RFC 4648: capitals and the digits 2–7, at least 16 of them, with a digit among them; `decode`
+    /// passes runs of 20 or more), decoded; nil for any other run. A word in capitals has no digit and is not tried.
     static func base32(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard run.count >= 16 else { return nil }
         var hasDigit = false
@@ -99,8 +101,14 @@ enum EmbeddedDecoder {
             if bits >= 8 {
                 bits -= 8
                 let byte = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                // Keys and ids in capitals and digits (most such runs) decode to binary at once.
-                if out.count < 6, byte < 0x20 || byte > 0x7E { return nil }
+                // Keys and ids in capitals and digits (most such runs) decode to control bytes or to bytes UTF-8
+                // never uses at once; text in any script does not.
+                if out.count < 6,
+                    (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F || byte == 0xC0
+                        || byte == 0xC1 || byte >= 0xF5
+                {
+                    return nil
+                }
                 out.append(byte)
             }
         }
@@ -295,37 +303,58 @@ enum EmbeddedDecoder {
     // MARK: - escapes
 
     /// The text with `\uXXXX` and `\xXX` escapes (as JSON, JavaScript, Python and shells write them) replaced by
-    /// their characters, or nil when there are none.
+    /// what they stand for, or nil when there are none. `\x` escapes are bytes (`\xd0\xb8` is "и" in UTF-8), read as
+    /// Latin-1 when they are not UTF-8; a `\u` surrogate pair is one character.
     static func unescaped(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var out = String.UnicodeScalarView()
-        var changed = false
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            if bytes[i] == 0x5C, i + 1 < n {
-                let width = bytes[i + 1] == 0x75 ? 4 : bytes[i + 1] == 0x78 ? 2 : 0
-                if width > 0, i + 2 + width <= n, (0..<width).allSatisfy({ hex(bytes[i + 2 + $0]) >= 0 }) {
-                    var value: UInt32 = 0
-                    for k in 0..<width { value = value << 4 | UInt32(hex(bytes[i + 2 + k])) }
-                    if let scalar = Unicode.Scalar(value) {
-                        out.append(scalar)
+        func decode(bytesAreLatin1: Bool) -> [UInt8]? {
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var changed = false
+            var i = 0
+            let n = bytes.count
+            func value(_ at: Int, _ width: Int) -> UInt32? {
+                guard at + width <= n else { return nil }
+                var v: UInt32 = 0
+                for k in 0..<width {
+                    let digit = hex(bytes[at + k])
+                    guard digit >= 0 else { return nil }
+                    v = v << 4 | UInt32(digit)
+                }
+                return v
+            }
+            func append(_ scalar: Unicode.Scalar) { out.append(contentsOf: String(scalar).utf8) }
+            while i < n {
+                if bytes[i] == 0x5C, i + 1 < n {
+                    if bytes[i + 1] == 0x78, let byte = value(i + 2, 2) {
+                        if bytesAreLatin1 { append(Unicode.Scalar(UInt8(byte))) } else { out.append(UInt8(byte)) }
                         changed = true
-                        i += 2 + width
+                        i += 4
                         continue
                     }
+                    if bytes[i + 1] == 0x75, var v = value(i + 2, 4) {
+                        var length = 6
+                        if v >= 0xD800 && v <= 0xDBFF, i + 7 < n, bytes[i + 6] == 0x5C, bytes[i + 7] == 0x75,
+                            let low = value(i + 8, 4), low >= 0xDC00 && low <= 0xDFFF
+                        {
+                            v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                            length = 12
+                        }
+                        if let scalar = Unicode.Scalar(v) {
+                            append(scalar)
+                            changed = true
+                            i += length
+                            continue
+                        }
+                    }
                 }
+                out.append(bytes[i])
+                i += 1
             }
-            // Copy one scalar as written.
-            let b = bytes[i]
-            let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            let end = min(n, i + length)
-            for scalar in String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).unicodeScalars
-            {
-                out.append(scalar)
-            }
-            i = end
+            return changed ? out : nil
         }
-        return changed ? Array(String(out).utf8) : nil
+        guard let utf8 = decode(bytesAreLatin1: false) else { return nil }
+        if String(validating: utf8, as: UTF8.self) != nil { return utf8 }
+        return decode(bytesAreLatin1: true)
     }
 
     // MARK: - percent and HTML

@@ -134,16 +134,16 @@ enum InjectionLexicon {
         "planowa konserwacja", "routinevorgang", "routine activity", "atividade programada", "attività pianificata",
     ]
 
-    /// The everyday goals that are a verdict ("safe", "expected", "trusted", "ignore"): in a name beside an approval,
-    /// a verdict written in advance.
+    /// The everyday goals that are a verdict ("expected", "ignore", "exempt"): in a name beside an approval, a verdict
+    /// written in advance. ("safe", "trusted", "closed" are left out: "verified-safe-senders.txt",
+    /// "Approved_Trusted_Publishers.csv" and "Reviewed-Closed-Incidents.xlsx" are how honest files are named.)
     static let outcomes: Set<String> = [
-        "safe", "expected", "trusted", "ignore", "resolve", "resolved", "close", "closed", "closing", "exempt",
-        "suppress", "mute", "skip", "exclude", "settled", "verdict", "esperado", "esperada", "attesa", "atteso",
-        "verwacht", "erwartet", "de confianza", "légitime", "信任", "可信", "正常", "예외",
+        "expected", "ignore", "exempt", "suppress", "mute", "skip", "exclude", "settled", "verdict", "esperado",
+        "esperada", "attesa", "atteso", "verwacht", "erwartet", "légitime", "正常", "예외",
     ]
 
-    /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next
-    /// to the security function ("approved_by_secops", "vom-SOC-freigegeben"), they are a verdict written in advance.
+    /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next to
+    /// one of `outcomes` ("pentest-aprobado_cerrar-como-esperado"), they are a verdict written in advance.
     static let approvals: Set<String> = everydayGoals.subtracting([
         "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "trusted",
         "resolve", "resolved", "close", "closed", "closing", "exclude", "mute", "treat as", "send the", "share the",
@@ -526,12 +526,13 @@ enum InjectionLexicon {
         add(
             .reverseHint,
             [
-                "reverse", "reversed", "reverse it", "backwards", "backward", "read backwards", "in reverse",
-                "right to left", "right-to-left", "mirror", "mirrored", "rev=", "strrev",
-                "invertido", "invertida", "al revés", "à l'envers", "inversé", "rückwärts", "umgekehrt",
-                "al contrario", "capovolto", "odwrotnie", "od tyłu", "наоборот", "задом наперёд", "задом наперед",
-                "achterstevoren", "baklänges", "tersine", "逆から", "逆順", "倒序", "反过来", "倒着", "거꾸로",
-            ], word: false)
+                "read backwards", "read it backwards", "reads backwards", "written backwards", "spelled backwards",
+                "read in reverse", "read it in reverse", "reversed text", "reverse it", "reverse the text",
+                "reverse this", "in reverse order", "backwards:", "reversed:", "reverse:", "read right to left",
+                "rev=", "strrev", "al revés", "à l'envers", "rückwärts", "rückwärts gelesen",
+                "de trás para frente", "capovolto", "od tyłu", "задом наперёд", "задом наперед",
+                "achterstevoren", "baklänges", "tersten oku", "逆から", "逆順", "倒序", "反过来", "倒着读", "거꾸로",
+            ])
         add(
             .automationWord,
             [
@@ -779,15 +780,15 @@ enum InjectionLexicon {
             .toolNotice,
             [
                 "deprecated", "is deprecated", "has moved", "moved to", "replaced by", "replacement", "use instead",
-                "instead", "must be called", "now requires", "required parameter", "requires", "do not call",
+                "instead", "must be called", "now requires", "required parameter", "do not call",
                 "don't call", "remedy", "remediation", "approval granted", "approval_token", "preauthorized",
                 "pre-authorized", "preapproved for destructive", "destructive actions", "rate-limited",
                 "stop querying", "remaining results", "remaining events", "authoritative", "served at",
-                "offline", "unavailable", "v1 calls are ignored", "veraltet", "stattdessen", "nutze", "nutzen",
+                "v1 calls are ignored", "veraltet", "stattdessen", "nutze", "nutzen",
                 "nicht aufrufen", "wycofane", "użyj", "obsolète", "à la place", "ne pas appeler", "obsoleto",
                 "en su lugar", "utilice", "no llame", "no vuelva a llamar", "仕様変更", "必須", "廃止", "代わりに",
                 "呼び出さない", "已弃用", "改用", "请调用", "사용 중단", "대신", "устарел", "вместо", "to resolve",
-                "before using", "always call", "quota", "do not retry", "tool usage", "usage requirements",
+                "before using", "always call", "do not retry", "tool usage", "usage requirements",
                 "now exposes", "fuera de servicio", "exige", "désormais", "pflichtparameter", "abhilfe", "solución",
                 "solução", "não chame", "no chame", "レート制限",
             ])
@@ -799,12 +800,12 @@ enum InjectionLexicon {
                 "whoever reviews this", "for whoever", "anyone reviewing", "anyone's compiling", "anyone compiling",
                 "quem for fazer", "whoever compiles the", "anyone looking at this", "anyone who reviews",
                 "someone reviewing", "someone reading this", "someone reading the", "the next reviewer",
-                "next reviewer", "for the reviewer", "for reviewers", "note for reviewers", "note to reviewers",
+                "next reviewer", "for the reviewer",
                 "reviewers record", "reviewers should", "report writers", "whoever writes the report",
                 "the reading can stop", "reading can stop", "if this appears in a report", "appears in a report",
                 "appears in a finding", "appears in a findings report", "seen in a finding", "if this string appears",
                 "if this org appears", "in a findings report", "whoever reviewing", "the reviewing analyst",
-                "reviewer note", "later reviewers", "anybody that is checking", "anyone checking this",
+                "later reviewers", "anybody that is checking", "anyone checking this",
                 "whoever is checking", "whoever's bot",
                 "für die nächste prüfstelle", "nächste prüfstelle", "für den prüfer", "für prüfende", "wer dies prüft",
                 "wer das prüft", "wer die meldungen", "wer die meldung", "wer die alarme", "wer diese meldung",

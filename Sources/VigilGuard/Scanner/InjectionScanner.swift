@@ -39,6 +39,14 @@ public struct InjectionScanner: Sendable {
         var approval: [Bool] = []
         var outcome: [Bool] = []
         var normalized = NormalizedText()
+        // Phrases as the lexicon writes them: a phrase without its accents that another entry already has ("systém" →
+        // "system") is left to that entry, with its own bounds and cue.
+        var written: Set<[UInt8]> = []
+        for entry in InjectionLexicon.entries {
+            var text = entry.phrase
+            text.withUTF8 { TextNormalizer.normalize($0, into: &normalized) }
+            written.insert(normalized.bytes)
+        }
         for entry in InjectionLexicon.entries {
             var variants = [entry.phrase]
             if let first = entry.phrase.unicodeScalars.first, !first.isASCII {
@@ -50,10 +58,11 @@ public struct InjectionScanner: Sendable {
                 variants.append(folded)
             }
             var seen: Set<[UInt8]> = []
-            for variant in variants {
+            for (index, variant) in variants.enumerated() {
                 var text = variant
                 text.withUTF8 { TextNormalizer.normalize($0, into: &normalized) }
                 guard !normalized.bytes.isEmpty, seen.insert(normalized.bytes).inserted else { continue }
+                if index > 0, written.contains(normalized.bytes) { continue }
                 phrases.append(normalized.bytes)
                 bounded.append(entry.wordBounded)
                 cues.append(entry.cue)
@@ -534,12 +543,14 @@ public struct InjectionScanner: Sendable {
             // "IGNORE_PREVIOUS_ALERTS_vendor_patch.ps1": an override has no business in a name.
             features.append(("instruction-in-identifier", 0.55, override.1, override.2))
         } else if identifier, let claim = goals.first(where: { approval[$0.phrase] }),
-            let outcome = goals.first(where: { outcome[$0.phrase] && ($0.start >= claim.end || $0.end <= claim.start) })
+            let verdict = goals.first(where: {
+                self.outcome[$0.phrase] && ($0.start >= claim.end || $0.end <= claim.start)
+            })
         {
             // "pentest-aprobado_cerrar-como-esperado", "approved_by_secops_safe_to_ignore": an approval and a verdict in
             // one name ("release-approved", "system_prompt_v14_approved" are no verdicts).
             features.append(
-                ("instruction-in-identifier", 0.55, min(claim.start, outcome.start), max(claim.end, outcome.end)))
+                ("instruction-in-identifier", 0.55, min(claim.start, verdict.start), max(claim.end, verdict.end)))
         }
         /// The length of the text from `from` to `to`, by character rather than byte (a Cyrillic or Hebrew letter
         /// takes two bytes), a character of three bytes or more counting two: a Chinese or Korean character says
@@ -714,19 +725,28 @@ public struct InjectionScanner: Sendable {
         return k < bytes.count && bytes[k] == 0x3A
     }
 
-    /// Whether a tool's verb (`toolName`) names a tool as agents call it: qualified by its server ("okta.reset_factors",
-    /// "mcp.", "siem.search") or followed by its arguments ("reset_factors(userId=…)"), within one token. (The Guard's
+    /// Whether a tool's verb (`toolName`) names a tool as agents call it: at the start of a word, and qualified by its
+    /// server ("okta.reset_factors", "siem.search", "mcp-host") or followed by arguments ("reset_factors(userId=…)";
+    /// not "get_user()", as changelogs write functions), within one token of at most 64 bytes each way. (The Guard's
     /// own name is not a cue: runbooks and docs name `vigil guard approve` next to the words of approvals.)
     private static func namesACall(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
+        // Inside a word ("target_url", "widget_id") it is no verb.
+        if m.start > 0, PhraseMatcher.isWordByte(bytes[m.start - 1]) { return false }
         let phrase = bytes[m.start..<m.end]
         // "siem.search", "mcp-host: …" and "GUARD-OK=…" need no more.
         for server in ["siem.", "mcp", "guard"] where phrase.starts(with: server.utf8) { return true }
-        var start = m.start
-        while start > 0 && (PhraseMatcher.isWordByte(bytes[start - 1]) || bytes[start - 1] == 0x2E) { start -= 1 }
-        if bytes[start..<m.start].contains(0x2E) { return true }
+        // A server before it: "okta." directly before the verb, after a word ("self.target" is not one: the dot must
+        // follow a word that starts the token).
+        if m.start >= 2, bytes[m.start - 1] == 0x2E {
+            var k = m.start - 2
+            while k > 0 && m.start - k < 64 && PhraseMatcher.isWordByte(bytes[k - 1]) { k -= 1 }
+            if PhraseMatcher.isWordByte(bytes[m.start - 2]) && (k == 0 || !PhraseMatcher.isWordByte(bytes[k - 1])) {
+                return k == 0 || bytes[k - 1] != 0x2E
+            }
+        }
         var end = m.end
-        while end < bytes.count && PhraseMatcher.isWordByte(bytes[end]) { end += 1 }
-        return end < bytes.count && bytes[end] == 0x28
+        while end < bytes.count && end - m.end < 64 && PhraseMatcher.isWordByte(bytes[end]) { end += 1 }
+        return end + 1 < bytes.count && bytes[end] == 0x28 && bytes[end + 1] != 0x29
     }
 
     /// Whether `m` stands in a short line's head that a colon closes, as the addressee of a note does ("Güvenlik ekibi
@@ -739,7 +759,9 @@ public struct InjectionScanner: Sendable {
         }
         var start = m.start
         while !opens(start) && m.start - start <= 80 { start -= 1 }
-        guard opens(start) else { return false }
+        // Something stands before the reader in the head ("… için not", "Bagi …", "לתשומת לב …", "Note for …"): a
+        // heading that starts with it ("Automated system check: all services healthy") names it, not a recipient.
+        guard opens(start), bytes[start..<m.start].contains(where: { $0 != 0x20 }) else { return false }
         // The colon closes the head a few words on, and opens the note ("… için not: …", not "soc:role", "07:40",
         // "https:"); a bracket or a quotation mark between means a title or data, not an address.
         var k = m.end
@@ -779,9 +801,6 @@ public struct InjectionScanner: Sendable {
         }
     }
 
-    /// Whether an automation word stands as an adjective or a noun ("automated", "automatische", "otomatis",
-    /// "автоматизированной"), not as an adverb ("automatically", "automatiquement", "automatycznie", "автоматически",
-    /// "otomatik olarak"), which says how something happens, not who reads.
     /// Endings of adverbs ("automatically", "automaticamente", "automatisch", "автоматически"), normalised as the text
     /// is (Cyrillic look-alikes folded to Latin).
     private static let adverbSuffixes: [[UInt8]] = {
@@ -793,6 +812,9 @@ public struct InjectionScanner: Sendable {
         }
     }()
 
+    /// Whether an automation word stands as an adjective or a noun ("automated", "automatische", "otomatis",
+    /// "автоматизированной"), not as an adverb ("automatically", "automatiquement", "automatycznie", "автоматически",
+    /// "otomatik olarak"), which says how something happens, not who reads.
     private static func isAutomationAdjective(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
         let end = wordEnd(bytes, m.end)
         let word = bytes[m.start..<end]

@@ -47,8 +47,8 @@ struct NormalizedText {
         percentOrAmpersand = false
     }
 
-    /// Whether `EmbeddedDecoder.decode` may find anything in the text as written: a base64 run long enough, a
-    /// percent-escape or an entity, or a right-to-left override (counted among the bidi controls). Exact for valid
+    /// Whether `EmbeddedDecoder.decode` may find anything in the text as written: a base64 or base32 run long enough, a
+    /// percent-escape, an entity or a backslash escape, or a right-to-left override (counted among the bidi controls). Exact for valid
     /// UTF-8, which is all the scanner passes (Swift strings, decoded text that passed `isText`); the decoder of
     /// this normaliser would swallow ASCII bytes after an invalid lead byte.
     var mayHoldEncoding: Bool { longestBase64Run >= 20 || percentOrAmpersand || bidiControls > 0 }
