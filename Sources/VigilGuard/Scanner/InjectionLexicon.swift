@@ -113,26 +113,39 @@ enum InjectionLexicon {
         return changed ? String(out) : nil
     }
 
-    /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
-    static let everydayGoals: Set<String> = [
-        "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",
-        "sanctioned", "trusted", "authorised", "authorized", "resolve", "resolved", "close", "closed", "closing",
-        "exclude", "mute", "treat as", "send the", "share the", "post the", "ignore", "restaurar", "ripristina",
-        "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
-        "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "system prompt", "freigeben",
-        "settled", "exempt", "suppress",
+    /// Words that claim an approval, in many languages ("autorizado", "freigegeben", "已批准", "signed off").
+    static let approvalWords: [String] = [
         "autorizado", "autorizada", "aprovado", "aprovada", "aprobado", "aprobada", "approuvé", "approuvée",
         "freigegeben", "schváleno", "schválen", "odsouhlaseno", "onaylı", "onayli", "onaylandı", "godkänd", "godkänt",
         "zatwierdzone", "zatwierdzony", "одобрено", "согласовано", "погоджено", "затверджено", "已批准", "批准", "승인",
         "معتمد", "معتمدة", "تمت الموافقة", "מאושר", "מאושרת", "אושר", "disetujui", "đã phê duyệt", "स्वीकृत",
         "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off", "pre-cleared",
-        "cleared", "verified", "vetted", "reviewed", "already reviewed", "revisado", "revisada", "geprüft",
-        "vérifié", "проверено", "проверен", "確認済み", "已审核", "검토 완료", "kakunin zumi", "shounin zumi",
-        "manzoor", "mowafa2", "odobreno", "approved by", "aprobado por", "revisado por", "planned maintenance",
-        "scheduled maintenance", "mantenimiento programado", "geplante wartung", "gepland onderhoud",
-        "maintenance planifiée", "manutenzione programmata", "manutenção programada", "плановое обслуживание",
-        "planowa konserwacja", "routinevorgang", "routine activity", "atividade programada", "attività pianificata",
+        "cleared", "verified", "vetted",
     ]
+
+    /// Words that claim a review ("reviewed", "geprüft", "確認済み", "kakunin zumi").
+    static let reviewClaims: [String] = [
+        "reviewed", "revisado", "revisada", "geprüft", "vérifié", "проверено", "проверен", "確認済み", "已审核", "검토 완료",
+        "kakunin zumi", "shounin zumi", "manzoor", "mowafa2", "odobreno", "approved by", "aprobado por", "revisado por",
+    ]
+
+    /// Planned work ("planned maintenance", "geplante Wartung"): what change records say.
+    static let plannedWork: [String] = [
+        "planned maintenance", "scheduled maintenance", "mantenimiento programado", "geplante wartung",
+        "gepland onderhoud", "maintenance planifiée", "manutenzione programmata", "manutenção programada",
+        "плановое обслуживание", "planowa konserwacja", "routinevorgang", "routine activity", "atividade programada",
+        "attività pianificata",
+    ]
+
+    /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
+    static let everydayGoals: Set<String> = Set([
+        "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",
+        "sanctioned", "trusted", "authorised", "authorized", "resolve", "resolved", "close", "closed", "closing",
+        "exclude", "mute", "treat as", "send the", "share the", "post the", "ignore", "restaurar", "ripristina",
+        "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
+        "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "system prompt", "freigeben",
+        "settled", "exempt", "suppress", "already reviewed",
+    ]).union(approvalWords).union(reviewClaims).union(plannedWork)
 
     /// The everyday goals that are a verdict ("expected", "ignore", "exempt"): in a name beside an approval, a verdict
     /// written in advance. ("safe", "trusted", "closed" are left out: "verified-safe-senders.txt",
@@ -144,16 +157,12 @@ enum InjectionLexicon {
 
     /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next to
     /// one of `outcomes` ("pentest-aprobado_cerrar-como-esperado"), they are a verdict written in advance.
-    static let approvals: Set<String> = everydayGoals.subtracting([
-        "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "trusted",
-        "resolve", "resolved", "close", "closed", "closing", "exclude", "mute", "treat as", "send the", "share the",
-        "post the", "ignore", "restaurar", "ripristina", "esperado", "esperada", "attesa", "atteso", "verwacht",
-        "erwartet", "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "system prompt",
-        "freigeben", "settled", "exempt", "suppress", "planned maintenance", "scheduled maintenance",
-        "mantenimiento programado", "geplante wartung", "gepland onderhoud", "maintenance planifiée",
-        "manutenzione programmata", "manutenção programada", "плановое обслуживание", "planowa konserwacja",
-        "routinevorgang", "routine activity", "atividade programada", "attività pianificata",
-    ])
+    static let approvals: Set<String> = Set(
+        [
+            "approved", "sanctioned", "authorised", "authorized", "genehmigt", "validé", "validée", "승인된",
+            "already reviewed",
+        ]
+    ).union(approvalWords).union(reviewClaims)
 
     struct Entry {
         var phrase: String
@@ -687,16 +696,7 @@ enum InjectionLexicon {
                 "не блокувати", "non segnalare", "अलर्ट न करें", "자동종결", "자동 종결", "自動クローズ", "自动关闭", "不要告警",
                 "无需告警", "勿隔离", "אין לבודד", "לא לפתוח אירוע", "tanpa eskalasi", "ditutup otomatis", "não acionar",
                 "no aislar", "não gerar incidente", "no generar incidente", "ne pas ouvrir de ticket",
-                "autorizado", "autorizada", "aprovado", "aprovada", "aprobado", "aprobada", "approuvé", "approuvée",
-                "freigegeben", "schváleno", "schválen", "odsouhlaseno", "onaylı", "onayli", "onaylandı", "godkänd",
-                "godkänt",
-                "zatwierdzone", "zatwierdzony", "одобрено", "согласовано", "погоджено", "затверджено", "已批准", "批准",
-                "승인",
-                "معتمد", "معتمدة", "تمت الموافقة", "מאושר", "מאושרת", "אושר", "disetujui", "đã phê duyệt", "स्वीकृत",
-                "अनुमोदित", "goedgekeurd", "approvato", "approvata", "autorizzato", "signed off", "sign-off",
-                "pre-cleared",
-                "cleared", "verified", "vetted",
-            ])
+            ] + approvalWords)
         add(
             .agentGoal,
             [
@@ -756,17 +756,7 @@ enum InjectionLexicon {
                 "nicht im bericht", "nicht im report", "non riportarla", "non riportarlo", "non riportare",
                 "載せなくて", "не включать в отчет", "не включать в отчёт", "no incluir en el informe",
                 "ne pas mentionner dans le rapport", "não incluir no relatório", "不要写入报告", "보고서에서 제외",
-                // Planned work (everyday: it is what change records say).
-                "planned maintenance", "scheduled maintenance", "mantenimiento programado", "geplante wartung",
-                "gepland onderhoud", "maintenance planifiée", "manutenzione programmata", "manutenção programada",
-                "плановое обслуживание", "planowa konserwacja", "routinevorgang", "routine activity",
-                "atividade programada", "attività pianificata",
-                // Claims of a review (everyday: they count in a name only beside the security function or
-                // another goal).
-                "reviewed", "revisado", "revisada", "geprüft", "vérifié", "проверено", "проверен", "確認済み",
-                "已审核", "검토 완료", "kakunin zumi", "shounin zumi", "manzoor", "mowafa2", "odobreno",
-                "approved by", "aprobado por", "revisado por",
-            ])
+            ] + plannedWork + reviewClaims)
         add(
             .toolName,
             [
