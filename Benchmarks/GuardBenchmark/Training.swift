@@ -212,7 +212,9 @@ enum Training {
                     strongest = max(strongest, p)
                 }
                 outcomes.append((document.positive, lexical.scan(document.input).score, strongest))
-                if !document.positive, strongest >= 0.5 { wrongBy[document.source, default: 0] += 1 }
+                if !document.positive, strongest >= InjectionScanner.classifierFloor {
+                    wrongBy[document.source, default: 0] += 1
+                }
             }
         }
         func line(_ label: String, _ flagged: ((positive: Bool, lexical: Double, classifier: Double)) -> Bool) {
@@ -224,10 +226,12 @@ enum Training {
                 "  \(label): detection \(percent((detected, positives.count))) (\(detected)/\(positives.count)), false positives \(percent((wrong, negatives.count))) (\(wrong)/\(negatives.count))"
             )
         }
-        print("benign families the classifier (≥ 0.5) flags when held out: \(wrongBy.sorted { $0.value > $1.value })")
+        print(
+            "benign families the classifier (≥ \(InjectionScanner.classifierFloor)) flags when held out:"
+                + " \(wrongBy.sorted { $0.value > $1.value })")
         print("\(folds)-fold cross-validation, attack strings and benign families kept within a fold:")
         line("lexical cues alone       ") { $0.lexical >= 0.5 }
-        for floor in [0.3, 0.4, 0.5, 0.6, 0.7] {
+        for floor in [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8] {
             line("cues + classifier ≥ \(f(floor, 2))") { o in
                 let p = o.classifier >= floor ? o.classifier : 0
                 return 1 - (1 - o.lexical) * (1 - p) >= 0.5

