@@ -451,6 +451,30 @@ struct InjectionScannerTests {
     /// on seeded random strings made of base64 runs of every length around the decoder's minimum (20), text
     /// encoded in base64 (some of it with a few control characters, under and over the 5% that `isText` allows),
     /// escapes, entities, spaces, other scripts, fullwidth, zero-width and bidi characters next to the runs.
+    /// Numbers, dates and addresses are not scanned (`isInert`); the shortcut skips only what the full scan finds
+    /// nothing in: random strings of its alphabet that it passes are scanned in full (`scan(text:)` does not take
+    /// the shortcut), and none has a finding.
+    @Test func inertValuesAreSkippedOnlyWhenNothingCouldBeFoundInThem() {
+        for value in ["2026-03-23T03:46:10.000Z", "203.0.113.7", "111122223333", "8443", "+1-202-555-0143", "1.4.2"] {
+            #expect(InjectionScanner.isInert(value), "\(value)")
+        }
+        for value in ["12345678901234567890", "2026-03-23T03:46:10Z-00000000000000000", "ip 10.0.0.1", "0x41", "1e9"] {
+            #expect(!InjectionScanner.isInert(value), "\(value)")
+        }
+        var generator = SeededGenerator(seed: 20_261_205)
+        let alphabet = Array("0123456789-:.+TZ")
+        var inert = 0
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 4...64, using: &generator)
+            let value = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            guard InjectionScanner.isInert(value) else { continue }
+            inert += 1
+            let verdict = scanner.scan(text: value)
+            #expect(verdict.findings.isEmpty, "\(value): \(verdict.findings.map(\.feature))")
+        }
+        #expect(inert > 1_000)
+    }
+
     @Test func decodingShortcutsSkipOnlyWhatWouldDecodeToNothing() {
         var generator = SeededGenerator(seed: 20_261_205)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")

@@ -147,7 +147,7 @@ public struct InjectionScanner: Sendable {
     }
 
     private func scanString(_ s: String, _ path: [PathStep], _ work: inout Workspace, depth: Int = 0) {
-        guard s.utf8.count >= 4 else { return }
+        guard s.utf8.count >= 4, !Self.isInert(s) else { return }
         // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds.
         if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
             first == 0x7B || first == 0x5B,
@@ -162,6 +162,23 @@ public struct InjectionScanner: Sendable {
         s.withUTF8 { bytes in
             scanLeaf(bytes, path: { Self.render(path) }, prefix: "", depth: 0, identifier: identifier, &work)
         }
+    }
+
+    /// Whether `s` is a number, a date or time, or an address written with digits and `-:.+TZ` only, with no run
+    /// of 20 characters the decoder would read (`:` and `.` end a run): no phrase, cue, encoding or classifier
+    /// window can be in it, and tool results are full of them (timestamps, account ids, IP addresses, sizes).
+    static func isInert(_ s: String) -> Bool {
+        var run = 0
+        for b in s.utf8 {
+            switch b {
+            case 0x30...0x39, 0x2D, 0x2B, 0x54, 0x5A:  // 0-9 - + T Z: base64 letters too
+                run += 1
+                if run >= 20 { return false }
+            case 0x3A, 0x2E: run = 0  // : .
+            default: return false
+            }
+        }
+        return true
     }
 
     private static func isContainer(_ value: JSONValue) -> Bool {
