@@ -586,11 +586,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and sixteen red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-16`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and seventeen red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-17`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and round 16 tuned
     /// the cues and those up to round 14 fitted the classifier; round 15 was held out once and has informed
-    /// nothing since. Each round's held-out measurement, taken before it was used, is in BENCHMARKS.md.
+    /// nothing since; `redteam-17` has never been used, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -625,6 +625,8 @@ struct InjectionScannerTests {
             split: "redteam-15", minimumDetection: 0.48, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-16", minimumDetection: 0.39, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-17", minimumDetection: 0.43, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
