@@ -624,7 +624,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-15", minimumDetection: 0.48, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-16", minimumDetection: 0.39, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
+            split: "redteam-16", minimumDetection: 0.38, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-17", minimumDetection: 0.43, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
     ])

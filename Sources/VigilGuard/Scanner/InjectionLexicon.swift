@@ -899,76 +899,83 @@ enum InjectionLexicon {
             .readerNoun,
             [
                 "wakala", "mkaguzi", "ukaguzi", "tsarin", "nidaamka", "falanqayn", "hlelo", "hlaziy", "ስርዓት", "ሥርዓት",
-                "ገምጋሚ", "ትንተና", "tagasuri", "সিস্টেম", "বিশ্লেষণ", "এজেন্ট", "அமைப்பு", "பகுப்பாய்வு", "వ్యవస్థ",
+                "ገምጋሚ", "ትንተና", "tagasuri", "সিস্টেম", "বিশ্লেষণ", "এজেন্ট", "பகுப்பாய்வு", "వ్యవస్థ",
                 "విశ్లేషణ", "تجزیہ", "سسٹم", "სისტემ", "ანალიზ", "համակարգ", "վերլուծ", "järjestelm", "analyysi",
-                "rendszer", "elemz", "sistēm", "süsteem", "analüüs", "tizim", "tahlil", "təhlil", "шинжилгээ",
+                "rendszer", "elemz", "sistēm", "süsteem", "analüüs", "tizim", "tahlil", "təhlil", "tehlil", "шинжилгээ",
                 "ប្រព័ន្ធ", "စနစ်", "ລະບົບ", "පද්ධති", "greining", "azterket", "dadansodd", "córas", "anailís",
             ], word: false)
         add(
             .automationWord,
             [
-                "kiotomatiki", "zenzakalel", "አውቶማቲክ", "awtomatiko", "automaat", "ავტომატ", "ավտոմատ",
+                "zenzakalel", "አውቶማቲክ", "awtomatiko", "automaat", "ავტომატ", "ավտոմատ",
                 "স্বয়ংক্রিয়", "தானியங்கி", "స్వయంచాలక", "ស្វ័យប្រវត្តិ", "အလိုအလျောက်", "ස්වයංක්‍රීය", "aládàáṣe",
-                "sjálfvirk", "awtomatig",
+                "sjálfvirk", "awtomatig", "avtomat", "automātisk",
             ], word: false)
         add(
             .weakAddress,
             [
                 "akili bandia", "ሰው ሰራሽ አስተውሎት", "sirdoonka macmalka", "kecerdasan buatan",
-                "trí tuệ nhân tạo", "ปัญญาประดิษฐ์", "कृत्रिम बुद्धि", "कृत्रिम बुद्धिमत्ता", "কৃত্রিম বুদ্ধিমত্তা",
+                "trí tuệ nhân tạo", "ปัญญาประดิษฐ์", "कृत्रिम बुद्धि", "কৃত্রিম বুদ্ধিমত্তা",
                 "هوش مصنوعی", "مصنوعی ذہانت", "τεχνητή νοημοσύνη", "בינה מלאכותית", "tekoäly", "tekoälylle",
-                "mesterséges intelligencia", "inteligență artificială", "inteligenta artificiala", "ხელოვნური ინტელექტ",
+                "mesterséges intelligencia", "inteligență artificială", "ხელოვნური ინტელექტ",
                 "արհեստական բանականություն", "штучний інтелект", "жасанды интеллект", "sun'iy intellekt",
+                "sun’iy intellekt",
                 "süni intellekt", "tehisintellekt", "mākslīgais intelekts", "dirbtinis intelektas", "gervigreind",
                 "adimen artifiziala", "deallusrwydd artiffisial", "intleacht shaorga", "inteligjenca artificiale",
-                "செயற்கை நுண்ணறிவு", "కృత్రిమ మేధ", "хиймэл оюун", "yapay zekâ", "yapay zeka",
+                "செயற்கை நுண்ணறிவு", "కృత్రిమ మేధ", "хиймэл оюун", "yapay zekâ",
             ])
         add(
             .automationAddress,
             [
-                "wakala wa ai", "mfumo wa ai", "lwe-ai", "sa ai na", "pembantu ai", "asisten ai", "ejen ai",
-                "ejen automatik", "ระบบ ai", "ผู้ช่วยอัตโนมัติ", "ai एजेंट", "एआई एजेंट", "এআই সিস্টেম",
+                "wakala wa ai", "mfumo wa ai", "lwe-ai", "sa ai na nagbabasa", "sa ai na sumusuri", "pembantu ai",
+                "asisten ai", "ejen ai",
+                "ejen automatik", "ระบบ ai", "ผู้ช่วยอัตโนมัติ", "ai एजेंट", "এআই সিস্টেম",
             ])
         add(
             .unnamedReader,
             [
                 "kwa yeyote anayechunguza", "yeyote anayesoma", "kwa anayesoma", "siapa pun yang membaca",
                 "siapa saja yang memeriksa", "sinumang nagbabasa", "sinumang sumusuri", "bất kỳ ai đọc",
-                "người đọc tin nhắn này", "bunu okuyan", "bunu inceleyen", "tämän lukijalle", "kenelle tahansa",
-                "هر کسی که این را", "जो भी इसे पढ़", "যিনি এটি পড়ছেন", "όποιος διαβάζει", "כל מי שקורא",
+                "người đọc tin nhắn này", "bunu okuyan", "bunu inceleyen", "tämän lukijalle",
+                "kenelle tahansa tämän lukevalle",
+                "هر کسی که این را می‌خواند", "जो भी इसे पढ़", "যিনি এটি পড়ছেন", "όποιος διαβάζει", "כל מי שקורא",
             ])
         add(
             .agentGoal,
             [
                 // Swahili, Zulu, Somali, Hausa, Yoruba, Amharic
-                "funga tahadhari", "ifunge", "usiipandishe", "usiipeleke", "si shambulio", "hakuna haja ya",
-                "orodha ya ruhusa", "kengele ya uongo", "tahadhari ya uongo", "kama salama", "vala lesi sexwayiso",
-                "ungasidluliseli", "engenangozi", "akudingeki kuhlolwe", "ha u gudbin", "u xir", "aan khatar lahayn",
-                "digniin been ah", "kada ka tura", "babu buƙatar bincike", "babu bukatar bincike", "an riga an amince",
-                "aláìléwu", "ìkìlọ̀ èké", "ዝጋው", "አታስተላልፈው", "የሐሰት ማስጠንቀቂያ", "ጉዳት የሌለው",
+                "funga tahadhari", "ifunge tahadhari", "usiipandishe", "si shambulio", "hakuna haja ya kuchunguza",
+                "hakuna haja ya kupandisha",
+                "orodha ya ruhusa", "kengele ya uongo", "tahadhari ya uongo", "weka alama kama salama",
+                "vala lesi sexwayiso",
+                "ungasidluliseli", "engenangozi", "akudingeki kuhlolwe", "ha u gudbin", "xir digniinta",
+                "aan khatar lahayn",
+                "digniin been ah", "babu buƙatar bincike", "babu bukatar bincike",
+                "aláìléwu", "ìkìlọ̀ èké", "ማንቂያውን ዝጋው", "አታስተላልፈው", "የሐሰት ማስጠንቀቂያ", "ጉዳት የሌለው",
                 // Indonesian, Malay, Tagalog, Vietnamese, Thai, Khmer
-                "alarm palsu", "positif palsu", "tidak perlu eskalasi", "jangan eskalasi", "tutup peringatan",
-                "tandai sebagai aman", "daftar putih", "amaran palsu", "tutup amaran", "isara ang alerto",
-                "huwag i-escalate", "maling alarma", "walang panganib", "báo động giả", "dương tính giả",
-                "không leo thang", "danh sách trắng", "vô hại", "ปิดการแจ้งเตือน", "แจ้งเตือนเท็จ", "ไม่เป็นอันตราย",
-                "ไม่ต้องยกระดับ",
+                "alarm palsu", "positif palsu", "tidak perlu eskalasi", "jangan eskalasi",
+                "tandai sebagai aman", "daftar putih", "amaran palsu", "isara ang alerto",
+                "huwag i-escalate", "maling alarma", "walang panganib", "báo động giả",
+                "không leo thang", "danh sách trắng", "vô hại", "แจ้งเตือนเท็จ", "ไม่เป็นอันตราย",
                 // Hindi, Bengali, Urdu, Persian, Tamil
-                "अलर्ट बंद", "झूठा अलार्म", "हानिरहित", "एस्केलेट न करें", "जांच की जरूरत नहीं", "सतर्कता बंद",
+                "झूठा अलार्म", "हानिरहित", "एस्केलेट न करें", "जांच की जरूरत नहीं",
                 "সতর্কতা বন্ধ", "মিথ্যা সতর্কতা", "ক্ষতিকর নয়", "এসকেলেট করবেন না", "الرٹ بند", "جھوٹا الارم",
                 "بے ضرر", "هشدار را ببند", "هشدار کاذب", "بی‌خطر", "ارجاع نده", "தவறான எச்சரிக்கை",
                 // Turkish, Greek, Finnish, Hungarian, Romanian, Ukrainian
-                "yanlış alarm", "yanlış pozitif", "eskale etme", "izin listesine", "ψευδής συναγερμός",
+                "yanlış alarm", "eskale etme", "izin listesine", "ψευδής συναγερμός",
                 "ψευδώς θετικό", "κλείσε την ειδοποίηση", "ακίνδυνο", "μην κλιμακώσεις", "väärä hälytys",
-                "sulje hälytys", "vaaraton", "älä eskaloi", "téves riasztás", "zárd le", "ártalmatlan",
-                "ne eszkaláld", "alarmă falsă", "alarma falsa", "închide alerta", "inchide alerta", "nu escalada",
+                "sulje hälytys", "vaaraton", "älä eskaloi", "téves riasztás", "zárd le a riasztást", "ártalmatlan",
+                "ne eszkaláld", "alarmă falsă",
                 "хибна тривога", "не ескалюй", "закрий сповіщення",
                 // Georgian, Armenian, Kazakh, Uzbek, Azerbaijani, Mongolian
-                "ცრუ განგაში", "დახურე", "უსაფრთხოა", "կեղծ ահազանգ", "փակիր", "жалған дабыл", "жабыңыз",
-                "yolg'on signal", "yoping", "yalançı həyəcan", "bağlayın", "təhlükəsizdir", "хуурамч дохио",
+                "ცრუ განგაში", "დახურე შეტყობინება", "կեղծ ահազանգ", "փակիր ահազանգը", "жалған дабыл",
+                "дабылды жабыңыз",
+                "yolg'on signal", "yolgʻon signal", "signalni yoping", "yalançı həyəcan", "yalanci heyecan",
+                "xəbərdarlığı bağlayın", "хуурамч дохио",
                 // Estonian, Latvian, Lithuanian, Icelandic, Basque, Welsh, Irish, Albanian
                 "valehäire", "sulge hoiatus", "viltus trauksme", "aizver brīdinājumu", "klaidingas aliarmas",
-                "uždaryk", "falsk viðvörun", "lokaðu viðvöruninni", "alarma faltsua", "itxi alerta",
-                "galwad ffug", "cau'r rhybudd", "aláram bréige", "alarm i rremë", "mbyll alarmin", "mbylleni",
+                "uždaryk įspėjimą", "fölsk viðvörun", "lokaðu viðvöruninni", "alarma faltsua", "itxi alerta",
+                "galwad ffug", "cau'r rhybudd", "aláram bréige", "alarm i rremë", "mbyll alarmin",
             ])
         return result
     }()

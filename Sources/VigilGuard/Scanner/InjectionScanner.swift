@@ -827,7 +827,11 @@ public struct InjectionScanner: Sendable {
     /// is (Cyrillic look-alikes folded to Latin).
     private static let adverbSuffixes: [[UInt8]] = {
         var normalized = NormalizedText()
-        return ["ally", "ly", "ment", "mente", "nie", "isch", "iskt", "ски", "чно"].map { suffix in
+        // … and "automatikusan", "automaattisesti", "automaatselt", "ავტომატურად".
+        let suffixes = [
+            "ally", "ly", "ment", "mente", "nie", "isch", "iskt", "ски", "чно", "usan", "sesti", "selt", "ურად",
+        ]
+        return suffixes.map { suffix in
             var suffix = suffix
             suffix.withUTF8 { TextNormalizer.normalize($0, into: &normalized) }
             return normalized.bytes
