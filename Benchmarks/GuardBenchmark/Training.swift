@@ -24,7 +24,8 @@ enum Training {
     }
 
     static func run(
-        corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?
+        corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?,
+        score: [(name: String, data: Data)] = []
     ) throws {
         var documents = try load(corpus, payloads: payloads)
         let proseWindows = try proseSamples(prose)
@@ -49,6 +50,49 @@ enum Training {
             "fitted on all: detection \(percent(detected)) (\(detected.0)/\(detected.1)), false positives \(percent(falsePositives)) (\(falsePositives.0)/\(falsePositives.1)) — in-sample"
         )
         if let output { try write(model, to: output) }
+        for (name, data) in score { try scoreHeldOut(quantized(model), name: name, corpus: data) }
+    }
+
+    /// Scores a corpus the fit has not read, with the weights as they would ship (Int8), at several classifier
+    /// floors: how a recipe is judged before it is used (a fit on the rounds up to N, scored on the rounds after).
+    static func scoreHeldOut(_ model: InjectionClassifier, name: String, corpus: Data) throws {
+        let lexical = InjectionScanner(classifier: nil)
+        var tokens: [UInt32] = []
+        var features: [Int] = []
+        var outcomes: [(positive: Bool, lexical: Double, classifier: Double)] = []
+        for line in corpus.split(separator: 0x0A) where !line.isEmpty {
+            guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
+                let label = item["label"]?.stringValue
+            else { continue }
+            var strongest = 0.0
+            for leaf in lexical.leaves(of: input) {
+                let p = leaf.text.withUnsafeBufferPointer {
+                    model.probability($0, tokens: &tokens, features: &features)
+                }
+                strongest = max(strongest, p ?? 0)
+            }
+            outcomes.append((label == "injection", lexical.scan(input).score, strongest))
+        }
+        let positives = outcomes.filter(\.positive)
+        let negatives = outcomes.filter { !$0.positive }
+        var row = "\(name):"
+        for floor in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9] {
+            let flagged = { (o: (positive: Bool, lexical: Double, classifier: Double)) in
+                1 - (1 - o.lexical) * (1 - (o.classifier >= floor ? o.classifier : 0)) >= 0.5
+            }
+            let detected = positives.filter(flagged).count
+            let wrong = negatives.filter(flagged).count
+            row += "  ≥\(f(floor, 2)) \(percent((detected, positives.count)))/\(percent((wrong, negatives.count)))"
+        }
+        print(row)
+    }
+
+    /// The model as it ships: each weight rounded to an Int8 multiple of one scale.
+    static func quantized(_ model: InjectionClassifier) -> InjectionClassifier {
+        let weights = model.weightsForTraining
+        let scale = weights.reduce(Float(0)) { max($0, abs($1)) } / 127
+        let rounded = weights.map { Float(max(-127, min(127, ($0 / scale).rounded()))) * scale }
+        return InjectionClassifier(weights: rounded, bias: model.biasForTraining)
     }
 
     static func fnv(_ text: some Sequence<UInt8>) -> UInt64 {

@@ -196,6 +196,7 @@ case "train":
     var prose: [String] = []
     var payloads: [String] = []
     var labMegabytes = 0.0
+    var scored: [String] = []
     while let a = rest.popFirst() {
         switch a {
         case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
@@ -209,12 +210,13 @@ case "train":
         case "--prose": prose.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()
+        case "--score": scored.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         default: files.append(a)
         }
     }
     let usage =
         "usage: vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--lab MB] [--folds K]"
-        + " [--write FILE]\n"
+        + " [--write FILE] [--score HELD-OUT.jsonl]...\n"
     guard !files.isEmpty else {
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
@@ -237,7 +239,9 @@ case "train":
     if payloads.isEmpty { payloads = files.map { $0.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl") } }
     let payloadData = concatenated(payloads, what: "attack strings")
     let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7) : []
-    try Training.run(corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output)
+    let heldOut = scored.map { (name: $0, data: concatenated([$0], what: "corpus to score")) }
+    try Training.run(
+        corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output, score: heldOut)
 
 case "eval":
     var files: [String] = []

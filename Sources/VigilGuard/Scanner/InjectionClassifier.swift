@@ -4,8 +4,10 @@ import Foundation
 /// injections written without the phrases `InjectionLexicon` knows (role-play jailbreaks, "notes"
 /// addressed to automated reviewers, instructions dressed as business text).
 ///
-/// Features are hashed word unigrams and bigrams (numbers folded to one token, very long tokens to
-/// another), present or absent, scaled to unit length. A text is scored in windows of `window` words
+/// Features are hashed word unigrams and bigrams (numbers folded to one token, very long ASCII tokens to
+/// another), present or absent, scaled to unit length. A word with letters outside ASCII of three or more
+/// characters also yields its overlapping character pairs, so that scripts written without spaces (Chinese,
+/// Japanese, Thai, Khmer, …) and the inflected forms of one stem share features. A text is scored in windows of `window` words
 /// (half-overlapping), so that a paragraph planted in a long benign text is not diluted by it; the
 /// text's probability is its strongest window's. Texts shorter than `minimumWords` are not scored.
 ///
@@ -13,7 +15,7 @@ import Foundation
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
 /// red-team round (`Tests/Fixtures/injection/REDTEAM.md`) never sees training.
 public struct InjectionClassifier: Sendable {
-    public static let dimensionBits = 17
+    public static let dimensionBits = 18
     public static let window = 96
     public static let minimumWords = 8
 
@@ -46,10 +48,15 @@ public struct InjectionClassifier: Sendable {
     @_spi(Training) public func probability(
         _ text: UnsafeBufferPointer<UInt8>, tokens: inout [UInt32], features: inout [Int]
     ) -> Double? {
-        // Prose has spaces between its words; identifiers, paths and ARNs (most of a tool result) do not.
+        // Prose has spaces between its words, or is written in a script without them; identifiers, paths and
+        // ARNs (most of a tool result) are neither.
         var gaps = 0
-        for byte in text where byte == 0x20 || byte == 0x0A { gaps += 1 }
-        guard gaps >= Self.minimumWords - 1 else { return nil }
+        var wide = 0
+        for byte in text {
+            if byte == 0x20 || byte == 0x0A { gaps += 1 }
+            if byte >= 0xC0 { wide += 1 }
+        }
+        guard gaps >= Self.minimumWords - 1 || wide >= 2 * Self.minimumWords else { return nil }
         Self.tokenize(text, into: &tokens)
         guard tokens.count >= Self.minimumWords else { return nil }
         var best = -Float.infinity
@@ -64,31 +71,65 @@ public struct InjectionClassifier: Sendable {
 
     // MARK: - Features (shared with training)
 
-    /// Word hashes: runs of a–z, 0–9 and non-ASCII bytes; all-digit words are one token, words over 24
-    /// bytes another.
+    /// Word hashes: runs of a–z, 0–9 and non-ASCII bytes; all-digit words are one token, ASCII words over 24
+    /// bytes another. A word with non-ASCII letters is hashed whole if it has at most 24 bytes, and when it has
+    /// three characters or more each pair of adjacent characters is a token as well.
     public static func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [UInt32]) {
         tokens.removeAll(keepingCapacity: true)
         var hash: UInt32 = 2_166_136_261
+        var start = 0
         var length = 0
+        var characters = 0
         var digits = true
+        var wide = false
         func finish() {
             guard length > 0 else { return }
-            tokens.append(digits ? 0x5EED_0001 : length > 24 ? 0x5EED_0002 : hash)
+            if !wide {
+                tokens.append(digits ? 0x5EED_0001 : length > 24 ? 0x5EED_0002 : hash)
+            } else {
+                if length <= 24 { tokens.append(hash) }
+                if characters >= 3 { pairs(text, start..<(start + length), into: &tokens) }
+            }
             hash = 2_166_136_261
             length = 0
+            characters = 0
             digits = true
+            wide = false
         }
-        for byte in text {
+        for (i, byte) in text.enumerated() {
             let isDigit = byte >= 0x30 && byte <= 0x39
             if (byte >= 0x61 && byte <= 0x7A) || isDigit || byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A) {
+                if length == 0 { start = i }
                 hash = (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
                 length += 1
+                if byte & 0xC0 != 0x80 { characters += 1 }
                 if !isDigit { digits = false }
+                if byte >= 0x80 { wide = true }
             } else {
                 finish()
             }
         }
         finish()
+    }
+
+    /// The hashes of each pair of adjacent characters (UTF-8 sequences, ASCII letters folded to lower case)
+    /// of `word`, in order.
+    private static func pairs(_ text: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, into tokens: inout [UInt32]) {
+        var first = word.lowerBound
+        var second = first + 1
+        while second < word.upperBound && text[second] & 0xC0 == 0x80 { second += 1 }
+        while second < word.upperBound {
+            var end = second + 1
+            while end < word.upperBound && text[end] & 0xC0 == 0x80 { end += 1 }
+            var hash: UInt32 = 2_166_136_261
+            for k in first..<end {
+                let byte = text[k]
+                hash = (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
+            }
+            tokens.append(hash)
+            first = second
+            second = end
+        }
     }
 
     /// The windows scored for `count` tokens: all of them if short, else half-overlapping runs.

@@ -366,15 +366,14 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// Chosen on rounds 13 and 14, held out from a trial fit up to red-team round 12: floors of 0.5, 0.6, 0.7 and
-    /// 0.75 gave 75.6%, 73.5%, 70.6% and 69.2% detection on round 13 at 5.6%, 4.6%, 4.0% and 3.7% false positives
-    /// (round 14: 69.1%, 66.9%, 64.2%, 63.1% at 4.9%, 4.2%, 3.6%, 3.3%), where the fit up to round 7 at 0.5 had
-    /// given 69.0% at 4.7% (61.9% at 4.7%). 0.75 kept the old detection with a point fewer false positives, and it
-    /// is the lowest floor tried at which the shipped fit (all rounds up to 14) leaves the ticket-closing note of
-    /// `everydayProseIsNotAnInjection` ("You can close this ticket: the login from Lisbon was Ana …", 0.745) alone;
-    /// 0.7 would flag it. On the next held-out rounds it cost more detection per false positive than on 13 and
-    /// 14 (round 15: 48.75% at 1.34% against 56.9% at 2.59% at 0.5; BENCHMARKS.md).
-    @_spi(Training) public static let classifierFloor = 0.75
+    /// The shipped fit (every corpus up to red-team round 17 except round 15, with character pairs for words
+    /// outside ASCII) was judged on round 15, which it has not read: 52.5% detection at 1.02% false positives at
+    /// 0.75, 50.0% at 0.86% at 0.8, where the fit before it had given 48.75% at 1.34% (docs/security.md). 0.8 is
+    /// the lowest floor tried at which it leaves the ticket-closing note of `everydayProseIsNotAnInjection`
+    /// ("You can close this ticket: the login from Lisbon was Ana …", 0.78) alone; the role-play of
+    /// `theClassifierCatchesWhatTheCuesMiss` scores 0.83. Both margins are small: every fit tried this way puts
+    /// that note between 0.74 and 0.86, because the rounds' attackers write exactly such notes.
+    @_spi(Training) public static let classifierFloor = 0.8
 
     /// Turns one text's cues into weighted features.
     private func score(
