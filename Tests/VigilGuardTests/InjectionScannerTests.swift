@@ -592,8 +592,16 @@ struct InjectionScannerTests {
         #expect(infinitive.count == 7)
         #expect(Set(imperative).intersection(infinitive).count == 3)
         #expect(tokens("ab") == tokens("AB"))
+        #expect(tokens("Café") == tokens("café") && tokens("café").count == 4)  // the word and three pairs
         // Two-letter words outside ASCII stay whole words, with no pairs.
         #expect(tokens("да не").count == 2)
+        // Up to 24 bytes a word is also hashed whole; longer, only its pairs are kept.
+        #expect(tokens("абвгдежзиклм").count == 12)  // 24 bytes: the word and eleven pairs
+        #expect(tokens("абвгдежзиклмн").count == 12)  // 26 bytes: twelve pairs
+        // Punctuation outside ASCII belongs to the word (measured against ending the word there: the shipped
+        // way scored better on every held-out round tried; docs/security.md).
+        #expect(tokens("don’t").count == 5)  // "don’t" and "do", "on", "n’", "’t"
+        #expect(tokens("don't").count == 2)
 
         var scratch: [UInt32] = []
         var features: [Int] = []
@@ -623,7 +631,7 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and nineteen red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-19`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and round 16 tuned
-    /// the cues and those up to round 17 but round 15 fitted the classifier; round 15 judged that fit, and is in
+    /// the cues and those up to round 17 except round 15 fitted the classifier; round 15 judged that fit, and is in
     /// no fit yet; `redteam-18` was held out once and has informed nothing since; `redteam-19` has never been
     /// used, and its floors are its one held-out measurement.
     @Test(arguments: [

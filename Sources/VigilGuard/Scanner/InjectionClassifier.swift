@@ -5,11 +5,14 @@ import Foundation
 /// addressed to automated reviewers, instructions dressed as business text).
 ///
 /// Features are hashed word unigrams and bigrams (numbers folded to one token, very long ASCII tokens to
-/// another), present or absent, scaled to unit length. A word with letters outside ASCII of three or more
-/// characters also yields its overlapping character pairs, so that scripts written without spaces (Chinese,
-/// Japanese, Thai, Khmer, …) and the inflected forms of one stem share features. A text is scored in windows of `window` words
-/// (half-overlapping), so that a paragraph planted in a long benign text is not diluted by it; the
-/// text's probability is its strongest window's. Texts shorter than `minimumWords` are not scored.
+/// another), present or absent, scaled to unit length. A word of three or more characters, some of them
+/// outside ASCII, also yields its overlapping character pairs as tokens, so that scripts written without
+/// spaces (Chinese, Japanese, Thai, Khmer, …) are read and the inflected forms of one stem share features.
+/// Any byte outside ASCII belongs to a word, curly quotes and dashes included: treating those as separators
+/// scored lower on every held-out round it was tried on (docs/security.md). A text is scored in windows of
+/// `window` tokens (half-overlapping), so that a paragraph planted in a long benign text is not diluted by
+/// it; the text's probability is its strongest window's. Texts of fewer than `minimumWords` tokens are not
+/// scored.
 ///
 /// The weights are fitted by logistic regression on the development corpora only
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out

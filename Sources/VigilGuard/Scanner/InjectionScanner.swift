@@ -367,12 +367,12 @@ public struct InjectionScanner: Sendable {
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
     /// The shipped fit (every corpus up to red-team round 17 except round 15, with character pairs for words
-    /// outside ASCII) was judged on round 15, which it has not read: 52.5% detection at 1.02% false positives at
-    /// 0.75, 50.0% at 0.86% at 0.8, where the fit before it had given 48.75% at 1.34% (docs/security.md). 0.8 is
+    /// outside ASCII) was judged on round 15, which it has not read: 51.8% detection at 1.02% false positives at
+    /// 0.75, 49.25% at 0.86% at 0.8, where the fit before it had given 48.75% at 1.34% (docs/security.md). 0.8 is
     /// the lowest floor tried at which it leaves the ticket-closing note of `everydayProseIsNotAnInjection`
     /// ("You can close this ticket: the login from Lisbon was Ana …", 0.78) alone; the role-play of
-    /// `theClassifierCatchesWhatTheCuesMiss` scores 0.83. Both margins are small: every fit tried this way puts
-    /// that note between 0.74 and 0.86, because the rounds' attackers write exactly such notes.
+    /// `theClassifierCatchesWhatTheCuesMiss` scores 0.83. Both margins are small: the fits tried put that note
+    /// between 0.64 and 0.86, and the rounds' attackers write exactly such notes.
     @_spi(Training) public static let classifierFloor = 0.8
 
     /// Turns one text's cues into weighted features.
