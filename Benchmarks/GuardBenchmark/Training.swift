@@ -57,42 +57,66 @@ enum Training {
     /// floors: how a recipe is judged before it is used (a fit on the rounds up to N, scored on the rounds after).
     static func scoreHeldOut(_ model: InjectionClassifier, name: String, corpus: Data) throws {
         let lexical = InjectionScanner(classifier: nil)
-        var tokens: [UInt32] = []
-        var features: [Int] = []
-        var outcomes: [(positive: Bool, lexical: Double, classifier: Double)] = []
+        var scratch = Scratch()
+        var outcomes: [Outcome] = []
         for line in corpus.split(separator: 0x0A) where !line.isEmpty {
             guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
                 let label = item["label"]?.stringValue
             else { continue }
-            var strongest = 0.0
-            for leaf in lexical.leaves(of: input) {
-                let p = leaf.text.withUnsafeBufferPointer {
-                    model.probability($0, tokens: &tokens, features: &features)
-                }
-                strongest = max(strongest, p ?? 0)
-            }
-            outcomes.append((label == "injection", lexical.scan(input).score, strongest))
+            outcomes.append(outcome(of: input, positive: label == "injection", model, lexical, &scratch))
         }
         let positives = outcomes.filter(\.positive)
         let negatives = outcomes.filter { !$0.positive }
         var row = "\(name):"
         for floor in [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9] {
-            let flagged = { (o: (positive: Bool, lexical: Double, classifier: Double)) in
-                1 - (1 - o.lexical) * (1 - (o.classifier >= floor ? o.classifier : 0)) >= 0.5
-            }
-            let detected = positives.filter(flagged).count
-            let wrong = negatives.filter(flagged).count
+            let detected = positives.filter { flagged($0, floor: floor) }.count
+            let wrong = negatives.filter { flagged($0, floor: floor) }.count
             row += "  ≥\(f(floor, 2)) \(percent((detected, positives.count)))/\(percent((wrong, negatives.count)))"
         }
         print(row)
     }
 
-    /// The model as it ships: each weight rounded to an Int8 multiple of one scale.
-    static func quantized(_ model: InjectionClassifier) -> InjectionClassifier {
+    /// One scored document: its label, its cue score, and its strongest classifier probability.
+    typealias Outcome = (positive: Bool, lexical: Double, classifier: Double)
+
+    /// The classifier's scratch space, reused across documents.
+    struct Scratch {
+        var tokens: [UInt32] = []
+        var features: [Int] = []
+    }
+
+    static func outcome(
+        of input: JSONValue, positive: Bool, _ model: InjectionClassifier, _ lexical: InjectionScanner,
+        _ scratch: inout Scratch
+    ) -> Outcome {
+        var strongest = 0.0
+        for leaf in lexical.leaves(of: input) {
+            let p = leaf.text.withUnsafeBufferPointer {
+                model.probability($0, tokens: &scratch.tokens, features: &scratch.features)
+            }
+            strongest = max(strongest, p ?? 0)
+        }
+        return (positive, lexical.scan(input).score, strongest)
+    }
+
+    /// The scanner's rule: a probability at or above `floor` joins the cues' noisy-OR, which flags at 0.5.
+    static func flagged(_ o: Outcome, floor: Double, needsCue: Bool = false) -> Bool {
+        let p = o.classifier >= floor && (!needsCue || o.lexical > 0) ? o.classifier : 0
+        return 1 - (1 - o.lexical) * (1 - p) >= 0.5
+    }
+
+    /// The weights as they ship: Int8 multiples of one scale (the largest weight is 127).
+    static func quantize(_ model: InjectionClassifier) -> (bytes: [UInt8], scale: Float) {
         let weights = model.weightsForTraining
         let scale = weights.reduce(Float(0)) { max($0, abs($1)) } / 127
-        let rounded = weights.map { Float(max(-127, min(127, ($0 / scale).rounded()))) * scale }
-        return InjectionClassifier(weights: rounded, bias: model.biasForTraining)
+        return (weights.map { UInt8(bitPattern: Int8(max(-127, min(127, ($0 / scale).rounded())))) }, scale)
+    }
+
+    /// The model as it ships (`quantize`), to score with.
+    static func quantized(_ model: InjectionClassifier) -> InjectionClassifier {
+        let (bytes, scale) = quantize(model)
+        return InjectionClassifier(
+            weights: bytes.map { Float(Int8(bitPattern: $0)) * scale }, bias: model.biasForTraining)
     }
 
     static func fnv(_ text: some Sequence<UInt8>) -> UInt64 {
@@ -239,29 +263,21 @@ enum Training {
 
     static func crossValidate(_ documents: [Document], folds: Int) {
         let lexical = InjectionScanner(classifier: nil)
-        var outcomes: [(positive: Bool, lexical: Double, classifier: Double)] = []
-        var tokens: [UInt32] = []
-        var features: [Int] = []
+        var outcomes: [Outcome] = []
+        var scratch = Scratch()
         var wrongBy: [String: Int] = [:]
         for fold in 0..<folds {
             let inFold = { (d: Document) in d.group != .max && Int(d.group % UInt64(folds)) == fold }
             let model = fit(documents.filter { !inFold($0) }.flatMap(\.samples))
             for document in documents where inFold(document) && document.source != "payload" {
-                var strongest = 0.0
-                for leaf in lexical.leaves(of: document.input) {
-                    let p =
-                        leaf.text.withUnsafeBufferPointer {
-                            model.probability($0, tokens: &tokens, features: &features)
-                        } ?? 0
-                    strongest = max(strongest, p)
-                }
-                outcomes.append((document.positive, lexical.scan(document.input).score, strongest))
-                if !document.positive, strongest >= InjectionScanner.classifierFloor {
+                let outcome = outcome(of: document.input, positive: document.positive, model, lexical, &scratch)
+                outcomes.append(outcome)
+                if !document.positive, outcome.classifier >= InjectionScanner.classifierFloor {
                     wrongBy[document.source, default: 0] += 1
                 }
             }
         }
-        func line(_ label: String, _ flagged: ((positive: Bool, lexical: Double, classifier: Double)) -> Bool) {
+        func line(_ label: String, _ flagged: (Outcome) -> Bool) {
             let positives = outcomes.filter(\.positive)
             let negatives = outcomes.filter { !$0.positive }
             let detected = positives.filter(flagged).count
@@ -276,16 +292,10 @@ enum Training {
         print("\(folds)-fold cross-validation, attack strings and benign families kept within a fold:")
         line("lexical cues alone       ") { $0.lexical >= 0.5 }
         for floor in [0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8] {
-            line("cues + classifier ≥ \(f(floor, 2))") { o in
-                let p = o.classifier >= floor ? o.classifier : 0
-                return 1 - (1 - o.lexical) * (1 - p) >= 0.5
-            }
+            line("cues + classifier ≥ \(f(floor, 2))") { flagged($0, floor: floor) }
         }
         for floor in [0.3, 0.5, 0.7, 0.9] {
-            line("classifier ≥ \(f(floor, 2)) with a cue") { o in
-                let p = o.classifier >= floor && o.lexical > 0 ? o.classifier : 0
-                return 1 - (1 - o.lexical) * (1 - p) >= 0.5
-            }
+            line("classifier ≥ \(f(floor, 2)) with a cue") { flagged($0, floor: floor, needsCue: true) }
         }
     }
 
@@ -307,10 +317,7 @@ enum Training {
 
     /// Saves the weights as Int8 with one scale, base64-encoded, as Swift source.
     static func write(_ model: InjectionClassifier, to path: String) throws {
-        let weights = model.weightsForTraining
-        let largest = weights.reduce(Float(0)) { max($0, abs($1)) }
-        let scale = largest / 127
-        let bytes = weights.map { UInt8(bitPattern: Int8(max(-127, min(127, ($0 / scale).rounded())))) }
+        let (bytes, scale) = quantize(model)
         let encoded = Data(bytes).base64EncodedString()
         let source = """
             // Generated by `vigil-bench-guard train Tests/Fixtures/injection/dev.jsonl … --write …`; do not edit.
@@ -328,7 +335,7 @@ enum Training {
         try source.write(toFile: path, atomically: true, encoding: .utf8)
         let nonzero = bytes.filter { $0 != 0 }.count
         print(
-            "wrote \(path): \(nonzero) non-zero weights of \(weights.count), scale \(scale), bias \(model.biasForTraining)"
+            "wrote \(path): \(nonzero) non-zero weights of \(bytes.count), scale \(scale), bias \(model.biasForTraining)"
         )
     }
 }

@@ -103,7 +103,7 @@ public struct InjectionClassifier: Sendable {
             let isDigit = byte >= 0x30 && byte <= 0x39
             if (byte >= 0x61 && byte <= 0x7A) || isDigit || byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A) {
                 if length == 0 { start = i }
-                hash = (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
+                hash = fnv(hash, byte)
                 length += 1
                 if byte & 0xC0 != 0x80 { characters += 1 }
                 if !isDigit { digits = false }
@@ -125,14 +125,17 @@ public struct InjectionClassifier: Sendable {
             var end = second + 1
             while end < word.upperBound && text[end] & 0xC0 == 0x80 { end += 1 }
             var hash: UInt32 = 2_166_136_261
-            for k in first..<end {
-                let byte = text[k]
-                hash = (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
-            }
+            for k in first..<end { hash = fnv(hash, text[k]) }
             tokens.append(hash)
             first = second
             second = end
         }
+    }
+
+    /// One step of FNV-1a over a byte, ASCII letters folded to lower case.
+    @inline(__always)
+    private static func fnv(_ hash: UInt32, _ byte: UInt8) -> UInt32 {
+        (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
     }
 
     /// The windows scored for `count` tokens: all of them if short, else half-overlapping runs.
