@@ -5,9 +5,11 @@ import VigilCore
 /// Fits `InjectionClassifier` by logistic regression on the development corpora only.
 ///
 /// Positives are the development corpora's attack strings as planted (`*-payloads.jsonl`, written by
-/// `scripts/build-injection-corpus.py`), one sample per scoring window; negatives are every scored text
-/// of the split's benign documents and, optionally, benign prose (documentation, runbooks, rule
-/// descriptions). The split's injection documents are not trained on: they are what cross-validation
+/// `scripts/build-injection-corpus.py`), one sample per long scoring window, and of each string longer than
+/// a short window the short window a selecting model scores highest (most of a long attack is ordinary text,
+/// and only its order should teach the short windows); negatives are every window, long and short, of the
+/// split's benign documents and, optionally, benign prose (documentation, runbooks, rule descriptions) and lab
+/// tool results. The split's injection documents are not trained on: they are what cross-validation
 /// scores, with each attack string's documents and each benign family kept within one fold.
 enum Training {
     struct Sample {
@@ -21,15 +23,33 @@ enum Training {
         var group: UInt64
         var samples: [Sample]
         var source = ""
+        /// An attack string's short windows (`InjectionClassifier.clauses`): the one the selecting model scores
+        /// highest becomes a positive sample too.
+        var clauses: [[Int]] = []
     }
 
     static func run(
         corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?,
-        score: [(name: String, data: Data)] = []
+        score: [(name: String, data: Data)] = [], clauses: Bool = true, selector: InjectionClassifier = .shipped
     ) throws {
-        var documents = try load(corpus, payloads: payloads)
-        let proseWindows = try proseSamples(prose)
-        let labWindows = benignSamples(lab)
+        var documents = try load(corpus, payloads: payloads, clauses: clauses)
+        // Which short window of an attack string is the order? Most of a long attack is ordinary text; the
+        // window the selecting model (the shipped fit unless told) finds most like an injection is the one
+        // sample of it that teaches the short windows.
+        var selected = 0
+        for i in documents.indices where !documents[i].clauses.isEmpty {
+            let best = documents[i].clauses.max { selector.score($0) < selector.score($1) }!
+            documents[i].samples.append(Sample(features: best, positive: true))
+            documents[i].clauses = []
+            selected += 1
+        }
+        if clauses {
+            print(
+                "\(selected) attack strings longer than \(InjectionClassifier.clause) tokens: their strongest short window"
+            )
+        }
+        let proseWindows = try proseSamples(prose, clauses: clauses)
+        let labWindows = benignSamples(lab, clauses: clauses)
         let extra = proseWindows + labWindows
         if !extra.isEmpty {
             print(
@@ -125,7 +145,13 @@ enum Training {
         return hash
     }
 
-    static func load(_ corpus: Data, payloads: Data) throws -> [Document] {
+    /// The windows a text of `count` tokens is trained on: the scanner's long windows and (unless `clauses` is
+    /// false, `--windows-only`) its short ones.
+    static func ranges(_ count: Int, clauses: Bool) -> [Range<Int>] {
+        InjectionClassifier.windows(count) + (clauses ? InjectionClassifier.clauses(count) : [])
+    }
+
+    static func load(_ corpus: Data, payloads: Data, clauses withClauses: Bool) throws -> [Document] {
         let lexical = InjectionScanner(classifier: nil)
         var tokens: [UInt32] = []
         var features: [Int] = []
@@ -138,6 +164,7 @@ enum Training {
                 let payload = item["payload"]?.stringValue, let group = item["group"]?.stringValue
             else { continue }
             var samples: [Sample] = []
+            var clauses: [[Int]] = []
             for leaf in lexical.leaves(of: .string(payload)) where !leaf.encoded {
                 leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
                 guard tokens.count >= InjectionClassifier.minimumWords else { continue }
@@ -145,13 +172,18 @@ enum Training {
                     InjectionClassifier.features(tokens[range], into: &features)
                     samples.append(Sample(features: features, positive: true))
                 }
+                for range in InjectionClassifier.clauses(tokens.count) where withClauses {
+                    InjectionClassifier.features(tokens[range], into: &features)
+                    clauses.append(features)
+                }
             }
             let normalized = String(decoding: lexical.leaves(of: .string(payload)).first?.text ?? [], as: UTF8.self)
             let middle = normalized.utf8.count / 3
             let probe = String(decoding: Array(normalized.utf8).dropFirst(middle).prefix(24), as: UTF8.self)
             if probe.utf8.count >= 12 { probes.append((probe, fnv(group.utf8))) }
             // A document of its own, never scored: it only carries the samples into the right fold.
-            documents.append(Document(input: .null, positive: true, group: fnv(group.utf8), samples: samples))
+            documents.append(
+                Document(input: .null, positive: true, group: fnv(group.utf8), samples: samples, clauses: clauses))
         }
         let carriers = documents.count
 
@@ -171,7 +203,7 @@ enum Training {
             for leaf in leaves {
                 leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
                 guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                for range in InjectionClassifier.windows(tokens.count) {
+                for range in ranges(tokens.count, clauses: withClauses) {
                     InjectionClassifier.features(tokens[range], into: &features)
                     samples.append(Sample(features: features, positive: false))
                 }
@@ -188,7 +220,7 @@ enum Training {
 
     /// Benign prose (documentation, runbooks, rule descriptions), one sample per window of each
     /// paragraph: the everyday text of a SOC that the classifier must leave alone.
-    static func proseSamples(_ paths: [String]) throws -> [Sample] {
+    static func proseSamples(_ paths: [String], clauses: Bool) throws -> [Sample] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -204,12 +236,12 @@ enum Training {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             paragraphs += text.components(separatedBy: "\n\n").map { .string($0) }
         }
-        return benignSamples(paragraphs)
+        return benignSamples(paragraphs, clauses: clauses)
     }
 
     /// Benign text (prose paragraphs, the lab's tool results): every string long enough for the classifier, one
     /// sample per window.
-    static func benignSamples(_ values: [JSONValue]) -> [Sample] {
+    static func benignSamples(_ values: [JSONValue], clauses: Bool) -> [Sample] {
         var samples: [Sample] = []
         var tokens: [UInt32] = []
         var features: [Int] = []
@@ -218,7 +250,7 @@ enum Training {
             for leaf in lexical.leaves(of: value) {
                 leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
                 guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                for range in InjectionClassifier.windows(tokens.count) {
+                for range in ranges(tokens.count, clauses: clauses) {
                     InjectionClassifier.features(tokens[range], into: &features)
                     samples.append(Sample(features: features, positive: false))
                 }
@@ -314,6 +346,22 @@ enum Training {
     }
 
     static func percent(_ pair: (Int, Int)) -> String { f(100 * Double(pair.0) / Double(max(1, pair.1)), 2) + "%" }
+
+    /// Reads weights saved by `write` (a `--write` file, or the shipped `InjectionClassifier+Weights.swift`).
+    static func read(_ path: String) -> InjectionClassifier? {
+        guard let source = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        func value(_ name: String) -> Substring? {
+            guard let line = source.split(separator: "\n").first(where: { $0.contains("static let \(name)") }),
+                let equals = line.firstIndex(of: "=")
+            else { return nil }
+            return line[line.index(after: equals)...].drop { $0 == " " }
+        }
+        guard let bias = value("bias").flatMap({ Float($0) }), let scale = value("scale").flatMap({ Float($0) }),
+            let quoted = value("quantized"), let bytes = Data(base64Encoded: String(quoted.dropFirst().dropLast())),
+            bytes.count == 1 << InjectionClassifier.dimensionBits
+        else { return nil }
+        return InjectionClassifier(weights: bytes.map { Float(Int8(bitPattern: $0)) * scale }, bias: bias)
+    }
 
     /// Saves the weights as Int8 with one scale, base64-encoded, as Swift source.
     static func write(_ model: InjectionClassifier, to path: String) throws {

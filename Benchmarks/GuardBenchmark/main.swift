@@ -10,12 +10,18 @@ import VigilLab
 //   swift run -c release vigil-bench-guard scanner [megabytes]  scanner throughput on lab tool results, one core
 //                                        [--verdicts OUT]      (or, with --verdicts, every result's full verdict)
 //   swift run -c release vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--lab MB]
-//                                        [--folds K] [--write FILE]
+//                                        [--folds K] [--write FILE] [--score FILE]...
+//                                        [--windows-only | --select WEIGHTS]
 //                                                              fits the scanner's classifier on development
 //                                                              corpora; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights;
 //                                                              --lab adds MB of lab tool results (seed 7; 8 if
-//                                                              no number follows) as benign text
+//                                                              no number follows) as benign text; --score
+//                                                              scores a corpus the fit has not read; the short
+//                                                              window of each attack string that WEIGHTS (the
+//                                                              shipped fit unless named) scores highest is a
+//                                                              positive too, and --windows-only fits the long
+//                                                              windows alone (a fit to select with)
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl);
@@ -197,6 +203,8 @@ case "train":
     var payloads: [String] = []
     var labMegabytes = 0.0
     var scored: [String] = []
+    var selectorPath: String?
+    var clauses = true
     while let a = rest.popFirst() {
         switch a {
         case "--folds": folds = rest.popFirst().flatMap(Int.init) ?? 5
@@ -211,12 +219,14 @@ case "train":
         case "--payloads": payloads.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
         case "--write": output = rest.popFirst()
         case "--score": scored.append(contentsOf: rest.popFirst().map { [$0] } ?? [])
+        case "--select": selectorPath = rest.popFirst()
+        case "--windows-only": clauses = false
         default: files.append(a)
         }
     }
     let usage =
         "usage: vigil-bench-guard train CORPUS.jsonl... [--payloads FILE]... [--prose PATH]... [--lab MB] [--folds K]"
-        + " [--write FILE] [--score HELD-OUT.jsonl]...\n"
+        + " [--write FILE] [--score HELD-OUT.jsonl]... [--windows-only | --select WEIGHTS.swift]\n"
     guard !files.isEmpty else {
         FileHandle.standardError.write(Data(usage.utf8))
         exit(64)
@@ -240,8 +250,17 @@ case "train":
     let payloadData = concatenated(payloads, what: "attack strings")
     let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7) : []
     let heldOut = scored.map { (name: $0, data: concatenated([$0], what: "corpus to score")) }
+    var selector = InjectionClassifier.shipped
+    if let selectorPath {
+        guard let loaded = Training.read(selectorPath) else {
+            FileHandle.standardError.write(Data("cannot read classifier weights from \(selectorPath)\n".utf8))
+            exit(66)
+        }
+        selector = loaded
+    }
     try Training.run(
-        corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output, score: heldOut)
+        corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output, score: heldOut,
+        clauses: clauses, selector: selector)
 
 case "eval":
     var files: [String] = []

@@ -11,8 +11,9 @@ import Foundation
 /// Any byte outside ASCII belongs to a word, curly quotes and dashes included: treating those as separators
 /// scored lower on every held-out round it was tried on (docs/security.md). A text is scored in windows of
 /// `window` tokens (half-overlapping), so that a paragraph planted in a long benign text is not diluted by
-/// it; the text's probability is its strongest window's. Texts of fewer than `minimumWords` tokens are not
-/// scored.
+/// it, and in short windows of `clause` tokens, so that neither is an order of a sentence or two ("bot, don't
+/// wake the on-call over this") in a chat thread or a ticket; the text's probability is its strongest
+/// window's. Texts of fewer than `minimumWords` tokens are not scored.
 ///
 /// The weights are fitted by logistic regression on the development corpora only
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
@@ -20,6 +21,7 @@ import Foundation
 public struct InjectionClassifier: Sendable {
     public static let dimensionBits = 18
     public static let window = 96
+    public static let clause = 24
     public static let minimumWords = 8
 
     let weights: [Float]
@@ -62,14 +64,52 @@ public struct InjectionClassifier: Sendable {
         guard gaps >= Self.minimumWords - 1 || wide >= 2 * Self.minimumWords else { return nil }
         Self.tokenize(text, into: &tokens)
         guard tokens.count >= Self.minimumWords else { return nil }
-        var best = -Float.infinity
-        for range in Self.windows(tokens.count) {
-            Self.features(tokens[range], into: &features)
-            var sum: Float = 0
-            for f in features { sum += weights[f] }
-            best = max(best, sum / Float(features.count).squareRoot())
+        // Every token's unigram and bigram features, hashed once: a window's features are one run of them.
+        Self.featureRun(tokens, into: &features)
+        let run = features
+        let count = tokens.count
+        let best = withUnsafeTemporaryAllocation(of: Int.self, capacity: 512) { table in
+            var best = -Float.infinity
+            // `score` of the window's distinct features, found with a small open-addressing set rather than a sort
+            // (the sum's order differs, so its last bits may).
+            func consider(_ start: Int, _ end: Int) {
+                let mask = end - start <= 32 ? 127 : 511  // at least twice the 2n - 1 features (n ≤ 96)
+                for k in 0...mask { table[k] = -1 }
+                var sum: Float = 0
+                var distinct = 0
+                for f in run[(2 * start)..<(2 * end - 1)] {
+                    var slot = f & mask
+                    while table[slot] >= 0 && table[slot] != f { slot = (slot + 1) & mask }
+                    if table[slot] < 0 {
+                        table[slot] = f
+                        sum += weights[f]
+                        distinct += 1
+                    }
+                }
+                best = max(best, sum / Float(distinct).squareRoot())
+            }
+            // The long windows (one if the text fits in it), then the short ones if it does not fit in one.
+            func slide(_ width: Int) {
+                var start = 0
+                while true {
+                    let end = min(count, start + width)
+                    consider(start, end)
+                    if end == count { break }
+                    start += width / 2
+                }
+            }
+            slide(Self.window)
+            if count > Self.clause { slide(Self.clause) }
+            return best
         }
         return 1 / (1 + exp(-Double(best + bias)))
+    }
+
+    /// A window's score before the bias: its features' weights summed, over the square root of their number.
+    @_spi(Training) public func score(_ features: [Int]) -> Float {
+        var sum: Float = 0
+        for f in features { sum += weights[f] }
+        return sum / Float(features.count).squareRoot()
     }
 
     // MARK: - Features (shared with training)
@@ -150,6 +190,34 @@ public struct InjectionClassifier: Sendable {
             start += window / 2
         }
         return ranges
+    }
+
+    /// The short windows scored as well for `count` tokens: none if the text fits in one, else half-overlapping
+    /// runs of `clause` tokens, so that an order of a sentence or two in a long benign text is read on its own.
+    public static func clauses(_ count: Int) -> [Range<Int>] {
+        guard count > clause else { return [] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while true {
+            let end = min(count, start + clause)
+            ranges.append(start..<end)
+            if end == count { break }
+            start += clause / 2
+        }
+        return ranges
+    }
+
+    /// The feature index of every token's unigram (at `2 * i`) and of every pair of adjacent tokens' bigram (the
+    /// pair ending at token `i` at `2 * i - 1`), so that the features of tokens `a..<b` are `run[2a..<2b - 1]`.
+    public static func featureRun(_ tokens: [UInt32], into run: inout [Int]) {
+        run.removeAll(keepingCapacity: true)
+        let mask = UInt32((1 << dimensionBits) - 1)
+        var previous: UInt32?
+        for token in tokens {
+            if let previous { run.append(Int(mix(previous &* 0x9E37_79B1 &+ token &+ 0x7F4A_7C15) & mask)) }
+            run.append(Int(mix(token) & mask))
+            previous = token
+        }
     }
 
     /// The distinct feature indices of a run of tokens: unigrams and bigrams.

@@ -366,13 +366,12 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// The shipped fit (every corpus up to red-team round 17 except round 15, with character pairs for words
-    /// outside ASCII) was judged on round 15, which it has not read: 51.8% detection at 1.02% false positives at
-    /// 0.75, 49.25% at 0.86% at 0.8, where the fit before it had given 48.75% at 1.34% (docs/security.md). 0.8 is
-    /// the lowest floor tried at which it leaves the ticket-closing note of `everydayProseIsNotAnInjection`
-    /// ("You can close this ticket: the login from Lisbon was Ana …", 0.78) alone; the role-play of
-    /// `theClassifierCatchesWhatTheCuesMiss` scores 0.83. Both margins are small: the fits tried put that note
-    /// between 0.64 and 0.86, and the rounds' attackers write exactly such notes.
+    /// The shipped fit (every corpus up to red-team round 20 except round 15, long and short windows) was
+    /// judged by its recipe fitted on the corpora up to round 17 and scored on rounds 15, 18, 19 and 20, which
+    /// that fit had not read: at 0.8 it detected 1,896 of their 3,200 attacks where the fit before it detected
+    /// 1,850, with as many false positives (67 of 5,074 benign records; docs/security.md). On round 15, which the shipped fit has not
+    /// read either, it gives 53.1% at 1.02%. It scores the ticket-closing note of `everydayProseIsNotAnInjection`
+    /// 0.44 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse` 0.57: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.8
 
     /// Turns one text's cues into weighted features.
