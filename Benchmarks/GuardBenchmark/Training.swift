@@ -30,14 +30,15 @@ enum Training {
 
     static func run(
         corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?,
-        score: [(name: String, data: Data)] = [], clauses: Bool = true, selector: InjectionClassifier = .shipped
+        score: [(name: String, data: Data)] = [], clauses: Bool = true, selector: InjectionClassifier? = nil
     ) throws {
         var documents = try load(corpus, payloads: payloads, clauses: clauses)
         // Which short window of an attack string is the order? Most of a long attack is ordinary text; the
-        // window the selecting model (the shipped fit unless told) finds most like an injection is the one
+        // window the selecting model (a fit of the long windows alone) finds most like an injection is the one
         // sample of it that teaches the short windows.
         var selected = 0
         for i in documents.indices where !documents[i].clauses.isEmpty {
+            guard let selector else { break }
             let best = documents[i].clauses.max { selector.score($0) < selector.score($1) }!
             documents[i].samples.append(Sample(features: best, positive: true))
             documents[i].clauses = []
@@ -45,8 +46,8 @@ enum Training {
         }
         if clauses {
             print(
-                "\(selected) attack strings longer than \(InjectionClassifier.clause) tokens: their strongest short window"
-            )
+                "\(selected) attack strings longer than \(InjectionClassifier.clause) tokens:"
+                    + " their strongest short window")
         }
         let proseWindows = try proseSamples(prose, clauses: clauses)
         let labWindows = benignSamples(lab, clauses: clauses)

@@ -18,10 +18,10 @@ import VigilLab
 //                                                              --lab adds MB of lab tool results (seed 7; 8 if
 //                                                              no number follows) as benign text; --score
 //                                                              scores a corpus the fit has not read; the short
-//                                                              window of each attack string that WEIGHTS (the
-//                                                              shipped fit unless named) scores highest is a
-//                                                              positive too, and --windows-only fits the long
-//                                                              windows alone (a fit to select with)
+//                                                              window of each attack string that WEIGHTS (a
+//                                                              --windows-only fit) scores highest is a positive
+//                                                              too; --windows-only fits the long windows alone
+//                                                              (its printed rates still score short windows)
 //   swift run -c release vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl);
@@ -250,7 +250,17 @@ case "train":
     let payloadData = concatenated(payloads, what: "attack strings")
     let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7) : []
     let heldOut = scored.map { (name: $0, data: concatenated([$0], what: "corpus to score")) }
-    var selector = InjectionClassifier.shipped
+    // Short windows are trained on the window of each attack string that a fit of the long windows alone
+    // picks: that fit is named (--select), or this is that fit (--windows-only).
+    guard clauses == (selectorPath != nil) else {
+        let problem =
+            clauses
+            ? "name the fit of the long windows alone (--windows-only) that picks each attack's short window (--select)"
+            : "--windows-only fits no short windows, so there is nothing to --select"
+        FileHandle.standardError.write(Data("train: \(problem)\n".utf8) + Data(usage.utf8))
+        exit(64)
+    }
+    var selector: InjectionClassifier?
     if let selectorPath {
         guard let loaded = Training.read(selectorPath) else {
             FileHandle.standardError.write(Data("cannot read classifier weights from \(selectorPath)\n".utf8))

@@ -11,9 +11,9 @@ import Foundation
 /// Any byte outside ASCII belongs to a word, curly quotes and dashes included: treating those as separators
 /// scored lower on every held-out round it was tried on (docs/security.md). A text is scored in windows of
 /// `window` tokens (half-overlapping), so that a paragraph planted in a long benign text is not diluted by
-/// it, and in short windows of `clause` tokens, so that neither is an order of a sentence or two ("bot, don't
-/// wake the on-call over this") in a chat thread or a ticket; the text's probability is its strongest
-/// window's. Texts of fewer than `minimumWords` tokens are not scored.
+/// it, and in short windows of `clause` tokens, so that an order of a sentence or two in a chat thread or a
+/// ticket ("bot, don't wake the on-call over this") is not diluted either; the text's probability is its
+/// strongest window's. Texts of fewer than `minimumWords` tokens are not scored.
 ///
 /// The weights are fitted by logistic regression on the development corpora only
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
@@ -74,7 +74,7 @@ public struct InjectionClassifier: Sendable {
             // (the sum's order differs, so its last bits may).
             func consider(_ start: Int, _ end: Int) {
                 let mask = end - start <= 32 ? 127 : 511  // at least twice the 2n - 1 features (n ≤ 96)
-                for k in 0...mask { table[k] = -1 }
+                UnsafeMutableBufferPointer(rebasing: table[0...mask]).initialize(repeating: -1)
                 var sum: Float = 0
                 var distinct = 0
                 for f in run[(2 * start)..<(2 * end - 1)] {
@@ -88,18 +88,9 @@ public struct InjectionClassifier: Sendable {
                 }
                 best = max(best, sum / Float(distinct).squareRoot())
             }
-            // The long windows (one if the text fits in it), then the short ones if it does not fit in one.
-            func slide(_ width: Int) {
-                var start = 0
-                while true {
-                    let end = min(count, start + width)
-                    consider(start, end)
-                    if end == count { break }
-                    start += width / 2
-                }
-            }
-            slide(Self.window)
-            if count > Self.clause { slide(Self.clause) }
+            // The long windows (one if the text fits in it), then the short ones if it is longer than one.
+            Self.slide(count, width: Self.window, consider)
+            if count > Self.clause { Self.slide(count, width: Self.clause, consider) }
             return best
         }
         return 1 / (1 + exp(-Double(best + bias)))
@@ -180,15 +171,8 @@ public struct InjectionClassifier: Sendable {
 
     /// The windows scored for `count` tokens: all of them if short, else half-overlapping runs.
     public static func windows(_ count: Int) -> [Range<Int>] {
-        guard count > window else { return [0..<count] }
         var ranges: [Range<Int>] = []
-        var start = 0
-        while true {
-            let end = min(count, start + window)
-            ranges.append(start..<end)
-            if end == count { break }
-            start += window / 2
-        }
+        slide(count, width: window) { ranges.append($0..<$1) }
         return ranges
     }
 
@@ -197,14 +181,21 @@ public struct InjectionClassifier: Sendable {
     public static func clauses(_ count: Int) -> [Range<Int>] {
         guard count > clause else { return [] }
         var ranges: [Range<Int>] = []
+        slide(count, width: clause) { ranges.append($0..<$1) }
+        return ranges
+    }
+
+    /// Calls `body` with the start and end of each run of `width` tokens of `count`, half-overlapping, the last
+    /// ending at `count` (one run of all of them if `count` is at most `width`).
+    @inline(__always)
+    static func slide(_ count: Int, width: Int, _ body: (Int, Int) -> Void) {
         var start = 0
         while true {
-            let end = min(count, start + clause)
-            ranges.append(start..<end)
+            let end = min(count, start + width)
+            body(start, end)
             if end == count { break }
-            start += clause / 2
+            start += width / 2
         }
-        return ranges
     }
 
     /// The feature index of every token's unigram (at `2 * i`) and of every pair of adjacent tokens' bigram (the
