@@ -30,21 +30,23 @@ enum Training {
 
     static func run(
         corpus: Data, payloads: Data, prose: [String], lab: [JSONValue] = [], folds: Int, output: String?,
-        score: [(name: String, data: Data)] = [], clauses: Bool = true, selector: InjectionClassifier? = nil
+        score: [(name: String, data: Data)] = [], selector: InjectionClassifier? = nil
     ) throws {
+        // With a selector, short windows too; without, the long windows alone (`--windows-only`).
+        let clauses = selector != nil
         var documents = try load(corpus, payloads: payloads, clauses: clauses)
         // Which short window of an attack string is the order? Most of a long attack is ordinary text; the
         // window the selecting model (a fit of the long windows alone) finds most like an injection is the one
         // sample of it that teaches the short windows.
-        var selected = 0
-        for i in documents.indices where !documents[i].clauses.isEmpty {
-            guard let selector else { break }
-            let best = documents[i].clauses.max { selector.score($0) < selector.score($1) }!
-            documents[i].samples.append(Sample(features: best, positive: true))
-            documents[i].clauses = []
-            selected += 1
-        }
-        if clauses {
+        if let selector {
+            var selected = 0
+            for i in documents.indices where !documents[i].clauses.isEmpty {
+                let scores = documents[i].clauses.map(selector.score)
+                let best = scores.indices.max { scores[$0] < scores[$1] }!
+                documents[i].samples.append(Sample(features: documents[i].clauses[best], positive: true))
+                documents[i].clauses = []
+                selected += 1
+            }
             print(
                 "\(selected) attack strings longer than \(InjectionClassifier.clause) tokens:"
                     + " their strongest short window")
@@ -136,8 +138,7 @@ enum Training {
     /// The model as it ships (`quantize`), to score with.
     static func quantized(_ model: InjectionClassifier) -> InjectionClassifier {
         let (bytes, scale) = quantize(model)
-        return InjectionClassifier(
-            weights: bytes.map { Float(Int8(bitPattern: $0)) * scale }, bias: model.biasForTraining)
+        return InjectionClassifier(quantized: bytes, scale: scale, bias: model.biasForTraining)
     }
 
     static func fnv(_ text: some Sequence<UInt8>) -> UInt64 {
@@ -361,7 +362,7 @@ enum Training {
             let quoted = value("quantized"), let bytes = Data(base64Encoded: String(quoted.dropFirst().dropLast())),
             bytes.count == 1 << InjectionClassifier.dimensionBits
         else { return nil }
-        return InjectionClassifier(weights: bytes.map { Float(Int8(bitPattern: $0)) * scale }, bias: bias)
+        return InjectionClassifier(quantized: [UInt8](bytes), scale: scale, bias: bias)
     }
 
     /// Saves the weights as Int8 with one scale, base64-encoded, as Swift source.

@@ -270,7 +270,7 @@ case "train":
     }
     try Training.run(
         corpus: data, payloads: payloadData, prose: prose, lab: lab, folds: folds, output: output, score: heldOut,
-        clauses: clauses, selector: selector)
+        selector: selector)
 
 case "eval":
     var files: [String] = []

@@ -37,15 +37,19 @@ public struct InjectionClassifier: Sendable {
     @_spi(Training) public var biasForTraining: Float { bias }
 
     /// The fitted model shipped with Vigil.
+    /// Weights stored as Int8 multiples of one `scale`, as `InjectionClassifier+Weights.swift` holds them.
+    @_spi(Training) public init(quantized bytes: [UInt8], scale: Float, bias: Float) {
+        self.init(weights: bytes.map { Float(Int8(bitPattern: $0)) * scale }, bias: bias)
+    }
+
     public static let shipped: InjectionClassifier = {
         let bytes = [UInt8](Data(base64Encoded: InjectionClassifierWeights.quantized) ?? Data())
-        var weights = [Float](repeating: 0, count: 1 << dimensionBits)
-        if bytes.count == weights.count {
-            for (i, b) in bytes.enumerated() {
-                weights[i] = Float(Int8(bitPattern: b)) * InjectionClassifierWeights.scale
-            }
+        guard bytes.count == 1 << dimensionBits else {
+            return InjectionClassifier(
+                weights: [Float](repeating: 0, count: 1 << dimensionBits), bias: InjectionClassifierWeights.bias)
         }
-        return InjectionClassifier(weights: weights, bias: InjectionClassifierWeights.bias)
+        return InjectionClassifier(
+            quantized: bytes, scale: InjectionClassifierWeights.scale, bias: InjectionClassifierWeights.bias)
     }()
 
     /// The probability that `text` (normalised) is an injection, or nil when it is too short to judge.
