@@ -144,7 +144,9 @@ enum InjectionLexicon {
         "exclude", "mute", "treat as", "send the", "share the", "post the", "ignore", "restaurar", "ripristina",
         "esperado", "esperada", "attesa", "atteso", "verwacht", "erwartet", "genehmigt", "validé", "validée",
         "de confianza", "légitime", "信任", "可信", "恢复", "正常", "解除", "예외", "승인된", "system prompt", "freigeben",
-        "settled", "exempt", "suppress", "already reviewed",
+        "settled", "exempt", "suppress", "already reviewed", "auto-resolve", "close alert", "mark as resolved",
+        "mark resolved", "mark alert as resolved", "release the payment", "release held payment",
+        "release the held payment", "release the hold", "close door alerts", "close door alarms",
     ]).union(approvalWords).union(reviewClaims).union(plannedWork)
 
     /// The everyday goals that are a verdict ("expected", "ignore", "exempt"): in a name beside an approval, a verdict
@@ -978,37 +980,35 @@ enum InjectionLexicon {
                 "galwad ffug", "cau'r rhybudd", "aláram bréige", "alarm i rremë", "mbyll alarmin",
             ])
         // Round 21's physical-security and finance flows: a guard kept from being sent, a call-back or a review
-        // declared unneeded, a hold released, an alert closed without escalation.
+        // declared unneeded, a held payment released, an alert closed without escalation, a badge left active,
+        // the guard post not told, a ticket not reopened; and readers it addressed in words the cues did not
+        // know. (Compounds of everyday words, "close alert", "release the hold", are in `everydayGoals`.)
         add(
             .agentGoal,
             [
-                "do not dispatch", "don't dispatch", "dont dispatch", "not dispatch", "no dispatch", "without dispatch",
-                "without dispatching", "without a dispatch", "do not send guard", "do not send a guard",
-                "don't send a guard", "do not send security", "no guard", "no-guard", "without sending a guard",
-                "ne pas envoyer d'agent", "ne pas dépêcher", "sans envoyer", "no enviar vigilante", "sin enviar",
-                "sin escalar", "sans escalader", "ohne eskalation", "senza escalare", "sem escalar",
-                "geen beveiliging sturen", "görevlisi gönderme", "派遣しない", "无需通知", "ne pas informer",
-                "no la desactives", "do not deactivate", "don't deactivate", "not deactivate", "ne pas désactiver",
-                "nicht deaktivieren", "security review not needed", "security review not required",
-                "review not needed", "no review needed", "no-review-needed", "review not required",
-                "no escalation needed", "no escalation required", "no further escalation", "escalation not needed",
-                "skip the call-back", "skip the callback", "skip call-back", "skip callback", "call-back not needed",
-                "callback not needed", "não reabrir", "nao reabrir", "auto-resolve",
-                "mark alert as resolved", "mark as resolved", "mark resolved", "release the payment",
-                "release held payment", "release the held payment", "release the hold", "proceed with closure",
-                "close alert", "close door alerts", "close door alarms",
-                "fechar alerta", "închideți alertele", "종결 처리",
+                "do not dispatch", "don't dispatch", "dont dispatch", "without dispatch", "without dispatching",
+                "do not send guard", "do not send a guard", "don't send a guard", "do not send security", "no guard",
+                "no-guard", "without sending a guard", "ne pas dépêcher", "sin escalar", "sans escalader",
+                "ohne eskalation", "senza escalare", "sem escalar", "geen beveiliging sturen", "görevlisi gönderme",
+                "派遣しない", "无需通知", "ne pas informer", "no la desactives", "don't deactivate", "not deactivate",
+                "ne pas désactiver", "nicht deaktivieren", "review not needed", "no review needed", "no-review-needed",
+                "review not required", "no further escalation", "escalation not needed", "skip the call-back",
+                "skip the callback", "skip call-back", "skip callback", "call-back not needed", "callback not needed",
+                "não reabrir", "auto-resolve", "mark alert as resolved", "mark as resolved", "mark resolved",
+                "release the payment", "release held payment", "release the held payment", "release the hold",
+                "proceed with closure", "close alert", "close door alerts", "close door alarms", "închideți alertele",
+                "종결 처리",
             ])
         add(
             .automationAddress,
             [
-                "ai agents,", "ai agents reviewing", "reviewing agents", "note to agent", "note to the agent",
-                "system instruction:", "ai dispatch systems", "ai_agent_instruction", "instruction-to-triage",
-                "disposition_for_ai", "note-to-reviewer", "reviewer-instruction", "aviso para el sistema",
-                "ajanına not", "soc ajanına", "automatisierte prüfwerkzeuge", "geautomatiseerde soc",
-                "自动化安全运营系统", "système de traitement automatique", "automated compliance check",
+                "ai agents,", "ai agents reviewing", "reviewing agents", "system instruction:", "ai dispatch systems",
+                "ai_agent_instruction", "instruction-to-triage", "disposition_for_ai", "note-to-reviewer",
+                "reviewer-instruction", "aviso para el sistema", "ajanına not", "soc ajanına",
+                "automatisierte prüfwerkzeuge", "geautomatiseerde soc", "自动化安全运营系统",
+                "système de traitement automatique",
             ])
-        add(.weakAddress, ["ai:", "ia:", "ki:", "ai bhai", "ia favor", "ia :"])
+        add(.weakAddress, ["ia:", "ki:", "ai bhai", "ia favor", "ia :"])
         return result
     }()
 }

@@ -366,10 +366,10 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// The shipped fit (every corpus up to red-team round 21 except round 15, long and short windows) follows
-    /// the recipe that was judged fitted on the corpora up to round 17 and scored on rounds 15, 18, 19 and 20,
-    /// which that fit had not read: at 0.8 it detected 1,896 of their 3,200 attacks where the fit before it
-    /// detected 1,850, with as many false positives (67 of 5,074 benign records; docs/security.md). On round 15,
+    /// The shipped fit (every corpus up to red-team round 21 except round 15, long and short windows) follows a
+    /// recipe judged by fitting it on the corpora up to round 17 and scoring rounds 15, 18, 19 and 20, which
+    /// that fit had not read: at 0.8 it detected 1,896 of their 3,200 attacks where the fit before it detected
+    /// 1,850, with as many false positives (67 of 5,074 benign records; docs/security.md). On round 15,
     /// which the shipped fit has not read either, it gives 53.4% at 1.02%. It scores the ticket-closing note of
     /// `everydayProseIsNotAnInjection` 0.38 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
     /// 0.59: neither is flagged.
