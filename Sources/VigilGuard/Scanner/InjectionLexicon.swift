@@ -1009,6 +1009,11 @@ enum InjectionLexicon {
                 "système de traitement automatique",
             ])
         add(.weakAddress, ["ia:", "ki:", "ai bhai", "ia favor", "ia :"])
+        // Round 22's web-application flows: readers addressed as "reviewing systems", sign-ins to be treated "as
+        // legitimate". ("In your summary" and "analyst assistant" were tried and dropped: a person asks a colleague
+        // for the first, and the second is a person's title.)
+        add(.automationAddress, ["reviewing systems"])
+        add(.agentGoal, ["as legitimate", "treat as legitimate"])
         return result
     }()
 }
