@@ -1009,11 +1009,10 @@ enum InjectionLexicon {
                 "système de traitement automatique",
             ])
         add(.weakAddress, ["ia:", "ki:", "ai bhai", "ia favor", "ia :"])
-        // Round 22's web-application flows: readers addressed as "reviewing systems", sign-ins to be treated "as
-        // legitimate". ("In your summary" and "analyst assistant" were tried and dropped: a person asks a colleague
-        // for the first, and the second is a person's title.)
-        add(.automationAddress, ["reviewing systems"])
-        add(.agentGoal, ["as legitimate", "treat as legitimate"])
+        // Round 22's web-application flows: a message to "reviewing systems". ("In your summary", "analyst
+        // assistant" and "as legitimate" were tried and dropped: a person asks a colleague for the first, the second
+        // is a person's title, and a bot's finding is confirmed "as legitimate" by people.)
+        add(.automationAddress, ["to reviewing systems", "reviewing systems:"])
         return result
     }()
 }
