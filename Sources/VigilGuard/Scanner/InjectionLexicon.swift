@@ -80,6 +80,13 @@ enum Cue: Int, CaseIterable, Sendable {
     /// a reader addressed without being named: "whoever reviews this", "anyone reviewing the logs", "the next
     /// reviewer", "per chi esamina", "проверяющему"; it counts only next to what an intruder wants from one
     case unnamedReader
+    /// what the SOC's detections are: "rules that fired", "triggered rule ids", "which detections", "thresholds";
+    /// asked for after a reveal verb, by a text addressed to an automated reader or naming where to send it, it is
+    /// reconnaissance of the detections through the agents
+    case detectionLogic
+    /// a request for something to be sent back ("reply with", "email", "tell us"): with a reveal verb, what asks for
+    /// `detectionLogic`
+    case askVerb
 }
 
 enum InjectionLexicon {
@@ -154,7 +161,7 @@ enum InjectionLexicon {
     /// "Approved_Trusted_Publishers.csv" and "Reviewed-Closed-Incidents.xlsx" are how honest files are named.)
     static let outcomes: Set<String> = [
         "expected", "ignore", "exempt", "suppress", "mute", "skip", "exclude", "settled", "verdict", "esperado",
-        "esperada", "attesa", "atteso", "verwacht", "erwartet", "légitime", "正常", "예외",
+        "esperada", "attesa", "atteso", "verwacht", "erwartet", "légitime", "正常", "예외", "close alert",
     ]
 
     /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next to
@@ -356,6 +363,21 @@ enum InjectionLexicon {
                 "write out", "share", "what are", "what were", "what is", "translate", "continue", "list",
                 "spell out", "recite", "summarize", "summarise", "paste", "post", "send", "include",
                 "see", "need to see", "give me", "complete", "console.log", "start your answer with",
+            ])
+        // Asked for next to an address or a destination, the detections themselves ("reply with triggered rule ids to
+        // build-feedback@…", "the calling agent should include in its response which guardrail … produced this").
+        add(.askVerb, ["reply with", "email", "e-mail", "let us know", "tell us", "provide", "in its response"])
+        add(
+            .detectionLogic,
+            [
+                "rules that fired", "rule that fired", "rules fired", "detections that fired", "detection that fired",
+                "detections fired", "which detections", "which detection", "which rules", "which rule",
+                "rule names", "rule ids", "rule-ids", "triggered rule", "triggered rules", "triggered rule ids",
+                "triggered detections", "triggered detection", "rule that triggered", "rules that triggered",
+                "detection rule that triggered", "detection that triggered", "detections that triggered",
+                "rule or feed", "rules that matched", "rule that matched", "detection logic", "detection rules",
+                "detection thresholds", "alerting thresholds", "score breakdown", "which guardrail",
+                "detections you have", "what will fire", "what would fire",
             ])
         add(.todoLine, ["todo:"], word: false)
         add(

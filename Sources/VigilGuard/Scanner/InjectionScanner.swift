@@ -229,11 +229,12 @@ public struct InjectionScanner: Sendable {
 
     /// Cues searched for only when `needsContext` matched or in an identifier field.
     private static let contextCues: Set<Cue> = [
-        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun, .toolNotice,
+        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun, .toolNotice, .askVerb,
     ]
     /// Cues whose features look at context words.
     private static let needsContext: Set<Cue> = [
         .automationAddress, .aiAddress, .todoLine, .weakAddress, .automationWord, .unnamedReader, .toolName,
+        .detectionLogic,
     ]
 
     /// Fields that name something (a client, a person, a session, a file, an organisation): an instruction
@@ -366,13 +367,13 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// The shipped fit (every corpus up to red-team round 21 except round 15, long and short windows) follows a
+    /// The shipped fit (every corpus up to red-team round 23 except round 15, long and short windows) follows a
     /// recipe judged by fitting it on the corpora up to round 17 and scoring rounds 15, 18, 19 and 20, which
     /// that fit had not read: at 0.8 it detected 1,896 of their 3,200 attacks where the fit before it detected
     /// 1,850, with as many false positives (67 of 5,074 benign records; docs/security.md). On round 15,
-    /// which the shipped fit has not read either, it gives 53.4% at 1.02%. It scores the ticket-closing note of
-    /// `everydayProseIsNotAnInjection` 0.38 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
-    /// 0.59: neither is flagged.
+    /// which the shipped fit has not read either, it gives 53.75% at 1.02%. It scores the ticket-closing note of
+    /// `everydayProseIsNotAnInjection` 0.27 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
+    /// 0.60: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.8
 
     /// Turns one text's cues into weighted features.
@@ -387,6 +388,8 @@ public struct InjectionScanner: Sendable {
         var objects: [(PhraseMatcher.Match, Bool)] = []
         var reveals: [PhraseMatcher.Match] = []
         var leaks: [PhraseMatcher.Match] = []
+        var detectionLogic: [PhraseMatcher.Match] = []
+        var asks: [PhraseMatcher.Match] = []
         var systemLine: PhraseMatcher.Match?
         var otherRoleLines = Set<Int>()
         var todoLine: PhraseMatcher.Match?
@@ -453,6 +456,12 @@ public struct InjectionScanner: Sendable {
                     toolNotices.append(m)
                     continue
                 case .promptLeak: leaks.append(m)
+                case .detectionLogic:
+                    detectionLogic.append(m)
+                    continue
+                case .askVerb:
+                    asks.append(m)
+                    continue
                 case .roleMarker where !Self.standsAsMarker(bytes, m):
                     // "Don't self-approve via the admin override": the words, not a marker.
                     continue
@@ -573,18 +582,7 @@ public struct InjectionScanner: Sendable {
             features.append(
                 ("instruction-in-identifier", 0.55, min(claim.start, verdict.start), max(claim.end, verdict.end)))
         }
-        /// The length of the text from `from` to `to`, by character rather than byte (a Cyrillic or Hebrew letter
-        /// takes two bytes), a character of three bytes or more counting two: a Chinese or Korean character says
-        /// about as much as two Latin letters or more.
-        func characters(_ from: Int, _ to: Int) -> Int {
-            guard to > from else { return 0 }
-            var count = 0
-            for k in from..<to {
-                let b = text.bytes[k]
-                if b < 0x80 { count += 1 } else if b >= 0xE0 { count += 2 } else if b >= 0xC0 { count += 1 }
-            }
-            return count
-        }
+        func characters(_ from: Int, _ to: Int) -> Int { Self.characters(text.bytes, from, to) }
         /// Whether `b` starts at most `reach` characters after `a` ends. A character counts at least one per two
         /// bytes, so a gap of more than twice `reach` bytes is out of reach without counting (a long result with
         /// many addresses and goals far apart costs no more than before).
@@ -708,6 +706,16 @@ public struct InjectionScanner: Sendable {
                 break
             }
         }
+        // The detections asked for ("reply with the triggered rule ids", "paste which detections fired") by a text
+        // that addresses an automated reader, that names an address or a link to send them to, or that is a name: an
+        // engineer asking a colleague which rule fired does neither.
+        if !detectionLogic.isEmpty, let asked = Self.askedFor(detectionLogic, reveals, asks, text.bytes) {
+            let toReader =
+                !automations.isEmpty || addressed || !weakAddresses.isEmpty || !unnamedReaders.isEmpty || identifier
+            if toReader || Self.namesDestination(text.bytes) {
+                features.append(("detection-recon", 0.5 * damp, asked.start, asked.end))
+            }
+        }
         if steering {
             let pushed =
                 addressed || directives > 0 || systemLine != nil || count(.urgency) > 0 || !otherRoleLines.isEmpty
@@ -734,6 +742,54 @@ public struct InjectionScanner: Sendable {
         }
         if text.styledLetters >= 4 { features.append(("styled-letters", 0.4, 0, 0)) }
         if text.bidiControls > 0 { features.append(("bidi-override", 0.2, 0, 0)) }
+    }
+
+    /// The length of `bytes[from..<to]` by character rather than byte (a Cyrillic or Hebrew letter takes two bytes), a
+    /// character of three bytes or more counting two: a Chinese or Korean character says about as much as two Latin
+    /// letters or more.
+    private static func characters(_ bytes: [UInt8], _ from: Int, _ to: Int) -> Int {
+        guard to > from else { return 0 }
+        var count = 0
+        for k in from..<to {
+            let b = bytes[k]
+            if b < 0x80 { count += 1 } else if b >= 0xE0 { count += 2 } else if b >= 0xC0 { count += 1 }
+        }
+        return count
+    }
+
+    /// The first of `objects` that a reveal or ask verb asks for: one ending at most 60 characters before it, and not
+    /// a noun ("The list of detection rules is at https://…": a verb followed by "of" is a noun).
+    private static func askedFor(
+        _ objects: [PhraseMatcher.Match], _ reveals: [PhraseMatcher.Match], _ asks: [PhraseMatcher.Match],
+        _ bytes: [UInt8]
+    ) -> PhraseMatcher.Match? {
+        for object in objects {
+            for verbs in [reveals, asks] {
+                for verb in verbs
+                where verb.end <= object.start && characters(bytes, verb.end, object.start) <= 60
+                    && !startsWith(bytes, verb.end, " of ")
+                {
+                    return object
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Whether `bytes` holds `word` at `at`.
+    private static func startsWith(_ bytes: [UInt8], _ at: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard at + count <= bytes.count else { return false }
+        return word.withUTF8Buffer { word in (0..<count).allSatisfy { bytes[at + $0] == word[$0] } }
+    }
+
+    /// Whether the text names somewhere to send things: an e-mail address (a word character on both sides of "@") or
+    /// a link.
+    private static func namesDestination(_ bytes: [UInt8]) -> Bool {
+        for k in 1..<max(1, bytes.count - 1) where bytes[k] == 0x40 {
+            if PhraseMatcher.isWordByte(bytes[k - 1]) && PhraseMatcher.isWordByte(bytes[k + 1]) { return true }
+        }
+        return contains(bytes, "http://") || contains(bytes, "https://")
     }
 
     /// Whether a colon follows the address, a space at most between: "Till AI-analytikern: …", "ghi chú cho trợ lý
