@@ -80,11 +80,11 @@ enum Cue: Int, CaseIterable, Sendable {
     /// a reader addressed without being named: "whoever reviews this", "anyone reviewing the logs", "the next
     /// reviewer", "per chi esamina", "проверяющему"; it counts only next to what an intruder wants from one
     case unnamedReader
-    /// what the SOC's detections are: "rules that fired", "triggered rule ids", "which detections", "thresholds";
-    /// asked for after a reveal verb, by a text addressed to an automated reader or naming where to send it, it is
-    /// reconnaissance of the detections through the agents
+    /// what the SOC's detections are: "rules that fired", "triggered rule ids", "which detections", "detection
+    /// thresholds"; asked for (`askVerb`) by a text addressed to an automated reader, or sending it to an e-mail
+    /// address, or in a name, it is reconnaissance of the detections through the agents
     case detectionLogic
-    /// a request for something to be sent back ("reply with", "email", "tell us"): with a reveal verb, what asks for
+    /// a request for something to be sent back ("reply with", "email", "paste", "tell us"): what asks for
     /// `detectionLogic`
     case askVerb
 }
@@ -161,7 +161,7 @@ enum InjectionLexicon {
     /// "Approved_Trusted_Publishers.csv" and "Reviewed-Closed-Incidents.xlsx" are how honest files are named.)
     static let outcomes: Set<String> = [
         "expected", "ignore", "exempt", "suppress", "mute", "skip", "exclude", "settled", "verdict", "esperado",
-        "esperada", "attesa", "atteso", "verwacht", "erwartet", "légitime", "正常", "예외", "close alert",
+        "esperada", "attesa", "atteso", "verwacht", "erwartet", "légitime", "正常", "예외",
     ]
 
     /// The everyday goals that claim an approval or a review ("approved", "freigegeben", "確認済み"): in a name, next to
@@ -366,18 +366,24 @@ enum InjectionLexicon {
             ])
         // Asked for next to an address or a destination, the detections themselves ("reply with triggered rule ids to
         // build-feedback@…", "the calling agent should include in its response which guardrail … produced this").
-        add(.askVerb, ["reply with", "email", "e-mail", "let us know", "tell us", "provide", "in its response"])
+        // (Only verbs that ask for something to be handed over: "see", "include", "post" and "show" are how
+        // documentation and bots say where rules are and what they will do.)
+        add(
+            .askVerb,
+            [
+                "reply with", "email", "e-mail", "let us know", "tell us", "tell me", "paste", "send", "share", "list",
+                "show me", "give me", "in its response", "in your response", "in your reply",
+            ])
+        // (Not "which rule", "rules that matched" or "score breakdown": firewalls, mail filters and lenders say them.)
         add(
             .detectionLogic,
             [
                 "rules that fired", "rule that fired", "rules fired", "detections that fired", "detection that fired",
-                "detections fired", "which detections", "which detection", "which rules", "which rule",
-                "rule names", "rule ids", "rule-ids", "triggered rule", "triggered rules", "triggered rule ids",
-                "triggered detections", "triggered detection", "rule that triggered", "rules that triggered",
-                "detection rule that triggered", "detection that triggered", "detections that triggered",
-                "rule or feed", "rules that matched", "rule that matched", "detection logic", "detection rules",
-                "detection thresholds", "alerting thresholds", "score breakdown", "which guardrail",
-                "detections you have", "what will fire", "what would fire",
+                "detections fired", "which detections", "which detection", "rule names", "rule ids", "rule-ids",
+                "triggered rule", "triggered rules", "triggered detections", "triggered detection",
+                "rule that triggered", "rules that triggered", "detection that triggered", "detections that triggered",
+                "rule or feed", "detection logic", "detection rules", "detection thresholds", "alerting thresholds",
+                "which guardrail", "detections you have", "what will fire", "what would fire",
             ])
         add(.todoLine, ["todo:"], word: false)
         add(

@@ -706,13 +706,13 @@ public struct InjectionScanner: Sendable {
                 break
             }
         }
-        // The detections asked for ("reply with the triggered rule ids", "paste which detections fired") by a text
-        // that addresses an automated reader, that names an address or a link to send them to, or that is a name: an
-        // engineer asking a colleague which rule fired does neither.
-        if !detectionLogic.isEmpty, let asked = Self.askedFor(detectionLogic, reveals, asks, text.bytes) {
-            let toReader =
-                !automations.isEmpty || addressed || !weakAddresses.isEmpty || !unnamedReaders.isEmpty || identifier
-            if toReader || Self.namesDestination(text.bytes) {
+        // The detections asked for ("reply with the triggered rule ids", "paste which detections fired") of an
+        // automated reader, or to be sent to an e-mail address, or in a name: an engineer asking a colleague which
+        // rule fired does none of these.
+        if !detectionLogic.isEmpty {
+            var readers = automations + weakAddresses + unnamedReaders
+            if let ai = firstOf[Cue.aiAddress.rawValue] { readers.append(ai) }
+            if let asked = Self.askedFor(detectionLogic, asks, readers, identifier: identifier, text.bytes) {
                 features.append(("detection-recon", 0.5 * damp, asked.start, asked.end))
             }
         }
@@ -757,20 +757,30 @@ public struct InjectionScanner: Sendable {
         return count
     }
 
-    /// The first of `objects` that a reveal or ask verb asks for: one ending at most 60 characters before it, and not
-    /// a noun ("The list of detection rules is at https://…": a verb followed by "of" is a noun).
+    /// The first of `objects` (`detectionLogic`) that an ask verb asks for, of a reader or for an address: the verb
+    /// ends at most 60 characters before it and is no noun ("the list of detection rules": followed by "of"); and
+    /// the text is a name, or one of `readers` ends at most 80 characters before the verb ("@vigil can you list
+    /// which detections …"), or an e-mail address stands on the verb's line after it and at most 160 bytes past the
+    /// object ("reply with triggered rule ids to build-feedback@…"). Pairs further apart than twice the reach in
+    /// bytes are out of reach without counting, so a long result full of verbs and objects costs one comparison a
+    /// pair.
     private static func askedFor(
-        _ objects: [PhraseMatcher.Match], _ reveals: [PhraseMatcher.Match], _ asks: [PhraseMatcher.Match],
-        _ bytes: [UInt8]
+        _ objects: [PhraseMatcher.Match], _ asks: [PhraseMatcher.Match], _ readers: [PhraseMatcher.Match],
+        identifier: Bool, _ bytes: [UInt8]
     ) -> PhraseMatcher.Match? {
         for object in objects {
-            for verbs in [reveals, asks] {
-                for verb in verbs
-                where verb.end <= object.start && characters(bytes, verb.end, object.start) <= 60
-                    && !startsWith(bytes, verb.end, " of ")
+            for verb in asks where verb.end <= object.start && object.start - verb.end <= 120 {
+                guard characters(bytes, verb.end, object.start) <= 60, !startsWith(bytes, verb.end, " of ") else {
+                    continue
+                }
+                if identifier { return object }
+                for reader in readers
+                where reader.end <= verb.start && verb.start - reader.end <= 160
+                    && characters(bytes, reader.end, verb.start) <= 80
                 {
                     return object
                 }
+                if namesAddress(bytes, from: verb.start, to: min(bytes.count, object.end + 160)) { return object }
             }
         }
         return nil
@@ -783,13 +793,30 @@ public struct InjectionScanner: Sendable {
         return word.withUTF8Buffer { word in (0..<count).allSatisfy { bytes[at + $0] == word[$0] } }
     }
 
-    /// Whether the text names somewhere to send things: an e-mail address (a word character on both sides of "@") or
-    /// a link.
-    private static func namesDestination(_ bytes: [UInt8]) -> Bool {
-        for k in 1..<max(1, bytes.count - 1) where bytes[k] == 0x40 {
-            if PhraseMatcher.isWordByte(bytes[k - 1]) && PhraseMatcher.isWordByte(bytes[k + 1]) { return true }
+    /// Whether an e-mail address stands in `bytes[from..<to]` before the line ends: a word character, "@", a letter,
+    /// and a domain with a dot followed by a letter ("build-feedback@corp.example"; not "event-stream@3.3.6" or
+    /// "image@sha256:…").
+    private static func namesAddress(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
+        var k = max(from, 1)
+        while k + 1 < to {
+            let b = bytes[k]
+            if b == 0x0A { return false }
+            if b == 0x40, PhraseMatcher.isWordByte(bytes[k - 1]), bytes[k + 1] >= 0x61 && bytes[k + 1] <= 0x7A {
+                var end = k + 1
+                var dotted = false
+                while end < bytes.count,
+                    PhraseMatcher.isWordByte(bytes[end]) || bytes[end] == 0x2D || bytes[end] == 0x2E
+                {
+                    if bytes[end] == 0x2E, end + 1 < bytes.count, bytes[end + 1] >= 0x61 && bytes[end + 1] <= 0x7A {
+                        dotted = true
+                    }
+                    end += 1
+                }
+                if dotted { return true }
+            }
+            k += 1
         }
-        return contains(bytes, "http://") || contains(bytes, "https://")
+        return false
     }
 
     /// Whether a colon follows the address, a space at most between: "Till AI-analytikern: …", "ghi chú cho trợ lý
