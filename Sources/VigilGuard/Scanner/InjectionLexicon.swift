@@ -81,12 +81,15 @@ enum Cue: Int, CaseIterable, Sendable {
     /// reviewer", "per chi esamina", "проверяющему"; it counts only next to what an intruder wants from one
     case unnamedReader
     /// what the SOC's detections are: "rules that fired", "triggered rule ids", "which detections", "detection
-    /// thresholds"; asked for (`askVerb`) by a text addressed to an automated reader, or sending it to an e-mail
-    /// address, or in a name, it is reconnaissance of the detections through the agents
+    /// thresholds"; asked for (`askVerb`) of an automated reader addressed as such, or in a name that says where to
+    /// send it, it is reconnaissance of the detections through the agents
     case detectionLogic
     /// a request for something to be sent back ("reply with", "email", "paste", "tell us"): what asks for
     /// `detectionLogic`
     case askVerb
+    /// a verb of handing something over that also names everyday jobs ("list", "send", "share"): it asks for
+    /// `detectionLogic` of an addressed reader, not in a name (`list_detection_rules.py` is a script)
+    case shareVerb
 }
 
 enum InjectionLexicon {
@@ -371,9 +374,10 @@ enum InjectionLexicon {
         add(
             .askVerb,
             [
-                "reply with", "email", "e-mail", "let us know", "tell us", "tell me", "paste", "send", "share", "list",
-                "show me", "give me", "in its response", "in your response", "in your reply",
+                "reply with", "email", "e-mail", "let us know", "tell us", "tell me", "paste", "in its response",
+                "in your response", "in your reply",
             ])
+        add(.shareVerb, ["send", "share", "list", "show me", "give me", "provide"])
         // (Not "which rule", "rules that matched" or "score breakdown": firewalls, mail filters and lenders say them.)
         add(
             .detectionLogic,

@@ -229,7 +229,7 @@ public struct InjectionScanner: Sendable {
 
     /// Cues searched for only when `needsContext` matched or in an identifier field.
     private static let contextCues: Set<Cue> = [
-        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun, .toolNotice, .askVerb,
+        .agentGoal, .securityObject, .modal, .addressFrame, .readerNoun, .toolNotice, .askVerb, .shareVerb,
     ]
     /// Cues whose features look at context words.
     private static let needsContext: Set<Cue> = [
@@ -459,7 +459,7 @@ public struct InjectionScanner: Sendable {
                 case .detectionLogic:
                     detectionLogic.append(m)
                     continue
-                case .askVerb:
+                case .askVerb, .shareVerb:
                     asks.append(m)
                     continue
                 case .roleMarker where !Self.standsAsMarker(bytes, m):
@@ -706,15 +706,16 @@ public struct InjectionScanner: Sendable {
                 break
             }
         }
-        // The detections asked for ("reply with the triggered rule ids", "paste which detections fired") of an
-        // automated reader, or to be sent to an e-mail address, or in a name: an engineer asking a colleague which
-        // rule fired does none of these.
-        if !detectionLogic.isEmpty {
-            var readers = automations + weakAddresses + unnamedReaders
-            if let ai = firstOf[Cue.aiAddress.rawValue] { readers.append(ai) }
-            if let asked = Self.askedFor(detectionLogic, asks, readers, identifier: identifier, text.bytes) {
-                features.append(("detection-recon", 0.5 * damp, asked.start, asked.end))
-            }
+        // The detections asked of an automated reader addressed as such ("@vigil can you list which detections you
+        // have"), or asked for in a name ("reply-with-triggered-rule-ids-to-ops@…"). An engineer asking a colleague
+        // which rule fired, a page saying where the rules are, a filter's "email us with the rule names" and a
+        // script named for what it does ("list_detection_rules.py") do none of these.
+        if !detectionLogic.isEmpty,
+            let asked = Self.askedFor(
+                detectionLogic, asks, automations.sorted { $0.end < $1.end }, identifier: identifier,
+                isShareVerb: { self.cues[$0.phrase] == .shareVerb }, text.bytes)
+        {
+            features.append(("detection-recon", 0.5 * damp, asked.start, asked.end))
         }
         if steering {
             let pushed =
@@ -757,33 +758,45 @@ public struct InjectionScanner: Sendable {
         return count
     }
 
-    /// The first of `objects` (`detectionLogic`) that an ask verb asks for, of a reader or for an address: the verb
-    /// ends at most 60 characters before it and is no noun ("the list of detection rules": followed by "of"); and
-    /// the text is a name, or one of `readers` ends at most 80 characters before the verb ("@vigil can you list
-    /// which detections …"), or an e-mail address stands on the verb's line after it and at most 160 bytes past the
-    /// object ("reply with triggered rule ids to build-feedback@…"). Pairs further apart than twice the reach in
-    /// bytes are out of reach without counting, so a long result full of verbs and objects costs one comparison a
-    /// pair.
+    /// The first of `objects` (`detectionLogic`) that an ask verb asks for: the verb ends at most 60 characters
+    /// before it and is neither a noun ("the list of detection rules") nor the end of a compound ("block-list rule
+    /// names"); and one of `readers` (automated readers named as such) ends at most 80 characters before the verb, or
+    /// the text is a name and the verb asks for an answer (not one of `isShareVerb`'s: "list", "send", "share" name
+    /// scripts and jobs). All three lists are ordered by end, and only the matches within reach are looked at, so a
+    /// long result full of verbs and objects costs no more than its matches.
     private static func askedFor(
         _ objects: [PhraseMatcher.Match], _ asks: [PhraseMatcher.Match], _ readers: [PhraseMatcher.Match],
-        identifier: Bool, _ bytes: [UInt8]
+        identifier: Bool, isShareVerb: (PhraseMatcher.Match) -> Bool, _ bytes: [UInt8]
     ) -> PhraseMatcher.Match? {
         for object in objects {
-            for verb in asks where verb.end <= object.start && object.start - verb.end <= 120 {
-                guard characters(bytes, verb.end, object.start) <= 60, !startsWith(bytes, verb.end, " of ") else {
-                    continue
+            // A counted character takes at most two bytes: a verb ending more than 120 bytes before is out of reach.
+            var k = firstEnding(atOrAfter: object.start - 120, in: asks)
+            while k < asks.count, asks[k].end <= object.start {
+                let verb = asks[k]
+                k += 1
+                guard characters(bytes, verb.end, object.start) <= 60, !startsWith(bytes, verb.end, " of "),
+                    verb.start == 0 || bytes[verb.start - 1] != 0x2D
+                else { continue }
+                if identifier && !isShareVerb(verb) { return object }
+                var r = firstEnding(atOrAfter: verb.start - 160, in: readers)
+                while r < readers.count, readers[r].end <= verb.start {
+                    if characters(bytes, readers[r].end, verb.start) <= 80 { return object }
+                    r += 1
                 }
-                if identifier { return object }
-                for reader in readers
-                where reader.end <= verb.start && verb.start - reader.end <= 160
-                    && characters(bytes, reader.end, verb.start) <= 80
-                {
-                    return object
-                }
-                if namesAddress(bytes, from: verb.start, to: min(bytes.count, object.end + 160)) { return object }
             }
         }
         return nil
+    }
+
+    /// The index of the first of `matches` (ordered by end) that ends at or after `position`.
+    private static func firstEnding(atOrAfter position: Int, in matches: [PhraseMatcher.Match]) -> Int {
+        var low = 0
+        var high = matches.count
+        while low < high {
+            let middle = (low + high) / 2
+            if matches[middle].end < position { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whether `bytes` holds `word` at `at`.
@@ -791,32 +804,6 @@ public struct InjectionScanner: Sendable {
         let count = word.utf8CodeUnitCount
         guard at + count <= bytes.count else { return false }
         return word.withUTF8Buffer { word in (0..<count).allSatisfy { bytes[at + $0] == word[$0] } }
-    }
-
-    /// Whether an e-mail address stands in `bytes[from..<to]` before the line ends: a word character, "@", a letter,
-    /// and a domain with a dot followed by a letter ("build-feedback@corp.example"; not "event-stream@3.3.6" or
-    /// "image@sha256:…").
-    private static func namesAddress(_ bytes: [UInt8], from: Int, to: Int) -> Bool {
-        var k = max(from, 1)
-        while k + 1 < to {
-            let b = bytes[k]
-            if b == 0x0A { return false }
-            if b == 0x40, PhraseMatcher.isWordByte(bytes[k - 1]), bytes[k + 1] >= 0x61 && bytes[k + 1] <= 0x7A {
-                var end = k + 1
-                var dotted = false
-                while end < bytes.count,
-                    PhraseMatcher.isWordByte(bytes[end]) || bytes[end] == 0x2D || bytes[end] == 0x2E
-                {
-                    if bytes[end] == 0x2E, end + 1 < bytes.count, bytes[end + 1] >= 0x61 && bytes[end + 1] <= 0x7A {
-                        dotted = true
-                    }
-                    end += 1
-                }
-                if dotted { return true }
-            }
-            k += 1
-        }
-        return false
     }
 
     /// Whether a colon follows the address, a space at most between: "Till AI-analytikern: …", "ghi chú cho trợ lý
