@@ -564,6 +564,8 @@ enum InjectionLexicon {
                 "ai-verdict", "ai_verdict", "ai_hint", "ai-hint", "ai_instruction", "ai-instruction", "nota_para_ia",
                 "triage.verdict", "triage.suppress", "triage.report", "auto_close_findings", "report_visibility",
                 "excludefromreports", "alertpolicy=ignore", "soc-exempt=", "x-soc-exemption", "soc:benign",
+                // The SOC's disposition or a ban on escalating, written into a tag or a name by whoever set it.
+                "socdisposition", "soc_disposition", "soc-disposition", "no-escalate", "no_escalate",
             ], word: false)
         add(.rot13Hint, ["rot13", "rot-13", "rot 13", "rot_13"])
         add(
