@@ -148,6 +148,100 @@ struct AuditLogTests {
         expectFailure(path, key: key, containing: "signature does not verify")
     }
 
+    /// Deleting the saved checkpoint is tampering in itself: a new log has one from its first open, so a log
+    /// without one (a chain rewritten with no checkpoints at all, say) proves nothing, and is not continued.
+    @Test func aMissingSavedCheckpointIsDetectedAndTheLogIsNotContinued() async throws {
+        let (directory, path, key) = try setUp()
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 10, sync: false)
+        #expect(FileManager.default.fileExists(atPath: path + ".checkpoint"))
+        for n in 0..<3 { try await log.append(kind: "note", data: ["n": .int(Int64(n))]) }
+        // Not closed (a crash before the first checkpoint): intact, with three records no signature covers yet.
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(report.records == 3 && report.checkpoints == 0 && report.unsigned == 3)
+        log.close()
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).unsigned == 0)
+
+        // An attacker's chain of fresh hashes with no checkpoint records, the saved checkpoint deleted.
+        let forged = directory.appendingPathComponent("forged.log").path
+        let forger = try AuditLog(path: forged, key: AuditKey(), clock: FakeClock(), checkpointEvery: 100)
+        for n in 0..<5 { try await forger.append(kind: "note", data: ["n": .int(Int64(n))]) }
+        try save(try lines(forged), to: path)
+        try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        expectFailure(path, key: key, containing: "audit.log.checkpoint is missing")
+        #expect {
+            _ = try AuditLog(path: path, key: key, clock: FakeClock())
+        } throws: { error in
+            "\(error)".contains("checkpoint is missing, so nothing signed vouches for the log's 5 records")
+        }
+        #expect(try lines(path).count == 5)  // nothing was appended, nothing signed
+    }
+
+    /// An existing log is continued only from a saved checkpoint it still holds: one that covers more records
+    /// than the log, or another record than the log's, is refused at open, before the key signs anything more.
+    @Test func aLogThatDoesNotHoldItsSavedCheckpointIsNotContinued() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(12, to: path, key: key)
+        let original = try lines(path)
+        try save(Array(original.prefix(8)), to: path)
+        #expect {
+            _ = try AuditLog(path: path, key: key, clock: FakeClock())
+        } throws: { error in
+            "\(error)".contains("the log ends at record 8 but its saved checkpoint covers 13 records")
+        }
+        try save(original, to: path)
+        _ = try await write(1, to: path, key: key)  // the untouched log is continued
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 16)
+    }
+
+    /// Rolling the log and its saved checkpoint back together to an earlier signed state leaves a log that
+    /// proves itself; a copy of the later checkpoint kept elsewhere shows what was cut.
+    @Test func aRollbackIsDetectedAgainstACheckpointKeptElsewhere() async throws {
+        let (directory, path, key) = try setUp()
+        _ = try await write(10, to: path, key: key, every: 100)
+        let earlierLog = try lines(path)
+        let earlierCheckpoint = try String(contentsOfFile: path + ".checkpoint", encoding: .utf8)
+        _ = try await write(10, to: path, key: key, every: 100)
+        let kept = directory.appendingPathComponent("kept.checkpoint").path
+        try FileManager.default.copyItem(atPath: path + ".checkpoint", toPath: kept)
+
+        try save(earlierLog, to: path)
+        try earlierCheckpoint.write(toFile: path + ".checkpoint", atomically: true, encoding: .utf8)
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 11)
+        do {
+            _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey, copies: [kept])
+            Issue.record("the rollback was not detected")
+        } catch {
+            #expect(error.description.contains("kept.checkpoint covers 21 records"), "\(error.description)")
+        }
+    }
+
+    /// One process continues a chain at a time: a second writer would fork it.
+    @Test func aSecondWriterIsRefused() async throws {
+        let (_, path, key) = try setUp()
+        let first = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        #expect {
+            _ = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        } throws: { error in
+            "\(error)".contains("another process is writing this audit log")
+        }
+        try await first.append(kind: "note", data: ["n": 1])
+        first.close()
+        let second = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        try await second.append(kind: "note", data: ["n": 2])
+        second.close()
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 4)
+    }
+
+    @Test func aFileOfBlankLinesIsNotOpenedAsALog() throws {
+        let (_, path, key) = try setUp()
+        try "\n\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try AuditLog(path: path, key: key, clock: FakeClock())
+        } throws: { error in
+            "\(error)".contains("holds blank lines and no record")
+        }
+    }
+
     @Test func anIncompleteLastLineIsNotARecordAndIsCutOffOnOpen() async throws {
         let (_, path, key) = try setUp()
         _ = try await write(8, to: path, key: key)

@@ -154,6 +154,14 @@ struct AuditCommandTests {
         #expect(exported.status == 0)
         #expect(exported.stdout.split(separator: "\n").allSatisfy { $0.contains(#""kind":"checkpoint""#) })
         #expect(!exported.stdout.isEmpty)
+        // A copy of the saved checkpoint kept elsewhere: the log still holds what it signed.
+        let kept = dir.appendingPathComponent("kept.checkpoint").path
+        try FileManager.default.copyItem(
+            atPath: dir.appendingPathComponent("vigil-audit.log.checkpoint").path, toPath: kept)
+        let withCopy = try await CommandRunner.vigil(["audit", "verify", "--checkpoint", kept], in: dir)
+        #expect(withCopy.status == 0, "\(withCopy.stdout) \(withCopy.stderr)")
+        let noCopy = try await CommandRunner.vigil(["audit", "verify", "--checkpoint", "nowhere.checkpoint"], in: dir)
+        #expect(noCopy.status == 66 && noCopy.stderr.contains("nowhere.checkpoint: no checkpoint here"))
 
         let log = dir.appendingPathComponent("vigil-audit.log")
         var lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)

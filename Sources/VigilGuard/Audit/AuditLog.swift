@@ -63,7 +63,10 @@ public final class AuditLog: Sendable {
     }
 
     /// Opens (creating if needed) the log at `path`. A final line left incomplete by a crash was never
-    /// acknowledged and is cut off; the chain continues from the last complete record.
+    /// acknowledged and is cut off; the chain continues from the last complete record. One process writes a
+    /// log at a time (an exclusive `flock`). A new log gets a saved checkpoint of no records at once, so that
+    /// every log has one; an existing log is continued only if its saved checkpoint is there, verifies and
+    /// names a record the log still holds, so that the key never signs a chain someone else has rewritten.
     public init(
         path: String, key: AuditKey, clock: any WallClock = SystemWallClock(), checkpointEvery: Int = 1000,
         sync: Bool = true
@@ -72,9 +75,23 @@ public final class AuditLog: Sendable {
         self.sync = sync
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let text = Self.errnoText()
+            _ = systemClose(descriptor)
+            throw AuditLogError(
+                busy
+                    ? "\(path): another process is writing this audit log (one writer at a time continues a chain)"
+                    : "\(path): cannot lock the audit log (\(text))")
+        }
         let tail: (seq: Int64, hash: String, sinceCheckpoint: Int64)
         do {
-            tail = try Self.recover(descriptor: descriptor, path: path)
+            tail = try Self.recover(descriptor: descriptor, path: path, key: key)
+            if tail.seq == 0 && !FileManager.default.fileExists(atPath: path + ".checkpoint") {
+                try Self.saveSidecar(
+                    .object(Self.checkpointData(records: 0, head: AuditRecord.genesis, key: key)), path: path,
+                    sync: sync)
+            }
         } catch {
             _ = systemClose(descriptor)
             throw error
@@ -173,17 +190,24 @@ public final class AuditLog: Sendable {
 
     /// A signed checkpoint over everything so far, as a record of its own; returns the sidecar's data.
     private func checkpoint(state: inout State) -> JSONValue {
-        let signature =
-            (try? state.key.privateKey.signature(
-                for: AuditKey.checkpointMessage(records: state.seq, head: state.head)))?.base64EncodedString() ?? ""
-        var data: JSONObject = [
-            "records": .int(state.seq), "head": .string(state.head), "key_id": .string(state.key.keyID),
-            "signature": .string(signature),
-        ]
-        _ = add(kind: "checkpoint", data: .object(data), state: &state)
+        let saved = Self.checkpointData(records: state.seq, head: state.head, key: state.key)
+        var record = saved
+        record["public_key"] = nil
+        _ = add(kind: "checkpoint", data: .object(record), state: &state)
         state.sinceCheckpoint = 0
-        data["public_key"] = .string(state.key.publicKey.rawRepresentation.base64EncodedString())
-        return .object(data)
+        return .object(saved)
+    }
+
+    /// A checkpoint's fields: what it covers, the key's id and public key, the signature.
+    private static func checkpointData(records: Int64, head: String, key: AuditKey) -> JSONObject {
+        let signature =
+            (try? key.privateKey.signature(for: AuditKey.checkpointMessage(records: records, head: head)))?
+            .base64EncodedString() ?? ""
+        return [
+            "records": .int(records), "head": .string(head), "key_id": .string(key.keyID),
+            "signature": .string(signature),
+            "public_key": .string(key.publicKey.rawRepresentation.base64EncodedString()),
+        ]
     }
 
     private func writeBuffer(state: inout State) throws(AuditLogError) {
@@ -221,7 +245,7 @@ public final class AuditLog: Sendable {
             }
             if error == nil, let sidecar {
                 do throws(AuditLogError) {
-                    try saveSidecar(sidecar)
+                    try Self.saveSidecar(sidecar, path: path, sync: sync)
                 } catch {
                     state.withLock { $0.failure = $0.failure ?? error }
                 }
@@ -248,7 +272,7 @@ public final class AuditLog: Sendable {
     }
 
     /// Replaces `PATH.checkpoint` atomically with the latest checkpoint.
-    private func saveSidecar(_ checkpoint: JSONValue) throws(AuditLogError) {
+    private static func saveSidecar(_ checkpoint: JSONValue, path: String, sync: Bool) throws(AuditLogError) {
         let text = checkpoint.serialized() + "\n"
         let temporary = path + ".checkpoint.tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -258,15 +282,15 @@ public final class AuditLog: Sendable {
         let synced = !sync || fsync(fd) == 0
         _ = systemClose(fd)
         guard written == bytes.count, synced, rename(temporary, path + ".checkpoint") == 0 else {
-            throw AuditLogError("\(path).checkpoint: cannot replace (\(Self.errnoText()))")
+            throw AuditLogError("\(path).checkpoint: cannot replace (\(errnoText()))")
         }
     }
 
     // MARK: - Opening an existing log
 
-    /// Cuts off an incomplete last line and finds the chain's end.
+    /// Cuts off an incomplete last line, finds the chain's end and checks the saved checkpoint against it.
     private static func recover(
-        descriptor: Int32, path: String
+        descriptor: Int32, path: String, key: AuditKey
     ) throws(AuditLogError) -> (
         seq: Int64, hash: String, sinceCheckpoint: Int64
     ) {
@@ -281,20 +305,61 @@ public final class AuditLog: Sendable {
             }
             bytes.removeSubrange(keep...)
         }
-        guard !bytes.isEmpty else { return (0, AuditRecord.genesis, 0) }
+        let saved: AuditVerifier.Sidecar?
+        do {
+            saved = try AuditVerifier.readSidecar(path + ".checkpoint", publicKey: key.publicKey)
+        } catch {
+            throw AuditLogError("\(error.description); run `vigil audit verify \(path)`")
+        }
+        guard !bytes.isEmpty else {
+            if let saved, saved.records > 0 {
+                throw AuditLogError(
+                    "\(path): the log is empty but its saved checkpoint covers \(saved.records) records; run `vigil audit verify \(path)`"
+                )
+            }
+            return (0, AuditRecord.genesis, 0)
+        }
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+        guard let lastLine = lines.last else {
+            throw AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
+        }
         let last: AuditRecord
         do {
-            last = try AuditRecord.parse(lines.last!)
+            last = try AuditRecord.parse(lastLine)
         } catch {
             throw AuditLogError("\(path): the last record \(error); run `vigil audit verify \(path)`")
         }
+        guard let saved else {
+            throw AuditLogError(
+                "\(path).checkpoint is missing, so nothing signed vouches for the log's \(last.seq) records; run `vigil audit verify \(path)`, and move the log away to start a new one"
+            )
+        }
+        guard saved.records <= last.seq else {
+            throw AuditLogError(
+                "\(path): the log ends at record \(last.seq) but its saved checkpoint covers \(saved.records) records; run `vigil audit verify \(path)`"
+            )
+        }
         var since: Int64 = 0
-        for line in lines.reversed() {
-            if line.starts(with: Array(#"{"seq":"#.utf8)), (try? AuditRecord.parse(line))?.kind == "checkpoint" {
-                break
+        var sinceFound = false
+        var savedFound = saved.records == 0
+        for line in lines.reversed() where !(sinceFound && savedFound) {
+            guard let record = try? AuditRecord.parse(line) else { continue }
+            if !sinceFound {
+                if record.kind == "checkpoint" { sinceFound = true } else { since += 1 }
             }
-            since += 1
+            if record.seq == saved.records {
+                guard record.hash == saved.head else {
+                    throw AuditLogError(
+                        "\(path): record \(record.seq) differs from the one its saved checkpoint signed; run `vigil audit verify \(path)`"
+                    )
+                }
+                savedFound = true
+            }
+        }
+        guard savedFound else {
+            throw AuditLogError(
+                "\(path): no record \(saved.records), which its saved checkpoint signed; run `vigil audit verify \(path)`"
+            )
         }
         return (last.seq, last.hash, since)
     }

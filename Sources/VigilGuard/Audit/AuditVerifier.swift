@@ -8,6 +8,9 @@ public struct AuditVerification: Sendable, Hashable {
     public var checkpoints: Int
     /// The records the last checkpoint covers.
     public var lastCheckpoint: Int64?
+    /// Records after the last checkpoint record (or all of them, with none): chained, but no signature covers
+    /// them yet, so someone who rewrites them with fresh hashes is not detected. A closed log has none.
+    public var unsigned: Int64
     /// A final line a crash left incomplete: never acknowledged, not part of the log.
     public var incompleteTail: Bool
 }
@@ -19,17 +22,31 @@ public struct AuditVerificationError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Proves an audit log: every record's hash, the chain from the first record to the last, every
-/// checkpoint's signature and what it covers, and the checkpoint kept beside the log.
+/// checkpoint's signature and what it covers, and the checkpoint kept beside the log (`PATH.checkpoint`,
+/// which every log Vigil writes has from its first open), plus any copies of a checkpoint kept elsewhere.
 public enum AuditVerifier {
+    /// `copies`: checkpoint files saved away from the log (copies of `PATH.checkpoint` taken earlier). The log
+    /// must still hold the records each one signed: rolling the log and its saved checkpoint back together to
+    /// an earlier signed state is detected only against such a copy.
     public static func verify(
-        path: String, publicKey: Curve25519.Signing.PublicKey
+        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = []
     ) throws(AuditVerificationError)
         -> AuditVerification
     {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
         }
-        let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey)
+        var saved: [(file: String, checkpoint: Sidecar)] = []
+        if let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey) {
+            saved.append((path + ".checkpoint", sidecar))
+        }
+        let hasSidecar = !saved.isEmpty
+        for copy in copies {
+            guard let checkpoint = try readSidecar(copy, publicKey: publicKey) else {
+                throw AuditVerificationError(line: nil, description: "\(copy): cannot read the checkpoint")
+            }
+            saved.append((copy, checkpoint))
+        }
         var bytes = [UInt8](data)
         var incomplete = false
         if let last = bytes.last, last != 0x0A {
@@ -40,7 +57,12 @@ public enum AuditVerifier {
         var head = AuditRecord.genesis
         var checkpoints = 0
         var lastCheckpoint: Int64?
-        var sidecarMatched = sidecar == nil
+        var lastCheckpointRecord: Int64 = 0
+        // Which saved checkpoints the log was found to hold: one covering no records holds for any log.
+        var matched = saved.map { $0.checkpoint.records == 0 }
+        for (file, checkpoint) in saved where checkpoint.records == 0 && checkpoint.head != AuditRecord.genesis {
+            throw AuditVerificationError(line: nil, description: "\(file): a checkpoint of no records with a head")
+        }
         var lineNumber = 0
         if bytes.last == 0x0A { bytes.removeLast() }
         for line in bytes.isEmpty ? [] : bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
@@ -79,26 +101,35 @@ public enum AuditVerifier {
                 }
                 checkpoints += 1
                 lastCheckpoint = covered
+                lastCheckpointRecord = record.seq
             }
             seq = record.seq
             head = record.hash
-            if let sidecar, sidecar.records == seq {
-                guard sidecar.head == head else {
-                    throw fail("record \(seq) differs from the one the saved checkpoint signed")
+            for (i, (file, checkpoint)) in saved.enumerated() where checkpoint.records == seq {
+                guard checkpoint.head == head else {
+                    throw fail("record \(seq) differs from the one \(file) signed")
                 }
-                sidecarMatched = true
+                matched[i] = true
             }
         }
         if bytes.isEmpty { seq = 0 }
-        if let sidecar, !sidecarMatched {
+        if seq > 0, !hasSidecar {
             throw AuditVerificationError(
                 line: nil,
                 description:
-                    "the log ends at record \(seq) but its saved checkpoint covers \(sidecar.records) records (records were cut off the end)"
+                    "\(path).checkpoint is missing: nothing signed says how long the log was (it was deleted, or the log was not written by Vigil)"
+            )
+        }
+        for (i, (file, checkpoint)) in saved.enumerated() where !matched[i] {
+            throw AuditVerificationError(
+                line: nil,
+                description:
+                    "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records (records were cut off the end)"
             )
         }
         return AuditVerification(
-            records: seq, checkpoints: checkpoints, lastCheckpoint: lastCheckpoint, incompleteTail: incomplete)
+            records: seq, checkpoints: checkpoints, lastCheckpoint: lastCheckpoint,
+            unsigned: seq - lastCheckpointRecord, incompleteTail: incomplete)
     }
 
     struct Sidecar {

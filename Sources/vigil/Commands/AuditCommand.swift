@@ -20,8 +20,10 @@ struct AuditVerifyCommand: VigilCommand {
         commandName: "verify",
         abstract: "Prove the log's chain and signed checkpoints; name the first bad record.",
         discussion: """
-            Detects a modified, removed, inserted or reordered record, a chain rewritten without the key, and \
-            records cut off the end after a checkpoint. Exit 0 when the log is intact, 1 when it is not.
+            Detects a modified, removed, inserted or reordered record, a chain rewritten without the key, a \
+            missing saved checkpoint (PATH.checkpoint), and records cut off the end after a checkpoint. A log \
+            rolled back together with its saved checkpoint to an earlier signed state is detected against a copy \
+            of a later checkpoint kept elsewhere (--checkpoint). Exit 0 when the log is intact, 1 when it is not.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,10 +38,20 @@ struct AuditVerifyCommand: VigilCommand {
             valueName: "file"))
     var key: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A copy of PATH.checkpoint saved away from the log; the log must still hold what it signed (repeatable).",
+            valueName: "file"))
+    var checkpoint: [String] = []
+
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let log = path ?? configuration.audit.path
         let keyPath = key ?? configuration.audit.key
         guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
+        for copy in checkpoint where !FileManager.default.fileExists(atPath: copy) {
+            throw .noInput("\(copy): no checkpoint here")
+        }
         guard FileManager.default.fileExists(atPath: keyPath) else {
             throw .noInput("\(keyPath): no key to verify with (give --key with the public key)")
         }
@@ -50,10 +62,15 @@ struct AuditVerifyCommand: VigilCommand {
             throw .invalidInput(error.description)
         }
         do {
-            let report = try AuditVerifier.verify(path: log, publicKey: publicKey)
+            let report = try AuditVerifier.verify(path: log, publicKey: publicKey, copies: checkpoint)
             var line = "\(log): intact, \(report.records) records, \(report.checkpoints) signed checkpoints"
             if let last = report.lastCheckpoint { line += ", the last covering \(last) records" }
             print(line)
+            if report.unsigned > 0 {
+                Console.note(
+                    "\(report.unsigned) records after the last checkpoint are chained but not yet signed (the writer has not closed the log or reached audit.checkpoint_every)"
+                )
+            }
             if report.incompleteTail {
                 Console.note(
                     "the last line is incomplete: a write that was never acknowledged (cut off at the next open)")
