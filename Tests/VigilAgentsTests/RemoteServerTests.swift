@@ -32,6 +32,8 @@ struct RemoteServerTests {
         #expect(host.tools(forTier: "tier1").map(\.qualifiedName) == ["threatintel.lookup_ip"])
 
         var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-ti")
+        // The address comes from the alert's structured entities (trusted), not from the agent's own choice.
+        session.taint.observe("203.0.113.50", source: "alert.entities", trusted: true)
         let lookup = try await host.call(
             server: "threatintel", tool: "lookup_ip", arguments: ["ip": "203.0.113.50"], in: session)
         guard case .completed(_, let content, _, let isError) = lookup else {

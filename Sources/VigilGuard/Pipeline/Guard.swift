@@ -149,6 +149,10 @@ public final class Guard: Sendable {
 
         // 4. Audit before.
         try await append("tool_call", record)
+        // The call's own arguments are the agent's choice: a value in them that no trusted source has shown
+        // (one the model made up or derived from untrusted text) stays tainted when a trusted tool echoes it
+        // back ("user 'x' not found", a lookup by that very value).
+        session.taint.observe(.object(arguments), source: "arguments:\(callID)", trusted: false)
 
         // 5. Run, scan.
         let started = ContinuousClock.now
