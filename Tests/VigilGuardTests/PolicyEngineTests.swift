@@ -22,11 +22,19 @@ enum Tools {
         server: "cloud", tool: "snapshot_volume", toolClass: .write, targets: ["resource"])
     static let foreign = ToolProfile(server: "thirdparty", tool: "wipe_disk", toolClass: .destructive)
 
-    static let directory = StaticGroupDirectory([
-        "ceo@meridian.example": ["everyone", "executives", "okta-super-admins"],
-        "ana.silva@meridian.example": ["everyone", "engineering"],
-        "root.admin@meridian.example": ["everyone", "break-glass"],
-    ])
+    static let denyAll = ToolProfile(
+        server: "cloud", tool: "attach_deny_all_policy", toolClass: .destructive, targets: ["principal"])
+
+    static let directory = StaticGroupDirectory(
+        [
+            "ceo@meridian.example": ["everyone", "executives", "okta-super-admins"],
+            "ana.silva@meridian.example": ["everyone", "engineering"],
+            "root.admin@meridian.example": ["everyone", "break-glass"],
+        ],
+        accounts: [
+            "svc-siem-ingest": ["264705010919"], "AKIAEXAMPLESECURITY1": ["264705010919"],
+            "ci-deployer": ["111122223333"], "OrganizationAccountAccessRole": ["111122223333", "264705010919"],
+        ])
 }
 
 @Suite("Policy engine")
@@ -122,6 +130,23 @@ struct PolicyEngineTests {
         // A condition on "any argument" looks inside nested values too.
         let nested = decide(e, "tier2", Tools.snapshot, ["resource": "vol-1", "tags": ["account": "264705010919"]])
         #expect(nested.decision == .deny)
+    }
+
+    /// The security account is out of reach whatever names what is in it: its id in an ARN, or a user, an
+    /// access key or a role that the directory places in it, named without the account. No approval lifts it.
+    @Test func theSecurityAccountIsRefusedByWhatLivesInIt() {
+        let e = engine()
+        for principal in ["svc-siem-ingest", "AKIAEXAMPLESECURITY1", "OrganizationAccountAccessRole"] {
+            let d = decide(e, "tier3", Tools.denyAll, ["principal": .string(principal)], approval: "apr-1")
+            #expect(d.decision == .deny && d.rule == "never-act-in-security-account", "\(principal): \(d)")
+        }
+        let arn = decide(e, "tier3", Tools.denyAll, ["principal": "arn:aws:iam::264705010919:user/x"])
+        #expect(arn.decision == .deny && arn.rule == "never-act-on-security-account")
+        // What the directory places elsewhere, or does not know, is decided as before.
+        for principal in ["ci-deployer", "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole", "unknown"] {
+            let d = decide(e, "tier3", Tools.denyAll, ["principal": .string(principal)])
+            #expect(d.decision == .approve && d.rule == "destructive-needs-approval", "\(principal): \(d)")
+        }
     }
 
     @Test func limitsCountAllowedActionsPerWindowAndPerEntity() {

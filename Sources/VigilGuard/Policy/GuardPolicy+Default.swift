@@ -39,6 +39,14 @@ extension GuardPolicy {
               - argument: "*"
                 contains: ["264705010919", "meridian-security"]
             decision: deny
+          - name: never-act-in-security-account
+            description: Nor on what lives in it when named without the account (a user, role, access key or instance).
+            tools: ["cloud.*", "endpoint.*"]
+            classes: [write, destructive]
+            when:
+              - argument: "*"
+                in_account: ["264705010919"]
+            decision: deny
           - name: executives-need-approval
             description: Actions on members of executives or okta-super-admins always need a human.
             tools: ["identity.*"]

@@ -132,7 +132,7 @@ private struct PolicyReader: YAMLReading {
             let here = "\(path).\(key)"
             func set(_ t: GuardPolicy.Condition.Test) throws(PolicyError) {
                 guard test == nil else {
-                    throw error(here, value, "a condition has one test (equals, matches, contains or member_of)")
+                    throw error(here, value, "a condition has one test (equals, matches, contains, member_of or in_account)")
                 }
                 test = t
             }
@@ -144,13 +144,14 @@ private struct PolicyReader: YAMLReading {
             case "matches": try set(.matches(try patterns(value, here)))
             case "contains": try set(.contains(try strings(value, here).map { $0.lowercased() }))
             case "member_of": try set(.memberOf(try strings(value, here)))
+            case "in_account": try set(.inAccount(try strings(value, here).map { $0.lowercased() }))
             case "not": negated = try bool(value, here)
             default: throw unknown(here, value)
             }
         }
         guard let argument else { throw error(path, node, "a condition needs argument: NAME (or \"*\" for any)") }
         guard let test else {
-            throw error(path, node, "a condition needs a test: equals, matches, contains or member_of")
+            throw error(path, node, "a condition needs a test: equals, matches, contains, member_of or in_account")
         }
         return GuardPolicy.Condition(argument: argument, test: test, negated: negated)
     }

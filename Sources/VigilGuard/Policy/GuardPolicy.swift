@@ -39,6 +39,9 @@ public struct GuardPolicy: Sendable, Hashable {
             case contains([String])
             /// Names a user who belongs to one of the groups (asked of the directory).
             case memberOf([String])
+            /// Names one of the cloud accounts (contains its id, as an ARN does) or something the directory
+            /// places in one of them: a user, role, access key or resource named without its account.
+            case inAccount([String])
         }
 
         /// The argument's name, or nil for "any string argument".

@@ -24,16 +24,30 @@ public struct PolicyDecision: Sendable, Hashable, CustomStringConvertible {
 public protocol GroupDirectory: Sendable {
     /// The groups of `user` (a login), or nil if the directory does not know them.
     func groups(of user: String) -> Set<String>?
+    /// The cloud accounts that `value` names or that hold what it names (an account alias, an IAM user or role,
+    /// an access key id, a resource's name or ARN; a role name can be in every account), empty if none is known.
+    func accounts(of value: String) -> Set<String>
+}
+
+extension GroupDirectory {
+    public func accounts(of value: String) -> Set<String> { [] }
 }
 
 /// A directory held in memory.
 public struct StaticGroupDirectory: GroupDirectory {
     private let groupsByUser: [String: Set<String>]
+    private let accountsByName: [String: Set<String>]
 
-    public init(_ groupsByUser: [String: Set<String>]) {
+    /// `accounts`: the accounts of each name (alias, user, role, access key id, resource name or ARN).
+    public init(_ groupsByUser: [String: Set<String>], accounts: [String: Set<String>] = [:]) {
         self.groupsByUser = Dictionary(
             groupsByUser.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $0.union($1) })
+        self.accountsByName = Dictionary(
+            accounts.map { ($0.key.lowercased(), Set($0.value.map { $0.lowercased() })) },
+            uniquingKeysWith: { $0.union($1) })
     }
 
     public func groups(of user: String) -> Set<String>? { groupsByUser[user.lowercased()] }
+
+    public func accounts(of value: String) -> Set<String> { accountsByName[value.lowercased()] ?? [] }
 }

@@ -181,6 +181,10 @@ public final class PolicyEngine: Sendable {
             case .memberOf(let groups):
                 guard let member = directory.groups(of: value) else { return false }
                 return groups.contains { member.contains($0) }
+            case .inAccount(let accounts):
+                let lowered = value.lowercased()
+                if accounts.contains(where: { lowered.contains($0) }) { return true }
+                return !directory.accounts(of: value).isDisjoint(with: accounts)
             }
         }
         return any != condition.negated

@@ -32,8 +32,18 @@ enum GuardSetup {
     /// Group membership for `member_of` conditions: the lab directory.
     static func directory(_ configuration: VigilConfiguration) -> StaticGroupDirectory {
         let enterprise = Enterprise.generate(seed: configuration.lab.enterpriseSeed)
+        // What each cloud name belongs to, so that a rule on an account holds for what is named without it.
+        var accounts: [String: Set<String>] = [:]
+        for account in enterprise.accounts {
+            var names = [account.id, account.alias]
+            for user in account.users { names += [user.name, user.arn] + user.accessKeys.map(\.id) }
+            for role in account.roles { names += [role.name, role.arn] }
+            for resource in account.resources { names += [resource.name, resource.arn] }
+            for name in names { accounts[name, default: []].insert(account.id) }
+        }
         return StaticGroupDirectory(
-            Dictionary(enterprise.people.map { ($0.login, Set($0.groups)) }, uniquingKeysWith: { $0.union($1) }))
+            Dictionary(enterprise.people.map { ($0.login, Set($0.groups)) }, uniquingKeysWith: { $0.union($1) }),
+            accounts: accounts)
     }
 
     static func approvals(_ configuration: VigilConfiguration) throws(CLIError) -> ApprovalBook {
