@@ -21,8 +21,29 @@ struct RemoteServerTests {
         let key = AuditKey()
         let path = directory.appendingPathComponent("audit.log").path
         let audit = try AuditLog(path: path, key: key, sync: false)
+        // The standard policy names Vigil's servers only: a third-party tool is refused until a tier names it,
+        // whatever class it declares.
+        let standard = GuardedToolHost(
+            guard: Guard(
+                policy: PolicyEngine(policy: .standard),
+                rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000)), approvals: ApprovalBook(),
+                audit: audit),
+            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
+        #expect(standard.tools(forTier: "tier1").isEmpty && standard.tools(forTier: "tier3").isEmpty)
+        let refused = try await standard.call(
+            server: "threatintel", tool: "lookup_ip", arguments: ["ip": "203.0.113.50"],
+            in: GuardSession(agent: "test", tier: "tier1", caseID: "case-std"))
+        guard case .denied(_, let unlisted) = refused else {
+            Issue.record("expected a refusal, got \(refused)")
+            return
+        }
+        #expect(unlisted.rule == "default-deny")
+
+        var policy = GuardPolicy.standard
+        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("threatintel.lookup_ip"))
+        policy.tiers["tier3"]?.allowed[.destructive, default: []].append(GlobPattern("threatintel.*"))
         let guardrails = Guard(
-            policy: PolicyEngine(policy: .standard), rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000)),
+            policy: PolicyEngine(policy: policy), rateLimiter: RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000)),
             approvals: ApprovalBook(), audit: audit)
         let host = GuardedToolHost(
             guard: guardrails, servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])

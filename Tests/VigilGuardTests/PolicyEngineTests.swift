@@ -100,9 +100,13 @@ struct PolicyEngineTests {
             GuardPolicy.Rule(name: "auto-revoke", tools: [GlobPattern("identity.revoke_sessions")], decision: .allow))
         let allowed = decide(engine(policy), "tier3", Tools.revoke, ["login": "ana.silva@meridian.example"])
         #expect(allowed.decision == .allow && allowed.rule == "auto-revoke")
-        // A foreign destructive tool listed for tier3 still needs approval.
-        let foreign = decide(engine(), "tier3", Tools.foreign, ["disk": "c"])
-        #expect(foreign.decision == .approve)
+        // A foreign tool is refused until a tier names it; listed for tier3, a destructive one still needs approval.
+        let unlisted = decide(engine(), "tier3", Tools.foreign, ["disk": "c"])
+        #expect(unlisted.decision == .deny && unlisted.rule == "default-deny")
+        var listing = GuardPolicy.standard
+        listing.tiers["tier3"]?.allowed[.destructive, default: []].append(GlobPattern("thirdparty.*"))
+        let foreign = decide(engine(listing), "tier3", Tools.foreign, ["disk": "c"])
+        #expect(foreign.decision == .approve && foreign.rule == "destructive-needs-approval")
     }
 
     @Test func anApprovalLiftsApproveButNeverDeny() {

@@ -9,20 +9,21 @@ extension GuardPolicy {
 
         # Deny by default: a tier may call only the tools listed under the tool's class. Listing a tool under
         # destructive lets the tier *ask*: destructive calls still wait for a human approval unless a rule
-        # with decision allow names them.
+        # with decision allow names them. The lists name Vigil's seven servers: a third-party server's tools
+        # (mcp.servers) are refused until a tier names them, whatever class they declare.
         tiers:
           tier1:
-            read: ["*"]
+            read: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
             write: [ticketing.add_comment, ticketing.create_ticket, collaboration.post_message, cloud.learn_ip_baseline]
             destructive: []
           tier2:
-            read: ["*"]
+            read: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
             write: [ticketing.*, collaboration.*, cloud.snapshot_volume]
             destructive: []
           tier3:
-            read: ["*"]
-            write: ["*"]
-            destructive: ["*"]
+            read: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
+            write: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
+            destructive: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
 
         # Classes beyond what each tool declares. Tools of servers Vigil does not know count as destructive.
         classes:
