@@ -296,6 +296,47 @@ struct GuardPipelineTests {
         #expect(try records(f).filter { $0.data["outcome"] == "rate_limited" }.count == 2)
     }
 
+    /// An approved call that a rate limit then holds did not run: the approval is given back for the retry.
+    @Test func anApprovedCallHeldByTheRateLimitKeepsItsApproval() async throws {
+        let f = try fixture(burst: 1, rate: 1)
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-rl")
+        session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
+        let arguments: JSONObject = ["login": "ana.silva@meridian.example", "reason": "credential theft"]
+        let ran = Mutex(0)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
+            ran.withLock { $0 += 1 }
+            return .init(content: ["status": "SUSPENDED"])
+        }
+        guard
+            case .pendingApproval(_, _, let approval) = try await f.guardrails.call(
+                Tools.suspend, arguments: arguments, in: session, execute: execute)
+        else {
+            Issue.record("expected the call to wait for approval")
+            return
+        }
+        _ = try f.approvals.decide(approval.id, approve: true, by: "lead@meridian.example")
+        _ = try await f.guardrails.call(Tools.getUser, arguments: ["login": "x@y"], in: session) { _ in
+            .init(content: [:])
+        }
+        let held = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        guard case .rateLimited = held else {
+            Issue.record("expected the rate limit to hold the call, got \(held)")
+            return
+        }
+        #expect(ran.withLock { $0 } == 0)
+        #expect(try f.approvals.approval(approval.id)?.status == .approved)
+        f.clock.advance(seconds: 1)
+        let retried = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        guard case .completed = retried else {
+            Issue.record("expected the retry to run on the same approval, got \(retried)")
+            return
+        }
+        #expect(ran.withLock { $0 } == 1)
+        #expect(try f.approvals.approval(approval.id)?.status == .used)
+        let limited = try records(f).first { $0.data["outcome"] == "rate_limited" }
+        #expect(limited?.data["approval_released"] == true)
+    }
+
     @Test func deniedCallsAndFailuresAreAudited() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-6")

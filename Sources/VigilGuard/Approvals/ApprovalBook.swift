@@ -166,6 +166,17 @@ public final class ApprovalBook: Sendable {
         }
     }
 
+    /// Gives back an approval that `consume` took for a call that then did not run (held by a rate limit): it
+    /// is `approved` again until it expires. Returns whether it was given back.
+    @discardableResult
+    public func release(_ id: String) throws(ApprovalError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE approvals SET status = 'approved' WHERE id = ? AND status = 'used'", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
     /// One request, with its current status.
     public func approval(_ id: String) throws(ApprovalError) -> Approval? {
         let now = clock.now()

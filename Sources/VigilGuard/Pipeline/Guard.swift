@@ -140,6 +140,8 @@ public final class Guard: Sendable {
             guard waited + milliseconds <= maxRateWaitMilliseconds else {
                 record["outcome"] = "rate_limited"
                 record["retry_after_ms"] = .int(milliseconds)
+                // The call did not run: the human's approval stays good for its retry.
+                if let consumed { record["approval_released"] = .bool(try approvals.release(consumed.id)) }
                 try await append("tool_call", record)
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
