@@ -250,6 +250,10 @@ struct PolicyEngineTests {
         ),
         ("tiers: {t: {read: ['*']}}\nlimits:\n  - {name: l, tools: [x], max: 3, window: 1 week}", "not a duration"),
         (
+            "tiers: {t: {read: ['*']}}\nlimits:\n  - {name: l, tools: [x], max: 3, window: 9999999999999999d}",
+            "not a duration"
+        ),
+        (
             "tiers: {t: {read: ['*']}}\nlimits:\n  - {name: l, tools: [x], max: 3, window: 1h, decision: allow}",
             "not allow"
         ),

@@ -34,6 +34,10 @@ struct RateLimiterTests {
         clock.advance(seconds: 7)
         clock.advance(seconds: 1)
         #expect(limiter.acquire("vendor:okta") == .allowed)
+        // A Retry-After too large to count in milliseconds blocks for as long as can be counted, no crash.
+        limiter.throttled("vendor:okta", retryAfter: "10000000000000000")
+        #expect(limiter.levels.first { $0.key == "vendor:okta" }?.blockedUntil?.millisecondsSinceEpoch == .max)
+        #expect(limiter.acquire("vendor:okta") != .allowed)
     }
 
     @Test func retryAfterAcceptsSecondsAndHTTPDates() {

@@ -37,7 +37,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public var isRepresentable: Bool { Self.representableRange.contains(millisecondsSinceEpoch) }
 
-    public func adding(seconds: Int64) -> Timestamp { adding(milliseconds: seconds * 1000) }
+    public func adding(seconds: Int64) -> Timestamp {
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return adding(milliseconds: overflow ? (seconds > 0 ? .max : .min) : milliseconds)
+    }
 
     public var description: String { rfc3339(fractionalSeconds: true) }
 

@@ -217,7 +217,8 @@ private struct PolicyReader: YAMLReading {
         if let n = Int64(text) {
             seconds = n
         } else if let unit = text.last, let factor = units[unit], let n = Int64(text.dropLast()) {
-            seconds = n * factor
+            let (product, overflow) = n.multipliedReportingOverflow(by: factor)
+            seconds = overflow ? nil : product
         }
         guard let seconds, seconds > 0, seconds <= 366 * 86_400 else {
             throw error(path, node, "'\(text)' is not a duration such as 90s, 30m, 1h, 24h or 7d (at most a year)")
