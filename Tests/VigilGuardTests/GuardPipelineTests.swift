@@ -337,6 +337,23 @@ struct GuardPipelineTests {
         #expect(limited?.data["approval_released"] == true)
     }
 
+    /// An investigation the watchdog has taken over is cancelled: it makes no further tool call.
+    @Test func aCancelledInvestigationMakesNoCall() async throws {
+        let f = try fixture()
+        let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-cancel")
+        let ran = Mutex(0)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await f.guardrails.call(Tools.getUser, arguments: ["login": "a@b"], in: session) { _ in
+                ran.withLock { $0 += 1 }
+                return .init(content: [:])
+            }
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(ran.withLock { $0 } == 0)
+        #expect(try records(f).isEmpty)
+    }
+
     @Test func deniedCallsAndFailuresAreAudited() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-6")

@@ -123,6 +123,9 @@ struct WatchdogTests {
         let handoffs = watchdog.sweep()
         #expect(handoffs.map(\.reason.code) == ["no_heartbeat"])
         #expect(handoffs.first?.runbook.id == "generic")
+        // Taken over: a late heartbeat is told so (the investigation must not go on), and so is its end.
+        #expect(watchdog.heartbeat(ticket, steps: 1)?.caseID == "hung")
+        #expect(watchdog.end(ticket)?.reason.code == "no_heartbeat")
         let result = await investigation.result
         #expect(throws: CancellationError.self) { try result.get() }
 

@@ -86,6 +86,8 @@ public final class Guard: Sendable {
         _ profile: ToolProfile, arguments: JSONObject, in session: GuardSession,
         execute: @Sendable (JSONObject) async throws -> ToolResult
     ) async throws -> Outcome {
+        // A cancelled investigation (the watchdog took it over) makes no further call.
+        try Task.checkCancellation()
         let callID = "\(session.caseID)#\(session.nextCallNumber())"
         let name = profile.qualifiedName
         var request = PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments)
@@ -145,8 +147,18 @@ public final class Guard: Sendable {
                 try await append("tool_call", record)
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
-            try await Task.sleep(for: .milliseconds(milliseconds))
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            } catch {
+                if let consumed { try approvals.release(consumed.id) }  // cancelled while waiting: it did not run
+                throw error
+            }
             waited += milliseconds
+        }
+
+        if Task.isCancelled {
+            if let consumed { try approvals.release(consumed.id) }
+            throw CancellationError()
         }
 
         // 4. Audit before.

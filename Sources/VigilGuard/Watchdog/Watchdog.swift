@@ -192,23 +192,30 @@ public final class Watchdog: Sendable {
     @discardableResult
     public func sweep() -> [Handoff] {
         let now = clock.now()
-        let expired: [(Int, Watched, StopReason)] = state.withLock { state in
-            var result: [(Int, Watched, StopReason)] = []
+        // Taken over under one lock: from the moment an investigation is no longer watched, its heartbeat
+        // returns the handoff, so it cannot go on between the two.
+        let expired: [(Watched, Handoff)] = state.withLock { state in
+            var result: [(Watched, Handoff)] = []
             for (id, w) in state.watched.sorted(by: { $0.key < $1.key }) {
                 let elapsed = Self.seconds(from: w.started, to: now)
                 let silent = Self.seconds(from: w.lastBeat, to: now)
+                let reason: StopReason
                 if elapsed > w.budget.seconds {
-                    result.append((id, w, .timeBudget(seconds: elapsed, budget: w.budget.seconds)))
+                    reason = .timeBudget(seconds: elapsed, budget: w.budget.seconds)
                 } else if silent > silenceSeconds {
-                    result.append((id, w, .silent(seconds: silent)))
+                    reason = .silent(seconds: silent)
                 } else {
                     continue
                 }
+                let handoff = self.handoff(w, reason, now)
                 state.watched[id] = nil
+                state.taken[id] = handoff
+                result.append((w, handoff))
             }
             return result
         }
-        return expired.map { stop($0.1, $0.2, now, taking: $0.0) }
+        for (w, handoff) in expired { finish(w, handoff) }
+        return expired.map(\.1)
     }
 
     /// Sweeps every `interval` until the task is cancelled.
@@ -222,17 +229,24 @@ public final class Watchdog: Sendable {
     /// Investigations being watched.
     public var active: Int { state.withLock { $0.watched.count } }
 
-    /// `taking`: the ticket of an investigation the sweep takes over; its handoff is kept for `end`
-    /// before the investigation is cancelled.
-    private func stop(_ w: Watched, _ reason: StopReason, _ now: Timestamp, taking ticket: Int? = nil) -> Handoff {
-        let handoff = Handoff(
+    /// Stops an investigation that reported going over a budget itself (it receives the handoff).
+    private func stop(_ w: Watched, _ reason: StopReason, _ now: Timestamp) -> Handoff {
+        let handoff = handoff(w, reason, now)
+        finish(w, handoff)
+        return handoff
+    }
+
+    private func handoff(_ w: Watched, _ reason: StopReason, _ now: Timestamp) -> Handoff {
+        Handoff(
             caseID: w.caseID, alertID: w.alertID, tier: w.tier, reason: reason,
             runbook: runbooks.runbook(ruleID: w.ruleID, title: w.title), steps: w.steps, tokens: w.tokens,
             elapsedSeconds: Self.seconds(from: w.started, to: now), at: now)
-        if let ticket { state.withLock { $0.taken[ticket] = handoff } }
+    }
+
+    /// Cancels the investigation's task and hands the case to people.
+    private func finish(_ w: Watched, _ handoff: Handoff) {
         w.cancel()
         onHandoff(handoff)
-        return handoff
     }
 
     private static func seconds(from a: Timestamp, to b: Timestamp) -> Double {
