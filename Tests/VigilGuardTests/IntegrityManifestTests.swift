@@ -65,6 +65,27 @@ struct IntegrityManifestTests {
         #expect(found.count == 3)
     }
 
+    /// A tool named like another server's is refused at sealing too, not only when it appears afterwards: it
+    /// is not pinned, and a manifest that pinned both (an older version's) still reports it.
+    @Test func aToolOnTwoServersIsNotSealed() throws {
+        let (_, paths, key, _) = try sealed()
+        let both = [
+            IntegrityManifest.PinnedTool(server: "vigil-identity", name: "suspend_user", digest: "bb"),
+            IntegrityManifest.PinnedTool(server: "third-party", name: "suspend_user", digest: "cc"),
+        ]
+        #expect {
+            _ = try IntegrityManifest.seal(paths: paths, tools: both, key: key)
+        } throws: { error in
+            "\(error)".contains("tool suspend_user is offered by third-party and vigil-identity")
+        }
+        var pinnedBoth = try IntegrityManifest.seal(paths: paths, tools: [both[0]], key: key)
+        pinnedBoth.tools = both
+        #expect(
+            try pinnedBoth.differences(paths: paths, tools: both) == [
+                "tool suspend_user is offered by third-party and vigil-identity: one name may have one server (a tool named like another shadows it); rename or remove one"
+            ])
+    }
+
     @Test func anAlteredOrForeignManifestIsRejected() throws {
         let (dir, _, key, _) = try sealed()
         let file = dir.appendingPathComponent("manifest.json")

@@ -43,6 +43,8 @@ public struct IntegrityManifest: Sendable, Hashable {
     public static func seal(
         paths: [String], tools: [PinnedTool], key: AuditKey, clock: any WallClock = SystemWallClock()
     ) throws(IntegrityError) -> IntegrityManifest {
+        // A tool name on two servers is a shadowing tool whichever came first: it is not sealed.
+        if let shared = shared(tools).first { throw IntegrityError(shared) }
         var files: [File] = []
         for path in try expand(paths) {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -99,6 +101,7 @@ public struct IntegrityManifest: Sendable, Hashable {
         let pinned = Dictionary(tools.map { ("\($0.server)/\($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
         var owners: [String: String] = [:]
         for tool in tools { owners[tool.name] = owners[tool.name] ?? tool.server }
+        var shadowing: Set<String> = []
         for tool in current.sorted(by: { ($0.server, $0.name) < ($1.server, $1.name) }) {
             if let sealed = pinned["\(tool.server)/\(tool.name)"] {
                 if sealed.digest != tool.digest {
@@ -108,12 +111,28 @@ public struct IntegrityManifest: Sendable, Hashable {
                 }
             } else if let owner = owners[tool.name], owner != tool.server {
                 found.append("tool \(tool.name) of \(tool.server): shadows \(owner)'s tool of the same name")
+                shadowing.insert(tool.name)
             } else {
                 found.append(
                     "tool \(tool.name) of \(tool.server): new since sealing (approve with `vigil integrity seal`)")
             }
         }
+        // Sealed on both servers (by a version that allowed it, or both new): still one name on two servers.
+        found += Self.shared(current, except: shadowing)
         return found
+    }
+
+    /// A message for each tool name (but `except`) that more than one server offers.
+    static func shared(_ tools: [PinnedTool], except: Set<String> = []) -> [String] {
+        Dictionary(grouping: tools, by: \.name).filter {
+            !except.contains($0.key) && Set($0.value.map(\.server)).count > 1
+        }
+        .sorted { $0.key < $1.key }
+        .map { name, tools in
+            let servers = Set(tools.map(\.server)).sorted()
+            return
+                "tool \(name) is offered by \(servers.joined(separator: " and ")): one name may have one server (a tool named like another shadows it); rename or remove one"
+        }
     }
 
     // MARK: - Reading and writing
