@@ -25,7 +25,8 @@ extension GuardPolicy {
             write: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
             destructive: [siem.*, identity.*, cloud.*, ticketing.*, collaboration.*, vulnerability.*, endpoint.*]
 
-        # Classes beyond what each tool declares. Tools of servers Vigil does not know count as destructive.
+        # Classes beyond what each tool declares (a third-party tool declares its class in its MCP annotations;
+        # unannotated, it is destructive).
         classes:
           cloud.snapshot_volume: write
 
