@@ -215,6 +215,44 @@ struct AuditLogTests {
         }
     }
 
+    /// Records chained onto a closed log by someone without the key: the saved checkpoint says where the log
+    /// ended, so they are detected, and the next writer refuses to sign them. Also when the last writer opened
+    /// and closed the log without appending.
+    @Test func recordsAppendedAfterTheLogWasClosedAreDetected() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(10, to: path, key: key, every: 100)
+        let reopened = try AuditLog(path: path, key: key, clock: FakeClock())
+        reopened.close()
+        let closed = try lines(path)
+        #expect(closed.count == 11)
+        let last = try AuditRecord.parse(Array(closed[10].utf8))
+        let (_, forged) = AuditRecord.make(
+            seq: 12, time: FakeClock().now(), kind: "tool_call", data: ["tool": "suspend_user"], previous: last.hash)
+        try save(closed + [String(decoding: forged, as: UTF8.self)], to: path)
+        expectFailure(path, key: key, containing: "1 records follow record 11, where the log was closed")
+        #expect {
+            _ = try AuditLog(path: path, key: key, clock: FakeClock())
+        } throws: { error in
+            "\(error)".contains("1 records follow record 11, where the log was closed")
+        }
+        #expect(try lines(path).count == 12)  // refused: nothing signed, nothing cut
+    }
+
+    /// A log that is refused is left as it was, an incomplete last line included (it may be evidence).
+    @Test func aRefusedLogIsLeftAsItWas() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(3, to: path, key: key)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":5,"time":"2026-11"#.utf8))
+        try handle.close()
+        try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        let before = try #require(FileManager.default.contents(atPath: path))
+        #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
+        #expect(FileManager.default.contents(atPath: path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + ".checkpoint"))
+    }
+
     /// One process continues a chain at a time: a second writer would fork it.
     @Test func aSecondWriterIsRefused() async throws {
         let (_, path, key) = try setUp()
@@ -222,7 +260,7 @@ struct AuditLogTests {
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
         } throws: { error in
-            "\(error)".contains("another process is writing this audit log")
+            "\(error)".contains("the audit log is already open for writing (in this process or another)")
         }
         try await first.append(kind: "note", data: ["n": 1])
         first.close()

@@ -58,6 +58,11 @@ public struct AuditKey: Sendable {
     static func checkpointMessage(records: Int64, head: String) -> Data {
         Data("vigil-audit-checkpoint\n\(records)\n\(head)".utf8)
     }
+
+    /// What a saved checkpoint signs when the log is closed: its checkpoint, and the record the log ended at.
+    static func closedMessage(records: Int64, head: String, end: Int64) -> Data {
+        Data("vigil-audit-closed\n\(records)\n\(head)\n\(end)".utf8)
+    }
 }
 
 /// The public half of an audit key.

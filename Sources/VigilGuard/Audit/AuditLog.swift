@@ -58,15 +58,18 @@ public final class AuditLog: Sendable {
         var waiting: [Waiter] = []
         /// The newest checkpoint written and not yet saved beside the log.
         var sidecar: JSONValue?
+        /// What the latest checkpoint covers: the saved checkpoint's when the log was opened, then each new one's.
+        var signed: (records: Int64, head: String)
         var closing = false
         var failure: AuditLogError?
     }
 
     /// Opens (creating if needed) the log at `path`. A final line left incomplete by a crash was never
     /// acknowledged and is cut off; the chain continues from the last complete record. One process writes a
-    /// log at a time (an exclusive `flock`). A new log gets a saved checkpoint of no records at once, so that
-    /// every log has one; an existing log is continued only if its saved checkpoint is there, verifies and
-    /// names a record the log still holds, so that the key never signs a chain someone else has rewritten.
+    /// log at a time (an exclusive `flock`, where the file system has locks). A new log gets a saved checkpoint
+    /// of no records at once, so that every log has one; an existing log is continued only if its saved
+    /// checkpoint is there, verifies, names a record the log still holds and, if it says the log was closed,
+    /// nothing was appended after that: the key never signs records someone else wrote.
     public init(
         path: String, key: AuditKey, clock: any WallClock = SystemWallClock(), checkpointEvery: Int = 1000,
         sync: Bool = true
@@ -75,23 +78,25 @@ public final class AuditLog: Sendable {
         self.sync = sync
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let busy = errno == EWOULDBLOCK
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
             let text = Self.errnoText()
-            _ = systemClose(descriptor)
-            throw AuditLogError(
-                busy
-                    ? "\(path): another process is writing this audit log (one writer at a time continues a chain)"
-                    : "\(path): cannot lock the audit log (\(text))")
+            // A file system without locks (some network mounts) cannot say; one writer is then the operator's care.
+            if code != ENOLCK && code != EOPNOTSUPP {
+                _ = systemClose(descriptor)
+                throw AuditLogError(
+                    code == EWOULDBLOCK
+                        ? "\(path): the audit log is already open for writing (in this process or another); one writer at a time continues a chain"
+                        : "\(path): cannot lock the audit log (\(text))")
+            }
         }
-        let tail: (seq: Int64, hash: String, sinceCheckpoint: Int64)
+        let tail: (seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String))
         do {
             tail = try Self.recover(descriptor: descriptor, path: path, key: key)
-            if tail.seq == 0 && !FileManager.default.fileExists(atPath: path + ".checkpoint") {
-                try Self.saveSidecar(
-                    .object(Self.checkpointData(records: 0, head: AuditRecord.genesis, key: key)), path: path,
-                    sync: sync)
-            }
+            // The saved checkpoint says the log is open again (a new log's covers no records).
+            try Self.saveSidecar(
+                .object(Self.checkpointData(records: tail.signed.records, head: tail.signed.head, key: key)),
+                path: path, sync: sync)
         } catch {
             _ = systemClose(descriptor)
             throw error
@@ -99,7 +104,7 @@ public final class AuditLog: Sendable {
         state = Mutex(
             State(
                 descriptor: descriptor, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
-                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint))
+                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint, signed: tail.signed))
         let thread = Thread { [self] in self.runSyncer(descriptor: descriptor) }
         thread.name = "vigil-audit-sync"
         thread.start()
@@ -132,20 +137,28 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Writes a final checkpoint, waits for the last sync and closes the file. Appends after this fail.
+    /// Writes a final checkpoint, waits for the last sync and closes the file. Appends after this fail. The saved
+    /// checkpoint then also signs the record the log ended at, so that records appended afterwards by anyone
+    /// but the next writer are detected.
     public func close() {
         let first = state.withLock { state -> Bool in
             guard !state.closing else { return false }
             state.closing = true
-            if state.failure == nil, state.sinceCheckpoint > 0 {
-                state.buffer.removeAll(keepingCapacity: true)
-                let last = checkpoint(state: &state)
-                do throws(AuditLogError) {
-                    try writeBuffer(state: &state)
-                    state.sidecar = last
-                } catch {
-                    state.failure = error
-                }
+            guard state.failure == nil else { return true }
+            state.buffer.removeAll(keepingCapacity: true)
+            var last = Self.checkpointData(records: state.signed.records, head: state.signed.head, key: state.key)
+            if state.sinceCheckpoint > 0 { last = checkpoint(state: &state) }
+            do throws(AuditLogError) {
+                try writeBuffer(state: &state)
+                let records = state.signed.records
+                let head = state.signed.head
+                let signature = try? state.key.privateKey.signature(
+                    for: AuditKey.closedMessage(records: records, head: head, end: state.seq))
+                last["closed_at_record"] = .int(state.seq)
+                last["closed_signature"] = .string(signature?.base64EncodedString() ?? "")
+                state.sidecar = .object(last)
+            } catch {
+                state.failure = error
             }
             return true
         }
@@ -163,7 +176,7 @@ public final class AuditLog: Sendable {
         state.buffer.removeAll(keepingCapacity: true)
         let receipt = add(kind: kind, data: data, state: &state)
         var checkpoint: JSONValue?
-        if state.sinceCheckpoint >= state.checkpointEvery { checkpoint = self.checkpoint(state: &state) }
+        if state.sinceCheckpoint >= state.checkpointEvery { checkpoint = .object(self.checkpoint(state: &state)) }
         do {
             try writeBuffer(state: &state)
         } catch {
@@ -189,13 +202,14 @@ public final class AuditLog: Sendable {
     }
 
     /// A signed checkpoint over everything so far, as a record of its own; returns the sidecar's data.
-    private func checkpoint(state: inout State) -> JSONValue {
+    private func checkpoint(state: inout State) -> JSONObject {
         let saved = Self.checkpointData(records: state.seq, head: state.head, key: state.key)
+        state.signed = (state.seq, state.head)
         var record = saved
         record["public_key"] = nil
         _ = add(kind: "checkpoint", data: .object(record), state: &state)
         state.sinceCheckpoint = 0
-        return .object(saved)
+        return saved
     }
 
     /// A checkpoint's fields: what it covers, the key's id and public key, the signature.
@@ -277,6 +291,9 @@ public final class AuditLog: Sendable {
         let temporary = path + ".checkpoint.tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditLogError("\(temporary): cannot write (\(Self.errnoText()))") }
+        // Readable by whoever may read the log (an auditor's group), no one else.
+        var status = stat()
+        if stat(path, &status) == 0 { _ = fchmod(fd, status.st_mode & 0o640) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
         let synced = !sync || fsync(fd) == 0
@@ -288,80 +305,86 @@ public final class AuditLog: Sendable {
 
     // MARK: - Opening an existing log
 
-    /// Cuts off an incomplete last line, finds the chain's end and checks the saved checkpoint against it.
+    /// Finds the chain's end and checks the saved checkpoint against it, then cuts off an incomplete last line
+    /// (only once the log is known to be continued: a refused log is left as it was).
     private static func recover(
         descriptor: Int32, path: String, key: AuditKey
     ) throws(AuditLogError) -> (
-        seq: Int64, hash: String, sinceCheckpoint: Int64
+        seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String)
     ) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AuditLogError("\(path): cannot read the audit log")
         }
         var bytes = [UInt8](data)
-        if let last = bytes.last, last != 0x0A {
-            let keep = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
-            guard ftruncate(descriptor, off_t(keep)) == 0 else {
-                throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
-            }
-            bytes.removeSubrange(keep...)
-        }
+        let complete =
+            bytes.last.map { $0 == 0x0A ? bytes.count : (bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) } ?? 0
+        bytes.removeSubrange(complete...)
         let saved: AuditVerifier.Sidecar?
         do {
             saved = try AuditVerifier.readSidecar(path + ".checkpoint", publicKey: key.publicKey)
         } catch {
             throw AuditLogError("\(error.description); run `vigil audit verify \(path)`")
         }
-        guard !bytes.isEmpty else {
-            if let saved, saved.records > 0 {
+        func refuse(_ problem: String) -> AuditLogError {
+            AuditLogError("\(path): \(problem); run `vigil audit verify \(path)`")
+        }
+        var result: (seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String)) = (
+            0, AuditRecord.genesis, 0, (0, AuditRecord.genesis)
+        )
+        if bytes.isEmpty {
+            if let saved, saved.records > 0 || (saved.closedAt ?? 0) > 0 {
+                throw refuse("the log is empty but its saved checkpoint covers \(saved.records) records")
+            }
+        } else {
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+            guard let lastLine = lines.last else {
+                throw AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
+            }
+            let last: AuditRecord
+            do {
+                last = try AuditRecord.parse(lastLine)
+            } catch {
+                throw refuse("the last record \(error)")
+            }
+            guard let saved else {
                 throw AuditLogError(
-                    "\(path): the log is empty but its saved checkpoint covers \(saved.records) records; run `vigil audit verify \(path)`"
+                    "\(path).checkpoint is missing, so nothing signed vouches for the log's \(last.seq) records; run `vigil audit verify \(path)`, and move the log away to start a new one"
                 )
             }
-            return (0, AuditRecord.genesis, 0)
-        }
-        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-        guard let lastLine = lines.last else {
-            throw AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
-        }
-        let last: AuditRecord
-        do {
-            last = try AuditRecord.parse(lastLine)
-        } catch {
-            throw AuditLogError("\(path): the last record \(error); run `vigil audit verify \(path)`")
-        }
-        guard let saved else {
-            throw AuditLogError(
-                "\(path).checkpoint is missing, so nothing signed vouches for the log's \(last.seq) records; run `vigil audit verify \(path)`, and move the log away to start a new one"
-            )
-        }
-        guard saved.records <= last.seq else {
-            throw AuditLogError(
-                "\(path): the log ends at record \(last.seq) but its saved checkpoint covers \(saved.records) records; run `vigil audit verify \(path)`"
-            )
-        }
-        var since: Int64 = 0
-        var sinceFound = false
-        var savedFound = saved.records == 0
-        for line in lines.reversed() where !(sinceFound && savedFound) {
-            guard let record = try? AuditRecord.parse(line) else { continue }
-            if !sinceFound {
-                if record.kind == "checkpoint" { sinceFound = true } else { since += 1 }
+            guard saved.records <= last.seq else {
+                throw refuse(
+                    "the log ends at record \(last.seq) but its saved checkpoint covers \(saved.records) records")
             }
-            if record.seq == saved.records {
-                guard record.hash == saved.head else {
-                    throw AuditLogError(
-                        "\(path): record \(record.seq) differs from the one its saved checkpoint signed; run `vigil audit verify \(path)`"
-                    )
+            if let end = saved.closedAt, end != last.seq {
+                throw refuse(
+                    end < last.seq
+                        ? "\(last.seq - end) records follow record \(end), where the log was closed (appended by someone else)"
+                        : "the log ends at record \(last.seq) but was closed at record \(end)")
+            }
+            var since: Int64 = 0
+            var sinceFound = false
+            var savedFound = saved.records == 0
+            for line in lines.reversed() where !(sinceFound && savedFound) {
+                guard let record = try? AuditRecord.parse(line) else { continue }
+                if !sinceFound {
+                    if record.kind == "checkpoint" { sinceFound = true } else { since += 1 }
                 }
-                savedFound = true
+                if record.seq == saved.records {
+                    guard record.hash == saved.head else {
+                        throw refuse("record \(record.seq) differs from the one its saved checkpoint signed")
+                    }
+                    savedFound = true
+                }
+            }
+            guard savedFound else { throw refuse("no record \(saved.records), which its saved checkpoint signed") }
+            result = (last.seq, last.hash, since, (saved.records, saved.head))
+        }
+        if complete < data.count {
+            guard ftruncate(descriptor, off_t(complete)) == 0 else {
+                throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
             }
         }
-        guard savedFound else {
-            throw AuditLogError(
-                "\(path): no record \(saved.records), which its saved checkpoint signed; run `vigil audit verify \(path)`"
-            )
-        }
-        return (last.seq, last.hash, since)
+        return result
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

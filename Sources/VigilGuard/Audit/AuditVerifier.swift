@@ -127,6 +127,14 @@ public enum AuditVerifier {
                     "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records (records were cut off the end)"
             )
         }
+        // Beside the log, a closed log's checkpoint also says where it ended (a copy kept elsewhere may be older).
+        if hasSidecar, let end = saved[0].checkpoint.closedAt, end != seq {
+            throw AuditVerificationError(
+                line: nil,
+                description: end < seq
+                    ? "\(seq - end) records follow record \(end), where the log was closed (they were appended by someone else)"
+                    : "the log ends at record \(seq) but was closed at record \(end) (records were cut off the end)")
+        }
         return AuditVerification(
             records: seq, checkpoints: checkpoints, lastCheckpoint: lastCheckpoint,
             unsigned: seq - lastCheckpointRecord, incompleteTail: incomplete)
@@ -135,6 +143,8 @@ public enum AuditVerifier {
     struct Sidecar {
         var records: Int64
         var head: String
+        /// The record the log ended at when its writer closed it (signed), or nil while it is open.
+        var closedAt: Int64?
     }
 
     static func readSidecar(
@@ -142,7 +152,10 @@ public enum AuditVerifier {
     ) throws(AuditVerificationError)
         -> Sidecar?
     {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AuditVerificationError(line: nil, description: "\(path): cannot read the saved checkpoint")
+        }
         guard let json = try? JSONParser.parse(data), let records = json["records"]?.intValue,
             let head = json["head"]?.stringValue,
             let signature = json["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
@@ -152,6 +165,14 @@ public enum AuditVerifier {
             throw AuditVerificationError(
                 line: nil, description: "\(path): the saved checkpoint's signature does not verify")
         }
-        return Sidecar(records: records, head: head)
+        guard let closedAt = json["closed_at_record"]?.intValue else { return Sidecar(records: records, head: head) }
+        guard let closing = json["closed_signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+            publicKey.isValidSignature(
+                closing, for: AuditKey.closedMessage(records: records, head: head, end: closedAt))
+        else {
+            throw AuditVerificationError(
+                line: nil, description: "\(path): the saved checkpoint's closing signature does not verify")
+        }
+        return Sidecar(records: records, head: head, closedAt: closedAt)
     }
 }
