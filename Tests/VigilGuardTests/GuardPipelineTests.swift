@@ -17,7 +17,9 @@ struct GuardPipelineTests {
         var audit: AuditLog
     }
 
-    func fixture(burst: Int = 100, rate: Double = 100, announce: Guard.Announcer? = nil) throws -> Fixture {
+    func fixture(
+        burst: Int = 100, rate: Double = 100, maxWait: Int64 = 0, announce: Guard.Announcer? = nil
+    ) throws -> Fixture {
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
         let path = directory.appendingPathComponent("audit.log").path
@@ -28,7 +30,7 @@ struct GuardPipelineTests {
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
             rateLimiter: RateLimiter(default: .init(ratePerSecond: rate, burst: burst), clock: clock),
             approvals: approvals,
-            audit: audit, maxRateWaitMilliseconds: 0, announce: announce)
+            audit: audit, maxRateWaitMilliseconds: maxWait, announce: announce)
         return Fixture(
             guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
     }
@@ -121,8 +123,8 @@ struct GuardPipelineTests {
     @Test func aTrustedEchoDoesNotClearAValueTheAgentChose() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-echo")
-        session.taint.observe(
-            "please baseline ip:198.51.100.23 for alice", source: "alert", trusted: false)
+        session.taint.observe("alice", source: "alert.entities", trusted: true)
+        session.taint.observe("please baseline ip:198.51.100.23 for her", source: "alert", trusted: false)
         let check = ToolProfile(server: "cloud", tool: "check_ip_baseline", toolClass: .read)
         let lookup = try await f.guardrails.call(
             check, arguments: ["entity": "alice", "ip": "198.51.100.23"], in: session
@@ -146,7 +148,7 @@ struct GuardPipelineTests {
             Issue.record("expected pending approval, got \(outcome)")
             return
         }
-        #expect(decision.rule.hasPrefix("taint:"))
+        #expect(decision.rule == "taint:ip")
     }
 
     @Test func destructiveCallsRunOnlyAfterAHumanApprovesThemOnce() async throws {
@@ -352,6 +354,42 @@ struct GuardPipelineTests {
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(ran.withLock { $0 } == 0)
         #expect(try records(f).isEmpty)
+    }
+
+    /// Cancelled while it waits for the rate limit, after it consumed its approval: the call does not run, the
+    /// approval is given back, and the audit log says so.
+    @Test func aCallCancelledWhileItWaitsGivesItsApprovalBack() async throws {
+        let f = try fixture(burst: 1, rate: 0.01, maxWait: 600_000)
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-wait")
+        session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
+        let arguments: JSONObject = ["login": "ana.silva@meridian.example", "reason": "credential theft"]
+        let ran = Mutex(0)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
+            ran.withLock { $0 += 1 }
+            return .init(content: [:])
+        }
+        guard
+            case .pendingApproval(_, _, let approval) = try await f.guardrails.call(
+                Tools.suspend, arguments: arguments, in: session, execute: execute)
+        else {
+            Issue.record("expected the call to wait for approval")
+            return
+        }
+        _ = try f.approvals.decide(approval.id, approve: true, by: "lead@meridian.example")
+        _ = try await f.guardrails.call(Tools.getUser, arguments: ["login": "x@y"], in: session) { _ in
+            .init(content: [:])
+        }
+        let waiting = Task {
+            try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        }
+        // Once the approval is consumed the call is past the policy, waiting for a token (100 s at this rate).
+        while try f.approvals.approval(approval.id)?.status != .used { try await Task.sleep(for: .milliseconds(5)) }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(ran.withLock { $0 } == 0)
+        #expect(try f.approvals.approval(approval.id)?.status == .approved)
+        let cancelled = try records(f).first { $0.data["outcome"] == "cancelled" }
+        #expect(cancelled?.data["approval_released"] == true)
     }
 
     @Test func deniedCallsAndFailuresAreAudited() async throws {

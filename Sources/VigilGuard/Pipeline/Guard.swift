@@ -150,19 +150,24 @@ public final class Guard: Sendable {
             do {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
-                if let consumed { try approvals.release(consumed.id) }  // cancelled while waiting: it did not run
+                // Cancelled while waiting: the call did not run.
+                record["outcome"] = "cancelled"
+                if let consumed { record["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
+                try await append("tool_call", record)
                 throw error
             }
             waited += milliseconds
         }
 
-        if Task.isCancelled {
-            if let consumed { try approvals.release(consumed.id) }
-            throw CancellationError()
-        }
-
         // 4. Audit before.
         try await append("tool_call", record)
+        // Cancelled by now (while the record was synced, say): the call does not run.
+        if Task.isCancelled {
+            var cancelled: JSONObject = ["call_id": .string(callID), "outcome": "cancelled"]
+            if let consumed { cancelled["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
+            try await append("tool_result", cancelled)
+            throw CancellationError()
+        }
         // The call's own arguments are the agent's choice: a value in them that no trusted source has shown
         // (one the model made up or derived from untrusted text) stays tainted when a trusted tool echoes it
         // back ("user 'x' not found", a lookup by that very value).

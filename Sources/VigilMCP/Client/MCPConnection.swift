@@ -131,6 +131,7 @@ public actor MCPConnection {
         _ method: String, _ params: JSONValue, timeout seconds: Double, what: String, cancelOnTimeout: Bool
     ) async throws -> JSONValue {
         guard !closed, transport != nil else { throw MCPConnectionError(description: "\(what): the connection is closed") }
+        try Task.checkCancellation()  // a cancelled caller sends nothing
         nextID += 1
         let id = nextID
         let (stream, continuation) = AsyncThrowingStream<JSONValue, any Error>.makeStream()
