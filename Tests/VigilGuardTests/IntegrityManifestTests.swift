@@ -82,7 +82,7 @@ struct IntegrityManifestTests {
         pinnedBoth.tools = both
         #expect(
             try pinnedBoth.differences(paths: paths, tools: both) == [
-                "tool suspend_user is offered by third-party and vigil-identity: one name may have one server (a tool named like another shadows it); rename or remove one"
+                "tool suspend_user is offered by third-party and vigil-identity: one name may have one server (a tool named like another shadows it); remove the server from mcp.servers or have the tool renamed"
             ])
     }
 

@@ -123,7 +123,7 @@ public struct IntegrityManifest: Sendable, Hashable {
     }
 
     /// A message for each tool name (but `except`) that more than one server offers.
-    static func shared(_ tools: [PinnedTool], except: Set<String> = []) -> [String] {
+    public static func shared(_ tools: [PinnedTool], except: Set<String> = []) -> [String] {
         Dictionary(grouping: tools, by: \.name).filter {
             !except.contains($0.key) && Set($0.value.map(\.server)).count > 1
         }
@@ -131,7 +131,7 @@ public struct IntegrityManifest: Sendable, Hashable {
         .map { name, tools in
             let servers = Set(tools.map(\.server)).sorted()
             return
-                "tool \(name) is offered by \(servers.joined(separator: " and ")): one name may have one server (a tool named like another shadows it); rename or remove one"
+                "tool \(name) is offered by \(servers.joined(separator: " and ")): one name may have one server (a tool named like another shadows it); remove the server from mcp.servers or have the tool renamed"
         }
     }
 

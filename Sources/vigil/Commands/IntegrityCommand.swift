@@ -31,12 +31,14 @@ enum IntegrityScope {
             }
         }
             + remote.map {
-                IntegrityManifest.PinnedTool(server: $0.profile.server, name: $0.name, digest: $0.profile.definitionDigest)
+                IntegrityManifest.PinnedTool(
+                    server: $0.profile.server, name: $0.name, digest: $0.profile.definitionDigest)
             }
     }
 
     /// The tools the servers of `mcp.servers` list now (each is connected, listed and closed).
-    static func remoteTools(_ configuration: VigilConfiguration, logger: Logger) async throws(CLIError) -> [ListedTool] {
+    static func remoteTools(_ configuration: VigilConfiguration, logger: Logger) async throws(CLIError) -> [ListedTool]
+    {
         let remotes = try await RemoteServers.connect(configuration, logger: logger)
         for remote in remotes { await remote.close() }
         return remotes.flatMap(\.tools)
@@ -89,12 +91,14 @@ struct IntegritySealCommand: AsyncVigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         let remote = try await IntegrityScope.remoteTools(configuration, logger: logger)
+        let tools = IntegrityScope.tools(try ServerCatalog.definitions(), remote: remote)
+        if let shared = IntegrityManifest.shared(tools).first { throw .invalidInput(shared) }
         do {
             let (key, created) = try AuditKey.loadOrCreate(path: configuration.audit.key)
             if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
             let manifest = try IntegrityManifest.seal(
                 paths: IntegrityScope.paths(configuration, global: global),
-                tools: IntegrityScope.tools(try ServerCatalog.definitions(), remote: remote), key: key)
+                tools: tools, key: key)
             try OutputFile.write(
                 Array((manifest.json.prettyPrinted() + "\n").utf8), to: configuration.integrity.manifest)
             print(
