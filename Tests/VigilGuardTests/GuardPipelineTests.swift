@@ -392,6 +392,35 @@ struct GuardPipelineTests {
         #expect(cancelled?.data["approval_released"] == true)
     }
 
+    /// What a third-party server returns is untrusted content unless the policy's `taint.trusted` names it: its
+    /// values may not fill a write's target without approval.
+    @Test func aThirdPartyResultIsUntrustedUnlessThePolicyTrustsIt() async throws {
+        let lookup = ToolProfile(server: "threatintel", tool: "lookup_ip", toolClass: .read, external: true)
+        let result: JSONObject = ["ip": "198.51.100.77", "owner": "ops@partner.example"]
+        let f = try fixture()
+        let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-ti")
+        var policy = GuardPolicy.standard
+        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("threatintel.*"))
+        let untrusting = Guard(
+            policy: PolicyEngine(policy: policy, clock: f.clock), rateLimiter: RateLimiter(default: .unlimited),
+            approvals: f.approvals, audit: f.audit)
+        _ = try await untrusting.call(lookup, arguments: ["ip": "198.51.100.77"], in: session) { _ in
+            .init(content: .object(result))
+        }
+        #expect(session.taint.provenance(of: "ops@partner.example") == .untrusted(source: "threatintel.lookup_ip"))
+
+        policy.taint.trusted = [GlobPattern("threatintel.lookup_ip")]
+        let trusting = Guard(
+            policy: PolicyEngine(policy: policy, clock: f.clock), rateLimiter: RateLimiter(default: .unlimited),
+            approvals: f.approvals, audit: f.audit)
+        let other = trusting.session(agent: "triage", tier: "tier1", caseID: "case-ti-2")
+        _ = try await trusting.call(lookup, arguments: ["ip": "198.51.100.77"], in: other) { _ in
+            .init(content: .object(result))
+        }
+        #expect(other.taint.provenance(of: "ops@partner.example") == .trusted(source: "threatintel.lookup_ip"))
+        f.audit.close()
+    }
+
     @Test func deniedCallsAndFailuresAreAudited() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-6")

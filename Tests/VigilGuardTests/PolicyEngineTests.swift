@@ -259,7 +259,7 @@ struct PolicyEngineTests {
         ),
         ("tiers: {t: {read: ['*']}}\nlimits:\n  - {name: l, tools: [x], max: -1, window: 1h}", "count of 0 or more"),
         ("tiers: [a, b]", "tiers (line 1): expected a mapping"),
-        ("tiers: {t: {read: ['*']}}\ntaint: {untrusted: [alert], trusted: [x]}", "taint.trusted"),
+        ("tiers: {t: {read: ['*']}}\ntaint: {untrusted: [alert], vouched: [x]}", "taint.vouched"),
         ("tiers: {t: {read: ['*']\n", "not valid YAML"),
     ])
     func badPoliciesAreRefusedNamingTheKey(text: String, expected: String) {

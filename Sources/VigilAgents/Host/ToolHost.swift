@@ -90,7 +90,8 @@ public final class GuardedToolHost: ToolHost {
 
     /// The Guard's view of a tool; a tool no server declares counts as destructive.
     public func profile(server: String, tool: String) -> ToolProfile {
-        profiles["\(server).\(tool)"] ?? ToolProfile(server: server, tool: tool, toolClass: .destructive)
+        profiles["\(server).\(tool)"]
+            ?? ToolProfile(server: server, tool: tool, toolClass: .destructive, external: true)
     }
 
     public var allTools: [HostedTool] { hosted(\.tools) + hosted(\.withheld) }

@@ -191,7 +191,7 @@ public final class Guard: Sendable {
         let duration = milliseconds(since: started)
         let bytes = Array(result.content.serialized().utf8)
         let verdict = scanner.scan(result.content)
-        let untrusted = policy.policy.taint.isUntrusted(name) || verdict.injection
+        let untrusted = policy.policy.taint.isUntrusted(name, external: profile.external) || verdict.injection
         session.taint.observe(result.content, source: name, trusted: !untrusted)
 
         var content = result.content

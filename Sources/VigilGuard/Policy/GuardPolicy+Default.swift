@@ -92,9 +92,10 @@ extension GuardPolicy {
             window: 1h
             decision: deny
 
-        # Untrusted content: the alert itself (its text and raw events; its structured entities are trusted)
-        # and tool results an attacker can write into. A value first seen there may not fill the target of a
-        # write (the login to suspend, the ticket to comment on) without approval.
+        # Untrusted content: the alert itself (its text and raw events; its structured entities are trusted),
+        # tool results an attacker can write into, and every third-party server's results (mcp.servers) unless
+        # listed under trusted. A value first seen there may not fill the target of a write (the login to
+        # suspend, the ticket to comment on) without approval.
         taint:
           untrusted:
             - alert

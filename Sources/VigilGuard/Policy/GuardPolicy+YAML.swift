@@ -63,6 +63,7 @@ private struct PolicyReader: YAMLReading {
                 for (taintKey, node) in try mapping(value, key) {
                     switch taintKey {
                     case "untrusted": taint.untrusted = try patterns(node, "taint.untrusted")
+                    case "trusted": taint.trusted = try patterns(node, "taint.trusted")
                     default: throw unknown("taint.\(taintKey)", node)
                     }
                 }
@@ -132,7 +133,8 @@ private struct PolicyReader: YAMLReading {
             let here = "\(path).\(key)"
             func set(_ t: GuardPolicy.Condition.Test) throws(PolicyError) {
                 guard test == nil else {
-                    throw error(here, value, "a condition has one test (equals, matches, contains, member_of or in_account)")
+                    throw error(
+                        here, value, "a condition has one test (equals, matches, contains, member_of or in_account)")
                 }
                 test = t
             }

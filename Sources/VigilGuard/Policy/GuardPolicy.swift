@@ -105,14 +105,22 @@ public struct GuardPolicy: Sendable, Hashable {
         }
     }
 
-    /// Where untrusted content comes from: `alert` (its title, description, context and raw events) and
-    /// the tools (patterns) whose results an attacker can write into (logs, tickets, chat).
+    /// Where untrusted content comes from: `alert` (its title, description, context and raw events), the
+    /// tools (patterns) whose results an attacker can write into (logs, tickets, chat), and every tool of a
+    /// third-party server unless `trusted` names it (someone vouches for what that server returns).
     public struct Taint: Sendable, Hashable {
         public var untrusted: [GlobPattern]
+        public var trusted: [GlobPattern]
 
-        public init(untrusted: [GlobPattern]) { self.untrusted = untrusted }
+        public init(untrusted: [GlobPattern], trusted: [GlobPattern] = []) {
+            self.untrusted = untrusted
+            self.trusted = trusted
+        }
 
-        public func isUntrusted(_ source: String) -> Bool { untrusted.contains { $0.matches(source) } }
+        /// `external`: the source is a tool of a third-party server.
+        public func isUntrusted(_ source: String, external: Bool = false) -> Bool {
+            untrusted.contains { $0.matches(source) } || (external && !trusted.contains { $0.matches(source) })
+        }
     }
 
     /// A class that overrides what the tools matching `pattern` declare.

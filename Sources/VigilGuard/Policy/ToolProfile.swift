@@ -30,15 +30,20 @@ public struct ToolProfile: Sendable, Hashable {
     public var targets: [String]?
     /// SHA-256 of the tool's published definition (name, description, schemas), hex.
     public var definitionDigest: String
+    /// A tool of a server Vigil does not ship (`mcp.servers`): its results count as untrusted content unless
+    /// the policy's `taint.trusted` names it.
+    public var external: Bool
 
     public init(
-        server: String, tool: String, toolClass: ToolClass, targets: [String]? = nil, definitionDigest: String = ""
+        server: String, tool: String, toolClass: ToolClass, targets: [String]? = nil, definitionDigest: String = "",
+        external: Bool = false
     ) {
         self.server = server
         self.tool = tool
         self.toolClass = toolClass
         self.targets = targets
         self.definitionDigest = definitionDigest
+        self.external = external
     }
 
     /// `server.tool`, the name policies use.

@@ -27,7 +27,7 @@ public struct ListedTool: Sendable, Hashable {
     /// A tool a server listed. Its class comes from its annotations as the MCP specification defines
     /// their defaults: read only when `readOnlyHint` is true; otherwise destructive unless
     /// `destructiveHint` is false. Every argument counts as a target (Vigil does not know which name
-    /// what the call acts on). The digest covers the whole listing, so any change to the name,
+    /// what the call acts on), and its results are untrusted content unless the policy trusts it. The digest covers the whole listing, so any change to the name,
     /// description, schemas or annotations shows as a different definition.
     public init(listed tool: Tool, server: String) {
         let annotations = tool.annotations
@@ -48,6 +48,6 @@ public struct ListedTool: Sendable, Hashable {
             name: tool.name, description: tool.description ?? "", inputSchema: JSONValue(tool.inputSchema),
             profile: ToolProfile(
                 server: server, tool: tool.name, toolClass: toolClass, targets: nil,
-                definitionDigest: AuditRecord.digest(JSONValue.object(listing).serialized())))
+                definitionDigest: AuditRecord.digest(JSONValue.object(listing).serialized()), external: true))
     }
 }
