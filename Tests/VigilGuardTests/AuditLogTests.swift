@@ -171,7 +171,7 @@ struct AuditLogTests {
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
-            "\(error)".contains("checkpoint is missing, so nothing signed vouches for the log's 5 records")
+            "\(error)".contains("checkpoint is missing, so nothing signed vouches for the log's records")
         }
         #expect(try lines(path).count == 5)  // nothing was appended, nothing signed
     }
@@ -186,11 +186,11 @@ struct AuditLogTests {
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
-            "\(error)".contains("the log ends at record 8 but its saved checkpoint covers 13 records")
+            "\(error)".contains("the log does not hold record 13, which its saved checkpoint signed")
         }
         try save(original, to: path)
-        _ = try await write(1, to: path, key: key)  // the untouched log is continued
-        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 16)
+        _ = try await write(1, to: path, key: key)  // the untouched log is continued: reopened, one record, closed
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 17)
     }
 
     /// Rolling the log and its saved checkpoint back together to an earlier signed state leaves a log that
@@ -211,31 +211,44 @@ struct AuditLogTests {
             _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey, copies: [kept])
             Issue.record("the rollback was not detected")
         } catch {
-            #expect(error.description.contains("kept.checkpoint covers 21 records"), "\(error.description)")
+            #expect(error.description.contains("kept.checkpoint covers 22 records"), "\(error.description)")
         }
     }
 
-    /// Records chained onto a closed log by someone without the key: the saved checkpoint says where the log
-    /// ended, so they are detected, and the next writer refuses to sign them. Also when the last writer opened
-    /// and closed the log without appending.
+    /// Records chained onto a closed log by someone without the key: the closing checkpoint is signed as final
+    /// and only the next writer's signed reopening may follow it, so they are detected, and the next writer
+    /// refuses to sign them. A writer that reopens the log and closes it again leaves a log that proves itself.
     @Test func recordsAppendedAfterTheLogWasClosedAreDetected() async throws {
         let (_, path, key) = try setUp()
         _ = try await write(10, to: path, key: key, every: 100)
-        let reopened = try AuditLog(path: path, key: key, clock: FakeClock())
-        reopened.close()
+        _ = try await write(2, to: path, key: key, every: 100)
         let closed = try lines(path)
-        #expect(closed.count == 11)
-        let last = try AuditRecord.parse(Array(closed[10].utf8))
+        #expect(closed.count == 15)  // 10, closing checkpoint, reopening, 2, closing checkpoint
+        #expect(try AuditRecord.parse(Array(closed[11].utf8)).kind == "reopened")
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).unsigned == 0)
+        let last = try AuditRecord.parse(Array(closed[14].utf8))
         let (_, forged) = AuditRecord.make(
-            seq: 12, time: FakeClock().now(), kind: "tool_call", data: ["tool": "suspend_user"], previous: last.hash)
+            seq: 16, time: FakeClock().now(), kind: "tool_call", data: ["tool": "suspend_user"], previous: last.hash)
         try save(closed + [String(decoding: forged, as: UTF8.self)], to: path)
-        expectFailure(path, key: key, containing: "1 records follow record 11, where the log was closed")
+        let expected = "record 16 follows record 15, the checkpoint that closed the log, without a signed reopening"
+        expectFailure(path, key: key, containing: expected, line: 16)
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
-            "\(error)".contains("1 records follow record 11, where the log was closed")
+            "\(error)".contains(expected)
         }
-        #expect(try lines(path).count == 12)  // refused: nothing signed, nothing cut
+        #expect(try lines(path).count == 16)  // refused: nothing signed, nothing cut
+        // Nor can the forger pass the closing checkpoint off as an ordinary one: its signature says final.
+        guard case .object(var fields) = last.data else {
+            Issue.record("a checkpoint's data is an object")
+            return
+        }
+        #expect(fields["final"] == true)
+        fields["final"] = nil
+        let (_, rewritten) = AuditRecord.make(
+            seq: 15, time: last.time, kind: "checkpoint", data: .object(fields), previous: last.previous)
+        try save(Array(closed.prefix(14)) + [String(decoding: rewritten, as: UTF8.self)], to: path)
+        expectFailure(path, key: key, containing: "checkpoint 15 has a signature the key does not verify", line: 15)
     }
 
     /// A log that is refused is left as it was, an incomplete last line included (it may be evidence).
@@ -267,7 +280,7 @@ struct AuditLogTests {
         let second = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
         try await second.append(kind: "note", data: ["n": 2])
         second.close()
-        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 4)
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 5)
     }
 
     @Test func aFileOfBlankLinesIsNotOpenedAsALog() throws {
@@ -292,7 +305,7 @@ struct AuditLogTests {
         _ = try await write(2, to: path, key: key)
         let after = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
         #expect(!after.incompleteTail)
-        #expect(after.records == report.records + 3)  // two records and a final checkpoint
+        #expect(after.records == report.records + 4)  // the reopening, two records and the closing checkpoint
     }
 
     @Test func acknowledgedRecordsSurviveKill9() async throws {

@@ -59,9 +59,14 @@ public struct AuditKey: Sendable {
         Data("vigil-audit-checkpoint\n\(records)\n\(head)".utf8)
     }
 
-    /// What a saved checkpoint signs when the log is closed: its checkpoint, and the record the log ended at.
-    static func closedMessage(records: Int64, head: String, end: Int64) -> Data {
-        Data("vigil-audit-closed\n\(records)\n\(head)\n\(end)".utf8)
+    /// What the checkpoint that closes a log signs: what it covers, and that nothing follows but a reopening.
+    static func finalMessage(records: Int64, head: String) -> Data {
+        Data("vigil-audit-final\n\(records)\n\(head)".utf8)
+    }
+
+    /// What the next writer signs when it continues a closed log: the closing checkpoint's record and hash.
+    static func reopenMessage(after seq: Int64, head: String) -> Data {
+        Data("vigil-audit-reopen\n\(seq)\n\(head)".utf8)
     }
 }
 

@@ -58,8 +58,6 @@ public final class AuditLog: Sendable {
         var waiting: [Waiter] = []
         /// The newest checkpoint written and not yet saved beside the log.
         var sidecar: JSONValue?
-        /// What the latest checkpoint covers: the saved checkpoint's when the log was opened, then each new one's.
-        var signed: (records: Int64, head: String)
         var closing = false
         var failure: AuditLogError?
     }
@@ -67,15 +65,22 @@ public final class AuditLog: Sendable {
     /// Opens (creating if needed) the log at `path`. A final line left incomplete by a crash was never
     /// acknowledged and is cut off; the chain continues from the last complete record. One process writes a
     /// log at a time (an exclusive `flock`, where the file system has locks). A new log gets a saved checkpoint
-    /// of no records at once, so that every log has one; an existing log is continued only if its saved
-    /// checkpoint is there, verifies, names a record the log still holds and, if it says the log was closed,
-    /// nothing was appended after that: the key never signs records someone else wrote.
+    /// of no records at once, so that every log has one. An existing log is continued only if its saved
+    /// checkpoint is there, verifies and names a record the log still holds, and the chain from there to the
+    /// end keeps every rule `AuditVerifier` checks (hashes, links, signatures, nothing after the closing
+    /// checkpoint but a signed reopening): the key never signs records someone else wrote. A closed log is
+    /// continued with a signed `reopened` record.
     public init(
         path: String, key: AuditKey, clock: any WallClock = SystemWallClock(), checkpointEvery: Int = 1000,
         sync: Bool = true
     ) throws(AuditLogError) {
         self.path = path
         self.sync = sync
+        if !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: path + ".checkpoint") {
+            throw AuditLogError(
+                "\(path) is missing but its saved checkpoint is there; run `vigil audit verify \(path)` (to start a new log, move \(path).checkpoint away too)"
+            )
+        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -90,13 +95,14 @@ public final class AuditLog: Sendable {
                         : "\(path): cannot lock the audit log (\(text))")
             }
         }
-        let tail: (seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String))
+        let tail: Tail
         do {
             tail = try Self.recover(descriptor: descriptor, path: path, key: key)
-            // The saved checkpoint says the log is open again (a new log's covers no records).
-            try Self.saveSidecar(
-                .object(Self.checkpointData(records: tail.signed.records, head: tail.signed.head, key: key)),
-                path: path, sync: sync)
+            if tail.seq == 0 && !FileManager.default.fileExists(atPath: path + ".checkpoint") {
+                try Self.saveSidecar(
+                    .object(Self.checkpointData(records: 0, head: AuditRecord.genesis, key: key)), path: path,
+                    sync: sync)
+            }
         } catch {
             _ = systemClose(descriptor)
             throw error
@@ -104,7 +110,28 @@ public final class AuditLog: Sendable {
         state = Mutex(
             State(
                 descriptor: descriptor, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
-                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint, signed: tail.signed))
+                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint))
+        if let closed = tail.closedBy {
+            let signature = try? key.privateKey.signature(
+                for: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))
+            let reopened = state.withLock { state -> AuditLogError? in
+                do throws(AuditLogError) {
+                    _ = try write(
+                        kind: "reopened",
+                        data: [
+                            "after": .int(closed.seq), "head": .string(closed.hash), "key_id": .string(key.keyID),
+                            "signature": .string(signature?.base64EncodedString() ?? ""),
+                        ], state: &state)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let reopened {
+                _ = systemClose(descriptor)
+                throw reopened
+            }
+        }
         let thread = Thread { [self] in self.runSyncer(descriptor: descriptor) }
         thread.name = "vigil-audit-sync"
         thread.start()
@@ -137,25 +164,17 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Writes a final checkpoint, waits for the last sync and closes the file. Appends after this fail. The saved
-    /// checkpoint then also signs the record the log ended at, so that records appended afterwards by anyone
-    /// but the next writer are detected.
+    /// Writes the checkpoint that closes the log (signed as final: only a signed reopening may follow it), waits
+    /// for the last sync and closes the file. Appends after this fail. An empty log is closed as it is.
     public func close() {
         let first = state.withLock { state -> Bool in
             guard !state.closing else { return false }
             state.closing = true
-            guard state.failure == nil else { return true }
+            guard state.failure == nil, state.seq > 0 else { return true }
             state.buffer.removeAll(keepingCapacity: true)
-            var last = Self.checkpointData(records: state.signed.records, head: state.signed.head, key: state.key)
-            if state.sinceCheckpoint > 0 { last = checkpoint(state: &state) }
+            let last = checkpoint(state: &state, final: true)
             do throws(AuditLogError) {
                 try writeBuffer(state: &state)
-                let records = state.signed.records
-                let head = state.signed.head
-                let signature = try? state.key.privateKey.signature(
-                    for: AuditKey.closedMessage(records: records, head: head, end: state.seq))
-                last["closed_at_record"] = .int(state.seq)
-                last["closed_signature"] = .string(signature?.base64EncodedString() ?? "")
                 state.sidecar = .object(last)
             } catch {
                 state.failure = error
@@ -201,12 +220,18 @@ public final class AuditLog: Sendable {
         return AuditReceipt(seq: state.seq, hash: record.hash)
     }
 
-    /// A signed checkpoint over everything so far, as a record of its own; returns the sidecar's data.
-    private func checkpoint(state: inout State) -> JSONObject {
+    /// A signed checkpoint over everything so far, as a record of its own (`final`: the one that closes the log,
+    /// signed as such); returns the sidecar's data, which always carries the plain checkpoint signature.
+    private func checkpoint(state: inout State, final: Bool = false) -> JSONObject {
         let saved = Self.checkpointData(records: state.seq, head: state.head, key: state.key)
-        state.signed = (state.seq, state.head)
         var record = saved
         record["public_key"] = nil
+        if final {
+            let signature = try? state.key.privateKey.signature(
+                for: AuditKey.finalMessage(records: state.seq, head: state.head))
+            record["signature"] = .string(signature?.base64EncodedString() ?? "")
+            record["final"] = true
+        }
         _ = add(kind: "checkpoint", data: .object(record), state: &state)
         state.sinceCheckpoint = 0
         return saved
@@ -301,17 +326,33 @@ public final class AuditLog: Sendable {
         guard written == bytes.count, synced, rename(temporary, path + ".checkpoint") == 0 else {
             throw AuditLogError("\(path).checkpoint: cannot replace (\(errnoText()))")
         }
+        // The rename is durable only once the directory is synced.
+        if sync {
+            let directory = open(
+                (path as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_CLOEXEC)
+            if directory >= 0 {
+                _ = fsync(directory)
+                _ = systemClose(directory)
+            }
+        }
     }
 
     // MARK: - Opening an existing log
 
-    /// Finds the chain's end and checks the saved checkpoint against it, then cuts off an incomplete last line
-    /// (only once the log is known to be continued: a refused log is left as it was).
-    private static func recover(
-        descriptor: Int32, path: String, key: AuditKey
-    ) throws(AuditLogError) -> (
-        seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String)
-    ) {
+    /// Where an existing log ends, as far as continuing it is concerned.
+    private struct Tail {
+        var seq: Int64
+        var hash: String
+        var sinceCheckpoint: Int64
+        /// The checkpoint that closed the log, when it is the last record: the writer reopens it.
+        var closedBy: (seq: Int64, hash: String)?
+    }
+
+    /// Checks the saved checkpoint against the log and walks the chain from the record it names to the end with
+    /// the verifier's rules, then cuts off an incomplete last line (only once the log is known to be continued:
+    /// a refused log is left as it was).
+    private static func recover(descriptor: Int32, path: String, key: AuditKey) throws(AuditLogError) -> Tail {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AuditLogError("\(path): cannot read the audit log")
         }
@@ -328,63 +369,74 @@ public final class AuditLog: Sendable {
         func refuse(_ problem: String) -> AuditLogError {
             AuditLogError("\(path): \(problem); run `vigil audit verify \(path)`")
         }
-        var result: (seq: Int64, hash: String, sinceCheckpoint: Int64, signed: (records: Int64, head: String)) = (
-            0, AuditRecord.genesis, 0, (0, AuditRecord.genesis)
-        )
+        var tail = Tail(seq: 0, hash: AuditRecord.genesis, sinceCheckpoint: 0)
         if bytes.isEmpty {
-            if let saved, saved.records > 0 || (saved.closedAt ?? 0) > 0 {
+            if let saved, saved.records > 0 {
                 throw refuse("the log is empty but its saved checkpoint covers \(saved.records) records")
             }
         } else {
             let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-            guard let lastLine = lines.last else {
+            guard !lines.isEmpty else {
                 throw AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
-            }
-            let last: AuditRecord
-            do {
-                last = try AuditRecord.parse(lastLine)
-            } catch {
-                throw refuse("the last record \(error)")
             }
             guard let saved else {
                 throw AuditLogError(
-                    "\(path).checkpoint is missing, so nothing signed vouches for the log's \(last.seq) records; run `vigil audit verify \(path)`, and move the log away to start a new one"
+                    "\(path).checkpoint is missing, so nothing signed vouches for the log's records; run `vigil audit verify \(path)`, and move the log away to start a new one"
                 )
             }
-            guard saved.records <= last.seq else {
-                throw refuse(
-                    "the log ends at record \(last.seq) but its saved checkpoint covers \(saved.records) records")
-            }
-            if let end = saved.closedAt, end != last.seq {
-                throw refuse(
-                    end < last.seq
-                        ? "\(last.seq - end) records follow record \(end), where the log was closed (appended by someone else)"
-                        : "the log ends at record \(last.seq) but was closed at record \(end)")
-            }
-            var since: Int64 = 0
-            var sinceFound = false
-            var savedFound = saved.records == 0
-            for line in lines.reversed() where !(sinceFound && savedFound) {
-                guard let record = try? AuditRecord.parse(line) else { continue }
-                if !sinceFound {
-                    if record.kind == "checkpoint" { sinceFound = true } else { since += 1 }
-                }
-                if record.seq == saved.records {
-                    guard record.hash == saved.head else {
-                        throw refuse("record \(record.seq) differs from the one its saved checkpoint signed")
+            // The record the saved checkpoint names, found from the end (it is at most a checkpoint or two back).
+            var start = lines.startIndex
+            if saved.records > 0 {
+                var found: Int?
+                for index in lines.indices.reversed() {
+                    guard let record = try? AuditRecord.parse(lines[index]) else { continue }
+                    if record.seq == saved.records {
+                        guard record.hash == saved.head else {
+                            throw refuse("record \(record.seq) differs from the one its saved checkpoint signed")
+                        }
+                        found = index
+                        break
                     }
-                    savedFound = true
+                    if record.seq < saved.records { break }
+                }
+                guard let found else {
+                    throw refuse("the log does not hold record \(saved.records), which its saved checkpoint signed")
+                }
+                guard found + 1 < lines.endIndex else {
+                    throw refuse(
+                        "the log ends at record \(saved.records) but its saved checkpoint covers it and the checkpoint after it"
+                    )
+                }
+                start = found + 1
+            }
+            var walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
+            walk.lastCheckpointRecord = saved.records
+            for index in start..<lines.endIndex {
+                let record: AuditRecord
+                do {
+                    record = try AuditRecord.parse(lines[index])
+                } catch {
+                    throw refuse("record \(walk.seq + 1) \(error)")
+                }
+                if index == start, saved.records > 0, record.kind != "checkpoint" {
+                    throw refuse("record \(record.seq) is not the checkpoint its saved checkpoint was saved from")
+                }
+                do throws(AuditVerifier.WalkError) {
+                    try walk.step(record, publicKey: key.publicKey)
+                } catch {
+                    throw refuse(error.message)
                 }
             }
-            guard savedFound else { throw refuse("no record \(saved.records), which its saved checkpoint signed") }
-            result = (last.seq, last.hash, since, (saved.records, saved.head))
+            tail = Tail(
+                seq: walk.seq, hash: walk.head, sinceCheckpoint: walk.seq - walk.lastCheckpointRecord,
+                closedBy: walk.closedBy)
         }
         if complete < data.count {
             guard ftruncate(descriptor, off_t(complete)) == 0 else {
                 throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
             }
         }
-        return result
+        return tail
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

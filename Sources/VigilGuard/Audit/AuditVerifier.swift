@@ -22,8 +22,9 @@ public struct AuditVerificationError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Proves an audit log: every record's hash, the chain from the first record to the last, every
-/// checkpoint's signature and what it covers, and the checkpoint kept beside the log (`PATH.checkpoint`,
-/// which every log Vigil writes has from its first open), plus any copies of a checkpoint kept elsewhere.
+/// checkpoint's signature and what it covers, that nothing follows the checkpoint that closed the log but
+/// the next writer's signed reopening, and the checkpoint kept beside the log (`PATH.checkpoint`, which
+/// every log Vigil writes has from its first open), plus any copies of a checkpoint kept elsewhere.
 public enum AuditVerifier {
     /// `copies`: checkpoint files saved away from the log (copies of `PATH.checkpoint` taken earlier). The log
     /// must still hold the records each one signed: rolling the log and its saved checkpoint back together to
@@ -33,11 +34,21 @@ public enum AuditVerifier {
     ) throws(AuditVerificationError)
         -> AuditVerification
     {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
+        // A writer may be appending and replacing the saved checkpoint meanwhile: read the checkpoint, the log
+        // and the checkpoint again, until the two readings of the checkpoint agree.
+        var data = Data()
+        var sidecarBytes: Data?
+        for attempt in 1...5 {
+            let before = FileManager.default.contents(atPath: path + ".checkpoint")
+            guard let log = FileManager.default.contents(atPath: path) else {
+                throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
+            }
+            data = log
+            sidecarBytes = FileManager.default.contents(atPath: path + ".checkpoint")
+            if sidecarBytes == before || attempt == 5 { break }
         }
         var saved: [(file: String, checkpoint: Sidecar)] = []
-        if let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey) {
+        if let sidecar = try readSidecar(path + ".checkpoint", bytes: sidecarBytes, publicKey: publicKey) {
             saved.append((path + ".checkpoint", sidecar))
         }
         let hasSidecar = !saved.isEmpty
@@ -53,11 +64,7 @@ public enum AuditVerifier {
             incomplete = true
             bytes.removeSubrange(((bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0)...)
         }
-        var seq: Int64 = 0
-        var head = AuditRecord.genesis
-        var checkpoints = 0
-        var lastCheckpoint: Int64?
-        var lastCheckpointRecord: Int64 = 0
+        var walk = Walk(seq: 0, head: AuditRecord.genesis)
         // Which saved checkpoints the log was found to hold: one covering no records holds for any log.
         var matched = saved.map { $0.checkpoint.records == 0 }
         for (file, checkpoint) in saved where checkpoint.records == 0 && checkpoint.head != AuditRecord.genesis {
@@ -74,45 +81,26 @@ public enum AuditVerifier {
             do {
                 record = try AuditRecord.parse(line)
             } catch {
-                throw fail("record \(seq + 1) \(error) (modified)")
+                throw fail("record \(walk.seq + 1) \(error) (modified)")
             }
-            guard record.seq == seq + 1 else {
-                throw fail(
-                    "record \(record.seq) where record \(seq + 1) was expected (records were removed, inserted or reordered)"
-                )
+            do throws(WalkError) {
+                try walk.step(record, publicKey: publicKey)
+            } catch {
+                throw fail(error.message)
             }
-            guard record.previous == head else {
-                throw fail("record \(record.seq) does not follow record \(seq) (the chain is broken)")
-            }
-            if record.kind == "checkpoint" {
-                guard let covered = record.data["records"]?.intValue,
-                    let coveredHead = record.data["head"]?.stringValue,
-                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
-                else { throw fail("checkpoint \(record.seq) is incomplete") }
-                guard covered == seq, coveredHead == head else {
-                    throw fail("checkpoint \(record.seq) covers record \(covered), not the \(seq) before it")
+            for (i, (file, checkpoint)) in saved.enumerated() {
+                if checkpoint.records == walk.seq {
+                    guard checkpoint.head == walk.head else {
+                        throw fail("record \(walk.seq) differs from the one \(file) signed")
+                    }
+                    matched[i] = true
+                } else if checkpoint.records > 0, checkpoint.records + 1 == walk.seq, record.kind != "checkpoint" {
+                    // Every saved checkpoint but the first copies the checkpoint record that follows what it covers.
+                    throw fail("record \(walk.seq) is not the checkpoint that \(file) was saved from")
                 }
-                guard
-                    publicKey.isValidSignature(
-                        signature, for: AuditKey.checkpointMessage(records: covered, head: coveredHead))
-                else {
-                    throw fail(
-                        "checkpoint \(record.seq) has a signature the key does not verify (forged or another key)")
-                }
-                checkpoints += 1
-                lastCheckpoint = covered
-                lastCheckpointRecord = record.seq
-            }
-            seq = record.seq
-            head = record.hash
-            for (i, (file, checkpoint)) in saved.enumerated() where checkpoint.records == seq {
-                guard checkpoint.head == head else {
-                    throw fail("record \(seq) differs from the one \(file) signed")
-                }
-                matched[i] = true
             }
         }
-        if bytes.isEmpty { seq = 0 }
+        let seq = bytes.isEmpty ? 0 : walk.seq
         if seq > 0, !hasSidecar {
             throw AuditVerificationError(
                 line: nil,
@@ -120,41 +108,107 @@ public enum AuditVerifier {
                     "\(path).checkpoint is missing: nothing signed says how long the log was (it was deleted, or the log was not written by Vigil)"
             )
         }
-        for (i, (file, checkpoint)) in saved.enumerated() where !matched[i] {
+        for (i, (file, checkpoint)) in saved.enumerated()
+        where !matched[i] || (checkpoint.records > 0 && seq == checkpoint.records) {
             throw AuditVerificationError(
                 line: nil,
                 description:
-                    "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records (records were cut off the end)"
+                    "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records and the checkpoint after them (records were cut off the end)"
             )
         }
-        // Beside the log, a closed log's checkpoint also says where it ended (a copy kept elsewhere may be older).
-        if hasSidecar, let end = saved[0].checkpoint.closedAt, end != seq {
-            throw AuditVerificationError(
-                line: nil,
-                description: end < seq
-                    ? "\(seq - end) records follow record \(end), where the log was closed (they were appended by someone else)"
-                    : "the log ends at record \(seq) but was closed at record \(end) (records were cut off the end)")
-        }
         return AuditVerification(
-            records: seq, checkpoints: checkpoints, lastCheckpoint: lastCheckpoint,
-            unsigned: seq - lastCheckpointRecord, incompleteTail: incomplete)
+            records: seq, checkpoints: walk.checkpoints, lastCheckpoint: walk.lastCheckpoint,
+            unsigned: seq - walk.lastCheckpointRecord, incompleteTail: incomplete)
     }
+
+    // MARK: - The chain, one record at a time (shared with opening a log)
+
+    struct WalkError: Error {
+        var message: String
+    }
+
+    /// The state of a walk along the chain, and the rules each record must keep.
+    struct Walk {
+        var seq: Int64
+        var head: String
+        var checkpoints = 0
+        var lastCheckpoint: Int64?
+        var lastCheckpointRecord: Int64 = 0
+        /// The checkpoint that closed the log, when it is the latest record: what follows must reopen it.
+        var closedBy: (seq: Int64, hash: String)?
+
+        mutating func step(_ record: AuditRecord, publicKey: Curve25519.Signing.PublicKey) throws(WalkError) {
+            guard record.seq == seq + 1 else {
+                throw WalkError(
+                    message:
+                        "record \(record.seq) where record \(seq + 1) was expected (records were removed, inserted or reordered)"
+                )
+            }
+            guard record.previous == head else {
+                throw WalkError(message: "record \(record.seq) does not follow record \(seq) (the chain is broken)")
+            }
+            if let closed = closedBy {
+                guard record.kind == "reopened", record.data["after"]?.intValue == closed.seq,
+                    record.data["head"]?.stringValue == closed.hash,
+                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    publicKey.isValidSignature(
+                        signature, for: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))
+                else {
+                    throw WalkError(
+                        message:
+                            "record \(record.seq) follows record \(closed.seq), the checkpoint that closed the log, without a signed reopening (it was appended by someone else)"
+                    )
+                }
+                closedBy = nil
+            }
+            if record.kind == "checkpoint" {
+                guard let covered = record.data["records"]?.intValue,
+                    let coveredHead = record.data["head"]?.stringValue,
+                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+                else { throw WalkError(message: "checkpoint \(record.seq) is incomplete") }
+                guard covered == seq, coveredHead == head else {
+                    throw WalkError(
+                        message: "checkpoint \(record.seq) covers record \(covered), not the \(seq) before it")
+                }
+                let final = record.data["final"] == .bool(true)
+                let message =
+                    final
+                    ? AuditKey.finalMessage(records: covered, head: coveredHead)
+                    : AuditKey.checkpointMessage(records: covered, head: coveredHead)
+                guard publicKey.isValidSignature(signature, for: message) else {
+                    throw WalkError(
+                        message:
+                            "checkpoint \(record.seq) has a signature the key does not verify (forged or another key)")
+                }
+                checkpoints += 1
+                lastCheckpoint = covered
+                lastCheckpointRecord = record.seq
+                if final { closedBy = (record.seq, record.hash) }
+            }
+            seq = record.seq
+            head = record.hash
+        }
+    }
+
+    // MARK: - Saved checkpoints
 
     struct Sidecar {
         var records: Int64
         var head: String
-        /// The record the log ended at when its writer closed it (signed), or nil while it is open.
-        var closedAt: Int64?
     }
 
+    /// The saved checkpoint at `path` (its bytes as read, if given), or nil if there is no such file.
     static func readSidecar(
-        _ path: String, publicKey: Curve25519.Signing.PublicKey
+        _ path: String, bytes: Data? = nil, publicKey: Curve25519.Signing.PublicKey
     ) throws(AuditVerificationError)
         -> Sidecar?
     {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AuditVerificationError(line: nil, description: "\(path): cannot read the saved checkpoint")
+        let contents = bytes ?? FileManager.default.contents(atPath: path)
+        guard let data = contents else {
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw AuditVerificationError(line: nil, description: "\(path): cannot read the saved checkpoint")
+            }
+            return nil
         }
         guard let json = try? JSONParser.parse(data), let records = json["records"]?.intValue,
             let head = json["head"]?.stringValue,
@@ -165,14 +219,6 @@ public enum AuditVerifier {
             throw AuditVerificationError(
                 line: nil, description: "\(path): the saved checkpoint's signature does not verify")
         }
-        guard let closedAt = json["closed_at_record"]?.intValue else { return Sidecar(records: records, head: head) }
-        guard let closing = json["closed_signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
-            publicKey.isValidSignature(
-                closing, for: AuditKey.closedMessage(records: records, head: head, end: closedAt))
-        else {
-            throw AuditVerificationError(
-                line: nil, description: "\(path): the saved checkpoint's closing signature does not verify")
-        }
-        return Sidecar(records: records, head: head, closedAt: closedAt)
+        return Sidecar(records: records, head: head)
     }
 }

@@ -44,7 +44,8 @@ public struct IntegrityManifest: Sendable, Hashable {
         paths: [String], tools: [PinnedTool], key: AuditKey, clock: any WallClock = SystemWallClock()
     ) throws(IntegrityError) -> IntegrityManifest {
         // A tool name on two servers is a shadowing tool whichever came first: it is not sealed.
-        if let shared = shared(tools).first { throw IntegrityError(shared) }
+        let shared = shared(tools)
+        if !shared.isEmpty { throw IntegrityError(shared.joined(separator: "\n")) }
         var files: [File] = []
         for path in try expand(paths) {
             guard let data = FileManager.default.contents(atPath: path) else {

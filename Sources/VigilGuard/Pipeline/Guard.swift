@@ -143,7 +143,7 @@ public final class Guard: Sendable {
                 record["outcome"] = "rate_limited"
                 record["retry_after_ms"] = .int(milliseconds)
                 // The call did not run: the human's approval stays good for its retry.
-                if let consumed { record["approval_released"] = .bool(try approvals.release(consumed.id)) }
+                if let consumed { record["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
                 try await append("tool_call", record)
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
@@ -178,6 +178,16 @@ public final class Guard: Sendable {
         let result: ToolResult
         do {
             result = try await execute(arguments)
+        } catch is CancellationError {
+            // Cancelled on its way to the server or while it ran: it may have reached the server, so an approval
+            // it took stays used.
+            try await append(
+                "tool_result",
+                [
+                    "call_id": .string(callID), "outcome": "cancelled",
+                    "duration_ms": .double(milliseconds(since: started)),
+                ])
+            throw CancellationError()
         } catch {
             let message = "\(error)"
             try await append(

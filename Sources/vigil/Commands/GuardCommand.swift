@@ -123,7 +123,10 @@ struct GuardPolicyCommand: VigilCommand {
             print(
                 "  limit \(limit.name): \(limit.max) in \(limit.windowSeconds)s\(per), then \(limit.decision.rawValue)")
         }
-        print("  untrusted sources: \(policy.taint.untrusted.map(\.text).joined(separator: ", "))")
+        print("  untrusted sources: \(policy.taint.untrusted.map(\.text).joined(separator: ", ")), third-party tools")
+        if !policy.taint.trusted.isEmpty {
+            print("  trusted third-party tools: \(policy.taint.trusted.map(\.text).joined(separator: ", "))")
+        }
     }
 }
 

@@ -92,7 +92,8 @@ struct IntegritySealCommand: AsyncVigilCommand {
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         let remote = try await IntegrityScope.remoteTools(configuration, logger: logger)
         let tools = IntegrityScope.tools(try ServerCatalog.definitions(), remote: remote)
-        if let shared = IntegrityManifest.shared(tools).first { throw .invalidInput(shared) }
+        let shared = IntegrityManifest.shared(tools)
+        if !shared.isEmpty { throw .invalidInput(shared.joined(separator: "\n")) }
         do {
             let (key, created) = try AuditKey.loadOrCreate(path: configuration.audit.key)
             if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
