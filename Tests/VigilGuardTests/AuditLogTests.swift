@@ -91,7 +91,9 @@ struct AuditLogTests {
         let second = try await write(5, to: path, key: key)
         #expect(second.map(\.seq).min()! > 12)
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        #expect(report.records == Int64(try lines(path).count))
+        // 12, a checkpoint after 10, the closing checkpoint; the reopening, 5, the closing checkpoint.
+        #expect(report.records == 21 && report.checkpoints == 3 && report.unsigned == 0)
+        #expect(try lines(path).count == 21)
     }
 
     @Test func modificationIsDetected() async throws {
@@ -145,7 +147,7 @@ struct AuditLogTests {
         try FileManager.default.removeItem(atPath: path + ".checkpoint")
         try FileManager.default.copyItem(atPath: forged, toPath: path)
         try FileManager.default.copyItem(atPath: forged + ".checkpoint", toPath: path + ".checkpoint")
-        expectFailure(path, key: key, containing: "signature does not verify")
+        expectFailure(path, key: key, containing: "the saved checkpoint's signature does not verify")
     }
 
     /// Deleting the saved checkpoint is tampering in itself: a new log has one from its first open, so a log
@@ -186,7 +188,8 @@ struct AuditLogTests {
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
-            "\(error)".contains("the log does not hold record 13, which its saved checkpoint signed")
+            "\(error)".contains(
+                "the log has 8 records but its saved checkpoint covers 13 and the checkpoint after them")
         }
         try save(original, to: path)
         _ = try await write(1, to: path, key: key)  // the untouched log is continued: reopened, one record, closed
@@ -249,6 +252,54 @@ struct AuditLogTests {
             seq: 15, time: last.time, kind: "checkpoint", data: .object(fields), previous: last.previous)
         try save(Array(closed.prefix(14)) + [String(decoding: rewritten, as: UTF8.self)], to: path)
         expectFailure(path, key: key, containing: "checkpoint 15 has a signature the key does not verify", line: 15)
+    }
+
+    /// The closing checkpoint cannot be swapped for an ordinary one built from the saved checkpoint: the saved
+    /// checkpoint pins the very record it was saved from (its hash), under a signature of its own kind.
+    @Test func theClosingCheckpointCannotBeSwappedForAnOrdinaryOne() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(10, to: path, key: key, every: 100)
+        let closed = try lines(path)
+        let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
+        let final = try AuditRecord.parse(Array(closed[10].utf8))
+        // An ordinary-looking checkpoint carrying what the saved checkpoint holds, then a forged record.
+        let (swapped, swappedLine) = AuditRecord.make(
+            seq: 11, time: final.time, kind: "checkpoint",
+            data: ["records": 10, "head": sidecar["head"]!, "signature": sidecar["signature"]!],
+            previous: final.previous)
+        let (_, forged) = AuditRecord.make(
+            seq: 12, time: final.time, kind: "tool_call", data: ["tool": "suspend_user"], previous: swapped.hash)
+        try save(
+            Array(closed.prefix(10)) + [
+                String(decoding: swappedLine, as: UTF8.self), String(decoding: forged, as: UTF8.self),
+            ],
+            to: path)
+        expectFailure(path, key: key, containing: "checkpoint 11 has a signature the key does not verify", line: 11)
+        #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
+    }
+
+    /// A crash leaves the saved checkpoint behind the log (it is replaced only after its checkpoint record is
+    /// synced) or the log without its closing checkpoint: such a log verifies, and it is continued.
+    @Test func aLogLeftByACrashIsContinued() async throws {
+        let (directory, path, key) = try setUp()
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 5, sync: false)
+        for n in 0..<12 { try await log.append(kind: "note", data: ["n": .int(Int64(n))]) }
+        // The state a crash leaves: the log and its saved checkpoint as they are now, copied while it is open.
+        let crashed = directory.appendingPathComponent("crashed.log").path
+        try FileManager.default.copyItem(atPath: path, toPath: crashed)
+        log.close()
+        // A saved checkpoint a checkpoint behind (from record 6, not 12): a crash before the syncer replaced it.
+        let first = try AuditRecord.parse(Array(try lines(path)[5].utf8))
+        let lagging = AuditLog.savedCheckpoint(
+            records: 5, head: try AuditRecord.parse(Array(try lines(path)[4].utf8)).hash, checkpoint: 6,
+            checkpointHash: first.hash, key: key)
+        try (lagging.serialized() + "\n").write(toFile: crashed + ".checkpoint", atomically: true, encoding: .utf8)
+        #expect(try AuditVerifier.verify(path: crashed, publicKey: key.publicKey).unsigned == 2)
+        let reopened = try AuditLog(path: crashed, key: key, clock: FakeClock(), checkpointEvery: 5, sync: false)
+        try await reopened.append(kind: "note", data: ["n": 12])
+        reopened.close()
+        let report = try AuditVerifier.verify(path: crashed, publicKey: key.publicKey)
+        #expect(report.records == 16 && report.unsigned == 0)  // 12 + 2 checkpoints, then 1 and the closing one
     }
 
     /// A log that is refused is left as it was, an incomplete last line included (it may be evidence).

@@ -64,6 +64,13 @@ public struct AuditKey: Sendable {
         Data("vigil-audit-final\n\(records)\n\(head)".utf8)
     }
 
+    /// What a saved checkpoint (`PATH.checkpoint`) signs: what its checkpoint covers, and that checkpoint record
+    /// itself (its number and hash; 0 and the genesis hash for a new log's), so that no other record can stand
+    /// in for it.
+    static func savedMessage(records: Int64, head: String, checkpoint: Int64, checkpointHash: String) -> Data {
+        Data("vigil-audit-saved\n\(records)\n\(head)\n\(checkpoint)\n\(checkpointHash)".utf8)
+    }
+
     /// What the next writer signs when it continues a closed log: the closing checkpoint's record and hash.
     static func reopenMessage(after seq: Int64, head: String) -> Data {
         Data("vigil-audit-reopen\n\(seq)\n\(head)".utf8)

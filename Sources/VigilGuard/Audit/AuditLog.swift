@@ -100,7 +100,9 @@ public final class AuditLog: Sendable {
             tail = try Self.recover(descriptor: descriptor, path: path, key: key)
             if tail.seq == 0 && !FileManager.default.fileExists(atPath: path + ".checkpoint") {
                 try Self.saveSidecar(
-                    .object(Self.checkpointData(records: 0, head: AuditRecord.genesis, key: key)), path: path,
+                    Self.savedCheckpoint(
+                        records: 0, head: AuditRecord.genesis, checkpoint: 0, checkpointHash: AuditRecord.genesis,
+                        key: key), path: path,
                     sync: sync)
             }
         } catch {
@@ -175,7 +177,7 @@ public final class AuditLog: Sendable {
             let last = checkpoint(state: &state, final: true)
             do throws(AuditLogError) {
                 try writeBuffer(state: &state)
-                state.sidecar = .object(last)
+                state.sidecar = last
             } catch {
                 state.failure = error
             }
@@ -195,7 +197,7 @@ public final class AuditLog: Sendable {
         state.buffer.removeAll(keepingCapacity: true)
         let receipt = add(kind: kind, data: data, state: &state)
         var checkpoint: JSONValue?
-        if state.sinceCheckpoint >= state.checkpointEvery { checkpoint = .object(self.checkpoint(state: &state)) }
+        if state.sinceCheckpoint >= state.checkpointEvery { checkpoint = self.checkpoint(state: &state) }
         do {
             try writeBuffer(state: &state)
         } catch {
@@ -221,30 +223,36 @@ public final class AuditLog: Sendable {
     }
 
     /// A signed checkpoint over everything so far, as a record of its own (`final`: the one that closes the log,
-    /// signed as such); returns the sidecar's data, which always carries the plain checkpoint signature.
-    private func checkpoint(state: inout State, final: Bool = false) -> JSONObject {
-        let saved = Self.checkpointData(records: state.seq, head: state.head, key: state.key)
-        var record = saved
-        record["public_key"] = nil
-        if final {
-            let signature = try? state.key.privateKey.signature(
-                for: AuditKey.finalMessage(records: state.seq, head: state.head))
-            record["signature"] = .string(signature?.base64EncodedString() ?? "")
-            record["final"] = true
-        }
-        _ = add(kind: "checkpoint", data: .object(record), state: &state)
+    /// signed as such); returns what to save beside the log, which pins that record.
+    private func checkpoint(state: inout State, final: Bool = false) -> JSONValue {
+        let records = state.seq
+        let head = state.head
+        let message =
+            final
+            ? AuditKey.finalMessage(records: records, head: head)
+            : AuditKey.checkpointMessage(records: records, head: head)
+        var data: JSONObject = [
+            "records": .int(records), "head": .string(head), "key_id": .string(state.key.keyID),
+            "signature": .string((try? state.key.privateKey.signature(for: message))?.base64EncodedString() ?? ""),
+        ]
+        if final { data["final"] = true }
+        let receipt = add(kind: "checkpoint", data: .object(data), state: &state)
         state.sinceCheckpoint = 0
-        return saved
+        return Self.savedCheckpoint(
+            records: records, head: head, checkpoint: receipt.seq, checkpointHash: receipt.hash, key: state.key)
     }
 
-    /// A checkpoint's fields: what it covers, the key's id and public key, the signature.
-    private static func checkpointData(records: Int64, head: String, key: AuditKey) -> JSONObject {
-        let signature =
-            (try? key.privateKey.signature(for: AuditKey.checkpointMessage(records: records, head: head)))?
-            .base64EncodedString() ?? ""
+    /// The saved checkpoint's fields: what the checkpoint covers, the checkpoint record itself, the key's id and
+    /// public key, and the signature over them.
+    static func savedCheckpoint(
+        records: Int64, head: String, checkpoint: Int64, checkpointHash: String, key: AuditKey
+    ) -> JSONValue {
+        let message = AuditKey.savedMessage(
+            records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
         return [
-            "records": .int(records), "head": .string(head), "key_id": .string(key.keyID),
-            "signature": .string(signature),
+            "records": .int(records), "head": .string(head), "checkpoint": .int(checkpoint),
+            "checkpoint_hash": .string(checkpointHash), "key_id": .string(key.keyID),
+            "signature": .string((try? key.privateKey.signature(for: message))?.base64EncodedString() ?? ""),
             "public_key": .string(key.publicKey.rawRepresentation.base64EncodedString()),
         ]
     }
@@ -375,51 +383,51 @@ public final class AuditLog: Sendable {
                 throw refuse("the log is empty but its saved checkpoint covers \(saved.records) records")
             }
         } else {
-            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
-            guard !lines.isEmpty else {
-                throw AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
+            // Split as the verifier does: a blank line is a line, and not a record.
+            let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
+            if let blank = lines.firstIndex(where: \.isEmpty) {
+                throw lines.allSatisfy(\.isEmpty)
+                    ? AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
+                    : refuse("line \(blank + 1) is blank")
             }
             guard let saved else {
                 throw AuditLogError(
                     "\(path).checkpoint is missing, so nothing signed vouches for the log's records; run `vigil audit verify \(path)`, and move the log away to start a new one"
                 )
             }
-            // The record the saved checkpoint names, found from the end (it is at most a checkpoint or two back).
-            var start = lines.startIndex
+            // In a log Vigil wrote, record N is line N: the saved checkpoint names record N and the checkpoint
+            // record N + 1 it was saved from.
+            var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
+            var start = 0
             if saved.records > 0 {
-                var found: Int?
-                for index in lines.indices.reversed() {
-                    guard let record = try? AuditRecord.parse(lines[index]) else { continue }
-                    if record.seq == saved.records {
-                        guard record.hash == saved.head else {
-                            throw refuse("record \(record.seq) differs from the one its saved checkpoint signed")
-                        }
-                        found = index
-                        break
-                    }
-                    if record.seq < saved.records { break }
-                }
-                guard let found else {
-                    throw refuse("the log does not hold record \(saved.records), which its saved checkpoint signed")
-                }
-                guard found + 1 < lines.endIndex else {
+                guard lines.count > saved.records else {
                     throw refuse(
-                        "the log ends at record \(saved.records) but its saved checkpoint covers it and the checkpoint after it"
+                        "the log has \(lines.count) records but its saved checkpoint covers \(saved.records) and the checkpoint after them"
                     )
                 }
-                start = found + 1
+                let named: AuditRecord
+                let checkpoint: AuditRecord
+                do {
+                    named = try AuditRecord.parse(lines[Int(saved.records) - 1])
+                    checkpoint = try AuditRecord.parse(lines[Int(saved.records)])
+                } catch {
+                    throw refuse("a record its saved checkpoint names \(error)")
+                }
+                guard named.seq == saved.records, named.hash == saved.head else {
+                    throw refuse("record \(saved.records) differs from the one its saved checkpoint signed")
+                }
+                guard checkpoint.seq == saved.checkpoint, checkpoint.hash == saved.checkpointHash else {
+                    throw refuse("record \(saved.checkpoint) is not the checkpoint its saved checkpoint was saved from")
+                }
+                walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
+                start = Int(saved.records)
             }
-            var walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
-            walk.lastCheckpointRecord = saved.records
-            for index in start..<lines.endIndex {
+            for line in lines[start...] {
                 let record: AuditRecord
                 do {
-                    record = try AuditRecord.parse(lines[index])
+                    record = try AuditRecord.parse(line)
                 } catch {
                     throw refuse("record \(walk.seq + 1) \(error)")
-                }
-                if index == start, saved.records > 0, record.kind != "checkpoint" {
-                    throw refuse("record \(record.seq) is not the checkpoint its saved checkpoint was saved from")
                 }
                 do throws(AuditVerifier.WalkError) {
                     try walk.step(record, publicKey: key.publicKey)

@@ -29,27 +29,20 @@ public enum AuditVerifier {
     /// `copies`: checkpoint files saved away from the log (copies of `PATH.checkpoint` taken earlier). The log
     /// must still hold the records each one signed: rolling the log and its saved checkpoint back together to
     /// an earlier signed state is detected only against such a copy.
+    /// `contents`: the log's bytes as already read (else the file is read); the saved checkpoint is read first.
     public static func verify(
-        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = []
+        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = [], contents: Data? = nil
     ) throws(AuditVerificationError)
         -> AuditVerification
     {
-        // A writer may be appending and replacing the saved checkpoint meanwhile: read the checkpoint, the log
-        // and the checkpoint again, until the two readings of the checkpoint agree.
-        var data = Data()
-        var sidecarBytes: Data?
-        for attempt in 1...5 {
-            let before = FileManager.default.contents(atPath: path + ".checkpoint")
-            guard let log = FileManager.default.contents(atPath: path) else {
-                throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
-            }
-            data = log
-            sidecarBytes = FileManager.default.contents(atPath: path + ".checkpoint")
-            if sidecarBytes == before || attempt == 5 { break }
-        }
+        // The saved checkpoint before the log: a writer replaces it only once its checkpoint record is synced,
+        // so a log read afterwards holds that record even while the writer goes on appending.
         var saved: [(file: String, checkpoint: Sidecar)] = []
-        if let sidecar = try readSidecar(path + ".checkpoint", bytes: sidecarBytes, publicKey: publicKey) {
+        if let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey) {
             saved.append((path + ".checkpoint", sidecar))
+        }
+        guard let data = contents ?? FileManager.default.contents(atPath: path) else {
+            throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
         }
         let hasSidecar = !saved.isEmpty
         for copy in copies {
@@ -88,15 +81,16 @@ public enum AuditVerifier {
             } catch {
                 throw fail(error.message)
             }
-            for (i, (file, checkpoint)) in saved.enumerated() {
-                if checkpoint.records == walk.seq {
-                    guard checkpoint.head == walk.head else {
-                        throw fail("record \(walk.seq) differs from the one \(file) signed")
+            for (i, (file, checkpoint)) in saved.enumerated() where checkpoint.records > 0 {
+                if checkpoint.records == walk.seq, checkpoint.head != walk.head {
+                    throw fail("record \(walk.seq) differs from the one \(file) signed")
+                }
+                if checkpoint.checkpoint == walk.seq {
+                    // The checkpoint record it was saved from, and no other.
+                    guard checkpoint.checkpointHash == walk.head else {
+                        throw fail("record \(walk.seq) is not the checkpoint that \(file) was saved from")
                     }
                     matched[i] = true
-                } else if checkpoint.records > 0, checkpoint.records + 1 == walk.seq, record.kind != "checkpoint" {
-                    // Every saved checkpoint but the first copies the checkpoint record that follows what it covers.
-                    throw fail("record \(walk.seq) is not the checkpoint that \(file) was saved from")
                 }
             }
         }
@@ -108,8 +102,7 @@ public enum AuditVerifier {
                     "\(path).checkpoint is missing: nothing signed says how long the log was (it was deleted, or the log was not written by Vigil)"
             )
         }
-        for (i, (file, checkpoint)) in saved.enumerated()
-        where !matched[i] || (checkpoint.records > 0 && seq == checkpoint.records) {
+        for (i, (file, checkpoint)) in saved.enumerated() where !matched[i] {
             throw AuditVerificationError(
                 line: nil,
                 description:
@@ -195,30 +188,36 @@ public enum AuditVerifier {
     struct Sidecar {
         var records: Int64
         var head: String
+        /// The checkpoint record it was saved from (0 and the genesis hash for a new log's).
+        var checkpoint: Int64
+        var checkpointHash: String
     }
 
-    /// The saved checkpoint at `path` (its bytes as read, if given), or nil if there is no such file.
+    /// The saved checkpoint at `path`, or nil if there is no such file.
     static func readSidecar(
-        _ path: String, bytes: Data? = nil, publicKey: Curve25519.Signing.PublicKey
+        _ path: String, publicKey: Curve25519.Signing.PublicKey
     ) throws(AuditVerificationError)
         -> Sidecar?
     {
-        let contents = bytes ?? FileManager.default.contents(atPath: path)
-        guard let data = contents else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw AuditVerificationError(line: nil, description: "\(path): cannot read the saved checkpoint")
             }
             return nil
         }
         guard let json = try? JSONParser.parse(data), let records = json["records"]?.intValue,
-            let head = json["head"]?.stringValue,
+            let head = json["head"]?.stringValue, let checkpoint = json["checkpoint"]?.intValue,
+            let checkpointHash = json["checkpoint_hash"]?.stringValue,
             let signature = json["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
-        else { throw AuditVerificationError(line: nil, description: "\(path): not a checkpoint") }
-        guard publicKey.isValidSignature(signature, for: AuditKey.checkpointMessage(records: records, head: head))
-        else {
+        else { throw AuditVerificationError(line: nil, description: "\(path): not a saved checkpoint") }
+        let message = AuditKey.savedMessage(
+            records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
+        guard publicKey.isValidSignature(signature, for: message) else {
             throw AuditVerificationError(
                 line: nil, description: "\(path): the saved checkpoint's signature does not verify")
         }
-        return Sidecar(records: records, head: head)
+        guard records == 0 ? checkpoint == 0 && checkpointHash == AuditRecord.genesis : checkpoint == records + 1
+        else { throw AuditVerificationError(line: nil, description: "\(path): not a saved checkpoint") }
+        return Sidecar(records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
     }
 }

@@ -113,7 +113,7 @@ struct AuditExportCommand: VigilCommand {
         if !unverified {
             do {
                 let publicKey = try AuditKey.loadPublic(path: key ?? configuration.audit.key)
-                _ = try AuditVerifier.verify(path: log, publicKey: publicKey)
+                _ = try AuditVerifier.verify(path: log, publicKey: publicKey, contents: data)  // the bytes exported
             } catch let error as AuditVerificationError {
                 throw .invalidInput("\(log) does not verify (\(error.description)); --unverified exports it anyway")
             } catch {
