@@ -55,7 +55,7 @@ struct AuditLogTests {
         #expect(Set(receipts.map(\.seq)).count == 95)
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
         #expect(report.checkpoints >= 9)
-        #expect(report.records == 95 + Int64(report.checkpoints))
+        #expect(report.records == 1 + 95 + Int64(report.checkpoints))  // the log's signed first record, too
         #expect(!report.incompleteTail)
         // The saved checkpoint covers the whole log (the close wrote a final one).
         let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
@@ -70,9 +70,9 @@ struct AuditLogTests {
         #expect(Set(receipts.map(\.seq)).count == 37)
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
         #expect(report.checkpoints == 4)  // after 10, 20 and 30 records, and at close
-        #expect(report.records == 41)
+        #expect(report.records == 42)  // with the log's signed first record
         let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
-        #expect(sidecar["records"]?.intValue == 40)
+        #expect(sidecar["records"]?.intValue == 41)
     }
 
     @Test func appendsAfterCloseFail() async throws {
@@ -82,7 +82,7 @@ struct AuditLogTests {
         log.close()
         await #expect(throws: AuditLogError.self) { try await log.append(kind: "note", data: ["n": 2]) }
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        #expect(report.records == 2)  // the record and the closing checkpoint
+        #expect(report.records == 3)  // the log's first record, the record and the closing checkpoint
     }
 
     @Test func reopeningContinuesTheChain() async throws {
@@ -91,9 +91,9 @@ struct AuditLogTests {
         let second = try await write(5, to: path, key: key)
         #expect(second.map(\.seq).min()! > 12)
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        // 12, a checkpoint after 10, the closing checkpoint; the reopening, 5, the closing checkpoint.
-        #expect(report.records == 21 && report.checkpoints == 3 && report.unsigned == 0)
-        #expect(try lines(path).count == 21)
+        // The first record, 12, a checkpoint after 10, the closing checkpoint; the reopening, 5, the closing one.
+        #expect(report.records == 22 && report.checkpoints == 3 && report.unsigned == 0)
+        #expect(try lines(path).count == 22)
     }
 
     @Test func modificationIsDetected() async throws {
@@ -159,16 +159,22 @@ struct AuditLogTests {
         for n in 0..<3 { try await log.append(kind: "note", data: ["n": .int(Int64(n))]) }
         // Not closed (a crash before the first checkpoint): intact, with three records no signature covers yet.
         let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        #expect(report.records == 3 && report.checkpoints == 0 && report.unsigned == 3)
+        #expect(report.records == 4 && report.checkpoints == 0 && report.unsigned == 3)  // after the first record
         log.close()
         #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).unsigned == 0)
 
         // An attacker's chain of fresh hashes with no checkpoint records, the saved checkpoint deleted.
-        let forged = directory.appendingPathComponent("forged.log").path
-        let forger = try AuditLog(path: forged, key: AuditKey(), clock: FakeClock(), checkpointEvery: 100)
-        for n in 0..<5 { try await forger.append(kind: "note", data: ["n": .int(Int64(n))]) }
-        try save(try lines(forged), to: path)
+        var forged: [String] = []
+        var previous = AuditRecord.genesis
+        for n in 1...5 {
+            let (record, line) = AuditRecord.make(
+                seq: Int64(n), time: FakeClock().now(), kind: "note", data: ["n": .int(Int64(n))], previous: previous)
+            forged.append(String(decoding: line, as: UTF8.self))
+            previous = record.hash
+        }
+        try save(forged, to: path)
         try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        _ = directory
         expectFailure(path, key: key, containing: "audit.log.checkpoint is missing")
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
@@ -189,11 +195,11 @@ struct AuditLogTests {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
             "\(error)".contains(
-                "the log has 8 records but its saved checkpoint covers 13 and the checkpoint after them")
+                "the log has 8 records but its saved checkpoint covers 14 and the checkpoint after them")
         }
         try save(original, to: path)
         _ = try await write(1, to: path, key: key)  // the untouched log is continued: reopened, one record, closed
-        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 17)
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 18)
     }
 
     /// Rolling the log and its saved checkpoint back together to an earlier signed state leaves a log that
@@ -209,12 +215,12 @@ struct AuditLogTests {
 
         try save(earlierLog, to: path)
         try earlierCheckpoint.write(toFile: path + ".checkpoint", atomically: true, encoding: .utf8)
-        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 11)
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 12)
         do {
             _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey, copies: [kept])
             Issue.record("the rollback was not detected")
         } catch {
-            #expect(error.description.contains("kept.checkpoint covers 22 records"), "\(error.description)")
+            #expect(error.description.contains("kept.checkpoint covers 23 records"), "\(error.description)")
         }
     }
 
@@ -226,21 +232,21 @@ struct AuditLogTests {
         _ = try await write(10, to: path, key: key, every: 100)
         _ = try await write(2, to: path, key: key, every: 100)
         let closed = try lines(path)
-        #expect(closed.count == 15)  // 10, closing checkpoint, reopening, 2, closing checkpoint
-        #expect(try AuditRecord.parse(Array(closed[11].utf8)).kind == "reopened")
+        #expect(closed.count == 16)  // the first record, 10, closing checkpoint, reopening, 2, closing checkpoint
+        #expect(try AuditRecord.parse(Array(closed[12].utf8)).kind == "reopened")
         #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).unsigned == 0)
-        let last = try AuditRecord.parse(Array(closed[14].utf8))
+        let last = try AuditRecord.parse(Array(closed[15].utf8))
         let (_, forged) = AuditRecord.make(
-            seq: 16, time: FakeClock().now(), kind: "tool_call", data: ["tool": "suspend_user"], previous: last.hash)
+            seq: 17, time: FakeClock().now(), kind: "tool_call", data: ["tool": "suspend_user"], previous: last.hash)
         try save(closed + [String(decoding: forged, as: UTF8.self)], to: path)
-        let expected = "record 16 follows record 15, the checkpoint that closed the log, without a signed reopening"
-        expectFailure(path, key: key, containing: expected, line: 16)
+        let expected = "record 17 follows record 16, the checkpoint that closed the log, without a signed reopening"
+        expectFailure(path, key: key, containing: expected, line: 17)
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
             "\(error)".contains(expected)
         }
-        #expect(try lines(path).count == 16)  // refused: nothing signed, nothing cut
+        #expect(try lines(path).count == 17)  // refused: nothing signed, nothing cut
         // Nor can the forger pass the closing checkpoint off as an ordinary one: its signature says final.
         guard case .object(var fields) = last.data else {
             Issue.record("a checkpoint's data is an object")
@@ -249,9 +255,9 @@ struct AuditLogTests {
         #expect(fields["final"] == true)
         fields["final"] = nil
         let (_, rewritten) = AuditRecord.make(
-            seq: 15, time: last.time, kind: "checkpoint", data: .object(fields), previous: last.previous)
-        try save(Array(closed.prefix(14)) + [String(decoding: rewritten, as: UTF8.self)], to: path)
-        expectFailure(path, key: key, containing: "checkpoint 15 has a signature the key does not verify", line: 15)
+            seq: 16, time: last.time, kind: "checkpoint", data: .object(fields), previous: last.previous)
+        try save(Array(closed.prefix(15)) + [String(decoding: rewritten, as: UTF8.self)], to: path)
+        expectFailure(path, key: key, containing: "checkpoint 16 has a signature the key does not verify", line: 16)
     }
 
     /// The closing checkpoint cannot be swapped for an ordinary one built from the saved checkpoint: the saved
@@ -261,20 +267,20 @@ struct AuditLogTests {
         _ = try await write(10, to: path, key: key, every: 100)
         let closed = try lines(path)
         let sidecar = try JSONParser.parse(try String(contentsOfFile: path + ".checkpoint", encoding: .utf8))
-        let final = try AuditRecord.parse(Array(closed[10].utf8))
+        let final = try AuditRecord.parse(Array(closed[11].utf8))
         // An ordinary-looking checkpoint carrying what the saved checkpoint holds, then a forged record.
         let (swapped, swappedLine) = AuditRecord.make(
-            seq: 11, time: final.time, kind: "checkpoint",
-            data: ["records": 10, "head": sidecar["head"]!, "signature": sidecar["signature"]!],
+            seq: 12, time: final.time, kind: "checkpoint",
+            data: ["records": 11, "head": sidecar["head"]!, "signature": sidecar["signature"]!],
             previous: final.previous)
         let (_, forged) = AuditRecord.make(
-            seq: 12, time: final.time, kind: "tool_call", data: ["tool": "suspend_user"], previous: swapped.hash)
+            seq: 13, time: final.time, kind: "tool_call", data: ["tool": "suspend_user"], previous: swapped.hash)
         try save(
-            Array(closed.prefix(10)) + [
+            Array(closed.prefix(11)) + [
                 String(decoding: swappedLine, as: UTF8.self), String(decoding: forged, as: UTF8.self),
             ],
             to: path)
-        expectFailure(path, key: key, containing: "checkpoint 11 has a signature the key does not verify", line: 11)
+        expectFailure(path, key: key, containing: "checkpoint 12 has a signature the key does not verify", line: 12)
         #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
     }
 
@@ -288,10 +294,10 @@ struct AuditLogTests {
         let crashed = directory.appendingPathComponent("crashed.log").path
         try FileManager.default.copyItem(atPath: path, toPath: crashed)
         log.close()
-        // A saved checkpoint a checkpoint behind (from record 6, not 12): a crash before the syncer replaced it.
-        let first = try AuditRecord.parse(Array(try lines(path)[5].utf8))
+        // A saved checkpoint a checkpoint behind (from record 7, not 13): a crash before the syncer replaced it.
+        let first = try AuditRecord.parse(Array(try lines(path)[6].utf8))
         let lagging = AuditLog.savedCheckpoint(
-            records: 5, head: try AuditRecord.parse(Array(try lines(path)[4].utf8)).hash, checkpoint: 6,
+            records: 6, head: try AuditRecord.parse(Array(try lines(path)[5].utf8)).hash, checkpoint: 7,
             checkpointHash: first.hash, key: key)
         try (lagging.serialized() + "\n").write(toFile: crashed + ".checkpoint", atomically: true, encoding: .utf8)
         #expect(try AuditVerifier.verify(path: crashed, publicKey: key.publicKey).unsigned == 2)
@@ -299,7 +305,38 @@ struct AuditLogTests {
         try await reopened.append(kind: "note", data: ["n": 12])
         reopened.close()
         let report = try AuditVerifier.verify(path: crashed, publicKey: key.publicKey)
-        #expect(report.records == 16 && report.unsigned == 0)  // 12 + 2 checkpoints, then 1 and the closing one
+        // The first record, 12 and 2 checkpoints; the recovery note naming the 2 unsigned, 1, the closing one.
+        #expect(report.records == 18 && report.unsigned == 0 && report.unverified == 2)
+    }
+
+    /// Every log starts with a signed record of its own random id, which its first saved checkpoint pins: no
+    /// other log's (all under the same key) stands in for it, so a log cut to nothing, or to its own start with
+    /// another log's first saved checkpoint, is detected (replacing it with the whole of another log is a
+    /// rollback: only a copy of its checkpoint kept elsewhere shows that). A crash between that first record and its saved checkpoint is continued.
+    @Test func everyLogStartsWithItsOwnSignedRecord() async throws {
+        let (directory, path, key) = try setUp()
+        let other = directory.appendingPathComponent("other.log").path
+        let fresh = try AuditLog(path: other, key: key, clock: FakeClock(), sync: false)
+        let otherStart = try String(contentsOfFile: other + ".checkpoint", encoding: .utf8)
+        let otherFirst = try lines(other)
+        #expect(otherFirst.count == 1 && otherFirst[0].contains(#""log":""#))
+        fresh.close()
+        _ = try await write(12, to: path, key: key)
+        // The log cut to its own first record, with the other log's first saved checkpoint.
+        try otherStart.write(toFile: path + ".checkpoint", atomically: true, encoding: .utf8)
+        try save(Array(try lines(path).prefix(1)), to: path)
+        expectFailure(path, key: key, containing: "record 1 is not the checkpoint that")
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        expectFailure(path, key: key, containing: "the log ends at record 0")
+        #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
+
+        // A new log whose saved checkpoint a crash kept from being written.
+        let crashed = directory.appendingPathComponent("crashed.log").path
+        try save(otherFirst, to: crashed)
+        let continued = try AuditLog(path: crashed, key: key, clock: FakeClock(), sync: false)
+        try await continued.append(kind: "note", data: ["n": 1])
+        continued.close()
+        #expect(try AuditVerifier.verify(path: crashed, publicKey: key.publicKey).records == 3)
     }
 
     /// A log that is refused is left as it was, an incomplete last line included (it may be evidence).
@@ -331,7 +368,7 @@ struct AuditLogTests {
         let second = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
         try await second.append(kind: "note", data: ["n": 2])
         second.close()
-        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 5)
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 6)
     }
 
     @Test func aFileOfBlankLinesIsNotOpenedAsALog() throws {

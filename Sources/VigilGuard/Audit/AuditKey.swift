@@ -71,6 +71,19 @@ public struct AuditKey: Sendable {
         Data("vigil-audit-saved\n\(records)\n\(head)\n\(checkpoint)\n\(checkpointHash)".utf8)
     }
 
+    /// What the first record of a log signs: the log's random id, so that no other log under the key can stand in
+    /// for it.
+    static func createdMessage(log: String) -> Data {
+        Data("vigil-audit-created\n\(log)".utf8)
+    }
+
+    /// What a writer signs when it continues a log a crash left: the records after the last checkpoint, which it
+    /// found and could not prove (anyone could have written them), so that signing later checkpoints over them
+    /// does not vouch for them.
+    static func recoveredMessage(from: Int64, to: Int64, head: String) -> Data {
+        Data("vigil-audit-recovered\n\(from)\n\(to)\n\(head)".utf8)
+    }
+
     /// What the next writer signs when it continues a closed log: the closing checkpoint's record and hash.
     static func reopenMessage(after seq: Int64, head: String) -> Data {
         Data("vigil-audit-reopen\n\(seq)\n\(head)".utf8)

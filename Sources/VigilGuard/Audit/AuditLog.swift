@@ -98,13 +98,6 @@ public final class AuditLog: Sendable {
         let tail: Tail
         do {
             tail = try Self.recover(descriptor: descriptor, path: path, key: key)
-            if tail.seq == 0 && !FileManager.default.fileExists(atPath: path + ".checkpoint") {
-                try Self.saveSidecar(
-                    Self.savedCheckpoint(
-                        records: 0, head: AuditRecord.genesis, checkpoint: 0, checkpointHash: AuditRecord.genesis,
-                        key: key), path: path,
-                    sync: sync)
-            }
         } catch {
             _ = systemClose(descriptor)
             throw error
@@ -113,26 +106,75 @@ public final class AuditLog: Sendable {
             State(
                 descriptor: descriptor, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
                 seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint))
-        if let closed = tail.closedBy {
+        // What opening writes before anything else: a new log's first record (its random id, signed) and the
+        // saved checkpoint that pins it; the signed reopening of a closed log; or, for a log a crash left, a
+        // signed record of the records after its last checkpoint, which no signature covered.
+        let opening: (kind: String, data: JSONValue)?
+        if tail.seq == 0 {
+            let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let signature = try? key.privateKey.signature(for: AuditKey.createdMessage(log: id))
+            opening = (
+                "checkpoint",
+                [
+                    "records": 0, "head": .string(AuditRecord.genesis), "log": .string(id),
+                    "key_id": .string(key.keyID), "signature": .string(signature?.base64EncodedString() ?? ""),
+                ]
+            )
+        } else if let closed = tail.closedBy {
             let signature = try? key.privateKey.signature(
                 for: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))
-            let reopened = state.withLock { state -> AuditLogError? in
-                do throws(AuditLogError) {
-                    _ = try write(
-                        kind: "reopened",
-                        data: [
-                            "after": .int(closed.seq), "head": .string(closed.hash), "key_id": .string(key.keyID),
-                            "signature": .string(signature?.base64EncodedString() ?? ""),
-                        ], state: &state)
-                    return nil
-                } catch {
-                    return error
+            opening = (
+                "reopened",
+                [
+                    "after": .int(closed.seq), "head": .string(closed.hash), "key_id": .string(key.keyID),
+                    "signature": .string(signature?.base64EncodedString() ?? ""),
+                ]
+            )
+        } else if tail.sinceCheckpoint > 0 {
+            let from = tail.seq - tail.sinceCheckpoint + 1
+            let signature = try? key.privateKey.signature(
+                for: AuditKey.recoveredMessage(from: from, to: tail.seq, head: tail.hash))
+            opening = (
+                "recovered",
+                [
+                    "from": .int(from), "to": .int(tail.seq), "head": .string(tail.hash), "key_id": .string(key.keyID),
+                    "signature": .string(signature?.base64EncodedString() ?? ""),
+                ]
+            )
+        } else {
+            opening = nil
+        }
+        let sync = self.sync
+        let failure = state.withLock { state -> AuditLogError? in
+            do throws(AuditLogError) {
+                if let opening {
+                    state.buffer.removeAll(keepingCapacity: true)
+                    let receipt = add(kind: opening.kind, data: opening.data, state: &state)
+                    if opening.kind == "checkpoint" { state.sinceCheckpoint = 0 }
+                    try writeBuffer(state: &state)
+                    if sync, syncData(descriptor) != 0 {
+                        throw AuditLogError("\(path): sync failed (\(Self.errnoText()))")
+                    }
+                    if tail.seq == 0 {
+                        try Self.saveSidecar(
+                            Self.savedCheckpoint(
+                                records: 0, head: AuditRecord.genesis, checkpoint: receipt.seq,
+                                checkpointHash: receipt.hash, key: key), path: path, sync: sync)
+                    }
+                } else if tail.needsSidecar {
+                    try Self.saveSidecar(
+                        Self.savedCheckpoint(
+                            records: 0, head: AuditRecord.genesis, checkpoint: 1, checkpointHash: tail.hash, key: key),
+                        path: path, sync: sync)
                 }
+                return nil
+            } catch {
+                return error
             }
-            if let reopened {
-                _ = systemClose(descriptor)
-                throw reopened
-            }
+        }
+        if let failure {
+            _ = systemClose(descriptor)
+            throw failure
         }
         let thread = Thread { [self] in self.runSyncer(descriptor: descriptor) }
         thread.name = "vigil-audit-sync"
@@ -321,18 +363,21 @@ public final class AuditLog: Sendable {
     /// Replaces `PATH.checkpoint` atomically with the latest checkpoint.
     private static func saveSidecar(_ checkpoint: JSONValue, path: String, sync: Bool) throws(AuditLogError) {
         let text = checkpoint.serialized() + "\n"
-        let temporary = path + ".checkpoint.tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A new file of a name no one can have prepared: never through a link or a directory planted there.
+        let temporary = path + ".checkpoint.\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditLogError("\(temporary): cannot write (\(Self.errnoText()))") }
         // Readable by whoever may read the log (an auditor's group), no one else.
         var status = stat()
         if stat(path, &status) == 0 { _ = fchmod(fd, status.st_mode & 0o640) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-        let synced = !sync || fsync(fd) == 0
+        let synced = !sync || syncData(fd) == 0
         _ = systemClose(fd)
         guard written == bytes.count, synced, rename(temporary, path + ".checkpoint") == 0 else {
-            throw AuditLogError("\(path).checkpoint: cannot replace (\(errnoText()))")
+            let text = errnoText()
+            _ = unlink(temporary)
+            throw AuditLogError("\(path).checkpoint: cannot replace (\(text))")
         }
         // The rename is durable only once the directory is synced.
         if sync {
@@ -340,7 +385,7 @@ public final class AuditLog: Sendable {
                 (path as NSString).deletingLastPathComponent.isEmpty
                     ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_CLOEXEC)
             if directory >= 0 {
-                _ = fsync(directory)
+                _ = syncData(directory)
                 _ = systemClose(directory)
             }
         }
@@ -355,6 +400,8 @@ public final class AuditLog: Sendable {
         var sinceCheckpoint: Int64
         /// The checkpoint that closed the log, when it is the last record: the writer reopens it.
         var closedBy: (seq: Int64, hash: String)?
+        /// A new log whose first record was written but not its saved checkpoint (a crash in between).
+        var needsSidecar = false
     }
 
     /// Checks the saved checkpoint against the log and walks the chain from the record it names to the end with
@@ -379,8 +426,8 @@ public final class AuditLog: Sendable {
         }
         var tail = Tail(seq: 0, hash: AuditRecord.genesis, sinceCheckpoint: 0)
         if bytes.isEmpty {
-            if let saved, saved.records > 0 {
-                throw refuse("the log is empty but its saved checkpoint covers \(saved.records) records")
+            if saved != nil {
+                throw refuse("the log is empty but its saved checkpoint names its records (they were cut off)")
             }
         } else {
             // Split as the verifier does: a blank line is a line, and not a record.
@@ -391,37 +438,46 @@ public final class AuditLog: Sendable {
                     : refuse("line \(blank + 1) is blank")
             }
             guard let saved else {
+                // A crash between a new log's first record and its saved checkpoint: that record, signed, alone.
+                if lines.count == 1, let first = try? AuditRecord.parse(lines[0]) {
+                    var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
+                    if (try? walk.step(first, publicKey: key.publicKey)) != nil, first.data["log"] != nil {
+                        if complete < data.count, ftruncate(descriptor, off_t(complete)) != 0 {
+                            throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
+                        }
+                        return Tail(seq: 1, hash: first.hash, sinceCheckpoint: 0, needsSidecar: true)
+                    }
+                }
                 throw AuditLogError(
                     "\(path).checkpoint is missing, so nothing signed vouches for the log's records; run `vigil audit verify \(path)`, and move the log away to start a new one"
                 )
             }
             // In a log Vigil wrote, record N is line N: the saved checkpoint names record N and the checkpoint
             // record N + 1 it was saved from.
-            var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
-            var start = 0
-            if saved.records > 0 {
-                guard lines.count > saved.records else {
-                    throw refuse(
-                        "the log has \(lines.count) records but its saved checkpoint covers \(saved.records) and the checkpoint after them"
-                    )
-                }
-                let named: AuditRecord
-                let checkpoint: AuditRecord
-                do {
-                    named = try AuditRecord.parse(lines[Int(saved.records) - 1])
-                    checkpoint = try AuditRecord.parse(lines[Int(saved.records)])
-                } catch {
-                    throw refuse("a record its saved checkpoint names \(error)")
-                }
-                guard named.seq == saved.records, named.hash == saved.head else {
-                    throw refuse("record \(saved.records) differs from the one its saved checkpoint signed")
-                }
-                guard checkpoint.seq == saved.checkpoint, checkpoint.hash == saved.checkpointHash else {
-                    throw refuse("record \(saved.checkpoint) is not the checkpoint its saved checkpoint was saved from")
-                }
-                walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
-                start = Int(saved.records)
+            guard lines.count > saved.records else {
+                throw refuse(
+                    "the log has \(lines.count) records but its saved checkpoint covers \(saved.records) and the checkpoint after them"
+                )
             }
+            let checkpoint: AuditRecord
+            do {
+                checkpoint = try AuditRecord.parse(lines[Int(saved.records)])
+                if saved.records > 0 {
+                    let named = try AuditRecord.parse(lines[Int(saved.records) - 1])
+                    guard named.seq == saved.records, named.hash == saved.head else {
+                        throw refuse("record \(saved.records) differs from the one its saved checkpoint signed")
+                    }
+                }
+            } catch let error as AuditLogError {
+                throw error
+            } catch {
+                throw refuse("a record its saved checkpoint names \(error)")
+            }
+            guard checkpoint.seq == saved.checkpoint, checkpoint.hash == saved.checkpointHash else {
+                throw refuse("record \(saved.checkpoint) is not the checkpoint its saved checkpoint was saved from")
+            }
+            var walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
+            let start = Int(saved.records)
             for line in lines[start...] {
                 let record: AuditRecord
                 do {

@@ -11,6 +11,9 @@ public struct AuditVerification: Sendable, Hashable {
     /// Records after the last checkpoint record (or all of them, with none): chained, but no signature covers
     /// them yet, so someone who rewrites them with fresh hashes is not detected. A closed log has none.
     public var unsigned: Int64
+    /// Records a crash left after a checkpoint, which the next writer found and continued without being able
+    /// to prove them (its signed `recovered` record names them): later checkpoints cover them, but do not vouch.
+    public var unverified: Int64 = 0
     /// A final line a crash left incomplete: never acknowledged, not part of the log.
     public var incompleteTail: Bool
 }
@@ -29,11 +32,19 @@ public enum AuditVerifier {
     /// `copies`: checkpoint files saved away from the log (copies of `PATH.checkpoint` taken earlier). The log
     /// must still hold the records each one signed: rolling the log and its saved checkpoint back together to
     /// an earlier signed state is detected only against such a copy.
-    /// `contents`: the log's bytes as already read (else the file is read); the saved checkpoint is read first.
     public static func verify(
-        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = [], contents: Data? = nil
+        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = []
     ) throws(AuditVerificationError)
         -> AuditVerification
+    {
+        try read(path: path, publicKey: publicKey, copies: copies).verification
+    }
+
+    /// Verifies the log and returns the very bytes it verified (what `vigil audit export` writes out).
+    public static func read(
+        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = []
+    ) throws(AuditVerificationError)
+        -> (verification: AuditVerification, contents: Data)
     {
         // The saved checkpoint before the log: a writer replaces it only once its checkpoint record is synced,
         // so a log read afterwards holds that record even while the writer goes on appending.
@@ -41,7 +52,7 @@ public enum AuditVerifier {
         if let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey) {
             saved.append((path + ".checkpoint", sidecar))
         }
-        guard let data = contents ?? FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
         }
         let hasSidecar = !saved.isEmpty
@@ -58,8 +69,8 @@ public enum AuditVerifier {
             bytes.removeSubrange(((bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0)...)
         }
         var walk = Walk(seq: 0, head: AuditRecord.genesis)
-        // Which saved checkpoints the log was found to hold: one covering no records holds for any log.
-        var matched = saved.map { $0.checkpoint.records == 0 }
+        // Which saved checkpoints the log was found to hold (each pins a checkpoint record, a new log's its first).
+        var matched = saved.map { _ in false }
         for (file, checkpoint) in saved where checkpoint.records == 0 && checkpoint.head != AuditRecord.genesis {
             throw AuditVerificationError(line: nil, description: "\(file): a checkpoint of no records with a head")
         }
@@ -81,8 +92,8 @@ public enum AuditVerifier {
             } catch {
                 throw fail(error.message)
             }
-            for (i, (file, checkpoint)) in saved.enumerated() where checkpoint.records > 0 {
-                if checkpoint.records == walk.seq, checkpoint.head != walk.head {
+            for (i, (file, checkpoint)) in saved.enumerated() {
+                if checkpoint.records > 0, checkpoint.records == walk.seq, checkpoint.head != walk.head {
                     throw fail("record \(walk.seq) differs from the one \(file) signed")
                 }
                 if checkpoint.checkpoint == walk.seq {
@@ -109,9 +120,10 @@ public enum AuditVerifier {
                     "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records and the checkpoint after them (records were cut off the end)"
             )
         }
-        return AuditVerification(
+        let verification = AuditVerification(
             records: seq, checkpoints: walk.checkpoints, lastCheckpoint: walk.lastCheckpoint,
-            unsigned: seq - walk.lastCheckpointRecord, incompleteTail: incomplete)
+            unsigned: seq - walk.lastCheckpointRecord, unverified: walk.unverified, incompleteTail: incomplete)
+        return (verification, data)
     }
 
     // MARK: - The chain, one record at a time (shared with opening a log)
@@ -129,6 +141,8 @@ public enum AuditVerifier {
         var lastCheckpointRecord: Int64 = 0
         /// The checkpoint that closed the log, when it is the latest record: what follows must reopen it.
         var closedBy: (seq: Int64, hash: String)?
+        /// Records named by signed `recovered` records.
+        var unverified: Int64 = 0
 
         mutating func step(_ record: AuditRecord, publicKey: Curve25519.Signing.PublicKey) throws(WalkError) {
             guard record.seq == seq + 1 else {
@@ -154,7 +168,32 @@ public enum AuditVerifier {
                 }
                 closedBy = nil
             }
-            if record.kind == "checkpoint" {
+            if record.kind == "recovered" {
+                guard let from = record.data["from"]?.intValue, let to = record.data["to"]?.intValue,
+                    from == lastCheckpointRecord + 1, to == seq, to >= from, record.data["head"]?.stringValue == head,
+                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    publicKey.isValidSignature(
+                        signature, for: AuditKey.recoveredMessage(from: from, to: to, head: head))
+                else {
+                    throw WalkError(
+                        message:
+                            "record \(record.seq) is a recovery note the key does not verify or that names other records"
+                    )
+                }
+                unverified += to - from + 1
+            }
+            if record.kind == "checkpoint", let log = record.data["log"]?.stringValue {
+                // A log's first record: its random id, signed.
+                guard record.seq == 1, record.data["records"]?.intValue == 0,
+                    record.data["head"]?.stringValue == AuditRecord.genesis,
+                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    publicKey.isValidSignature(signature, for: AuditKey.createdMessage(log: log))
+                else {
+                    throw WalkError(
+                        message: "record \(record.seq) claims to start a log, with a signature the key does not verify")
+                }
+                lastCheckpointRecord = record.seq
+            } else if record.kind == "checkpoint" {
                 guard let covered = record.data["records"]?.intValue,
                     let coveredHead = record.data["head"]?.stringValue,
                     let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
@@ -216,8 +255,9 @@ public enum AuditVerifier {
             throw AuditVerificationError(
                 line: nil, description: "\(path): the saved checkpoint's signature does not verify")
         }
-        guard records == 0 ? checkpoint == 0 && checkpointHash == AuditRecord.genesis : checkpoint == records + 1
-        else { throw AuditVerificationError(line: nil, description: "\(path): not a saved checkpoint") }
+        guard checkpoint == records + 1 else {
+            throw AuditVerificationError(line: nil, description: "\(path): not a saved checkpoint")
+        }
         return Sidecar(records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
     }
 }

@@ -66,6 +66,11 @@ struct AuditVerifyCommand: VigilCommand {
             var line = "\(log): intact, \(report.records) records, \(report.checkpoints) signed checkpoints"
             if let last = report.lastCheckpoint { line += ", the last covering \(last) records" }
             print(line)
+            if report.unverified > 0 {
+                Console.note(
+                    "\(report.unverified) records a crash left after a checkpoint were continued unproven (see the log's recovered records)"
+                )
+            }
             if report.unsigned > 0 {
                 Console.note(
                     "\(report.unsigned) records after the last checkpoint are chained but not yet signed (the writer has not closed the log or reached audit.checkpoint_every)"
@@ -109,11 +114,11 @@ struct AuditExportCommand: VigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let log = path ?? configuration.audit.path
-        guard let data = FileManager.default.contents(atPath: log) else { throw .noInput("\(log): no audit log here") }
+        guard var data = FileManager.default.contents(atPath: log) else { throw .noInput("\(log): no audit log here") }
         if !unverified {
             do {
                 let publicKey = try AuditKey.loadPublic(path: key ?? configuration.audit.key)
-                _ = try AuditVerifier.verify(path: log, publicKey: publicKey, contents: data)  // the bytes exported
+                data = try AuditVerifier.read(path: log, publicKey: publicKey).contents  // the bytes verified
             } catch let error as AuditVerificationError {
                 throw .invalidInput("\(log) does not verify (\(error.description)); --unverified exports it anyway")
             } catch {
