@@ -175,7 +175,7 @@ struct AuditLogTests {
         try save(forged, to: path)
         try FileManager.default.removeItem(atPath: path + ".checkpoint")
         _ = directory
-        expectFailure(path, key: key, containing: "audit.log.checkpoint is missing")
+        expectFailure(path, key: key, containing: "record 1 is not the signed record that starts a log Vigil wrote")
         #expect {
             _ = try AuditLog(path: path, key: key, clock: FakeClock())
         } throws: { error in
@@ -303,7 +303,14 @@ struct AuditLogTests {
         #expect(try AuditVerifier.verify(path: crashed, publicKey: key.publicKey).unsigned == 2)
         let reopened = try AuditLog(path: crashed, key: key, clock: FakeClock(), checkpointEvery: 5, sync: false)
         try await reopened.append(kind: "note", data: ["n": 12])
+        // A second crash before the next checkpoint: only the record after the recovery note is unproven.
+        let again = directory.appendingPathComponent("again.log").path
+        try FileManager.default.copyItem(atPath: crashed, toPath: again)
+        try FileManager.default.copyItem(atPath: crashed + ".checkpoint", toPath: again + ".checkpoint")
         reopened.close()
+        let twice = try AuditLog(path: again, key: key, clock: FakeClock(), checkpointEvery: 5, sync: false)
+        twice.close()
+        #expect(try AuditVerifier.verify(path: again, publicKey: key.publicKey).unverified == 3)
         let report = try AuditVerifier.verify(path: crashed, publicKey: key.publicKey)
         // The first record, 12 and 2 checkpoints; the recovery note naming the 2 unsigned, 1, the closing one.
         #expect(report.records == 18 && report.unsigned == 0 && report.unverified == 2)
@@ -328,6 +335,15 @@ struct AuditLogTests {
         expectFailure(path, key: key, containing: "record 1 is not the checkpoint that")
         try "".write(toFile: path, atomically: true, encoding: .utf8)
         expectFailure(path, key: key, containing: "the log ends at record 0")
+        #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
+
+        // A made-up first record, alone, without a saved checkpoint, is neither proven nor continued.
+        let (_, madeUp) = AuditRecord.make(
+            seq: 1, time: FakeClock().now(), kind: "tool_call", data: ["log": "0", "tool": "suspend_user"],
+            previous: AuditRecord.genesis)
+        try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        try save([String(decoding: madeUp, as: UTF8.self)], to: path)
+        expectFailure(path, key: key, containing: "record 1 is not the signed record that starts a log")
         #expect(throws: AuditLogError.self) { _ = try AuditLog(path: path, key: key, clock: FakeClock()) }
 
         // A new log whose saved checkpoint a crash kept from being written.

@@ -65,8 +65,8 @@ public struct AuditKey: Sendable {
     }
 
     /// What a saved checkpoint (`PATH.checkpoint`) signs: what its checkpoint covers, and that checkpoint record
-    /// itself (its number and hash; 0 and the genesis hash for a new log's), so that no other record can stand
-    /// in for it.
+    /// itself (its number and hash; a new log's signed first record for its first), so that no other record can
+    /// stand in for it.
     static func savedMessage(records: Int64, head: String, checkpoint: Int64, checkpointHash: String) -> Data {
         Data("vigil-audit-saved\n\(records)\n\(head)\n\(checkpoint)\n\(checkpointHash)".utf8)
     }

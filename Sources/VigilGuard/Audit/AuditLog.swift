@@ -64,8 +64,8 @@ public final class AuditLog: Sendable {
 
     /// Opens (creating if needed) the log at `path`. A final line left incomplete by a crash was never
     /// acknowledged and is cut off; the chain continues from the last complete record. One process writes a
-    /// log at a time (an exclusive `flock`, where the file system has locks). A new log gets a saved checkpoint
-    /// of no records at once, so that every log has one. An existing log is continued only if its saved
+    /// log at a time (an exclusive `flock`, where the file system has locks). A new log starts with a signed
+    /// record of its own random id, and a saved checkpoint that pins it, so that every log has one. An existing log is continued only if its saved
     /// checkpoint is there, verifies and names a record the log still holds, and the chain from there to the
     /// end keeps every rule `AuditVerifier` checks (hashes, links, signatures, nothing after the closing
     /// checkpoint but a signed reopening): the key never signs records someone else wrote. A closed log is
@@ -95,6 +95,7 @@ public final class AuditLog: Sendable {
                         : "\(path): cannot lock the audit log (\(text))")
             }
         }
+        Self.removeStaleTemporaries(path)
         let tail: Tail
         do {
             tail = try Self.recover(descriptor: descriptor, path: path, key: key)
@@ -130,8 +131,8 @@ public final class AuditLog: Sendable {
                     "signature": .string(signature?.base64EncodedString() ?? ""),
                 ]
             )
-        } else if tail.sinceCheckpoint > 0 {
-            let from = tail.seq - tail.sinceCheckpoint + 1
+        } else if tail.seq > tail.lastSigned {
+            let from = tail.lastSigned + 1
             let signature = try? key.privateKey.signature(
                 for: AuditKey.recoveredMessage(from: from, to: tail.seq, head: tail.hash))
             opening = (
@@ -162,6 +163,9 @@ public final class AuditLog: Sendable {
                                 checkpointHash: receipt.hash, key: key), path: path, sync: sync)
                     }
                 } else if tail.needsSidecar {
+                    if sync, syncData(descriptor) != 0 {
+                        throw AuditLogError("\(path): sync failed (\(Self.errnoText()))")
+                    }
                     try Self.saveSidecar(
                         Self.savedCheckpoint(
                             records: 0, head: AuditRecord.genesis, checkpoint: 1, checkpointHash: tail.hash, key: key),
@@ -209,7 +213,7 @@ public final class AuditLog: Sendable {
     }
 
     /// Writes the checkpoint that closes the log (signed as final: only a signed reopening may follow it), waits
-    /// for the last sync and closes the file. Appends after this fail. An empty log is closed as it is.
+    /// for the last sync and closes the file. Appends after this fail.
     public func close() {
         let first = state.withLock { state -> Bool in
             guard !state.closing else { return false }
@@ -391,6 +395,17 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// Removes the saved checkpoint's temporary files that a crash left (called with the log locked).
+    private static func removeStaleTemporaries(_ path: String) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".checkpoint."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            _ = unlink((directory as NSString).appendingPathComponent(name))
+        }
+    }
+
     // MARK: - Opening an existing log
 
     /// Where an existing log ends, as far as continuing it is concerned.
@@ -402,6 +417,8 @@ public final class AuditLog: Sendable {
         var closedBy: (seq: Int64, hash: String)?
         /// A new log whose first record was written but not its saved checkpoint (a crash in between).
         var needsSidecar = false
+        /// The latest record the writer signed; what follows it a crash left unproven.
+        var lastSigned: Int64 = 0
     }
 
     /// Checks the saved checkpoint against the log and walks the chain from the record it names to the end with
@@ -441,11 +458,13 @@ public final class AuditLog: Sendable {
                 // A crash between a new log's first record and its saved checkpoint: that record, signed, alone.
                 if lines.count == 1, let first = try? AuditRecord.parse(lines[0]) {
                     var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
-                    if (try? walk.step(first, publicKey: key.publicKey)) != nil, first.data["log"] != nil {
+                    if first.kind == "checkpoint", first.data["log"] != nil,
+                        (try? walk.step(first, publicKey: key.publicKey)) != nil
+                    {
                         if complete < data.count, ftruncate(descriptor, off_t(complete)) != 0 {
                             throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
                         }
-                        return Tail(seq: 1, hash: first.hash, sinceCheckpoint: 0, needsSidecar: true)
+                        return Tail(seq: 1, hash: first.hash, sinceCheckpoint: 0, needsSidecar: true, lastSigned: 1)
                     }
                 }
                 throw AuditLogError(
@@ -493,7 +512,7 @@ public final class AuditLog: Sendable {
             }
             tail = Tail(
                 seq: walk.seq, hash: walk.head, sinceCheckpoint: walk.seq - walk.lastCheckpointRecord,
-                closedBy: walk.closedBy)
+                closedBy: walk.closedBy, lastSigned: walk.lastSignedRecord)
         }
         if complete < data.count {
             guard ftruncate(descriptor, off_t(complete)) == 0 else {

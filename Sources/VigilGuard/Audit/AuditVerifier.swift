@@ -8,8 +8,9 @@ public struct AuditVerification: Sendable, Hashable {
     public var checkpoints: Int
     /// The records the last checkpoint covers.
     public var lastCheckpoint: Int64?
-    /// Records after the last checkpoint record (or all of them, with none): chained, but no signature covers
-    /// them yet, so someone who rewrites them with fresh hashes is not detected. A closed log has none.
+    /// Records after the last checkpoint record (the log's signed first record counts as one): chained, but no
+    /// signature covers them yet, so someone who rewrites them with fresh hashes is not detected. A closed log
+    /// has none.
     public var unsigned: Int64
     /// Records a crash left after a checkpoint, which the next writer found and continued without being able
     /// to prove them (its signed `recovered` record names them): later checkpoints cover them, but do not vouch.
@@ -109,8 +110,9 @@ public enum AuditVerifier {
         if seq > 0, !hasSidecar {
             throw AuditVerificationError(
                 line: nil,
-                description:
-                    "\(path).checkpoint is missing: nothing signed says how long the log was (it was deleted, or the log was not written by Vigil)"
+                description: seq == 1
+                    ? "\(path).checkpoint is missing and the log holds only its signed first record: a new log whose writer stopped before saving its checkpoint (opening it again saves one), or a log cut to its start"
+                    : "\(path).checkpoint is missing: nothing signed says how long the log was (it was deleted, or the log was not written by Vigil)"
             )
         }
         for (i, (file, checkpoint)) in saved.enumerated() where !matched[i] {
@@ -139,6 +141,9 @@ public enum AuditVerifier {
         var checkpoints = 0
         var lastCheckpoint: Int64?
         var lastCheckpointRecord: Int64 = 0
+        /// The latest record the writer signed (a checkpoint, the first record, a reopening or a recovery note):
+        /// what follows it, up to the next, no signature vouches for yet.
+        var lastSignedRecord: Int64 = 0
         /// The checkpoint that closed the log, when it is the latest record: what follows must reopen it.
         var closedBy: (seq: Int64, hash: String)?
         /// Records named by signed `recovered` records.
@@ -167,10 +172,14 @@ public enum AuditVerifier {
                     )
                 }
                 closedBy = nil
+                lastSignedRecord = record.seq
+            }
+            if record.seq == 1, record.kind != "checkpoint" || record.data["log"] == nil {
+                throw WalkError(message: "record 1 is not the signed record that starts a log Vigil wrote")
             }
             if record.kind == "recovered" {
                 guard let from = record.data["from"]?.intValue, let to = record.data["to"]?.intValue,
-                    from == lastCheckpointRecord + 1, to == seq, to >= from, record.data["head"]?.stringValue == head,
+                    from == lastSignedRecord + 1, to == seq, to >= from, record.data["head"]?.stringValue == head,
                     let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
                     publicKey.isValidSignature(
                         signature, for: AuditKey.recoveredMessage(from: from, to: to, head: head))
@@ -181,6 +190,7 @@ public enum AuditVerifier {
                     )
                 }
                 unverified += to - from + 1
+                lastSignedRecord = record.seq
             }
             if record.kind == "checkpoint", let log = record.data["log"]?.stringValue {
                 // A log's first record: its random id, signed.
@@ -193,6 +203,7 @@ public enum AuditVerifier {
                         message: "record \(record.seq) claims to start a log, with a signature the key does not verify")
                 }
                 lastCheckpointRecord = record.seq
+                lastSignedRecord = record.seq
             } else if record.kind == "checkpoint" {
                 guard let covered = record.data["records"]?.intValue,
                     let coveredHead = record.data["head"]?.stringValue,
@@ -215,6 +226,7 @@ public enum AuditVerifier {
                 checkpoints += 1
                 lastCheckpoint = covered
                 lastCheckpointRecord = record.seq
+                lastSignedRecord = record.seq
                 if final { closedBy = (record.seq, record.hash) }
             }
             seq = record.seq
@@ -227,7 +239,7 @@ public enum AuditVerifier {
     struct Sidecar {
         var records: Int64
         var head: String
-        /// The checkpoint record it was saved from (0 and the genesis hash for a new log's).
+        /// The checkpoint record it was saved from (a new log's: its signed first record).
         var checkpoint: Int64
         var checkpointHash: String
     }
