@@ -178,9 +178,9 @@ public final class Guard: Sendable {
         let result: ToolResult
         do {
             result = try await execute(arguments)
-        } catch is CancellationError {
-            // Cancelled on its way to the server or while it ran: it may have reached the server, so an approval
-            // it took stays used.
+        } catch let failure where failure is CancellationError || Task.isCancelled {
+            // Cancelled on its way to the server or while it ran (the connection may report it as its own error):
+            // it may have reached the server, so an approval it took stays used.
             try await append(
                 "tool_result",
                 [
