@@ -298,34 +298,52 @@ struct GuardPipelineTests {
         #expect(try records(f).filter { $0.data["outcome"] == "rate_limited" }.count == 2)
     }
 
-    /// An approved call that a rate limit then holds did not run: the approval is given back for the retry.
-    @Test func anApprovedCallHeldByTheRateLimitKeepsItsApproval() async throws {
-        let f = try fixture(burst: 1, rate: 1)
-        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-rl")
+    /// A tier-3 suspension a human has approved, with the identity server's token spent by a read: the setup of
+    /// the tests of approved calls that the rate limit holds. `ran` counts the suspension's executions.
+    func approvedSuspension(
+        _ f: Fixture, caseID: String
+    ) async throws -> (
+        session: GuardSession, arguments: JSONObject, approval: Approval,
+        execute: @Sendable (JSONObject) async throws -> Guard.ToolResult, ran: @Sendable () -> Int
+    ) {
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: caseID)
         session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
         let arguments: JSONObject = ["login": "ana.silva@meridian.example", "reason": "credential theft"]
-        let ran = Mutex(0)
+        let runs = Counter()
         let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
-            ran.withLock { $0 += 1 }
+            runs.count.withLock { $0 += 1 }
             return .init(content: ["status": "SUSPENDED"])
         }
-        guard
-            case .pendingApproval(_, _, let approval) = try await f.guardrails.call(
-                Tools.suspend, arguments: arguments, in: session, execute: execute)
-        else {
-            Issue.record("expected the call to wait for approval")
-            return
+        let first = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        guard case .pendingApproval(_, _, let approval) = first else {
+            throw FixtureError("expected the suspension to wait for approval, got \(first)")
         }
         _ = try f.approvals.decide(approval.id, approve: true, by: "lead@meridian.example")
         _ = try await f.guardrails.call(Tools.getUser, arguments: ["login": "x@y"], in: session) { _ in
             .init(content: [:])
         }
+        return (session, arguments, approval, execute, { runs.count.withLock { $0 } })
+    }
+
+    final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    struct FixtureError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// An approved call that a rate limit then holds did not run: the approval is given back for the retry.
+    @Test func anApprovedCallHeldByTheRateLimitKeepsItsApproval() async throws {
+        let f = try fixture(burst: 1, rate: 1)
+        let (session, arguments, approval, execute, ran) = try await approvedSuspension(f, caseID: "case-rl")
         let held = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
         guard case .rateLimited = held else {
             Issue.record("expected the rate limit to hold the call, got \(held)")
             return
         }
-        #expect(ran.withLock { $0 } == 0)
+        #expect(ran() == 0)
         #expect(try f.approvals.approval(approval.id)?.status == .approved)
         f.clock.advance(seconds: 1)
         let retried = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
@@ -333,7 +351,7 @@ struct GuardPipelineTests {
             Issue.record("expected the retry to run on the same approval, got \(retried)")
             return
         }
-        #expect(ran.withLock { $0 } == 1)
+        #expect(ran() == 1)
         #expect(try f.approvals.approval(approval.id)?.status == .used)
         let limited = try records(f).first { $0.data["outcome"] == "rate_limited" }
         #expect(limited?.data["approval_released"] == true)
@@ -360,25 +378,7 @@ struct GuardPipelineTests {
     /// approval is given back, and the audit log says so.
     @Test func aCallCancelledWhileItWaitsGivesItsApprovalBack() async throws {
         let f = try fixture(burst: 1, rate: 0.01, maxWait: 600_000)
-        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-wait")
-        session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
-        let arguments: JSONObject = ["login": "ana.silva@meridian.example", "reason": "credential theft"]
-        let ran = Mutex(0)
-        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
-            ran.withLock { $0 += 1 }
-            return .init(content: [:])
-        }
-        guard
-            case .pendingApproval(_, _, let approval) = try await f.guardrails.call(
-                Tools.suspend, arguments: arguments, in: session, execute: execute)
-        else {
-            Issue.record("expected the call to wait for approval")
-            return
-        }
-        _ = try f.approvals.decide(approval.id, approve: true, by: "lead@meridian.example")
-        _ = try await f.guardrails.call(Tools.getUser, arguments: ["login": "x@y"], in: session) { _ in
-            .init(content: [:])
-        }
+        let (session, arguments, approval, execute, ran) = try await approvedSuspension(f, caseID: "case-wait")
         let waiting = Task {
             try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
         }
@@ -386,7 +386,7 @@ struct GuardPipelineTests {
         while try f.approvals.approval(approval.id)?.status != .used { try await Task.sleep(for: .milliseconds(5)) }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(ran.withLock { $0 } == 0)
+        #expect(ran() == 0)
         #expect(try f.approvals.approval(approval.id)?.status == .approved)
         let cancelled = try records(f).first { $0.data["outcome"] == "cancelled" }
         #expect(cancelled?.data["approval_released"] == true)
