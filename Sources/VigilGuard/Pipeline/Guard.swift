@@ -102,6 +102,8 @@ public final class Guard: Sendable {
             request.approval = approval.id
             decision = policy.evaluate(request, taint: session.taint)
         }
+        /// For a call that will not run: gives back the approval it consumed, and says whether it could.
+        func releaseApproval() -> JSONValue? { consumed.map { .bool((try? approvals.release($0.id)) ?? false) } }
         var record = callRecord(callID, profile, arguments, session, decision)
         if let consumed { record["approval"] = consumed.json }  // who approved, when: kept in the tamper-evident log
 
@@ -143,7 +145,7 @@ public final class Guard: Sendable {
                 record["outcome"] = "rate_limited"
                 record["retry_after_ms"] = .int(milliseconds)
                 // The call did not run: the human's approval stays good for its retry.
-                if let consumed { record["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
+                record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
@@ -152,7 +154,7 @@ public final class Guard: Sendable {
             } catch {
                 // Cancelled while waiting: the call did not run.
                 record["outcome"] = "cancelled"
-                if let consumed { record["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
+                record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
                 throw error
             }
@@ -164,7 +166,7 @@ public final class Guard: Sendable {
         // Cancelled by now (while the record was synced, say): the call does not run.
         if Task.isCancelled {
             var cancelled: JSONObject = ["call_id": .string(callID), "outcome": "cancelled"]
-            if let consumed { cancelled["approval_released"] = .bool((try? approvals.release(consumed.id)) ?? false) }
+            cancelled["approval_released"] = releaseApproval()
             try await append("tool_result", cancelled)
             throw CancellationError()
         }
