@@ -50,6 +50,11 @@ public struct AuditKey: Sendable {
     /// The public key as a `.pub` file holds it.
     public var publicKeyText: String { publicKey.rawRepresentation.base64EncodedString() + "\n" }
 
+    /// The Ed25519 signature of `message`, base64 (empty if signing failed, which no verifier accepts).
+    func signature(of message: Data) -> String {
+        (try? privateKey.signature(for: message))?.base64EncodedString() ?? ""
+    }
+
     static func keyID(_ key: Curve25519.Signing.PublicKey) -> String {
         String(AuditRecord.hexDigest(key.rawRepresentation).prefix(16))
     }

@@ -65,11 +65,12 @@ public final class AuditLog: Sendable {
     /// Opens (creating if needed) the log at `path`. A final line left incomplete by a crash was never
     /// acknowledged and is cut off; the chain continues from the last complete record. One process writes a
     /// log at a time (an exclusive `flock`, where the file system has locks). A new log starts with a signed
-    /// record of its own random id, and a saved checkpoint that pins it, so that every log has one. An existing log is continued only if its saved
-    /// checkpoint is there, verifies and names a record the log still holds, and the chain from there to the
-    /// end keeps every rule `AuditVerifier` checks (hashes, links, signatures, nothing after the closing
-    /// checkpoint but a signed reopening): the key never signs records someone else wrote. A closed log is
-    /// continued with a signed `reopened` record.
+    /// record of its own random id, and a saved checkpoint that pins it, so that every log has one. An existing
+    /// log is continued only if its saved checkpoint is there, verifies and names a record the log still holds,
+    /// and the chain from there to the end keeps every rule `AuditVerifier` checks (hashes, links, signatures,
+    /// nothing after the closing checkpoint but a signed reopening). A closed log is continued with a signed
+    /// `reopened` record; a log a crash left, with a signed `recovered` record naming the records after the
+    /// writer's last signed one: the key never vouches for records someone else wrote.
     public init(
         path: String, key: AuditKey, clock: any WallClock = SystemWallClock(), checkpointEvery: Int = 1000,
         sync: Bool = true
@@ -113,33 +114,31 @@ public final class AuditLog: Sendable {
         let opening: (kind: String, data: JSONValue)?
         if tail.seq == 0 {
             let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            let signature = try? key.privateKey.signature(for: AuditKey.createdMessage(log: id))
             opening = (
                 "checkpoint",
                 [
                     "records": 0, "head": .string(AuditRecord.genesis), "log": .string(id),
-                    "key_id": .string(key.keyID), "signature": .string(signature?.base64EncodedString() ?? ""),
+                    "key_id": .string(key.keyID),
+                    "signature": .string(key.signature(of: AuditKey.createdMessage(log: id))),
                 ]
             )
         } else if let closed = tail.closedBy {
-            let signature = try? key.privateKey.signature(
-                for: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))
             opening = (
                 "reopened",
                 [
                     "after": .int(closed.seq), "head": .string(closed.hash), "key_id": .string(key.keyID),
-                    "signature": .string(signature?.base64EncodedString() ?? ""),
+                    "signature": .string(
+                        key.signature(of: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))),
                 ]
             )
         } else if tail.seq > tail.lastSigned {
             let from = tail.lastSigned + 1
-            let signature = try? key.privateKey.signature(
-                for: AuditKey.recoveredMessage(from: from, to: tail.seq, head: tail.hash))
             opening = (
                 "recovered",
                 [
                     "from": .int(from), "to": .int(tail.seq), "head": .string(tail.hash), "key_id": .string(key.keyID),
-                    "signature": .string(signature?.base64EncodedString() ?? ""),
+                    "signature": .string(
+                        key.signature(of: AuditKey.recoveredMessage(from: from, to: tail.seq, head: tail.hash))),
                 ]
             )
         } else {
@@ -279,7 +278,7 @@ public final class AuditLog: Sendable {
             : AuditKey.checkpointMessage(records: records, head: head)
         var data: JSONObject = [
             "records": .int(records), "head": .string(head), "key_id": .string(state.key.keyID),
-            "signature": .string((try? state.key.privateKey.signature(for: message))?.base64EncodedString() ?? ""),
+            "signature": .string(state.key.signature(of: message)),
         ]
         if final { data["final"] = true }
         let receipt = add(kind: "checkpoint", data: .object(data), state: &state)
@@ -298,7 +297,7 @@ public final class AuditLog: Sendable {
         return [
             "records": .int(records), "head": .string(head), "checkpoint": .int(checkpoint),
             "checkpoint_hash": .string(checkpointHash), "key_id": .string(key.keyID),
-            "signature": .string((try? key.privateKey.signature(for: message))?.base64EncodedString() ?? ""),
+            "signature": .string(key.signature(of: message)),
             "public_key": .string(key.publicKey.rawRepresentation.base64EncodedString()),
         ]
     }
