@@ -149,6 +149,11 @@ public enum AuditVerifier {
         /// Records named by signed `recovered` records.
         var unverified: Int64 = 0
 
+        /// The base64 `signature` field of a record's data (or a saved checkpoint), decoded.
+        static func signature(in data: JSONValue) -> Data? {
+            data["signature"]?.stringValue.flatMap { Data(base64Encoded: $0) }
+        }
+
         mutating func step(_ record: AuditRecord, publicKey: Curve25519.Signing.PublicKey) throws(WalkError) {
             guard record.seq == seq + 1 else {
                 throw WalkError(
@@ -162,7 +167,7 @@ public enum AuditVerifier {
             if let closed = closedBy {
                 guard record.kind == "reopened", record.data["after"]?.intValue == closed.seq,
                     record.data["head"]?.stringValue == closed.hash,
-                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    let signature = Self.signature(in: record.data),
                     publicKey.isValidSignature(
                         signature, for: AuditKey.reopenMessage(after: closed.seq, head: closed.hash))
                 else {
@@ -180,7 +185,7 @@ public enum AuditVerifier {
             if record.kind == "recovered" {
                 guard let from = record.data["from"]?.intValue, let to = record.data["to"]?.intValue,
                     from == lastSignedRecord + 1, to == seq, to >= from, record.data["head"]?.stringValue == head,
-                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    let signature = Self.signature(in: record.data),
                     publicKey.isValidSignature(
                         signature, for: AuditKey.recoveredMessage(from: from, to: to, head: head))
                 else {
@@ -196,7 +201,7 @@ public enum AuditVerifier {
                 // A log's first record: its random id, signed.
                 guard record.seq == 1, record.data["records"]?.intValue == 0,
                     record.data["head"]?.stringValue == AuditRecord.genesis,
-                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                    let signature = Self.signature(in: record.data),
                     publicKey.isValidSignature(signature, for: AuditKey.createdMessage(log: log))
                 else {
                     throw WalkError(
@@ -207,7 +212,7 @@ public enum AuditVerifier {
             } else if record.kind == "checkpoint" {
                 guard let covered = record.data["records"]?.intValue,
                     let coveredHead = record.data["head"]?.stringValue,
-                    let signature = record.data["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+                    let signature = Self.signature(in: record.data)
                 else { throw WalkError(message: "checkpoint \(record.seq) is incomplete") }
                 guard covered == seq, coveredHead == head else {
                     throw WalkError(
@@ -259,7 +264,7 @@ public enum AuditVerifier {
         guard let json = try? JSONParser.parse(data), let records = json["records"]?.intValue,
             let head = json["head"]?.stringValue, let checkpoint = json["checkpoint"]?.intValue,
             let checkpointHash = json["checkpoint_hash"]?.stringValue,
-            let signature = json["signature"]?.stringValue.flatMap({ Data(base64Encoded: $0) })
+            let signature = Walk.signature(in: json)
         else { throw AuditVerificationError(line: nil, description: "\(path): not a saved checkpoint") }
         let message = AuditKey.savedMessage(
             records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
