@@ -13,7 +13,9 @@ import VigilCore
 /// scores, with each attack string's documents and each benign family kept within one fold.
 enum Training {
     struct Sample {
+        /// A window's distinct word features, and its character n-grams as often as they occur (`InjectionClassifier`).
         var features: [Int]
+        var grams: [Int]
         var positive: Bool
     }
 
@@ -25,7 +27,7 @@ enum Training {
         var source = ""
         /// An attack string's short windows (`InjectionClassifier.clauses`): the one the selecting model scores
         /// highest becomes a positive sample too.
-        var clauses: [[Int]] = []
+        var clauses: [(features: [Int], grams: [Int])] = []
     }
 
     static func run(
@@ -41,9 +43,10 @@ enum Training {
         if let selector {
             var selected = 0
             for i in documents.indices where !documents[i].clauses.isEmpty {
-                let scores = documents[i].clauses.map(selector.score)
+                let scores = documents[i].clauses.map { selector.score($0.features, grams: $0.grams) }
                 let best = scores.indices.max { scores[$0] < scores[$1] }!
-                documents[i].samples.append(Sample(features: documents[i].clauses[best], positive: true))
+                let clause = documents[i].clauses[best]
+                documents[i].samples.append(Sample(features: clause.features, grams: clause.grams, positive: true))
                 documents[i].clauses = []
                 selected += 1
             }
@@ -103,10 +106,7 @@ enum Training {
     typealias Outcome = (positive: Bool, lexical: Double, classifier: Double)
 
     /// The classifier's scratch space, reused across documents.
-    struct Scratch {
-        var tokens: [UInt32] = []
-        var features: [Int] = []
-    }
+    typealias Scratch = InjectionClassifier.Scratch
 
     static func outcome(
         of input: JSONValue, positive: Bool, _ model: InjectionClassifier, _ lexical: InjectionScanner,
@@ -115,7 +115,7 @@ enum Training {
         var strongest = 0.0
         for leaf in lexical.leaves(of: input) {
             let p = leaf.text.withUnsafeBufferPointer {
-                model.probability($0, tokens: &scratch.tokens, features: &scratch.features)
+                model.probability($0, scratch: &scratch)
             }
             strongest = max(strongest, p ?? 0)
         }
@@ -155,8 +155,9 @@ enum Training {
 
     static func load(_ corpus: Data, payloads: Data, clauses withClauses: Bool) throws -> [Document] {
         let lexical = InjectionScanner(classifier: nil)
-        var tokens: [UInt32] = []
+        var scratch = Scratch()
         var features: [Int] = []
+        var grams: [Int] = []
 
         // The attack strings: their windows are the positives; a piece of each finds its documents.
         var documents: [Document] = []
@@ -166,17 +167,18 @@ enum Training {
                 let payload = item["payload"]?.stringValue, let group = item["group"]?.stringValue
             else { continue }
             var samples: [Sample] = []
-            var clauses: [[Int]] = []
+            var clauses: [(features: [Int], grams: [Int])] = []
             for leaf in lexical.leaves(of: .string(payload)) where !leaf.encoded {
-                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
-                guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                for range in InjectionClassifier.windows(tokens.count) {
-                    InjectionClassifier.features(tokens[range], into: &features)
-                    samples.append(Sample(features: features, positive: true))
+                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &scratch) }
+                let count = scratch.tokens.count
+                guard count >= InjectionClassifier.minimumWords else { continue }
+                for range in InjectionClassifier.windows(count) {
+                    window(scratch, range, &features, &grams)
+                    samples.append(Sample(features: features, grams: grams, positive: true))
                 }
-                for range in InjectionClassifier.clauses(tokens.count) where withClauses {
-                    InjectionClassifier.features(tokens[range], into: &features)
-                    clauses.append(features)
+                for range in InjectionClassifier.clauses(count) where withClauses {
+                    window(scratch, range, &features, &grams)
+                    clauses.append((features, grams))
                 }
             }
             let normalized = String(decoding: lexical.leaves(of: .string(payload)).first?.text ?? [], as: UTF8.self)
@@ -188,6 +190,7 @@ enum Training {
                 Document(input: .null, positive: true, group: fnv(group.utf8), samples: samples, clauses: clauses))
         }
         let carriers = documents.count
+        let finder = ProbeFinder(probes.map { (Array($0.probe.utf8), $0.group) })
 
         for line in corpus.split(separator: 0x0A) where !line.isEmpty {
             guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
@@ -196,18 +199,18 @@ enum Training {
             let source = item["source"]?.stringValue ?? ""
             let leaves = lexical.leaves(of: input)
             if label == "injection" {
-                let text = leaves.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "\n")
-                let group = probes.first { text.contains($0.probe) }?.group ?? fnv((item["id"]?.stringValue ?? "").utf8)
+                let text = Array(leaves.map(\.text).joined(separator: [0x0A]))
+                let group = finder.first(in: text) ?? fnv((item["id"]?.stringValue ?? "").utf8)
                 documents.append(Document(input: input, positive: true, group: group, samples: [], source: source))
                 continue
             }
             var samples: [Sample] = []
             for leaf in leaves {
-                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
-                guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                for range in ranges(tokens.count, clauses: withClauses) {
-                    InjectionClassifier.features(tokens[range], into: &features)
-                    samples.append(Sample(features: features, positive: false))
+                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &scratch) }
+                guard scratch.tokens.count >= InjectionClassifier.minimumWords else { continue }
+                for range in ranges(scratch.tokens.count, clauses: withClauses) {
+                    window(scratch, range, &features, &grams)
+                    samples.append(Sample(features: features, grams: grams, positive: false))
                 }
             }
             // One benign family per fold: held-out folds then hold kinds of benign text the model never
@@ -218,6 +221,47 @@ enum Training {
         // The attack strings' carrier documents are bookkeeping, not documents to score.
         for i in 0..<carriers { documents[i].source = "payload" }
         return documents
+    }
+
+    /// Finds which attack string a planted document carries: the first probe (in the order given) whose bytes
+    /// the document's text contains. Probes are indexed by their first eight bytes, so a document is read once
+    /// rather than once per probe.
+    struct ProbeFinder {
+        private let probes: [(bytes: [UInt8], group: UInt64)]
+        private let byPrefix: [UInt64: [Int]]
+
+        init(_ probes: [([UInt8], UInt64)]) {
+            self.probes = probes.map { (bytes: $0.0, group: $0.1) }
+            var byPrefix: [UInt64: [Int]] = [:]
+            for (index, probe) in self.probes.enumerated() where probe.bytes.count >= 8 {
+                byPrefix[Self.key(probe.bytes, 0), default: []].append(index)
+            }
+            self.byPrefix = byPrefix
+        }
+
+        private static func key(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+            var key: UInt64 = 0
+            for k in offset..<(offset + 8) { key = key << 8 | UInt64(bytes[k]) }
+            return key
+        }
+
+        /// The group of the first probe that `text` contains, if any.
+        func first(in text: [UInt8]) -> UInt64? {
+            guard text.count >= 8 else { return nil }
+            var best = Int.max
+            var key = Self.key(text, 0)
+            for offset in 0...(text.count - 8) {
+                if offset > 0 { key = key << 8 | UInt64(text[offset + 7]) }
+                guard let candidates = byPrefix[key] else { continue }
+                for index in candidates where index < best {
+                    let probe = probes[index].bytes
+                    if offset + probe.count <= text.count, text[offset..<(offset + probe.count)].elementsEqual(probe) {
+                        best = index
+                    }
+                }
+            }
+            return best == .max ? nil : probes[best].group
+        }
     }
 
     /// Benign prose (documentation, runbooks, rule descriptions), one sample per window of each
@@ -245,20 +289,27 @@ enum Training {
     /// sample per window.
     static func benignSamples(_ values: [JSONValue], clauses: Bool) -> [Sample] {
         var samples: [Sample] = []
-        var tokens: [UInt32] = []
+        var scratch = Scratch()
         var features: [Int] = []
+        var grams: [Int] = []
         let lexical = InjectionScanner(classifier: nil)
         for value in values {
             for leaf in lexical.leaves(of: value) {
-                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &tokens) }
-                guard tokens.count >= InjectionClassifier.minimumWords else { continue }
-                for range in ranges(tokens.count, clauses: clauses) {
-                    InjectionClassifier.features(tokens[range], into: &features)
-                    samples.append(Sample(features: features, positive: false))
+                leaf.text.withUnsafeBufferPointer { InjectionClassifier.tokenize($0, into: &scratch) }
+                guard scratch.tokens.count >= InjectionClassifier.minimumWords else { continue }
+                for range in ranges(scratch.tokens.count, clauses: clauses) {
+                    window(scratch, range, &features, &grams)
+                    samples.append(Sample(features: features, grams: grams, positive: false))
                 }
             }
         }
         return samples
+    }
+
+    /// The distinct word features and the character n-grams of the tokens `range` of a tokenised text.
+    static func window(_ scratch: Scratch, _ range: Range<Int>, _ features: inout [Int], _ grams: inout [Int]) {
+        InjectionClassifier.features(scratch.tokens[range], into: &features)
+        InjectionClassifier.gramFeatures(scratch, range, into: &grams)
     }
 
     /// Logistic regression, AdaGrad, a small L2 penalty; deterministic. (Weighting the classes to balance
@@ -278,13 +329,21 @@ enum Training {
             }
             for index in order {
                 let sample = samples[index]
+                // Each block (word features, character n-grams) scaled to unit length on its own.
                 let value = 1 / Float(sample.features.count).squareRoot()
+                let gramValue = sample.grams.isEmpty ? 0 : 1 / Float(sample.grams.count).squareRoot()
                 var z = bias
                 for f in sample.features { z += weights[f] * value }
+                for f in sample.grams { z += weights[f] * gramValue }
                 let p = 1 / (1 + exp(-z))
                 let error = p - (sample.positive ? 1 : 0)
                 for f in sample.features {
                     let g = error * value + l2 * weights[f]
+                    squares[f] += g * g
+                    weights[f] -= rate * g / squares[f].squareRoot()
+                }
+                for f in sample.grams {
+                    let g = error * gramValue + l2 * weights[f]
                     squares[f] += g * g
                     weights[f] -= rate * g / squares[f].squareRoot()
                 }
@@ -374,7 +433,7 @@ enum Training {
             // Logistic-regression weights of `InjectionClassifier`, fitted on the development corpora only (never
             // on the held-out red-team round):
             // 2^\(InjectionClassifier.dimensionBits) hashed unigrams and bigrams of words (and of the character pairs of
-            // words outside ASCII), as Int8 times `scale`.
+            // words outside ASCII) and character \(InjectionClassifier.gramLength)-grams of words, as Int8 times `scale`.
             enum InjectionClassifierWeights {
                 static let bias: Float = \(model.biasForTraining)
                 static let scale: Float = \(scale)

@@ -8,6 +8,11 @@ import Foundation
 /// another), present or absent, scaled to unit length. A word of three or more characters, some of them
 /// outside ASCII, also yields its overlapping character pairs as tokens, so that scripts written without
 /// spaces (Chinese, Japanese, Thai, Khmer, …) are read and the inflected forms of one stem share features.
+/// Every word hashed whole also yields the character n-grams (`gramLength` characters) of the word with a
+/// boundary mark at each end. A window's second block of features is the n-grams of its distinct words, hashed
+/// into the same table and scaled to unit length on its own, so that words the development corpora never held
+/// (another domain's nouns, a new inflection, a compound) still score for the stems they share with words they
+/// did.
 /// Any byte outside ASCII belongs to a word, curly quotes and dashes included: treating those as separators
 /// scored lower on every held-out round it was tried on (docs/security.md). A text is scored in windows of
 /// `window` tokens (half-overlapping), so that a paragraph planted in a long benign text is not diluted by
@@ -23,6 +28,22 @@ public struct InjectionClassifier: Sendable {
     public static let window = 96
     public static let clause = 24
     public static let minimumWords = 8
+    /// Characters per character n-gram, the word's boundary marks included.
+    public static let gramLength = 4
+
+    /// A text's tokens and the character n-grams of its words: scratch space, reused across texts.
+    public struct Scratch {
+        /// Word hashes, in order (`tokenize`).
+        public var tokens: [UInt32] = []
+        /// Feature indices of character n-grams: token `i`'s are `grams[gramStarts[i]..<gramStarts[i + 1]]`.
+        public var grams: [Int] = []
+        public var gramStarts: [Int] = []
+        var run: [Int] = []
+        var characters: [Int] = []
+        var gramSums: [Float] = []
+
+        public init() {}
+    }
 
     let weights: [Float]
     let bias: Float
@@ -53,10 +74,7 @@ public struct InjectionClassifier: Sendable {
     }()
 
     /// The probability that `text` (normalised) is an injection, or nil when it is too short to judge.
-    /// `tokens` and `features` are scratch space, reused across calls.
-    @_spi(Training) public func probability(
-        _ text: UnsafeBufferPointer<UInt8>, tokens: inout [UInt32], features: inout [Int]
-    ) -> Double? {
+    @_spi(Training) public func probability(_ text: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Double? {
         // Prose has spaces between its words, or is written in a script without them; identifiers, paths and
         // ARNs (most of a tool result) are neither.
         var gaps = 0
@@ -66,31 +84,50 @@ public struct InjectionClassifier: Sendable {
             if byte >= 0xC0 { wide += 1 }
         }
         guard gaps >= Self.minimumWords - 1 || wide >= 2 * Self.minimumWords else { return nil }
-        Self.tokenize(text, into: &tokens)
-        guard tokens.count >= Self.minimumWords else { return nil }
+        Self.tokenize(text, into: &scratch)
+        guard scratch.tokens.count >= Self.minimumWords else { return nil }
         // Every token's unigram and bigram features, hashed once: a window's features are one run of them.
-        Self.featureRun(tokens, into: &features)
-        let run = features
-        let count = tokens.count
+        Self.featureRun(scratch.tokens, into: &scratch.run)
+        let run = scratch.run
+        let gramStarts = scratch.gramStarts
+        let count = scratch.tokens.count
+        // Each word's n-grams weigh in once per window it is in: their weights summed once per token.
+        scratch.gramSums.removeAll(keepingCapacity: true)
+        scratch.gramSums.reserveCapacity(count)
+        for i in 0..<count {
+            var sum: Float = 0
+            for g in scratch.grams[gramStarts[i]..<gramStarts[i + 1]] { sum += weights[g] }
+            scratch.gramSums.append(sum)
+        }
+        let gramSums = scratch.gramSums
         let best = withUnsafeTemporaryAllocation(of: Int.self, capacity: 512) { table in
             var best = -Float.infinity
-            // `score` of the window's distinct features, found with a small open-addressing set rather than a sort
-            // (the sum's order differs, so its last bits may).
+            // The window's distinct features, found with a small open-addressing set rather than a sort (the sum's
+            // order differs, so its last bits may); a word's unigram counted for the first time brings its n-grams.
             func consider(_ start: Int, _ end: Int) {
                 let mask = end - start <= 32 ? 127 : 511  // at least twice the 2n - 1 features (n ≤ 96)
                 UnsafeMutableBufferPointer(rebasing: table[0...mask]).initialize(repeating: -1)
                 var sum: Float = 0
                 var distinct = 0
-                for f in run[(2 * start)..<(2 * end - 1)] {
+                var gramSum: Float = 0
+                var gramCount = 0
+                for j in (2 * start)..<(2 * end - 1) {
+                    let f = run[j]
                     var slot = f & mask
                     while table[slot] >= 0 && table[slot] != f { slot = (slot + 1) & mask }
                     if table[slot] < 0 {
                         table[slot] = f
                         sum += weights[f]
                         distinct += 1
+                        if j & 1 == 0 {
+                            gramSum += gramSums[j >> 1]
+                            gramCount += gramStarts[(j >> 1) + 1] - gramStarts[j >> 1]
+                        }
                     }
                 }
-                best = max(best, sum / Float(distinct).squareRoot())
+                var score = sum / Float(distinct).squareRoot()
+                if gramCount > 0 { score += gramSum / Float(gramCount).squareRoot() }
+                best = max(best, score)
             }
             // The long windows (one if the text fits in it), then the short ones if it is longer than one.
             Self.slide(count, width: Self.window, consider)
@@ -100,11 +137,15 @@ public struct InjectionClassifier: Sendable {
         return 1 / (1 + exp(-Double(best + bias)))
     }
 
-    /// A window's score before the bias: its features' weights summed, over the square root of their number.
-    @_spi(Training) public func score(_ features: [Int]) -> Float {
+    /// A window's score before the bias: for its distinct word features and for the n-grams of its distinct
+    /// words (`gramFeatures`), the weights summed over the square root of their number.
+    @_spi(Training) public func score(_ features: [Int], grams: [Int]) -> Float {
         var sum: Float = 0
         for f in features { sum += weights[f] }
+        var gramSum: Float = 0
+        for g in grams { gramSum += weights[g] }
         return sum / Float(features.count).squareRoot()
+            + (grams.isEmpty ? 0 : gramSum / Float(grams.count).squareRoot())
     }
 
     // MARK: - Features (shared with training)
@@ -113,7 +154,23 @@ public struct InjectionClassifier: Sendable {
     /// bytes another. A word with non-ASCII letters is hashed whole if it has at most 24 bytes, and when it has
     /// three characters or more each pair of adjacent characters is a token as well.
     public static func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [UInt32]) {
-        tokens.removeAll(keepingCapacity: true)
+        var scratch = Scratch()
+        tokenize(text, into: &scratch)
+        tokens = scratch.tokens
+    }
+
+    /// The word hashes of `tokenize(_:into:)` and, for each word hashed whole, its character n-grams
+    /// (`gramLength` characters of the word marked at both ends, or the whole marked word if it is shorter),
+    /// attached to the word's own token; numbers, long ASCII runs and character pairs have none.
+    public static func tokenize(_ text: UnsafeBufferPointer<UInt8>, into scratch: inout Scratch) {
+        scratch.tokens.removeAll(keepingCapacity: true)
+        scratch.grams.removeAll(keepingCapacity: true)
+        scratch.gramStarts.removeAll(keepingCapacity: true)
+        // Grown once to what the text can hold (a word of n bytes has at most n - 1 n-grams, or one if shorter),
+        // not step by step: a scan starts with empty scratch space.
+        scratch.tokens.reserveCapacity(text.count / 2 + 1)
+        scratch.grams.reserveCapacity(text.count)
+        scratch.gramStarts.reserveCapacity(text.count / 2 + 2)
         var hash: UInt32 = 2_166_136_261
         var start = 0
         var length = 0
@@ -122,11 +179,15 @@ public struct InjectionClassifier: Sendable {
         var wide = false
         func finish() {
             guard length > 0 else { return }
-            if !wide {
-                tokens.append(digits ? 0x5EED_0001 : length > 24 ? 0x5EED_0002 : hash)
-            } else {
-                if length <= 24 { tokens.append(hash) }
-                if characters >= 3 { pairs(text, start..<(start + length), into: &tokens) }
+            if !wide || length <= 24 {
+                scratch.tokens.append(!wide && digits ? 0x5EED_0001 : !wide && length > 24 ? 0x5EED_0002 : hash)
+                scratch.gramStarts.append(scratch.grams.count)
+                if !digits && length <= 24 { grams(text, start..<(start + length), ascii: !wide, &scratch) }
+            }
+            if wide && characters >= 3 {
+                let before = scratch.tokens.count
+                pairs(text, start..<(start + length), into: &scratch.tokens)
+                for _ in before..<scratch.tokens.count { scratch.gramStarts.append(scratch.grams.count) }
             }
             hash = 2_166_136_261
             length = 0
@@ -148,6 +209,53 @@ public struct InjectionClassifier: Sendable {
             }
         }
         finish()
+        scratch.gramStarts.append(scratch.grams.count)
+    }
+
+    /// Appends the feature indices of the character n-grams of `word`, marked with a space at each end.
+    private static func grams(
+        _ text: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, ascii: Bool, _ scratch: inout Scratch
+    ) {
+        if ascii {
+            // One byte per character: an n-gram is its bytes, packed (a mark is a space), the last in the low byte.
+            var packed: UInt32 = 0x20
+            var length = 1
+            for k in word {
+                packed = packed << 8 | UInt32(fold(text[k]))
+                length += 1
+                if length >= gramLength { scratch.grams.append(gram(packed)) }
+            }
+            packed = packed << 8 | 0x20
+            scratch.grams.append(gram(packed))  // the last, or the whole marked word if shorter than an n-gram
+            return
+        }
+        // Where each marked character starts: the opening mark (-1), the word's characters, the closing mark (the
+        // word's end), and one past it, so that character `c` is `characters[c]..<characters[c + 1]`.
+        scratch.characters.removeAll(keepingCapacity: true)
+        scratch.characters.append(-1)
+        for k in word where text[k] & 0xC0 != 0x80 { scratch.characters.append(k) }
+        scratch.characters.append(word.upperBound)
+        scratch.characters.append(word.upperBound + 1)
+        let marked = scratch.characters.count - 1  // the word's characters and its two marks
+        let length = min(gramLength, marked)
+        for first in 0...(marked - length) {
+            // An n-gram of one-byte characters is packed as in an ASCII word, so that it is the same feature there.
+            var hash: UInt32 = 2_166_136_261
+            var packed: UInt32 = 0
+            var ascii = true
+            for c in first..<(first + length) {
+                if c == 0 || c == marked - 1 {
+                    hash = fnv(hash, 0x20)
+                    packed = packed << 8 | 0x20
+                } else {
+                    let bytes = scratch.characters[c]..<scratch.characters[c + 1]
+                    if bytes.count > 1 { ascii = false }
+                    for k in bytes { hash = fnv(hash, text[k]) }
+                    packed = packed << 8 | UInt32(fold(text[bytes.lowerBound]))
+                }
+            }
+            scratch.grams.append(gram(ascii ? packed : hash))
+        }
     }
 
     /// The hashes of each pair of adjacent characters (UTF-8 sequences, ASCII letters folded to lower case)
@@ -166,6 +274,16 @@ public struct InjectionClassifier: Sendable {
             second = end
         }
     }
+
+    /// The feature index of an n-gram's hash.
+    @inline(__always)
+    private static func gram(_ hash: UInt32) -> Int {
+        Int(mix(hash &* 0x2545_F491 &+ 0x6A09_E667) & UInt32((1 << dimensionBits) - 1))
+    }
+
+    /// An ASCII capital folded to lower case.
+    @inline(__always)
+    private static func fold(_ byte: UInt8) -> UInt8 { byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0) }
 
     /// One step of FNV-1a over a byte, ASCII letters folded to lower case.
     @inline(__always)
@@ -206,6 +324,7 @@ public struct InjectionClassifier: Sendable {
     /// pair ending at token `i` at `2 * i - 1`), so that the features of tokens `a..<b` are `run[2a..<2b - 1]`.
     public static func featureRun(_ tokens: [UInt32], into run: inout [Int]) {
         run.removeAll(keepingCapacity: true)
+        run.reserveCapacity(2 * tokens.count)
         let mask = UInt32((1 << dimensionBits) - 1)
         var previous: UInt32?
         for token in tokens {
@@ -232,6 +351,20 @@ public struct InjectionClassifier: Sendable {
             unique += 1
         }
         features.removeLast(features.count - unique)
+    }
+
+    /// The character n-gram features of the distinct words of the tokens `range` of a tokenised text: each
+    /// word's n-grams once, the word being new when its unigram feature is (in the order of `featureRun`, where a
+    /// bigram's feature may already stand for it).
+    public static func gramFeatures(_ scratch: Scratch, _ range: Range<Int>, into features: inout [Int]) {
+        features.removeAll(keepingCapacity: true)
+        var run: [Int] = []
+        featureRun(Array(scratch.tokens[range]), into: &run)
+        var seen = Set<Int>()
+        for (j, f) in run.enumerated() where seen.insert(f).inserted && j & 1 == 0 {
+            let token = range.lowerBound + j / 2
+            features.append(contentsOf: scratch.grams[scratch.gramStarts[token]..<scratch.gramStarts[token + 1]])
+        }
     }
 
     /// MurmurHash3's finaliser.

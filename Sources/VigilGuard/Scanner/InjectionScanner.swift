@@ -212,8 +212,7 @@ public struct InjectionScanner: Sendable {
         /// The strongest finding per feature across the input.
         var best: [String: ScanFinding] = [:]
         var order: [String] = []
-        var tokens: [UInt32] = []
-        var features: [Int] = []
+        var classifier = InjectionClassifier.Scratch()
         /// Collected for training only.
         var leaves: [TrainingLeaf]?
 
@@ -297,7 +296,7 @@ public struct InjectionScanner: Sendable {
         }
         if let classifier, view != .joined,
             let p = normalized.bytes.withUnsafeBufferPointer({
-                classifier.probability($0, tokens: &work.tokens, features: &work.features)
+                classifier.probability($0, scratch: &work.classifier)
             }),
             p >= Self.classifierFloor
         {
@@ -367,14 +366,13 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// The shipped fit (every corpus up to red-team round 23 except round 15, long and short windows) follows a
-    /// recipe judged by fitting it on the corpora up to round 17 and scoring rounds 15, 18, 19 and 20, which
-    /// that fit had not read: at 0.8 it detected 1,896 of their 3,200 attacks where the fit before it detected
-    /// 1,850, with as many false positives (67 of 5,074 benign records; docs/security.md). On round 15,
-    /// which the shipped fit has not read either, it gives 53.75% at 1.02%. It scores the ticket-closing note of
-    /// `everydayProseIsNotAnInjection` 0.27 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
-    /// 0.60: neither is flagged.
-    @_spi(Training) public static let classifierFloor = 0.8
+    /// The shipped fit (every corpus up to red-team round 25 except round 15, long and short windows, words and
+    /// their character 4-grams) was chosen on rounds 15 and 26, which it has not read: at 0.85 it detects 58.25%
+    /// of round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
+    /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). It
+    /// scores the ticket-closing note of `everydayProseIsNotAnInjection` 0.53 and the role-play of
+    /// `theClassifierRanksRolePlayAboveEverydayProse` 0.17: neither is flagged.
+    @_spi(Training) public static let classifierFloor = 0.85
 
     /// Turns one text's cues into weighted features.
     private func score(
