@@ -387,6 +387,24 @@ struct AuditLogTests {
         #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 6)
     }
 
+    /// A lock held for a moment, as a child process being started holds a copy of a writer's descriptor until it
+    /// runs its program, is waited for: the next writer opens the log once it is released.
+    @Test func aLockReleasedWithinASecondIsWaitedFor() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(2, to: path, key: key)
+        let holder = open(path, O_RDWR | O_CLOEXEC)
+        #expect(holder >= 0 && flock(holder, LOCK_EX | LOCK_NB) == 0)
+        let release = Thread {
+            usleep(200_000)
+            _ = close(holder)
+        }
+        release.start()
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        try await log.append(kind: "note", data: ["n": 3])
+        log.close()
+        #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 7)
+    }
+
     @Test func aFileOfBlankLinesIsNotOpenedAsALog() throws {
         let (_, path, key) = try setUp()
         try "\n\n".write(toFile: path, atomically: true, encoding: .utf8)

@@ -84,7 +84,7 @@ public final class AuditLog: Sendable {
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+        if !Self.lock(descriptor) {
             let code = errno
             let text = Self.errnoText()
             // A file system without locks (some network mounts) cannot say; one writer is then the operator's care.
@@ -209,6 +209,19 @@ public final class AuditLog: Sendable {
             case .failure(let error): continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// Takes the log's exclusive lock, waiting up to a second while another holds it. A writer that has just
+    /// closed the log may still look like one: a child process started elsewhere in this process holds a copy of
+    /// every descriptor until it runs its program (close-on-exec closes them only then). `errno` is the last
+    /// attempt's.
+    private static func lock(_ descriptor: Int32) -> Bool {
+        for attempt in 0..<40 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 39 else { return false }
+            usleep(25_000)
+        }
+        return false
     }
 
     /// Writes the checkpoint that closes the log (signed as final: only a signed reopening may follow it), waits
