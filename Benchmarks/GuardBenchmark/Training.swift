@@ -225,7 +225,8 @@ enum Training {
 
     /// Finds which attack string a planted document carries: the first probe (in the order given) whose bytes
     /// the document's text contains. Probes are indexed by their first eight bytes, so a document is read once
-    /// rather than once per probe.
+    /// rather than once per probe. The match is by bytes (`String.contains`, used before, compared characters,
+    /// so a probe cut next to a combining mark could match here and not there); it only assigns folds.
     struct ProbeFinder {
         private let probes: [(bytes: [UInt8], group: UInt64)]
         private let byPrefix: [UInt64: [Int]]

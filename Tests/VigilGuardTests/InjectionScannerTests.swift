@@ -720,7 +720,8 @@ struct InjectionScannerTests {
     /// What the scanner computes is what training computes: a text's probability is the strongest of its long
     /// and short windows (`windows`, `clauses`), each scored on its distinct features and its distinct words'
     /// n-grams (`features`, `gramFeatures`, `score`), for texts of every length around the windows' sizes, with
-    /// words repeated, numbers, and words outside ASCII (whose character pairs are tokens without n-grams).
+    /// words repeated, numbers, long runs, and words outside ASCII (whose character pairs are tokens without
+    /// n-grams, and may stand for a two-letter word: "do" after "don’t").
     @Test func theScannersWindowsAreTrainingsWindows() {
         var weights = [Float](repeating: 0, count: 1 << InjectionClassifier.dimensionBits)
         var seed: UInt64 = 7
@@ -734,7 +735,10 @@ struct InjectionScannerTests {
         var grams: [Int] = []
         for count in [8, 23, 24, 25, 32, 33, 47, 96, 97, 131, 250] {
             let words = (0..<count).map { n in
-                ["w\((n * 7) % 31)", "alert\(n % 5)", "\(n % 4)", "закрой\(n % 3)", "a", "Approved"][n % 6]
+                [
+                    "w\((n * 7) % 31)", "alert\(n % 5)", "\(n % 4)", "закрой\(n % 3)", "a", "Approved", "don’t", "do",
+                    String(repeating: "x", count: 25 + n % 3),
+                ][n % 9]
             }
             let text = Array(words.joined(separator: " ").utf8)
             let p = text.withUnsafeBufferPointer { model.probability($0, scratch: &scratch) }
@@ -830,7 +834,7 @@ struct InjectionScannerTests {
     }
 
     /// Every word hashed whole also yields its character 4-grams, marked at both ends, attached to its token:
-    /// inflections and compounds of one stem share features ("approve", "approved", "pre-approved"), case does
+    /// inflections and compounds of one stem share features ("approve", "approved", "preapproved"), case does
     /// not matter, numbers and long runs have none, and a 4-gram of one-byte characters is the same feature in a
     /// word outside ASCII as in an ASCII one.
     @Test func wordsYieldCharacterNGrams() {
@@ -843,7 +847,7 @@ struct InjectionScannerTests {
         // " clo", "clos", "lose", "ose ": a word of n characters has n - 1; shorter words one, the marked word.
         #expect(grams("close").count == 4)
         #expect(grams("to").count == 1 && grams("a").count == 1 && grams("a") != grams("to"))
-        #expect(Set(grams("approve")).intersection(grams("approved")).count == 5)  // all but "ove " and "ved "
+        #expect(Set(grams("approve")).intersection(grams("approved")).count == 5)  // " app" to "rove"
         #expect(Set(grams("approved")).intersection(grams("preapproved")).count == 6)  // all but " app"
         #expect(grams("Approved") == grams("approved"))
         #expect(grams("4711").isEmpty)

@@ -84,8 +84,7 @@ public final class AuditLog: Sendable {
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
-        if !Self.lock(descriptor) {
-            let code = errno
+        if let code = Self.lock(descriptor) {
             let text = Self.errnoText()
             // A file system without locks (some network mounts) cannot say; one writer is then the operator's care.
             if code != ENOLCK && code != EOPNOTSUPP {
@@ -211,17 +210,21 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// Takes the log's exclusive lock, waiting up to a second while another holds it. A writer that has just
-    /// closed the log may still look like one: a child process started elsewhere in this process holds a copy of
-    /// every descriptor until it runs its program (close-on-exec closes them only then). `errno` is the last
-    /// attempt's.
-    private static func lock(_ descriptor: Int32) -> Bool {
-        for attempt in 0..<40 {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            guard errno == EWOULDBLOCK, attempt < 39 else { return false }
+    /// Takes the log's exclusive lock, waiting up to a second while another holds it; nil when taken, else the
+    /// last attempt's `errno`. A writer that has just closed the log may still look like one: a child process
+    /// started elsewhere in this process holds a copy of every descriptor until it runs its program
+    /// (close-on-exec closes them only then). The wait blocks the calling thread; it happens only when the
+    /// lock is held, at open.
+    private static func lock(_ descriptor: Int32) -> Int32? {
+        var attempts = 0
+        while true {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return nil }
+            let code = errno
+            if code == EINTR { continue }
+            attempts += 1
+            guard code == EWOULDBLOCK, attempts < 40 else { return code }
             usleep(25_000)
         }
-        return false
     }
 
     /// Writes the checkpoint that closes the log (signed as final: only a signed reopening may follow it), waits

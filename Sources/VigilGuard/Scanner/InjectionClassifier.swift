@@ -9,10 +9,11 @@ import Foundation
 /// outside ASCII, also yields its overlapping character pairs as tokens, so that scripts written without
 /// spaces (Chinese, Japanese, Thai, Khmer, …) are read and the inflected forms of one stem share features.
 /// Every word hashed whole also yields the character n-grams (`gramLength` characters) of the word with a
-/// boundary mark at each end. A window's second block of features is the n-grams of its distinct words, hashed
-/// into the same table and scaled to unit length on its own, so that words the development corpora never held
-/// (another domain's nouns, a new inflection, a compound) still score for the stems they share with words they
-/// did.
+/// boundary mark at each end. A window's second block of features is the n-grams of its distinct words (a word
+/// is new where its unigram's feature is; a character pair hashes as a two-letter word does, so "do" after
+/// "don’t" brings no n-grams), hashed into the same table, their weights summed over the square root of their
+/// number, so that words the development corpora never held (another domain's nouns, a new inflection, a
+/// compound) still score for the stems they share with words they did.
 /// Any byte outside ASCII belongs to a word, curly quotes and dashes included: treating those as separators
 /// scored lower on every held-out round it was tried on (docs/security.md). A text is scored in windows of
 /// `window` tokens (half-overlapping), so that a paragraph planted in a long benign text is not diluted by
@@ -28,7 +29,8 @@ public struct InjectionClassifier: Sendable {
     public static let window = 96
     public static let clause = 24
     public static let minimumWords = 8
-    /// Characters per character n-gram, the word's boundary marks included.
+    /// Characters per character n-gram, the word's boundary marks included (at most 4: an ASCII n-gram is
+    /// packed into 32 bits).
     public static let gramLength = 4
 
     /// A text's tokens and the character n-grams of its words: scratch space, reused across texts.
@@ -166,11 +168,11 @@ public struct InjectionClassifier: Sendable {
         scratch.tokens.removeAll(keepingCapacity: true)
         scratch.grams.removeAll(keepingCapacity: true)
         scratch.gramStarts.removeAll(keepingCapacity: true)
-        // Grown once to what the text can hold (a word of n bytes has at most n - 1 n-grams, or one if shorter),
-        // not step by step: a scan starts with empty scratch space.
-        scratch.tokens.reserveCapacity(text.count / 2 + 1)
+        // Grown once to what the text can hold (a word of n bytes has at most n - 1 n-grams, or one if shorter;
+        // a text of n bytes at most n tokens), not step by step: a scan starts with empty scratch space.
+        scratch.tokens.reserveCapacity(text.count)
         scratch.grams.reserveCapacity(text.count)
-        scratch.gramStarts.reserveCapacity(text.count / 2 + 2)
+        scratch.gramStarts.reserveCapacity(text.count + 1)
         var hash: UInt32 = 2_166_136_261
         var start = 0
         var length = 0
@@ -216,6 +218,7 @@ public struct InjectionClassifier: Sendable {
     private static func grams(
         _ text: UnsafeBufferPointer<UInt8>, _ word: Range<Int>, ascii: Bool, _ scratch: inout Scratch
     ) {
+        assert(gramLength <= 4, "ASCII n-grams are packed into 32 bits")
         if ascii {
             // One byte per character: an n-gram is its bytes, packed (a mark is a space), the last in the low byte.
             var packed: UInt32 = 0x20
