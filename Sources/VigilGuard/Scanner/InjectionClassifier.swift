@@ -168,11 +168,12 @@ public struct InjectionClassifier: Sendable {
         scratch.tokens.removeAll(keepingCapacity: true)
         scratch.grams.removeAll(keepingCapacity: true)
         scratch.gramStarts.removeAll(keepingCapacity: true)
-        // Grown once to what the text can hold (a word of n bytes has at most n - 1 n-grams, or one if shorter;
-        // a text of n bytes at most n tokens), not step by step: a scan starts with empty scratch space.
-        scratch.tokens.reserveCapacity(text.count)
+        // Grown once to about what the text holds (a word of n bytes has at most n - 1 n-grams, or one if
+        // shorter; words and pairs take two bytes or more each, but for a few), not step by step: a scan starts
+        // with empty scratch space. Reserving for the worst case of one token a byte ran slower.
+        scratch.tokens.reserveCapacity(text.count / 2 + 1)
         scratch.grams.reserveCapacity(text.count)
-        scratch.gramStarts.reserveCapacity(text.count + 1)
+        scratch.gramStarts.reserveCapacity(text.count / 2 + 2)
         var hash: UInt32 = 2_166_136_261
         var start = 0
         var length = 0

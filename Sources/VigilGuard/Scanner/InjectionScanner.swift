@@ -366,12 +366,13 @@ public struct InjectionScanner: Sendable {
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
     /// the noisy-OR, so an injection by itself at the default threshold (0.5).
-    /// The shipped fit (every corpus up to red-team round 25 except round 15, long and short windows, words and
-    /// their character 4-grams) was chosen on rounds 15 and 26, which it has not read: at 0.85 it detects 58.25%
-    /// of round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
-    /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). It
-    /// scores the ticket-closing note of `everydayProseIsNotAnInjection` 0.53 and the role-play of
-    /// `theClassifierRanksRolePlayAboveEverydayProse` 0.17: neither is flagged.
+    /// The recipe (long and short windows, words and their character 4-grams) and this floor were chosen on
+    /// rounds 15 and 26 with a fit of the corpora up to round 25 except round 15: at 0.85 it detected 58.25% of
+    /// round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
+    /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). The
+    /// shipped fit takes round 26 as well (round 15 58.12% at 0.86%). It scores the ticket-closing note of
+    /// `everydayProseIsNotAnInjection` 0.80 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
+    /// 0.17: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85
 
     /// Turns one text's cues into weighted features.
