@@ -23,7 +23,7 @@ import Foundation
 ///
 /// The weights are fitted by logistic regression on the development corpora only
 /// (`vigil-bench-guard train`, which writes `InjectionClassifier+Weights.swift`); the held-out
-/// red-team round (`Tests/Fixtures/injection/REDTEAM.md`) never sees training.
+/// red-team rounds (`Tests/Fixtures/injection/REDTEAM.md`) never see training.
 public struct InjectionClassifier: Sendable {
     public static let dimensionBits = 18
     public static let window = 96
