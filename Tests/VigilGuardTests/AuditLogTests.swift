@@ -30,6 +30,13 @@ struct AuditLogTests {
         return receipts
     }
 
+    /// Opens the log (without syncing), appends one note and closes it.
+    func note(_ n: Int, to path: String, key: AuditKey) async throws {
+        let log = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        try await log.append(kind: "note", data: ["n": .int(Int64(n))])
+        log.close()
+    }
+
     func lines(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
     }
@@ -349,9 +356,7 @@ struct AuditLogTests {
         // A new log whose saved checkpoint a crash kept from being written.
         let crashed = directory.appendingPathComponent("crashed.log").path
         try save(otherFirst, to: crashed)
-        let continued = try AuditLog(path: crashed, key: key, clock: FakeClock(), sync: false)
-        try await continued.append(kind: "note", data: ["n": 1])
-        continued.close()
+        try await note(1, to: crashed, key: key)
         #expect(try AuditVerifier.verify(path: crashed, publicKey: key.publicKey).records == 3)
     }
 
@@ -381,9 +386,7 @@ struct AuditLogTests {
         }
         try await first.append(kind: "note", data: ["n": 1])
         first.close()
-        let second = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
-        try await second.append(kind: "note", data: ["n": 2])
-        second.close()
+        try await note(2, to: path, key: key)
         #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 6)
     }
 
@@ -399,9 +402,7 @@ struct AuditLogTests {
             _ = close(holder)
         }
         release.start()
-        let log = try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
-        try await log.append(kind: "note", data: ["n": 3])
-        log.close()
+        try await note(3, to: path, key: key)
         #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey).records == 7)
     }
 

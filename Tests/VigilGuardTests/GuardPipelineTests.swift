@@ -36,6 +36,21 @@ struct GuardPipelineTests {
     }
 
     /// The audit records, after closing the log and verifying it.
+    /// The rule a call waits on for a human, or nil (recorded as an issue) if it did not wait; it must not run.
+    func ruleHeldFor(
+        _ f: Fixture, _ tool: ToolProfile, _ arguments: JSONObject, in session: GuardSession
+    ) async throws -> String? {
+        let outcome = try await f.guardrails.call(tool, arguments: arguments, in: session) { _ in
+            Issue.record("\(tool.tool) must not run before a human approves it")
+            return .init(content: [:])
+        }
+        guard case .pendingApproval(_, let decision, _) = outcome else {
+            Issue.record("expected pending approval, got \(outcome)")
+            return nil
+        }
+        return decision.rule
+    }
+
     func records(_ f: Fixture) throws -> [AuditRecord] {
         f.audit.close()
         _ = try AuditVerifier.verify(path: f.auditPath, publicKey: f.key.publicKey)
@@ -101,17 +116,8 @@ struct GuardPipelineTests {
         // Escalation keeps the quarantine.
         #expect(!session.escalated(to: "tier2", agent: "investigator").mayAutoClose)
         // The ticket's text is untrusted now: commenting on the ticket it names needs approval.
-        let comment = try await f.guardrails.call(
-            Tools.comment, arguments: ["key": "SEC-999", "body": "x"], in: session
-        ) { _ in
-            Issue.record("a tainted comment must not run")
-            return .init(content: [:])
-        }
-        guard case .pendingApproval(_, let decision, _) = comment else {
-            Issue.record("expected pending approval, got \(comment)")
-            return
-        }
-        #expect(decision.rule == "taint:key")
+        let rule = try await ruleHeldFor(f, Tools.comment, ["key": "SEC-999", "body": "x"], in: session)
+        #expect(rule == "taint:key")
         let audit = try records(f)
         #expect(audit.first { $0.kind == "tool_result" }?.data["quarantined"] == true)
         #expect(audit.first { $0.kind == "tool_result" }?.data["scan"]?["injection"] == true)
@@ -138,17 +144,8 @@ struct GuardPipelineTests {
         #expect(session.taint.provenance(of: "198.51.100.23").isTainted)
         let learn = ToolProfile(
             server: "cloud", tool: "learn_ip_baseline", toolClass: .write, targets: ["entity", "ip"])
-        let outcome = try await f.guardrails.call(
-            learn, arguments: ["entity": "alice", "ip": "198.51.100.23"], in: session
-        ) { _ in
-            Issue.record("a write with a laundered target must not run")
-            return .init(content: [:])
-        }
-        guard case .pendingApproval(_, let decision, _) = outcome else {
-            Issue.record("expected pending approval, got \(outcome)")
-            return
-        }
-        #expect(decision.rule == "taint:ip")
+        let rule = try await ruleHeldFor(f, learn, ["entity": "alice", "ip": "198.51.100.23"], in: session)
+        #expect(rule == "taint:ip")
     }
 
     @Test func destructiveCallsRunOnlyAfterAHumanApprovesThemOnce() async throws {

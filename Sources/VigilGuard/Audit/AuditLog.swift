@@ -85,7 +85,7 @@ public final class AuditLog: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
         if let code = Self.lock(descriptor) {
-            let text = Self.errnoText()
+            let text = Self.errnoText(code)
             // A file system without locks (some network mounts) cannot say; one writer is then the operator's care.
             if code != ENOLCK && code != EOPNOTSUPP {
                 _ = systemClose(descriptor)
@@ -537,7 +537,7 @@ public final class AuditLog: Sendable {
         return tail
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
+    static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 }
 
 public struct AuditLogError: Error, Sendable, CustomStringConvertible {

@@ -292,7 +292,7 @@ public struct InjectionClassifier: Sendable {
     /// One step of FNV-1a over a byte, ASCII letters folded to lower case.
     @inline(__always)
     private static func fnv(_ hash: UInt32, _ byte: UInt8) -> UInt32 {
-        (hash ^ UInt32(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))) &* 16_777_619
+        (hash ^ UInt32(fold(byte))) &* 16_777_619
     }
 
     /// The windows scored for `count` tokens: all of them if short, else half-overlapping runs.
