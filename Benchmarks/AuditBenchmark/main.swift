@@ -8,10 +8,47 @@ import VigilGuard
 //
 // `vigil-bench-audit durability LOG KEY` appends until killed and prints "ack SEQ" after each
 // acknowledged record; the tests kill it with SIGKILL and check every acknowledged record is in the log.
+//
+// `vigil-bench-audit write LOG KEY RECORDS` appends RECORDS records like the benchmark's (without fsync, to
+// build a large log quickly) to LOG, creating it and KEY if needed, and closes it: a log to run
+// `vigil audit verify` and `vigil audit export` on under `/usr/bin/time -v`.
 
 func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+// A record shaped like a tool call's "after" record.
+let sample: JSONValue = [
+    "agent": "tier1", "tier": 1, "alert_id": "6f1c0c1e-3f0b-4a57-9d5e-1d1b2f3a4c5d", "server": "vigil-identity",
+    "tool": "get_user", "tool_hash": .string(String(repeating: "ab", count: 32)),
+    "arguments": ["login": "ana.silva@meridian.example"], "decision": "allow", "rule": "tier1-read",
+    "scan": ["injection": false, "score": 0.02], "result_digest": .string(String(repeating: "cd", count: 32)),
+    "result_bytes": 1834, "duration_ms": 3, "outcome": "ok",
+]
+
+if arguments.first == "write", arguments.count == 4, let count = Int(arguments[3]), count > 0 {
+    let (key, _) = try AuditKey.loadOrCreate(path: arguments[2])
+    let log = try AuditLog(path: arguments[1], key: key, sync: false)
+    let appended = await withTaskGroup(of: Int.self) { group in
+        for worker in 0..<8 {
+            group.addTask {
+                var done = 0
+                for _ in stride(from: worker, to: count, by: 8) {
+                    guard (try? await log.append(kind: "tool_call.after", data: sample)) != nil else { break }
+                    done += 1
+                }
+                return done
+            }
+        }
+        var total = 0
+        for await done in group { total += done }
+        return total
+    }
+    log.close()
+    let size = (try FileManager.default.attributesOfItem(atPath: arguments[1])[.size] as? Int) ?? 0
+    emit(String(format: "%@: %d records appended, %.1f MB", arguments[1], appended, Double(size) / 1e6))
+    exit(appended == count ? 0 : 1)
+}
 if arguments.first == "durability", arguments.count == 3 {
     let (key, _) = try AuditKey.loadOrCreate(path: arguments[2])
     let log = try AuditLog(path: arguments[1], key: key, checkpointEvery: 50)
@@ -42,14 +79,6 @@ let (key, _) = try AuditKey.loadOrCreate(path: directory.appendingPathComponent(
 let path = directory.appendingPathComponent("audit.log").path
 let log = try AuditLog(path: path, key: key)
 
-// A record shaped like a tool call's "after" record.
-let sample: JSONValue = [
-    "agent": "tier1", "tier": 1, "alert_id": "6f1c0c1e-3f0b-4a57-9d5e-1d1b2f3a4c5d", "server": "vigil-identity",
-    "tool": "get_user", "tool_hash": .string(String(repeating: "ab", count: 32)),
-    "arguments": ["login": "ana.silva@meridian.example"], "decision": "allow", "rule": "tier1-read",
-    "scan": ["injection": false, "score": 0.02], "result_digest": .string(String(repeating: "cd", count: 32)),
-    "result_bytes": 1834, "duration_ms": 3, "outcome": "ok",
-]
 let start = ContinuousClock.now
 await withTaskGroup(of: Void.self) { group in
     for worker in 0..<concurrency {

@@ -45,13 +45,16 @@ struct AuditLogTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Verification fails as described, the same whether the log is read a megabyte or a few bytes at a time.
     func expectFailure(_ path: String, key: AuditKey, containing text: String, line: Int? = nil) {
-        do {
-            _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-            Issue.record("tampering was not detected (expected '\(text)')")
-        } catch {
-            #expect(error.description.contains(text), "\(error.description)")
-            if let line { #expect(error.line == line, "\(error.description)") }
+        for chunk in [AuditLineReader.defaultChunk, 5] {
+            do {
+                _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey, chunk: chunk) { _ in }
+                Issue.record("tampering was not detected (expected '\(text)', chunk \(chunk))")
+            } catch {
+                #expect(error.description.contains(text), "chunk \(chunk): \(error.description)")
+                if let line { #expect(error.line == line, "chunk \(chunk): \(error.description)") }
+            }
         }
     }
 
@@ -414,6 +417,10 @@ struct AuditLogTests {
         } throws: { error in
             "\(error)".contains("holds blank lines and no record")
         }
+        // Nor does it verify: a blank line is not a record, even alone.
+        expectFailure(path, key: key, containing: "record 1 is not an audit record", line: 1)
+        try "\n".write(toFile: path, atomically: true, encoding: .utf8)
+        expectFailure(path, key: key, containing: "record 1 is not an audit record", line: 1)
     }
 
     @Test func anIncompleteLastLineIsNotARecordAndIsCutOffOnOpen() async throws {
@@ -429,6 +436,129 @@ struct AuditLogTests {
         let after = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
         #expect(!after.incompleteTail)
         #expect(after.records == report.records + 4)  // the reopening, two records and the closing checkpoint
+    }
+
+    /// The readers of the log hold a chunk of it and its longest line, not the file: a line is whole however the
+    /// chunks cut it, a blank line is a line, and an unterminated last line is reported, not passed.
+    @Test(arguments: [1, 2, 3, 7, 64, AuditLineReader.defaultChunk])
+    func linesAreReadWholeWhereverChunksEnd(chunk: Int) throws {
+        let (directory, _, _) = try setUp()
+        let path = directory.appendingPathComponent("lines").path
+        let long = String(repeating: "x", count: 150)
+        let text = "first\n\n\(long)\nab\nc\n\n\nlast complete\nunterminated"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let descriptor = open(path, O_RDONLY)
+        defer { _ = close(descriptor) }
+        var seen: [String] = []
+        let extent = try AuditLineReader.forEachLine(descriptor: descriptor, chunk: chunk) { line in
+            seen.append(String(decoding: line, as: UTF8.self))
+        }.get()
+        #expect(seen == ["first", "", long, "ab", "c", "", "", "last complete"])
+        #expect(extent.complete == Int64(text.utf8.count - "unterminated".utf8.count))
+        #expect(extent.total == Int64(text.utf8.count))
+        // An empty file has no lines; one without a newline only an incomplete one.
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        let empty = open(path, O_RDONLY)
+        defer { _ = close(empty) }
+        var any = false
+        #expect(
+            try AuditLineReader.forEachLine(descriptor: empty, chunk: chunk) { _ in any = true }.get()
+                == AuditLineReader.Extent(complete: 0, total: 0))
+        #expect(!any)
+    }
+
+    @Test func aLogVerifiesTheSameReadInSmallChunks() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(45, to: path, key: key, every: 7, sync: false)
+        var whole: [Int64] = []
+        let report = try AuditVerifier.verify(path: path, publicKey: key.publicKey) { whole.append($0.seq) }
+        for chunk in [1, 5, 100] {
+            var seqs: [Int64] = []
+            let small = try AuditVerifier.verify(path: path, publicKey: key.publicKey, chunk: chunk) {
+                seqs.append($0.seq)
+            }
+            #expect(small == report)
+            #expect(seqs == whole)
+        }
+        // Every record, in order, once.
+        #expect(whole == Array(1...report.records))
+        // A last line a crash cut short is reported, not read, however the chunks fall.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":53,"time":"2026-11"#.utf8))
+        try handle.close()
+        let cut = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        #expect(cut.incompleteTail && cut.records == report.records)
+        for chunk in [1, 5, 100] {
+            #expect(try AuditVerifier.verify(path: path, publicKey: key.publicKey, chunk: chunk) { _ in } == cut)
+        }
+    }
+
+    /// Opening a log walks it a chunk at a time as well: the same logs are continued, cut or refused whatever
+    /// the chunk, with the same reasons.
+    @Test func aLogIsOpenedTheSameReadInSmallChunks() async throws {
+        let (directory, path, key) = try setUp()
+        _ = try await write(20, to: path, key: key, every: 6, sync: false)
+        let original = try lines(path)
+        let last = original.count - 1  // the closing checkpoint; the saved checkpoint names the record before it
+        func changed(_ index: Int, _ from: String, _ to: String) -> [String] {
+            original.enumerated().map {
+                $0.offset == index ? $0.element.replacingOccurrences(of: from, with: to) : $0.element
+            }
+        }
+        // Each prepared log: its lines, a tail without a newline, and what opening it and verifying it then say.
+        // Opening checks the log from the record its saved checkpoint names on: an earlier record changed is
+        // left to `verify`.
+        let records = original.count + 2  // once reopened and closed again
+        let early = try #require(original.indices.first { $0 >= 10 && original[$0].contains(#""n":"#) })
+        let cases: [(name: String, lines: [String], tail: String, outcome: String)] = [
+            ("intact", original, "", "continued: \(records) records, tail false"),
+            ("cut short", original, #"{"seq":99,"time":"#, "continued: \(records) records, tail false"),
+            ("blank line", Array(original[..<5]) + [""] + Array(original[5...]), "", "line 6 is blank"),
+            // Found after the changed record, reported before it, as the checks are ordered.
+            (
+                "blank line after a changed record",
+                changed(last - 1, #""seq":"#, #""seq": "#) + [""], "", "line \(last + 2) is blank"
+            ),
+            (
+                "named record changed", changed(last - 1, #""seq":"#, #""seq": "#), "",
+                "a record its saved checkpoint names"
+            ),
+            (
+                "early record changed", changed(early, #""n":"#, #""n":1"#), "",
+                "continued, then line \(early + 1): record \(early + 1) hash"
+            ),
+            ("appended after closing", original + [original[3]], "", "record 4 where record \(last + 2) was expected"),
+            (
+                "record removed", original.enumerated().filter { $0.offset != last - 2 }.map(\.element), "",
+                "the log has"
+            ),
+        ]
+        for (name, lines, tail, expected) in cases {
+            var outcomes: [String] = []
+            for chunk in [AuditLineReader.defaultChunk, 3] {
+                let copy = directory.appendingPathComponent("\(name)-\(chunk).log").path
+                try (lines.joined(separator: "\n") + "\n" + tail).write(toFile: copy, atomically: true, encoding: .utf8)
+                try FileManager.default.copyItem(atPath: path + ".checkpoint", toPath: copy + ".checkpoint")
+                var outcome: String
+                do {
+                    let log = try AuditLog(path: copy, key: key, clock: FakeClock(), sync: false, readChunk: chunk)
+                    log.close()
+                    outcome = "continued"
+                    do {
+                        let report = try AuditVerifier.verify(path: copy, publicKey: key.publicKey)
+                        outcome += ": \(report.records) records, tail \(report.incompleteTail)"
+                    } catch {
+                        outcome += ", then \(error.description)"
+                    }
+                } catch {
+                    outcome = "\(error)"
+                }
+                outcomes.append(outcome.replacingOccurrences(of: "-\(chunk).log", with: ".log"))
+            }
+            #expect(outcomes[0] == outcomes[1], "\(name): \(outcomes)")
+            #expect(outcomes[0].contains(expected), "\(name): \(outcomes)")
+        }
     }
 
     @Test func acknowledgedRecordsSurviveKill9() async throws {

@@ -154,6 +154,14 @@ struct AuditCommandTests {
         #expect(exported.status == 0)
         #expect(exported.stdout.split(separator: "\n").allSatisfy { $0.contains(#""kind":"checkpoint""#) })
         #expect(!exported.stdout.isEmpty)
+        // Every record, once and in order, after the whole log verified; --from starts later.
+        let records = try #require(
+            verified.stdout.split(separator: ",").dropFirst().first.flatMap { Int($0.split(separator: " ")[0]) })
+        let all = try await CommandRunner.vigil(["audit", "export"], in: dir)
+        let seqs = all.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["seq"]?.intValue }
+        #expect(all.status == 0 && seqs == Array(1...Int64(records)), "\(all.stderr)")
+        let later = try await CommandRunner.vigil(["audit", "export", "--from", "5"], in: dir)
+        #expect(later.stdout.split(separator: "\n").count == records - 4)
         // A copy of the saved checkpoint kept elsewhere: the log still holds what it signed.
         let kept = dir.appendingPathComponent("kept.checkpoint").path
         try FileManager.default.copyItem(
@@ -171,9 +179,37 @@ struct AuditCommandTests {
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("line 3: record 3 hash does not match its contents"))
         let refused = try await CommandRunner.vigil(["audit", "export"], in: dir)
-        #expect(refused.status == 1 && refused.stderr.contains("does not verify"))
+        #expect(refused.status == 1 && refused.stderr.contains("does not verify") && refused.stdout.isEmpty)
+        // Anyway: the records before the first bad one.
+        let anyway = try await CommandRunner.vigil(["audit", "export", "--unverified"], in: dir)
+        #expect(anyway.status == 0 && anyway.stdout.split(separator: "\n").count == 2, "\(anyway.stdout)")
         let missing = try await CommandRunner.vigil(["audit", "verify", "nowhere.log"], in: dir)
         #expect(missing.status == 66)
+    }
+
+    /// A log that fails only at its end, with more records before that than stdout buffers (a megabyte):
+    /// `export` writes none of them, since it writes only once the whole log has verified.
+    @Test func exportWritesNothingOfALogThatFailsAtItsEnd() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let log = dir.appendingPathComponent("big.log")
+        let writer = Process()
+        writer.executableURL = CommandRunner.productsDirectory.appendingPathComponent("vigil-bench-audit")
+        writer.arguments = ["write", log.path, dir.appendingPathComponent("big.key").path, "4000"]
+        try writer.run()
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        let intact = try await CommandRunner.vigil(["audit", "export", "big.log", "--key", "big.key"], in: dir)
+        #expect(intact.status == 0 && intact.stdout.utf8.count > 2 << 20, "\(intact.stderr)")
+        // Records cut off the end after the saved checkpoint: found only once the whole log is read.
+        var lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeLast(3)
+        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let refused = try await CommandRunner.vigil(["audit", "export", "big.log", "--key", "big.key"], in: dir)
+        #expect(refused.status == 1 && refused.stderr.contains("records were cut off the end"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+        let anyway = try await CommandRunner.vigil(
+            ["audit", "export", "big.log", "--key", "big.key", "--unverified"], in: dir)
+        #expect(anyway.status == 0 && anyway.stdout.split(separator: "\n").count == lines.count)
     }
 }
 
@@ -240,7 +276,8 @@ struct RemoteServerCommandTests {
         #expect(changed.status == 1)
         #expect(changed.stdout.contains("tool lookup_ip of threatintel: its definition changed since sealing"))
 
-        let shadow = try await CommandRunner.vigil(["integrity", "verify"], in: dir, environment: ["THREATINTEL_SHADOW": "1"])
+        let shadow = try await CommandRunner.vigil(
+            ["integrity", "verify"], in: dir, environment: ["THREATINTEL_SHADOW": "1"])
         #expect(shadow.status == 1)
         #expect(shadow.stdout.contains("tool get_user of threatintel: shadows vigil-identity's tool of the same name"))
 

@@ -70,10 +70,11 @@ public final class AuditLog: Sendable {
     /// and the chain from there to the end keeps every rule `AuditVerifier` checks (hashes, links, signatures,
     /// nothing after the closing checkpoint but a signed reopening). A closed log is continued with a signed
     /// `reopened` record; a log a crash left, with a signed `recovered` record naming the records after the
-    /// writer's last signed one: the key never vouches for records someone else wrote.
+    /// writer's last signed one: the key never vouches for records someone else wrote. The existing log is read
+    /// `readChunk` bytes at a time, so opening it holds one chunk and the longest line in memory, not the log.
     public init(
         path: String, key: AuditKey, clock: any WallClock = SystemWallClock(), checkpointEvery: Int = 1000,
-        sync: Bool = true
+        sync: Bool = true, readChunk: Int = AuditLineReader.defaultChunk
     ) throws(AuditLogError) {
         self.path = path
         self.sync = sync
@@ -98,7 +99,7 @@ public final class AuditLog: Sendable {
         Self.removeStaleTemporaries(path)
         let tail: Tail
         do {
-            tail = try Self.recover(descriptor: descriptor, path: path, key: key)
+            tail = try Self.recover(descriptor: descriptor, path: path, key: key, chunk: readChunk)
         } catch {
             _ = systemClose(descriptor)
             throw error
@@ -438,15 +439,11 @@ public final class AuditLog: Sendable {
 
     /// Checks the saved checkpoint against the log and walks the chain from the record it names to the end with
     /// the verifier's rules, then cuts off an incomplete last line (only once the log is known to be continued:
-    /// a refused log is left as it was).
-    private static func recover(descriptor: Int32, path: String, key: AuditKey) throws(AuditLogError) -> Tail {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AuditLogError("\(path): cannot read the audit log")
-        }
-        var bytes = [UInt8](data)
-        let complete =
-            bytes.last.map { $0 == 0x0A ? bytes.count : (bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) } ?? 0
-        bytes.removeSubrange(complete...)
+    /// a refused log is left as it was). The log is read once, a chunk at a time; what is wrong with it is
+    /// reported in the order of the checks below, not in the order the lines were read.
+    private static func recover(
+        descriptor: Int32, path: String, key: AuditKey, chunk: Int
+    ) throws(AuditLogError) -> Tail {
         let saved: AuditVerifier.Sidecar?
         do {
             saved = try AuditVerifier.readSidecar(path + ".checkpoint", publicKey: key.publicKey)
@@ -456,85 +453,111 @@ public final class AuditLog: Sendable {
         func refuse(_ problem: String) -> AuditLogError {
             AuditLogError("\(path): \(problem); run `vigil audit verify \(path)`")
         }
-        var tail = Tail(seq: 0, hash: AuditRecord.genesis, sinceCheckpoint: 0)
-        if bytes.isEmpty {
-            if saved != nil {
-                throw refuse("the log is empty but its saved checkpoint names its records (they were cut off)")
+        // In a log Vigil wrote, record N is line N: the saved checkpoint names record N and the checkpoint
+        // record N + 1 it was saved from, and the chain is walked from there.
+        let named = saved.map { Int($0.records) - 1 } ?? -1
+        var lines = 0
+        var blanks = 0
+        var firstBlank: Int?
+        var first: [UInt8]?
+        var namedRecord: Result<AuditRecord, AuditFormatError>?
+        var checkpointRecord: Result<AuditRecord, AuditFormatError>?
+        var walk = AuditVerifier.Walk(seq: saved?.records ?? 0, head: saved?.head ?? AuditRecord.genesis)
+        var walkProblem: String?
+        let read = AuditLineReader.forEachLine(descriptor: descriptor, chunk: chunk) { line in
+            let index = lines
+            lines += 1
+            if line.isEmpty {
+                blanks += 1
+                if firstBlank == nil { firstBlank = index }
             }
-        } else {
-            // Split as the verifier does: a blank line is a line, and not a record.
-            let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
-            if let blank = lines.firstIndex(where: \.isEmpty) {
-                throw lines.allSatisfy(\.isEmpty)
-                    ? AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
-                    : refuse("line \(blank + 1) is blank")
+            guard saved != nil else {
+                if index == 0 { first = Array(line) }
+                return
             }
-            guard let saved else {
-                // A crash between a new log's first record and its saved checkpoint: that record, signed, alone.
-                if lines.count == 1, let first = try? AuditRecord.parse(lines[0]) {
-                    var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
-                    if first.kind == "checkpoint", first.data["log"] != nil,
-                        (try? walk.step(first, publicKey: key.publicKey)) != nil
-                    {
-                        if complete < data.count, ftruncate(descriptor, off_t(complete)) != 0 {
-                            throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
-                        }
-                        return Tail(seq: 1, hash: first.hash, sinceCheckpoint: 0, needsSidecar: true, lastSigned: 1)
-                    }
-                }
-                throw AuditLogError(
-                    "\(path).checkpoint is missing, so nothing signed vouches for the log's records; run `vigil audit verify \(path)`, and move the log away to start a new one"
-                )
-            }
-            // In a log Vigil wrote, record N is line N: the saved checkpoint names record N and the checkpoint
-            // record N + 1 it was saved from.
-            guard lines.count > saved.records else {
-                throw refuse(
-                    "the log has \(lines.count) records but its saved checkpoint covers \(saved.records) and the checkpoint after them"
-                )
-            }
-            let checkpoint: AuditRecord
-            do {
-                checkpoint = try AuditRecord.parse(lines[Int(saved.records)])
-                if saved.records > 0 {
-                    let named = try AuditRecord.parse(lines[Int(saved.records) - 1])
-                    guard named.seq == saved.records, named.hash == saved.head else {
-                        throw refuse("record \(saved.records) differs from the one its saved checkpoint signed")
-                    }
-                }
-            } catch let error as AuditLogError {
-                throw error
+            if index == named { namedRecord = Result { () throws(AuditFormatError) in try AuditRecord.parse(line) } }
+            guard index > named, walkProblem == nil else { return }
+            let record: AuditRecord
+            do throws(AuditFormatError) {
+                record = try AuditRecord.parse(line)
             } catch {
-                throw refuse("a record its saved checkpoint names \(error)")
+                if index == named + 1 { checkpointRecord = .failure(error) }
+                walkProblem = "record \(walk.seq + 1) \(error)"
+                return
             }
-            guard checkpoint.seq == saved.checkpoint, checkpoint.hash == saved.checkpointHash else {
-                throw refuse("record \(saved.checkpoint) is not the checkpoint its saved checkpoint was saved from")
+            if index == named + 1 { checkpointRecord = .success(record) }
+            do throws(AuditVerifier.WalkError) {
+                try walk.step(record, publicKey: key.publicKey)
+            } catch {
+                walkProblem = error.message
             }
-            var walk = AuditVerifier.Walk(seq: saved.records, head: saved.head)
-            let start = Int(saved.records)
-            for line in lines[start...] {
-                let record: AuditRecord
-                do {
-                    record = try AuditRecord.parse(line)
-                } catch {
-                    throw refuse("record \(walk.seq + 1) \(error)")
-                }
-                do throws(AuditVerifier.WalkError) {
-                    try walk.step(record, publicKey: key.publicKey)
-                } catch {
-                    throw refuse(error.message)
-                }
-            }
-            tail = Tail(
-                seq: walk.seq, hash: walk.head, sinceCheckpoint: walk.seq - walk.lastCheckpointRecord,
-                closedBy: walk.closedBy, lastSigned: walk.lastSignedRecord)
         }
-        if complete < data.count {
-            guard ftruncate(descriptor, off_t(complete)) == 0 else {
+        let extent: AuditLineReader.Extent
+        switch read {
+        case .success(let value): extent = value
+        case .failure(let error): throw AuditLogError("\(path): cannot read the audit log (\(error))")
+        }
+        func cutIncompleteLine() throws(AuditLogError) {
+            guard extent.total > extent.complete else { return }
+            guard ftruncate(descriptor, off_t(extent.complete)) == 0 else {
                 throw AuditLogError("\(path): cannot cut off an incomplete record (\(errnoText()))")
             }
         }
-        return tail
+        guard lines > 0 else {
+            if saved != nil {
+                throw refuse("the log is empty but its saved checkpoint names its records (they were cut off)")
+            }
+            try cutIncompleteLine()
+            return Tail(seq: 0, hash: AuditRecord.genesis, sinceCheckpoint: 0)
+        }
+        // A blank line is a line, and not a record.
+        if let firstBlank {
+            throw blanks == lines
+                ? AuditLogError("\(path): holds blank lines and no record; it is not an audit log Vigil wrote")
+                : refuse("line \(firstBlank + 1) is blank")
+        }
+        guard let saved else {
+            // A crash between a new log's first record and its saved checkpoint: that record, signed, alone.
+            if lines == 1, let line = first, let record = try? AuditRecord.parse(line) {
+                var walk = AuditVerifier.Walk(seq: 0, head: AuditRecord.genesis)
+                if record.kind == "checkpoint", record.data["log"] != nil,
+                    (try? walk.step(record, publicKey: key.publicKey)) != nil
+                {
+                    try cutIncompleteLine()
+                    return Tail(seq: 1, hash: record.hash, sinceCheckpoint: 0, needsSidecar: true, lastSigned: 1)
+                }
+            }
+            throw AuditLogError(
+                "\(path).checkpoint is missing, so nothing signed vouches for the log's records; run `vigil audit verify \(path)`, and move the log away to start a new one"
+            )
+        }
+        guard lines > saved.records, let checkpointRecord else {
+            throw refuse(
+                "the log has \(lines) records but its saved checkpoint covers \(saved.records) and the checkpoint after them"
+            )
+        }
+        let checkpoint: AuditRecord
+        switch checkpointRecord {
+        case .success(let record): checkpoint = record
+        case .failure(let error): throw refuse("a record its saved checkpoint names \(error)")
+        }
+        if let namedRecord {
+            switch namedRecord {
+            case .success(let record):
+                guard record.seq == saved.records, record.hash == saved.head else {
+                    throw refuse("record \(saved.records) differs from the one its saved checkpoint signed")
+                }
+            case .failure(let error): throw refuse("a record its saved checkpoint names \(error)")
+            }
+        }
+        guard checkpoint.seq == saved.checkpoint, checkpoint.hash == saved.checkpointHash else {
+            throw refuse("record \(saved.checkpoint) is not the checkpoint its saved checkpoint was saved from")
+        }
+        if let walkProblem { throw refuse(walkProblem) }
+        try cutIncompleteLine()
+        return Tail(
+            seq: walk.seq, hash: walk.head, sinceCheckpoint: walk.seq - walk.lastCheckpointRecord,
+            closedBy: walk.closedBy, lastSigned: walk.lastSignedRecord)
     }
 
     static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }

@@ -38,14 +38,17 @@ public enum AuditVerifier {
     ) throws(AuditVerificationError)
         -> AuditVerification
     {
-        try read(path: path, publicKey: publicKey, copies: copies).verification
+        try verify(path: path, publicKey: publicKey, copies: copies) { _ in }
     }
 
-    /// Verifies the log and returns the very bytes it verified (what `vigil audit export` writes out).
-    public static func read(
-        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = []
+    /// Verifies the log, reading it a chunk of `chunk` bytes at a time, and passes each record to `each` as it
+    /// is read, in order. A record is passed before the log as a whole is known to verify: a caller that must
+    /// act only on a verified log (`vigil audit export`) keeps what it is given aside until this returns.
+    public static func verify(
+        path: String, publicKey: Curve25519.Signing.PublicKey, copies: [String] = [],
+        chunk: Int = AuditLineReader.defaultChunk, each: (AuditRecord) -> Void
     ) throws(AuditVerificationError)
-        -> (verification: AuditVerification, contents: Data)
+        -> AuditVerification
     {
         // The saved checkpoint before the log: a writer replaces it only once its checkpoint record is synced,
         // so a log read afterwards holds that record even while the writer goes on appending.
@@ -53,21 +56,18 @@ public enum AuditVerifier {
         if let sidecar = try readSidecar(path + ".checkpoint", publicKey: publicKey) {
             saved.append((path + ".checkpoint", sidecar))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AuditVerificationError(line: nil, description: "\(path): cannot read the audit log")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw AuditVerificationError(
+                line: nil, description: "\(path): cannot read the audit log (\(AuditLog.errnoText()))")
         }
+        defer { close(descriptor) }
         let hasSidecar = !saved.isEmpty
         for copy in copies {
             guard let checkpoint = try readSidecar(copy, publicKey: publicKey) else {
                 throw AuditVerificationError(line: nil, description: "\(copy): cannot read the checkpoint")
             }
             saved.append((copy, checkpoint))
-        }
-        var bytes = [UInt8](data)
-        var incomplete = false
-        if let last = bytes.last, last != 0x0A {
-            incomplete = true
-            bytes.removeSubrange(((bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0)...)
         }
         var walk = Walk(seq: 0, head: AuditRecord.genesis)
         // Which saved checkpoints the log was found to hold (each pins a checkpoint record, a new log's its first).
@@ -76,8 +76,8 @@ public enum AuditVerifier {
             throw AuditVerificationError(line: nil, description: "\(file): a checkpoint of no records with a head")
         }
         var lineNumber = 0
-        if bytes.last == 0x0A { bytes.removeLast() }
-        for line in bytes.isEmpty ? [] : bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        let read = try AuditLineReader.forEachLine(descriptor: descriptor, chunk: chunk) {
+            (line) throws(AuditVerificationError) in
             lineNumber += 1
             func fail(_ message: String) -> AuditVerificationError {
                 AuditVerificationError(line: lineNumber, description: "line \(lineNumber): \(message)")
@@ -105,8 +105,16 @@ public enum AuditVerifier {
                     matched[i] = true
                 }
             }
+            each(record)
         }
-        let seq = bytes.isEmpty ? 0 : walk.seq
+        let extent: AuditLineReader.Extent
+        switch read {
+        case .success(let value): extent = value
+        case .failure(let error):
+            throw AuditVerificationError(
+                line: nil, description: "\(path): cannot read the audit log after line \(lineNumber) (\(error))")
+        }
+        let seq = walk.seq
         if seq > 0, !hasSidecar {
             throw AuditVerificationError(
                 line: nil,
@@ -122,10 +130,10 @@ public enum AuditVerifier {
                     "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records and the checkpoint after them (records were cut off the end)"
             )
         }
-        let verification = AuditVerification(
+        return AuditVerification(
             records: seq, checkpoints: walk.checkpoints, lastCheckpoint: walk.lastCheckpoint,
-            unsigned: seq - walk.lastCheckpointRecord, unverified: walk.unverified, incompleteTail: incomplete)
-        return (verification, data)
+            unsigned: seq - walk.lastCheckpointRecord, unverified: walk.unverified,
+            incompleteTail: extent.total > extent.complete)
     }
 
     // MARK: - The chain, one record at a time (shared with opening a log)

@@ -109,26 +109,127 @@ struct AuditExportCommand: VigilCommand {
     @Option(name: .long, help: ArgumentHelp("The key to verify with (default: audit.key).", valueName: "file"))
     var key: String?
 
-    @Flag(name: .long, help: "Export even if the log does not verify (records up to the first bad one).")
+    @Flag(
+        name: .long,
+        help: "Export without verifying: the records before the first line that is not one (a blank line included).")
     var unverified = false
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let log = path ?? configuration.audit.path
-        guard var data = FileManager.default.contents(atPath: log) else { throw .noInput("\(log): no audit log here") }
-        if !unverified {
+        guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
+        let wanted = { (record: AuditRecord) in record.seq >= from && (kind.map { $0 == record.kind } ?? true) }
+        var out = StdoutWriter()
+        if unverified {
+            // Every record up to the first line that is not one, straight out; the reading stops there.
+            struct Stop: Error {}
+            let descriptor = open(log, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw .noInput("\(log): cannot read (\(String(cString: strerror(errno))))") }
+            defer { close(descriptor) }
+            let read: Result<AuditLineReader.Extent, AuditLineReader.ReadError>?
+            do throws(Stop) {
+                read = try AuditLineReader.forEachLine(descriptor: descriptor) { (line) throws(Stop) in
+                    guard !out.closed, let record = try? AuditRecord.parse(line) else { throw Stop() }
+                    if wanted(record) { out.write(Array(record.exported.serialized().utf8) + [0x0A]) }
+                }
+            } catch {
+                read = nil
+            }
+            if case .failure(let error) = read { throw .noInput("\(log): cannot read (\(error))") }
+        } else {
+            // Verified as it is read, and written out only once the whole log is known to verify: the records
+            // wait in a temporary file without a name, so nothing of it outlives the process, and memory holds one
+            // chunk of the log, not the log.
+            let publicKey: Curve25519PublicKey
             do {
-                let publicKey = try AuditKey.loadPublic(path: key ?? configuration.audit.key)
-                data = try AuditVerifier.read(path: log, publicKey: publicKey).contents  // the bytes verified
-            } catch let error as AuditVerificationError {
-                throw .invalidInput("\(log) does not verify (\(error.description)); --unverified exports it anyway")
+                publicKey = try AuditKey.loadPublic(path: key ?? configuration.audit.key)
             } catch {
                 throw .noInput("\(error)")
             }
+            let staging = try ExportStaging()
+            var failure: CLIError?
+            do throws(AuditVerificationError) {
+                _ = try AuditVerifier.verify(path: log, publicKey: publicKey) { record in
+                    guard failure == nil, wanted(record) else { return }
+                    do throws(CLIError) {
+                        try staging.append(Array(record.exported.serialized().utf8) + [0x0A])
+                    } catch {
+                        failure = error
+                    }
+                }
+            } catch {
+                throw .invalidInput("\(log) does not verify (\(error.description)); --unverified exports it anyway")
+            }
+            if let failure { throw failure }
+            try staging.copy { bytes in out.write(bytes) }
         }
-        for line in data.split(separator: 0x0A) {
-            guard let record = try? AuditRecord.parse(line) else { break }
-            guard record.seq >= from, kind.map({ $0 == record.kind }) ?? true else { continue }
-            print(record.exported.serialized())
+        out.flush()
+        if let failure = out.failure { throw .cannotCreate("cannot write to standard output: \(failure)") }
+    }
+}
+
+/// Where `vigil audit export` keeps the records of a log it is verifying: a file in the temporary directory
+/// (`TMPDIR`) that has no name (`O_TMPFILE`), so it lives while its descriptor is open and no exit, even
+/// kill -9, leaves it behind. It needs as much space as the export (on a tmpfs, memory). Where the file system
+/// cannot make such a file, a named one is created and unlinked at once.
+private final class ExportStaging {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init() throws(CLIError) {
+        let directory = NSTemporaryDirectory()
+        #if os(Linux)
+        // O_TMPFILE is __O_TMPFILE | O_DIRECTORY; the C macro does not reach Swift.
+        let anonymous = open(directory, 0o20_000_000 | O_DIRECTORY | O_RDWR | O_EXCL | O_CLOEXEC, 0o600)
+        #else
+        let anonymous: Int32 = -1
+        #endif
+        if anonymous >= 0 {
+            descriptor = anonymous
+            return
+        }
+        var template = Array((directory + "/vigil-audit-export-XXXXXX").utf8CString)
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw .cannotCreate(
+                "cannot create a temporary file to export through (\(String(cString: strerror(errno))))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    deinit { close(descriptor) }
+
+    func append(_ bytes: [UInt8]) throws(CLIError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(CLIError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw .cannotCreate(
+                    "cannot write the temporary file to export through (\(String(cString: strerror(errno))))")
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Passes everything appended, in order, a chunk at a time; `body` returns false to stop.
+    func copy(_ body: ([UInt8]) -> Bool) throws(CLIError) {
+        try flush()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else {
+                throw .cannotCreate("cannot read back the temporary file (\(String(cString: strerror(errno))))")
+            }
+            if n == 0 || !body(Array(chunk[0..<n])) { return }
+            offset += off_t(n)
         }
     }
 }
