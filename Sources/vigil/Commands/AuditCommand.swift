@@ -118,6 +118,7 @@ struct AuditExportCommand: VigilCommand {
         let log = path ?? configuration.audit.path
         guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
         let wanted = { (record: AuditRecord) in record.seq >= from && (kind.map { $0 == record.kind } ?? true) }
+        let exported = { (record: AuditRecord) in Array(record.exported.serialized().utf8) + [0x0A] }
         var out = StdoutWriter()
         if unverified {
             // Every record up to the first line that is not one, straight out; the reading stops there.
@@ -129,7 +130,7 @@ struct AuditExportCommand: VigilCommand {
             do throws(Stop) {
                 read = try AuditLineReader.forEachLine(descriptor: descriptor) { (line) throws(Stop) in
                     guard !out.closed, let record = try? AuditRecord.parse(line) else { throw Stop() }
-                    if wanted(record) { out.write(Array(record.exported.serialized().utf8) + [0x0A]) }
+                    if wanted(record) { out.write(exported(record)) }
                 }
             } catch {
                 read = nil
@@ -151,7 +152,7 @@ struct AuditExportCommand: VigilCommand {
                 _ = try AuditVerifier.verify(path: log, publicKey: publicKey) { record in
                     guard failure == nil, wanted(record) else { return }
                     do throws(CLIError) {
-                        try staging.append(Array(record.exported.serialized().utf8) + [0x0A])
+                        try staging.append(exported(record))
                     } catch {
                         failure = error
                     }
@@ -172,7 +173,7 @@ struct AuditExportCommand: VigilCommand {
 /// kill -9, leaves it behind. It needs as much space as the export (on a tmpfs, memory). Where the file system
 /// cannot make such a file, a named one is created and unlinked at once.
 private final class ExportStaging {
-    private let descriptor: Int32
+    private let handle: FileHandle
     private var buffer: [UInt8] = []
 
     init() throws(CLIError) {
@@ -183,20 +184,18 @@ private final class ExportStaging {
         #else
         let anonymous: Int32 = -1
         #endif
-        if anonymous >= 0 {
-            descriptor = anonymous
-            return
+        var descriptor = anonymous
+        if descriptor < 0 {
+            var template = Array((directory + "/vigil-audit-export-XXXXXX").utf8CString)
+            descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard descriptor >= 0 else {
+                throw .cannotCreate(
+                    "cannot create a temporary file to export through (\(String(cString: strerror(errno))))")
+            }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         }
-        var template = Array((directory + "/vigil-audit-export-XXXXXX").utf8CString)
-        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw .cannotCreate(
-                "cannot create a temporary file to export through (\(String(cString: strerror(errno))))")
-        }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
-
-    deinit { close(descriptor) }
 
     func append(_ bytes: [UInt8]) throws(CLIError) {
         buffer.append(contentsOf: bytes)
@@ -204,15 +203,11 @@ private final class ExportStaging {
     }
 
     private func flush() throws(CLIError) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                throw .cannotCreate(
-                    "cannot write the temporary file to export through (\(String(cString: strerror(errno))))")
-            }
-            offset += n
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw .cannotCreate("cannot write the temporary file to export through (\(error.localizedDescription))")
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -220,16 +215,11 @@ private final class ExportStaging {
     /// Passes everything appended, in order, a chunk at a time; `body` returns false to stop.
     func copy(_ body: ([UInt8]) -> Bool) throws(CLIError) {
         try flush()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var offset: off_t = 0
-        while true {
-            let n = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else {
-                throw .cannotCreate("cannot read back the temporary file (\(String(cString: strerror(errno))))")
-            }
-            if n == 0 || !body(Array(chunk[0..<n])) { return }
-            offset += off_t(n)
+        do {
+            try handle.seek(toOffset: 0)
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty, body([UInt8](chunk)) {}
+        } catch {
+            throw .cannotCreate("cannot read back the temporary file (\(error.localizedDescription))")
         }
     }
 }
