@@ -678,7 +678,7 @@ struct InjectionScannerTests {
             let p = probability(everyday.lowercased())
             if everyday.hasPrefix("You can close this ticket") {
                 // A request to close that gives its reasons is what the red-team rounds' attackers write; since the
-                // character n-grams the classifier scores it (0.68) above the role-play (0.32), both under the floor
+                // character n-grams the classifier scores it (0.47) above the role-play (0.20), both under the floor
                 // of 0.85 and neither flagged (docs/security.md).
                 withKnownIssue("the fit with character n-grams ranks this request to close above the role-play") {
                     #expect(rolePlay > p + 0.1, "\(everyday)")
@@ -880,9 +880,8 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and thirty red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-30`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
-    /// 21–24 tuned the cues and those up to round 29 except round 15 fitted the classifier; rounds 15 and 26
-    /// chose its character n-grams and floor, and round 15 is in no fit; `redteam-30` has never been tuned on, and
-    /// its floors are a held-out measurement.
+    /// 21–24 tuned the cues and those up to round 30 except round 15 fitted the classifier; rounds 15 and 26
+    /// chose its character n-grams and floor, and round 15 is in no fit.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.005, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.01, positives: 780, negatives: 1800),
@@ -944,7 +943,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-29", minimumDetection: 0.85, maximumFalsePositives: 0.019, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-30", minimumDetection: 0.72, maximumFalsePositives: 0.022, positives: 800, negatives: 1250),
+            split: "redteam-30", minimumDetection: 0.84, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
