@@ -6,7 +6,8 @@ import VigilCore
 /// `InjectionLexicon` in one pass, and searched again after decoding any base64, percent-encoding
 /// or HTML entities it embeds, and any ASCII hidden in tag characters. Cues combine into features
 /// with weights (an override verb followed by an instruction object, a role marker, words addressed
-/// to an AI together with a directive, …); the verdict's score is the noisy-OR of the strongest
+/// to an AI together with a directive, …); where the classifier reads a text as no injection, most of the
+/// cues found in it count for a quarter (`cueGate`); the verdict's score is the noisy-OR of the strongest
 /// weight of each feature, and a score at or above `threshold` is an injection.
 public struct InjectionScanner: Sendable {
     public var threshold: Double
@@ -297,10 +298,15 @@ public struct InjectionScanner: Sendable {
         if let classifier, view != .joined,
             let p = normalized.bytes.withUnsafeBufferPointer({
                 classifier.probability($0, scratch: &work.classifier)
-            }),
-            p >= Self.classifierFloor
+            })
         {
-            features.append(("classifier", p, 0, normalized.bytes.count))
+            if p >= Self.classifierFloor {
+                features.append(("classifier", p, 0, normalized.bytes.count))
+            } else if p < Self.cueGate {
+                for i in features.indices where !Self.undamped.contains(features[i].0) {
+                    features[i].1 *= Self.gatedCueWeight
+                }
+            }
         }
 
         if !features.isEmpty {
@@ -374,6 +380,23 @@ public struct InjectionScanner: Sendable {
     /// `everydayProseIsNotAnInjection` 0.47 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
     /// 0.20: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85
+
+    /// Where the classifier read a text and gave it less than this probability, the cues found in that text count
+    /// for a quarter of their weight (`gatedCueWeight`): words addressed to an AI or an automated reader, or
+    /// instructing a model, in text that reads like no injection (an AI tutor's rules for pupils, a vendor's
+    /// notice about its model, a runbook for the SOC's bot) are what most of the cues' false positives are.
+    /// The features of `undamped` keep their weight, and so do cues in a text too short for the classifier (a
+    /// name, a subject, a tag). Chosen on rounds 15 and 31 with d4aab2e's fit (docs/security.md).
+    public static let cueGate = 0.1
+    public static let gatedCueWeight = 0.25
+    /// Features that stand on their own whatever the classifier makes of the text around them: an override of
+    /// earlier instructions, fake roles and tool syntax, jailbreak names (written in languages and forms the
+    /// classifier has seen little of, "Do asystenta AI: zignoruj poprzednie instrukcje"), and the signs of
+    /// hiding text.
+    static let undamped: Set<String> = [
+        "override", "role-marker", "role-lines", "tool-syntax", "jailbreak",
+        "hidden-text", "zero-width", "mixed-script", "styled-letters", "bidi-override",
+    ]
 
     /// Turns one text's cues into weighted features.
     private func score(
