@@ -85,11 +85,13 @@ enum Training {
         let lexical = InjectionScanner(classifier: nil)
         var scratch = Scratch()
         var outcomes: [Outcome] = []
+        var inputs: [(JSONValue, Bool)] = []
         for line in corpus.split(separator: 0x0A) where !line.isEmpty {
             guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
                 let label = item["label"]?.stringValue
             else { continue }
             outcomes.append(outcome(of: input, positive: label == "injection", model, lexical, &scratch))
+            inputs.append((input, label == "injection"))
         }
         let positives = outcomes.filter(\.positive)
         let negatives = outcomes.filter { !$0.positive }
@@ -100,6 +102,18 @@ enum Training {
             row += "  ≥\(f(floor, 2)) \(percent((detected, positives.count)))/\(percent((wrong, negatives.count)))"
         }
         print(row)
+        // The rates above combine the classifier with the cues by the rule of `flagged`, which leaves out the
+        // scanner's damping of cues in texts the classifier clears (`InjectionScanner.cueGate`): the scanner as
+        // it would ship, at its own floor, for comparison.
+        let scanner = InjectionScanner(classifier: model)
+        var shipped = (0, 0)
+        for (input, positive) in inputs where scanner.scan(input).injection {
+            if positive { shipped.0 += 1 } else { shipped.1 += 1 }
+        }
+        print(
+            "\(name): as the scanner ships it (floor \(f(InjectionScanner.classifierFloor, 2)), cues damped under"
+                + " \(f(InjectionScanner.cueGate, 2))) \(percent((shipped.0, positives.count)))"
+                + "/\(percent((shipped.1, negatives.count)))")
     }
 
     /// One scored document: its label, its cue score, and its strongest classifier probability.
@@ -122,7 +136,9 @@ enum Training {
         return (positive, lexical.scan(input).score, strongest)
     }
 
-    /// The scanner's rule: a probability at or above `floor` joins the cues' noisy-OR, which flags at 0.5.
+    /// The scanner's rule before the damping of cues (`InjectionScanner.cueGate`): a probability at or above
+    /// `floor` joins the cues' noisy-OR, which flags at 0.5. Fits are compared by it; `scoreHeldOut` also prints
+    /// the scanner as it ships.
     static func flagged(_ o: Outcome, floor: Double, needsCue: Bool = false) -> Bool {
         let p = o.classifier >= floor && (!needsCue || o.lexical > 0) ? o.classifier : 0
         return 1 - (1 - o.lexical) * (1 - p) >= 0.5

@@ -7,7 +7,7 @@ import VigilCore
 /// or HTML entities it embeds, and any ASCII hidden in tag characters. Cues combine into features
 /// with weights (an override verb followed by an instruction object, a role marker, words addressed
 /// to an AI together with a directive, …); where the classifier reads a text as no injection, most of the
-/// cues found in it count for a quarter (`cueGate`); the verdict's score is the noisy-OR of the strongest
+/// cues found in it count for a quarter (`cueGate`, `gatedCueWeight`); the verdict's score is the noisy-OR of the strongest
 /// weight of each feature, and a score at or above `threshold` is an injection.
 public struct InjectionScanner: Sendable {
     public var threshold: Double
@@ -295,6 +295,9 @@ public struct InjectionScanner: Sendable {
             // identifiers: read apart, they count for what they say, not for how they look.
             features.removeAll { $0.0 == "role-marker" }
         }
+        // The joined view (words joined by separators read apart) is not read by the classifier, so its cues are
+        // not damped: gating them by the probability of the text they came from lost one, two and five attacks
+        // on rounds 15, 31 and 32 and removed no false positive there (docs/security.md).
         if let classifier, view != .joined,
             let p = normalized.bytes.withUnsafeBufferPointer({
                 classifier.probability($0, scratch: &work.classifier)
@@ -376,9 +379,9 @@ public struct InjectionScanner: Sendable {
     /// rounds 15 and 26 with a fit of the corpora up to round 25 except round 15: at 0.85 it detected 58.25% of
     /// round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
     /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). The
-    /// shipped fit takes rounds 26–30 as well (round 15 58.25% at 1.02%). It scores the ticket-closing note of
-    /// `everydayProseIsNotAnInjection` 0.47 and the role-play of `theClassifierRanksRolePlayAboveEverydayProse`
-    /// 0.20: neither is flagged.
+    /// shipped fit takes rounds 26–30 as well (round 15 58.25% at 1.02% as the fit prints it, without the damping
+    /// of `cueGate`). It scores the ticket-closing note of `everydayProseIsNotAnInjection` 0.47 and the role-play
+    /// of `theClassifierRanksRolePlayAboveEverydayProse` 0.20: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85
 
     /// Where the classifier read a text and gave it less than this probability, the cues found in that text count
@@ -390,9 +393,9 @@ public struct InjectionScanner: Sendable {
     public static let cueGate = 0.1
     public static let gatedCueWeight = 0.25
     /// Features that stand on their own whatever the classifier makes of the text around them: an override of
-    /// earlier instructions, fake roles and tool syntax, jailbreak names (written in languages and forms the
-    /// classifier has seen little of, "Do asystenta AI: zignoruj poprzednie instrukcje"), and the signs of
-    /// hiding text.
+    /// earlier instructions (also in languages and forms the classifier has seen little of: "Do asystenta AI:
+    /// zignoruj poprzednie instrukcje"), fake roles and tool syntax, jailbreak names, and the signs of hiding
+    /// text.
     static let undamped: Set<String> = [
         "override", "role-marker", "role-lines", "tool-syntax", "jailbreak",
         "hidden-text", "zero-width", "mixed-script", "styled-letters", "bidi-override",
