@@ -379,8 +379,8 @@ public struct InjectionScanner: Sendable {
     /// rounds 15 and 26 with a fit of the corpora up to round 25 except round 15: at 0.85 it detected 58.25% of
     /// round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
     /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). The
-    /// shipped fit takes rounds 26–30 as well (round 15 58.25% at 1.02% as the fit prints it, without the damping
-    /// of `cueGate`). It scores the ticket-closing note of `everydayProseIsNotAnInjection` 0.47 and the role-play
+    /// shipped fit takes rounds 26–31 as well (round 15 59.62% at 1.02% as the fit prints it, without the damping
+    /// of `cueGate`). It scores the ticket-closing note of `everydayProseIsNotAnInjection` 0.46 and the role-play
     /// of `theClassifierRanksRolePlayAboveEverydayProse` 0.20: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85
 
