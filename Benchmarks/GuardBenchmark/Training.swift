@@ -111,8 +111,8 @@ enum Training {
             if positive { shipped.0 += 1 } else { shipped.1 += 1 }
         }
         print(
-            "\(name): as the scanner ships it (floor \(f(InjectionScanner.classifierFloor, 2)), cues damped under"
-                + " \(f(InjectionScanner.cueGate, 2))) \(percent((shipped.0, positives.count)))"
+            "\(name): as the scanner ships it (floor \(f(InjectionScanner.classifierFloor, 2)), most cues at a"
+                + " quarter in texts under \(f(InjectionScanner.cueGate, 2))) \(percent((shipped.0, positives.count)))"
                 + "/\(percent((shipped.1, negatives.count)))")
     }
 
