@@ -84,14 +84,19 @@ enum Training {
     static func scoreHeldOut(_ model: InjectionClassifier, name: String, corpus: Data) throws {
         let lexical = InjectionScanner(classifier: nil)
         var scratch = Scratch()
+        // The scanner as it would ship, at its own floor, with its damping of cues in texts the classifier clears
+        // (`InjectionScanner.cueGate`), which the rule of `flagged` leaves out: for comparison.
+        let scanner = InjectionScanner(classifier: model)
+        var shipped = (0, 0)
         var outcomes: [Outcome] = []
-        var inputs: [(JSONValue, Bool)] = []
         for line in corpus.split(separator: 0x0A) where !line.isEmpty {
             guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
                 let label = item["label"]?.stringValue
             else { continue }
             outcomes.append(outcome(of: input, positive: label == "injection", model, lexical, &scratch))
-            inputs.append((input, label == "injection"))
+            if scanner.scan(input).injection {
+                if label == "injection" { shipped.0 += 1 } else { shipped.1 += 1 }
+            }
         }
         let positives = outcomes.filter(\.positive)
         let negatives = outcomes.filter { !$0.positive }
@@ -102,14 +107,6 @@ enum Training {
             row += "  ≥\(f(floor, 2)) \(percent((detected, positives.count)))/\(percent((wrong, negatives.count)))"
         }
         print(row)
-        // The rates above combine the classifier with the cues by the rule of `flagged`, which leaves out the
-        // scanner's damping of cues in texts the classifier clears (`InjectionScanner.cueGate`): the scanner as
-        // it would ship, at its own floor, for comparison.
-        let scanner = InjectionScanner(classifier: model)
-        var shipped = (0, 0)
-        for (input, positive) in inputs where scanner.scan(input).injection {
-            if positive { shipped.0 += 1 } else { shipped.1 += 1 }
-        }
         print(
             "\(name): as the scanner ships it (floor \(f(InjectionScanner.classifierFloor, 2)), most cues at a"
                 + " quarter in texts under \(f(InjectionScanner.cueGate, 2))) \(percent((shipped.0, positives.count)))"

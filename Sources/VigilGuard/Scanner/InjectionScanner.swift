@@ -6,9 +6,9 @@ import VigilCore
 /// `InjectionLexicon` in one pass, and searched again after decoding any base64, percent-encoding
 /// or HTML entities it embeds, and any ASCII hidden in tag characters. Cues combine into features
 /// with weights (an override verb followed by an instruction object, a role marker, words addressed
-/// to an AI together with a directive, …); where the classifier reads a text as no injection, most of the
-/// cues found in it count for a quarter (`cueGate`, `gatedCueWeight`); the verdict's score is the noisy-OR of the strongest
-/// weight of each feature, and a score at or above `threshold` is an injection.
+/// to an AI together with a directive, …); where the classifier reads a text as no injection, most of
+/// the cues found in it count for a quarter (`cueGate`, `gatedCueWeight`); the verdict's score is the
+/// noisy-OR of the strongest weight of each feature, and a score at or above `threshold` is an injection.
 public struct InjectionScanner: Sendable {
     public var threshold: Double
     /// The cues' phrases. Context words (agent goals, security objects, modals, address frames) are
