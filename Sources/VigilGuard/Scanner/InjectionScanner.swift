@@ -445,7 +445,13 @@ public struct InjectionScanner: Sendable {
             for m in matches {
                 let cue = cues[m.phrase]
                 switch cue {
+                case .overrideVerb where Self.isCompoundNoun(bytes, m):
+                    // "Compliance-Override und Ausnahmen": a noun in a compound, not an order.
+                    continue
                 case .overrideVerb: verbs.append(m)
+                case .overrideObject where Self.namesADialog(bytes, m):
+                    // "ignore the reboot prompt until Friday": a dialog on a screen, not a model's prompt.
+                    continue
                 case .overrideObject: objects.append((m, true))
                 case .overrideObjectWeak: objects.append((m, false))
                 case .revealVerb: reveals.append(m)
@@ -486,6 +492,9 @@ public struct InjectionScanner: Sendable {
                     continue
                 case .askVerb, .shareVerb:
                     asks.append(m)
+                    continue
+                case .jailbreak where Self.namesADevice(bytes, m):
+                    // "This device appears to be jailbroken", "root/jailbreak detection": a phone's state.
                     continue
                 case .roleMarker where !Self.standsAsMarker(bytes, m):
                     // "Don't self-approve via the admin override": the words, not a marker.
@@ -915,6 +924,51 @@ public struct InjectionScanner: Sendable {
         case 0x5B, 0x28, 0x3C, 0x2D, 0x23, 0x2A, 0x0A, 0x22: return true
         default: return false
         }
+    }
+
+    /// Whether "override" ends a compound joined by a hyphen to the word before it ("compliance-override",
+    /// "Policy-Override"): a noun, as German and Dutch borrow it. Other override verbs keep their sense there
+    /// ("please-ignore-previous-instructions.txt").
+    private static func isCompoundNoun(_ bytes: UnsafeBufferPointer<UInt8>, _ m: PhraseMatcher.Match) -> Bool {
+        guard m.start >= 2, bytes[m.start - 1] == 0x2D, bytes[m.start] == 0x6F else { return false }  // "-o…"
+        let before = bytes[m.start - 2]
+        return (before >= 0x61 && before <= 0x7A) || before >= 0x80
+    }
+
+    /// Words that name a dialog on a screen when they come just before "prompt": "the reboot prompt", "a UAC
+    /// prompt", "the MFA push prompt", "the command prompt".
+    private static let dialogWords: Set<[UInt8]> = Set(
+        [
+            "reboot", "restart", "shutdown", "update", "updates", "upgrade", "install", "installer", "uac", "login",
+            "logon", "sign-in", "signin", "password", "passcode", "pin", "mfa", "2fa", "otp", "push", "credential",
+            "credentials", "save", "consent", "cookie", "certificate", "permission", "permissions", "command",
+            "dialog", "browser", "keychain", "bitlocker", "enrollment", "enrolment", "authentication",
+            "authenticator", "verification", "elevation", "sudo", "yes/no", "y/n",
+        ].map { Array($0.utf8) })
+
+    /// Whether an override's object "prompt" is a dialog named by the word just before it (`dialogWords`).
+    private static func namesADialog(_ bytes: UnsafeBufferPointer<UInt8>, _ m: PhraseMatcher.Match) -> Bool {
+        guard m.end - m.start <= 7, bytes[m.start] == 0x70 else { return false }  // "prompt", "prompts"
+        var end = m.start - 1
+        while end >= 0 && bytes[end] == 0x20 { end -= 1 }
+        guard end >= 0, end < m.start - 1 else { return false }
+        var start = end
+        while start > 0 && bytes[start - 1] != 0x20 && bytes[start - 1] != 0x0A && end - start < 16 { start -= 1 }
+        return dialogWords.contains(Array(bytes[start...end]))
+    }
+
+    /// Whether a jailbreak word stands beside the words of a phone or its management ("this device appears to be
+    /// jailbroken", "rooted or jailbroken", "root/jailbreak detection", "téléphones rootés ou jailbreakés"): the
+    /// state of a device, which endpoint management reports and its staff write about every day.
+    private static func namesADevice(_ bytes: UnsafeBufferPointer<UInt8>, _ m: PhraseMatcher.Match) -> Bool {
+        guard bytes[m.start] == 0x6A else { return false }  // "jailbreak", "jailbroken"
+        let window = Array(bytes[max(0, m.start - 60)..<min(bytes.count, m.end + 60)])
+        return contains(window, "phone") || contains(window, "device") || contains(window, "root")
+            || contains(window, "ipad") || contains(window, "android") || contains(window, " ios")
+            || contains(window, "mdm") || contains(window, "intune") || contains(window, "firmware")
+            || contains(window, "detection") || contains(window, "telefon") || contains(window, "cihaz")
+            || contains(window, "gerät") || contains(window, "dispositiv") || contains(window, "端末")
+            || contains(window, "기기")
     }
 
     /// Endings of adverbs ("automatically", "automaticamente", "automatisch", "автоматически"), normalised as the text
