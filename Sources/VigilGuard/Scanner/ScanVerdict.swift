@@ -3,8 +3,8 @@ import VigilCore
 /// One reason a text looks like an injection: the feature, where it was found, and the words.
 public struct ScanFinding: Sendable, Hashable {
     /// The feature: `override`, `role-marker`, `role-lines`, `tool-syntax`, `addresses-ai`,
-    /// `addresses-automation`, `directive`, `model-instruction`, `prompt-leak`, `instructions-leak`, `secrecy`, `persona`,
-    /// `exfiltration`, `jailbreak`, `pressure`, `verdict-steering`, `triage-directive`, `todo-task`,
+    /// `addresses-automation`, `directive`, `model-instruction`, `prompt-leak`, `instructions-leak`, `secrecy`,
+    /// `persona`, `exfiltration`, `jailbreak`, `pressure`, `verdict-steering`, `triage-directive`, `todo-task`,
     /// `instruction-in-identifier`, `tool-notice`, `detection-recon`, `classifier`, `hidden-text`, `zero-width`,
     /// `mixed-script`, `styled-letters`, `bidi-override`; prefixed `base64:`, `percent:`, `html:`, `tags:` (and the
     /// other decodings') when found in decoded or hidden text.
