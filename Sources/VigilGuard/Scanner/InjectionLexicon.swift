@@ -176,6 +176,16 @@ enum InjectionLexicon {
         ]
     ).union(approvalWords).union(reviewClaims)
 
+    /// The prompt-leak phrases that name the prompt itself ("system prompt", "your original instructions", "hidden
+    /// instructions"), not the reader's instructions, rules or configuration ("your configuration", "the text
+    /// above"), which people ask each other for too: asked for, they are `prompt-leak`, which the damping spares;
+    /// the rest are `instructions-leak`.
+    static let promptNames: Set<String> = [
+        "system prompt", "initial prompt", "system message", "hidden prompt", "your prompt", "original prompt",
+        "initialization string", "told before this conversation", "your original instructions",
+        "hidden instructions", "systemprompt", "initial instructions",
+    ]
+
     struct Entry {
         var phrase: String
         var cue: Cue

@@ -24,6 +24,8 @@ public struct InjectionScanner: Sendable {
     /// verdict common in names (`InjectionLexicon.outcomes`).
     private let approval: [Bool]
     private let outcome: [Bool]
+    /// Per phrase: a prompt-leak phrase that names the prompt itself (`InjectionLexicon.promptNames`).
+    private let namesPrompt: [Bool]
     private let classifier: InjectionClassifier?
 
     /// A scanner with the shipped classifier, or `classifier` (nil: the lexical cues alone).
@@ -38,6 +40,7 @@ public struct InjectionScanner: Sendable {
         var cues: [Cue] = []
         var everyday: [Bool] = []
         var approval: [Bool] = []
+        var namesPrompt: [Bool] = []
         var outcome: [Bool] = []
         var normalized = NormalizedText()
         // Phrases as the lexicon writes them: a phrase without its accents that another entry already has ("systém" →
@@ -69,11 +72,13 @@ public struct InjectionScanner: Sendable {
                 cues.append(entry.cue)
                 everyday.append(InjectionLexicon.everydayGoals.contains(entry.phrase))
                 approval.append(entry.cue == .agentGoal && InjectionLexicon.approvals.contains(entry.phrase))
+                namesPrompt.append(entry.cue == .promptLeak && InjectionLexicon.promptNames.contains(entry.phrase))
                 outcome.append(entry.cue == .agentGoal && InjectionLexicon.outcomes.contains(entry.phrase))
             }
         }
         self.everyday = everyday
         self.approval = approval
+        self.namesPrompt = namesPrompt
         self.outcome = outcome
         let isContext = cues.map(Self.contextCues.contains)
         primary = PhraseSet(phrases, bounded, phrases.indices.filter { !isContext[$0] })
@@ -739,7 +744,7 @@ public struct InjectionScanner: Sendable {
         // the reader's instructions, rules or configuration ("send your configuration") is often a person's.
         var leak: (String, Int, Int)?
         for found in leaks where reveals.contains(where: { $0.end <= found.start && found.start - $0.end <= 30 }) {
-            let named = Self.namesThePrompt(text.bytes, found)
+            let named = namesPrompt[found.phrase]
             if leak == nil || (named && leak!.0 != "prompt-leak") {
                 leak = (named ? "prompt-leak" : "instructions-leak", found.start, found.end)
             }
@@ -1002,9 +1007,9 @@ public struct InjectionScanner: Sendable {
             next += 1
         }
         let following = word(bytes, from: next)
-        if following == Array("mode".utf8) { return false }
+        if following.elementsEqual("mode".utf8) { return false }
         if stateChecks.contains(following) { return true }
-        if field, following == Array("no".utf8) || following == Array("false".utf8) {
+        if field, following.elementsEqual("no".utf8) || following.elementsEqual("false".utf8) {
             let after = next + following.count
             if after >= bytes.count || !isLetter(bytes[after]) && bytes[after] != 0x20 { return true }
             if after + 1 < bytes.count, bytes[after] == 0x20, !isLetter(bytes[after + 1]) { return true }
@@ -1043,20 +1048,6 @@ public struct InjectionScanner: Sendable {
     /// Checks of a phone's state, just after the jailbreak word ("jailbreak detection", "jailbreak check").
     private static let stateChecks: Set<[UInt8]> = Set(
         ["detection", "detected", "check", "checks", "indicator", "indicators"].map { Array($0.utf8) })
-
-    /// Whether a prompt-leak phrase names the prompt itself ("system prompt", "your original instructions",
-    /// "hidden instructions") rather than the reader's instructions, rules or configuration ("your
-    /// configuration", "the text above"), which people ask each other for too.
-    private static func namesThePrompt(_ bytes: [UInt8], _ m: PhraseMatcher.Match) -> Bool {
-        let phrase = bytes[m.start..<m.end]
-        return promptNames.contains { phrase.elementsEqual($0) }
-    }
-
-    private static let promptNames: [[UInt8]] = [
-        "system prompt", "initial prompt", "system message", "hidden prompt", "your prompt", "original prompt",
-        "initialization string", "told before this conversation", "your original instructions",
-        "hidden instructions", "systemprompt", "initial instructions",
-    ].map { Array($0.utf8) }
 
     /// Endings of adverbs ("automatically", "automaticamente", "automatisch", "автоматически"), normalised as the text
     /// is (Cyrillic look-alikes folded to Latin).
