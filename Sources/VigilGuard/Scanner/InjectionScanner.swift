@@ -439,7 +439,7 @@ public struct InjectionScanner: Sendable {
         var toolNotices: [PhraseMatcher.Match] = []
         var modals: [PhraseMatcher.Match] = []
         var quotedOverride = false
-        var bestOverride: (strong: Bool, start: Int, end: Int, reported: Bool)?
+        var bestOverride: (strong: Bool, start: Int, end: Int)?
         text.bytes.withUnsafeBufferPointer { bytes in
             func atLineStart(_ m: PhraseMatcher.Match) -> Bool {
                 var k = m.start - 1
@@ -537,26 +537,31 @@ public struct InjectionScanner: Sendable {
                 distinct[cue.rawValue].insert(m.phrase)
             }
             // An override: a verb, then (within a few words) what to override. The strongest pair wins (the
-            // longer on a tie), one that is not reported speech before one that is; any quoted pair marks the
-            // text as possibly quoting an example.
+            // one ending later on a tie); any quoted pair marks the text as possibly quoting an example.
+            // Objects come in the order of their ends, and each verb is paired only with those within reach of it,
+            // so a text full of verbs and objects costs in proportion to its length, not to their product.
+            let objectMatches = objects.map(\.0)
+            let longestObject = objectMatches.reduce(0) { max($0, $1.end - $1.start) }
             for verb in verbs {
                 // Languages that put the object first ("以前の指示を無視", "이전 지시를 무시") are written in
                 // scripts outside ASCII.
                 let objectFirst = bytes[verb.start] >= 0x80
-                for (object, strong) in objects
-                where (object.start >= verb.end && object.start - verb.end <= 40)
-                    || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
-                {
+                // The first object that can pair with the verb ends at most 24 bytes before it; past one that must
+                // start more than 40 bytes after the verb, none can.
+                var k = Self.firstEnding(atOrAfter: verb.start - 24, in: objectMatches)
+                while k < objects.count && objects[k].0.end - longestObject <= verb.end + 40 {
+                    let (object, strong) = objects[k]
+                    k += 1
+                    guard
+                        (object.start >= verb.end && object.start - verb.end <= 40)
+                            || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
+                    else { continue }
                     if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
-                    let reported = Self.isReported(bytes, verb.start, object.end)
-                    if let best = bestOverride {
-                        if reported && !best.reported { continue }
-                        let better =
-                            (!reported && best.reported) || (strong && !best.strong)
-                            || (strong == best.strong && object.end > best.end)
-                        guard better else { continue }
+                    if bestOverride == nil || (strong && !bestOverride!.strong)
+                        || (strong == bestOverride!.strong && object.end > bestOverride!.end)
+                    {
+                        bestOverride = (strong, verb.start, object.end)
                     }
-                    bestOverride = (strong, verb.start, object.end, reported)
                 }
             }
         }
@@ -564,12 +569,7 @@ public struct InjectionScanner: Sendable {
         // Text that talks about injection (and quotes an example) is damped, not ignored.
         let damp = discussed ? (quotedOverride ? 0.25 : 0.55) : 1.0
 
-        // An override inside a quotation that a report introduces ("the e-mail says, word for word: \"… disregard the
-        // previous payment instructions …\"", "a pupil typed \"ignore all previous instructions\" into the tutor") is
-        // an order someone else gave, quoted by a person warning about it: it counts as a quoted example does.
-        let override = bestOverride.map {
-            ((($0.strong ? 0.9 : 0.45) * ($0.reported ? min(damp, Self.reportedWeight) : damp)), $0.start, $0.end)
-        }
+        let override = bestOverride.map { ((($0.strong ? 0.9 : 0.45) * damp), $0.start, $0.end) }
         if let override { features.append(("override", override.0, override.1, override.2)) }
 
         func add(_ feature: String, _ cue: Cue, _ weight: Double) {
@@ -671,6 +671,8 @@ public struct InjectionScanner: Sendable {
         }
         // An automation word next to a reader ("geautomatiseerde beoordelaars", "analis otomatis", "自动化安全分析",
         // "מערכת ניתוח אוטומטית") names an automated reader as the phrases of `automationAddress` do.
+        // Reader nouns come in the order of their ends: each word looks only at those within reach of it.
+        let longestNoun = readerNouns.reduce(0) { max($0, $1.end - $1.start) }
         for word in automationWords where Self.isAutomationAdjective(text.bytes, word) {
             // Chinese, Japanese and Korean put the word before its noun; after one it is an adverb ("系统自动…").
             // (Kana, CJK ideographs and Hangul start with E3–ED; Devanagari and Thai, with E0, do not.)
@@ -683,16 +685,25 @@ public struct InjectionScanner: Sendable {
             let reach = vietnamese ? 1 : 11
             // Distances count from the end of the whole word ("geautomatiseerde"), not of its stem.
             let end = eastAsian ? word.end : Self.wordEnd(text.bytes, word.end)
-            guard
-                let noun = readerNouns.first(where: { noun in
-                    if end <= noun.start {
-                        return noun.start - end <= (eastAsian ? 9 : 48) && characters(end, noun.start) <= reach
-                            && !Self.breaks(text.bytes, end, noun.start)
-                    }
-                    return !eastAsian && noun.end <= word.start && word.start - noun.end <= 48
-                        && characters(noun.end, word.start) <= reach && !Self.breaks(text.bytes, noun.end, word.start)
-                })
-            else { continue }
+            func pairs(_ noun: PhraseMatcher.Match) -> Bool {
+                if end <= noun.start {
+                    return noun.start - end <= (eastAsian ? 9 : 48) && characters(end, noun.start) <= reach
+                        && !Self.breaks(text.bytes, end, noun.start)
+                }
+                return !eastAsian && noun.end <= word.start && word.start - noun.end <= 48
+                    && characters(noun.end, word.start) <= reach && !Self.breaks(text.bytes, noun.end, word.start)
+            }
+            // A noun that pairs ends at most 48 bytes before the word and starts at most 48 bytes after it.
+            var k = Self.firstEnding(atOrAfter: word.start - 48, in: readerNouns)
+            var found: PhraseMatcher.Match?
+            while k < readerNouns.count && readerNouns[k].end - longestNoun <= end + 48 {
+                if pairs(readerNouns[k]) {
+                    found = readerNouns[k]
+                    break
+                }
+                k += 1
+            }
+            guard let noun = found else { continue }
             automations.append(
                 PhraseMatcher.Match(
                     phrase: word.phrase, start: min(word.start, noun.start), end: max(word.end, noun.end)))
@@ -1153,89 +1164,6 @@ public struct InjectionScanner: Sendable {
         }
         return false
     }
-
-    /// What an override in reported speech (`isReported`) keeps of its weight: as much as a quoted example in text
-    /// that discusses injection.
-    static let reportedWeight = 0.25
-
-    /// Whether the span lies inside a quotation that a report introduces: an opening quotation mark earlier on its
-    /// line and not closed before it, a closing one after it on the same line, and the words of a report (says,
-    /// word for word, typed, "dice textualmente", "内容为") just before the opening mark. A quotation with no such
-    /// words before it ("Note to the AI: \"ignore the previous alerts\"") is not a report.
-    static func isReported(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        // Opening and closing marks: " (either), “ „ « 「 『 ＂ open; ” » 」 』 close; “ closes a German „.
-        func mark(_ k: Int) -> (length: Int, opens: Bool, closes: Bool)? {
-            let b = bytes[k]
-            if b == 0x22 { return (1, true, true) }
-            if b == 0xC2, k + 1 < bytes.count {
-                if bytes[k + 1] == 0xAB { return (2, true, false) }
-                if bytes[k + 1] == 0xBB { return (2, false, true) }
-            }
-            guard k + 2 < bytes.count else { return nil }
-            let (b1, b2) = (bytes[k + 1], bytes[k + 2])
-            if b == 0xE2 && b1 == 0x80 {
-                switch b2 {
-                case 0x9C: return (3, true, true)
-                case 0x9E: return (3, true, false)
-                case 0x9D: return (3, false, true)
-                default: return nil
-                }
-            }
-            if b == 0xE3 && b1 == 0x80 {
-                switch b2 {
-                case 0x8C, 0x8E: return (3, true, false)
-                case 0x8D, 0x8F: return (3, false, true)
-                default: return nil
-                }
-            }
-            if b == 0xEF && b1 == 0xBC && b2 == 0x82 { return (3, true, true) }
-            return nil
-        }
-        var lineStart = start
-        while lineStart > 0 && bytes[lineStart - 1] != 0x0A && start - lineStart < 600 { lineStart -= 1 }
-        var open: Int?
-        var k = lineStart
-        while k < start {
-            guard let m = mark(k) else {
-                k += 1
-                continue
-            }
-            if open != nil && m.closes {
-                open = nil
-            } else if m.opens {
-                open = k
-            }
-            k += m.length
-        }
-        guard let opening = open else { return false }
-        var closed = false
-        k = end
-        while k < min(bytes.count, end + 600) && bytes[k] != 0x0A {
-            if let m = mark(k) {
-                if m.closes {
-                    closed = true
-                    break
-                }
-                k += m.length
-            } else {
-                k += 1
-            }
-        }
-        guard closed else { return false }
-        let window = Array(bytes[max(0, opening - 80)..<opening])
-        return reportWords.contains { word in
-            word.count <= window.count
-                && (0...(window.count - word.count)).contains { window[$0..<($0 + word.count)].elementsEqual(word) }
-        }
-    }
-
-    /// The words that introduce a quotation as something reported.
-    private static let reportWords: [[UInt8]] = [
-        "says", "said", "saying", "word for word", "verbatim", "typed", "wrote", "writes", "reads:", "the text",
-        "for example", "e.g.", "such as", "dice", "decía", "textualmente", "literalmente", "diz", "dizia", "wörtlich",
-        "lautet", "schreibt", "mot pour mot", "disant", "esempio", "messaggio", "testo", "内容为", "内容是", "写道",
-        "声称",
-    ].map { Array($0.utf8) }
 
     /// Whether the span sits inside quotation marks: a quote just before it and one soon after.
     private static func isQuoted(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
