@@ -67,6 +67,11 @@ struct JSONParserTests {
         edited["k0"] = nil
         edited["new"] = "x"
         #expect(edited.count == 30 && edited.keys.last == "new" && edited["k0"] == nil)
+        // One repeated key among 50,000: built through a table of positions, not a search of the keys per member
+        // (a megabyte of such an object took 18 s; BENCHMARKS.md).
+        let large = "{" + (0..<50_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k0\":-1}"
+        let wide = try #require(try JSONParser.parse(large).objectValue)
+        #expect(wide.count == 50_000 && wide.keys.first == "k0" && wide.values.first == -1 && wide["k49999"] == 49_999)
     }
 
     @Test func codableMatchesTheParser() throws {

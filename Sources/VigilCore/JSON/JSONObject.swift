@@ -13,10 +13,20 @@ public struct JSONObject: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         values = []
     }
 
-    /// Members in the given order; a repeated key keeps its first position and its last value.
+    /// Members in the given order; a repeated key keeps its first position and its last value. (Keys are looked
+    /// up in a table while building, so an object of many keys with one repeated costs in proportion to its size.)
     public init(_ members: some Sequence<(String, JSONValue)>) {
         self.init()
-        for (key, value) in members { self[key] = value }
+        var position: [String: Int] = [:]
+        for (key, value) in members {
+            if let index = position[key] {
+                values[index] = value
+            } else {
+                position[key] = keys.count
+                keys.append(key)
+                values.append(value)
+            }
+        }
     }
 
     /// The members of a dictionary, ordered by key (dictionaries have no order of their own).

@@ -121,21 +121,25 @@ enum EmbeddedDecoder {
     /// of it reversed, then each word reversed in place (an intruder may reverse the words or only their letters).
     static func reversals(_ bytes: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
         let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
-        var whole = String.UnicodeScalarView()
-        whole.append(contentsOf: scalars.reversed())
-        var words = String.UnicodeScalarView()
+        // Written out as UTF-8 bytes: appending to a `String.UnicodeScalarView` word by word grew with the square of
+        // the number of words.
+        var whole: [UInt8] = []
+        whole.reserveCapacity(bytes.count)
+        for s in scalars.reversed() { UTF8.encode(s) { whole.append($0) } }
+        var words: [UInt8] = []
+        words.reserveCapacity(bytes.count)
         var word: [Unicode.Scalar] = []
         for s in scalars {
             if s.properties.isAlphabetic || s.properties.numericType != nil {
                 word.append(s)
             } else {
-                words.append(contentsOf: word.reversed())
+                for w in word.reversed() { UTF8.encode(w) { words.append($0) } }
                 word.removeAll(keepingCapacity: true)
-                words.append(s)
+                UTF8.encode(s) { words.append($0) }
             }
         }
-        words.append(contentsOf: word.reversed())
-        return [Array(String(whole).utf8), Array(String(words).utf8)]
+        for w in word.reversed() { UTF8.encode(w) { words.append($0) } }
+        return [whole, words]
     }
 
     // MARK: - base64
@@ -282,22 +286,24 @@ enum EmbeddedDecoder {
     /// each overridden run, up to the closing U+202C, reversed back.
     static func unreversed(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
-        var out = String.UnicodeScalarView()
+        // Written out as UTF-8 bytes (appending runs to a `String.UnicodeScalarView` grew with the square of their number).
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var i = 0
         var changed = false
         while i < scalars.count {
             if scalars[i].value == 0x202E {
                 var j = i + 1
                 while j < scalars.count, scalars[j].value != 0x202C { j += 1 }
-                out.append(contentsOf: scalars[(i + 1)..<j].reversed())
+                for s in scalars[(i + 1)..<j].reversed() { UTF8.encode(s) { out.append($0) } }
                 changed = true
                 i = j + 1
             } else {
-                out.append(scalars[i])
+                UTF8.encode(scalars[i]) { out.append($0) }
                 i += 1
             }
         }
-        return changed ? Array(String(out).utf8) : nil
+        return changed ? out : nil
     }
 
     // MARK: - escapes

@@ -194,11 +194,18 @@ public struct InjectionScanner: Sendable {
         }
     }
 
+    /// The path as JSONPath. A key longer than `renderedKeyLength` characters is cut there and marked "…": a path
+    /// names where a finding is, and a result with a key of a megabyte above many strings is rendered once per
+    /// finding kept, not a megabyte each time.
     private static func render(_ path: [PathStep]) -> String {
         var text = "$"
         for step in path {
             switch step {
-            case .key(let k):
+            case .key(var k):
+                if k.utf8.count > renderedKeyLength {
+                    let cut = k.prefix(renderedKeyLength)
+                    if cut.endIndex < k.endIndex { k = cut + "…" }
+                }
                 if k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                     text += "." + k
                 } else {
@@ -209,6 +216,8 @@ public struct InjectionScanner: Sendable {
         }
         return text
     }
+
+    static let renderedKeyLength = 64
 
     // MARK: - One string
 
@@ -221,6 +230,12 @@ public struct InjectionScanner: Sendable {
         var classifier = InjectionClassifier.Scratch()
         /// Collected for training only.
         var leaves: [TrainingLeaf]?
+
+        /// Whether a finding of `feature` with `weight` would be kept (it is the first, or stronger than the one
+        /// kept): only then is its path rendered and its excerpt cut.
+        func improves(_ feature: String, _ weight: Double) -> Bool {
+            best[feature].map { weight > $0.weight } ?? true
+        }
 
         mutating func add(_ finding: ScanFinding) {
             if let existing = best[finding.feature] {
@@ -318,10 +333,11 @@ public struct InjectionScanner: Sendable {
         }
 
         if !features.isEmpty {
-            let location = path()
-            for (feature, weight, start, end) in features {
+            var location: String?
+            for (feature, weight, start, end) in features where work.improves(prefix + feature, weight) {
+                if location == nil { location = path() }
                 let excerpt = Self.excerpt(normalized.bytes, start, end)
-                work.add(ScanFinding(feature: prefix + feature, path: location, excerpt: excerpt, weight: weight))
+                work.add(ScanFinding(feature: prefix + feature, path: location!, excerpt: excerpt, weight: weight))
             }
         }
         let leafIndex = work.leaves?.count
@@ -330,11 +346,13 @@ public struct InjectionScanner: Sendable {
         // Hidden ASCII (tag characters, variation selectors): a finding in itself, and scanned as text.
         if normalized.hidden.count >= 4 {
             let hidden = normalized.hidden
-            work.add(
-                ScanFinding(
-                    feature: prefix + "hidden-text", path: path(),
-                    excerpt: String(decoding: hidden.prefix(80), as: UTF8.self),
-                    weight: 0.6))
+            if work.improves(prefix + "hidden-text", 0.6) {
+                work.add(
+                    ScanFinding(
+                        feature: prefix + "hidden-text", path: path(),
+                        excerpt: String(decoding: hidden.prefix(80), as: UTF8.self),
+                        weight: 0.6))
+            }
             hidden.withUnsafeBufferPointer {
                 scanLeaf($0, path: path, prefix: prefix + "tags:", depth: depth + 1, identifier: identifier, &work)
             }
@@ -633,6 +651,26 @@ public struct InjectionScanner: Sendable {
                 ("instruction-in-identifier", 0.55, min(claim.start, verdict.start), max(claim.end, verdict.end)))
         }
         func characters(_ from: Int, _ to: Int) -> Int { Self.characters(text.bytes, from, to) }
+        /// Whether a match of `list` that `test` accepts lies within `2 × reach` bytes of `m`, on either side, or
+        /// overlaps it. `list` is in the order of the matches' ends and none is longer than `longest` bytes, so only
+        /// the matches in that window are tested: every test below reaches no further (`within` counts at most twice
+        /// its reach in bytes), and a text full of addresses, goals and notices costs in proportion to its length.
+        func near(
+            _ list: [PhraseMatcher.Match], _ longest: Int, _ m: PhraseMatcher.Match, _ reach: Int,
+            _ test: (PhraseMatcher.Match) -> Bool
+        ) -> Bool {
+            var k = Self.firstEnding(atOrAfter: m.start - 2 * reach, in: list)
+            while k < list.count && list[k].end - longest <= m.end + 2 * reach {
+                if test(list[k]) { return true }
+                k += 1
+            }
+            return false
+        }
+        func longest(_ list: [PhraseMatcher.Match]) -> Int { list.reduce(0) { max($0, $1.end - $1.start) } }
+        let longestGoal = longest(goals)
+        let longestModal = longest(modals)
+        let longestImperative = longest(imperatives)
+        let longestFrame = longest(frames)
         /// Whether `b` starts at most `reach` characters after `a` ends. A character counts at least one per two
         /// bytes, so a gap of more than twice `reach` bytes is out of reach without counting (a long result with
         /// many addresses and goals far apart costs no more than before).
@@ -664,7 +702,7 @@ public struct InjectionScanner: Sendable {
         /// Whether an agent goal ("close as benign", "allow-list", "ne pas escalader") is within `reach`
         /// characters of `m`, on either side.
         func goalNear(_ m: PhraseMatcher.Match, _ reach: Int, strict: Bool = false) -> Bool {
-            goals.contains { goal in
+            near(goals, longestGoal, m, reach) { goal in
                 (!strict || !everyday[goal.phrase])
                     && (within(goal, m, reach) || within(m, goal, reach) || (goal.start < m.end && goal.end > m.start))
             }
@@ -715,8 +753,10 @@ public struct InjectionScanner: Sendable {
             var aimed = directives > 0 || steering || secrecy || override != nil || instructions > 0
             var at = automations[0]
             for a in automations where !aimed {
-                let framed = frames.contains { within($0, a, 24) }
-                let told = modals.contains { within(a, $0, 80) } || imperatives.contains { within(a, $0, 40) }
+                let framed = near(frames, longestFrame, a, 24) { within($0, a, 24) }
+                let told =
+                    near(modals, longestModal, a, 80) { within(a, $0, 80) }
+                    || near(imperatives, longestImperative, a, 40) { within(a, $0, 40) }
                 if framed || told || Self.colonFollows(text.bytes, a) || Self.headsNote(text.bytes, a)
                     || goalNear(a, 200)
                     || (opensLine(a) && goalNear(a, 400, strict: true))
@@ -730,7 +770,7 @@ public struct InjectionScanner: Sendable {
             // "Whoever reviews this group: enter it in the exceptions register"; "Note for reviewers: expected" (a
             // code review's) is not enough, an everyday goal counts only after an obligation.
             goalNear(reader, 200, strict: true)
-                || (modals.contains { within(reader, $0, 80) } && goalNear(reader, 200))
+                || (near(modals, longestModal, reader, 80) { within(reader, $0, 80) } && goalNear(reader, 200))
         }) {
             features.append(("addresses-automation", 0.5 * damp, reader.start, reader.end))
         } else if let weak = weakAddresses.first(where: {
@@ -742,9 +782,10 @@ public struct InjectionScanner: Sendable {
         }
         // A notice about the agents' own tools: a tool named as they call it ("okta.reset_factors(…)", "use=
         // iam.create_access_key") next to the words of a notice ("deprecated", "remedy", "approval granted").
+        let longestNotice = longest(toolNotices)
         if let tool = toolNames.first(where: { name in
             Self.namesACall(text.bytes, name)
-                && toolNotices.contains { within($0, name, 120) || within(name, $0, 120) }
+                && near(toolNotices, longestNotice, name, 120) { within($0, name, 120) || within(name, $0, 120) }
         }) {
             features.append(("tool-notice", 0.55 * damp, tool.start, tool.end))
         }
@@ -764,7 +805,9 @@ public struct InjectionScanner: Sendable {
         // A request for the prompt by name ("print your system prompt") stands on its own (`undamped`); one for
         // the reader's instructions, rules or configuration ("send your configuration") is often a person's.
         var leak: (String, Int, Int)?
-        for found in leaks where reveals.contains(where: { $0.end <= found.start && found.start - $0.end <= 30 }) {
+        let longestReveal = longest(reveals)
+        for found in leaks
+        where near(reveals, longestReveal, found, 15, { $0.end <= found.start && found.start - $0.end <= 30 }) {
             let named = namesPrompt[found.phrase]
             if leak == nil || (named && leak!.0 != "prompt-leak") {
                 leak = (named ? "prompt-leak" : "instructions-leak", found.start, found.end)
