@@ -194,17 +194,18 @@ public struct InjectionScanner: Sendable {
         }
     }
 
-    /// The path as JSONPath. A key longer than `renderedKeyLength` characters is cut there and marked "…": a path
-    /// names where a finding is, and a result with a key of a megabyte above many strings is rendered once per
-    /// finding kept, not a megabyte each time.
+    /// The path as JSONPath. A key longer than `renderedKeyLength` Unicode scalars is cut there and marked "…": a
+    /// path names where a finding is, and it is rendered for every finding that beats the one kept, so a key of a
+    /// megabyte above many strings must not cost a megabyte each time.
     private static func render(_ path: [PathStep]) -> String {
         var text = "$"
         for step in path {
             switch step {
             case .key(var k):
+                // Cut by Unicode scalars: a key of one letter and a megabyte of combining marks is one character.
                 if k.utf8.count > renderedKeyLength {
-                    let cut = k.prefix(renderedKeyLength)
-                    if cut.endIndex < k.endIndex { k = cut + "…" }
+                    let cut = k.unicodeScalars.prefix(renderedKeyLength)
+                    if cut.endIndex < k.unicodeScalars.endIndex { k = String(String.UnicodeScalarView(cut)) + "…" }
                 }
                 if k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                     text += "." + k
