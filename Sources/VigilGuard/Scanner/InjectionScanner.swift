@@ -335,10 +335,12 @@ public struct InjectionScanner: Sendable {
 
         if !features.isEmpty {
             var location: String?
-            for (feature, weight, start, end) in features where work.improves(prefix + feature, weight) {
+            for (feature, weight, start, end) in features {
+                let name = prefix + feature
+                guard work.improves(name, weight) else { continue }
                 if location == nil { location = path() }
                 let excerpt = Self.excerpt(normalized.bytes, start, end)
-                work.add(ScanFinding(feature: prefix + feature, path: location!, excerpt: excerpt, weight: weight))
+                work.add(ScanFinding(feature: name, path: location!, excerpt: excerpt, weight: weight))
             }
         }
         let leafIndex = work.leaves?.count
@@ -560,7 +562,7 @@ public struct InjectionScanner: Sendable {
             // Objects come in the order of their ends, and each verb is paired only with those within reach of it,
             // so a text full of verbs and objects costs in proportion to its length, not to their product.
             let objectMatches = objects.map(\.0)
-            let longestObject = objectMatches.reduce(0) { max($0, $1.end - $1.start) }
+            let longestObject = Self.longest(objectMatches)
             for verb in verbs {
                 // Languages that put the object first ("以前の指示を無視", "이전 지시를 무시") are written in
                 // scripts outside ASCII.
@@ -667,11 +669,10 @@ public struct InjectionScanner: Sendable {
             }
             return false
         }
-        func longest(_ list: [PhraseMatcher.Match]) -> Int { list.reduce(0) { max($0, $1.end - $1.start) } }
-        let longestGoal = longest(goals)
-        let longestModal = longest(modals)
-        let longestImperative = longest(imperatives)
-        let longestFrame = longest(frames)
+        let longestGoal = Self.longest(goals)
+        let longestModal = Self.longest(modals)
+        let longestImperative = Self.longest(imperatives)
+        let longestFrame = Self.longest(frames)
         /// Whether `b` starts at most `reach` characters after `a` ends. A character counts at least one per two
         /// bytes, so a gap of more than twice `reach` bytes is out of reach without counting (a long result with
         /// many addresses and goals far apart costs no more than before).
@@ -711,7 +712,7 @@ public struct InjectionScanner: Sendable {
         // An automation word next to a reader ("geautomatiseerde beoordelaars", "analis otomatis", "自动化安全分析",
         // "מערכת ניתוח אוטומטית") names an automated reader as the phrases of `automationAddress` do.
         // Reader nouns come in the order of their ends: each word looks only at those within reach of it.
-        let longestNoun = readerNouns.reduce(0) { max($0, $1.end - $1.start) }
+        let longestNoun = Self.longest(readerNouns)
         for word in automationWords where Self.isAutomationAdjective(text.bytes, word) {
             // Chinese, Japanese and Korean put the word before its noun; after one it is an adverb ("系统自动…").
             // (Kana, CJK ideographs and Hangul start with E3–ED; Devanagari and Thai, with E0, do not.)
@@ -783,7 +784,7 @@ public struct InjectionScanner: Sendable {
         }
         // A notice about the agents' own tools: a tool named as they call it ("okta.reset_factors(…)", "use=
         // iam.create_access_key") next to the words of a notice ("deprecated", "remedy", "approval granted").
-        let longestNotice = longest(toolNotices)
+        let longestNotice = Self.longest(toolNotices)
         if let tool = toolNames.first(where: { name in
             Self.namesACall(text.bytes, name)
                 && near(toolNotices, longestNotice, name, 120) { within($0, name, 120) || within(name, $0, 120) }
@@ -806,7 +807,7 @@ public struct InjectionScanner: Sendable {
         // A request for the prompt by name ("print your system prompt") stands on its own (`undamped`); one for
         // the reader's instructions, rules or configuration ("send your configuration") is often a person's.
         var leak: (String, Int, Int)?
-        let longestReveal = longest(reveals)
+        let longestReveal = Self.longest(reveals)
         for found in leaks
         where near(reveals, longestReveal, found, 15, { $0.end <= found.start && found.start - $0.end <= 30 }) {
             let named = namesPrompt[found.phrase]
@@ -899,6 +900,11 @@ public struct InjectionScanner: Sendable {
     }
 
     /// The index of the first of `matches` (ordered by end) that ends at or after `position`.
+    /// The length in bytes of the longest of `matches`: how far before its end a match may start.
+    private static func longest(_ matches: [PhraseMatcher.Match]) -> Int {
+        matches.reduce(0) { max($0, $1.end - $1.start) }
+    }
+
     private static func firstEnding(atOrAfter position: Int, in matches: [PhraseMatcher.Match]) -> Int {
         var low = 0
         var high = matches.count
