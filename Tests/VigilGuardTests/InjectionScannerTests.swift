@@ -795,7 +795,7 @@ struct InjectionScannerTests {
             let p = probability(everyday.lowercased())
             if everyday.hasPrefix("You can close this ticket") {
                 // A request to close that gives its reasons is what the red-team rounds' attackers write; since the
-                // character n-grams the classifier scores it (0.71) above the role-play (0.38), both under the floor
+                // character n-grams the classifier scores it (0.65) above the role-play (0.35), both under the floor
                 // of 0.85 and neither flagged (docs/security.md).
                 withKnownIssue("the fit with character n-grams ranks this request to close above the role-play") {
                     #expect(rolePlay > p + 0.1, "\(everyday)")
@@ -1048,10 +1048,9 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and forty-three red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-43`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16,
-    /// 21–24 and 34 tuned the cues and those up to round 42 except round 15 fitted the classifier; rounds 15 and 26
+    /// 21–24 and 34 tuned the cues and those up to round 43 except round 15 fitted the classifier; rounds 15 and 26
     /// chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and round 15 is in no fit; `redteam-43` has never been tuned on, and its floors are a held-out
-    /// measurement.
+    /// (`cueGate`), and round 15 is in no fit.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -1083,7 +1082,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-14", minimumDetection: 0.92, maximumFalsePositives: 0.015, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-15", minimumDetection: 0.58, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
+            split: "redteam-15", minimumDetection: 0.58, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-16", minimumDetection: 0.90, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
         Corpus(
@@ -1091,31 +1090,31 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-18", minimumDetection: 0.80, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-19", minimumDetection: 0.86, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
+            split: "redteam-19", minimumDetection: 0.87, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-20", minimumDetection: 0.95, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
+            split: "redteam-20", minimumDetection: 0.95, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-21", minimumDetection: 0.93, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
+            split: "redteam-21", minimumDetection: 0.92, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-22", minimumDetection: 0.84, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-23", minimumDetection: 0.85, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-24", minimumDetection: 0.87, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
+            split: "redteam-24", minimumDetection: 0.86, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-25", minimumDetection: 0.82, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-26", minimumDetection: 0.84, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-27", minimumDetection: 0.75, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
+            split: "redteam-27", minimumDetection: 0.74, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-28", minimumDetection: 0.77, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
+            split: "redteam-28", minimumDetection: 0.78, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-29", minimumDetection: 0.84, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
+            split: "redteam-29", minimumDetection: 0.83, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-30", minimumDetection: 0.83, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-31", minimumDetection: 0.84, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
+            split: "redteam-31", minimumDetection: 0.83, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-32", minimumDetection: 0.86, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
@@ -1123,7 +1122,7 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-34", minimumDetection: 0.82, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-35", minimumDetection: 0.79, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
+            split: "redteam-35", minimumDetection: 0.80, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-36", minimumDetection: 0.81, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
@@ -1135,11 +1134,11 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-40", minimumDetection: 0.85, maximumFalsePositives: 0.013, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-41", minimumDetection: 0.81, maximumFalsePositives: 0.019, positives: 800, negatives: 1250),
+            split: "redteam-41", minimumDetection: 0.80, maximumFalsePositives: 0.019, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-42", minimumDetection: 0.86, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-43", minimumDetection: 0.61, maximumFalsePositives: 0.016, positives: 800, negatives: 1250),
+            split: "redteam-43", minimumDetection: 0.85, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
