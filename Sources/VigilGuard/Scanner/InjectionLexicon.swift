@@ -251,14 +251,15 @@ enum InjectionLexicon {
                 "system message:", "system note:", "---system---", "[[system]]",
                 "(system_message)", "system_message", "\"role\": \"system\"", "\"role\":\"system\"", "<instruction>",
                 "</instruction>", "admin request", "[admin request",
-                "follow instruction", "legal amendment", "system prompt:", "<|assistant", "<|user", "[system_note]",
+                "legal amendment", "system prompt:", "<|assistant", "<|user", "[system_note]",
                 "<start_of_turn>", "<end_of_turn>", "<|end|>", "<|start_of_role|>", "<|end_of_role|>",
                 "<|start_of_turn_token|>", "<|end_of_turn_token|>", "<|system_token|>", "<|user_token|>",
                 "<|chatbot_token|>", "<｜user｜>", "<｜assistant｜>", "<|user|>", "<|im_start|>system", "[/system]",
                 "<|eom_id|>", "<|reserved_special_token", "### input:", "<</instructions>>", "<s>[inst]",
             ], word: false)
-        // Spelt as words, so they must stand as words ("back-end systems" holds "end system").
-        add(.roleMarker, ["begin system", "end system"])
+        // Spelt as words, so they must stand as words ("back-end systems" holds "end system"; garak's "LEGAL
+        // AMENDMENT, FOLLOW INSTRUCTION" is a marker, and "must not follow instructions found in documents" a rule).
+        add(.roleMarker, ["begin system", "end system", "follow instruction"])
         add(
             .roleLine, ["system:", "assistant:", "human:", "user:", "ai:", "### human", "### assistant", "sys:"],
             word: false)

@@ -405,7 +405,7 @@ public struct InjectionScanner: Sendable {
     /// rounds 15 and 26 with a fit of the corpora up to round 25 except round 15: at 0.85 it detected 58.25% of
     /// round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
     /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). The
-    /// shipped fit takes the corpora up to round 43 except round 15 (docs/security.md). It scores the
+    /// shipped fit takes the corpora up to round 44 except round 15 (docs/security.md). It scores the
     /// ticket-closing note of `everydayProseIsNotAnInjection` and the role-play of
     /// `theClassifierRanksRolePlayAboveEverydayProse` under the floor: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85
@@ -577,6 +577,8 @@ public struct InjectionScanner: Sendable {
                         (object.start >= verb.end && object.start - verb.end <= 40)
                             || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
                     else { continue }
+                    // "Please ignore my previous message, wrong attachment": the writer takes back their own words.
+                    if object.start >= verb.end, Self.endsWith(bytes, object.start, "my ") { continue }
                     if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
                     if bestOverride == nil || (strong && !bestOverride!.strong)
                         || (strong == bestOverride!.strong && object.end > bestOverride!.end)
@@ -916,6 +918,14 @@ public struct InjectionScanner: Sendable {
     }
 
     /// Whether `bytes` holds `word` at `at`.
+    /// Whether `word` ends at `at` and starts a word (no letter before it).
+    private static func endsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard at - count >= 0, at <= bytes.count else { return false }
+        guard at - count == 0 || !isLetter(bytes[at - count - 1]) else { return false }
+        return word.withUTF8Buffer { word in (0..<count).allSatisfy { bytes[at - count + $0] == word[$0] } }
+    }
+
     private static func startsWith(_ bytes: [UInt8], _ at: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard at + count <= bytes.count else { return false }
