@@ -148,6 +148,12 @@ enum InjectionLexicon {
     ]
 
     /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
+    /// Override objects that name earlier messages: after "my" ("ignore my previous message, wrong ticket") they are
+    /// the writer's own words, and weigh as a weak object does.
+    static let messageObjects: Set<String> = [
+        "previous messages", "prior messages", "previous text", "previous message", "previous", "prior",
+    ]
+
     static let everydayGoals: Set<String> = Set([
         "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",
         "sanctioned", "trusted", "authorised", "authorized", "resolve", "resolved", "close", "closed", "closing",
@@ -259,7 +265,7 @@ enum InjectionLexicon {
             ], word: false)
         // Spelt as words, so they must stand as words ("back-end systems" holds "end system"; garak's "LEGAL
         // AMENDMENT, FOLLOW INSTRUCTION" is a marker, and "must not follow instructions found in documents" a rule).
-        add(.roleMarker, ["begin system", "end system", "follow instruction"])
+        add(.roleMarker, ["begin system", "end system", "follow instruction", "follow instructions:"])
         add(
             .roleLine, ["system:", "assistant:", "human:", "user:", "ai:", "### human", "### assistant", "sys:"],
             word: false)

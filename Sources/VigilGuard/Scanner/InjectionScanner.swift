@@ -26,6 +26,8 @@ public struct InjectionScanner: Sendable {
     private let outcome: [Bool]
     /// Per phrase: a prompt-leak phrase that names the prompt itself (`InjectionLexicon.promptNames`).
     private let namesPrompt: [Bool]
+    /// Per phrase: an override object that names earlier messages (`InjectionLexicon.messageObjects`).
+    private let namesMessage: [Bool]
     private let classifier: InjectionClassifier?
 
     /// A scanner with the shipped classifier, or `classifier` (nil: the lexical cues alone).
@@ -42,6 +44,7 @@ public struct InjectionScanner: Sendable {
         var approval: [Bool] = []
         var namesPrompt: [Bool] = []
         var outcome: [Bool] = []
+        var namesMessage: [Bool] = []
         var normalized = NormalizedText()
         // Phrases as the lexicon writes them: a phrase without its accents that another entry already has ("systém" →
         // "system") is left to that entry, with its own bounds and cue.
@@ -74,12 +77,16 @@ public struct InjectionScanner: Sendable {
                 approval.append(entry.cue == .agentGoal && InjectionLexicon.approvals.contains(entry.phrase))
                 namesPrompt.append(entry.cue == .promptLeak && InjectionLexicon.promptNames.contains(entry.phrase))
                 outcome.append(entry.cue == .agentGoal && InjectionLexicon.outcomes.contains(entry.phrase))
+                namesMessage.append(
+                    (entry.cue == .overrideObject || entry.cue == .overrideObjectWeak)
+                        && InjectionLexicon.messageObjects.contains(entry.phrase))
             }
         }
         self.everyday = everyday
         self.approval = approval
         self.namesPrompt = namesPrompt
         self.outcome = outcome
+        self.namesMessage = namesMessage
         let isContext = cues.map(Self.contextCues.contains)
         primary = PhraseSet(phrases, bounded, phrases.indices.filter { !isContext[$0] })
         context = PhraseSet(phrases, bounded, phrases.indices.filter { isContext[$0] })
@@ -475,6 +482,10 @@ public struct InjectionScanner: Sendable {
                 case .overrideVerb where Self.isCompoundNoun(bytes, m):
                     // "Compliance-Override und Ausnahmen": a noun in a compound, not an order.
                     continue
+                case .overrideVerb
+                where Self.endsWith(bytes, m.start, "executionpolicy ") || Self.endsWith(bytes, m.start, "-ep "):
+                    // "powershell -ExecutionPolicy Bypass -File …": an argument's value, not an order.
+                    continue
                 case .overrideVerb: verbs.append(m)
                 case .overrideObject where Self.namesADialog(bytes, m):
                     // "ignore the reboot prompt until Friday": a dialog on a screen, not a model's prompt.
@@ -571,14 +582,19 @@ public struct InjectionScanner: Sendable {
                 // start more than 40 bytes after the verb, none can.
                 var k = Self.firstEnding(atOrAfter: verb.start - 24, in: objectMatches)
                 while k < objects.count && objects[k].0.end - longestObject <= verb.end + 40 {
-                    let (object, strong) = objects[k]
+                    let (object, strongObject) = objects[k]
                     k += 1
                     guard
                         (object.start >= verb.end && object.start - verb.end <= 40)
                             || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
                     else { continue }
-                    // "Please ignore my previous message, wrong attachment": the writer takes back their own words.
-                    if object.start >= verb.end, Self.endsWith(bytes, object.start, "my ") { continue }
+                    // "Please ignore my previous message, wrong attachment": the writer takes back their own words,
+                    // which weigh as a weak object does (an order may still follow them: "… and close the alert").
+                    // Not the writer's instructions, prompt or task: "ignore my instructions" is an order.
+                    let strong =
+                        strongObject
+                        && !(namesMessage[object.phrase] && object.start >= verb.end
+                            && Self.endsWith(bytes, object.start, "my "))
                     if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
                     if bestOverride == nil || (strong && !bestOverride!.strong)
                         || (strong == bestOverride!.strong && object.end > bestOverride!.end)
@@ -917,15 +933,19 @@ public struct InjectionScanner: Sendable {
         return low
     }
 
-    /// Whether `bytes` holds `word` at `at`.
-    /// Whether `word` ends at `at` and starts a word (no letter before it).
+    /// Whether `word` ends at `at` and starts a word: no letter, digit or `_` before it ("enemy", "3my" and
+    /// "the_my" do not end in the word "my").
     private static func endsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard at - count >= 0, at <= bytes.count else { return false }
-        guard at - count == 0 || !isLetter(bytes[at - count - 1]) else { return false }
+        if at - count > 0 {
+            let before = bytes[at - count - 1]
+            guard !isLetter(before), !(before >= 0x30 && before <= 0x39), before != 0x5F else { return false }
+        }
         return word.withUTF8Buffer { word in (0..<count).allSatisfy { bytes[at - count + $0] == word[$0] } }
     }
 
+    /// Whether `bytes` holds `word` at `at`.
     private static func startsWith(_ bytes: [UInt8], _ at: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard at + count <= bytes.count else { return false }
