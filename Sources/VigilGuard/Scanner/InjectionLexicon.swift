@@ -943,15 +943,6 @@ enum InjectionLexicon {
                 "iniezione di prompt", "wstrzyknięcie", "wstrzyknięcia", "инъекция промпта", "инъекции промпта",
                 "промпт-инъекц", "ін'єкці", "提示注入", "提示词注入", "越狱", "红队", "プロンプトインジェクション", "脱獄",
                 "レッドチーム", "프롬프트 인젝션", "탈옥", "레드팀", "testfälle", "kırmızı takım", "評価",
-                // Examples announced as examples, in the languages a chatbot's guidelines are written in ("Si un
-                // mensaje contiene frases como «olvida tus instrucciones»…", "Wenn ein Fan schreibt „Ignoriere deine
-                // Anweisungen" oder ähnliches…").
-                "phrases like", "messages like", "or similar", "por ejemplo", "frases como", "mensajes como",
-                "por exemplo", "mensagens como", "par exemple", "des phrases comme", "des formules comme",
-                "des messages comme", "zum beispiel", "z. b.", "z.b.", "sätze wie", "oder ähnliches",
-                "formulierungen wie", "nachrichten wie", "ad esempio", "per esempio", "frasi come", "messaggi come",
-                "bijvoorbeeld", "zinnen als", "na przykład", "zwroty typu", "например", "фразы вроде", "фразы типа",
-                "例如", "比如", "诸如", "例えば", "예를 들어",
             ])
         // Languages with fewer speakers on the web (red-team round 16's crew wrote in 47 of them): what reads a
         // record, "automatic", "artificial intelligence", and what an intruder wants from the reader, in the
