@@ -578,12 +578,10 @@ public struct InjectionScanner: Sendable {
                 // Languages that put the object first ("以前の指示を無視", "이전 지시를 무시") are written in
                 // scripts outside ASCII.
                 let objectFirst = bytes[verb.start] >= 0x80
-                // The first object that can pair with the verb ends at most 24 bytes before it; past one that must
-                // start more than 40 bytes after the verb, none can.
-                var k = Self.firstEnding(atOrAfter: verb.start - 24, in: objectMatches)
-                while k < objects.count && objects[k].0.end - longestObject <= verb.end + 40 {
+                // An object that can pair with the verb ends at most 24 bytes before it and starts at most 40 bytes
+                // after it.
+                for k in Self.ending(objectMatches, from: verb.start - 24, through: verb.end + 40 + longestObject) {
                     let (object, strongObject) = objects[k]
-                    k += 1
                     guard
                         (object.start >= verb.end && object.start - verb.end <= 40)
                             || (objectFirst && object.end <= verb.start && verb.start - object.end <= 24)
@@ -680,12 +678,7 @@ public struct InjectionScanner: Sendable {
             _ list: [PhraseMatcher.Match], _ longest: Int, _ m: PhraseMatcher.Match, _ reach: Int,
             _ test: (PhraseMatcher.Match) -> Bool
         ) -> Bool {
-            var k = Self.firstEnding(atOrAfter: m.start - 2 * reach, in: list)
-            while k < list.count && list[k].end - longest <= m.end + 2 * reach {
-                if test(list[k]) { return true }
-                k += 1
-            }
-            return false
+            list[Self.ending(list, from: m.start - 2 * reach, through: m.end + 2 * reach + longest)].contains(where: test)
         }
         let longestGoal = Self.longest(goals)
         let longestModal = Self.longest(modals)
@@ -752,16 +745,8 @@ public struct InjectionScanner: Sendable {
                     && characters(noun.end, word.start) <= reach && !Self.breaks(text.bytes, noun.end, word.start)
             }
             // A noun that pairs ends at most 48 bytes before the word and starts at most 48 bytes after it.
-            var k = Self.firstEnding(atOrAfter: word.start - 48, in: readerNouns)
-            var found: PhraseMatcher.Match?
-            while k < readerNouns.count && readerNouns[k].end - longestNoun <= end + 48 {
-                if pairs(readerNouns[k]) {
-                    found = readerNouns[k]
-                    break
-                }
-                k += 1
-            }
-            guard let noun = found else { continue }
+            let candidates = Self.ending(readerNouns, from: word.start - 48, through: end + 48 + longestNoun)
+            guard let noun = readerNouns[candidates].first(where: pairs) else { continue }
             automations.append(
                 PhraseMatcher.Match(
                     phrase: word.phrase, start: min(word.start, noun.start), end: max(word.end, noun.end)))
@@ -899,30 +884,32 @@ public struct InjectionScanner: Sendable {
     ) -> PhraseMatcher.Match? {
         for object in objects {
             // A counted character takes at most two bytes: a verb ending more than 120 bytes before is out of reach.
-            var k = firstEnding(atOrAfter: object.start - 120, in: asks)
-            while k < asks.count, asks[k].end <= object.start {
-                let verb = asks[k]
-                k += 1
+            for verb in asks[ending(asks, from: object.start - 120, through: object.start)] {
                 guard characters(bytes, verb.end, object.start) <= 60, !startsWith(bytes, verb.end, " of "),
                     verb.start == 0 || bytes[verb.start - 1] != 0x2D
                 else { continue }
                 if identifier && !isShareVerb(verb) { return object }
-                var r = firstEnding(atOrAfter: verb.start - 160, in: readers)
-                while r < readers.count, readers[r].end <= verb.start {
-                    if characters(bytes, readers[r].end, verb.start) <= 80 { return object }
-                    r += 1
-                }
+                let near = readers[ending(readers, from: verb.start - 160, through: verb.start)]
+                if near.contains(where: { characters(bytes, $0.end, verb.start) <= 80 }) { return object }
             }
         }
         return nil
     }
 
-    /// The index of the first of `matches` (ordered by end) that ends at or after `position`.
     /// The length in bytes of the longest of `matches`: how far before its end a match may start.
     private static func longest(_ matches: [PhraseMatcher.Match]) -> Int {
         matches.reduce(0) { max($0, $1.end - $1.start) }
     }
 
+    /// The indices of the `matches` (ordered by end) that end at or after `from` and at or before `through`: two
+    /// binary searches, so a scan of the matches within reach of a position costs what they are, not the whole list.
+    /// (A match that starts at or before `p` ends at or before `p + longest(matches)`.)
+    private static func ending(_ matches: [PhraseMatcher.Match], from: Int, through: Int) -> Range<Int> {
+        let lower = firstEnding(atOrAfter: from, in: matches)
+        return lower..<max(lower, firstEnding(atOrAfter: through + 1, in: matches))
+    }
+
+    /// The index of the first of `matches` (ordered by end) that ends at or after `position`.
     private static func firstEnding(atOrAfter position: Int, in matches: [PhraseMatcher.Match]) -> Int {
         var low = 0
         var high = matches.count
