@@ -38,14 +38,25 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 /// Tool results shaped like the lab's: alerts' raw CloudTrail, Okta and EDR records, one per result.
-/// `seed` 11 is the throughput benchmark's; training's `--lab` uses other alerts (seed 7).
-func labResults(minimumBytes: Int, seed: UInt64 = 11) -> [JSONValue] {
-    let generator = AlertGenerator(enterprise: Enterprise.generate(), seed: seed)
-    var results: [JSONValue] = []
+/// `seed` 11 is the throughput benchmark's; training's `--lab` uses other alerts (seed 7) and, with `tickets`,
+/// the tickets as the ticketing server returns them: the enterprise's (one search page each) and those each
+/// alert's scenario opened (a travel notice, a change request), one document each.
+func labResults(minimumBytes: Int, seed: UInt64 = 11, tickets: Bool = false) -> [JSONValue] {
+    let enterprise = Enterprise.generate()
+    let generator = AlertGenerator(enterprise: enterprise, seed: seed)
+    func document(_ ticket: Ticket) -> JSONValue {
+        var document = ticket.summaryDocument
+        document["description"] = .string(ticket.description)
+        document["comments"] = []
+        return ["ticket": .object(document)]
+    }
+    var results: [JSONValue] =
+        tickets ? enterprise.tickets.map { ["tickets": [.object($0.summaryDocument)], "next_cursor": .null] } : []
     var bytes = 0
     var index = 0
     while bytes < minimumBytes {
-        let alert = generator.alert(at: index).alert
+        let generated = generator.alert(at: index)
+        let alert = generated.alert
         index += 1
         let value: JSONValue = [
             "total": .int(Int64(alert.events.count)), "events": .array(alert.events.map(\.record)),
@@ -53,6 +64,7 @@ func labResults(minimumBytes: Int, seed: UInt64 = 11) -> [JSONValue] {
         ]
         bytes += value.serialized().utf8.count
         results.append(value)
+        if tickets { results.append(contentsOf: generated.tickets.map(document)) }
     }
     return results
 }
@@ -248,7 +260,7 @@ case "train":
     // The attack strings to fit on: each corpus's own (NAME-payloads.jsonl) unless files are named.
     if payloads.isEmpty { payloads = files.map { $0.replacingOccurrences(of: ".jsonl", with: "-payloads.jsonl") } }
     let payloadData = concatenated(payloads, what: "attack strings")
-    let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7) : []
+    let lab = labMegabytes > 0 ? labResults(minimumBytes: Int(labMegabytes * 1e6), seed: 7, tickets: true) : []
     let heldOut = scored.map { (name: $0, data: concatenated([$0], what: "corpus to score")) }
     // Short windows are trained on the window of each attack string that a fit of the long windows alone
     // picks: that fit is named (--select), or this is that fit (--windows-only).

@@ -858,7 +858,7 @@ struct InjectionScannerTests {
             let p = probability(everyday.lowercased())
             if everyday.hasPrefix("You can close this ticket") {
                 // A request to close that gives its reasons is what the red-team rounds' attackers write; since the
-                // character n-grams the classifier scores it (0.70) above the role-play (0.26), both under the floor
+                // character n-grams the classifier scores it (0.38) above the role-play (0.25), both under the floor
                 // of 0.85 and neither flagged (docs/security.md).
                 withKnownIssue("the fit with character n-grams ranks this request to close above the role-play") {
                     #expect(rolePlay > p + 0.1, "\(everyday)")
@@ -1111,10 +1111,9 @@ struct InjectionScannerTests {
     /// output and hard negatives (`dev`, `test`), and forty-eight red-team rounds written apart from the scanner
     /// (`redteam` … `redteam-48`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16,
-    /// 21–24, 34, 44 and 45 tuned the cues and those up to round 44 except round 15 fitted the classifier; rounds 15
+    /// 21–24, 34, 44 and 45 tuned the cues and those up to round 48 except round 15 fitted the classifier; rounds 15
     /// and 26 chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and rounds 15 and 45–47 are in no fit; `redteam-48` has never been tuned on, and its floors are a held-out
-    /// measurement.
+    /// (`cueGate`), and round 15 is in no fit. Every round has been tuned on; a new round is held out until the next.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -1124,37 +1123,37 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-3", minimumDetection: 0.95, maximumFalsePositives: 0.002, positives: 800, negatives: 1200),
         Corpus(
-            split: "redteam-4", minimumDetection: 0.91, maximumFalsePositives: 0.026, positives: 800, negatives: 1270),
+            split: "redteam-4", minimumDetection: 0.92, maximumFalsePositives: 0.027, positives: 800, negatives: 1270),
         Corpus(
-            split: "redteam-5", minimumDetection: 0.86, maximumFalsePositives: 0.022, positives: 800, negatives: 1270),
+            split: "redteam-5", minimumDetection: 0.87, maximumFalsePositives: 0.022, positives: 800, negatives: 1270),
         Corpus(
             split: "redteam-6", minimumDetection: 0.93, maximumFalsePositives: 0.037, positives: 800, negatives: 1270),
         Corpus(
             split: "redteam-7", minimumDetection: 0.89, maximumFalsePositives: 0.011, positives: 800, negatives: 1270),
         Corpus(
-            split: "redteam-8", minimumDetection: 0.93, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
+            split: "redteam-8", minimumDetection: 0.94, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-9", minimumDetection: 0.86, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-10", minimumDetection: 0.71, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
+            split: "redteam-10", minimumDetection: 0.70, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-11", minimumDetection: 0.92, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-12", minimumDetection: 0.95, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-13", minimumDetection: 0.93, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
+            split: "redteam-13", minimumDetection: 0.92, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-14", minimumDetection: 0.92, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-15", minimumDetection: 0.59, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
+            split: "redteam-15", minimumDetection: 0.58, maximumFalsePositives: 0.01, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-16", minimumDetection: 0.90, maximumFalsePositives: 0.007, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-17", minimumDetection: 0.91, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
+            split: "redteam-17", minimumDetection: 0.91, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-18", minimumDetection: 0.80, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-19", minimumDetection: 0.87, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
+            split: "redteam-19", minimumDetection: 0.86, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-20", minimumDetection: 0.95, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
         Corpus(
@@ -1162,11 +1161,11 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-22", minimumDetection: 0.84, maximumFalsePositives: 0.002, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-23", minimumDetection: 0.85, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
+            split: "redteam-23", minimumDetection: 0.84, maximumFalsePositives: 0.006, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-24", minimumDetection: 0.86, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-25", minimumDetection: 0.82, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
+            split: "redteam-25", minimumDetection: 0.81, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-26", minimumDetection: 0.84, maximumFalsePositives: 0.004, positives: 800, negatives: 1250),
         Corpus(
@@ -1178,17 +1177,17 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-30", minimumDetection: 0.83, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-31", minimumDetection: 0.83, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
+            split: "redteam-31", minimumDetection: 0.82, maximumFalsePositives: 0.008, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-32", minimumDetection: 0.86, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
+            split: "redteam-32", minimumDetection: 0.85, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-33", minimumDetection: 0.86, maximumFalsePositives: 0.023, positives: 800, negatives: 1250),
+            split: "redteam-33", minimumDetection: 0.85, maximumFalsePositives: 0.023, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-34", minimumDetection: 0.82, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-35", minimumDetection: 0.80, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
+            split: "redteam-35", minimumDetection: 0.79, maximumFalsePositives: 0.003, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-36", minimumDetection: 0.81, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
+            split: "redteam-36", minimumDetection: 0.80, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-37", minimumDetection: 0.80, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
@@ -1196,23 +1195,23 @@ struct InjectionScannerTests {
         Corpus(
             split: "redteam-39", minimumDetection: 0.77, maximumFalsePositives: 0.001, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-40", minimumDetection: 0.86, maximumFalsePositives: 0.013, positives: 800, negatives: 1250),
+            split: "redteam-40", minimumDetection: 0.85, maximumFalsePositives: 0.013, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-41", minimumDetection: 0.81, maximumFalsePositives: 0.019, positives: 800, negatives: 1250),
+            split: "redteam-41", minimumDetection: 0.80, maximumFalsePositives: 0.019, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-42", minimumDetection: 0.87, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
+            split: "redteam-42", minimumDetection: 0.86, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-43", minimumDetection: 0.85, maximumFalsePositives: 0.005, positives: 800, negatives: 1250),
         Corpus(
             split: "redteam-44", minimumDetection: 0.85, maximumFalsePositives: 0.011, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-45", minimumDetection: 0.71, maximumFalsePositives: 0.024, positives: 800, negatives: 1250),
+            split: "redteam-45", minimumDetection: 0.87, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-46", minimumDetection: 0.73, maximumFalsePositives: 0.025, positives: 800, negatives: 1250),
+            split: "redteam-46", minimumDetection: 0.83, maximumFalsePositives: 0.01, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-47", minimumDetection: 0.77, maximumFalsePositives: 0.02, positives: 800, negatives: 1250),
+            split: "redteam-47", minimumDetection: 0.87, maximumFalsePositives: 0.012, positives: 800, negatives: 1250),
         Corpus(
-            split: "redteam-48", minimumDetection: 0.69, maximumFalsePositives: 0.017, positives: 800, negatives: 1240),
+            split: "redteam-48", minimumDetection: 0.83, maximumFalsePositives: 0.003, positives: 800, negatives: 1240),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split

@@ -84,6 +84,16 @@ public struct Ticket: Sendable, Hashable, Codable {
         self.labels = labels
         self.entities = entities
     }
+
+    /// The ticket as the ticketing server lists it (search results): every field but the description.
+    public var summaryDocument: JSONObject {
+        [
+            "key": .string(key), "type": .string(type), "summary": .string(summary), "status": .string(status),
+            "reporter": .string(reporter), "assignee": assignee.map(JSONValue.string) ?? .null,
+            "created": .string(created.description), "updated": .string(updated.description),
+            "labels": .array(labels.map(JSONValue.string)), "entities": .array(entities.map(JSONValue.string)),
+        ]
+    }
 }
 
 /// A chat channel and its members.

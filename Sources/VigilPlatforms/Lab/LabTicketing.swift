@@ -30,23 +30,14 @@ struct LabTicketing: TicketingPlatform {
             return words.allSatisfy { text.contains($0) }
         }
         return try Page.make(
-            matches.map { .object(Self.summary($0)) }, key: "tickets", noun: "tickets", request: search.page)
-    }
-
-    static func summary(_ t: Ticket) -> JSONObject {
-        [
-            "key": .string(t.key), "type": .string(t.type), "summary": .string(t.summary), "status": .string(t.status),
-            "reporter": .string(t.reporter), "assignee": t.assignee.map(JSONValue.string) ?? .null,
-            "created": .string(t.created.description), "updated": .string(t.updated.description),
-            "labels": .array(t.labels.map(JSONValue.string)), "entities": .array(t.entities.map(JSONValue.string)),
-        ]
+            matches.map { .object($0.summaryDocument) }, key: "tickets", noun: "tickets", request: search.page)
     }
 
     func ticket(key: String) async throws -> JSONObject {
         guard let t = await allTickets().first(where: { $0.key.caseInsensitiveCompare(key) == .orderedSame }) else {
             throw PlatformError.notFound("ticket", key)
         }
-        var document = Self.summary(t)
+        var document = t.summaryDocument
         document["description"] = .string(t.description)
         document["comments"] = .array(await world.state.comments[t.key] ?? [])
         return ["ticket": .object(document)]
