@@ -15,8 +15,9 @@ import VigilLab
 //                                                              fits the scanner's classifier on development
 //                                                              corpora; with --folds, reports K-fold detection
 //                                                              and false positives; --write saves the weights;
-//                                                              --lab adds MB of lab tool results (seed 7; 8 if
-//                                                              no number follows) as benign text; --score
+//                                                              --lab adds MB of lab alerts' records (seed 7; 8
+//                                                              if no number follows) and, on top, the lab's
+//                                                              tickets as benign text; --score
 //                                                              scores a corpus the fit has not read; the short
 //                                                              window of each attack string that WEIGHTS (a
 //                                                              --windows-only fit) scores highest is a positive
@@ -37,21 +38,24 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-/// Tool results shaped like the lab's: alerts' raw CloudTrail, Okta and EDR records, one per result.
-/// `seed` 11 is the throughput benchmark's; training's `--lab` uses other alerts (seed 7) and, with `tickets`,
-/// the tickets as the ticketing server returns them: the enterprise's (one search page each) and those each
-/// alert's scenario opened (a travel notice, a change request), one document each.
+/// Tool results shaped like the lab's: alerts' raw CloudTrail, Okta and EDR records, one per result, until
+/// `minimumBytes`. `seed` 11 is the throughput benchmark's; training's `--lab` uses other alerts (seed 7) and,
+/// with `tickets`, adds on top the tickets as the ticketing server answers for them: the enterprise's and those
+/// each alert's scenario opened (a travel notice, a change request), each as a one-ticket search page and as the
+/// ticket fetched by key.
 func labResults(minimumBytes: Int, seed: UInt64 = 11, tickets: Bool = false) -> [JSONValue] {
     let enterprise = Enterprise.generate()
     let generator = AlertGenerator(enterprise: enterprise, seed: seed)
-    func document(_ ticket: Ticket) -> JSONValue {
-        var document = ticket.summaryDocument
-        document["description"] = .string(ticket.description)
-        document["comments"] = []
-        return ["ticket": .object(document)]
+    func answers(_ ticket: Ticket) -> [JSONValue] {
+        [
+            [
+                "tickets": [.object(ticket.summaryDocument)], "total": 1, "next_cursor": .null, "truncated": false,
+                "note": .null,
+            ],
+            ["ticket": .object(ticket.document(comments: []))],
+        ]
     }
-    var results: [JSONValue] =
-        tickets ? enterprise.tickets.map { ["tickets": [.object($0.summaryDocument)], "next_cursor": .null] } : []
+    var results: [JSONValue] = tickets ? enterprise.tickets.flatMap(answers) : []
     var bytes = 0
     var index = 0
     while bytes < minimumBytes {
@@ -64,7 +68,7 @@ func labResults(minimumBytes: Int, seed: UInt64 = 11, tickets: Bool = false) -> 
         ]
         bytes += value.serialized().utf8.count
         results.append(value)
-        if tickets { results.append(contentsOf: generated.tickets.map(document)) }
+        if tickets { results.append(contentsOf: generated.tickets.flatMap(answers)) }
     }
     return results
 }

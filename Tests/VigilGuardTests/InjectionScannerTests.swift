@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCore
 import VigilLab
+import VigilPlatforms
 
 @_spi(Training) @testable import VigilGuard
 
@@ -1090,6 +1091,25 @@ struct InjectionScannerTests {
         #expect(mixed.gramStarts.count == mixed.tokens.count + 1)
         let sizes = (0..<mixed.tokens.count).map { mixed.gramStarts[$0 + 1] - mixed.gramStarts[$0] }
         #expect(sizes == [4, 0, 5, 0, 0, 0, 0, 0, 2])
+    }
+
+    /// The lab's tickets as its ticketing server answers for them (one-ticket search pages and tickets fetched
+    /// by key): the enterprise's, and those the scenarios of the README's evaluation (seed 90210) open. A travel
+    /// notice is what closes a new-country alert, so flagging one escalates a benign alert; a fit did (a3a4406).
+    @Test func theLabsTicketsAreNotInjections() throws {
+        let enterprise = Enterprise.generate()
+        let generator = AlertGenerator(enterprise: enterprise, seed: 90210)
+        var tickets = enterprise.tickets
+        for index in 0..<2000 { tickets += generator.alert(at: index).tickets }
+        #expect(tickets.contains { $0.type == "Travel Notice" } && tickets.contains { $0.type == "Change" })
+        for ticket in tickets {
+            let page = try Page.make(
+                [.object(ticket.summaryDocument)], key: "tickets", noun: "tickets", request: PageRequest())
+            for answer: JSONValue in [.object(page), ["ticket": .object(ticket.document(comments: []))]] {
+                let verdict = scanner.scan(answer)
+                #expect(!verdict.injection, "\(ticket.key) \(ticket.summary): \(verdict.score) \(verdict.findings)")
+            }
+        }
     }
 
     /// Technical prose, chat and tickets of the kinds a SOC reads every day: the classifier scores them,

@@ -412,7 +412,7 @@ public struct InjectionScanner: Sendable {
     /// rounds 15 and 26 with a fit of the corpora up to round 25 except round 15: at 0.85 it detected 58.25% of
     /// round 15 at 1.02% false positives and 63.25% of round 26 at 2.19% (`vigil-bench-guard train --score`),
     /// where the fit of words alone on the same corpora detected 54.38% and 60.25% at 0.8 (1.02%, 1.80%). The
-    /// shipped fit takes the corpora up to round 44 except round 15 (docs/security.md). It scores the
+    /// shipped fit takes the corpora up to round 48 except round 15 (docs/security.md). It scores the
     /// ticket-closing note of `everydayProseIsNotAnInjection` and the role-play of
     /// `theClassifierRanksRolePlayAboveEverydayProse` under the floor: neither is flagged.
     @_spi(Training) public static let classifierFloor = 0.85

@@ -94,6 +94,14 @@ public struct Ticket: Sendable, Hashable, Codable {
             "labels": .array(labels.map(JSONValue.string)), "entities": .array(entities.map(JSONValue.string)),
         ]
     }
+
+    /// The ticket as the ticketing server returns it by key: the summary, the description and the comments.
+    public func document(comments: [JSONValue]) -> JSONObject {
+        var document = summaryDocument
+        document["description"] = .string(description)
+        document["comments"] = .array(comments)
+        return document
+    }
 }
 
 /// A chat channel and its members.

@@ -37,10 +37,7 @@ struct LabTicketing: TicketingPlatform {
         guard let t = await allTickets().first(where: { $0.key.caseInsensitiveCompare(key) == .orderedSame }) else {
             throw PlatformError.notFound("ticket", key)
         }
-        var document = t.summaryDocument
-        document["description"] = .string(t.description)
-        document["comments"] = .array(await world.state.comments[t.key] ?? [])
-        return ["ticket": .object(document)]
+        return ["ticket": .object(t.document(comments: await world.state.comments[t.key] ?? []))]
     }
 
     func create(
