@@ -593,11 +593,14 @@ public struct InjectionScanner: Sendable {
                         strongObject
                         && !(namesMessage[object.phrase] && object.start >= verb.end
                             && Self.endsWith(bytes, object.start, "my "))
-                    if Self.isQuoted(bytes, verb.start, object.end) { quotedOverride = true }
+                    // The pair's span, whichever of the two comes first.
+                    let start = min(verb.start, object.start)
+                    let end = max(verb.end, object.end)
+                    if Self.isQuoted(bytes, start, end) { quotedOverride = true }
                     if bestOverride == nil || (strong && !bestOverride!.strong)
-                        || (strong == bestOverride!.strong && object.end > bestOverride!.end)
+                        || (strong == bestOverride!.strong && end > bestOverride!.end)
                     {
-                        bestOverride = (strong, verb.start, object.end)
+                        bestOverride = (strong, start, end)
                     }
                 }
             }
