@@ -342,11 +342,17 @@ public struct InjectionScanner: Sendable {
 
         if !features.isEmpty {
             var location: String?
+            var origins: [Int] = []
             for (feature, weight, start, end) in features {
                 let name = prefix + feature
                 guard work.improves(name, weight) else { continue }
-                if location == nil { location = path() }
-                let excerpt = Self.excerpt(normalized.bytes, start, end)
+                if location == nil {
+                    location = path()
+                    // An excerpt quotes at most 80 bytes from where its finding starts.
+                    let needed = features.lazy.map { min($0.3, $0.2 + 80) }.max() ?? 0
+                    origins = TextNormalizer.origins(of: bytes, count: needed)
+                }
+                let excerpt = Self.excerpt(bytes, origins, start, end)
                 work.add(ScanFinding(feature: name, path: location!, excerpt: excerpt, weight: weight))
             }
         }
@@ -1250,11 +1256,18 @@ public struct InjectionScanner: Sendable {
         return false
     }
 
-    private static func excerpt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> String {
-        guard end > start else { return "" }
-        let from = max(0, start)
-        let to = min(bytes.count, max(end, from + 1), from + 80)
-        return String(decoding: bytes[from..<to], as: UTF8.self)
+    /// The text as written (`bytes`) that the normalized bytes `start..<end` came from, at most 80 bytes of it,
+    /// cut at a character's start.
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, _ origins: [Int], _ start: Int, _ end: Int) -> String {
+        let end = min(end, start + 80)
+        guard start >= 0, end > start, end <= origins.count else { return "" }
+        let from = origins[start]
+        let last = origins[end - 1]
+        let lead = bytes[last]
+        let to = min(bytes.count, last + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4))
+        var stop = min(to, from + 80)
+        while stop > from && stop < to && bytes[stop] & 0xC0 == 0x80 { stop -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<stop]), as: UTF8.self)
     }
 
     private func verdict(_ work: Workspace) -> ScanVerdict {

@@ -65,6 +65,33 @@ struct NormalizedText {
 enum TextNormalizer {
     /// Normalizes UTF-8 `input` into `out` (reset first).
     static func normalize(_ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
+        var none: [Int] = []
+        normalize(input, into: &out, origins: &none, recording: false)
+    }
+
+    /// Where each byte of `input`'s normalized text comes from: the offset in `input` of the character it was
+    /// written as, so that a finding can quote the text as written (its case, its look-alike letters) rather than
+    /// as compared. Normalizes once more, as far as the first `count` bytes of the normalized text (or a little
+    /// further): findings are rare, and the scan itself records nothing.
+    static func origins(of input: UnsafeBufferPointer<UInt8>, count: Int = .max) -> [Int] {
+        var out = NormalizedText()
+        var origins: [Int] = []
+        origins.reserveCapacity(min(input.count, count))
+        normalize(input, into: &out, origins: &origins, recording: true, through: count)
+        return origins
+    }
+
+    /// Maps the bytes `out` gained (or lost: a space dropped before a line break) to the character at `offset`.
+    private static func record(_ origins: inout [Int], _ out: NormalizedText, _ offset: Int) {
+        if origins.count > out.bytes.count { origins.removeLast(origins.count - out.bytes.count) }
+        while origins.count < out.bytes.count { origins.append(offset) }
+    }
+
+    @inline(__always)
+    private static func normalize(
+        _ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: inout [Int], recording: Bool,
+        through limit: Int = .max
+    ) {
         out.reset()
         out.bytes.reserveCapacity(input.count)
         var state = State()
@@ -74,6 +101,7 @@ enum TextNormalizer {
             let byte = input[i]
             if byte < 0x80 {
                 state.emitASCII(byte, &out)
+                if recording { record(&origins, out, i) }
                 i += 1
                 // Most text is runs of letters and of digits. A letter after a letter (a digit after a digit)
                 // changes nothing in the state but the word's length, so the rest of a run is copied here.
@@ -91,8 +119,10 @@ enum TextNormalizer {
                     out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<end]))
                     // Lower case (digits have the bit set already).
                     out.bytes.withUnsafeMutableBufferPointer { b in for k in from..<b.count { b[k] |= 0x20 } }
+                    if recording { origins.append(contentsOf: i..<end) }
                     i = end
                 }
+                if recording && origins.count >= limit { break }
                 continue
             }
             // Decode one scalar (invalid sequences become U+FFFD).
@@ -111,7 +141,9 @@ enum TextNormalizer {
                 length = 4
             }
             state.emitScalar(scalar, raw: UnsafeBufferPointer(rebasing: input[i..<min(n, i + length)]), &out)
+            if recording { record(&origins, out, i) }
             i += length
+            if recording && origins.count >= limit { break }
         }
         state.finishWord(&out)
         state.endBase64Run(&out)
