@@ -167,11 +167,11 @@ nonisolated func pipeline(calls: Int) async throws {
     )
 }
 
-/// A verdict in full, on one line: score to the last digit, every finding (line breaks in excerpts as `\n`).
+/// A verdict in full, on one line: score to the last digit, every finding (line breaks in excerpts as `\n`, `\r`).
 func verdictLine(_ verdict: ScanVerdict) -> String {
     "\(verdict.injection) \(verdict.score) "
         + verdict.findings.map { "\($0.feature)@\($0.path)=\($0.weight):\($0.excerpt)" }.joined(separator: " | ")
-        .replacingOccurrences(of: "\n", with: "\\n")
+        .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

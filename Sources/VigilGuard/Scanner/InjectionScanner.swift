@@ -342,14 +342,15 @@ public struct InjectionScanner: Sendable {
 
         if !features.isEmpty {
             var location: String?
-            var origins: [Int] = []
+            var origins: [Int32] = []
             for (feature, weight, start, end) in features {
                 let name = prefix + feature
                 guard work.improves(name, weight) else { continue }
                 if location == nil {
                     location = path()
-                    // An excerpt quotes at most 80 bytes from where its finding starts.
-                    let needed = features.lazy.map { min($0.3, $0.2 + 80) }.max() ?? 0
+                    // An excerpt quotes what is behind at most 80 normalized bytes from where its finding starts.
+                    var needed = 0
+                    for f in features where work.improves(prefix + f.0, f.1) { needed = max(needed, min(f.3, f.2 + 80)) }
                     origins = TextNormalizer.origins(of: bytes, count: needed)
                 }
                 let excerpt = Self.excerpt(bytes, origins, start, end)
@@ -1256,18 +1257,78 @@ public struct InjectionScanner: Sendable {
         return false
     }
 
-    /// The text as written (`bytes`) that the normalized bytes `start..<end` came from, at most 80 bytes of it,
-    /// cut at a character's start.
-    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, _ origins: [Int], _ start: Int, _ end: Int) -> String {
+    /// The text as written (`bytes`) behind the normalized bytes `start..<end`, at most 80 of them: a finding quotes
+    /// what the field says, its case and its look-alike letters, not what the scanner compares. Characters a reader
+    /// cannot see or that move text around (controls other than line breaks and tabs, zero-width and bidi
+    /// characters, variation selectors, tag characters) are shown as `[U+202E]`, a run of one as `[U+FE0F×26]`, so
+    /// that an excerpt neither hides its trick nor plays it on whoever reads the audit log. At most `excerptSpan`
+    /// bytes of the text are read; a longer span ends in "…".
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, _ origins: [Int32], _ start: Int, _ end: Int) -> String {
         let end = min(end, start + 80)
         guard start >= 0, end > start, end <= origins.count else { return "" }
-        let from = origins[start]
-        let last = origins[end - 1]
-        let lead = bytes[last]
-        let to = min(bytes.count, last + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4))
-        var stop = min(to, from + 80)
-        while stop > from && stop < to && bytes[stop] & 0xC0 == 0x80 { stop -= 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<stop]), as: UTF8.self)
+        let from = Int(origins[start])
+        let last = Int(origins[end - 1])
+        let to = min(bytes.count, last + Self.sequenceLength(bytes[last]))
+        let stop = min(to, from + excerptSpan)
+        var text = String.UnicodeScalarView()
+        var run: (scalar: UInt32, count: Int)?
+        func flush() {
+            guard let (scalar, count) = run else { return }
+            let hex = String(scalar, radix: 16, uppercase: true)
+            let code = "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            text.append(contentsOf: (code + (count > 1 ? "×\(count)]" : "]")).unicodeScalars)
+            run = nil
+        }
+        var k = from
+        while k < stop {
+            let lead = bytes[k]
+            let length = Self.sequenceLength(lead)
+            var value = UInt32(lead)
+            var valid = lead < 0x80 || (lead >= 0xC0 && lead < 0xF8 && k + length <= bytes.count)
+            if valid && length > 1 {
+                value &= length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07
+                for j in 1..<length where valid {
+                    valid = bytes[k + j] & 0xC0 == 0x80
+                    value = value << 6 | UInt32(bytes[k + j] & 0x3F)
+                }
+            }
+            guard valid, let scalar = Unicode.Scalar(value) else {
+                flush()
+                text.append("\u{FFFD}")
+                k += 1
+                continue
+            }
+            if Self.isUnseen(scalar.value) {
+                if run?.scalar == scalar.value { run!.count += 1 } else { flush(); run = (scalar.value, 1) }
+            } else {
+                flush()
+                text.append(scalar)
+            }
+            k += length
+        }
+        flush()
+        if stop < to { text.append("…") }
+        return String(text)
+    }
+
+    /// The most bytes of a field an excerpt reads (a run of invisible characters between two letters can be long).
+    static let excerptSpan = 4096
+
+    /// The length of the UTF-8 sequence `lead` starts (1 for a byte that starts none).
+    private static func sequenceLength(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF8 ? 4 : 1
+    }
+
+    /// Characters a reader does not see or that reorder what they see.
+    static func isUnseen(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x09, 0x0A: false
+        case 0x00...0x1F, 0x7F...0x9F, 0xAD, 0x34F, 0x61C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B...0x200F,
+            0x2028...0x202E, 0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF9...0xFFFB,
+            0x1D173...0x1D17A, 0xE0000...0xE007F, 0xE0100...0xE01EF:
+            true
+        default: false
+        }
     }
 
     private func verdict(_ work: Workspace) -> ScanVerdict {

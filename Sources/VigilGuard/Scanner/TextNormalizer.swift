@@ -65,35 +65,37 @@ struct NormalizedText {
 enum TextNormalizer {
     /// Normalizes UTF-8 `input` into `out` (reset first).
     static func normalize(_ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
-        var none: [Int] = []
+        var none: [Int32] = []
         normalize(input, into: &out, origins: &none, recording: false)
     }
 
     /// Where each byte of `input`'s normalized text comes from: the offset in `input` of the character it was
     /// written as, so that a finding can quote the text as written (its case, its look-alike letters) rather than
-    /// as compared. Normalizes once more, as far as the first `count` bytes of the normalized text (or a little
-    /// further): findings are rare, and the scan itself records nothing.
-    static func origins(of input: UnsafeBufferPointer<UInt8>, count: Int = .max) -> [Int] {
+    /// as compared. Normalizes once more, until more than `count` bytes of the normalized text are mapped (the last
+    /// byte may still change: a space becomes the line break after it): findings are rare, and the scan itself
+    /// records nothing. Empty for text of 2 GiB or more.
+    static func origins(of input: UnsafeBufferPointer<UInt8>, count: Int = .max) -> [Int32] {
+        guard input.count <= Int(Int32.max) else { return [] }
         var out = NormalizedText()
-        var origins: [Int] = []
+        var origins: [Int32] = []
         origins.reserveCapacity(min(input.count, count))
         normalize(input, into: &out, origins: &origins, recording: true, through: count)
         return origins
     }
 
-    /// Maps the bytes `out` gained (or lost: a space dropped before a line break) to the character at `offset`.
-    private static func record(_ origins: inout [Int], _ out: NormalizedText, _ offset: Int) {
-        if origins.count > out.bytes.count { origins.removeLast(origins.count - out.bytes.count) }
-        while origins.count < out.bytes.count { origins.append(offset) }
+    /// Maps the bytes `out` gained since the last call to the character at `offset`.
+    @inline(__always)
+    private static func record(_ origins: inout [Int32], _ out: NormalizedText, _ offset: Int) {
+        while origins.count < out.bytes.count { origins.append(Int32(truncatingIfNeeded: offset)) }
     }
 
     @inline(__always)
     private static func normalize(
-        _ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: inout [Int], recording: Bool,
+        _ input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: inout [Int32], recording: Bool,
         through limit: Int = .max
     ) {
         out.reset()
-        out.bytes.reserveCapacity(input.count)
+        out.bytes.reserveCapacity(recording ? min(input.count, limit) : input.count)
         var state = State()
         var i = 0
         let n = input.count
@@ -101,7 +103,11 @@ enum TextNormalizer {
             let byte = input[i]
             if byte < 0x80 {
                 state.emitASCII(byte, &out)
-                if recording { record(&origins, out, i) }
+                if recording {
+                    record(&origins, out, i)
+                    // A line break replaces the space before it (the count stays): it comes from the break.
+                    if byte == 0x0A, out.bytes.last == 0x0A, !origins.isEmpty { origins[origins.count - 1] = Int32(i) }
+                }
                 i += 1
                 // Most text is runs of letters and of digits. A letter after a letter (a digit after a digit)
                 // changes nothing in the state but the word's length, so the rest of a run is copied here.
@@ -119,10 +125,10 @@ enum TextNormalizer {
                     out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<end]))
                     // Lower case (digits have the bit set already).
                     out.bytes.withUnsafeMutableBufferPointer { b in for k in from..<b.count { b[k] |= 0x20 } }
-                    if recording { origins.append(contentsOf: i..<end) }
+                    if recording { for k in i..<end { origins.append(Int32(truncatingIfNeeded: k)) } }
                     i = end
                 }
-                if recording && origins.count >= limit { break }
+                if recording && origins.count > limit { break }
                 continue
             }
             // Decode one scalar (invalid sequences become U+FFFD).
@@ -143,7 +149,7 @@ enum TextNormalizer {
             state.emitScalar(scalar, raw: UnsafeBufferPointer(rebasing: input[i..<min(n, i + length)]), &out)
             if recording { record(&origins, out, i) }
             i += length
-            if recording && origins.count >= limit { break }
+            if recording && origins.count > limit { break }
         }
         state.finishWord(&out)
         state.endBase64Run(&out)
