@@ -171,7 +171,8 @@ nonisolated func pipeline(calls: Int) async throws {
 func verdictLine(_ verdict: ScanVerdict) -> String {
     "\(verdict.injection) \(verdict.score) "
         + verdict.findings.map { "\($0.feature)@\($0.path)=\($0.weight):\($0.excerpt)" }.joined(separator: " | ")
-        .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        .replacingOccurrences(of: "\n", with: "\\n", options: .literal)
+        .replacingOccurrences(of: "\r", with: "\\r", options: .literal)
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())

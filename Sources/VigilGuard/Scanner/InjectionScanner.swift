@@ -214,7 +214,12 @@ public struct InjectionScanner: Sendable {
                     let cut = k.unicodeScalars.prefix(renderedKeyLength)
                     if cut.endIndex < k.unicodeScalars.endIndex { k = String(String.UnicodeScalarView(cut)) + "…" }
                 }
-                if k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                if k.unicodeScalars.contains(where: { isUnseen($0.value) }) {
+                    // A key that hides characters or reorders itself is shown as an excerpt is.
+                    var named = Namer()
+                    for scalar in k.unicodeScalars { named.append(scalar) }
+                    text += "[\"\(named.finish())\"]"
+                } else if k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                     text += "." + k
                 } else {
                     text += "[\"\(k)\"]"
@@ -1270,15 +1275,7 @@ public struct InjectionScanner: Sendable {
         let last = Int(origins[end - 1])
         let to = min(bytes.count, last + Self.sequenceLength(bytes[last]))
         let stop = min(to, from + excerptSpan)
-        var text = String.UnicodeScalarView()
-        var run: (scalar: UInt32, count: Int)?
-        func flush() {
-            guard let (scalar, count) = run else { return }
-            let hex = String(scalar, radix: 16, uppercase: true)
-            let code = "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            text.append(contentsOf: (code + (count > 1 ? "×\(count)]" : "]")).unicodeScalars)
-            run = nil
-        }
+        var text = Namer()
         var k = from
         while k < stop {
             let lead = bytes[k]
@@ -1293,22 +1290,44 @@ public struct InjectionScanner: Sendable {
                 }
             }
             guard valid, let scalar = Unicode.Scalar(value) else {
-                flush()
                 text.append("\u{FFFD}")
                 k += 1
                 continue
             }
-            if Self.isUnseen(scalar.value) {
+            text.append(scalar)
+            k += length
+        }
+        if stop < to { text.append("…") }
+        return text.finish()
+    }
+
+    /// Text as a reader may see it: what would not show or would reorder it named, `[U+202E]`, a run of one
+    /// `[U+FE0F×26]`.
+    struct Namer {
+        private var text = String.UnicodeScalarView()
+        private var run: (scalar: UInt32, count: Int)?
+
+        mutating func append(_ scalar: Unicode.Scalar) {
+            if InjectionScanner.isUnseen(scalar.value) {
                 if run?.scalar == scalar.value { run!.count += 1 } else { flush(); run = (scalar.value, 1) }
             } else {
                 flush()
                 text.append(scalar)
             }
-            k += length
         }
-        flush()
-        if stop < to { text.append("…") }
-        return String(text)
+
+        mutating func finish() -> String {
+            flush()
+            return String(text)
+        }
+
+        private mutating func flush() {
+            guard let (scalar, count) = run else { return }
+            let hex = String(scalar, radix: 16, uppercase: true)
+            let code = "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            text.append(contentsOf: (code + (count > 1 ? "×\(count)]" : "]")).unicodeScalars)
+            run = nil
+        }
     }
 
     /// The most bytes of a field an excerpt reads (a run of invisible characters between two letters can be long).
@@ -1323,9 +1342,9 @@ public struct InjectionScanner: Sendable {
     static func isUnseen(_ v: UInt32) -> Bool {
         switch v {
         case 0x09, 0x0A: false
-        case 0x00...0x1F, 0x7F...0x9F, 0xAD, 0x34F, 0x61C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B...0x200F,
-            0x2028...0x202E, 0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF9...0xFFFB,
-            0x1D173...0x1D17A, 0xE0000...0xE007F, 0xE0100...0xE01EF:
+        case 0x00...0x1F, 0x7F...0x9F, 0xAD, 0x34F, 0x61C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180F,
+            0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xFFF9...0xFFFB,
+            0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0000...0xE007F, 0xE0100...0xE01EF:
             true
         default: false
         }

@@ -181,6 +181,12 @@ enum TextNormalizer {
         }
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
+            // Control characters other than white space show nothing: dropped, as zero-width characters are
+            // ("ig\u{1B}nore" reads "ignore").
+            if byte == 0x7F || (byte < 0x20 && (byte < 0x09 || byte > 0x0D)) {
+                hide(&out)
+                return
+            }
             flushSelectors(&out)
             invisible = 0
             inFlagSequence = false
@@ -248,10 +254,12 @@ enum TextNormalizer {
             inFlagSequence = v == 0x1F3F4
             if !(v >= 0x200B && v <= 0x200D) && !(v >= 0x2060 && v <= 0x2064) && v != 0xFEFF { invisible = 0 }
             switch v {
-            case 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x00AD, 0x180E, 0x034F:
-                if lastWasLatin { pendingZeroWidth = true }
-                invisible += 1
-                if invisible > out.invisibleRun { out.invisibleRun = invisible }
+            // Characters that show nothing: zero-width, format and filler characters, Mongolian and other variation
+            // selectors outside the two blocks above, invisible musical symbols, C1 controls.
+            case 0x200B...0x200D, 0x2060...0x2065, 0x206A...0x206F, 0xFEFF, 0x00AD, 0x180B...0x180F, 0x034F, 0x115F,
+                0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, 0xFFF9...0xFFFB, 0x1BCA0...0x1BCA3, 0x1D173...0x1D17A,
+                0x80...0x84, 0x86...0x9F:
+                hide(&out)
                 return
             case 0x200E, 0x200F, 0x061C:
                 return  // directional marks: legitimate in right-to-left text
@@ -289,6 +297,13 @@ enum TextNormalizer {
             lastWasNewline = false
             lastWasLatin = false
             pendingZeroWidth = false
+        }
+
+        /// A character that shows nothing: dropped, counted as hiding when it stands in a word.
+        private mutating func hide(_ out: inout NormalizedText) {
+            if lastWasLatin { pendingZeroWidth = true }
+            invisible += 1
+            if invisible > out.invisibleRun { out.invisibleRun = invisible }
         }
 
         @inline(__always)
