@@ -181,10 +181,13 @@ enum TextNormalizer {
         }
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
-            // Control characters other than white space show nothing: dropped, as zero-width characters are
-            // ("ig\u{1B}nore" reads "ignore").
+            // Control characters other than white space show nothing: dropped, so that none splits a word
+            // ("ig\u{1B}nore" reads "ignore"), but not counted as hiding: text read in the wrong encoding, padded
+            // with NULs or redrawn with backspaces holds many.
             if byte == 0x7F || (byte < 0x20 && (byte < 0x09 || byte > 0x0D)) {
-                hide(&out)
+                flushSelectors(&out)
+                invisible = 0
+                inFlagSequence = false
                 return
             }
             flushSelectors(&out)
@@ -254,12 +257,18 @@ enum TextNormalizer {
             inFlagSequence = v == 0x1F3F4
             if !(v >= 0x200B && v <= 0x200D) && !(v >= 0x2060 && v <= 0x2064) && v != 0xFEFF { invisible = 0 }
             switch v {
-            // Characters that show nothing: zero-width, format and filler characters, Mongolian and other variation
-            // selectors outside the two blocks above, invisible musical symbols, C1 controls.
-            case 0x200B...0x200D, 0x2060...0x2065, 0x206A...0x206F, 0xFEFF, 0x00AD, 0x180B...0x180F, 0x034F, 0x115F,
-                0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, 0xFFF9...0xFFFB, 0x1BCA0...0x1BCA3, 0x1D173...0x1D17A,
-                0x80...0x84, 0x86...0x9F:
+            // Characters that show nothing: zero-width and format characters, Mongolian and other variation selectors
+            // outside the two blocks above, invisible musical symbols, code points reserved as default-ignorable.
+            case 0x200B...0x200D, 0x2060...0x2065, 0x206A...0x206F, 0xFEFF, 0x00AD, 0x180B...0x180F, 0x034F, 0x17B4,
+                0x17B5, 0xFFF0...0xFFFB, 0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0080...0xE00FF, 0xE01F0...0xE0FFF:
                 hide(&out)
+                return
+            // C1 controls (Windows quotes and dashes read as Latin-1 among them): dropped, not counted, as C0 ones are.
+            case 0x80...0x84, 0x86...0x9F:
+                return
+            // Hangul fillers show as blanks: spaces.
+            case 0x115F, 0x1160, 0x3164, 0xFFA0:
+                space(&out)
                 return
             case 0x200E, 0x200F, 0x061C:
                 return  // directional marks: legitimate in right-to-left text
