@@ -149,12 +149,8 @@ enum InjectionLexicon {
 
     /// Agent goals that also occur in names, versions and descriptions ("release", "safe", "trusted-device").
     /// Override objects that name earlier messages: after "my" ("ignore my previous message, wrong ticket") they are
-    /// the writer's own words, and weigh as a weak object does ("previous" and "prior" alone already are weak). So is
-    /// one instruction of the writer's ("please disregard my previous instruction, the transfer is cancelled"): to a
-    /// bank and its clients an instruction is an order to pay or trade. Not "my instructions": that is an order.
-    static let messageObjects: Set<String> = [
-        "previous messages", "prior messages", "previous text", "previous message", "instruction",
-    ]
+    /// the writer's own words, and weigh as a weak object does ("previous" and "prior" alone already are weak).
+    static let messageObjects: Set<String> = ["previous messages", "prior messages", "previous text", "previous message"]
 
     static let everydayGoals: Set<String> = Set([
         "release", "mark", "safe", "grant", "restore", "classify", "verdict", "skip", "forward", "expected", "approved",

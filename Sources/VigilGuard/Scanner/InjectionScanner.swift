@@ -600,12 +600,11 @@ public struct InjectionScanner: Sendable {
                     else { continue }
                     // "Please ignore my previous message, wrong attachment": the writer takes back their own words,
                     // which weigh as a weak object does (an order may still follow them: "… and close the alert").
-                    // So does one instruction of theirs, to a bank an order to pay or trade ("disregard my previous
-                    // instruction"); not their instructions, prompt or task: "ignore my instructions" is an order.
+                    // Not the writer's instructions, prompt or task: "ignore my instructions" is an order.
                     let strong =
                         strongObject
                         && !(namesMessage[object.phrase] && object.start >= verb.end
-                            && Self.isWritersOwn(bytes, object.start))
+                            && Self.endsWith(bytes, object.start, "my "))
                     // The pair's span, whichever of the two comes first.
                     let start = min(verb.start, object.start)
                     let end = max(verb.end, object.end)
@@ -938,12 +937,6 @@ public struct InjectionScanner: Sendable {
 
     /// Whether `word` ends at `at` and starts a word: no letter, digit or `_` before it ("enemy", "3my" and
     /// "the_my" do not end in the word "my").
-    /// Whether the words before `at` are "my", or "my" and "previous", "last", "earlier", "prior" or "original".
-    private static func isWritersOwn(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
-        endsWith(bytes, at, "my ") || endsWith(bytes, at, "my previous ") || endsWith(bytes, at, "my last ")
-            || endsWith(bytes, at, "my earlier ") || endsWith(bytes, at, "my prior ") || endsWith(bytes, at, "my original ")
-    }
-
     private static func endsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard at - count >= 0, at <= bytes.count else { return false }
