@@ -151,6 +151,7 @@ enum TextNormalizer {
             i += length
             if recording && origins.count > limit { break }
         }
+        state.endFlag(&out)
         state.finishWord(&out)
         state.endBase64Run(&out)
     }
@@ -164,6 +165,8 @@ enum TextNormalizer {
         var wordHasLatin = false
         var wordHasLookalike = false
         var inFlagSequence = false
+        /// The tags after a black flag, held until the cancel tag shows them to be a subdivision flag's.
+        var flagTags: [UInt8] = []
         var selectorRun: [UInt8] = []
         var invisible = 0
         /// For the disguise counts: the last character was a digit; letters in the current word; a joining
@@ -181,20 +184,21 @@ enum TextNormalizer {
         }
 
         mutating func emitASCII(_ byte: UInt8, _ out: inout NormalizedText) {
-            // Control characters other than white space show nothing: dropped, so that none splits a word
-            // ("ig\u{1B}nore" reads "ignore"), but not counted as hiding: text read in the wrong encoding, padded
-            // with NULs or redrawn with backspaces holds many.
-            if byte == 0x7F || (byte < 0x20 && (byte < 0x09 || byte > 0x0D)) {
+            // Control characters other than white space, NUL and the separators show nothing: dropped, so that none
+            // splits a word ("ig\u{1B}nore" reads "ignore"), counted as hiding only between two letters (terminal
+            // colours and backspaces stand next to digits and punctuation).
+            if byte == 0x7F || (byte > 0x00 && byte < 0x09) || (byte > 0x0D && byte < 0x1C) {
                 flushSelectors(&out)
-                invisible = 0
-                inFlagSequence = false
+                endFlag(&out)
+                if lastWasLatin { pendingZeroWidth = true }
                 return
             }
             flushSelectors(&out)
             invisible = 0
-            inFlagSequence = false
+            endFlag(&out)
             switch byte {
-            case 0x20, 0x09, 0x0D, 0x0B, 0x0C:
+            // White space, and NUL and the separators (UTF-16 read as UTF-8, C strings, records and units).
+            case 0x20, 0x09, 0x0D, 0x0B, 0x0C, 0x00, 0x1C...0x1F:
                 endBase64Run(&out)
                 space(&out)
             case 0x0A:
@@ -242,18 +246,34 @@ enum TextNormalizer {
             endBase64Run(&out)
             pendingJoin = 0
             lastWasDigit = false
-            // Tag characters: ASCII written invisibly (legitimate only inside a subdivision flag 🏴…).
+            // Tag characters: ASCII written invisibly, legitimate only in a subdivision flag: a black flag, up to
+            // seven tags of lower-case letters and digits, the cancel tag. Anything else is hidden text, recovered.
             if v >= 0xE0000 && v <= 0xE007F {
-                if !inFlagSequence, v >= 0xE0020, v <= 0xE007E { out.hidden.append(UInt8(v - 0xE0000)) }
+                let ascii = UInt8(v - 0xE0000)
+                if inFlagSequence {
+                    if v == 0xE007F {
+                        flagTags.removeAll(keepingCapacity: true)
+                        inFlagSequence = false
+                        return
+                    }
+                    if flagTags.count < 7, (ascii >= 0x61 && ascii <= 0x7A) || (ascii >= 0x30 && ascii <= 0x39) {
+                        flagTags.append(ascii)
+                        return
+                    }
+                    endFlag(&out)
+                }
+                if ascii >= 0x20 && ascii <= 0x7E { out.hidden.append(ascii) }
                 return
             }
             // Variation selectors: dropped; long runs can smuggle bytes (one per selector).
             if (v >= 0xFE00 && v <= 0xFE0F) || (v >= 0xE0100 && v <= 0xE01EF) {
+                endFlag(&out)
                 let value = v >= 0xE0100 ? v - 0xE0100 + 16 : v - 0xFE00
                 selectorRun.append(UInt8(truncatingIfNeeded: value))
                 return
             }
             flushSelectors(&out)
+            endFlag(&out)
             inFlagSequence = v == 0x1F3F4
             if !(v >= 0x200B && v <= 0x200D) && !(v >= 0x2060 && v <= 0x2064) && v != 0xFEFF { invisible = 0 }
             switch v {
@@ -265,10 +285,6 @@ enum TextNormalizer {
                 return
             // C1 controls (Windows quotes and dashes read as Latin-1 among them): dropped, not counted, as C0 ones are.
             case 0x80...0x84, 0x86...0x9F:
-                return
-            // Hangul fillers show as blanks: spaces.
-            case 0x115F, 0x1160, 0x3164, 0xFFA0:
-                space(&out)
                 return
             case 0x200E, 0x200F, 0x061C:
                 return  // directional marks: legitimate in right-to-left text
@@ -306,6 +322,18 @@ enum TextNormalizer {
             lastWasNewline = false
             lastWasLatin = false
             pendingZeroWidth = false
+        }
+
+        /// Ends a black flag's tag sequence: tags held that no cancel tag closed are hidden text.
+        @inline(__always)
+        mutating func endFlag(_ out: inout NormalizedText) {
+            if !flagTags.isEmpty { flushFlagTags(&out) }
+            inFlagSequence = false
+        }
+
+        private mutating func flushFlagTags(_ out: inout NormalizedText) {
+            out.hidden.append(contentsOf: flagTags)
+            flagTags.removeAll(keepingCapacity: true)
         }
 
         /// A character that shows nothing: dropped, counted as hiding when it stands in a word.
