@@ -1274,28 +1274,11 @@ public struct InjectionScanner: Sendable {
         let from = Int(origins[start])
         let last = Int(origins[end - 1])
         let to = min(bytes.count, last + Self.sequenceLength(bytes[last]))
-        let stop = min(to, from + excerptSpan)
+        var stop = min(to, from + excerptSpan)
+        while stop > from && stop < to && bytes[stop] & 0xC0 == 0x80 { stop -= 1 }
         var text = Namer()
-        var k = from
-        while k < stop {
-            let lead = bytes[k]
-            let length = Self.sequenceLength(lead)
-            var value = UInt32(lead)
-            var valid = lead < 0x80 || (lead >= 0xC0 && lead < 0xF8 && k + length <= bytes.count)
-            if valid && length > 1 {
-                value &= length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07
-                for j in 1..<length where valid {
-                    valid = bytes[k + j] & 0xC0 == 0x80
-                    value = value << 6 | UInt32(bytes[k + j] & 0x3F)
-                }
-            }
-            guard valid, let scalar = Unicode.Scalar(value) else {
-                text.append("\u{FFFD}")
-                k += 1
-                continue
-            }
+        for scalar in String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<stop]), as: UTF8.self).unicodeScalars {
             text.append(scalar)
-            k += length
         }
         if stop < to { text.append("…") }
         return text.finish()

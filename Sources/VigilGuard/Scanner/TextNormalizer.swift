@@ -283,7 +283,7 @@ enum TextNormalizer {
                 0x17B5, 0xFFF0...0xFFFB, 0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0080...0xE00FF, 0xE01F0...0xE0FFF:
                 hide(&out)
                 return
-            // C1 controls (Windows quotes and dashes read as Latin-1 among them): dropped, not counted, as C0 ones are.
+            // C1 controls (Windows quotes and dashes read as Latin-1 among them, between letters): dropped, not counted.
             case 0x80...0x84, 0x86...0x9F:
                 return
             case 0x200E, 0x200F, 0x061C:
