@@ -86,7 +86,8 @@ let package = Package(
             name: "vigil-bench-siem", dependencies: ["VigilCore", "VigilLab", "VigilSIEM"], path: "Benchmarks/SIEMBenchmark"),
         .executableTarget(name: "vigil-bench-mcp", dependencies: ["VigilCore"], path: "Benchmarks/MCPBenchmark"),
         .executableTarget(
-            name: "vigil-bench-guard", dependencies: ["VigilCore", "VigilGuard", "VigilLab"], path: "Benchmarks/GuardBenchmark"),
+            name: "vigil-bench-guard", dependencies: ["VigilCore", "VigilGuard", "VigilLab", "VigilAgents"],
+            path: "Benchmarks/GuardBenchmark"),
         .executableTarget(name: "vigil-bench-audit", dependencies: ["VigilCore", "VigilGuard"], path: "Benchmarks/AuditBenchmark"),
         .executableTarget(name: "vigil-agreement", dependencies: ["VigilCore", "VigilSIEM"], path: "Benchmarks/AgreementReport"),
 

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilAgents
 @_spi(Training) import VigilGuard
 import VigilLab
 
@@ -27,6 +28,9 @@ import VigilLab
 //                                                              detection and false-positive rates on labelled
 //                                                              corpora (Tests/Fixtures/injection/*.jsonl);
 //                                                              --verdicts writes every record's full verdict
+//                                        [--intent-model URL] with a text-embeddings-inference server, the
+//                                        [--intent-labels A,B] figures of the scanner and that model together,
+//                                        [--intent-threshold P] as guard.intent_model has the Guard use them
 
 func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
@@ -293,22 +297,49 @@ case "eval":
     var files: [String] = []
     var misses = 0
     var verdictsPath: String?
+    var intentURL: String?
+    var intentLabels = ["INJECTION", "JAILBREAK"]
+    var intentThreshold = 0.9
     var rest = arguments.dropFirst()[...]
     while let a = rest.popFirst() {
         if a == "--misses", let n = rest.popFirst().flatMap(Int.init) {
             misses = n
         } else if a == "--verdicts", let path = rest.popFirst() {
             verdictsPath = path
+        } else if a == "--intent-model", let url = rest.popFirst() {
+            intentURL = url
+        } else if a == "--intent-labels", let labels = rest.popFirst() {
+            intentLabels = labels.split(separator: ",").map(String.init)
+        } else if a == "--intent-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1 {
+            intentThreshold = value
+        } else if a.hasPrefix("--") {
+            FileHandle.standardError.write(Data("eval: \(a): unknown option or bad value\n".utf8))
+            exit(64)
         } else {
             files.append(a)
         }
     }
     guard !files.isEmpty else {
         FileHandle.standardError.write(
-            Data("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]\n".utf8))
+            Data(
+                ("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]"
+                    + " [--intent-model URL [--intent-labels A,B] [--intent-threshold P]]\n").utf8))
         exit(64)
     }
     let scanner = InjectionScanner()
+    // A text-embeddings-inference server to read each record after the scanner, as the Guard has it read tool
+    // results (guard.intent_model): the figures then are the two readers' together.
+    var review: IntentReview?
+    if let intentURL {
+        do {
+            review = IntentReview(
+                model: try TEIIntentModel(url: intentURL, injectionLabels: intentLabels),
+                settings: .init(threshold: intentThreshold, cooldownSeconds: 0))
+        } catch {
+            FileHandle.standardError.write(Data("eval: --intent-model: \(error)\n".utf8))
+            exit(64)
+        }
+    }
     // Every record's full verdict, one line each: two builds of the scanner that write the same file agree on
     // every score and finding (how a speed-up is shown to change nothing).
     var verdictLines: [String] = []
@@ -328,7 +359,16 @@ case "eval":
             guard case .object(let item) = try JSONParser.parse(Array(line)), let input = item["input"],
                 let label = item["label"]?.stringValue
             else { continue }
-            let verdict = scanner.scan(input)
+            var verdict = scanner.scan(input)
+            if let review {
+                verdict = await review.review(input, verdict: verdict)
+                // A figure with records the model did not read would be neither reader's.
+                if let failure = verdict.findings.first(where: { $0.feature == "intent-model-unavailable" }) {
+                    FileHandle.standardError.write(
+                        Data("eval: the intent model failed on \(item["id"]?.stringValue ?? "?"): \(failure.excerpt)\n".utf8))
+                    exit(69)
+                }
+            }
             if verdictsPath != nil {
                 verdictLines.append("\(file) \(item["id"]?.stringValue ?? "?") \(verdictLine(verdict))")
             }
@@ -358,7 +398,9 @@ case "eval":
                 }
             }
         }
-        print("\(file): \(positives) injections, \(negatives) benign, threshold \(scanner.threshold)")
+        print(
+            "\(file): \(positives) injections, \(negatives) benign, threshold \(scanner.threshold)"
+                + (intentURL.map { ", intent model \($0) at \(intentThreshold)" } ?? ""))
         print(
             "  detection:       \(f(100 * Double(detected) / Double(max(1, positives)), 2))% (\(detected)/\(positives))"
         )
@@ -379,6 +421,6 @@ default:
     FileHandle.standardError.write(
         Data(
             ("usage: vigil-bench-guard pipeline [calls] | scanner [megabytes] [--verdicts OUT]"
-                + " | eval FILE... [--misses N] [--verdicts OUT]\n").utf8))
+                + " | eval FILE... [--misses N] [--verdicts OUT] [--intent-model URL …]\n").utf8))
     exit(64)
 }

@@ -217,6 +217,13 @@ struct CommandLineTests {
             "mcp.servers[1] (line 4): the name 'ti' is used twice",
         ),
         ("mcp:\n  servers:\n    - {name: ti, command: [x], port: 3}\n", "mcp.servers[0].port (line 3): unknown key"),
+        ("guard:\n  intent_model: {threshold: 0.8}\n", "guard.intent_model (line 2): url is required"),
+        ("guard:\n  intent_model: {url: 'ftp://h'}\n", "guard.intent_model.url (line 2): 'ftp://h' is not an http"),
+        ("guard:\n  intent_model: {url: 'http://h', labels: []}\n", "guard.intent_model.labels (line 2): expected a non-empty"),
+        ("guard:\n  intent_model: {url: 'http://h', threshold: 0}\n", "guard.intent_model.threshold (line 2): 0.0 is outside"),
+        ("guard:\n  intent_model: {url: 'http://h', batch_size: 0}\n", "guard.intent_model.batch_size (line 2): 0 is outside 1…1024"),
+        ("guard:\n  intent_model: {url: 'http://h', on_failure: ignore}\n", "'ignore' is not quarantine or pass"),
+        ("guard:\n  intent_model: {url: 'http://h', model: x}\n", "guard.intent_model.model (line 2): unknown key"),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()

@@ -90,6 +90,8 @@ public struct VigilConfiguration: Sendable, Hashable {
         /// (`server:identity`, `vendor:okta`).
         public var rateLimit: RateLimit
         public var rateLimits: [String: RateLimit]
+        /// A model that reads the results the scanner passes (`guard.intent_model`); nil: the scanner alone.
+        public var intentModel: IntentModel?
 
         public struct RateLimit: Sendable, Hashable {
             public var perSecond: Double
@@ -101,14 +103,58 @@ public struct VigilConfiguration: Sendable, Hashable {
             }
         }
 
+        /// A sequence classifier served over text-embeddings-inference's `POST /predict` (docs/security.md).
+        public struct IntentModel: Sendable, Hashable {
+            /// The server (`http://127.0.0.1:8080`) or its `/predict` route.
+            public var url: String
+            /// The model's labels that mean injection (compared without case).
+            public var labels: [String]
+            /// A text scoring at least this is an injection.
+            public var threshold: Double
+            /// Seconds one request may take.
+            public var timeoutSeconds: Int
+            public var minCharacters: Int
+            public var chunkCharacters: Int
+            /// The most pieces of one result read.
+            public var maxTexts: Int
+            /// Texts per request (TEI's `--max-client-batch-size`, 32 by default).
+            public var batchSize: Int
+            /// `quarantine` (the default) or `pass`: what a result the model could not read becomes.
+            public var onFailure: String
+            /// Seconds after a failure during which the model is not asked (results count as unread).
+            public var cooldownSeconds: Int
+            /// The environment variable holding a bearer token (TEI's `--api-key`); empty: none sent.
+            public var apiKeyEnvironment: String
+
+            public init(
+                url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
+                timeoutSeconds: Int = 10, minCharacters: Int = 24, chunkCharacters: Int = 2000, maxTexts: Int = 64,
+                batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
+                apiKeyEnvironment: String = ""
+            ) {
+                self.cooldownSeconds = cooldownSeconds
+                self.url = url
+                self.labels = labels
+                self.threshold = threshold
+                self.timeoutSeconds = timeoutSeconds
+                self.minCharacters = minCharacters
+                self.chunkCharacters = chunkCharacters
+                self.maxTexts = maxTexts
+                self.batchSize = batchSize
+                self.onFailure = onFailure
+                self.apiKeyEnvironment = apiKeyEnvironment
+            }
+        }
+
         public static let defaultPolicy = "policies/guard.yaml"
 
         public init(
             policy: String = Self.defaultPolicy, approvals: String = "vigil-approvals.db",
             approvalTTLSeconds: Int = 3600,
             scanThreshold: Double = 0.5, rateLimit: RateLimit = RateLimit(perSecond: 20, burst: 40),
-            rateLimits: [String: RateLimit] = [:]
+            rateLimits: [String: RateLimit] = [:], intentModel: IntentModel? = nil
         ) {
+            self.intentModel = intentModel
             self.policy = policy
             self.approvals = approvals
             self.approvalTTLSeconds = approvalTTLSeconds

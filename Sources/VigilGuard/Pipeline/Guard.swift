@@ -10,7 +10,8 @@ import VigilCore
 ///    it pending;
 /// 3. takes a token from the server's rate-limit bucket (waiting up to `maxRateWait`);
 /// 4. writes the call to the audit log, durably, before it runs;
-/// 5. runs it; scans the result for prompt injection; quarantines what fails;
+/// 5. runs it; scans the result for prompt injection (and has the intent model read it, if one is configured);
+///    quarantines what fails;
 /// 6. records the values of the result with their provenance, and audits the outcome.
 ///
 /// Nothing reaches a platform except through `call`.
@@ -19,6 +20,8 @@ public final class Guard: Sendable {
     public let rateLimiter: RateLimiter
     public let approvals: ApprovalBook
     public let scanner: InjectionScanner
+    /// The second reader of what the scanner passes, if one is configured (`guard.intent_model`).
+    public let intentReview: IntentReview?
     private let audit: AuditLog?
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
@@ -29,9 +32,10 @@ public final class Guard: Sendable {
 
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
-        scanner: InjectionScanner = InjectionScanner(),
+        scanner: InjectionScanner = InjectionScanner(), intentReview: IntentReview? = nil,
         audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 2000, announce: Announcer? = nil
     ) {
+        self.intentReview = intentReview
         self.policy = policy
         self.rateLimiter = rateLimiter
         self.approvals = approvals
@@ -202,7 +206,7 @@ public final class Guard: Sendable {
         }
         let duration = milliseconds(since: started)
         let bytes = Array(result.content.serialized().utf8)
-        let verdict = scanner.scan(result.content)
+        let verdict = await inspect(result.content)
         let untrusted = policy.policy.taint.isUntrusted(name, external: profile.external) || verdict.injection
         session.taint.observe(result.content, source: name, trusted: !untrusted)
 
@@ -267,7 +271,7 @@ public final class Guard: Sendable {
     /// fails is quarantined on the session, audited (`content_quarantined`), and returned wrapped and
     /// flagged like a failing tool result.
     public func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
-        let verdict = scanner.scan(content)
+        let verdict = await inspect(content)
         guard verdict.injection else { return content }
         session.quarantine(GuardSession.Quarantine(callID: source, tool: source, verdict: verdict))
         try await append(
@@ -292,6 +296,13 @@ public final class Guard: Sendable {
             ]),
             "content": content,
         ])
+    }
+
+    /// The scanner's verdict on `content`, read again by the intent model if one is configured.
+    public func inspect(_ content: JSONValue) async -> ScanVerdict {
+        let verdict = scanner.scan(content)
+        guard let intentReview else { return verdict }
+        return await intentReview.review(content, verdict: verdict)
     }
 
     // MARK: - Pieces

@@ -130,7 +130,7 @@ public struct InjectionScanner: Sendable {
 
     // MARK: - Walking the JSON
 
-    private enum PathStep {
+    enum PathStep {
         case key(String)
         case index(Int)
     }
@@ -194,7 +194,7 @@ public struct InjectionScanner: Sendable {
         return true
     }
 
-    private static func isContainer(_ value: JSONValue) -> Bool {
+    static func isContainer(_ value: JSONValue) -> Bool {
         switch value {
         case .array, .object: true
         default: false
@@ -204,7 +204,7 @@ public struct InjectionScanner: Sendable {
     /// The path as JSONPath. A key longer than `renderedKeyLength` Unicode scalars is cut there and marked "…": a
     /// path names where a finding is, and it is rendered for every finding that beats the one kept, so a key of a
     /// megabyte above many strings must not cost a megabyte each time.
-    private static func render(_ path: [PathStep]) -> String {
+    static func render(_ path: [PathStep]) -> String {
         var text = "$"
         for step in path {
             switch step {

@@ -15,14 +15,16 @@ struct GuardCommand: ParsableCommand {
         ])
 }
 
-struct GuardScanCommand: VigilCommand {
+struct GuardScanCommand: AsyncVigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan text or JSON for prompt injection, one input per line; print one verdict per line.",
         discussion: """
             Each line is scanned as JSON if it parses (every string in it), otherwise as text. Each verdict is \
             {"injection":bool,"score":number,"findings":[{"feature","path","excerpt","weight"}]}. Empty lines \
-            give no verdict. Exit 0 whatever the verdicts; 1 if the input cannot be read.
+            give no verdict. With guard.intent_model configured (or --intent-model), the model reads each input's \
+            prose after the scanner, as the Guard has it read tool results. Exit 0 whatever the verdicts; 1 if the \
+            input cannot be read.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,14 +38,34 @@ struct GuardScanCommand: VigilCommand {
             "Score at or above which an input is an injection (default: guard.scan_threshold).", valueName: "score"))
     var threshold: Double?
 
+    @Option(
+        name: .customLong("intent-model"),
+        help: ArgumentHelp(
+            "A text-embeddings-inference server to read the prose too, instead of guard.intent_model's.",
+            valueName: "url"))
+    var intentModel: String?
+
+    @Flag(name: .customLong("no-intent-model"), help: "The scanner alone, even if guard.intent_model is set.")
+    var noIntentModel = false
+
     func validate() throws {
+        if intentModel != nil && noIntentModel {
+            throw ValidationError("--intent-model and --no-intent-model exclude each other")
+        }
         if let threshold, !(threshold > 0 && threshold <= 1) {
             throw ValidationError("--threshold must be in (0, 1], got \(threshold)")
         }
     }
 
-    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         let scanner = InjectionScanner(threshold: threshold ?? configuration.guardrails.scanThreshold)
+        var configuration = configuration
+        if let intentModel {
+            var settings = configuration.guardrails.intentModel ?? .init(url: intentModel)
+            settings.url = intentModel
+            configuration.guardrails.intentModel = settings
+        }
+        let review = noIntentModel ? nil : try GuardSetup.intentReview(configuration)
         let stream: UnsafeMutablePointer<FILE>
         if file == "-" {
             guard let input = fdopen(dup(STDIN_FILENO), "r") else { throw .noInput("cannot read standard input") }
@@ -73,9 +95,12 @@ struct GuardScanCommand: VigilCommand {
                 first == 0x7B || first == 0x5B || first == 0x22,
                 let value = try? JSONParser.parse(bytes)
             {
-                verdict = scanner.scan(value)
+                let local = scanner.scan(value)
+                verdict = await review?.review(value, verdict: local) ?? local
             } else {
-                verdict = scanner.scan(text: String(decoding: bytes, as: UTF8.self))
+                let text = String(decoding: bytes, as: UTF8.self)
+                let local = scanner.scan(text: text)
+                verdict = await review?.review(.string(text), verdict: local) ?? local
             }
             var encoded: [UInt8] = []
             verdict.json.write(to: &encoded)

@@ -165,6 +165,13 @@ final class AgentStack: Sendable {
             throw error
         }
         let (policy, _) = try GuardSetup.policy(configuration)
+        let intentReview: IntentReview?
+        do {
+            intentReview = try GuardSetup.intentReview(configuration)
+        } catch {
+            for remote in remotes { await remote.close() }
+            throw error
+        }
         let audit: AuditLog
         do {
             let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
@@ -180,7 +187,8 @@ final class AgentStack: Sendable {
             // configured by name apply.
             rateLimiter: GuardSetup.rateLimiter(configuration, fallback: .unlimited),
             approvals: try GuardSetup.approvals(configuration),
-            scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold), audit: audit)
+            scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),
+            intentReview: intentReview, audit: audit)
 
         var running: [InProcessServer] = []
         var servers: [GuardedToolHost.Server] = []

@@ -247,6 +247,8 @@ enum ConfigurationLoader {
                             }
                             config.guardrails.rateLimits[bucket] = try rateLimit(limit, path: "\(path).\(bucket)")
                         }
+                    case "intent_model":
+                        config.guardrails.intentModel = try intentModel(guardValue, path: path)
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -335,6 +337,72 @@ enum ConfigurationLoader {
             throw ParseError(message: "\(path)\(line(node)): give both per_second and burst")
         }
         return limit
+    }
+
+    /// `guard.intent_model`: a url, and optional labels, threshold and limits.
+    private static func intentModel(
+        _ node: Node, path: String
+    ) throws(ParseError) -> VigilConfiguration.Guardrails.IntentModel {
+        var model = VigilConfiguration.Guardrails.IntentModel(url: "")
+        func within<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ key: String, _ node: Node) throws(ParseError) {
+            guard range.contains(value) else {
+                throw ParseError(
+                    message: "\(path).\(key)\(line(node)): \(value) is outside \(range.lowerBound)…\(range.upperBound)")
+            }
+        }
+        for (key, value) in try mapping(node, path: path) {
+            let at = "\(path).\(key)"
+            switch key {
+            case "url":
+                model.url = try string(value, path: at)
+                guard model.url.hasPrefix("http://") || model.url.hasPrefix("https://") else {
+                    throw ParseError(message: "\(at)\(line(value)): '\(model.url)' is not an http:// or https:// URL")
+                }
+            case "labels":
+                guard case .sequence(let items) = value, !items.isEmpty else {
+                    throw ParseError(message: "\(at)\(line(value)): expected a non-empty list of label names")
+                }
+                model.labels = []
+                for item in items {
+                    let label = try string(item, path: at)
+                    guard !label.isEmpty else { throw ParseError(message: "\(at)\(line(item)): a label must not be empty") }
+                    model.labels.append(label)
+                }
+            case "threshold":
+                model.threshold = try double(value, path: at)
+                guard model.threshold > 0, model.threshold <= 1 else {
+                    throw ParseError(message: "\(at)\(line(value)): \(model.threshold) is outside (0, 1]")
+                }
+            case "timeout":
+                model.timeoutSeconds = try int(value, path: at)
+                try within(model.timeoutSeconds, 1...300, key, value)
+            case "min_chars":
+                model.minCharacters = try int(value, path: at)
+                try within(model.minCharacters, 1...10_000, key, value)
+            case "chunk_chars":
+                model.chunkCharacters = try int(value, path: at)
+                try within(model.chunkCharacters, 200...100_000, key, value)
+            case "max_texts":
+                model.maxTexts = try int(value, path: at)
+                try within(model.maxTexts, 1...10_000, key, value)
+            case "batch_size":
+                model.batchSize = try int(value, path: at)
+                try within(model.batchSize, 1...1_024, key, value)
+            case "on_failure":
+                model.onFailure = try string(value, path: at)
+                guard ["quarantine", "pass"].contains(model.onFailure) else {
+                    throw ParseError(message: "\(at)\(line(value)): '\(model.onFailure)' is not quarantine or pass")
+                }
+            case "cooldown":
+                model.cooldownSeconds = try int(value, path: at)
+                try within(model.cooldownSeconds, 0...3_600, key, value)
+            case "api_key_env":
+                model.apiKeyEnvironment = try string(value, path: at)
+            default: throw unknown(at, value)
+            }
+        }
+        guard !model.url.isEmpty else { throw ParseError(message: "\(path)\(line(node)): url is required") }
+        return model
     }
 
     /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).
@@ -470,6 +538,20 @@ enum ConfigurationLoader {
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
           # Overrides by bucket, e.g. "vendor:okta": {per_second: 10, burst: 20}
           rate_limits: {}
+          # A second reader: a prompt-injection classifier served by text-embeddings-inference (POST /predict)
+          # reads every prose string of a result the scanner passes (docs/security.md). Off unless set.
+          # intent_model:
+          #   url: http://127.0.0.1:8080
+          #   labels: [INJECTION, JAILBREAK]   # the model's labels that mean injection
+          #   threshold: 0.9
+          #   timeout: 10                      # seconds per request
+          #   min_chars: 24                    # shorter strings are not sent
+          #   chunk_chars: 2000                # longer ones are read in overlapping pieces
+          #   max_texts: 64                    # pieces per result
+          #   batch_size: 32                   # texts per request (TEI's --max-client-batch-size)
+          #   on_failure: quarantine           # or pass: what a result the model could not read becomes
+          #   cooldown: 30                     # seconds after a failure before the model is asked again
+          #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
 
         # The agents (`vigil triage`, `vigil eval`, `vigil report`; docs/agents.md).
         agents:

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilAgents
 import VigilGuard
 import VigilLab
 
@@ -63,5 +64,39 @@ enum GuardSetup {
         return RateLimiter(
             limits: g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) },
             default: fallback ?? RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst))
+    }
+}
+
+extension GuardSetup {
+    /// The second reader of `guard.intent_model`, or nil when none is configured.
+    static func intentReview(
+        _ configuration: VigilConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(CLIError) -> IntentReview? {
+        guard let settings = configuration.guardrails.intentModel else { return nil }
+        var key: String?
+        if !settings.apiKeyEnvironment.isEmpty {
+            guard let value = environment[settings.apiKeyEnvironment], !value.isEmpty else {
+                throw .config(
+                    "guard.intent_model.api_key_env: the environment variable \(settings.apiKeyEnvironment) is not set")
+            }
+            key = value
+        }
+        let model: TEIIntentModel
+        do {
+            model = try TEIIntentModel(
+                url: settings.url, injectionLabels: settings.labels, apiKey: key, batchSize: settings.batchSize,
+                http: ModelHTTP(
+                    retry: .init(attempts: 3, baseDelaySeconds: 0.25, maxDelaySeconds: 2, maxRetryAfterSeconds: 5),
+                    timeoutSeconds: Int64(settings.timeoutSeconds)))
+        } catch {
+            throw .config("guard.intent_model: \(error)")
+        }
+        return IntentReview(
+            model: model,
+            settings: .init(
+                threshold: settings.threshold, minCharacters: settings.minCharacters,
+                chunkCharacters: settings.chunkCharacters, maxTexts: settings.maxTexts,
+                onFailure: IntentReview.FailureMode(rawValue: settings.onFailure) ?? .quarantine,
+                cooldownSeconds: Double(settings.cooldownSeconds)))
     }
 }
