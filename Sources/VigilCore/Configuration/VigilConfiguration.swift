@@ -128,7 +128,7 @@ public struct VigilConfiguration: Sendable, Hashable {
 
             public init(
                 url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
-                timeoutSeconds: Int = 10, minCharacters: Int = 24, chunkCharacters: Int = 2000, maxTexts: Int = 64,
+                timeoutSeconds: Int = 10, minCharacters: Int = 24, chunkCharacters: Int = 1000, maxTexts: Int = 64,
                 batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
                 apiKeyEnvironment: String = ""
             ) {

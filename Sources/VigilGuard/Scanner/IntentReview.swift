@@ -30,8 +30,8 @@ public struct IntentReview: Sendable {
         public var threshold: Double
         /// Shorter strings are not sent (identifiers, enum values and timestamps say nothing to a classifier).
         public var minCharacters: Int
-        /// A longer string is read in overlapping pieces of this many characters: a classifier reads about 512
-        /// tokens and would not see the end of a long page.
+        /// A longer string is read in overlapping pieces of this many characters: a classifier reads 256 to 512
+        /// tokens (Vigil's own, 256) and would not see the end of a long page.
         public var chunkCharacters: Int
         /// The most pieces read per result. Beyond it, pieces from strings the scanner found something in come
         /// first, then the longest; the finding `intent-model-partial` says how many were left unread.
@@ -42,7 +42,7 @@ public struct IntentReview: Sendable {
         public var cooldownSeconds: Double
 
         public init(
-            threshold: Double = 0.9, minCharacters: Int = 24, chunkCharacters: Int = 2000, maxTexts: Int = 64,
+            threshold: Double = 0.9, minCharacters: Int = 24, chunkCharacters: Int = 1000, maxTexts: Int = 64,
             onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30
         ) {
             self.cooldownSeconds = cooldownSeconds

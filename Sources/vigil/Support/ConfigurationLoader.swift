@@ -546,7 +546,7 @@ enum ConfigurationLoader {
           #   threshold: 0.9
           #   timeout: 10                      # seconds per request
           #   min_chars: 24                    # shorter strings are not sent
-          #   chunk_chars: 2000                # longer ones are read in overlapping pieces
+          #   chunk_chars: 1000                # longer ones are read in overlapping pieces
           #   max_texts: 64                    # pieces per result
           #   batch_size: 32                   # texts per request (TEI's --max-client-batch-size)
           #   on_failure: quarantine           # or pass: what a result the model could not read becomes
