@@ -362,10 +362,12 @@ case "eval":
             var verdict = scanner.scan(input)
             if let review {
                 verdict = await review.review(input, verdict: verdict)
-                // A figure with records the model did not read would be neither reader's.
-                if let failure = verdict.findings.first(where: { $0.feature == "intent-model-unavailable" }) {
+                // A figure with records the model did not read (in full) would be neither reader's.
+                if let failure = verdict.findings.first(where: {
+                    $0.feature == "intent-model-unavailable" || $0.feature == "intent-model-partial"
+                }) {
                     FileHandle.standardError.write(
-                        Data("eval: the intent model failed on \(item["id"]?.stringValue ?? "?"): \(failure.excerpt)\n".utf8))
+                        Data("eval: the intent model did not read \(item["id"]?.stringValue ?? "?"): \(failure.excerpt)\n".utf8))
                     exit(69)
                 }
             }

@@ -26,6 +26,7 @@ public final class TEIStandIn: Sendable {
 
     private struct State {
         var batches: [[String]] = []
+        var received: [Int] = []
         var overloaded: Int
         var hang = false
     }
@@ -46,10 +47,6 @@ public final class TEIStandIn: Sendable {
             let buffer = try await request.collectBody(upTo: 16 << 20)
             if let apiKey, request.headers[.authorization] != "Bearer \(apiKey)" {
                 return Response(status: .unauthorized)
-            }
-            let hang = box.state.withLock { $0.hang }
-            if hang {
-                while box.state.withLock({ $0.hang }) { try await Task.sleep(for: .milliseconds(20)) }
             }
             let busy = box.state.withLock { s -> Bool in
                 guard s.overloaded > 0 else { return false }
@@ -78,6 +75,8 @@ public final class TEIStandIn: Sendable {
                 }
             default: break
             }
+            if let batch { box.state.withLock { $0.received.append(batch.count) } }
+            while box.state.withLock({ $0.hang }) { try await Task.sleep(for: .milliseconds(20)) }
             if let batch, batch.count > maxBatchSize {
                 return Self.error(
                     .contentTooLarge, "batch size \(batch.count) > maximum allowed batch size \(maxBatchSize)",
@@ -116,6 +115,9 @@ public final class TEIStandIn: Sendable {
 
     /// The texts of every request answered, one list per request.
     public var batches: [[String]] { box.state.withLock { $0.batches } }
+
+    /// The size of every batch received, those refused for their size included.
+    public var received: [Int] { box.state.withLock { $0.received } }
 
     /// While set, requests wait without an answer (a model that stopped answering).
     public func hang(_ on: Bool) { box.state.withLock { $0.hang = on } }

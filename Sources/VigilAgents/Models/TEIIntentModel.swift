@@ -1,3 +1,4 @@
+import Synchronization
 import VigilCore
 import VigilGuard
 
@@ -8,27 +9,36 @@ import VigilGuard
 /// `{"score", "label"}` per text (softmax probabilities, the highest first). A text's probability of injection is
 /// the sum of the scores of the labels named in `injectionLabels` (compared without case), so a model with
 /// `BENIGN`, `INJECTION` and `JAILBREAK` counts both of the last two. A batch larger than the server allows
-/// (413, TEI's `--max-client-batch-size`) is split in halves and sent again; 429 (`overloaded`) and 5xx are
-/// retried as `ModelHTTP` retries them; any other error, a reply of the wrong shape, or labels none of which
-/// is an injection label throws, naming what was wrong.
+/// (413, TEI's `--max-client-batch-size`) is split in halves and sent again, and later batches are no larger than
+/// the largest it took; 429 (`overloaded`), 5xx and transport errors are retried as `ModelHTTP` retries them. What
+/// fails throws an `IntentModelError` naming what was wrong, an `outage` if the server could not be reached,
+/// timed out, stayed overloaded or failed on its side (424, 5xx), not if it refused the request or answered a
+/// reply of the wrong shape or labels none of which is an injection label.
 public struct TEIIntentModel: IntentModel {
     public let endpoint: String
     public let injectionLabels: Set<String>
     public let batchSize: Int
     private let apiKey: String?
     private let http: ModelHTTP
+    /// The largest batch the server is known to take, once it refused a larger one.
+    private let accepted = Accepted()
+
+    private final class Accepted: Sendable {
+        let size = Mutex<Int?>(nil)
+    }
 
     /// `url` is the server's base (`http://127.0.0.1:8080`) or the `/predict` route itself.
     public init(
         url: String, injectionLabels: [String] = ["INJECTION", "JAILBREAK"], apiKey: String? = nil,
         batchSize: Int = 32, http: ModelHTTP = ModelHTTP(
-            retry: .init(attempts: 3, baseDelaySeconds: 0.25, maxDelaySeconds: 2, maxRetryAfterSeconds: 5),
+            retry: .init(attempts: 2, baseDelaySeconds: 0.25, maxDelaySeconds: 2, maxRetryAfterSeconds: 5),
             timeoutSeconds: 10)
     ) throws(ModelError) {
         var base = url
         while base.hasSuffix("/") { base.removeLast() }
-        guard base.hasPrefix("http://") || base.hasPrefix("https://"), base.count > "https://".count else {
-            throw .configuration("intent model url '\(url)' is not an http:// or https:// URL")
+        let host = base.drop { $0 != ":" }.dropFirst(3)
+        guard base.hasPrefix("http://") || base.hasPrefix("https://"), !host.isEmpty, !host.hasPrefix("/") else {
+            throw .configuration("intent model url '\(url)' is not an http:// or https:// URL with a host")
         }
         guard !injectionLabels.isEmpty, !injectionLabels.contains(where: { $0.isEmpty }) else {
             throw .configuration("the intent model's injection labels must be a non-empty list of names")
@@ -45,12 +55,26 @@ public struct TEIIntentModel: IntentModel {
         var probabilities: [Double] = []
         probabilities.reserveCapacity(texts.count)
         var start = 0
-        while start < texts.count {
-            let end = min(texts.count, start + batchSize)
-            probabilities += try await predict(texts[start..<end])
-            start = end
+        do {
+            while start < texts.count {
+                let size = min(batchSize, accepted.size.withLock { $0 } ?? batchSize)
+                let end = min(texts.count, start + size)
+                probabilities += try await predict(texts[start..<end])
+                start = end
+            }
+        } catch {
+            throw IntentModelError("\(endpoint): \(error)", outage: Self.isOutage(error))
         }
         return probabilities
+    }
+
+    /// Whether waiting may cure `error`: the server unreachable, slow, overloaded or failing on its side.
+    static func isOutage(_ error: ModelError) -> Bool {
+        switch error {
+        case .exhausted, .retryAfterTooLong: true
+        case .rejected(let status, _, _): status == 424 || status == 429 || status >= 500
+        case .configuration, .malformedResponse: false
+        }
     }
 
     private func predict(_ batch: ArraySlice<String>) async throws(ModelError) -> [Double] {
@@ -60,8 +84,9 @@ public struct TEIIntentModel: IntentModel {
         let headers = apiKey.map { [("authorization", "Bearer \($0)")] } ?? []
         let reply = try await http.post(endpoint, headers: headers, body: body, describe: Self.describe)
         if reply.status == 413, batch.count > 1 {
-            // More than the server takes at once: halve and send again.
+            // More than the server takes at once: halve and send again, and send no more than that from now on.
             let middle = batch.startIndex + batch.count / 2
+            accepted.size.withLock { $0 = min($0 ?? Int.max, middle - batch.startIndex) }
             return try await predict(batch[..<middle]) + predict(batch[middle...])
         }
         guard reply.status == 200 else {

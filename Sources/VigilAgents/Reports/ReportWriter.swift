@@ -34,7 +34,7 @@ public enum ReportWriter {
         out += "\n## Summary\n\n\(verdict.summary)\n"
         if record.quarantined {
             out +=
-                "\n> **Prompt injection.** A tool result or the alert held text aimed at an AI agent. It was quarantined, and this case cannot be closed automatically.\n"
+                "\n> **Quarantined content.** A tool result or the alert held text aimed at an AI agent, or was not read in full by the intent model the Guard is configured with. It was quarantined, and this case cannot be closed automatically.\n"
         }
         if let handoff {
             out +=

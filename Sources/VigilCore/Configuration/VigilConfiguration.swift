@@ -113,8 +113,8 @@ public struct VigilConfiguration: Sendable, Hashable {
             public var threshold: Double
             /// Seconds one request may take.
             public var timeoutSeconds: Int
-            public var minCharacters: Int
-            public var chunkCharacters: Int
+            public var minBytes: Int
+            public var chunkBytes: Int
             /// The most pieces of one result read.
             public var maxTexts: Int
             /// Texts per request (TEI's `--max-client-batch-size`, 32 by default).
@@ -128,7 +128,7 @@ public struct VigilConfiguration: Sendable, Hashable {
 
             public init(
                 url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
-                timeoutSeconds: Int = 10, minCharacters: Int = 24, chunkCharacters: Int = 1000, maxTexts: Int = 64,
+                timeoutSeconds: Int = 10, minBytes: Int = 24, chunkBytes: Int = 1000, maxTexts: Int = 256,
                 batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
                 apiKeyEnvironment: String = ""
             ) {
@@ -137,8 +137,8 @@ public struct VigilConfiguration: Sendable, Hashable {
                 self.labels = labels
                 self.threshold = threshold
                 self.timeoutSeconds = timeoutSeconds
-                self.minCharacters = minCharacters
-                self.chunkCharacters = chunkCharacters
+                self.minBytes = minBytes
+                self.chunkBytes = chunkBytes
                 self.maxTexts = maxTexts
                 self.batchSize = batchSize
                 self.onFailure = onFailure

@@ -6,17 +6,33 @@ import VigilCore
 public protocol IntentModel: Sendable {
     /// Where the model is, for findings and the audit log.
     var endpoint: String { get }
-    /// Per text, the probability that it is an injection, in the order given. Throws when the model cannot answer.
+    /// Per text, the probability that it is an injection, in the order given. Throws when the model cannot answer:
+    /// an `IntentModelError` says whether the model is out of service (`outage`) or answered something unusable.
     func injectionProbabilities(_ texts: [String]) async throws -> [Double]
 }
 
-/// The second reading of what reaches a model: after the scanner, the strings of a tool result that read as
-/// prose go to an `IntentModel`; one it scores at or above `threshold` makes the result an injection, with an
-/// `intent-model` finding that names its path. The scanner's own verdict is never lowered.
+/// A model answer the Guard cannot use. `outage`: the model could not be reached, timed out, was overloaded or
+/// failed on its side (which waiting may cure), rather than answering something unusable (which it will not).
+public struct IntentModelError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public var outage: Bool
+
+    public init(_ description: String, outage: Bool = false) {
+        self.description = description
+        self.outage = outage
+    }
+}
+
+/// The second reading of what reaches a model: the strings of a result the scanner passes that read as prose go
+/// to an `IntentModel`; one it scores at or above `threshold` makes the result an injection, with an
+/// `intent-model` finding that names its path. The scanner's verdict is never lowered, and a result it already
+/// flags is not sent.
 ///
-/// A model that cannot answer (down, slow, refusing, answering nonsense) leaves an `intent-model-unavailable`
-/// finding, and by default (`onFailure: .quarantine`) the result is quarantined: an alert is not closed without
-/// a human on a result that the configured second reader did not read.
+/// A result the model did not read in full is, by default (`onFailure: .quarantine`), quarantined like an
+/// injection (`ScanVerdict.unread`): an alert is not closed without a human on a result that the configured
+/// second reader did not read. That is a result the model could not answer for (down, slow, refusing,
+/// answering nonsense: the finding `intent-model-unavailable`), and one with more pieces than `maxTexts`
+/// (`intent-model-partial`).
 public struct IntentReview: Sendable {
     public enum FailureMode: String, Sendable, Hashable, CaseIterable {
         /// Quarantine the result: the alert is not closed automatically.
@@ -28,33 +44,36 @@ public struct IntentReview: Sendable {
     public struct Settings: Sendable, Hashable {
         /// A text the model scores at or above this is an injection.
         public var threshold: Double
-        /// Shorter strings are not sent (identifiers, enum values and timestamps say nothing to a classifier).
-        public var minCharacters: Int
-        /// A longer string is read in overlapping pieces of this many characters: a classifier reads 256 to 512
-        /// tokens (Vigil's own, 256) and would not see the end of a long page.
-        public var chunkCharacters: Int
-        /// The most pieces read per result. Beyond it, pieces from strings the scanner found something in come
-        /// first, then the longest; the finding `intent-model-partial` says how many were left unread.
+        /// Strings of fewer UTF-8 bytes are not sent (identifiers, enum values and timestamps say nothing to a
+        /// classifier). Bytes, so that eight characters of Chinese count as much as 24 of English.
+        public var minBytes: Int
+        /// A longer string is read in overlapping pieces of at most this many UTF-8 bytes: a classifier reads 256
+        /// to 512 tokens and would not see the end of a long page. Bytes, not characters: a character can hold any
+        /// number of combining marks, and a letter of a script without spaces is a token of its own.
+        public var chunkBytes: Int
+        /// The most pieces read per result: pieces of strings the scanner found something in first, then in the
+        /// order of the result. A result with more is not read in full (`intent-model-partial`).
         public var maxTexts: Int
         public var onFailure: FailureMode
-        /// After a failure, the model is not asked again for this long: every result in between is treated as one
-        /// the model could not read, at once, instead of each waiting out the timeout and the retries.
+        /// With `onFailure: .quarantine`, after an outage the model is not asked again for this long: every
+        /// result in between is quarantined at once instead of each waiting out the timeout and the retries.
+        /// With `.pass` the model is asked for every result, so that no failure lets other results pass unread.
         public var cooldownSeconds: Double
 
         public init(
-            threshold: Double = 0.9, minCharacters: Int = 24, chunkCharacters: Int = 1000, maxTexts: Int = 64,
+            threshold: Double = 0.9, minBytes: Int = 24, chunkBytes: Int = 1000, maxTexts: Int = 256,
             onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30
         ) {
-            self.cooldownSeconds = cooldownSeconds
             self.threshold = threshold
-            self.minCharacters = minCharacters
-            self.chunkCharacters = chunkCharacters
+            self.minBytes = minBytes
+            self.chunkBytes = chunkBytes
             self.maxTexts = maxTexts
             self.onFailure = onFailure
+            self.cooldownSeconds = cooldownSeconds
         }
 
-        /// Characters two neighbouring pieces of a long string share, so that no sentence is only ever cut.
-        var overlap: Int { min(200, chunkCharacters / 4) }
+        /// Bytes two neighbouring pieces of a long string share, so that no sentence is only ever cut.
+        var overlap: Int { min(200, chunkBytes / 4) }
     }
 
     /// One piece of a result the model reads: where it is and its text.
@@ -72,32 +91,26 @@ public struct IntentReview: Sendable {
         self.settings = settings
     }
 
-    /// The last failure, while the cooldown after it lasts.
+    /// The last outage, while the cooldown after it lasts.
     private final class Breaker: Sendable {
         let last = Mutex<(at: ContinuousClock.Instant, message: String)?>(nil)
     }
 
     /// Reads `content` with the model and adds what it finds to the scanner's `verdict`.
     public func review(_ content: JSONValue, verdict: ScanVerdict) async -> ScanVerdict {
+        guard !verdict.injection else { return verdict }
         let (texts, unread) = self.texts(of: content, priority: Set(verdict.findings.map(\.path)))
-        var verdict = verdict
-        if unread > 0 {
-            verdict.findings.append(
-                ScanFinding(
-                    feature: "intent-model-partial", path: "$",
-                    excerpt: "\(unread) of \(unread + texts.count) pieces left unread (guard.intent_model.max_texts)",
-                    weight: 0))
-        }
         guard !texts.isEmpty else { return verdict }
-        let now = ContinuousClock.now
-        let cooling = breaker.last.withLock { last -> String? in
-            guard let failure = last, now - failure.at < .milliseconds(Int64(settings.cooldownSeconds * 1000)) else {
-                return nil
-            }
-            let ago = Double((now - failure.at).components.seconds)
-            return "not asked: it failed \(Int(ago)) s ago (\(failure.message))"
+        var verdict = verdict
+        let cooling = settings.onFailure == .quarantine && settings.cooldownSeconds > 0
+        let started = ContinuousClock.now
+        if cooling,
+            let failure = breaker.last.withLock({ $0 }),
+            started - failure.at < .milliseconds(Int64(settings.cooldownSeconds * 1000))
+        {
+            let ago = (started - failure.at).components.seconds
+            return unavailable(verdict, "not asked: it failed \(ago) s ago (\(failure.message))")
         }
-        if let cooling { return unavailable(verdict, cooling) }
         let probabilities: [Double]
         do {
             probabilities = try await model.injectionProbabilities(texts.map(\.text))
@@ -109,61 +122,69 @@ public struct IntentReview: Sendable {
             }
         } catch {
             let message = String(String(describing: error).prefix(200))
-            // A call cancelled by its investigation says nothing about the model.
-            if settings.cooldownSeconds > 0, !Task.isCancelled, !(error is CancellationError) {
+            // Only an outage opens the cooldown: an unusable answer is not cured by waiting, and a call cancelled
+            // by its investigation says nothing about the model.
+            if cooling, (error as? IntentModelError)?.outage == true, !Task.isCancelled {
                 breaker.last.withLock { $0 = (ContinuousClock.now, message) }
             }
             return unavailable(verdict, message)
         }
-        breaker.last.withLock { $0 = nil }
-        guard let strongest = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }),
+        // An answer clears an outage recorded before it was asked, not one recorded while it waited.
+        breaker.last.withLock { last in
+            if let failure = last, failure.at < started { last = nil }
+        }
+        if let strongest = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }),
             probabilities[strongest] >= settings.threshold
-        else { return verdict }
-        let p = probabilities[strongest]
-        verdict.findings.insert(
-            ScanFinding(
-                feature: "intent-model", path: texts[strongest].path, excerpt: Self.excerpt(texts[strongest].text),
-                weight: p), at: 0)
-        verdict.findings.sort { $0.weight > $1.weight }
-        verdict.score = 1 - (1 - verdict.score) * (1 - p)
-        verdict.injection = true
+        {
+            let p = probabilities[strongest]
+            verdict.findings.append(
+                ScanFinding(
+                    feature: "intent-model", path: texts[strongest].path, excerpt: Self.excerpt(texts[strongest].text),
+                    weight: p))
+            verdict.findings.sort { $0.weight > $1.weight }
+            verdict.score = 1 - (1 - verdict.score) * (1 - p)
+            verdict.injection = true
+        }
+        if unread > 0 {
+            return unavailable(
+                verdict,
+                "\(unread) of \(unread + texts.count) pieces left unread (guard.intent_model.max_texts)",
+                feature: "intent-model-partial")
+        }
         return verdict
     }
 
-    /// `verdict` with the model's failure noted, and quarantined unless `onFailure` is `pass`.
-    private func unavailable(_ verdict: ScanVerdict, _ message: String) -> ScanVerdict {
+    /// `verdict` with what the model did not read noted, and quarantined as unread unless `onFailure` is `pass`.
+    private func unavailable(
+        _ verdict: ScanVerdict, _ message: String, feature: String = "intent-model-unavailable"
+    ) -> ScanVerdict {
         var verdict = verdict
-        verdict.findings.append(
-            ScanFinding(feature: "intent-model-unavailable", path: "$", excerpt: message, weight: 0))
-        if settings.onFailure == .quarantine { verdict.injection = true }
+        verdict.findings.append(ScanFinding(feature: feature, path: "$", excerpt: message, weight: 0))
+        if settings.onFailure == .quarantine && !verdict.injection {
+            verdict.injection = true
+            verdict.unread = true
+        }
         return verdict
     }
 
     /// The pieces of `content` the model reads, and how many more there were than `maxTexts`. Strings are walked as
-    /// the scanner walks them (JSON held in a string is opened); those shorter than `minCharacters` or without
-    /// three words are left out, a string met twice is read once, and a long one is read in overlapping pieces.
-    /// Past `maxTexts`, pieces of strings at a path in `priority` come first, then the longest.
+    /// the scanner walks them (JSON held in a string is opened; keys longer than 12 bytes at the top are read
+    /// too); prose (`isProse`) is kept, each distinct string once, a long one in overlapping pieces. Past
+    /// `maxTexts`, pieces of strings at a path in `priority` come first, then the others in order.
     public func texts(of content: JSONValue, priority: Set<String> = []) -> (texts: [Text], unread: Int) {
-        var strings: [(path: String, text: String)] = []
+        var preferred: [Text] = []
+        var others: [Text] = []
         var seen: Set<String> = []
         var path: [InjectionScanner.PathStep] = []
         collect(content, &path, depth: 0) { path, text in
-            guard seen.insert(text).inserted else { return }
-            strings.append((path, text))
+            guard isProse(text), seen.insert(text).inserted else { return }
+            let pieces = chunks(text).map { Text(path: path, text: $0) }
+            if priority.contains(path) { preferred += pieces } else { others += pieces }
         }
-        var pieces: [(text: Text, preferred: Bool, order: Int)] = []
-        for (path, text) in strings {
-            for piece in chunks(text) {
-                pieces.append((Text(path: path, text: piece), priority.contains(path), pieces.count))
-            }
-        }
-        guard pieces.count > settings.maxTexts else { return (pieces.map(\.text), 0) }
-        let kept = pieces.sorted {
-            if $0.preferred != $1.preferred { return $0.preferred }
-            if $0.text.text.count != $1.text.text.count { return $0.text.text.count > $1.text.text.count }
-            return $0.order < $1.order
-        }.prefix(settings.maxTexts).sorted { $0.order < $1.order }
-        return (kept.map(\.text), pieces.count - kept.count)
+        let all = preferred.count + others.count
+        guard all > settings.maxTexts else { return (preferred + others, 0) }
+        // Kept in the order of the result, the preferred ones first.
+        return (Array((preferred + others).prefix(settings.maxTexts)), all - settings.maxTexts)
     }
 
     private func collect(
@@ -176,7 +197,7 @@ public struct IntentReview: Sendable {
                 InjectionScanner.isContainer(inner)
             {
                 collect(inner, &path, depth: depth + 1, add)
-            } else if isProse(s) {
+            } else {
                 add(InjectionScanner.render(path), s)
             }
         case .array(let items):
@@ -188,6 +209,8 @@ public struct IntentReview: Sendable {
         case .object(let object):
             for (key, item) in zip(object.keys, object.values) {
                 path.append(.key(key))
+                // As the scanner does: a long key at the top is text too.
+                if depth == 0 && key.utf8.count > 12 { add(InjectionScanner.render(path), key) }
                 collect(item, &path, depth: depth, add)
                 path.removeLast()
             }
@@ -196,42 +219,71 @@ public struct IntentReview: Sendable {
         }
     }
 
-    /// At least `minCharacters` characters and three words with a letter in each.
-    private func isProse(_ s: String) -> Bool {
-        guard s.utf8.count >= settings.minCharacters, s.count >= settings.minCharacters else { return false }
+    /// At least `minBytes` bytes, and either three words with a letter in each (words parted by white
+    /// space, underscores or invisible format characters) or eight letters of a script written without spaces
+    /// (Chinese, Japanese, Thai and the like, which have letters past U+0E00 and no words to count).
+    func isProse(_ s: String) -> Bool {
+        guard s.utf8.count >= settings.minBytes else { return false }
         var words = 0
-        for word in s.split(whereSeparator: \.isWhitespace) where word.contains(where: \.isLetter) {
-            words += 1
-            if words >= 3 { return true }
+        var inWord = false
+        var letterInWord = false
+        var unspaced = 0
+        for scalar in s.unicodeScalars {
+            let properties = scalar.properties
+            if properties.isWhitespace || scalar == "_" || properties.generalCategory == .format {
+                if inWord && letterInWord { words += 1 }
+                inWord = false
+                letterInWord = false
+                continue
+            }
+            inWord = true
+            if properties.isAlphabetic {
+                letterInWord = true
+                if scalar.value >= 0x0E00 && !(0x1E00...0x1FFF).contains(scalar.value) { unspaced += 1 }
+            }
+            if words >= 3 || unspaced >= 8 { return true }
         }
-        return false
+        if inWord && letterInWord { words += 1 }
+        return words >= 3 || unspaced >= 8
     }
 
-    /// `text` in pieces of `chunkCharacters` characters that overlap by `overlap`, each cut at a space near its end
-    /// when there is one.
-    private func chunks(_ text: String) -> [String] {
-        let size = max(1, settings.chunkCharacters)
-        guard text.count > size else { return [text] }
+    /// `text` in pieces of at most `chunkBytes` UTF-8 bytes that overlap by `overlap`, each cut after a space near
+    /// its end when there is one, never inside a scalar.
+    func chunks(_ text: String) -> [String] {
+        let size = max(8, settings.chunkBytes)
+        guard text.utf8.count > size else { return [text] }
+        let scalars = Array(text.unicodeScalars)
+        var offsets: [Int] = [0]  // UTF-8 offset of each scalar's start, and of the end
+        offsets.reserveCapacity(scalars.count + 1)
+        for scalar in scalars { offsets.append(offsets.last! + UTF8.width(scalar)) }
         var pieces: [String] = []
-        var start = text.startIndex
-        while start < text.endIndex {
-            var end = text.index(start, offsetBy: size, limitedBy: text.endIndex) ?? text.endIndex
-            if end < text.endIndex,
-                let space = text[text.index(end, offsetBy: -min(settings.overlap, size / 2))..<end].lastIndex(
-                    where: \.isWhitespace)
-            {
-                end = space
+        var start = 0
+        while start < scalars.count {
+            // The last scalar that ends within `size` bytes of the start (at least one scalar).
+            var end = start + 1
+            while end < scalars.count && offsets[end + 1] - offsets[start] <= size { end += 1 }
+            if end < scalars.count {
+                var space = end
+                while space > start + 1 && offsets[end] - offsets[space] < settings.overlap
+                    && !scalars[space - 1].properties.isWhitespace
+                {
+                    space -= 1
+                }
+                if space > start + 1 && scalars[space - 1].properties.isWhitespace { end = space }
             }
-            pieces.append(String(text[start..<end]))
-            guard end < text.endIndex else { break }
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: scalars[start..<end])
+            pieces.append(String(piece))
+            guard end < scalars.count else { break }
             // Step back by the overlap, but always forward from the last piece's start.
-            let back = text.index(end, offsetBy: -settings.overlap, limitedBy: start) ?? start
-            start = back > start ? back : end
+            var next = end
+            while next > start + 1 && offsets[end] - offsets[next - 1] <= settings.overlap { next -= 1 }
+            start = max(next, start + 1)
         }
         return pieces
     }
 
-    /// The first 80 characters of `text`, invisible and reordering characters named.
+    /// The first 80 Unicode scalars of `text`, invisible and reordering characters named.
     static func excerpt(_ text: String) -> String {
         var named = InjectionScanner.Namer()
         var count = 0
@@ -242,10 +294,4 @@ public struct IntentReview: Sendable {
         }
         return named.finish()
     }
-}
-
-/// A model answer the Guard cannot use.
-public struct IntentModelError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

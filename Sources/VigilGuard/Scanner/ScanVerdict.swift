@@ -30,6 +30,9 @@ public struct ScanVerdict: Sendable, Hashable {
     /// 0…1: the features' weights combined (noisy-OR).
     public var score: Double
     public var findings: [ScanFinding]
+    /// The result is quarantined because the intent model did not read it (in full), not for anything found in
+    /// it (`IntentReview`, `guard.intent_model.on_failure`).
+    public var unread = false
 
     public static let clean = ScanVerdict(injection: false, score: 0, findings: [])
 

@@ -376,12 +376,12 @@ enum ConfigurationLoader {
             case "timeout":
                 model.timeoutSeconds = try int(value, path: at)
                 try within(model.timeoutSeconds, 1...300, key, value)
-            case "min_chars":
-                model.minCharacters = try int(value, path: at)
-                try within(model.minCharacters, 1...10_000, key, value)
-            case "chunk_chars":
-                model.chunkCharacters = try int(value, path: at)
-                try within(model.chunkCharacters, 200...100_000, key, value)
+            case "min_bytes":
+                model.minBytes = try int(value, path: at)
+                try within(model.minBytes, 1...10_000, key, value)
+            case "chunk_bytes":
+                model.chunkBytes = try int(value, path: at)
+                try within(model.chunkBytes, 200...100_000, key, value)
             case "max_texts":
                 model.maxTexts = try int(value, path: at)
                 try within(model.maxTexts, 1...10_000, key, value)
@@ -539,18 +539,18 @@ enum ConfigurationLoader {
           # Overrides by bucket, e.g. "vendor:okta": {per_second: 10, burst: 20}
           rate_limits: {}
           # A second reader: a prompt-injection classifier served by text-embeddings-inference (POST /predict)
-          # reads every prose string of a result the scanner passes (docs/security.md). Off unless set.
+          # reads the prose of every result the scanner passes (docs/security.md). Off unless set.
           # intent_model:
           #   url: http://127.0.0.1:8080
           #   labels: [INJECTION, JAILBREAK]   # the model's labels that mean injection
-          #   threshold: 0.9
-          #   timeout: 10                      # seconds per request
-          #   min_chars: 24                    # shorter strings are not sent
-          #   chunk_chars: 1000                # longer ones are read in overlapping pieces
-          #   max_texts: 64                    # pieces per result
-          #   batch_size: 32                   # texts per request (TEI's --max-client-batch-size)
-          #   on_failure: quarantine           # or pass: what a result the model could not read becomes
-          #   cooldown: 30                     # seconds after a failure before the model is asked again
+          #   threshold: 0.9                   # (0, 1]
+          #   timeout: 10                      # seconds per attempt, 1-300; one retry
+          #   min_bytes: 24                    # shorter strings (UTF-8) are not sent, 1-10000
+          #   chunk_bytes: 1000                # longer ones are read in overlapping pieces, 200-100000
+          #   max_texts: 256                   # pieces per result, 1-10000; more is a partial read
+          #   batch_size: 32                   # texts per request, 1-1024 (TEI's --max-client-batch-size)
+          #   on_failure: quarantine           # or pass: what a result the model did not read in full becomes
+          #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked again
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
 
         # The agents (`vigil triage`, `vigil eval`, `vigil report`; docs/agents.md).

@@ -86,17 +86,18 @@ extension GuardSetup {
             model = try TEIIntentModel(
                 url: settings.url, injectionLabels: settings.labels, apiKey: key, batchSize: settings.batchSize,
                 http: ModelHTTP(
-                    retry: .init(attempts: 3, baseDelaySeconds: 0.25, maxDelaySeconds: 2, maxRetryAfterSeconds: 5),
+                    retry: .init(attempts: 2, baseDelaySeconds: 0.25, maxDelaySeconds: 2, maxRetryAfterSeconds: 5),
                     timeoutSeconds: Int64(settings.timeoutSeconds)))
         } catch {
             throw .config("guard.intent_model: \(error)")
         }
+        guard let onFailure = IntentReview.FailureMode(rawValue: settings.onFailure) else {
+            throw .config("guard.intent_model.on_failure: '\(settings.onFailure)' is not quarantine or pass")
+        }
         return IntentReview(
             model: model,
             settings: .init(
-                threshold: settings.threshold, minCharacters: settings.minCharacters,
-                chunkCharacters: settings.chunkCharacters, maxTexts: settings.maxTexts,
-                onFailure: IntentReview.FailureMode(rawValue: settings.onFailure) ?? .quarantine,
-                cooldownSeconds: Double(settings.cooldownSeconds)))
+                threshold: settings.threshold, minBytes: settings.minBytes, chunkBytes: settings.chunkBytes,
+                maxTexts: settings.maxTexts, onFailure: onFailure, cooldownSeconds: Double(settings.cooldownSeconds)))
     }
 }
