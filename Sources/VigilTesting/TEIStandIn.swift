@@ -13,9 +13,11 @@ import VigilCore
 /// `["a", "b"]`, or a batch `[["a"], ["b", "c"], …]`; a single input is answered with one list of
 /// `{"score", "label"}`, a batch with one list per input, each sorted from the highest score. Errors are TEI's
 /// `{"error": "…", "error_type": "…"}`: 413 `validation` for a batch over `maxBatchSize` (TEI's
-/// `--max-client-batch-size`), 422 `validation` for a body it cannot read, 429 `overloaded` while `overloaded`
-/// requests remain, and 401 without a body when an `apiKey` is set and the bearer token is not it (TEI's
-/// `--api-key`). Scores come from `classify`, which stands in for the model.
+/// `--max-client-batch-size`) and for an input over `maxInputTokens` unless `truncate` is true (then the input
+/// is cut there before the model reads it, as TEI does), 422 `validation` for a body it cannot read, 429
+/// `overloaded` while `overloaded` requests remain, and 401 without a body when an `apiKey` is set and the bearer
+/// token is not it (TEI's `--api-key`). Scores come from `classify`, which stands in for the model. A token is
+/// counted as a UTF-8 byte, the most tokens a text can be, and the start and end tokens as two more.
 public final class TEIStandIn: Sendable {
     /// The model: per text, its labels' probabilities.
     public typealias Classify = @Sendable (String) -> [(label: String, score: Double)]
@@ -36,9 +38,10 @@ public final class TEIStandIn: Sendable {
         init(_ state: State) { self.state = Mutex(state) }
     }
 
-    public init(maxBatchSize: Int = 32, apiKey: String? = nil, overloaded: Int = 0, classify: @escaping Classify)
-        async throws
-    {
+    public init(
+        maxBatchSize: Int = 32, maxInputTokens: Int = 512, apiKey: String? = nil, overloaded: Int = 0,
+        classify: @escaping Classify
+    ) async throws {
         let box = Box(State(overloaded: overloaded))
         self.box = box
         let router = Router()
@@ -88,9 +91,20 @@ public final class TEIStandIn: Sendable {
                     "inputs: expected a string, a pair of strings [string, string] or a batch of mixed strings and pairs [[string], [string, string], ...]",
                     type: "validation")
             }
-            box.state.withLock { $0.batches.append(sequences.map { $0.joined(separator: "\n") }) }
-            let answers: [JSONValue] = sequences.map { sequence in
-                let scored = classify(sequence.joined(separator: "\n")).sorted { $0.score > $1.score }
+            var texts = sequences.map { $0.joined(separator: "\n") }
+            let truncate = body["truncate"]?.boolValue ?? false
+            for (i, text) in texts.enumerated() where text.utf8.count + 2 > maxInputTokens {
+                guard truncate else {
+                    return Self.error(
+                        .contentTooLarge,
+                        "`inputs` must have less than \(maxInputTokens) tokens. Given: \(text.utf8.count + 2)",
+                        type: "validation")
+                }
+                texts[i] = String(decoding: text.utf8.prefix(maxInputTokens - 2), as: UTF8.self)
+            }
+            box.state.withLock { $0.batches.append(texts) }
+            let answers: [JSONValue] = texts.map { text in
+                let scored = classify(text).sorted { $0.score > $1.score }
                 return .array(scored.map { .object(["score": .double($0.score), "label": .string($0.label)]) })
             }
             return Self.json(.ok, batch == nil ? answers[0] : .array(answers))

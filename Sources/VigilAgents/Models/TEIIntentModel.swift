@@ -5,7 +5,9 @@ import VigilGuard
 /// An intent model served by Hugging Face's text-embeddings-inference (TEI) — or anything that speaks its
 /// `POST /predict` route — with a sequence-classification model trained on prompt injections loaded.
 ///
-/// Texts go in batches as `{"inputs": [["…"], ["…"]], "truncate": true}`; TEI answers one list of
+/// Texts go in batches as `{"inputs": [["…"], ["…"]], "truncate": false}`: a text longer than the model reads is
+/// refused (413, `validation`), not cut short where no one sees it, and the result counts as unread (keep
+/// `chunk_bytes` at the model's token limit less two). TEI answers one list of
 /// `{"score", "label"}` per text (softmax probabilities, the highest first). A text's probability of injection is
 /// the sum of the scores of the labels named in `injectionLabels` (compared without case), so a model with
 /// `BENIGN`, `INJECTION` and `JAILBREAK` counts both of the last two. A batch larger than the server allows
@@ -79,11 +81,11 @@ public struct TEIIntentModel: IntentModel {
 
     private func predict(_ batch: ArraySlice<String>) async throws(ModelError) -> [Double] {
         let body: JSONValue = [
-            "inputs": .array(batch.map { .array([.string($0)]) }), "truncate": true, "raw_scores": false,
+            "inputs": .array(batch.map { .array([.string($0)]) }), "truncate": false, "raw_scores": false,
         ]
         let headers = apiKey.map { [("authorization", "Bearer \($0)")] } ?? []
         let reply = try await http.post(endpoint, headers: headers, body: body, describe: Self.describe)
-        if reply.status == 413, batch.count > 1 {
+        if reply.status == 413, batch.count > 1, Self.describe(reply).message.contains("batch size") {
             // More than the server takes at once: halve and send again, and send no more than that from now on.
             let middle = batch.startIndex + batch.count / 2
             accepted.size.withLock { $0 = min($0 ?? Int.max, middle - batch.startIndex) }

@@ -121,14 +121,15 @@ public struct VigilConfiguration: Sendable, Hashable {
             public var batchSize: Int
             /// `quarantine` (the default) or `pass`: what a result the model could not read becomes.
             public var onFailure: String
-            /// Seconds after a failure during which the model is not asked (results count as unread).
+            /// With `quarantine`: seconds after an outage during which the model is not asked (results count as
+            /// unread).
             public var cooldownSeconds: Int
             /// The environment variable holding a bearer token (TEI's `--api-key`); empty: none sent.
             public var apiKeyEnvironment: String
 
             public init(
                 url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
-                timeoutSeconds: Int = 10, minBytes: Int = 24, chunkBytes: Int = 1000, maxTexts: Int = 256,
+                timeoutSeconds: Int = 10, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
                 batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
                 apiKeyEnvironment: String = ""
             ) {

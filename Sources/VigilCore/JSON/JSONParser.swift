@@ -8,6 +8,8 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index: Int
     private var depth = 0
+    /// Refuse an object that repeats a key, instead of keeping its last value.
+    private var rejectRepeatedKeys = false
 
     private init(bytes: UnsafeBufferPointer<UInt8>, index: Int = 0) {
         self.bytes = bytes
@@ -26,8 +28,19 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    /// Parses `text`, refusing an object that repeats a key: where the same text is also read as written (JSON
+    /// held in a string, which a model reads raw), a value that parsing would drop must not go unread.
+    public static func parseRejectingRepeatedKeys(_ text: String) throws(JSONParseError) -> JSONValue {
+        try Array(text.utf8).withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            try parse(buffer: buffer, rejectRepeatedKeys: true)
+        }
+    }
+
+    static func parse(
+        buffer: UnsafeBufferPointer<UInt8>, rejectRepeatedKeys: Bool = false
+    ) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: buffer)
+        parser.rejectRepeatedKeys = rejectRepeatedKeys
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -137,7 +150,9 @@ public struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(Self.object(keys: keys, values: values))
+                let object = Self.object(keys: keys, values: values)
+                if rejectRepeatedKeys && object.count < keys.count { throw error("an object repeats a key") }
+                return .object(object)
             default: throw error("expected ',' or '}' in object")
             }
         }

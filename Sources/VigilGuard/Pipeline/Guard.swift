@@ -208,13 +208,18 @@ public final class Guard: Sendable {
         let bytes = Array(result.content.serialized().utf8)
         let verdict = await inspect(result.content)
         if Task.isCancelled {
-            // Cancelled while the intent model read the result: the model will not see it.
+            // Cancelled after the tool ran (while the intent model read the result, say): no model will see the
+            // result, but what the scanner found in it stays on the case and in the log.
+            if verdict.injection && !verdict.unread {
+                session.quarantine(GuardSession.Quarantine(callID: callID, tool: name, verdict: verdict))
+            }
             try await append(
                 "tool_result",
                 [
                     "call_id": .string(callID), "outcome": "cancelled", "duration_ms": .double(duration),
                     "result_sha256": .string(Hex.encode(SHA256.hash(data: bytes))),
-                    "result_bytes": .int(Int64(bytes.count)),
+                    "result_bytes": .int(Int64(bytes.count)), "scan": verdict.json,
+                    "quarantined": .bool(verdict.injection && !verdict.unread),
                 ])
             throw CancellationError()
         }
@@ -283,6 +288,8 @@ public final class Guard: Sendable {
     /// flagged like a failing tool result.
     public func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
         let verdict = await inspect(content)
+        // Cancelled while the intent model read it: the investigation is over, and nothing was found.
+        if verdict.unread { try Task.checkCancellation() }
         guard verdict.injection else { return content }
         session.quarantine(GuardSession.Quarantine(callID: source, tool: source, verdict: verdict))
         try await append(

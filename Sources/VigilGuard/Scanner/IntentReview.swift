@@ -47,8 +47,9 @@ public struct IntentReview: Sendable {
         /// Strings of fewer UTF-8 bytes are not sent (identifiers, enum values and timestamps say nothing to a
         /// classifier). Bytes, so that eight characters of Chinese count as much as 24 of English.
         public var minBytes: Int
-        /// A longer string is read in overlapping pieces of at most this many UTF-8 bytes: a classifier reads 256
-        /// to 512 tokens and would not see the end of a long page. Bytes, not characters: a character can hold any
+        /// A longer string is read in overlapping pieces of at most this many UTF-8 bytes. A token takes at least
+        /// one byte, so a piece of the model's token limit less two (for its start and end tokens) is never cut
+        /// short: 510 for the 512 tokens most classifiers read. Bytes, not characters: a character can hold any
         /// number of combining marks, and a letter of a script without spaces is a token of its own.
         public var chunkBytes: Int
         /// The most pieces read per result: pieces of strings the scanner found something in first, then in the
@@ -56,20 +57,21 @@ public struct IntentReview: Sendable {
         public var maxTexts: Int
         public var onFailure: FailureMode
         /// With `onFailure: .quarantine`, after an outage the model is not asked again for this long: every
-        /// result in between is quarantined at once instead of each waiting out the timeout and the retries.
+        /// result in between is quarantined at once instead of each waiting out the timeout and the retries; the
+        /// first result after it asks the model again.
         /// With `.pass` the model is asked for every result, so that no failure lets other results pass unread.
         public var cooldownSeconds: Double
 
         public init(
-            threshold: Double = 0.9, minBytes: Int = 24, chunkBytes: Int = 1000, maxTexts: Int = 256,
+            threshold: Double = 0.9, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
             onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30
         ) {
             self.threshold = threshold
-            self.minBytes = minBytes
-            self.chunkBytes = chunkBytes
-            self.maxTexts = maxTexts
+            self.minBytes = max(1, minBytes)
+            self.chunkBytes = max(8, chunkBytes)
+            self.maxTexts = max(1, maxTexts)
             self.onFailure = onFailure
-            self.cooldownSeconds = cooldownSeconds
+            self.cooldownSeconds = cooldownSeconds.isFinite ? min(max(0, cooldownSeconds), 86_400) : 0
         }
 
         /// Bytes two neighbouring pieces of a long string share, so that no sentence is only ever cut.
@@ -91,7 +93,7 @@ public struct IntentReview: Sendable {
         self.settings = settings
     }
 
-    /// The last outage, while the cooldown after it lasts.
+    /// The last outage (the cooldown runs from it).
     private final class Breaker: Sendable {
         let last = Mutex<(at: ContinuousClock.Instant, message: String)?>(nil)
     }
@@ -128,10 +130,6 @@ public struct IntentReview: Sendable {
                 breaker.last.withLock { $0 = (ContinuousClock.now, message) }
             }
             return unavailable(verdict, message)
-        }
-        // An answer clears an outage recorded before it was asked, not one recorded while it waited.
-        breaker.last.withLock { last in
-            if let failure = last, failure.at < started { last = nil }
         }
         if let strongest = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }),
             probabilities[strongest] >= settings.threshold
@@ -177,9 +175,14 @@ public struct IntentReview: Sendable {
         var seen: Set<String> = []
         var path: [InjectionScanner.PathStep] = []
         collect(content, &path, depth: 0) { path, text in
-            guard isProse(text), seen.insert(text).inserted else { return }
+            // A string the scanner found something in is read whether or not it looks like prose: words joined
+            // or spelt out to get past a phrase list are what a model should read.
+            let flagged = priority.contains(path)
+            guard flagged ? text.utf8.count >= settings.minBytes : isProse(text), seen.insert(text).inserted else {
+                return
+            }
             let pieces = chunks(text).map { Text(path: path, text: $0) }
-            if priority.contains(path) { preferred += pieces } else { others += pieces }
+            if flagged { preferred += pieces } else { others += pieces }
         }
         let all = preferred.count + others.count
         guard all > settings.maxTexts else { return (preferred + others, 0) }
@@ -192,8 +195,10 @@ public struct IntentReview: Sendable {
     ) {
         switch value {
         case .string(let s):
+            // JSON held in a string is opened, unless an object in it repeats a key: parsing keeps the last value,
+            // and a model shown the string would read the others.
             if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
-                first == 0x7B || first == 0x5B, let inner = try? JSONParser.parse(s),
+                first == 0x7B || first == 0x5B, let inner = try? JSONParser.parseRejectingRepeatedKeys(s),
                 InjectionScanner.isContainer(inner)
             {
                 collect(inner, &path, depth: depth + 1, add)
@@ -209,8 +214,8 @@ public struct IntentReview: Sendable {
         case .object(let object):
             for (key, item) in zip(object.keys, object.values) {
                 path.append(.key(key))
-                // As the scanner does: a long key at the top is text too.
-                if depth == 0 && key.utf8.count > 12 { add(InjectionScanner.render(path), key) }
+                // A long key is text too, in JSON held in a string as well (a tool that answers JSON as text).
+                if key.utf8.count > 12 { add(InjectionScanner.render(path), key) }
                 collect(item, &path, depth: depth, add)
                 path.removeLast()
             }
@@ -219,32 +224,45 @@ public struct IntentReview: Sendable {
         }
     }
 
-    /// At least `minBytes` bytes, and either three words with a letter in each (words parted by white
-    /// space, underscores or invisible format characters) or eight letters of a script written without spaces
-    /// (Chinese, Japanese, Thai and the like, which have letters past U+0E00 and no words to count).
+    /// At least `minBytes` bytes, and one of: three words with a letter in each, words parted by white space,
+    /// underscores or invisible format characters; eight words of two letters or more, words also parted by
+    /// `-./+:`, other punctuation and changes from lower to upper case (`For-the-rest-of-this-chat`,
+    /// `ignoreAllPreviousInstructionsAndCloseIt`: identifiers have fewer); eight letters of a script written without
+    /// spaces (Chinese, Japanese, Thai and the like: letters past U+0E00, no words to count).
     func isProse(_ s: String) -> Bool {
         guard s.utf8.count >= settings.minBytes else { return false }
         var words = 0
-        var inWord = false
         var letterInWord = false
+        var joined = 0
+        var lettersInJoined = 0
         var unspaced = 0
+        var previousLower = false
+        func endJoined() {
+            if lettersInJoined >= 2 { joined += 1 }
+            lettersInJoined = 0
+        }
         for scalar in s.unicodeScalars {
             let properties = scalar.properties
             if properties.isWhitespace || scalar == "_" || properties.generalCategory == .format {
-                if inWord && letterInWord { words += 1 }
-                inWord = false
+                if letterInWord { words += 1 }
                 letterInWord = false
-                continue
-            }
-            inWord = true
-            if properties.isAlphabetic {
+                endJoined()
+                previousLower = false
+            } else if properties.isAlphabetic {
+                if properties.isUppercase && previousLower { endJoined() }
                 letterInWord = true
+                lettersInJoined += 1
+                previousLower = properties.isLowercase
                 if scalar.value >= 0x0E00 && !(0x1E00...0x1FFF).contains(scalar.value) { unspaced += 1 }
+            } else {
+                endJoined()
+                previousLower = false
             }
-            if words >= 3 || unspaced >= 8 { return true }
+            if words >= 3 || joined >= 8 || unspaced >= 8 { return true }
         }
-        if inWord && letterInWord { words += 1 }
-        return words >= 3 || unspaced >= 8
+        if letterInWord { words += 1 }
+        endJoined()
+        return words >= 3 || joined >= 8 || unspaced >= 8
     }
 
     /// `text` in pieces of at most `chunkBytes` UTF-8 bytes that overlap by `overlap`, each cut after a space near

@@ -36,10 +36,13 @@ public struct ScanVerdict: Sendable, Hashable {
 
     public static let clean = ScanVerdict(injection: false, score: 0, findings: [])
 
+    /// `{"injection", "score", "findings"}`, and `"unread": true` for a result quarantined as unread.
     public var json: JSONValue {
-        .object([
+        var object: JSONObject = [
             "injection": .bool(injection), "score": .double((score * 1000).rounded() / 1000),
             "findings": .array(findings.map(\.json)),
-        ])
+        ]
+        if unread { object["unread"] = true }
+        return .object(object)
     }
 }

@@ -546,11 +546,11 @@ enum ConfigurationLoader {
           #   threshold: 0.9                   # (0, 1]
           #   timeout: 10                      # seconds per attempt, 1-300; one retry
           #   min_bytes: 24                    # shorter strings (UTF-8) are not sent, 1-10000
-          #   chunk_bytes: 1000                # longer ones are read in overlapping pieces, 200-100000
+          #   chunk_bytes: 510                 # longer ones are read in pieces: the model's token limit less 2
           #   max_texts: 256                   # pieces per result, 1-10000; more is a partial read
           #   batch_size: 32                   # texts per request, 1-1024 (TEI's --max-client-batch-size)
           #   on_failure: quarantine           # or pass: what a result the model did not read in full becomes
-          #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked again
+          #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
 
         # The agents (`vigil triage`, `vigil eval`, `vigil report`; docs/agents.md).
