@@ -72,6 +72,14 @@ struct JSONParserTests {
         let large = "{" + (0..<50_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k0\":-1}"
         let wide = try #require(try JSONParser.parse(large).objectValue)
         #expect(wide.count == 50_000 && wide.keys.first == "k0" && wide.values.first == -1 && wide["k49999"] == 49_999)
+        // Where a repeated key must not drop a value unseen, it is refused, at any depth; without one the same value.
+        #expect(throws: JSONParseError.self) { try JSONParser.parseRejectingRepeatedKeys(#"{"a":1,"b":2,"a":3}"#) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parseRejectingRepeatedKeys(#"[{"x":{"a":1,"a":1}}]"#) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parseRejectingRepeatedKeys(large) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parseRejectingRepeatedKeys(many) }
+        let unique = "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        #expect(try JSONParser.parseRejectingRepeatedKeys(unique).objectValue?.count == 40)
+        #expect(try JSONParser.parseRejectingRepeatedKeys(#"{"a":[1,{"b":2}],"c":"a"}"#) == JSONParser.parse(#"{"a":[1,{"b":2}],"c":"a"}"#))
     }
 
     @Test func codableMatchesTheParser() throws {

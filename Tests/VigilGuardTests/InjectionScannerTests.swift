@@ -516,6 +516,13 @@ struct InjectionScannerTests {
         // JSON inside a string (CloudTrail's CloudTrailEvent) is scanned as JSON.
         let nested = JSONValue.object(["userAgent": .string(payload)]).serialized()
         #expect(scanner.scan(["CloudTrailEvent": .string(nested)]).injection)
+        // A repeated key there would keep its last value only, while a model shown the string reads both: the
+        // string is scanned as written. A long key in it is read, as at the top.
+        let twice = #"{"note": "\#(payload)", "note": "routine"}"#
+        #expect(scanner.scan(["details": .string(twice)]).injection)
+        #expect(scanner.scan(["details": .string(#"{"note": "routine", "other": "fine"}"#)]).findings.isEmpty)
+        let keyed = #"{"status": "ok", "\#(payload)": 1}"#
+        #expect(scanner.scan(["result": .string(keyed)]).injection)
     }
 
     /// Hex runs are decoded like base64 ones; a text that names ROT13 is read deciphered too. Digests and ids

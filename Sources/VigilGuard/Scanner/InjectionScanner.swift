@@ -135,8 +135,8 @@ public struct InjectionScanner: Sendable {
         case index(Int)
     }
 
-    /// Scans every string of `value` (keys too, at the top level). `depth` counts JSON documents held
-    /// inside strings, which are walked the same way.
+    /// Scans every string of `value`, and every key longer than 12 bytes (in JSON held in a string too: a tool that
+    /// answers JSON as text). `depth` counts JSON documents held inside strings, which are walked the same way.
     private func visit(_ value: JSONValue, _ path: inout [PathStep], _ work: inout Workspace, depth: Int = 0) {
         switch value {
         case .string(let s):
@@ -150,7 +150,7 @@ public struct InjectionScanner: Sendable {
         case .object(let object):
             for (key, item) in zip(object.keys, object.values) {
                 path.append(.key(key))
-                if depth == 0 && key.utf8.count > 12 { scanString(key, path, &work) }
+                if key.utf8.count > 12 { scanString(key, path, &work, depth: depth) }
                 visit(item, &path, &work, depth: depth)
                 path.removeLast()
             }
@@ -161,10 +161,12 @@ public struct InjectionScanner: Sendable {
 
     private func scanString(_ s: String, _ path: [PathStep], _ work: inout Workspace, depth: Int = 0) {
         guard s.utf8.count >= 4, !Self.isInert(s) else { return }
-        // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds.
+        // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds, unless an object
+        // in it repeats a key (parsing keeps the last value; a model shown the string reads the others): then the
+        // string is scanned as written.
         if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
             first == 0x7B || first == 0x5B,
-            let inner = try? JSONParser.parse(s), Self.isContainer(inner)
+            let inner = try? JSONParser.parseRejectingRepeatedKeys(s), Self.isContainer(inner)
         {
             var innerPath = path
             visit(inner, &innerPath, &work, depth: depth + 1)
