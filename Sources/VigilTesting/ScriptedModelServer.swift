@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 import VigilCore
@@ -197,20 +196,7 @@ public final class ScriptedModelServer: Sendable {
                 .ok,
                 Self.render(wire, turn, index: scripted.index, model: body["model"]?.stringValue ?? "", usage: usage))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "scripted-model"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            // Stopping cancels the server; its shutdown reports that at error level, which is noise here.
-            logger: Logger(label: "scripted-model") { _ in SwiftLogNoOpLogHandler() })
-        task = Task { try await app.runService() }
-        var bound = 0
-        for await port in ports { bound = port }
-        port = bound
+        (task, port) = await serveOnLoopback(router, name: "scripted-model")
     }
 
     /// `http://127.0.0.1:PORT` (Anthropic) or `http://127.0.0.1:PORT/v1` (OpenAI).

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 import VigilCore
@@ -109,19 +108,7 @@ public final class TEIStandIn: Sendable {
             }
             return Self.json(.ok, batch == nil ? answers[0] : .array(answers))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "tei-stand-in"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: Logger(label: "tei-stand-in") { _ in SwiftLogNoOpLogHandler() })
-        task = Task { try await app.runService() }
-        var bound = 0
-        for await port in ports { bound = port }
-        port = bound
+        (task, port) = await serveOnLoopback(router, name: "tei-stand-in")
     }
 
     /// `http://127.0.0.1:PORT`.

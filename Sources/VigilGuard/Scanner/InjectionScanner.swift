@@ -161,13 +161,8 @@ public struct InjectionScanner: Sendable {
 
     private func scanString(_ s: String, _ path: [PathStep], _ work: inout Workspace, depth: Int = 0) {
         guard s.utf8.count >= 4, !Self.isInert(s) else { return }
-        // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds, unless an object
-        // in it repeats a key (parsing keeps the last value; a model shown the string reads the others): then the
-        // string is scanned as written.
-        if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
-            first == 0x7B || first == 0x5B,
-            let inner = try? JSONParser.parseRejectingRepeatedKeys(s), Self.isContainer(inner)
-        {
+        // JSON inside a string (CloudTrail's CloudTrailEvent, escaped payloads): scan what it holds.
+        if let inner = Self.embeddedDocument(s, depth: depth) {
             var innerPath = path
             visit(inner, &innerPath, &work, depth: depth + 1)
             return
@@ -196,10 +191,16 @@ public struct InjectionScanner: Sendable {
         return true
     }
 
-    static func isContainer(_ value: JSONValue) -> Bool {
-        switch value {
-        case .array, .object: true
-        default: false
+    /// The JSON document `s` holds, if it is one and `depth` (documents already opened around it) is under 2, or
+    /// nil: then `s` is read as text. A document with an object that repeats a key is read as text too: parsing
+    /// keeps the last value, and a model shown the string reads the others. Both readers open strings by this.
+    static func embeddedDocument(_ s: String, depth: Int) -> JSONValue? {
+        guard depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
+            first == 0x7B || first == 0x5B, let inner = try? JSONParser.parseRejectingRepeatedKeys(s)
+        else { return nil }
+        switch inner {
+        case .array, .object: return inner
+        default: return nil
         }
     }
 

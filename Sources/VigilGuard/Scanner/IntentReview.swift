@@ -195,12 +195,8 @@ public struct IntentReview: Sendable {
     ) {
         switch value {
         case .string(let s):
-            // JSON held in a string is opened, unless an object in it repeats a key: parsing keeps the last value,
-            // and a model shown the string would read the others.
-            if depth < 2, s.utf8.count > 20, let first = s.utf8.first(where: { $0 != 0x20 }),
-                first == 0x7B || first == 0x5B, let inner = try? JSONParser.parseRejectingRepeatedKeys(s),
-                InjectionScanner.isContainer(inner)
-            {
+            // JSON held in a string is opened as the scanner opens it.
+            if let inner = InjectionScanner.embeddedDocument(s, depth: depth) {
                 collect(inner, &path, depth: depth + 1, add)
             } else {
                 add(InjectionScanner.render(path), s)

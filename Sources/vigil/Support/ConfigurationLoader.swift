@@ -293,6 +293,15 @@ enum ConfigurationLoader {
         return s.string
     }
 
+    /// An integer in `range`.
+    private static func int(_ node: Node, path: String, in range: ClosedRange<Int>) throws(ParseError) -> Int {
+        let v = try int(node, path: path)
+        guard range.contains(v) else {
+            throw ParseError(message: "\(path)\(line(node)): \(v) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        return v
+    }
+
     private static func int(_ node: Node, path: String) throws(ParseError) -> Int {
         guard let v = Int(try string(node, path: path)) else {
             throw ParseError(message: "\(path)\(line(node)): expected an integer")
@@ -344,12 +353,6 @@ enum ConfigurationLoader {
         _ node: Node, path: String
     ) throws(ParseError) -> VigilConfiguration.Guardrails.IntentModel {
         var model = VigilConfiguration.Guardrails.IntentModel(url: "")
-        func within<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ key: String, _ node: Node) throws(ParseError) {
-            guard range.contains(value) else {
-                throw ParseError(
-                    message: "\(path).\(key)\(line(node)): \(value) is outside \(range.lowerBound)…\(range.upperBound)")
-            }
-        }
         for (key, value) in try mapping(node, path: path) {
             let at = "\(path).\(key)"
             switch key {
@@ -374,28 +377,22 @@ enum ConfigurationLoader {
                     throw ParseError(message: "\(at)\(line(value)): \(model.threshold) is outside (0, 1]")
                 }
             case "timeout":
-                model.timeoutSeconds = try int(value, path: at)
-                try within(model.timeoutSeconds, 1...300, key, value)
+                model.timeoutSeconds = try int(value, path: at, in: 1...300)
             case "min_bytes":
-                model.minBytes = try int(value, path: at)
-                try within(model.minBytes, 1...10_000, key, value)
+                model.minBytes = try int(value, path: at, in: 1...10_000)
             case "chunk_bytes":
-                model.chunkBytes = try int(value, path: at)
-                try within(model.chunkBytes, 200...100_000, key, value)
+                model.chunkBytes = try int(value, path: at, in: 200...100_000)
             case "max_texts":
-                model.maxTexts = try int(value, path: at)
-                try within(model.maxTexts, 1...10_000, key, value)
+                model.maxTexts = try int(value, path: at, in: 1...10_000)
             case "batch_size":
-                model.batchSize = try int(value, path: at)
-                try within(model.batchSize, 1...1_024, key, value)
+                model.batchSize = try int(value, path: at, in: 1...1_024)
             case "on_failure":
                 model.onFailure = try string(value, path: at)
                 guard ["quarantine", "pass"].contains(model.onFailure) else {
                     throw ParseError(message: "\(at)\(line(value)): '\(model.onFailure)' is not quarantine or pass")
                 }
             case "cooldown":
-                model.cooldownSeconds = try int(value, path: at)
-                try within(model.cooldownSeconds, 0...3_600, key, value)
+                model.cooldownSeconds = try int(value, path: at, in: 0...3_600)
             case "api_key_env":
                 model.apiKeyEnvironment = try string(value, path: at)
             default: throw unknown(at, value)
