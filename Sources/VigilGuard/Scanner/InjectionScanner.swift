@@ -246,6 +246,10 @@ public struct InjectionScanner: Sendable {
         var classifier = InjectionClassifier.Scratch()
         /// Collected for training only.
         var leaves: [TrainingLeaf]?
+        /// While the parted reading of a text is scored: the text as written (the caller's buffer, valid for the
+        /// nested call), and where each byte of the parted reading comes from in it, so that its findings quote the
+        /// text as written.
+        var written: (bytes: UnsafeBufferPointer<UInt8>, origins: [Int32])?
 
         /// Whether a finding of `feature` with `weight` would be kept (it is the first, or stronger than the one
         /// kept): only then is its path rendered and its excerpt cut.
@@ -351,6 +355,7 @@ public struct InjectionScanner: Sendable {
         if !features.isEmpty {
             var location: String?
             var origins: [Int32] = []
+            var quoted = bytes
             for (feature, weight, start, end) in features {
                 let name = prefix + feature
                 guard work.improves(name, weight) else { continue }
@@ -360,11 +365,18 @@ public struct InjectionScanner: Sendable {
                     var needed = 0
                     for f in features where work.improves(prefix + f.0, f.1) { needed = max(needed, min(f.3, f.2 + 80)) }
                     origins = TextNormalizer.origins(of: bytes, count: needed)
+                    // The parted reading quotes the text as written: its bytes mapped back to where they came from.
+                    if view == .parted, let written = work.written {
+                        origins = origins.map { written.origins[Int($0)] }
+                        quoted = written.bytes
+                    }
                 }
-                let excerpt = Self.excerpt(bytes, origins, start, end)
+                let excerpt = Self.excerpt(quoted, origins, start, end)
                 work.add(ScanFinding(feature: name, path: location!, excerpt: excerpt, weight: weight))
             }
         }
+        // The parted reading is the same text once more: its findings count, its training leaf would repeat.
+        guard view != .parted else { return }
         let leafIndex = work.leaves?.count
         work.leaves?.append(TrainingLeaf(text: normalized.bytes, encoded: false, depth: depth))
         guard depth < 2 else { return }
@@ -411,14 +423,28 @@ public struct InjectionScanner: Sendable {
                     view: unmasked.spelled ? .spelled : .joined, &work)
             }
         }
+        // Characters that show nothing, dropped, join the words they stand between ("disregard\u{7}your\u{7}rules"),
+        // and a Hangul filler, kept, parts the word it stands in ("ig\u{3164}nore"): the text is scored once more
+        // read the other way round, each such character a space and each filler dropped. Findings count under the
+        // same names, so a cue seen in both readings counts once.
+        if view == .text, normalized.mayBeParted, bytes.count <= Int(Int32.max) {
+            let parted = Self.parted(bytes)
+            work.written = (bytes, parted.origins)
+            parted.text.withUnsafeBufferPointer {
+                scanLeaf($0, path: path, prefix: prefix, depth: depth + 1, identifier: identifier, view: .parted, &work)
+            }
+            work.written = nil
+        }
     }
 
     /// What a text scored by `scanLeaf` is: a string as written (or decoded), or that string with its disguised
-    /// words spelt out (`WordDisguise`): leetspeak or spaced-out letters, or only words joined by separators.
+    /// words spelt out (`WordDisguise`): leetspeak or spaced-out letters, or only words joined by separators; or
+    /// the string with its unseen characters read as spaces and its Hangul fillers dropped (`parted`).
     private enum View {
         case text
         case spelled
         case joined
+        case parted
     }
 
     /// Classifier probabilities below this add nothing; a probability at or above it is the finding's weight in
@@ -1334,6 +1360,48 @@ public struct InjectionScanner: Sendable {
             true
         default: false
         }
+    }
+
+    /// `bytes` (UTF-8) with every character `isUnseen` calls unseen but tab and line feed read as a space, and Hangul
+    /// fillers dropped: the words a dropped character joined are read apart, and a word a filler parted is read
+    /// whole. Invalid sequences are copied as they are. `origins`: the offset in `bytes` of each byte of `text`.
+    static func parted(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: [UInt8], origins: [Int32]) {
+        var out: [UInt8] = []
+        var origins: [Int32] = []
+        out.reserveCapacity(bytes.count)
+        origins.reserveCapacity(bytes.count)
+        func copy(_ range: Range<Int>) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+            for _ in range { origins.append(Int32(truncatingIfNeeded: range.lowerBound)) }
+        }
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length = sequenceLength(lead)
+            guard length <= bytes.count - i, lead < 0x80 || length > 1 else {
+                copy(i..<min(bytes.count, i + length))
+                i += length
+                continue
+            }
+            var v = UInt32(lead)
+            switch length {
+            case 2: v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+            case 3: v = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            case 4:
+                v = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                    | UInt32(bytes[i + 3] & 0x3F)
+            default: break
+            }
+            switch v {
+            case 0x115F, 0x1160, 0x3164, 0xFFA0: break
+            case _ where isUnseen(v):
+                out.append(0x20)
+                origins.append(Int32(truncatingIfNeeded: i))
+            default: copy(i..<i + length)
+            }
+            i += length
+        }
+        return (out, origins)
     }
 
     private func verdict(_ work: Workspace) -> ScanVerdict {

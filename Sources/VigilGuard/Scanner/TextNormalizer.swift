@@ -29,6 +29,12 @@ struct NormalizedText {
     /// long across other scripts' letters), and whether the text has a `%`, a `&` or a backslash (escapes).
     var longestBase64Run = 0
     var percentOrAmpersand = false
+    /// Characters that show nothing dropped between a Latin letter and the next letter (controls, zero-width and
+    /// format characters, bidi controls and marks, variation selectors), and Hangul fillers anywhere: the words
+    /// such a character stood between are read joined, and a filler is kept as written, which parts the word it
+    /// stands in. `mayBeParted`: the scanner reads the text once more with them the other way round.
+    var partedWords = 0
+    var fillers = 0
 
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
@@ -45,6 +51,8 @@ struct NormalizedText {
         dotJoins = 0
         longestBase64Run = 0
         percentOrAmpersand = false
+        partedWords = 0
+        fillers = 0
     }
 
     /// Whether `EmbeddedDecoder.decode` may find anything in the text as written: a base64 or base32 run long enough, a
@@ -58,6 +66,10 @@ struct NormalizedText {
         digitLetters >= 2 || singleLetterRun >= 3 || underscoreJoins >= 3
             || (identifier && joins >= 2 && dotJoins < joins)
     }
+
+    /// Whether `InjectionScanner.parted` reads the text otherwise than this: a character that shows nothing joined
+    /// two words here, or a Hangul filler parted one.
+    var mayBeParted: Bool { partedWords > 0 || fillers > 0 }
 
     var hasTricks: Bool { zeroWidthInWords > 0 || mixedScriptWords > 0 || styledLetters > 0 || bidiControls > 0 }
 }
@@ -162,6 +174,8 @@ enum TextNormalizer {
         /// The last emitted character was a Latin letter (a–z).
         var lastWasLatin = false
         var pendingZeroWidth = false
+        /// A character that shows nothing was dropped after a Latin letter (`partedWords` if a letter follows).
+        var pendingDrop = false
         var wordHasLatin = false
         var wordHasLookalike = false
         var inFlagSequence = false
@@ -190,7 +204,10 @@ enum TextNormalizer {
             if byte == 0x7F || (byte > 0x00 && byte < 0x09) || (byte > 0x0D && byte < 0x1C) {
                 flushSelectors(&out)
                 endFlag(&out)
-                if lastWasLatin { pendingZeroWidth = true }
+                if lastWasLatin {
+                    pendingZeroWidth = true
+                    pendingDrop = true
+                }
                 return
             }
             flushSelectors(&out)
@@ -212,6 +229,7 @@ enum TextNormalizer {
                 lastWasNewline = true
                 lastWasLatin = false
                 pendingZeroWidth = false
+                pendingDrop = false
             case 0x41...0x5A:
                 letter(byte + 0x20, lookalike: false, &out)
             case 0x61...0x7A:
@@ -239,6 +257,7 @@ enum TextNormalizer {
                 lastWasNewline = false
                 lastWasLatin = false
                 pendingZeroWidth = false
+                pendingDrop = false
             }
         }
 
@@ -263,6 +282,7 @@ enum TextNormalizer {
                     endFlag(&out)
                 }
                 if ascii >= 0x20 && ascii <= 0x7E { out.hidden.append(ascii) }
+                if lastWasLatin { pendingDrop = true }
                 return
             }
             // Variation selectors: dropped; long runs can smuggle bytes (one per selector).
@@ -270,6 +290,7 @@ enum TextNormalizer {
                 endFlag(&out)
                 let value = v >= 0xE0100 ? v - 0xE0100 + 16 : v - 0xFE00
                 selectorRun.append(UInt8(truncatingIfNeeded: value))
+                if lastWasLatin { pendingDrop = true }
                 return
             }
             flushSelectors(&out)
@@ -279,18 +300,24 @@ enum TextNormalizer {
             switch v {
             // Characters that show nothing: zero-width and format characters, Mongolian and other variation selectors
             // outside the two blocks above, invisible musical symbols, code points reserved as default-ignorable.
-            case 0x200B...0x200D, 0x2060...0x2065, 0x206A...0x206F, 0xFEFF, 0x00AD, 0x180B...0x180F, 0x034F, 0x17B4,
+            case 0x200B...0x200D, 0x2060...0x2065, 0x206A...0x206F, 0xFEFF, 0x180B...0x180F, 0x034F, 0x17B4,
                 0x17B5, 0xFFF0...0xFFFB, 0x1BCA0...0x1BCA3, 0x1D173...0x1D17A, 0xE0080...0xE00FF, 0xE01F0...0xE0FFF:
                 hide(&out)
                 return
-            // C1 controls (Windows quotes and dashes read as Latin-1 among them, between letters): dropped, not counted.
-            case 0x80...0x84, 0x86...0x9F:
+            // C1 controls (Windows quotes and dashes read as Latin-1 among them, between letters) and soft hyphens
+            // (where honest text may break a word: inside it): dropped, not counted.
+            case 0x80...0x84, 0x86...0x9F, 0x00AD:
+                if lastWasLatin { pendingDrop = true }
                 return
             case 0x200E, 0x200F, 0x061C:
+                if lastWasLatin { pendingDrop = true }
                 return  // directional marks: legitimate in right-to-left text
             case 0x202A...0x202E, 0x2066...0x2069:
                 out.bidiControls += 1
+                if lastWasLatin { pendingDrop = true }
                 return
+            case 0x115F, 0x1160, 0x3164, 0xFFA0:
+                out.fillers += 1  // Hangul fillers: kept as written, below
             case 0x00A0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x2028, 0x2029, 0x0085:
                 space(&out)
                 return
@@ -322,6 +349,7 @@ enum TextNormalizer {
             lastWasNewline = false
             lastWasLatin = false
             pendingZeroWidth = false
+            pendingDrop = false
         }
 
         /// Ends a black flag's tag sequence: tags held that no cancel tag closed are hidden text.
@@ -338,7 +366,10 @@ enum TextNormalizer {
 
         /// A character that shows nothing: dropped, counted as hiding when it stands in a word.
         private mutating func hide(_ out: inout NormalizedText) {
-            if lastWasLatin { pendingZeroWidth = true }
+            if lastWasLatin {
+                pendingZeroWidth = true
+                pendingDrop = true
+            }
             invisible += 1
             if invisible > out.invisibleRun { out.invisibleRun = invisible }
         }
@@ -346,7 +377,9 @@ enum TextNormalizer {
         @inline(__always)
         private mutating func letter(_ byte: UInt8, lookalike: Bool, _ out: inout NormalizedText) {
             if pendingZeroWidth { out.zeroWidthInWords += 1 }
+            if pendingDrop { out.partedWords += 1 }
             pendingZeroWidth = false
+            pendingDrop = false
             if lookalike { wordHasLookalike = true } else { wordHasLatin = true }
             if lastWasDigit { out.digitLetters += 1 }
             if pendingJoin != 0 {
@@ -371,6 +404,7 @@ enum TextNormalizer {
             lastWasSpace = true
             lastWasLatin = false
             pendingZeroWidth = false
+            pendingDrop = false
         }
 
         mutating func finishWord(_ out: inout NormalizedText) {
