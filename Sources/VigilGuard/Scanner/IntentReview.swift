@@ -167,8 +167,10 @@ public struct IntentReview: Sendable {
 
     /// The pieces of `content` the model reads, and how many more there were than `maxTexts`. Strings are walked as
     /// the scanner walks them (JSON held in a string is opened; keys longer than 12 bytes at the top are read
-    /// too); prose (`isProse`) is kept, each distinct string once, a long one in overlapping pieces. Past
-    /// `maxTexts`, pieces of strings at a path in `priority` come first, then the others in order.
+    /// too), and what the scanner decodes in a string (base64, base32, hex, percent-encoding, entities, escapes) is
+    /// read decoded as well, at the string's path; prose (`isProse`) is kept, each distinct text once, a long one in
+    /// overlapping pieces. Past `maxTexts`, pieces of strings at a path in `priority` come first, then the others
+    /// in order.
     public func texts(of content: JSONValue, priority: Set<String> = []) -> (texts: [Text], unread: Int) {
         var preferred: [Text] = []
         var others: [Text] = []
@@ -199,7 +201,10 @@ public struct IntentReview: Sendable {
             if let inner = InjectionScanner.embeddedDocument(s, depth: depth) {
                 collect(inner, &path, depth: depth + 1, add)
             } else {
-                add(InjectionScanner.render(path), s)
+                let rendered = InjectionScanner.render(path)
+                add(rendered, s)
+                // Written encoded, an instruction would reach the model unread: the scanner's decodings are read too.
+                for decoded in Self.decodings(of: s) { add(rendered, decoded) }
             }
         case .array(let items):
             for (i, item) in items.enumerated() {
@@ -217,6 +222,17 @@ public struct IntentReview: Sendable {
             }
         default:
             break
+        }
+    }
+
+    /// The texts `EmbeddedDecoder` finds encoded in `s`, decoded, one level deep (the scanner reads two).
+    static func decodings(of s: String) -> [String] {
+        var s = s
+        return s.withUTF8 { bytes in
+            var normalized = NormalizedText()
+            TextNormalizer.normalize(bytes, into: &normalized)
+            guard normalized.mayHoldEncoding else { return [] }
+            return EmbeddedDecoder.decode(bytes).map { String(decoding: $0.1, as: UTF8.self) }
         }
     }
 
