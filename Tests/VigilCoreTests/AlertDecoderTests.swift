@@ -64,6 +64,17 @@ struct AlertDecoderTests {
         #expect(result.recordCount == 5)
     }
 
+    /// Lines of stray text are each reported: the second of two was skipped unseen, with the bad record before it.
+    @Test func everyLineOfStrayTextIsReported() throws {
+        let second = try record(replacing: "id", with: "\"a2\"")
+        let third = try record(replacing: "id", with: "\"a3\"")
+        let result = AlertDecoder().decode(
+            [Self.good, "not json", "garbage too", second, "{bad", "  more", third].joined(separator: "\n"))
+        #expect(result.alerts.map(\.alert.id) == ["a1", "a2", "a3"])
+        #expect(result.errors.map(\.position) == [.line(2), .line(3), .line(5)], "\(result.errors)")
+        #expect(result.recordCount == 6)
+    }
+
     @Test func aBadFirstLineDoesNotHideTheRest() throws {
         let second = try record(replacing: "id", with: "\"a2\"")
         let result = AlertDecoder().decode(["{bad", Self.good, second].joined(separator: "\n"))

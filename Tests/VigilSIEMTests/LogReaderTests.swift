@@ -67,6 +67,17 @@ struct LogReaderTests {
         #expect(records.allSatisfy { $0.logType == .cloudTrail })
     }
 
+    /// Lines of text outside any record are each a malformed record of their own: the second of two was taken
+    /// into the first and never reported.
+    @Test func everyLineOfStrayTextIsReported() throws {
+        let path = try write([ct1, "not json", "garbage too", ct2].joined(separator: "\n"), name: "stray.jsonl")
+        let (records, issues, summary) = try read(path)
+        #expect(records.map(\.line) == [1, 4])
+        #expect(issues.map(\.line) == [2, 3], "\(issues)")
+        #expect(summary.records == 2 && summary.malformed == 2)
+        #expect(scan("not json\ngarbage too\n\(ct1)").map(\.line) == [1, 2, 3])
+    }
+
     @Test func prettyPrintedNestedDocumentsStayWhole() throws {
         let okta =
             #"{"uuid":"u1","published":"2026-11-02T09:00:00.000Z","eventType":"user.session.start","actor":{"alternateId":"a@x","type":"User"},"target":[{"id":"t1","type":"User"},{"id":"t2","type":"App"}]}"#

@@ -93,11 +93,13 @@ public struct JSONParser {
                     absolute.column = error.line == 1 ? startColumn + error.column - 1 : error.column
                     absolute.offset = index + error.offset
                     results.append((startLine, .failure(absolute)))
-                    // Resume at the next line that starts a top-level value in its first column.
+                    // Resume at the next line that starts something in its first column other than the close of a
+                    // pretty-printed document (its members are indented): a record of JSON Lines, or stray text
+                    // reported as a record of its own rather than skipped unseen.
                     var resume = min(buffer.count, index + max(1, error.offset))
                     while resume < buffer.count
-                        && !(buffer[resume - 1] == 0x0A
-                            && (buffer[resume] == UInt8(ascii: "{") || buffer[resume] == UInt8(ascii: "[")))
+                        && !(buffer[resume - 1] == 0x0A && !isWhitespace(buffer[resume])
+                            && buffer[resume] != UInt8(ascii: "}") && buffer[resume] != UInt8(ascii: "]"))
                     {
                         resume += 1
                     }

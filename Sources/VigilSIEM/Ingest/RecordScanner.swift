@@ -81,6 +81,11 @@ struct RecordScanner {
             atLineStart = false
             switch b {
             case 0x0A:
+                if capturing && depth == 0 && layout == .values {
+                    // A value outside any object or array ends with its line (`not json`): the next line is a
+                    // record of its own, reported on its own.
+                    finishBroken(chunk, &captureStart, upTo: i, emit: emit)
+                }
                 line += 1
                 atLineStart = true
             case 0x20, 0x09, 0x0D:
