@@ -353,10 +353,37 @@ struct CommandLineTests {
         #expect(try await run(["search", "--db", "events.db", "--where", "password=x"], in: dir).status == 1)
         #expect(try await run(["search", "--db", "events.db", "--where", "nonsense"], in: dir).status == 64)
         #expect(try await run(["search", "--db", "events.db", "--from", "yesterday"], in: dir).status == 64)
+        for limits in [["--limit", "0"], ["--limit", "1001"], ["--count-by", "action", "--seen"]] {
+            #expect(try await run(["search", "--db", "events.db"] + limits, in: dir).status == 64, "\(limits)")
+        }
         let absent = try await run(["search", "--db", "absent.db"], in: dir)
         #expect(absent.status == 66 && absent.stderr.contains("no event store"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("absent.db").path))
         #expect(try await run(["ingest", "missing.jsonl", "--db", "events.db"], in: dir).status == 66)
+        // No file readable: nothing is created. A gzip file cut short: what was read before the cut is stored and
+        // counted, and the exit status says the file was not read in full.
+        #expect(try await run(["ingest", "missing.jsonl", "--db", "none.db"], in: dir).status == 66)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
+        let cutLines = (0..<20_000).map {
+            #"{"eventVersion":"1.08","eventID":"cut-\#($0)","eventTime":"2026-11-02T09:00:00Z","eventSource":"iam.amazonaws.com","eventName":"ListUsers"}"#
+        }.joined(separator: "\n")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c > whole.gz && head -c $(( $(wc -c < whole.gz) / 2 )) whole.gz > cut.jsonl.gz"]
+        gzip.currentDirectoryURL = dir
+        let input = Pipe()
+        gzip.standardInput = input
+        try gzip.run()
+        input.fileHandleForWriting.write(Data(cutLines.utf8))
+        try input.fileHandleForWriting.close()
+        gzip.waitUntilExit()
+        let cut = try await run(["ingest", "cut.jsonl.gz", "--db", "cut.db"], in: dir)
+        #expect(cut.status == 66 && cut.stderr.contains("gzip data ends early"), "\(cut.stderr)")
+        let stored = try #require(cut.stdout.split(separator: "\n").first { $0.hasPrefix("cut.jsonl.gz: ") })
+        let count = try #require(Int(stored.split(separator: " ")[1]))
+        #expect(count > 0 && count < 20_000 && cut.stdout.contains("\(count) records, \(count) new"), "\(cut.stdout)")
+        let cutSeen = try await run(["search", "--db", "cut.db", "--seen"], in: dir)
+        #expect(cutSeen.stdout.contains("\"count\":\(count)"), "\(cutSeen.stdout)")
         let bogus = try await run(["ingest", "okta.jsonl", "--db", "events.db", "--log-type", "bogus"], in: dir)
         #expect(bogus.status == 64 && bogus.stderr.contains("'bogus' is not one of"))
         #expect(try await run(["detect", "okta.jsonl", "--log-type", "okta"], in: dir).status == 0)

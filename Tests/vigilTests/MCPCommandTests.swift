@@ -162,6 +162,15 @@ struct AuditCommandTests {
         #expect(all.status == 0 && seqs == Array(1...Int64(records)), "\(all.stderr)")
         let later = try await CommandRunner.vigil(["audit", "export", "--from", "5"], in: dir)
         #expect(later.stdout.split(separator: "\n").count == records - 4)
+        // A kind the log does not hold exports nothing and says which kinds it holds; --from below 1 is a usage error.
+        let unknown = try await CommandRunner.vigil(["audit", "export", "--kind", "bogus"], in: dir)
+        #expect(unknown.status == 0 && unknown.stdout.isEmpty)
+        #expect(unknown.stderr.contains("no record of kind 'bogus'") && unknown.stderr.contains("checkpoint"), "\(unknown.stderr)")
+        #expect(try await CommandRunner.vigil(["audit", "export", "--from=-5"], in: dir).status == 64)
+        // A path that is not a readable log gets the reason and exit 66, never a verdict on its integrity.
+        let directory = try await CommandRunner.vigil(["audit", "verify", dir.path], in: dir)
+        #expect(directory.status == 66 && !directory.stdout.contains("NOT intact"), "\(directory.stdout)")
+        #expect(directory.stderr.contains("is a directory, expected an audit log"), "\(directory.stderr)")
         // A copy of the saved checkpoint kept elsewhere: the log still holds what it signed.
         let kept = dir.appendingPathComponent("kept.checkpoint").path
         try FileManager.default.copyItem(

@@ -107,5 +107,8 @@ private final class Inflater {
 public struct LogReadError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var message: String
+    /// Set by `EventStore.ingest`: the records read before the file failed, which it keeps (new, and already stored).
+    public var inserted = 0
+    public var duplicates = 0
     public var description: String { "\(file): \(message)" }
 }

@@ -66,7 +66,12 @@ extension EventStore {
             if let failure = batch.failure { readFailure = failure }
         }
         if let writeFailure { throw writeFailure }
-        if let readFailure { throw readFailure }  // what was read before the file failed is kept
+        if var readFailure {
+            // What was read before the file failed is kept, and the error says how much.
+            readFailure.inserted = counts.inserted
+            readFailure.duplicates = counts.duplicates
+            throw readFailure
+        }
         return IngestSummary(
             file: summary ?? LogFileSummary(file: path), inserted: counts.inserted, duplicates: counts.duplicates)
     }

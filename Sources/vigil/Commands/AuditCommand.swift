@@ -49,12 +49,16 @@ struct AuditVerifyCommand: VigilCommand {
         let log = path ?? configuration.audit.path
         let keyPath = key ?? configuration.audit.key
         guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
-        for copy in checkpoint where !FileManager.default.fileExists(atPath: copy) {
-            throw .noInput("\(copy): no checkpoint here")
+        // A log that cannot be read is not a log that was tampered with: it gets no verdict, only the reason.
+        try InputFile.requireReadable(log, "audit log", regular: true)
+        for copy in checkpoint {
+            guard FileManager.default.fileExists(atPath: copy) else { throw .noInput("\(copy): no checkpoint here") }
+            try InputFile.requireReadable(copy, "checkpoint copy", regular: true)
         }
         guard FileManager.default.fileExists(atPath: keyPath) else {
             throw .noInput("\(keyPath): no key to verify with (give --key with the public key)")
         }
+        try InputFile.requireReadable(keyPath, "key", regular: true)
         let publicKey: Curve25519PublicKey
         do {
             publicKey = try AuditKey.loadPublic(path: keyPath)
@@ -114,10 +118,25 @@ struct AuditExportCommand: VigilCommand {
         help: "Export without verifying: the records before the first line that is not one (a blank line included).")
     var unverified = false
 
+    func validate() throws {
+        if from < 1 { throw ValidationError("--from \(from) is below 1 (records are numbered from 1)") }
+        if let kind, kind.isEmpty { throw ValidationError("--kind is empty") }
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let log = path ?? configuration.audit.path
         guard FileManager.default.fileExists(atPath: log) else { throw .noInput("\(log): no audit log here") }
-        let wanted = { (record: AuditRecord) in record.seq >= from && (kind.map { $0 == record.kind } ?? true) }
+        try InputFile.requireReadable(log, "audit log", regular: true)
+        // Kinds are the writers' (the Guard's, the agents', the log's own): an unknown one matches nothing, and
+        // the note at the end names the kinds the log holds.
+        var kinds: Set<String> = []
+        var matched = 0
+        let wanted = { (record: AuditRecord) in
+            kinds.insert(record.kind)
+            let keep = record.seq >= from && (kind.map { $0 == record.kind } ?? true)
+            if keep { matched += 1 }
+            return keep
+        }
         let exported = { (record: AuditRecord) in Array(record.exported.serialized().utf8) + [0x0A] }
         var out = StdoutWriter()
         if unverified {
@@ -165,6 +184,9 @@ struct AuditExportCommand: VigilCommand {
         }
         out.flush()
         if let failure = out.failure { throw .cannotCreate("cannot write to standard output: \(failure)") }
+        if let kind, matched == 0, !kinds.contains(kind) {
+            Console.note("no record of kind '\(kind)' in \(log); it holds \(kinds.sorted().joined(separator: ", "))")
+        }
     }
 }
 

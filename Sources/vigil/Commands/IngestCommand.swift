@@ -36,17 +36,31 @@ struct IngestCommand: VigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let path = db ?? configuration.siem.database
+        // Files that cannot be read are named first; when none can, no store is created.
+        var readable: [String] = []
+        var unreadable = 0
+        for file in files {
+            do throws(CLIError) {
+                try InputFile.requireReadable(file, "log file")
+                readable.append(file)
+            } catch {
+                Console.error(error.message)
+                unreadable += 1
+            }
+        }
+        guard !readable.isEmpty else {
+            throw .noInput("\(unreadable) file\(unreadable == 1 ? "" : "s") could not be read; nothing was stored")
+        }
         let store: EventStore
         do {
             store = try EventStore(path: path)
         } catch {
             throw .cannotCreate("\(path): cannot open the event store: \(error)")
         }
-        var unreadable = 0
         var shown = 0
         var totals = (records: 0, inserted: 0, duplicates: 0, malformed: 0)
         let started = ContinuousClock.now
-        for file in files {
+        for file in readable {
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             // Progress compares bytes read with the file size, which compressed files do not allow.
             let showProgress = Console.stderrIsTerminal && size > 20_000_000 && !file.hasSuffix(".gz")
@@ -73,6 +87,15 @@ struct IngestCommand: VigilCommand {
                 )
             } catch let error as LogReadError {
                 Console.error(error.description)
+                let kept = error.inserted + error.duplicates
+                if kept > 0 {
+                    print(
+                        "\(file): \(kept) records read before that were stored, \(error.inserted) new, \(error.duplicates) already stored"
+                    )
+                    totals.records += kept
+                    totals.inserted += error.inserted
+                    totals.duplicates += error.duplicates
+                }
                 unreadable += 1
             } catch {
                 throw .cannotCreate("\(path): \(error)")
@@ -84,6 +107,6 @@ struct IngestCommand: VigilCommand {
         print(
             "\(totals.records) records, \(totals.inserted) new, \(totals.duplicates) already stored, \(totals.malformed) malformed in \(String(format: "%.1f", seconds)) s → \(path)"
         )
-        if unreadable > 0 { throw .noInput("\(unreadable) file\(unreadable == 1 ? "" : "s") could not be read") }
+        if unreadable > 0 { throw .noInput("\(unreadable) file\(unreadable == 1 ? "" : "s") could not be read in full") }
     }
 }

@@ -47,6 +47,8 @@ struct SearchCommand: VigilCommand {
     var seen = false
 
     func validate() throws {
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit \(limit) is outside 1…1000") }
+        if countBy != nil && seen { throw ValidationError("--count-by and --seen are alternatives: give one") }
         for filter in filters where EventQuery.Filter(filter) == nil {
             throw ValidationError("--where '\(filter)' is not field=value")
         }
