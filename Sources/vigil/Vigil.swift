@@ -13,7 +13,7 @@ struct Vigil: AsyncParsableCommand {
 
             Exit codes: 0 success; 1 invalid input or a failed check; 64 bad usage; 66 input file \
             missing or unreadable; 70 internal error; 73 output file cannot be written; 78 invalid \
-            configuration. See docs/cli.md.
+            configuration; 130/143 triage stopped by SIGINT/SIGTERM. See docs/cli.md.
             """,
         version: "vigil \(VigilVersion.current)",
         subcommands: [

@@ -442,6 +442,38 @@ struct CommandLineTests {
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
     }
 
+    /// Ctrl-C or SIGTERM during a triage stops it between alerts: every verdict written is whole and has its case,
+    /// and the audit log is closed with a signed checkpoint. Killed at once, it cut a line in half, lost the cases
+    /// of the verdicts it had printed and left the log's last records unsigned. (SIGTERM here: a shell's background
+    /// job ignores SIGINT, and so does vigil then.)
+    @Test func anInterruptedTriageLosesNothing() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "5000", "--seed", "12"], in: dir)
+        #expect(alerts.status == 0)
+        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let script = """
+            '\(CommandRunner.vigilURL.path)' triage alerts.jsonl --lab-alerts 5000 --lab-seed 12 > v.jsonl 2> err.txt &
+            pid=$!
+            while [ ! -s v.jsonl ]; do sleep 0.05; done
+            kill -TERM $pid
+            wait $pid
+            echo $?
+            """
+        let shell = try await CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir)
+        #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout) \(shell.stderr)")
+        let stderr = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
+        #expect(stderr.contains("stopping after the investigations under way"), "\(stderr)")
+        let verdicts = try String(contentsOf: dir.appendingPathComponent("v.jsonl"), encoding: .utf8)
+        #expect(verdicts.hasSuffix("\n"))
+        let ids = try verdicts.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
+        #expect(!ids.isEmpty && ids.count < 5000, "\(ids.count)")
+        for id in [ids.first!, ids.last!] {
+            #expect(try await run(["report", id], in: dir).status == 0, "no case for \(id)")
+        }
+        let verified = try await run(["audit", "verify"], in: dir)
+        #expect(verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)")
+    }
+
     @Test func stopsQuietlyWhenTheReaderGoesAway() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -40,7 +40,11 @@ struct TriageCommand: AsyncVigilCommand {
         let store = try CaseSink.open(configuration.agents.cases)
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         let explain = self.explain
-        try await stack.run(alerts, concurrency: agents.concurrency, saving: store) { _, assessment in
+        GracefulStop.install()
+        var written = 0
+        try await stack.run(GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store) {
+            _, assessment in
+            written += 1
             let verdict = assessment.verdict
             print(verdict.json.serialized())
             if explain {
@@ -48,6 +52,12 @@ struct TriageCommand: AsyncVigilCommand {
                     "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
                 )
             }
+        }
+        if GracefulStop.isRequested {
+            throw .interrupted(
+                GracefulStop.signal,
+                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); the alerts after them were not read"
+            )
         }
         if alerts.problems > 0 {
             throw .invalidInput(

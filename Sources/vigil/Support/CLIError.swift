@@ -5,6 +5,7 @@ import ArgumentParser
 struct CLIError: Error, CustomStringConvertible {
     private enum Code {
         case invalidInput, noInput, cannotCreate, config, software
+        case interrupted(Int32)
     }
 
     private let code: Code
@@ -22,6 +23,10 @@ struct CLIError: Error, CustomStringConvertible {
     static func software(_ message: String) -> CLIError { CLIError(code: .software, message: message) }
     /// The configuration file is invalid (exit 78).
     static func config(_ message: String) -> CLIError { CLIError(code: .config, message: message) }
+    /// A signal stopped the run after it finished what was under way (exit 128 + the signal: 130 for SIGINT).
+    static func interrupted(_ signal: Int32, _ message: String) -> CLIError {
+        CLIError(code: .interrupted(signal), message: message)
+    }
 
     var exitCode: ExitCode {
         switch code {
@@ -30,6 +35,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .cannotCreate: VigilExit.cannotCreate
         case .config: VigilExit.config
         case .software: VigilExit.software
+        case .interrupted(let signal): ExitCode(128 + signal)
         }
     }
 }
