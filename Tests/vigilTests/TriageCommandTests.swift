@@ -93,5 +93,25 @@ struct TriageCommandTests {
             ["eval", "--alerts", "alerts.jsonl", "--labels", "bad.jsonl", "--output", "bad-eval.json"], in: dir)
         #expect(bad.status == 1 && bad.stderr.contains("bad.jsonl line 1: label 'maybe' is not malicious|benign"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad-eval.json").path))
+
+        // Labels that contradict each other are named, not resolved by whichever comes last.
+        for (name, text, message) in [
+            ("twice.jsonl", "{\"alert_id\":\"x\",\"label\":\"benign\"}\n{\"alert_id\":\"x\",\"label\":\"malicious\"}\n",
+             "twice.jsonl line 2: alert x is labelled malicious here and benign on line 1"),
+            ("contra.jsonl", "{\"alert_id\":\"x\",\"label\":\"benign\",\"expected_classification\":\"true_positive\"}\n",
+             "contra.jsonl line 1: label 'benign' contradicts expected_classification 'true_positive'"),
+        ] {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            let result = try await CommandRunner.vigil(
+                ["eval", "--alerts", "alerts.jsonl", "--labels", name, "--output", "eval.json"], in: dir)
+            #expect(result.status == 1 && result.stderr.contains(message), "\(result.stderr)")
+        }
+        // No alerts: an error, and the results of the run before are left as they were.
+        let before = try Data(contentsOf: dir.appendingPathComponent("eval.json"))
+        try Data().write(to: dir.appendingPathComponent("empty.jsonl"))
+        let empty = try await CommandRunner.vigil(
+            ["eval", "--alerts", "empty.jsonl", "--labels", "labels.jsonl", "--output", "eval.json"], in: dir)
+        #expect(empty.status == 1 && empty.stderr.contains("no alerts to evaluate"), "\(empty.stderr)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("eval.json")) == before)
     }
 }

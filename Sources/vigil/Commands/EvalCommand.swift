@@ -67,6 +67,11 @@ struct EvalCommand: AsyncVigilCommand {
         }
         if score.total > 0 { progress.update(score.total) }
         progress.finish()
+        guard score.total > 0 else {
+            // Nothing was evaluated: results of an earlier run are not replaced by zeros.
+            output.discard()
+            throw .invalidInput("\(alerts): no alerts to evaluate; \(self.output) was left as it was")
+        }
         let elapsed = ContinuousClock.now - started
         score.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(score.table, terminator: "")
@@ -87,19 +92,38 @@ struct EvalCommand: AsyncVigilCommand {
     static func labels(_ path: String) throws(CLIError) -> [String: Bool] {
         let bytes = try InputFile.read(path)
         var labels: [String: Bool] = [:]
-        for (index, line) in bytes.split(separator: UInt8(ascii: "\n")).enumerated() {
+        var lineOf: [String: Int] = [:]
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard line.contains(where: { !($0 == 32 || $0 == 9 || $0 == 13) }) else { continue }
             guard let value = try? JSONParser.parse(line), let id = value["alert_id"]?.stringValue else {
                 throw .invalidInput("\(path) line \(index + 1): expected an object with alert_id")
             }
-            switch value["label"]?.stringValue ?? value["expected_classification"]?.stringValue {
-            case "malicious", "true_positive": labels[id] = true
-            case "benign", "false_positive": labels[id] = false
-            case let other:
+            // `label` and `expected_classification`, when both are given, must say the same.
+            func malicious(_ word: String?) -> Bool? {
+                switch word {
+                case "malicious", "true_positive": true
+                case "benign", "false_positive": false
+                default: nil
+                }
+            }
+            let label = value["label"]?.stringValue
+            let expected = value["expected_classification"]?.stringValue
+            guard let verdict = malicious(label ?? expected) else {
                 throw .invalidInput(
-                    "\(path) line \(index + 1): label '\(other ?? "none")' is not malicious|benign (or expected_classification true_positive|false_positive)"
+                    "\(path) line \(index + 1): label '\(label ?? expected ?? "none")' is not malicious|benign (or expected_classification true_positive|false_positive)"
                 )
             }
+            if label != nil, expected != nil, malicious(expected) != verdict {
+                throw .invalidInput(
+                    "\(path) line \(index + 1): label '\(label!)' contradicts expected_classification '\(expected!)'")
+            }
+            if let earlier = labels[id], earlier != verdict {
+                throw .invalidInput(
+                    "\(path) line \(index + 1): alert \(id) is labelled \(verdict ? "malicious" : "benign") here and \(earlier ? "malicious" : "benign") on line \(lineOf[id]!)"
+                )
+            }
+            labels[id] = verdict
+            if lineOf[id] == nil { lineOf[id] = index + 1 }
         }
         guard !labels.isEmpty else { throw .invalidInput("\(path): no labels") }
         return labels
