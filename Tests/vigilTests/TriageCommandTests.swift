@@ -113,5 +113,8 @@ struct TriageCommandTests {
             ["eval", "--alerts", "empty.jsonl", "--labels", "labels.jsonl", "--output", "eval.json"], in: dir)
         #expect(empty.status == 1 && empty.stderr.contains("no alerts to evaluate"), "\(empty.stderr)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("eval.json")) == before)
+        // --alerts is served only by the event store: without --data it is a usage error, not ignored.
+        let ignored = try await CommandRunner.vigil(["triage", "alerts.jsonl", "--alerts", "missing.jsonl"], in: dir)
+        #expect(ignored.status == 64 && ignored.stderr.contains("give --data PATH"), "\(ignored.stderr)")
     }
 }

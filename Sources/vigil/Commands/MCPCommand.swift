@@ -59,6 +59,11 @@ struct BackendOptions: ParsableArguments {
         let backend =
             data != nil
             ? .store : siemBackend.flatMap(VigilConfiguration.SIEM.Backend.init) ?? configuration.siem.backend
+        if let alerts, backend != .store {
+            throw .usage(
+                "--alerts \(alerts): the SIEM serves alerts from a file only on the event store; give --data PATH (or --siem-backend store)"
+            )
+        }
         if backend == .store {
             let path = data ?? configuration.siem.database
             guard FileManager.default.fileExists(atPath: path) else {

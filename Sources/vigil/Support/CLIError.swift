@@ -4,7 +4,7 @@ import ArgumentParser
 /// Never a stack trace.
 struct CLIError: Error, CustomStringConvertible {
     private enum Code {
-        case invalidInput, noInput, cannotCreate, config, software
+        case invalidInput, noInput, cannotCreate, config, software, usage
         case interrupted(Int32)
     }
 
@@ -15,6 +15,8 @@ struct CLIError: Error, CustomStringConvertible {
 
     /// Input was read but is invalid (exit 1).
     static func invalidInput(_ message: String) -> CLIError { CLIError(code: .invalidInput, message: message) }
+    /// Options that do not go together, found once the configuration is known (exit 64).
+    static func usage(_ message: String) -> CLIError { CLIError(code: .usage, message: message) }
     /// An input file is missing or unreadable (exit 66).
     static func noInput(_ message: String) -> CLIError { CLIError(code: .noInput, message: message) }
     /// An output file cannot be written (exit 73).
@@ -35,6 +37,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .cannotCreate: VigilExit.cannotCreate
         case .config: VigilExit.config
         case .software: VigilExit.software
+        case .usage: VigilExit.usage
         case .interrupted(let signal): ExitCode(128 + signal)
         }
     }
