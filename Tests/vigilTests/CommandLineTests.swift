@@ -402,6 +402,8 @@ struct CommandLineTests {
         #expect(bad.stdout.contains("w.yml (Windows): unsupported: log source 'windows/process_creation'"))
         let missing = try await run(["rules", "check", "/no/such/dir"])
         #expect(missing.status == 66)
+        let file = try await run(["rules", "check", dir.appendingPathComponent("w.yml").path])
+        #expect(file.status == 66 && file.stderr.contains("is a file, expected a directory of Sigma rules"))
     }
 
     @Test func browsesTheLab() async throws {
@@ -440,6 +442,13 @@ struct CommandLineTests {
         let report = try await run(["report", id], in: dir)
         #expect(report.status == 0 && report.stdout.contains(id), "\(report.stderr)")
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
+        // The list as JSON Lines; a directory named as the store is named as such.
+        let listed = try await run(["report", "--list", "--json"], in: dir)
+        let rows = try listed.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(listed.status == 0 && rows.count == 40 && rows.contains { $0["alert_id"]?.stringValue == id })
+        #expect(rows.allSatisfy { $0["disposition"]?.stringValue != nil && $0["summary"]?.stringValue != nil })
+        let directory = try await run(["report", "--list", "--cases", dir.path], in: dir)
+        #expect(directory.status == 66 && directory.stderr.contains("is a directory, expected a case store"))
     }
 
     /// Ctrl-C or SIGTERM during a triage stops it between alerts: every verdict written is whole and has its case,

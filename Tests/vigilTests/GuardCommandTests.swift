@@ -77,6 +77,8 @@ struct GuardCommandTests {
             to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let bad = try await run(["guard", "policy", "bad.yaml"], in: dir)
         #expect(bad.status == 78 && bad.stderr.contains("tiers.tier1.raed (line 1)"))
+        let directory = try await run(["guard", "policy", dir.path], in: dir)
+        #expect(directory.status == 66 && directory.stderr.contains("is a directory, expected a policy file"))
 
         let held = try await run(
             [
@@ -95,9 +97,12 @@ struct GuardCommandTests {
             in: dir)
         #expect(try JSONParser.parse(tainted.stdout)["rule"] == "taint:key")
         let badArguments = try await run(["guard", "check", "identity.get_user", "--arguments", "[1]"], in: dir)
-        #expect(badArguments.status == 1 && badArguments.stderr.contains("expected a JSON object"))
+        #expect(badArguments.status == 64 && badArguments.stderr.contains("expected a JSON object"))
         let badTool = try await run(["guard", "check", "suspend_user"], in: dir)
-        #expect(badTool.status == 1 && badTool.stderr.contains("SERVER.TOOL"))
+        #expect(badTool.status == 64 && badTool.stderr.contains("SERVER.TOOL"))
+        let badProvenance = try await run(["guard", "check", "identity.get_user", "--provenance", "maybe"], in: dir)
+        #expect(badProvenance.status == 64 && badProvenance.stderr.contains("trusted, untrusted or unknown"))
+        #expect(try await run(["guard", "approvals", "--limit", "0"], in: dir).status == 64)
     }
 
     @Test func approvalsFromTheCommandLine() async throws {
@@ -107,6 +112,6 @@ struct GuardCommandTests {
         let unknown = try await run(["guard", "approve", "apr-missing", "--by", "alice"], in: dir)
         #expect(unknown.status == 1 && unknown.stderr.contains("no approval request apr-missing"))
         let badStatus = try await run(["guard", "approvals", "--status", "maybe"], in: dir)
-        #expect(badStatus.status == 1 && badStatus.stderr.contains("pending"))
+        #expect(badStatus.status == 64 && badStatus.stderr.contains("pending"))
     }
 }

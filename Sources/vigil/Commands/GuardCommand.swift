@@ -23,7 +23,7 @@ struct GuardScanCommand: AsyncVigilCommand {
             Each line is scanned as JSON if it parses (every string in it), otherwise as text. Each verdict is \
             {"injection":bool,"score":number,"findings":[{"feature","path","excerpt","weight"}]}. Empty lines \
             give no verdict. With guard.intent_model configured (or --intent-model), the model reads each input's \
-            prose after the scanner, as the Guard has it read tool results. Exit 0 whatever the verdicts; 1 if the \
+            prose after the scanner, as the Guard has it read tool results. Exit 0 whatever the verdicts; 66 if the \
             input cannot be read.
             """)
 
@@ -190,18 +190,18 @@ struct GuardCheckCommand: VigilCommand {
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let parts = tool.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .invalidInput("tool '\(tool)': expected SERVER.TOOL, e.g. identity.suspend_user")
+            throw .usage("tool '\(tool)': expected SERVER.TOOL, e.g. identity.suspend_user")
         }
         guard case .object(let args) = try? JSONParser.parse(arguments) else {
-            throw .invalidInput("--arguments: expected a JSON object, got \(arguments)")
+            throw .usage("--arguments: expected a JSON object, got \(arguments)")
         }
         guard ["trusted", "untrusted", "unknown"].contains(provenance) else {
-            throw .invalidInput("--provenance: '\(provenance)' is not trusted, untrusted or unknown")
+            throw .usage("--provenance: '\(provenance)' is not trusted, untrusted or unknown")
         }
         var profile = ServerCatalog.profile(server: parts[0], tool: parts[1])
         if let toolClass {
             guard let c = ToolClass(rawValue: toolClass) else {
-                throw .invalidInput("--tool-class: '\(toolClass)' is not read, write or destructive")
+                throw .usage("--tool-class: '\(toolClass)' is not read, write or destructive")
             }
             profile.toolClass = c
         }
@@ -243,13 +243,13 @@ struct GuardApprovalsCommand: VigilCommand {
         var filter: Approval.Status?
         if let status {
             guard let s = Approval.Status(rawValue: status) else {
-                throw .invalidInput(
+                throw .usage(
                     "--status: '\(status)' is not one of \(Approval.Status.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             filter = s
         }
-        guard limit > 0 else { throw .invalidInput("--limit must be at least 1") }
+        guard limit > 0 else { throw .usage("--limit must be at least 1") }
         let book = try GuardSetup.approvals(configuration)
         let list: [Approval]
         do {

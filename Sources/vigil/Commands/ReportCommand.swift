@@ -11,7 +11,8 @@ struct ReportCommand: VigilCommand {
         discussion: """
             Reads the case store `vigil triage` writes (agents.cases). The report holds the verdict, \
             the timeline, ATT&CK techniques, the evidence with its tool-call ids, containment proposals \
-            and their approvals, and every tool call. --json prints the case record instead.
+            and their approvals, and every tool call. --json prints the case record instead, and with \
+            --list one JSON object per case (alert_id, classification, disposition, status, summary).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -37,12 +38,27 @@ struct ReportCommand: VigilCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .noInput("\(path): no case store here (run `vigil triage` first, or name one with --cases)")
         }
-        let store = try CaseSink.open(path)
+        try InputFile.requireReadable(path, "case store")
+        let store: CaseStore
+        do {
+            store = try CaseStore(path: path)
+        } catch {
+            throw .noInput(error.description)
+        }
         do {
             if list {
                 for disposition in [Verdict.Disposition.escalated, .investigating, .closed] {
                     for id in try store.alertIDs(disposition: disposition, limit: 50) {
                         guard let record = try store.record(alertID: id), let verdict = record.verdict else { continue }
+                        if json {
+                            let line: JSONValue = [
+                                "alert_id": .string(id), "classification": .string(verdict.classification.rawValue),
+                                "disposition": .string(verdict.disposition.rawValue),
+                                "status": .string(record.status.rawValue), "summary": .string(verdict.summary),
+                            ]
+                            print(line.serialized())
+                            continue
+                        }
                         print(
                             "\(id)\t\(verdict.classification.rawValue)\t\(verdict.disposition.rawValue)\t\(record.status.rawValue)\t\(verdict.summary.prefix(100))"
                         )

@@ -64,6 +64,7 @@ struct SearchCommand: VigilCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .noInput("\(path): no event store here (create one with `vigil ingest FILE --db \(path)`)")
         }
+        try InputFile.requireReadable(path, "event store")
         let query = EventQuery(
             filters: filters.compactMap(EventQuery.Filter.init), text: text,
             from: from.flatMap { Timestamp(rfc3339: $0) },

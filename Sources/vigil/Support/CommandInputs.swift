@@ -16,9 +16,10 @@ enum CommandInputs {
     /// The Sigma rules below a directory; a missing directory is an input error.
     static func loadRules(directory: String) throws(CLIError) -> SigmaRuleSet {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw .noInput("\(directory): no such directory")
         }
+        guard isDirectory.boolValue else { throw .noInput("\(directory): is a file, expected a directory of Sigma rules") }
         do {
             return try SigmaRuleSet.load(directory: URL(fileURLWithPath: directory))
         } catch {

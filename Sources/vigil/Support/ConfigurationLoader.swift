@@ -529,7 +529,7 @@ enum ConfigurationLoader {
           approvals: \(c.guardrails.approvals)
           # Seconds a request waits for a human, and an approval stays usable.
           approval_ttl: \(c.guardrails.approvalTTLSeconds)
-          # Injection scanner threshold, 0 to 1: results scoring at least this are quarantined.
+          # Injection scanner threshold, above 0 and at most 1: results scoring at least this are quarantined.
           scan_threshold: \(c.guardrails.scanThreshold)
           # Token bucket per MCP server and vendor API: calls per second and burst.
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
