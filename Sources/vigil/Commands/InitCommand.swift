@@ -20,8 +20,12 @@ struct InitCommand: VigilCommand {
     var force = false
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw .cannotCreate("\(path) already exists; use --force to overwrite it")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw .cannotCreate("\(path): is a directory; give the configuration file's path (e.g. \(path)/vigil.yaml)")
+            }
+            guard force else { throw .cannotCreate("\(path) already exists; use --force to overwrite it") }
         }
         let text = ConfigurationLoader.template()
         // The template must load back to the defaults; a mismatch is a bug, not a user error.

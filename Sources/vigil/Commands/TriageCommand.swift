@@ -59,6 +59,7 @@ struct TriageCommand: AsyncVigilCommand {
                 "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); the alerts after them were not read"
             )
         }
+        if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
         if alerts.problems > 0 {
             throw .invalidInput(
                 "\(alerts.problems) of the input's records were not alerts (see above); the \(alerts.count) others were triaged"
