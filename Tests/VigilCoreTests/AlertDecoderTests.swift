@@ -75,6 +75,17 @@ struct AlertDecoderTests {
         #expect(result.recordCount == 6)
     }
 
+    /// A line of text that starts like a value is one bad record, not one per token; a document broken below its
+    /// first line is one, even with its members unindented (`json.dumps(indent=0)`).
+    @Test func aLineOfTextOrABrokenDocumentIsOneBadRecord() throws {
+        let second = try record(replacing: "id", with: "\"a2\"")
+        let text = [Self.good, "2026-11-02 sshd: fail", "true positive", "{", "\"id\": \"a9\",", "\"title\": x,", "\"severity\": \"high\"", "}", second]
+        let result = AlertDecoder().decode(text.joined(separator: "\n"))
+        #expect(result.alerts.map(\.alert.id) == ["a1", "a2"])
+        #expect(result.errors.map(\.position) == [.line(2), .line(3), .line(4)], "\(result.errors)")
+        #expect(result.errors[0].message.contains("the line is not JSON"), "\(result.errors[0])")
+    }
+
     @Test func aBadFirstLineDoesNotHideTheRest() throws {
         let second = try record(replacing: "id", with: "\"a2\"")
         let result = AlertDecoder().decode(["{bad", Self.good, second].joined(separator: "\n"))

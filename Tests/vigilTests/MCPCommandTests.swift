@@ -171,6 +171,11 @@ struct AuditCommandTests {
         let directory = try await CommandRunner.vigil(["audit", "verify", dir.path], in: dir)
         #expect(directory.status == 66 && !directory.stdout.contains("NOT intact"), "\(directory.stdout)")
         #expect(directory.stderr.contains("is a directory, expected an audit log"), "\(directory.stderr)")
+        // A log behind a symbolic link is still a log.
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("linked.log").path, withDestinationPath: "vigil-audit.log")
+        let linked = try await CommandRunner.vigil(["audit", "verify", "linked.log"], in: dir)
+        #expect(linked.status == 0 && linked.stdout.contains("intact"), "\(linked.stdout) \(linked.stderr)")
         // A copy of the saved checkpoint kept elsewhere: the log still holds what it signed.
         let kept = dir.appendingPathComponent("kept.checkpoint").path
         try FileManager.default.copyItem(

@@ -85,21 +85,44 @@ public struct JSONParser {
                 var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: buffer[index...]))
                 do throws(JSONParseError) {
                     let value = try parser.parseValue()
+                    let end = index + parser.index
+                    // A number, string or literal with more text after it on its line is a line of text, not JSON
+                    // ("2026-11-02 sshd: fail", "true positive"): one bad record for the line, not one per token.
+                    if value.arrayValue == nil, value.objectValue == nil {
+                        var after = end
+                        while after < buffer.count && buffer[after] != 0x0A && isWhitespace(buffer[after]) { after += 1 }
+                        if after < buffer.count && buffer[after] != 0x0A {
+                            var lineEnd = after
+                            while lineEnd < buffer.count && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                            let column = after - lineStart + 1
+                            results.append(
+                                (startLine, .failure(
+                                    JSONParseError(
+                                        message: "text after a value: the line is not JSON", offset: after,
+                                        line: startLine, column: column))))
+                            advance(to: lineEnd)
+                            continue
+                        }
+                    }
                     results.append((startLine, .success(value)))
-                    advance(to: index + parser.index)
+                    advance(to: end)
                 } catch {
                     var absolute = error
                     absolute.line = startLine + error.line - 1
                     absolute.column = error.line == 1 ? startColumn + error.column - 1 : error.column
                     absolute.offset = index + error.offset
                     results.append((startLine, .failure(absolute)))
-                    // Resume at the next line that starts something in its first column other than the close of a
-                    // pretty-printed document (its members are indented): a record of JSON Lines, or stray text
-                    // reported as a record of its own rather than skipped unseen.
+                    // A record broken on its first line is a line of JSON Lines, or of stray text: reading resumes at
+                    // the next line that is not blank, so that every line is reported. One broken further down is a
+                    // document on several lines: reading resumes at the next line that starts one in its first
+                    // column, so that the rest of the broken document is not reported line by line.
+                    let brokenOnFirstLine = error.line == 1
                     var resume = min(buffer.count, index + max(1, error.offset))
                     while resume < buffer.count
-                        && !(buffer[resume - 1] == 0x0A && !isWhitespace(buffer[resume])
-                            && buffer[resume] != UInt8(ascii: "}") && buffer[resume] != UInt8(ascii: "]"))
+                        && !(buffer[resume - 1] == 0x0A
+                            && (brokenOnFirstLine
+                                ? !isWhitespace(buffer[resume])
+                                : buffer[resume] == UInt8(ascii: "{") || buffer[resume] == UInt8(ascii: "[")))
                     {
                         resume += 1
                     }

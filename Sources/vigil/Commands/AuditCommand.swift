@@ -66,7 +66,7 @@ struct AuditVerifyCommand: VigilCommand {
             throw .invalidInput(error.description)
         }
         do {
-            let report = try AuditVerifier.verify(path: log, publicKey: publicKey, copies: checkpoint)
+            let report = try AuditVerifier.verify(path: Self.resolved(log), publicKey: publicKey, copies: checkpoint)
             var line = "\(log): intact, \(report.records) records, \(report.checkpoints) signed checkpoints"
             if let last = report.lastCheckpoint { line += ", the last covering \(last) records" }
             print(line)
@@ -89,6 +89,11 @@ struct AuditVerifyCommand: VigilCommand {
             throw .invalidInput("audit log verification failed at \(error.line.map { "line \($0)" } ?? "its end")")
         }
     }
+}
+
+extension VigilCommand {
+    /// The file a log path names, through symbolic links: its saved checkpoint (`PATH.checkpoint`) is beside it.
+    static func resolved(_ log: String) -> String { URL(fileURLWithPath: log).resolvingSymlinksInPath().path }
 }
 
 struct AuditExportCommand: VigilCommand {
@@ -168,7 +173,7 @@ struct AuditExportCommand: VigilCommand {
             let staging = try ExportStaging()
             var failure: CLIError?
             do throws(AuditVerificationError) {
-                _ = try AuditVerifier.verify(path: log, publicKey: publicKey) { record in
+                _ = try AuditVerifier.verify(path: Self.resolved(log), publicKey: publicKey) { record in
                     guard failure == nil, wanted(record) else { return }
                     do throws(CLIError) {
                         try staging.append(exported(record))

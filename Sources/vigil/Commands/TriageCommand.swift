@@ -38,9 +38,11 @@ struct TriageCommand: AsyncVigilCommand {
         if let cases { configuration.agents.cases = cases }
         let alerts = try AlertStream(path: file)
         let store = try CaseSink.open(configuration.agents.cases)
+        // Before the stack starts: a signal while it starts stops the run before its first alert, and the audit
+        // log is still closed with a checkpoint.
+        GracefulStop.install()
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         let explain = self.explain
-        GracefulStop.install()
         var written = 0
         try await stack.run(GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store) {
             _, assessment in
@@ -54,10 +56,10 @@ struct TriageCommand: AsyncVigilCommand {
             }
         }
         if GracefulStop.isRequested {
-            throw .interrupted(
-                GracefulStop.signal,
-                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); the alerts after them were not read"
+            Console.error(
+                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not read"
             )
+            GracefulStop.end()
         }
         if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
         if alerts.problems > 0 {

@@ -5,7 +5,6 @@ import ArgumentParser
 struct CLIError: Error, CustomStringConvertible {
     private enum Code {
         case invalidInput, noInput, cannotCreate, config, software, usage
-        case interrupted(Int32)
     }
 
     private let code: Code
@@ -25,10 +24,6 @@ struct CLIError: Error, CustomStringConvertible {
     static func software(_ message: String) -> CLIError { CLIError(code: .software, message: message) }
     /// The configuration file is invalid (exit 78).
     static func config(_ message: String) -> CLIError { CLIError(code: .config, message: message) }
-    /// A signal stopped the run after it finished what was under way (exit 128 + the signal: 130 for SIGINT).
-    static func interrupted(_ signal: Int32, _ message: String) -> CLIError {
-        CLIError(code: .interrupted(signal), message: message)
-    }
 
     var exitCode: ExitCode {
         switch code {
@@ -38,7 +33,6 @@ struct CLIError: Error, CustomStringConvertible {
         case .config: VigilExit.config
         case .software: VigilExit.software
         case .usage: VigilExit.usage
-        case .interrupted(let signal): ExitCode(128 + signal)
         }
     }
 }

@@ -3,11 +3,14 @@ import Synchronization
 
 /// Lets a run over many alerts stop between alerts on SIGINT or SIGTERM rather than die in the middle of one:
 /// the first signal stops the reading of alerts, the investigations under way finish, their verdicts are written
-/// whole and their cases saved, and the audit log is closed with a signed checkpoint. A second signal ends the
-/// process at once (the default action, restored by the first).
+/// whole and their cases saved, and the audit log is closed with a signed checkpoint; then `end()` ends the
+/// process by the same signal, so that a shell's loop stops as it would have. A second signal ends the process
+/// at once (the default action, restored by the first). Reading from a pipe or a terminal, the stop comes when the
+/// next alert's line or the end of the input arrives.
 ///
 /// The handler is installed with `sigaction` (a dispatch source registers later, on another thread, and a signal
-/// in between would be lost) and does only what is safe in a signal handler: an atomic store and `write(2)`.
+/// in between would be lost), with `SA_RESTART` so that no read or write is cut short by it, and does only what
+/// is safe in a signal handler: an atomic store, `sigaction` and `write(2)`, nothing that allocates.
 enum GracefulStop {
     private static let requested = Atomic<Int32>(0)
     private static let message = Array(
@@ -25,8 +28,23 @@ enum GracefulStop {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = onSignal
         sigemptyset(&action.sa_mask)
+        action.sa_flags = Int32(SA_RESTART)
         // A signal ignored when the process started stays ignored (a shell's background job ignores SIGINT).
-        for signalNumber in [SIGINT, SIGTERM] where !isIgnored(signalNumber) { sigaction(signalNumber, &action, nil) }
+        if !isIgnored(SIGINT) { sigaction(SIGINT, &action, nil) }
+        if !isIgnored(SIGTERM) { sigaction(SIGTERM, &action, nil) }
+    }
+
+    /// After a stop: ends the process by the signal that asked for it (the default action), once the caller has
+    /// said what it finished and flushed its output.
+    static func end() -> Never {
+        let signalNumber = signal
+        fflush(nil)  // every open output stream, stdout among them
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&action.sa_mask)
+        sigaction(signalNumber, &action, nil)
+        kill(getpid(), signalNumber)
+        _exit(128 + signalNumber)  // the signal was blocked or ignored after all
     }
 
     /// Whether `signalNumber`'s action is SIG_IGN. Safe in a signal handler (`sigaction` is).
@@ -43,7 +61,8 @@ enum GracefulStop {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&action.sa_mask)
-        for other in [SIGINT, SIGTERM] where !isIgnored(other) { sigaction(other, &action, nil) }
+        if !isIgnored(SIGINT) { sigaction(SIGINT, &action, nil) }
+        if !isIgnored(SIGTERM) { sigaction(SIGTERM, &action, nil) }
         GracefulStop.message.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 

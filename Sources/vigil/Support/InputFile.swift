@@ -25,9 +25,9 @@ enum InputFile {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .noInput("\(path): the \(what) cannot be read (permission denied)")
         }
-        if regular, let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
-            type != .typeRegular
-        {
+        // `stat` follows a symbolic link to what it names (a log rotated behind a link is still a log).
+        var status = stat()
+        if regular, stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             throw .noInput("\(path): not a regular file, expected \(article) \(what)")
         }
     }
