@@ -49,8 +49,17 @@ struct SearchCommand: VigilCommand {
     func validate() throws {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit \(limit) is outside 1…1000") }
         if countBy != nil && seen { throw ValidationError("--count-by and --seen are alternatives: give one") }
-        for filter in filters where EventQuery.Filter(filter) == nil {
-            throw ValidationError("--where '\(filter)' is not field=value")
+        if let countBy, !EventStore.fields.contains(countBy) {
+            throw ValidationError(
+                "--count-by '\(countBy)' is not a searchable field (one of \(EventStore.fields.joined(separator: ", ")))")
+        }
+        for filter in filters {
+            guard let parsed = EventQuery.Filter(filter) else { throw ValidationError("--where '\(filter)' is not field=value") }
+            guard EventStore.fields.contains(parsed.field) else {
+                throw ValidationError(
+                    "--where '\(filter)': '\(parsed.field)' is not a searchable field (one of \(EventStore.fields.joined(separator: ", ")))"
+                )
+            }
         }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, Timestamp(rfc3339: value) == nil {
