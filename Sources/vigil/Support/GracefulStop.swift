@@ -43,7 +43,9 @@ enum GracefulStop {
         action.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&action.sa_mask)
         sigaction(signalNumber, &action, nil)
-        kill(getpid(), signalNumber)
+        // To this thread, so that it takes effect before `raise` returns (`kill` could let another thread take it
+        // while this one exits with a status instead).
+        raise(signalNumber)
         _exit(128 + signalNumber)  // the signal was blocked or ignored after all
     }
 
