@@ -1377,20 +1377,11 @@ public struct InjectionScanner: Sendable {
         var i = 0
         while i < bytes.count {
             let lead = bytes[i]
-            let length = sequenceLength(lead)
-            guard length <= bytes.count - i, lead < 0x80 || length > 1 else {
-                copy(i..<min(bytes.count, i + length))
-                i += length
+            // Characters split as the normaliser splits them.
+            guard let (v, length) = lead < 0x80 ? (UInt32(lead), 1) : TextNormalizer.scalar(at: i, in: bytes) else {
+                copy(i..<i + 1)
+                i += 1
                 continue
-            }
-            var v = UInt32(lead)
-            switch length {
-            case 2: v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-            case 3: v = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-            case 4:
-                v = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
-                    | UInt32(bytes[i + 3] & 0x3F)
-            default: break
             }
             switch v {
             case 0x115F, 0x1160, 0x3164, 0xFFA0: break

@@ -95,6 +95,25 @@ enum TextNormalizer {
         return origins
     }
 
+    /// The scalar that the lead byte at `i` (not ASCII) of UTF-8 `input` starts, and its length in bytes; nil for a
+    /// byte that starts no sequence that fits before the end.
+    @inline(__always)
+    static func scalar(at i: Int, in input: UnsafeBufferPointer<UInt8>) -> (value: UInt32, length: Int)? {
+        let byte = input[i]
+        let n = input.count
+        if byte & 0xE0 == 0xC0, i + 1 < n {
+            return (UInt32(byte & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2)
+        } else if byte & 0xF0 == 0xE0, i + 2 < n {
+            return (UInt32(byte & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F), 3)
+        } else if byte & 0xF8 == 0xF0, i + 3 < n {
+            return (
+                UInt32(byte & 0x07) << 18 | UInt32(input[i + 1] & 0x3F) << 12 | UInt32(input[i + 2] & 0x3F) << 6
+                    | UInt32(input[i + 3] & 0x3F), 4
+            )
+        }
+        return nil
+    }
+
     /// Maps the bytes `out` gained since the last call to the character at `offset`.
     @inline(__always)
     private static func record(_ origins: inout [Int32], _ out: NormalizedText, _ offset: Int) {
@@ -144,20 +163,7 @@ enum TextNormalizer {
                 continue
             }
             // Decode one scalar (invalid sequences become U+FFFD).
-            var scalar: UInt32 = 0xFFFD
-            var length = 1
-            if byte & 0xE0 == 0xC0, i + 1 < n {
-                scalar = UInt32(byte & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F)
-                length = 2
-            } else if byte & 0xF0 == 0xE0, i + 2 < n {
-                scalar = UInt32(byte & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F)
-                length = 3
-            } else if byte & 0xF8 == 0xF0, i + 3 < n {
-                scalar =
-                    UInt32(byte & 0x07) << 18 | UInt32(input[i + 1] & 0x3F) << 12 | UInt32(input[i + 2] & 0x3F) << 6
-                    | UInt32(input[i + 3] & 0x3F)
-                length = 4
-            }
+            let (scalar, length) = Self.scalar(at: i, in: input) ?? (0xFFFD, 1)
             state.emitScalar(scalar, raw: UnsafeBufferPointer(rebasing: input[i..<min(n, i + length)]), &out)
             if recording { record(&origins, out, i) }
             i += length

@@ -88,6 +88,15 @@ struct EvalCommand: AsyncVigilCommand {
         }
     }
 
+    /// What a label or an expected classification says: malicious (true), benign (false), or nothing known.
+    private static func malicious(_ word: String?) -> Bool? {
+        switch word {
+        case "malicious", "true_positive": true
+        case "benign", "false_positive": false
+        default: nil
+        }
+    }
+
     /// alert id → malicious (true) or benign (false).
     static func labels(_ path: String) throws(CLIError) -> [String: Bool] {
         let bytes = try InputFile.read(path)
@@ -99,13 +108,6 @@ struct EvalCommand: AsyncVigilCommand {
                 throw .invalidInput("\(path) line \(index + 1): expected an object with alert_id")
             }
             // `label` and `expected_classification`, when both are given, must say the same.
-            func malicious(_ word: String?) -> Bool? {
-                switch word {
-                case "malicious", "true_positive": true
-                case "benign", "false_positive": false
-                default: nil
-                }
-            }
             let label = value["label"]?.stringValue
             let expected = value["expected_classification"]?.stringValue
             guard let verdict = malicious(label ?? expected) else {

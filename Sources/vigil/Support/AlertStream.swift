@@ -30,11 +30,7 @@ final class AlertStream: Sequence, IteratorProtocol {
             owned = false
             return
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .noInput("\(path): no such file")
-        }
-        guard !isDirectory.boolValue else { throw .noInput("\(path): is a directory, expected a file") }
+        try InputFile.requireReadable(path)
         guard let opened = fopen(path, "r") else { throw .noInput("\(path): cannot be read (check permissions)") }
         file = opened
         owned = true
