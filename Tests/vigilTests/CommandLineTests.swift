@@ -391,6 +391,58 @@ struct CommandLineTests {
         #expect(try await run(["detect", "okta.jsonl", "--log-type", "okta"], in: dir).status == 0)
     }
 
+    /// A log or an alert file given as a pipe (`<(zcat …)`, /dev/stdin, `-`) is read whole: the bytes read to
+    /// tell gzip apart used to be sought back to, which a pipe cannot do, so its first record was lost.
+    @Test func readsLogsAndAlertsFromPipes() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "120", "--seed", "9", "--benign-ratio", "0"])
+        var cloudTrail: [String] = []
+        for line in alerts.stdout.split(separator: "\n") {
+            let alert = try JSONParser.parse(String(line))
+            if alert["log_type"] == "AWS.CloudTrail" {
+                cloudTrail += (alert["events"]?.arrayValue ?? []).map { $0.serialized() }
+            }
+        }
+        let delivery = "{\"Records\":[\(cloudTrail.joined(separator: ","))]}"
+        try delivery.write(to: dir.appendingPathComponent("ct.json"), atomically: true, encoding: .utf8)
+        let fromFile = try await run(["detect", "ct.json"], in: dir)
+        #expect(fromFile.status == 0 && !fromFile.stdout.isEmpty, "\(fromFile.stderr)")
+
+        let fromPipe = try await run(["detect", "/dev/stdin"], stdin: Array(delivery.utf8), in: dir)
+        #expect(fromPipe.status == 0, "\(fromPipe.stderr)")
+        #expect(fromPipe.stderr.contains("/dev/stdin: \(cloudTrail.count) records (AWS.CloudTrail), 0 malformed"))
+        #expect(fromPipe.stdoutBytes == fromFile.stdoutBytes)
+
+        // gzip through standard input, named `-`.
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c ct.json > ct.json.gz"]
+        gzip.currentDirectoryURL = dir
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = try Array(Data(contentsOf: dir.appendingPathComponent("ct.json.gz")))
+        let gzipped = try await run(["detect", "-"], stdin: compressed, in: dir)
+        #expect(gzipped.status == 0 && gzipped.stdoutBytes == fromFile.stdoutBytes, "\(gzipped.stderr)")
+        let ingested = try await run(["ingest", "-", "--db", "events.db"], stdin: compressed, in: dir)
+        #expect(ingested.status == 0, "\(ingested.stderr)")
+        #expect(ingested.stdout.contains("-: \(cloudTrail.count) records (AWS.CloudTrail), \(cloudTrail.count) new"))
+        let twice = try await run(["ingest", "-", "-", "--db", "events.db"], stdin: compressed, in: dir)
+        #expect(twice.status == 64 && twice.stderr.contains("standard input) can be given once"))
+
+        let validated = try await run(["alerts", "validate", "/dev/stdin"], stdin: Array(alerts.stdoutBytes), in: dir)
+        #expect(validated.status == 0 && validated.stdout.contains("120 records, 120 valid"), "\(validated.stdout)")
+
+        // The configuration too: read, so its error names the key.
+        let piped = try await run(
+            ["lab", "alerts", "--count", "1", "--config", "/dev/stdin"], stdin: Array("lab:\n  seeds: 3\n".utf8), in: dir)
+        #expect(piped.status == 78 && piped.stderr.contains("lab.seeds (line 2): unknown key"), "\(piped.stderr)")
+        try Data([0x6C, 0x61, 0x62, 0x3A, 0xFF, 0x0A]).write(to: dir.appendingPathComponent("latin1.yaml"))
+        let notText = try await run(["lab", "alerts", "--count", "1", "--config", "latin1.yaml"], in: dir)
+        #expect(notText.status == 66 && notText.stderr.contains("latin1.yaml: the configuration file is not UTF-8 text"))
+        let directory = try await run(["lab", "alerts", "--count", "1", "--config", dir.path], in: dir)
+        #expect(directory.status == 66 && directory.stderr.contains("is a directory, expected a configuration file"))
+    }
+
     @Test func checksSigmaRules() async throws {
         let all = try await run(["rules", "check", Fixtures.sharedData("sigma/rules").path])
         #expect(all.status == 0, "\(all.stdout)")

@@ -2,41 +2,66 @@ import CZlib
 import Foundation
 
 /// Reads a file in chunks, transparently inflating gzip (`.gz`, or any file starting with the gzip
-/// magic bytes). Memory stays bounded by the chunk size whatever the file size.
+/// magic bytes). Memory stays bounded by the chunk size whatever the file size. The file may be a pipe
+/// (`<(zcat …)`, a FIFO) or, for the path `-`, standard input: nothing is read twice, so the bytes that
+/// tell gzip apart are kept rather than sought back to.
 final class ByteSource {
     static let chunkSize = 1 << 22
 
     private let handle: FileHandle
     private var inflater: Inflater?
+    /// The first chunk, read to recognise gzip, until `next` hands it out.
+    private var first: Data?
     let path: String
 
     init(path: String) throws(LogReadError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LogReadError(file: path, message: "no such file")
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw LogReadError(file: path, message: "no such file")
+            }
+            guard !isDirectory.boolValue else {
+                throw LogReadError(file: path, message: "is a directory, expected a file")
+            }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw LogReadError(file: path, message: "cannot be read (check permissions)")
+            }
+            self.handle = handle
         }
-        guard !isDirectory.boolValue else { throw LogReadError(file: path, message: "is a directory, expected a file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LogReadError(file: path, message: "cannot be read (check permissions)")
+        var head = try read()
+        // A pipe can deliver fewer bytes than asked for; the magic needs two.
+        while head.count == 1 {
+            let more = try read()
+            if more.isEmpty { break }
+            head.append(more)
         }
-        self.handle = handle
-        let head = (try? handle.read(upToCount: 2)) ?? Data()
-        try? handle.seek(toOffset: 0)
-        if head.count == 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B {
+        first = head
+        if head.count >= 2 && head[head.startIndex] == 0x1F && head[head.startIndex + 1] == 0x8B {
             inflater = try Inflater(path: path)
         }
     }
 
-    deinit { try? handle.close() }
+    deinit { if path != "-" { try? handle.close() } }
+
+    private func read() throws(LogReadError) -> Data {
+        do {
+            return try handle.read(upToCount: Self.chunkSize) ?? Data()  // nil at the end of the file
+        } catch {
+            throw LogReadError(file: path, message: "read failed: \(error.localizedDescription)")
+        }
+    }
 
     /// The next chunk of (inflated) bytes, or nil at the end.
     func next() throws(LogReadError) -> [UInt8]? {
         let data: Data
-        do {
-            data = try handle.read(upToCount: Self.chunkSize) ?? Data()  // nil at the end of the file
-        } catch {
-            throw LogReadError(file: path, message: "read failed: \(error.localizedDescription)")
+        if let first {
+            data = first
+            self.first = nil
+        } else {
+            data = try read()
         }
         if let inflater {
             if data.isEmpty {

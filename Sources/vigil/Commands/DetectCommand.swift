@@ -18,7 +18,7 @@ struct DetectCommand: VigilCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("Log files to read.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Log files to read (- for standard input).", valueName: "file"))
     var files: [String] = []
 
     @Option(
@@ -46,6 +46,7 @@ struct DetectCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty || db != nil else { throw ValidationError("give log files, or --db with an event store") }
+        guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("- (standard input) can be given once") }
         try CommandInputs.validateLogType(logType)
         guard DurationText.milliseconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration like 90s, 30m, 1h or 1d")

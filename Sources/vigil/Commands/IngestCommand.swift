@@ -18,7 +18,7 @@ struct IngestCommand: VigilCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("Log files to ingest.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Log files to ingest (- for standard input).", valueName: "file"))
     var files: [String]
 
     @Option(
@@ -31,6 +31,7 @@ struct IngestCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one log file") }
+        guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("- (standard input) can be given once") }
         try CommandInputs.validateLogType(logType)
     }
 
@@ -41,7 +42,7 @@ struct IngestCommand: VigilCommand {
         var unreadable = 0
         for file in files {
             do throws(CLIError) {
-                try InputFile.requireReadable(file, "log file")
+                if file != "-" { try InputFile.requireReadable(file, "log file") }
                 readable.append(file)
             } catch {
                 Console.error(error.message)
@@ -61,7 +62,7 @@ struct IngestCommand: VigilCommand {
         var totals = (records: 0, inserted: 0, duplicates: 0, malformed: 0)
         let started = ContinuousClock.now
         for file in readable {
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let size = file == "-" ? 0 : (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             // Progress compares bytes read with the file size, which compressed files do not allow.
             let showProgress = Console.stderrIsTerminal && size > 20_000_000 && !file.hasSuffix(".gz")
             do {

@@ -15,12 +15,7 @@ enum ConfigurationLoader {
             }
             return VigilConfiguration()
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: candidate, encoding: .utf8)
-        } catch {
-            throw CLIError.noInput("cannot read configuration file \(candidate): \(error.localizedDescription)")
-        }
+        let text = try InputFile.text(candidate, "configuration file")
         do {
             return try parse(text)
         } catch {

@@ -17,13 +17,7 @@ enum GuardSetup {
             }
             throw .noInput("\(path): no policy file here (guard.policy)")
         }
-        try InputFile.requireReadable(path, "policy file")
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .noInput("\(path): cannot read the policy (not UTF-8 text?)")
-        }
+        let text = try InputFile.text(path, "policy file")
         do {
             return (try GuardPolicy.parse(yaml: text), path)
         } catch {

@@ -1,16 +1,32 @@
 import Foundation
 
 enum InputFile {
-    /// The bytes of `path`, or of stdin for `-`.
+    /// The bytes of `path`, or of stdin for `-`. Read to the end rather than by the size the file claims, so
+    /// that a pipe (`<(zcat …)`), a FIFO or a file under /proc is read whole.
     static func read(_ path: String) throws(CLIError) -> [UInt8] {
         if path == "-" {
             return Array(FileHandle.standardInput.readDataToEndOfFile())
         }
         try requireReadable(path)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .noInput("\(path): cannot be read (check permissions)")
         }
-        return Array(data)
+        defer { try? handle.close() }
+        do {
+            return Array(try handle.readToEnd() ?? Data())
+        } catch {
+            throw .noInput("\(path): read failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// The UTF-8 text of `path` (`what` names it in messages), read whole as `read` does.
+    static func text(_ path: String, _ what: String) throws(CLIError) -> String {
+        try requireReadable(path, what)
+        let bytes = try read(path)
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw .noInput("\(path): the \(what) is not UTF-8 text")
+        }
+        return text
     }
 
     /// Fails unless `path` is a file this process can read, naming what it is instead: missing, a directory,
