@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilCore
 
 @main
@@ -22,4 +23,9 @@ struct Vigil: AsyncParsableCommand {
             IntegrityCommand.self, GuardCommand.self, TriageCommand.self, EvalCommand.self, ReportCommand.self,
         ]
     )
+
+    static func main() async {
+        InputFile.holdClosedStandardStreams()
+        await main(nil)
+    }
 }

@@ -414,20 +414,46 @@ struct CommandLineTests {
         #expect(fromPipe.stdoutBytes == fromFile.stdoutBytes)
 
         // gzip through standard input, named `-`.
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c ct.json > ct.json.gz"]
-        gzip.currentDirectoryURL = dir
-        try gzip.run()
-        gzip.waitUntilExit()
+        let gzip = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "gzip -c ct.json > ct.json.gz"], in: dir)
+        #expect(gzip.status == 0, "\(gzip.stderr)")
         let compressed = try Array(Data(contentsOf: dir.appendingPathComponent("ct.json.gz")))
         let gzipped = try await run(["detect", "-"], stdin: compressed, in: dir)
         #expect(gzipped.status == 0 && gzipped.stdoutBytes == fromFile.stdoutBytes, "\(gzipped.stderr)")
         let ingested = try await run(["ingest", "-", "--db", "events.db"], stdin: compressed, in: dir)
         #expect(ingested.status == 0, "\(ingested.stderr)")
         #expect(ingested.stdout.contains("-: \(cloudTrail.count) records (AWS.CloudTrail), \(cloudTrail.count) new"))
-        let twice = try await run(["ingest", "-", "-", "--db", "events.db"], stdin: compressed, in: dir)
-        #expect(twice.status == 64 && twice.stderr.contains("standard input) can be given once"))
+        // Standard input can be read once: a second reader would get nothing and report an empty input.
+        for arguments in [
+            ["ingest", "-", "-", "--db", "events.db"], ["detect", "-", "/dev/stdin"],
+            ["ingest", "-", "--db", "events.db", "--config", "/dev/stdin"],
+            ["alerts", "validate", "/dev/fd/0", "--config", "/dev/stdin"],
+        ] {
+            let twice = try await run(arguments, stdin: compressed, in: dir)
+            #expect(
+                twice.status == 64 && twice.stderr.contains("all read standard input, which can be read only once"),
+                "\(arguments): \(twice.stderr)")
+        }
+        // Standard input that cannot be read is named as such, and no store is created.
+        for arguments in [["ingest", "-", "--db", "none.db"], ["alerts", "validate", "-"], ["detect", "-"]] {
+            let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+            let shell = try await CommandRunner.run(
+                URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(CommandRunner.vigilURL.path)' \(quoted) < /"], in: dir)
+            #expect(shell.status == 66, "\(arguments): \(shell.status) \(shell.stderr)")
+            #expect(
+                shell.stderr.contains("standard input is a directory") || shell.stderr.contains("Is a directory"),
+                "\(arguments): \(shell.stderr)")
+        }
+        // Started with standard input closed: `-` is refused rather than read from whatever file takes descriptor 0.
+        for arguments in [["ingest", "-", "--db", "none.db"], ["detect", "-"], ["triage", "-"], ["guard", "scan"]] {
+            let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+            let shell = try await CommandRunner.run(
+                URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(CommandRunner.vigilURL.path)' \(quoted) <&-"], in: dir)
+            #expect(
+                shell.status == 66 && shell.stderr.contains("standard input is closed"),
+                "\(arguments): \(shell.status) \(shell.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
 
         let validated = try await run(["alerts", "validate", "/dev/stdin"], stdin: Array(alerts.stdoutBytes), in: dir)
         #expect(validated.status == 0 && validated.stdout.contains("120 records, 120 valid"), "\(validated.stdout)")

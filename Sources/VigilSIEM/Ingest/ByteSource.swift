@@ -50,7 +50,13 @@ final class ByteSource {
         do {
             return try handle.read(upToCount: Self.chunkSize) ?? Data()  // nil at the end of the file
         } catch {
-            throw LogReadError(file: path, message: "read failed: \(error.localizedDescription)")
+            // Foundation wraps the system's reason ("Is a directory", "Bad file descriptor") in a generic error.
+            let wrapped = error as NSError
+            let reason =
+                (wrapped.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
+                    $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : nil
+                } ?? error.localizedDescription
+            throw LogReadError(file: path, message: "read failed: \(reason)")
         }
     }
 

@@ -25,6 +25,10 @@ struct ValidateCommand: VigilCommand {
     @Argument(help: ArgumentHelp("The input file, or - for standard input.", valueName: "file"))
     var file: String
 
+    func validate() throws {
+        try InputFile.requireStandardInputOnce([(file, file), ("--config \(global.config ?? "")", global.config)])
+    }
+
     @Flag(
         name: .long,
         help: "Reject the whole input if any record is invalid (default: the configuration's intake.strict).")

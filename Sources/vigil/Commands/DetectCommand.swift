@@ -46,7 +46,7 @@ struct DetectCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty || db != nil else { throw ValidationError("give log files, or --db with an event store") }
-        guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("- (standard input) can be given once") }
+        try InputFile.requireStandardInputOnce(files.map { ($0, $0) } + [("--config \(global.config ?? "")", global.config)])
         try CommandInputs.validateLogType(logType)
         guard DurationText.milliseconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration like 90s, 30m, 1h or 1d")
@@ -83,6 +83,15 @@ struct DetectCommand: VigilCommand {
             }
         }
         for file in files {
+            if file == "-" {
+                do throws(CLIError) {
+                    try InputFile.requireStandardInput()
+                } catch {
+                    Console.error(error.message)
+                    unreadable.append(file)
+                    continue
+                }
+            }
             do {
                 let summary = try LogReader.read(
                     path: file, logType: forced,

@@ -49,6 +49,7 @@ struct GuardScanCommand: AsyncVigilCommand {
     var noIntentModel = false
 
     func validate() throws {
+        try InputFile.requireStandardInputOnce([(file, file), ("--config \(global.config ?? "")", global.config)])
         if intentModel != nil && noIntentModel {
             throw ValidationError("--intent-model and --no-intent-model exclude each other")
         }
@@ -68,6 +69,7 @@ struct GuardScanCommand: AsyncVigilCommand {
         let review = noIntentModel ? nil : try GuardSetup.intentReview(configuration)
         let stream: UnsafeMutablePointer<FILE>
         if file == "-" {
+            try InputFile.requireStandardInput()
             guard let input = fdopen(dup(STDIN_FILENO), "r") else { throw .noInput("cannot read standard input") }
             stream = input
         } else {

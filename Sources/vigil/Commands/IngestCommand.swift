@@ -31,7 +31,7 @@ struct IngestCommand: VigilCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one log file") }
-        guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("- (standard input) can be given once") }
+        try InputFile.requireStandardInputOnce(files.map { ($0, $0) } + [("--config \(global.config ?? "")", global.config)])
         try CommandInputs.validateLogType(logType)
     }
 
@@ -42,7 +42,11 @@ struct IngestCommand: VigilCommand {
         var unreadable = 0
         for file in files {
             do throws(CLIError) {
-                if file != "-" { try InputFile.requireReadable(file, "log file") }
+                if file == "-" {
+                    try InputFile.requireStandardInput()
+                } else {
+                    try InputFile.requireReadable(file, "log file")
+                }
                 readable.append(file)
             } catch {
                 Console.error(error.message)

@@ -33,6 +33,13 @@ struct TriageCommand: AsyncVigilCommand {
     @Flag(name: .long, help: "Write a readable summary of each verdict to stderr.")
     var explain = false
 
+    func validate() throws {
+        try InputFile.requireStandardInputOnce([
+            (file, file), ("--alerts \(backends.alerts ?? "")", backends.alerts),
+            ("--config \(global.config ?? "")", global.config),
+        ])
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         var configuration = agents.apply(to: configuration)
         if let cases { configuration.agents.cases = cases }

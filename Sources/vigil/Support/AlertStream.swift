@@ -25,6 +25,7 @@ final class AlertStream: Sequence, IteratorProtocol {
     init(path: String) throws(CLIError) {
         name = path
         if path == "-" {
+            try InputFile.requireStandardInput()
             guard let input = fdopen(0, "r") else { throw .noInput("stdin cannot be read") }
             file = input
             owned = false

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 enum InputFile {
@@ -5,7 +6,12 @@ enum InputFile {
     /// that a pipe (`<(zcat …)`), a FIFO or a file under /proc is read whole.
     static func read(_ path: String) throws(CLIError) -> [UInt8] {
         if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            try requireStandardInput()
+            do {
+                return Array(try FileHandle.standardInput.readToEnd() ?? Data())
+            } catch {
+                throw .noInput("standard input: read failed: \(reason(error))")
+            }
         }
         try requireReadable(path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -15,7 +21,7 @@ enum InputFile {
         do {
             return Array(try handle.readToEnd() ?? Data())
         } catch {
-            throw .noInput("\(path): read failed: \(error.localizedDescription)")
+            throw .noInput("\(path): read failed: \(reason(error))")
         }
     }
 
@@ -27,6 +33,60 @@ enum InputFile {
             throw .noInput("\(path): the \(what) is not UTF-8 text")
         }
         return text
+    }
+
+    /// Whether the process started with standard input closed (`<&-`).
+    nonisolated(unsafe) private(set) static var standardInputClosed = false
+
+    /// Run first: a standard stream the process started without is opened on /dev/null, so that the next file
+    /// opened (a log, a database) does not become descriptor 0, 1 or 2 and get read as input or written as output.
+    static func holdClosedStandardStreams() {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 {
+            let opened = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            if descriptor == STDIN_FILENO { standardInputClosed = true }
+            if opened >= 0 && opened != descriptor {
+                dup2(opened, descriptor)
+                close(opened)
+            }
+        }
+    }
+
+    /// Fails unless standard input is open and not a directory (`< /`, `<&-`).
+    static func requireStandardInput() throws(CLIError) {
+        var status = stat()
+        guard !standardInputClosed, fstat(STDIN_FILENO, &status) == 0 else { throw .noInput("standard input is closed") }
+        guard status.st_mode & S_IFMT != S_IFDIR else { throw .noInput("standard input is a directory") }
+    }
+
+    /// Whether reading `path` consumes standard input: `-`, or a path naming standard input's pipe or socket
+    /// (`/dev/stdin`, `/dev/fd/0`), which only one reader can read. (A path naming a redirected file opens it anew.)
+    static func readsStandardInput(_ path: String) -> Bool {
+        if path == "-" { return true }
+        var input = stat()
+        var named = stat()
+        guard fstat(STDIN_FILENO, &input) == 0, stat(path, &named) == 0 else { return false }
+        let kind = input.st_mode & S_IFMT
+        guard kind == S_IFIFO || kind == S_IFSOCK else { return false }
+        return input.st_dev == named.st_dev && input.st_ino == named.st_ino
+    }
+
+    /// A usage error when more than one of `inputs` (name, path) would read standard input: the second would get
+    /// nothing and say so as if the input were empty.
+    static func requireStandardInputOnce(_ inputs: [(name: String, path: String?)]) throws {
+        let readers = inputs.compactMap { input in input.path.flatMap { readsStandardInput($0) ? input.name : nil } }
+        guard readers.count <= 1 else {
+            throw ValidationError(
+                "\(readers.joined(separator: ", ")) all read standard input, which can be read only once")
+        }
+    }
+
+    /// The operating system's reason for a failed read, rather than Foundation's generic wrapper.
+    static func reason(_ error: any Error) -> String {
+        let wrapped = error as NSError
+        if let underlying = wrapped.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
     }
 
     /// Fails unless `path` is a file this process can read, naming what it is instead: missing, a directory,
