@@ -109,7 +109,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilAgents", "VigilGuard", "VigilMCP", "VigilPlatforms", "VigilLab", "VigilTesting",
             ]),
-        .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilLab", "VigilTesting"]),
+        .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilGuard", "VigilLab", "VigilTesting"]),
     ]
 )
 

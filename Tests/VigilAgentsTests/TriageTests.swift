@@ -117,6 +117,45 @@ struct TriageTests {
             #expect(records.contains { $0.kind == "tool_call" && $0.data["call_id"] == .string(id) }, "\(id)")
             #expect(records.contains { $0.kind == "tool_result" && $0.data["call_id"] == .string(id) }, "\(id)")
         }
+        // Each verdict is audited after the calls it rests on.
+        let verdicts = records.filter { $0.kind == "verdict" }
+        #expect(verdicts.map { $0.data["alert_id"] } == [.string(benign.alert.id), .string(malicious.alert.id)])
+        #expect(verdicts.map { $0.data["disposition"] } == ["closed", "escalated"])
+    }
+
+    /// A host that runs calls but cannot write to the audit log: its verdicts are not allowed to close alerts.
+    struct UnauditedHost: ToolHost {
+        let inner: GuardedToolHost
+        struct LogFull: Error {}
+        var allTools: [HostedTool] { inner.allTools }
+        func tools(forTier tier: String) -> [HostedTool] { inner.tools(forTier: tier) }
+        func call(
+            server: String, tool: String, arguments: JSONObject, in session: GuardSession
+        ) async throws -> Guard.Outcome {
+            try await inner.call(server: server, tool: tool, arguments: arguments, in: session)
+        }
+        func screen(_ content: JSONValue, source: String, in session: GuardSession) async throws -> JSONValue {
+            try await inner.screen(content, source: source, in: session)
+        }
+        func propose(
+            server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
+        ) async throws -> Guard.Proposal {
+            try await inner.propose(server: server, tool: tool, arguments: arguments, rationale: rationale, in: session)
+        }
+        func record(verdict: Verdict, caseID: String) async throws { throw LogFull() }
+    }
+
+    @Test func aVerdictThatCannotBeAuditedClosesNothing() async throws {
+        let f = try await fixture()
+        let host = try #require(f.engine.host as? GuardedToolHost)
+        let engine = TriageEngine(host: UnauditedHost(inner: host), library: f.engine.library)
+        let benign = try #require(triageWorld.alerts.first { $0.truth.scenario == "terraform_apply" })
+        let assessment = await engine.assess(benign.alert)
+        await stop(f)
+        #expect(assessment.verdict.classification == .falsePositive)
+        #expect(assessment.verdict.disposition == .escalated)
+        #expect(assessment.verdict.summary.contains("could not be written to the audit log"))
+        #expect(assessment.record.verdict?.disposition == .escalated && assessment.record.status == .investigating)
     }
 
     /// A host whose second tool returns a planted instruction: the benign facts of the first still

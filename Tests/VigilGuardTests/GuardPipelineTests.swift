@@ -197,6 +197,45 @@ struct GuardPipelineTests {
         #expect(audit.filter { $0.kind == "approval_requested" }.count == 3)
     }
 
+    /// People's decisions and the agents' verdicts are audit records too: a decision taken while the agents hold
+    /// the log is written at their next verdict, once, before the verdict.
+    @Test func decisionsAndVerdictsAreAudited() async throws {
+        let f = try fixture()
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-7")
+        session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
+        var pending: [Approval] = []
+        for reason in ["credential theft", "token replay"] {
+            let outcome = try await f.guardrails.call(
+                Tools.suspend, arguments: ["login": "ana.silva@meridian.example", "reason": .string(reason)],
+                in: session
+            ) { _ in .init(content: [:]) }
+            guard case .pendingApproval(_, _, let approval) = outcome else {
+                Issue.record("expected pending, got \(outcome)")
+                return
+            }
+            pending.append(approval)
+        }
+        _ = try f.approvals.decide(pending[0].id, approve: true, by: "alice", note: "confirmed")
+        _ = try f.approvals.decide(pending[1].id, approve: false, by: "bob")
+        #expect(try f.approvals.unaudited().map(\.id) == [pending[0].id, pending[1].id])
+        let verdict = Verdict(
+            alertID: "alert-7", classification: .truePositive, disposition: .escalated, confidence: 0.9, tier: 3,
+            summary: "Credential theft.", attack: ["T1078"], toolCalls: 4)
+        try await f.guardrails.recordVerdict(verdict, caseID: "case-7")
+        try await f.guardrails.recordVerdict(verdict, caseID: "case-7")
+        #expect(try f.approvals.unaudited().isEmpty)
+        let audit = try records(f)
+        let kinds = audit.map(\.kind).filter { $0 == "approval_decided" || $0 == "verdict" }
+        #expect(kinds == ["approval_decided", "approval_decided", "verdict", "verdict"])
+        let decided = audit.filter { $0.kind == "approval_decided" }
+        #expect(decided[0].data["status"] == "approved" && decided[0].data["decided_by"] == "alice")
+        #expect(decided[1].data["status"] == "denied" && decided[1].data["decided_by"] == "bob")
+        let recorded = try #require(audit.first { $0.kind == "verdict" })
+        #expect(recorded.data["alert_id"] == "alert-7" && recorded.data["case_id"] == "case-7")
+        #expect(recorded.data["disposition"] == "escalated" && recorded.data["tier"] == 3)
+        #expect(recorded.data["verdict_sha256"]?.stringValue?.count == 64)
+    }
+
     /// A new request is announced once; a retry is not announced again; an announcement that fails is
     /// audited and leaves the request pending in the book.
     @Test func newRequestsAreAnnouncedOnceAndAFailedAnnouncementIsAudited() async throws {

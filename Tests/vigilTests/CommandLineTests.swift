@@ -522,6 +522,14 @@ struct CommandLineTests {
         let report = try await run(["report", id], in: dir)
         #expect(report.status == 0 && report.stdout.contains(id), "\(report.stderr)")
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
+        // The run's configuration and every verdict are audit records.
+        let configuration = try await run(["audit", "export", "--kind", "configuration"], in: dir)
+        let setup = try JSONParser.parse(configuration.stdout)
+        #expect(setup["data"]?["config"]?["path"] == "built-in defaults", "\(configuration.stdout)")
+        #expect(setup["data"]?["policy"]?["path"] == "embedded default" && setup["data"]?["reasoner"] == "offline-reasoner")
+        let verdicts = try await run(["audit", "export", "--kind", "verdict"], in: dir)
+        let audited = try verdicts.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(audited.count == 40 && audited.contains { $0["data"]?["alert_id"]?.stringValue == id })
         // The list as JSON Lines; a directory named as the store is named as such.
         let listed = try await run(["report", "--list", "--json"], in: dir)
         let rows = try listed.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }

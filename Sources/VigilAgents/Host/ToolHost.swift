@@ -24,6 +24,13 @@ public protocol ToolHost: Sendable {
     func propose(
         server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
     ) async throws -> Guard.Proposal
+
+    /// Audits an investigation's verdict. A host without an audit log records nothing.
+    func record(verdict: Verdict, caseID: String) async throws
+}
+
+extension ToolHost {
+    public func record(verdict: Verdict, caseID: String) async throws {}
 }
 
 /// A tool as an agent sees it.
@@ -123,6 +130,10 @@ public final class GuardedToolHost: ToolHost {
     ) async throws -> Guard.Proposal {
         try await guardrails.propose(
             profile(server: server, tool: tool), arguments: arguments, rationale: rationale, in: session)
+    }
+
+    public func record(verdict: Verdict, caseID: String) async throws {
+        try await guardrails.recordVerdict(verdict, caseID: caseID)
     }
 
     public func call(

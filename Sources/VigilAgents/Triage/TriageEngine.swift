@@ -15,8 +15,29 @@ public struct TriageEngine: Sendable {
         self.reasoner = reasoner
     }
 
-    /// One alert's assessment; a failure becomes an escalation naming it.
+    /// One alert's assessment; a failure becomes an escalation naming it. The verdict is audited before it is
+    /// returned; one that cannot be audited is not allowed to close the alert.
     public func assess(_ alert: Alert) async -> Assessment {
+        var assessment = await investigate(alert)
+        do {
+            try await host.record(verdict: assessment.verdict, caseID: assessment.record.id)
+        } catch {
+            if assessment.verdict.disposition == .closed {
+                assessment.verdict.disposition = .escalated
+                assessment.verdict.summary =
+                    "Escalated: the verdict could not be written to the audit log (\(error)), so it does not close the alert. It was: "
+                    + assessment.verdict.summary
+                assessment.record.verdict = assessment.verdict
+                assessment.record.status = .investigating
+                assessment.record.report =
+                    (assessment.record.report ?? "")
+                    + "\n\n**Not closed automatically:** the verdict could not be written to the audit log (\(error)).\n"
+            }
+        }
+        return assessment
+    }
+
+    private func investigate(_ alert: Alert) async -> Assessment {
         let start = ContinuousClock.now
         let playbook = library.playbook(for: alert)
         do {

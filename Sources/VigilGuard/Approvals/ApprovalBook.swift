@@ -69,6 +69,14 @@ public final class ApprovalBook: Sendable {
                     CREATE INDEX approvals_status ON approvals (status, created_at);
                     """)
         }
+        // Whether a human's decision is in the audit log yet (`unaudited`, `markAudited`).
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE approvals ADD COLUMN audited INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX approvals_unaudited ON approvals (decided_at) WHERE decided_at IS NOT NULL AND audited = 0;
+                    """)
+        }
         return migrator
     }
 
@@ -174,6 +182,24 @@ public final class ApprovalBook: Sendable {
             try db.execute(
                 sql: "UPDATE approvals SET status = 'approved' WHERE id = ? AND status = 'used'", arguments: [id])
             return db.changesCount == 1
+        }
+    }
+
+    /// Decisions by people not yet written to the audit log, oldest first. Whichever process holds the log next
+    /// writes them (`Guard.auditDecisions`): the one deciding, or the agents' own when they hold it.
+    public func unaudited(limit: Int = 100) throws(ApprovalError) -> [Approval] {
+        try write { db in
+            try Self.fetch(
+                db, "SELECT * FROM approvals WHERE decided_at IS NOT NULL AND audited = 0 ORDER BY decided_at, id LIMIT ?",
+                [limit])
+        }
+    }
+
+    /// Notes that these decisions are in the audit log.
+    public func markAudited(_ ids: [String]) throws(ApprovalError) {
+        guard !ids.isEmpty else { return }
+        try write { db in
+            for id in ids { try db.execute(sql: "UPDATE approvals SET audited = 1 WHERE id = ?", arguments: [id]) }
         }
     }
 

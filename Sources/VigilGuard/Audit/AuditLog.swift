@@ -93,7 +93,7 @@ public final class AuditLog: Sendable {
                 throw AuditLogError(
                     code == EWOULDBLOCK
                         ? "\(path): the audit log is already open for writing (in this process or another); one writer at a time continues a chain"
-                        : "\(path): cannot lock the audit log (\(text))")
+                        : "\(path): cannot lock the audit log (\(text))", isBusy: code == EWOULDBLOCK)
             }
         }
         Self.removeStaleTemporaries(path)
@@ -565,5 +565,10 @@ public final class AuditLog: Sendable {
 
 public struct AuditLogError: Error, Sendable, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// Another writer holds the log (a running Vigil).
+    public var isBusy = false
+    init(_ description: String, isBusy: Bool = false) {
+        self.description = description
+        self.isBusy = isBusy
+    }
 }

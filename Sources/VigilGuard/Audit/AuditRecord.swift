@@ -72,7 +72,7 @@ public struct AuditRecord: Sendable, Hashable {
     /// SHA-256 of a text, in hex.
     public static func digest(_ text: String) -> String { hexDigest(Array(text.utf8)) }
 
-    static func hexDigest(_ bytes: some DataProtocol) -> String { Hex.encode(SHA256.hash(data: bytes)) }
+    public static func hexDigest(_ bytes: some DataProtocol) -> String { Hex.encode(SHA256.hash(data: bytes)) }
 
     /// The record as `vigil audit export` writes it.
     public var exported: JSONValue {

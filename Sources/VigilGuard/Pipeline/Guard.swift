@@ -355,6 +355,49 @@ public final class Guard: Sendable {
         }
     }
 
+    /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit
+    /// log yet, as `approval_decided` records, and returns how many. The deciding command writes its own when it
+    /// can take the log; when the agents hold it, they write them here, at their next verdict and as they stop.
+    /// A crash between the write and the book's note writes a decision twice, never not at all.
+    @discardableResult
+    public func auditDecisions() async throws -> Int {
+        guard audit != nil else { return 0 }
+        let pending = try approvals.unaudited(limit: 1000)
+        for approval in pending { try await appendValue("approval_decided", approval.json) }
+        try approvals.markAudited(pending.map(\.id))
+        return pending.count
+    }
+
+    /// Audits an investigation's verdict (`verdict`): what was decided about the alert, by which tier, on how many
+    /// calls, with a digest of the whole verdict as the case keeps it. Decisions on approvals waiting for the log
+    /// are written first.
+    public func recordVerdict(_ verdict: Verdict, caseID: String) async throws {
+        try await auditDecisions()
+        try await append("verdict", Self.auditRecord(verdict, caseID: caseID))
+    }
+
+    static func auditRecord(_ verdict: Verdict, caseID: String) -> JSONObject {
+        var record: JSONObject = [
+            "alert_id": .string(verdict.alertID), "case_id": .string(caseID),
+            "classification": .string(verdict.classification.rawValue),
+            "disposition": .string(verdict.disposition.rawValue), "confidence": .double(verdict.confidence),
+            "tier": .int(Int64(verdict.tier)), "tool_calls": .int(Int64(verdict.toolCalls)),
+            "actions": .int(Int64(verdict.actions.count)), "attack": .array(verdict.attack.map(JSONValue.string)),
+            "duration_ms": .int(verdict.durationMilliseconds),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let bytes = try? encoder.encode(verdict) {
+            record["verdict_sha256"] = .string(Hex.encode(SHA256.hash(data: Array(bytes))))
+        }
+        return record
+    }
+
+    /// Audits a record that is not a tool call (`configuration` at start, say).
+    public func record(kind: String, _ data: JSONObject) async throws {
+        try await append(kind, data)
+    }
+
     private func append(_ kind: String, _ data: JSONObject) async throws {
         try await appendValue(kind, .object(data))
     }

@@ -109,7 +109,8 @@ struct AuditExportCommand: VigilCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Only records of this kind (tool_call, tool_result, approval_requested, checkpoint).", valueName: "kind"))
+            "Only records of this kind (configuration, tool_call, tool_result, verdict, approval_requested, approval_decided, checkpoint, …).",
+            valueName: "kind"))
     var kind: String?
 
     @Option(name: .long, help: ArgumentHelp("Only records from this sequence number on.", valueName: "seq"))

@@ -279,7 +279,7 @@ struct GuardApprovalsCommand: VigilCommand {
     }
 }
 
-struct GuardApproveCommand: VigilCommand {
+struct GuardApproveCommand: AsyncVigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve", abstract: "Approve a pending request: the held call may then run once, as requested.")
 
@@ -288,12 +288,12 @@ struct GuardApproveCommand: VigilCommand {
     @Option(name: .long, help: "Who approves (recorded).") var by: String
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
-    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
-        try GuardDecision.decide(id, approve: true, by: by, note: note, configuration)
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
+        try await GuardDecision.decide(id, approve: true, by: by, note: note, configuration)
     }
 }
 
-struct GuardDenyCommand: VigilCommand {
+struct GuardDenyCommand: AsyncVigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "deny", abstract: "Deny a pending request: the held call is refused.")
 
@@ -302,23 +302,52 @@ struct GuardDenyCommand: VigilCommand {
     @Option(name: .long, help: "Who denies (recorded).") var by: String
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
-    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
-        try GuardDecision.decide(id, approve: false, by: by, note: note, configuration)
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
+        try await GuardDecision.decide(id, approve: false, by: by, note: note, configuration)
     }
 }
 
 enum GuardDecision {
     static func decide(
         _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration
-    ) throws(CLIError) {
+    ) async throws(CLIError) {
         let book = try GuardSetup.approvals(configuration)
+        let approval: Approval
         do {
-            let approval = try book.decide(id, approve: approve, by: by, note: note)
-            print(
-                "\(approval.id): \(approval.status.rawValue) by \(by) — \(approval.tool) \(JSONValue.object(approval.arguments).serialized())"
-            )
+            approval = try book.decide(id, approve: approve, by: by, note: note)
         } catch {
             throw .invalidInput(error.description)
+        }
+        print(
+            "\(approval.id): \(approval.status.rawValue) by \(by) — \(approval.tool) \(JSONValue.object(approval.arguments).serialized())"
+        )
+        try await audit(book, configuration)
+    }
+
+    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`. When a running
+    /// Vigil holds the log, that process writes it, at its next verdict or as it stops.
+    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration) async throws(CLIError) {
+        let log: AuditLog
+        do {
+            let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
+            log = try AuditLog(
+                path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
+        } catch let error as AuditLogError where error.isBusy {
+            Console.note(
+                "the audit log is held by a running Vigil, which writes this decision to it at its next verdict")
+            return
+        } catch {
+            throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
+        }
+        defer { log.close() }
+        do {
+            let pending = try book.unaudited(limit: 1000)
+            for decided in pending {
+                _ = try await log.append(kind: "approval_decided", data: decided.json)
+            }
+            try book.markAudited(pending.map(\.id))
+        } catch {
+            throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
     }
 }

@@ -80,12 +80,14 @@ final class AgentStack: Sendable {
     private let servers: [InProcessServer]
     private let remotes: [RemoteServer]
     private let audit: AuditLog
+    private let guardrails: Guard
     private let sweeper: Task<Void, Never>
 
     private init(
         engine: TriageEngine, reasonerName: String, servers: [InProcessServer], remotes: [RemoteServer],
-        audit: AuditLog, sweeper: Task<Void, Never>
+        audit: AuditLog, guardrails: Guard, sweeper: Task<Void, Never>
     ) {
+        self.guardrails = guardrails
         self.engine = engine
         self.reasonerName = reasonerName
         self.servers = servers
@@ -118,7 +120,35 @@ final class AgentStack: Sendable {
         sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }
+        // Decisions people took while the agents held the log go into it before it closes.
+        _ = try? await guardrails.auditDecisions()
         audit.close()
+    }
+
+    /// What the run steers by, as its first audit record (`configuration`): the configuration file and the policy
+    /// with their digests, the integrity manifest's, the reasoner. A change between runs shows as a different
+    /// digest in the log.
+    static func configurationRecord(
+        _ configuration: VigilConfiguration, global: GlobalOptions, policy: String, reasoner: String
+    ) -> JSONObject {
+        func file(_ path: String?, absent: String) -> JSONValue {
+            guard let path, let data = FileManager.default.contents(atPath: path) else {
+                return .object(["path": .string(absent)])
+            }
+            return .object(["path": .string(path), "sha256": .string(AuditRecord.hexDigest(data))])
+        }
+        let configPath =
+            global.config
+            ?? (FileManager.default.fileExists(atPath: ConfigurationLoader.defaultPath)
+                ? ConfigurationLoader.defaultPath : nil)
+        return [
+            "vigil": .string(VigilVersion.current), "config": file(configPath, absent: "built-in defaults"),
+            "policy": file(policy == "the embedded default policy" ? nil : policy, absent: "embedded default"),
+            "integrity_manifest": file(
+                FileManager.default.fileExists(atPath: configuration.integrity.manifest)
+                    ? configuration.integrity.manifest : nil, absent: "not sealed"),
+            "reasoner": .string(reasoner), "max_tier": .int(Int64(configuration.agents.maxTier)),
+        ]
     }
 
     /// Builds the stack: playbooks and prompts first (a bad file changes nothing), the integrity check,
@@ -164,7 +194,7 @@ final class AgentStack: Sendable {
             for remote in remotes { await remote.close() }
             throw error
         }
-        let (policy, _) = try GuardSetup.policy(configuration)
+        let (policy, policySource) = try GuardSetup.policy(configuration)
         let intentReview: IntentReview?
         do {
             intentReview = try GuardSetup.intentReview(configuration)
@@ -231,10 +261,22 @@ final class AgentStack: Sendable {
                     loop: AgentLoop(provider: $0, host: host, watchdog: watchdog), tiers: tiers, maxTier: agents.maxTier
                 )
             } ?? OfflineReasoner()
+        do {
+            try await guardrails.record(
+                kind: "configuration",
+                configurationRecord(
+                    configuration, global: global, policy: policySource, reasoner: reasoner.agentName))
+            try await guardrails.auditDecisions()
+        } catch {
+            for server in running { await server.stop() }
+            for remote in remotes { await remote.close() }
+            audit.close()
+            throw .cannotCreate("audit log: \(error)")
+        }
         let sweeper = Task { await watchdog.run(every: .milliseconds(500)) }
         return AgentStack(
             engine: TriageEngine(host: host, library: library, reasoner: reasoner), reasonerName: reasoner.agentName,
-            servers: running, remotes: remotes, audit: audit, sweeper: sweeper)
+            servers: running, remotes: remotes, audit: audit, guardrails: guardrails, sweeper: sweeper)
     }
 
     /// The model provider, or nil for the offline reasoner. The key comes from the environment only.
