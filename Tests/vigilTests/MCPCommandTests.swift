@@ -257,6 +257,58 @@ struct IntegrityCommandTests {
         #expect(try await CommandRunner.vigil(["integrity", "seal"], in: dir).status == 0)
         #expect(try await CommandRunner.vigil(["mcp", "siem"], stdin: request, in: dir).status == 0)
     }
+
+    /// Run from another directory with `--config`, the configuration's relative paths are the files beside it: the
+    /// manifest is found and checked (it used to be looked for in the working directory, and the check skipped). A
+    /// policy or playbooks kept outside `integrity.paths` are sealed too, and a link to nothing in a sealed
+    /// directory is reported rather than skipped.
+    @Test func theManifestHoldsWhereverVigilRunsFrom() async throws {
+        let root = try CommandRunner.temporaryDirectory()
+        let dir = root.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        #expect(try await CommandRunner.vigil(["init"], in: dir).status == 0)
+        let policies = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../policies/guard.yaml").standardized
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("custom/playbooks"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: policies, to: dir.appendingPathComponent("custom/guard.yaml"))
+        try "steps: []\n".write(
+            to: dir.appendingPathComponent("custom/playbooks/login.yaml"), atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("vigil.yaml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: "  policy: policies/guard.yaml", with: "  policy: custom/guard.yaml")
+            .replacingOccurrences(of: "  playbooks: playbooks", with: "  playbooks: custom/playbooks")
+        #expect(text.contains("custom/guard.yaml") && text.contains("custom/playbooks"))
+        try text.write(to: config, atomically: true, encoding: .utf8)
+
+        let sealed = try await CommandRunner.vigil(["integrity", "seal", "--config", "etc/vigil.yaml"], in: root)
+        #expect(sealed.status == 0 && sealed.stdout.contains("sealed 3 files"), "\(sealed.stdout) \(sealed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-integrity.json").path))
+        #expect(try await CommandRunner.vigil(["integrity", "verify"], in: dir).status == 0)
+        let elsewhere = try await CommandRunner.vigil(["integrity", "verify", "--config", "etc/vigil.yaml"], in: root)
+        #expect(elsewhere.status == 0, "\(elsewhere.stdout) \(elsewhere.stderr)")
+
+        for file in ["custom/guard.yaml", "custom/playbooks/login.yaml"] {
+            let url = dir.appendingPathComponent(file)
+            try (try String(contentsOf: url, encoding: .utf8) + "\n# edited\n").write(
+                to: url, atomically: true, encoding: .utf8)
+        }
+        let verify = try await CommandRunner.vigil(["integrity", "verify", "--config", "etc/vigil.yaml"], in: root)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("custom/guard.yaml: changed since sealing"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("custom/playbooks/login.yaml: changed since sealing"))
+        let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8 + [0x0A])
+        let refused = try await CommandRunner.vigil(["mcp", "siem", "--config", "etc/vigil.yaml"], stdin: request, in: root)
+        #expect(refused.status == 78 && refused.stderr.contains("integrity check failed"), "\(refused.stderr)")
+
+        #expect(try await CommandRunner.vigil(["integrity", "seal"], in: dir).status == 0)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("custom/playbooks/new.yaml").path, withDestinationPath: "absent.yaml")
+        let dangling = try await CommandRunner.vigil(["integrity", "verify"], in: dir)
+        #expect(dangling.status == 1 && dangling.stdout.contains("custom/playbooks/new.yaml: new since sealing"))
+        let unsealable = try await CommandRunner.vigil(["integrity", "seal"], in: dir)
+        #expect(unsealable.status != 0 && unsealable.stderr.contains("new.yaml: cannot read it to seal it"))
+    }
 }
 
 /// A third-party MCP server (the official Python SDK's) in `mcp.servers`: its tools are pinned by the

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Vigil's configuration (`vigil.yaml`). Every key has a default; secrets are only ever named by
 /// environment variable, never written here. `vigil init` writes a working file.
 public struct VigilConfiguration: Sendable, Hashable {
@@ -11,6 +13,37 @@ public struct VigilConfiguration: Sendable, Hashable {
     public var integrity: Integrity
     public var guardrails: Guardrails
     public var agents: Agents
+    /// The directory of the configuration file that relative paths were resolved against (`resolvingPaths`);
+    /// empty: the working directory.
+    public var directory: String = ""
+
+    /// `path` as this configuration places it: under `directory` when relative.
+    public func place(_ path: String) -> String {
+        guard !directory.isEmpty, !path.hasPrefix("/") else { return path }
+        return (directory as NSString).appendingPathComponent(path)
+    }
+
+    /// This configuration with every relative file or directory it names (cases, playbooks, prompts, runbooks,
+    /// policy, approvals, audit log and key, integrity manifest and paths, event store, alerts) under
+    /// `directory`: a configuration file read from elsewhere (`--config /etc/vigil/vigil.yaml`) means the files
+    /// beside it, wherever Vigil runs.
+    public func resolvingPaths(against directory: String) -> VigilConfiguration {
+        var resolved = self
+        resolved.directory = directory
+        resolved.agents.cases = resolved.place(agents.cases)
+        resolved.agents.playbooks = resolved.place(agents.playbooks)
+        resolved.agents.prompts = resolved.place(agents.prompts)
+        resolved.agents.runbooks = resolved.place(agents.runbooks)
+        resolved.guardrails.policy = resolved.place(guardrails.policy)
+        resolved.guardrails.approvals = resolved.place(guardrails.approvals)
+        resolved.audit.path = resolved.place(audit.path)
+        resolved.audit.key = resolved.place(audit.key)
+        resolved.integrity.manifest = resolved.place(integrity.manifest)
+        resolved.integrity.paths = integrity.paths.map(resolved.place)
+        resolved.siem.database = resolved.place(siem.database)
+        resolved.siem.alerts = siem.alerts.map(resolved.place)
+        return resolved
+    }
 
     public init(
         version: Int = 1, logLevel: LogLevel = .info, lab: Lab = Lab(), intake: Intake = Intake(), siem: SIEM = SIEM(),

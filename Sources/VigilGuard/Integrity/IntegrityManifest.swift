@@ -39,9 +39,11 @@ public struct IntegrityManifest: Sendable, Hashable {
         return Data(text.utf8)
     }
 
-    /// Digests `paths` (files, or directories walked recursively) and pins `tools`, signed with `key`.
+    /// Digests `paths` (files, or directories walked recursively) and pins `tools`, signed with `key`. Files under
+    /// `base` (the configuration's directory) are recorded relative to it, so that the manifest holds wherever
+    /// Vigil runs from.
     public static func seal(
-        paths: [String], tools: [PinnedTool], key: AuditKey, clock: any WallClock = SystemWallClock()
+        paths: [String], tools: [PinnedTool], key: AuditKey, base: String = "", clock: any WallClock = SystemWallClock()
     ) throws(IntegrityError) -> IntegrityManifest {
         // A tool name on two servers is a shadowing tool whichever came first: it is not sealed.
         let shared = shared(tools)
@@ -51,7 +53,7 @@ public struct IntegrityManifest: Sendable, Hashable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw IntegrityError("\(path): cannot read it to seal it")
             }
-            files.append(File(path: path, sha256: AuditRecord.hexDigest(data), bytes: data.count))
+            files.append(File(path: stored(path, base: base), sha256: AuditRecord.hexDigest(data), bytes: data.count))
         }
         var manifest = IntegrityManifest(
             files: files, tools: tools.sorted { ($0.server, $0.name) < ($1.server, $1.name) }, sealedAt: clock.now(),
@@ -79,7 +81,11 @@ public struct IntegrityManifest: Sendable, Hashable {
             for case let relative as String in walker {
                 let full = (path as NSString).appendingPathComponent(relative)
                 var nested: ObjCBool = false
-                if FileManager.default.fileExists(atPath: full, isDirectory: &nested), !nested.boolValue {
+                if FileManager.default.fileExists(atPath: full, isDirectory: &nested) {
+                    if !nested.boolValue { result.append(full) }
+                } else if (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) != nil {
+                    // A link to nothing, or a loop: what loads the directory would fail on it, so it is not skipped
+                    // here either (sealing refuses it; verifying reports it as new).
                     result.append(full)
                 }
             }
@@ -87,12 +93,27 @@ public struct IntegrityManifest: Sendable, Hashable {
         return Array(Set(result)).sorted()
     }
 
-    /// What differs between this (verified) manifest and the files and tools now.
-    public func differences(paths: [String], tools current: [PinnedTool]) throws(IntegrityError) -> [String] {
+    /// A file's path as the manifest records it: relative to `base` when under it.
+    static func stored(_ path: String, base: String) -> String {
+        guard !base.isEmpty else { return path }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    /// Where a recorded path is, seen from the working directory.
+    static func located(_ path: String, base: String) -> String {
+        guard !base.isEmpty, !path.hasPrefix("/") else { return path }
+        return (base as NSString).appendingPathComponent(path)
+    }
+
+    /// What differs between this (verified) manifest and the files and tools now (`base` as for `seal`).
+    public func differences(
+        paths: [String], tools current: [PinnedTool], base: String = ""
+    ) throws(IntegrityError) -> [String] {
         var found: [String] = []
-        let now = Set(try Self.expand(paths))
+        let now = Set(try Self.expand(paths).map { Self.stored($0, base: base) })
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file.path) else {
+            guard let data = FileManager.default.contents(atPath: Self.located(file.path, base: base)) else {
                 found.append("\(file.path): sealed but now missing")
                 continue
             }

@@ -15,10 +15,24 @@ struct IntegrityCommand: ParsableCommand {
 
 /// What the manifest covers, as configured.
 enum IntegrityScope {
-    /// The configuration file in use (if any) and `integrity.paths`.
+    /// The configuration file in use (if any), `integrity.paths`, and wherever else the configuration keeps files
+    /// that steer the agents (`guard.policy`, `agents.playbooks`, `agents.prompts`, `agents.runbooks`), so that
+    /// moving one out of the sealed directories does not unseal it.
     static func paths(_ configuration: VigilConfiguration, global: GlobalOptions) -> [String] {
         let config = global.config ?? ConfigurationLoader.defaultPath
+        let steering = [
+            configuration.guardrails.policy, configuration.agents.playbooks, configuration.agents.prompts,
+            configuration.agents.runbooks,
+        ]
         return (FileManager.default.fileExists(atPath: config) ? [config] : []) + configuration.integrity.paths
+            + steering.filter { path in !configuration.integrity.paths.contains { IntegrityScope.covers($0, path) } }
+    }
+
+    /// Whether `path` is `root` or lies under it (as written: the manifest keeps paths as configured).
+    static func covers(_ root: String, _ path: String) -> Bool {
+        let root = (root as NSString).standardizingPath
+        let path = (path as NSString).standardizingPath
+        return path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 
     /// Every tool of every Vigil MCP server (write tools included) and of the connected `mcp.servers`,
@@ -73,7 +87,8 @@ enum IntegrityScope {
             let publicKey = try AuditKey.loadPublic(path: configuration.audit.key)
             let manifest = try IntegrityManifest.load(path: configuration.integrity.manifest, publicKey: publicKey)
             return try manifest.differences(
-                paths: paths(configuration, global: global), tools: tools(servers, remote: remote))
+                paths: paths(configuration, global: global), tools: tools(servers, remote: remote),
+                base: configuration.directory)
         } catch let error as CLIError {
             throw error
         } catch {
@@ -99,7 +114,7 @@ struct IntegritySealCommand: AsyncVigilCommand {
             if created { Console.note("created the signing key \(configuration.audit.key) (mode 0600)") }
             let manifest = try IntegrityManifest.seal(
                 paths: IntegrityScope.paths(configuration, global: global),
-                tools: tools, key: key)
+                tools: tools, key: key, base: configuration.directory)
             try OutputFile.write(
                 Array((manifest.json.prettyPrinted() + "\n").utf8), to: configuration.integrity.manifest)
             print(

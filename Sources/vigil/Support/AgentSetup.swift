@@ -159,8 +159,10 @@ final class AgentStack: Sendable {
         let agents = configuration.agents
         let defaults = VigilConfiguration.Agents()
         // Each from its directory where it exists, else the copies built into vigil.
-        let ownPlaybooks = try AgentFiles.use(agents.playbooks, default: defaults.playbooks, logger: logger)
-        let ownRunbooks = try AgentFiles.use(agents.runbooks, default: defaults.runbooks, logger: logger)
+        let ownPlaybooks = try AgentFiles.use(
+            agents.playbooks, default: configuration.place(defaults.playbooks), logger: logger)
+        let ownRunbooks = try AgentFiles.use(
+            agents.runbooks, default: configuration.place(defaults.runbooks), logger: logger)
         let library: PlaybookLibrary
         do {
             library = try ownPlaybooks ? PlaybookLibrary.load(directory: agents.playbooks) : PlaybookLibrary.embedded()
@@ -170,7 +172,8 @@ final class AgentStack: Sendable {
         let provider = try self.provider(agents)
         var tiers: [Int: TierDefinition] = [:]
         if provider != nil {
-            let ownPrompts = try AgentFiles.use(agents.prompts, default: defaults.prompts, logger: logger)
+            let ownPrompts = try AgentFiles.use(
+                agents.prompts, default: configuration.place(defaults.prompts), logger: logger)
             do {
                 tiers = try ownPrompts ? TierDefinition.load(directory: agents.prompts) : TierDefinition.embedded()
             } catch {
@@ -353,7 +356,7 @@ enum AgentFiles {
         if FileManager.default.fileExists(atPath: path) { return true }
         guard path == defaultPath else {
             throw .noInput(
-                "the \(defaultPath) directory \(path) does not exist (name another, or leave it unset to use the copies built into vigil)"
+                "the \((defaultPath as NSString).lastPathComponent) directory \(path) does not exist (name another, or leave it unset to use the copies built into vigil)"
             )
         }
         logger.debug("no \(path) directory here; using the embedded copies")

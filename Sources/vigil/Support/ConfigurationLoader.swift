@@ -17,7 +17,13 @@ enum ConfigurationLoader {
         }
         let text = try InputFile.text(candidate, "configuration file")
         do {
-            return try parse(text)
+            let configuration = try parse(text)
+            // Relative paths in a file read from another directory name the files beside it.
+            let directory = (candidate as NSString).deletingLastPathComponent
+            guard !directory.isEmpty, directory != ".", !InputFile.readsStandardInput(candidate),
+                !candidate.hasPrefix("/dev/fd/"), !candidate.hasPrefix("/proc/")
+            else { return configuration }
+            return configuration.resolvingPaths(against: directory)
         } catch {
             throw CLIError.config("\(candidate): \(error.message)")
         }

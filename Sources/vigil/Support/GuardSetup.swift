@@ -12,7 +12,7 @@ enum GuardSetup {
     ) throws(CLIError) -> (GuardPolicy, String) {
         let path = explicit ?? configuration.guardrails.policy
         guard FileManager.default.fileExists(atPath: path) else {
-            if explicit == nil && path == VigilConfiguration.Guardrails.defaultPolicy {
+            if explicit == nil && path == configuration.place(VigilConfiguration.Guardrails.defaultPolicy) {
                 return (GuardPolicy.standard, "the embedded default policy")
             }
             throw .noInput("\(path): no policy file here (guard.policy)")
