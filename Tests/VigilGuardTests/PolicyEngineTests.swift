@@ -74,6 +74,52 @@ struct PolicyEngineTests {
         #expect(try GuardPolicy.parse(yaml: text) == GuardPolicy.standard)
     }
 
+    /// Names checked against what exists: unknown tools, arguments, groups and tiers are each reported with where
+    /// they are; a third-party server's names pass until its tools are known.
+    @Test func namesThatDoNotExistAreReported() throws {
+        let catalogue = PolicyCatalogue(
+            tools: [
+                "identity.suspend_user": ["login", "reason"], "identity.get_user": ["login"],
+                "collaboration.post_message": ["channel", "text"],
+            ],
+            openServers: ["threatintel"], groups: ["break-glass", "executives"])
+        let policy = try GuardPolicy.parse(
+            yaml: """
+                version: 1
+                tiers:
+                  tier1: {read: [identity.get_user, threatintel.*], write: [], destructive: []}
+                  tier2: {read: [identity.*], write: [collaboration.post_mesage], destructive: []}
+                rules:
+                  - name: keep-admins
+                    tools: [identity.suspend_user]
+                    tiers: [tier4]
+                    when:
+                      - {argument: logn, member_of: [break-glass, breakglass]}
+                    decision: deny
+                  - name: third-party
+                    tools: [threatintel.block_ip]
+                    when:
+                      - {argument: address, equals: [203.0.113.9]}
+                    decision: deny
+                limits:
+                  - {name: per-user, tools: [identity.suspend_user], per: user, max: 1, window: 1h, decision: approve}
+                taint:
+                  untrusted: [alert, identity.get_usr]
+                """)
+        let problems = policy.problems(against: catalogue)
+        #expect(
+            problems == [
+                "tiers: tier3 is missing, so its agent may call no tool (deny by default); the tiers are tier1, tier2",
+                "tiers.tier2.write: collaboration.post_mesage names no tool (did you mean collaboration.post_message?)",
+                "rule keep-admins: tiers: tier4 is not a tier of the policy",
+                "rule keep-admins: argument: none of its tools (identity.suspend_user) takes an argument logn (did you mean login?)",
+                "rule keep-admins: member_of: breakglass is no group of the directory (did you mean break-glass?)",
+                "limit per-user: per: none of its tools (identity.suspend_user) takes an argument user",
+                "taint: identity.get_usr names no tool (did you mean identity.get_user?)",
+            ], "\(problems)")
+        #expect(GuardPolicy.standard.problems(against: catalogue).contains { $0.contains("cloud.*") })
+    }
+
     @Test func denyByDefault() {
         let e = engine()
         let unknownTier = decide(e, "intern", Tools.getUser, ["login": "ana.silva@meridian.example"])

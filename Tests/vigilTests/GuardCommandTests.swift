@@ -70,6 +70,39 @@ struct GuardCommandTests {
         await server.stop()
     }
 
+    /// A policy that names a tool, argument, group or tier that does not exist is refused, naming each (a deny rule
+    /// on `identty.suspend_user` used to pass as valid and never apply), by `guard policy`, `guard check` and the
+    /// agents.
+    @Test(arguments: [
+        (
+            "tools: [identity.suspend_user, identity.reset_mfa]", "tools: [identty.suspend_user, identity.reset_mfa]",
+            "tools: identty.suspend_user names no tool (did you mean identity.suspend_user?)"
+        ),
+        ("member_of: [break-glass]", "member_of: [breakglass]", "member_of: breakglass is no group of the directory"),
+        (
+            "      - argument: login\n        member_of: [break-glass]", "      - argument: logn\n        member_of: [break-glass]",
+            "takes an argument logn (did you mean login?)"
+        ),
+        ("  tier1:\n", "  tierone:\n", "tiers: tier1 is missing, so its agent may call no tool"),
+        ("    per: login\n", "    per: user\n", "limit same-user-once-a-day: per: none of its tools"),
+    ])
+    func aPolicyNamingWhatDoesNotExistIsRefused(original: String, typo: String, message: String) async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let standard = try await run(["guard", "policy", "--show-default"], in: dir).stdout
+        #expect(standard.contains(original))
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("policies"), withIntermediateDirectories: true)
+        try standard.replacingOccurrences(of: original, with: typo).write(
+            to: dir.appendingPathComponent("policies/guard.yaml"), atomically: true, encoding: .utf8)
+        for arguments in [
+            ["guard", "policy"], ["guard", "check", "identity.suspend_user", "--tier", "tier3"], ["demo", "--count", "1"],
+        ] {
+            let result = try await run(arguments, in: dir)
+            #expect(result.status == 78 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-cases.db").path))
+    }
+
     @Test func policyCheckAndDryRun() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let summary = try await run(["guard", "policy"], in: dir)

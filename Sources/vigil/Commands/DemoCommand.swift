@@ -47,7 +47,6 @@ struct DemoCommand: AsyncVigilCommand {
         )
         print("\(count) alerts from the lab SIEM (seed \(configuration.lab.alertSeed)), investigated through MCP:\n")
 
-        let store = try CaseSink.open(configuration.agents.cases)
         let backends: BackendOptions
         do {
             backends = try BackendOptions.parse([])
@@ -55,6 +54,7 @@ struct DemoCommand: AsyncVigilCommand {
             throw .software("backend options: \(error)")
         }
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
+        let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         var results: [(GeneratedAlert, Verdict)] = []
         let started = ContinuousClock.now
         try await stack.run(generated.map(\.alert), concurrency: 8, saving: store) { index, assessment in

@@ -44,7 +44,6 @@ struct EvalCommand: AsyncVigilCommand {
         let truth = try Self.labels(labels)
         let stream = try AlertStream(path: alerts)
         let output = try StagedFile(path: output)
-        let store = try CaseSink.open(configuration.agents.cases)
         let backends: BackendOptions
         do {
             backends = try BackendOptions.parse(
@@ -53,6 +52,7 @@ struct EvalCommand: AsyncVigilCommand {
             throw .software("backend options: \(error)")
         }
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
+        let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         var score = Scorecard(provider: stack.reasonerName)
         let started = ContinuousClock.now
         let progress = Progress(total: truth.count, enabled: Console.stderrIsTerminal)

@@ -134,6 +134,8 @@ struct GuardPolicyCommand: VigilCommand {
             return
         }
         let (policy, source) = try GuardSetup.policy(configuration, path: file)
+        try GuardSetup.requireKnownNames(
+            policy, source: source, GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions()))
         print("\(source): valid")
         for name in policy.tiers.keys.sorted() {
             let tier = policy.tiers[name]!
@@ -207,7 +209,9 @@ struct GuardCheckCommand: VigilCommand {
             }
             profile.toolClass = c
         }
-        let (policy, _) = try GuardSetup.policy(configuration)
+        let (policy, source) = try GuardSetup.policy(configuration)
+        try GuardSetup.requireKnownNames(
+            policy, source: source, GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions()))
         let engine = PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration))
         let taint = TaintLedger()
         if provenance != "unknown" {

@@ -44,11 +44,11 @@ struct TriageCommand: AsyncVigilCommand {
         var configuration = agents.apply(to: configuration)
         if let cases { configuration.agents.cases = cases }
         let alerts = try AlertStream(path: file)
-        let store = try CaseSink.open(configuration.agents.cases)
         // Before the stack starts: a signal while it starts stops the run before its first alert, and the audit
         // log is still closed with a checkpoint.
         GracefulStop.install()
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
+        let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         let explain = self.explain
         var written = 0
         try await stack.run(GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store) {
@@ -89,6 +89,17 @@ struct CaseSink {
             return try CaseStore(path: path)
         } catch {
             throw .cannotCreate(error.description)
+        }
+    }
+
+    /// Opens the store once the agents have started, so that a configuration they refuse leaves no store behind;
+    /// if it cannot be opened the agents are stopped (their audit log closed) before the error is thrown.
+    static func open(_ path: String, after stack: AgentStack) async throws(CLIError) -> CaseStore {
+        do throws(CLIError) {
+            return try open(path)
+        } catch {
+            await stack.shutdown()
+            throw error
         }
     }
 

@@ -198,6 +198,14 @@ final class AgentStack: Sendable {
             throw error
         }
         let (policy, policySource) = try GuardSetup.policy(configuration)
+        do {
+            try GuardSetup.requireKnownNames(
+                policy, source: policySource,
+                GuardSetup.catalogue(configuration, servers: definitions, remote: remotes.flatMap(\.tools)))
+        } catch {
+            for remote in remotes { await remote.close() }
+            throw error
+        }
         let intentReview: IntentReview?
         do {
             intentReview = try GuardSetup.intentReview(configuration)

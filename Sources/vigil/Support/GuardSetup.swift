@@ -3,6 +3,7 @@ import VigilCore
 import VigilAgents
 import VigilGuard
 import VigilLab
+import VigilMCP
 
 /// Builds the Guard's parts from the configuration.
 enum GuardSetup {
@@ -22,6 +23,39 @@ enum GuardSetup {
             return (try GuardPolicy.parse(yaml: text), path)
         } catch {
             throw .config("\(path): \(error.description)")
+        }
+    }
+
+    /// What the policy may name: Vigil's tools with their arguments, the third-party servers' (their tools when
+    /// `remote` lists them, else any name under the server), the directory's groups, the agents' tiers.
+    static func catalogue(
+        _ configuration: VigilConfiguration, servers: [PlatformServer], remote: [ListedTool]? = nil
+    ) -> PolicyCatalogue {
+        var tools: [String: Set<String>] = [:]
+        for server in servers {
+            for tool in server.tools { tools["\(server.kind.rawValue).\(tool.name)"] = Set(tool.parameters.map(\.name)) }
+        }
+        var open: Set<String> = []
+        if let remote {
+            for tool in remote {
+                tools["\(tool.profile.server).\(tool.name)"] = Set(
+                    (tool.inputSchema["properties"]?.objectValue).map { $0.map(\.key) } ?? [])
+            }
+        } else {
+            open = Set(configuration.mcp.servers.map(\.name))
+        }
+        let groups = Set(Enterprise.generate(seed: configuration.lab.enterpriseSeed).people.flatMap(\.groups))
+        return PolicyCatalogue(tools: tools, openServers: open, groups: groups)
+    }
+
+    /// Refuses a policy that names a tool, argument, group or tier that does not exist (each is listed): the rule
+    /// it was written for would never apply.
+    static func requireKnownNames(_ policy: GuardPolicy, source: String, _ catalogue: PolicyCatalogue) throws(CLIError) {
+        let problems = policy.problems(against: catalogue)
+        guard problems.isEmpty else {
+            throw .config(
+                "\(source): \(problems.count) unknown name\(problems.count == 1 ? "" : "s") (a rule that names what does not exist never applies):\n  "
+                    + problems.joined(separator: "\n  "))
         }
     }
 
