@@ -109,7 +109,8 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilAgents", "VigilGuard", "VigilMCP", "VigilPlatforms", "VigilLab", "VigilTesting",
             ]),
-        .testTarget(name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilGuard", "VigilLab", "VigilTesting"]),
+        .testTarget(
+            name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilAgents", "VigilGuard", "VigilLab", "VigilTesting"]),
     ]
 )
 

@@ -261,7 +261,12 @@ struct ModelAgentTests {
             }
         }
         let assessment = await f.engine.assess(Self.privesc)
+        // Triaged again once a person approved the request: the proposal is the same request, now approved.
+        let request = try #require(try f.approvals.list(status: .pending).first)
+        _ = try f.approvals.decide(request.id, approve: true, by: "alice")
+        let again = await f.engine.assess(Self.privesc)
         await f.stop()
+        #expect(again.verdict.actions.map(\.status) == [.approved] && again.verdict.actions[0].approvalID == request.id)
 
         #expect(f.model.rejected.isEmpty, "\(f.model.rejected)")
         let verdict = assessment.verdict
@@ -272,13 +277,15 @@ struct ModelAgentTests {
         #expect(verdict.attack.contains("T1098.003"))
         #expect(assessment.record.timeline.count == 1)
         #expect(verdict.actions.count == 1 && verdict.actions[0].status == .pendingApproval)
-        #expect(try f.approvals.list(status: .pending).count == 1)
+        #expect(try f.approvals.list(status: .approved).count == 1)
         #expect(assessment.record.status == .awaitingApproval)
         let report = assessment.record.report ?? ""
         #expect(report.contains("A user granted itself administrator rights.") && report.contains("suspend_user"))
         // Proposed, never executed.
         let records = try f.auditRecords()
         #expect(!records.ran("suspend_user") && records.ranOK("get_principal"))
+        #expect(
+            records.filter { $0.kind == "action_proposed" }.map { $0.data["outcome"] } == ["pending_approval", "approved"])
     }
 
     /// Content that fails the injection scan reaches the model wrapped, and the case cannot be closed

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAgents
 import VigilCore
 import VigilGuard
 import VigilTesting
@@ -68,6 +69,36 @@ struct GuardCommandTests {
         let both = try await run(["guard", "scan", "--intent-model", server.baseURL, "--no-intent-model", "-"])
         #expect(both.status == 64 && both.stderr.contains("exclude each other"))
         await server.stop()
+    }
+
+    /// A case's report was written when the case was; `vigil report` adds the state of its proposals' requests now.
+    @Test func theReportShowsTheApprovalsAsTheyAreNow() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
+        let (request, _) = try book.request(
+            agent: "forensics", tier: "tier3", caseID: "alert-9", tool: "identity.suspend_user",
+            arguments: ["login": "ana.silva@meridian.example"], rule: "containment-proposal", reason: "proposed")
+        var verdict = Verdict(
+            alertID: "alert-9", classification: .truePositive, disposition: .escalated, confidence: 0.9, tier: 3,
+            summary: "Credential theft.")
+        verdict.actions = [
+            ProposedAction(
+                server: "identity", tool: "suspend_user", arguments: ["login": "ana.silva@meridian.example"],
+                rationale: "Stop the account.", status: .pendingApproval, approvalID: request.id)
+        ]
+        let record = Case(
+            id: "alert-9", alertIDs: ["alert-9"], status: .awaitingApproval, severity: .high,
+            openedAt: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000), verdict: verdict,
+            report: "# alert-9\n\nsuspend_user (**pending_approval**, \(request.id))\n")
+        try CaseStore(path: dir.appendingPathComponent("vigil-cases.db").path).save([record])
+
+        let before = try await run(["report", "alert-9"], in: dir)
+        #expect(before.status == 0 && before.stdout.contains("- \(request.id) (identity.suspend_user): **pending**"))
+        #expect(try await run(["guard", "approve", request.id, "--by", "alice", "--note", "called the manager"], in: dir).status == 0)
+        let after = try await run(["report", "alert-9"], in: dir)
+        #expect(after.stdout.contains("## Approvals now"), "\(after.stdout)")
+        #expect(after.stdout.contains("**approved** by alice at "), "\(after.stdout)")
+        #expect(after.stdout.contains("called the manager"))
     }
 
     /// A policy that names a tool, argument, group or tier that does not exist is refused, naming each (a deny rule

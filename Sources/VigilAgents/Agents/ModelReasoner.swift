@@ -95,7 +95,13 @@ public struct ModelReasoner: AlertReasoner {
                     rationale: proposal.rationale, in: session)
                 {
                 case .pendingApproval(let approval):
-                    action.status = approval.status == .denied ? .denied : .pendingApproval
+                    // A request filed before (a re-triage) may already be decided.
+                    switch approval.status {
+                    case .denied: action.status = .denied
+                    case .approved: action.status = .approved
+                    case .used: action.status = .executed
+                    case .pending, .expired: action.status = .pendingApproval
+                    }
                     action.approvalID = approval.id
                 case .denied(let decision):
                     action.status = .denied

@@ -276,7 +276,7 @@ public final class Guard: Sendable {
             agent: session.agent, tier: session.tier, caseID: session.caseID, tool: profile.qualifiedName,
             arguments: arguments, rule: decision.decision == .approve ? decision.rule : "containment-proposal",
             reason: reason)
-        record["outcome"] = "pending_approval"
+        record["outcome"] = .string(approval.status == .pending ? "pending_approval" : approval.status.rawValue)
         record["approval_id"] = .string(approval.id)
         try await append("action_proposed", record)
         if isNew { try await announceNew(approval) }

@@ -33,6 +33,28 @@ struct ReportCommand: VigilCommand {
         guard list || alertID != nil else { throw ValidationError("name an alert id, or use --list") }
     }
 
+    /// The report was written when the case was; the proposals' requests may have been decided since. Their
+    /// state now, from the approvals database (nil when no proposal has a request, or the database is absent).
+    static func approvalsNow(_ record: Case, _ configuration: VigilConfiguration) -> String? {
+        let ids = (record.verdict?.actions ?? []).compactMap(\.approvalID)
+        guard !ids.isEmpty, FileManager.default.fileExists(atPath: configuration.guardrails.approvals),
+            let book = try? GuardSetup.approvals(configuration)
+        else { return nil }
+        var out = "\n## Approvals now\n\n"
+        for id in ids {
+            guard let approval = try? book.approval(id) else {
+                out += "- \(id): not in \(configuration.guardrails.approvals)\n"
+                continue
+            }
+            var line = "- \(id) (\(approval.tool)): **\(approval.status.rawValue)**"
+            if let by = approval.decidedBy, let at = approval.decidedAt { line += " by \(by) at \(at)" }
+            if let note = approval.note { line += " — \(note)" }
+            if approval.status == .pending { line += ", expires \(approval.expiresAt)" }
+            out += line + "\n"
+        }
+        return out
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let path = cases ?? configuration.agents.cases
         guard FileManager.default.fileExists(atPath: path) else {
@@ -78,6 +100,7 @@ struct ReportCommand: VigilCommand {
                 print(
                     record.report ?? "No report for this case.",
                     terminator: record.report?.hasSuffix("\n") == true ? "" : "\n")
+                if let now = Self.approvalsNow(record, configuration) { print(now, terminator: "") }
             }
         } catch let error as CLIError {
             throw error
