@@ -190,6 +190,41 @@ struct CommandLineTests {
         #expect(seeded.status == 0 && seeded.stdoutBytes == explicit.stdoutBytes)
     }
 
+    /// Written files replace the file a link names, not the link; a link to nothing is something already there;
+    /// a FIFO (or device) is written to, never replaced by a regular file (`init --force --path /dev/full` used to
+    /// replace the device node).
+    @Test func outputsWriteThroughLinksAndNeverReplaceSpecialFiles() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try "old\n".write(to: dir.appendingPathComponent("etc/real.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("vigil.yaml").path, withDestinationPath: "etc/real.yaml")
+        #expect(try await run(["init"], in: dir).status == 73)
+        #expect(try await run(["init", "--force"], in: dir).status == 0)
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("vigil.yaml").path)
+        #expect(link == "etc/real.yaml")
+        #expect(try String(contentsOf: dir.appendingPathComponent("etc/real.yaml"), encoding: .utf8).contains("enterprise_seed"))
+
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("dangling.yaml").path, withDestinationPath: "later.yaml")
+        let dangling = try await run(["init", "--path", "dangling.yaml"], in: dir)
+        #expect(dangling.status == 73 && dangling.stderr.contains("already exists"))
+        #expect(try await run(["init", "--path", "dangling.yaml", "--force"], in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("later.yaml").path))
+
+        // A FIFO with a reader: the labels go through it, and it is still a FIFO afterwards.
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            [
+                "-c",
+                "mkfifo labels.fifo && { cat labels.fifo > copied.jsonl & reader=$!; } && '\(CommandRunner.vigilURL.path)' lab alerts --count 3 --labels labels.fifo > /dev/null && wait $reader && test -p labels.fifo",
+            ], in: dir)
+        #expect(shell.status == 0, "\(shell.stderr)")
+        let copied = try String(contentsOf: dir.appendingPathComponent("copied.jsonl"), encoding: .utf8)
+        #expect(copied.split(separator: "\n").count == 3)
+        #expect(try await run(["init", "--path", "etc", "--force"], in: dir).status == 73)
+    }
+
     @Test(arguments: [
         ("lab:\n  seeds: 3\n", "lab.seeds (line 2): unknown key"),
         ("lab:\n  benign_ratio: 2\n", "lab.benign_ratio: 2.0 is outside 0…1"),

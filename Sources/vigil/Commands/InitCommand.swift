@@ -21,10 +21,12 @@ struct InitCommand: VigilCommand {
 
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        var status = stat()
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || lstat(path, &status) == 0 {
             guard !isDirectory.boolValue else {
                 throw .cannotCreate("\(path): is a directory; give the configuration file's path (e.g. \(path)/vigil.yaml)")
             }
+            // A link (even to nothing yet) is something already there: written through only with --force.
             guard force else { throw .cannotCreate("\(path) already exists; use --force to overwrite it") }
         }
         let text = ConfigurationLoader.template()

@@ -3,21 +3,50 @@ import Synchronization
 
 /// A file written in pieces that appears at its path only when complete: the pieces go to a hidden
 /// temporary file beside it, renamed into place by `commit()`. `discard()`, a failure, or SIGINT/SIGTERM
-/// while staging leave nothing behind.
+/// while staging leave nothing behind. A path that is a symbolic link is written through: the file it names is
+/// replaced, the link kept. A device or FIFO there (`/dev/null`, `/dev/stdout`, a pipe) is written to directly,
+/// never replaced; a directory or socket is refused.
 final class StagedFile {
     let path: String
+    /// Where the bytes go: `path`, or the file its links lead to.
+    private let target: String
+    /// Empty when writing straight to a device or FIFO.
     private let temporaryPath: String
     private let handle: FileHandle
-    private let slot: Int
+    private let slot: Int?
     private var finished = false  // committed or discarded: the slot may belong to another file now
 
     init(path: String) throws(CLIError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw .cannotCreate("\(path): is a directory, expected a file name")
+        var status = stat()
+        let target: String
+        // `stat` follows links as the kernel does (including /dev/stdout's through /proc); a link to nothing yet is
+        // followed by hand to the file it will create.
+        if stat(path, &status) == 0 {
+            target = realpath(path, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            } ?? path
+        } else {
+            target = try Self.resolve(path)
         }
-        let url = URL(fileURLWithPath: path)
+        self.target = target
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw .cannotCreate("\(path): is a directory, expected a file name")
+            case S_IFCHR, S_IFIFO:
+                guard let handle = FileHandle(forWritingAtPath: path) else {
+                    throw .cannotCreate("\(path): cannot be written (\(String(cString: strerror(errno))))")
+                }
+                self.handle = handle
+                self.temporaryPath = ""
+                self.slot = nil
+                return
+            default: throw .cannotCreate("\(path): not a file that can be written (a socket?)")
+            }
+        }
+        let url = URL(fileURLWithPath: target)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
@@ -49,19 +78,44 @@ final class StagedFile {
     func commit() throws(CLIError) {
         guard !finished else { return }
         finished = true
+        guard let slot else {
+            do {
+                try handle.close()
+            } catch {
+                throw .cannotCreate("\(path): \(error.localizedDescription)")
+            }
+            return
+        }
         try? handle.close()
         defer { SignalCleanup.unregister(slot) }
-        if rename(temporaryPath, path) != 0 {
+        if rename(temporaryPath, target) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw .cannotCreate("\(path): \(reason)")
         }
     }
 
+    /// The path the links at `path` lead to (up to 16 of them), whether or not the last exists.
+    static func resolve(_ path: String) throws(CLIError) -> String {
+        var current = path
+        for _ in 0..<16 {
+            var status = stat()
+            guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK,
+                let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
+            else { return current }
+            current =
+                destination.hasPrefix("/")
+                ? destination
+                : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+        }
+        throw .cannotCreate("\(path): too many symbolic links")
+    }
+
     func discard() {
         guard !finished else { return }
         finished = true
         try? handle.close()
+        guard let slot else { return }
         unlink(temporaryPath)
         SignalCleanup.unregister(slot)
     }
