@@ -76,6 +76,30 @@ struct MCPCommandTests {
         let store = try await CommandRunner.vigil(["mcp", "siem", "--data", "/nonexistent/events.db"])
         #expect(store.status == 66)
         #expect(store.stderr.contains("no event store here"))
+        for bad in ["256.1.1.1:0", "127.0.0.1:0:0", "::1:0", "[::zz]:0", "exa mple:0", "bad_host:0"] {
+            let refused = try await CommandRunner.vigil(["mcp", "siem", "--http", bad])
+            #expect(refused.status == 64 && refused.stderr.contains("is not HOST:PORT"), "\(bad): \(refused.stderr)")
+        }
+        for path in ["/health", "/m cp", "/mcp?x=1"] {
+            let refused = try await CommandRunner.vigil(["mcp", "siem", "--http", "127.0.0.1:0", "--path", path])
+            #expect(refused.status == 64 && !refused.stderr.contains("Fatal error"), "\(path): \(refused.stderr)")
+        }
+        // An address someone else listens on: named, exit 69 (it was an internal error, 70).
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 1) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        #expect(bound)
+        defer { close(listener) }
+        let port = Int(UInt16(bigEndian: local.sin_port))
+        let taken = try await CommandRunner.vigil(["mcp", "siem", "--http", "127.0.0.1:\(port)"])
+        #expect(taken.status == 69 && taken.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "\(taken.stderr)")
     }
 
     @Test func stdioServerAnswersJSONRPCAndLogsOnlyToStderr() async throws {

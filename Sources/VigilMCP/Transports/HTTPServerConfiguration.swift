@@ -1,3 +1,5 @@
+import Foundation
+
 /// How `vigil mcp SERVER --http HOST:PORT` serves.
 public struct HTTPServerConfiguration: Sendable {
     public var host: String
@@ -28,12 +30,30 @@ public struct HTTPServerConfiguration: Sendable {
     }
 
     /// Parses `HOST:PORT` (`127.0.0.1:8765`, `[::1]:8765`, `:8765`).
+    /// The host is an IPv4 address, an IPv6 address in brackets, or a host name; anything else (`256.1.1.1`,
+    /// `127.0.0.1:0` before the port, an unbracketed IPv6 address) is nil.
     public static func parseAddress(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65_535).contains(port)
         else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+        let written = String(text[..<colon])
+        if written.isEmpty { return ("127.0.0.1", port) }
+        if written.hasPrefix("[") && written.hasSuffix("]") {
+            let host = String(written.dropFirst().dropLast())
+            var address = in6_addr()
+            return inet_pton(AF_INET6, host, &address) == 1 ? (host, port) : nil
+        }
+        if written.allSatisfy({ $0.isNumber || $0 == "." }) {
+            var address = in_addr()
+            return inet_pton(AF_INET, written, &address) == 1 ? (written, port) : nil
+        }
+        let labels = written.split(separator: ".", omittingEmptySubsequences: false)
+        let valid =
+            written.count <= 253
+            && labels.allSatisfy { label in
+                (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            }
+        return valid ? (written, port) : nil
     }
 }

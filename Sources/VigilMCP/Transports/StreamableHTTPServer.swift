@@ -47,8 +47,21 @@ public struct StreamableHTTPServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), serverName: router.server.name),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            await registry.closeAll()
+            throw CannotListen(
+                address: "\(configuration.host):\(configuration.port)", reason: String(cString: strerror(error.errnoCode)))
+        }
         await registry.closeAll()
+    }
+
+    /// The address cannot be listened on: in use, not this host's, or a port that needs privileges.
+    public struct CannotListen: Error, CustomStringConvertible {
+        public var address: String
+        public var reason: String
+        public var description: String { "cannot listen on \(address): \(reason)" }
     }
 
     static func mcpRequest(_ request: Request, body: ByteBuffer) -> MCP.HTTPRequest {

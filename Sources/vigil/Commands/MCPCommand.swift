@@ -126,6 +126,10 @@ struct MCPServeCommand: AsyncVigilCommand {
             throw ValidationError("--http '\(http)' is not HOST:PORT (e.g. 127.0.0.1:8765)")
         }
         guard path.hasPrefix("/") else { throw ValidationError("--path '\(path)' must start with /") }
+        guard path != "/health" else { throw ValidationError("--path /health is the health check's; choose another") }
+        guard !path.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) else {
+            throw ValidationError("--path '\(path)' must be a plain URL path (no spaces, ? or #)")
+        }
     }
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
@@ -161,6 +165,8 @@ struct MCPServeCommand: AsyncVigilCommand {
             } else {
                 try await StdioServer.run(router, logger: logger)
             }
+        } catch let error as StreamableHTTPServer.CannotListen {
+            throw .unavailable("\(router.server.name): \(error)")
         } catch {
             throw .software("\(router.server.name) stopped: \(error)")
         }

@@ -4,7 +4,7 @@ import ArgumentParser
 /// Never a stack trace.
 struct CLIError: Error, CustomStringConvertible {
     private enum Code {
-        case invalidInput, noInput, cannotCreate, config, software, usage
+        case invalidInput, noInput, cannotCreate, config, software, usage, unavailable
     }
 
     private let code: Code
@@ -20,6 +20,8 @@ struct CLIError: Error, CustomStringConvertible {
     static func noInput(_ message: String) -> CLIError { CLIError(code: .noInput, message: message) }
     /// An output file cannot be written (exit 73).
     static func cannotCreate(_ message: String) -> CLIError { CLIError(code: .cannotCreate, message: message) }
+    /// A service Vigil needs cannot be had: the address to listen on is in use (exit 69).
+    static func unavailable(_ message: String) -> CLIError { CLIError(code: .unavailable, message: message) }
     /// A bug in Vigil (exit 70).
     static func software(_ message: String) -> CLIError { CLIError(code: .software, message: message) }
     /// The configuration file is invalid (exit 78).
@@ -33,6 +35,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .config: VigilExit.config
         case .software: VigilExit.software
         case .usage: VigilExit.usage
+        case .unavailable: VigilExit.unavailable
         }
     }
 }
@@ -47,6 +50,8 @@ enum VigilExit {
     static let usage = ExitCode.validationFailure
     /// An input file does not exist or cannot be read.
     static let noInput = ExitCode(66)
+    /// A service cannot be had (an address in use).
+    static let unavailable = ExitCode(69)
     /// An internal error.
     static let software = ExitCode(70)
     /// An output file cannot be created.
