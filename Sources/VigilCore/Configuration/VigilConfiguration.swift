@@ -119,8 +119,7 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var approvalTTLSeconds: Int
         /// The injection scanner's threshold, 0…1: a result scoring at least this is quarantined.
         public var scanThreshold: Double
-        /// Token buckets: the default for every server and vendor API, and overrides by key
-        /// (`server:identity`, `vendor:okta`).
+        /// Token buckets: the default for every server, and overrides by server (`server:identity`).
         public var rateLimit: RateLimit
         public var rateLimits: [String: RateLimit]
         /// A model that reads the results the scanner passes (`guard.intent_model`); nil: the scanner alone.

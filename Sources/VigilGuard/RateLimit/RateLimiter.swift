@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import VigilCore
 
-/// Token buckets per key — a server (`server:vigil-identity`) or a vendor API (`vendor:okta`) — with
+/// Token buckets per key — a server (`server:identity`) or a vendor API (`vendor:okta`) — with
 /// a configured rate and burst each (or the default), the vendors' Retry-After honoured, and the
 /// current levels readable at any time.
 public final class RateLimiter: Sendable {

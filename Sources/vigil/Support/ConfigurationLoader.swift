@@ -265,7 +265,31 @@ enum ConfigurationLoader {
                 throw unknown(key, value)
             }
         }
+        try checkBuckets(config)
         return config
+    }
+
+    /// A rate-limit bucket must be one the Guard takes tokens from: `server:NAME` for one of Vigil's servers or a
+    /// configured third-party one. A bucket nothing uses (`server:vigil-cloud`, `vendor:okta`) was accepted and
+    /// limited nothing.
+    static func checkBuckets(_ config: VigilConfiguration) throws(ParseError) {
+        let servers = knownServers + config.mcp.servers.map(\.name)
+        for bucket in config.guardrails.rateLimits.keys.sorted() {
+            let path = "guard.rate_limits.\(bucket)"
+            guard bucket.hasPrefix("server:") else {
+                throw ParseError(
+                    message:
+                        "\(path): no vendor connector in this version takes tokens from a vendor bucket; limit the server instead (server:NAME)"
+                )
+            }
+            let name = String(bucket.dropFirst("server:".count))
+            guard servers.contains(name) else {
+                let stripped = name.hasPrefix("vigil-") ? String(name.dropFirst(6)) : name
+                let hint = servers.contains(stripped) ? " (did you mean server:\(stripped)?)" : ""
+                throw ParseError(
+                    message: "\(path): no server is named \(name)\(hint); the servers are \(servers.joined(separator: ", "))")
+            }
+        }
     }
 
     /// The MCP servers' names (`mcp.allow_write` lists some of them).
@@ -534,7 +558,7 @@ enum ConfigurationLoader {
           scan_threshold: \(c.guardrails.scanThreshold)
           # Token bucket per MCP server and vendor API: calls per second and burst.
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
-          # Overrides by bucket, e.g. "vendor:okta": {per_second: 10, burst: 20}
+          # Overrides by server, e.g. "server:identity": {per_second: 10, burst: 20}
           rate_limits: {}
           # A second reader: a prompt-injection classifier served by text-embeddings-inference (POST /predict)
           # reads the prose of every result the scanner passes (docs/security.md). Off unless set.
