@@ -224,12 +224,28 @@ struct GuardPipelineTests {
         try await f.guardrails.recordVerdict(verdict, caseID: "case-7")
         try await f.guardrails.recordVerdict(verdict, caseID: "case-7")
         #expect(try f.approvals.unaudited().isEmpty)
+        // Decisions found by verdicts finishing together are written once each.
+        var later: [String] = []
+        for n in 0..<3 {
+            let (approval, _) = try f.approvals.request(
+                agent: "forensics", tier: "tier3", caseID: "case-8", tool: "identity.suspend_user",
+                arguments: ["login": .string("user\(n)@meridian.example")], rule: "destructive-needs-approval",
+                reason: "destructive")
+            _ = try f.approvals.decide(approval.id, approve: true, by: "carol")
+            later.append(approval.id)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try? await f.guardrails.recordVerdict(verdict, caseID: "case-8") } }
+        }
+        try await f.guardrails.auditDecisions()
         let audit = try records(f)
         let kinds = audit.map(\.kind).filter { $0 == "approval_decided" || $0 == "verdict" }
-        #expect(kinds == ["approval_decided", "approval_decided", "verdict", "verdict"])
+        #expect(Array(kinds.prefix(4)) == ["approval_decided", "approval_decided", "verdict", "verdict"])
+        #expect(kinds.filter { $0 == "verdict" }.count == 10)
         let decided = audit.filter { $0.kind == "approval_decided" }
-        #expect(decided[0].data["status"] == "approved" && decided[0].data["decided_by"] == "alice")
-        #expect(decided[1].data["status"] == "denied" && decided[1].data["decided_by"] == "bob")
+        #expect(decided.compactMap { $0.data["id"]?.stringValue }.sorted() == (pending.map(\.id) + later).sorted())
+        #expect(decided[0].data["decision"] == "approved" && decided[0].data["decided_by"] == "alice")
+        #expect(decided[1].data["decision"] == "denied" && decided[1].data["decided_by"] == "bob")
         let recorded = try #require(audit.first { $0.kind == "verdict" })
         #expect(recorded.data["alert_id"] == "alert-7" && recorded.data["case_id"] == "case-7")
         #expect(recorded.data["disposition"] == "escalated" && recorded.data["tier"] == 3)

@@ -190,27 +190,36 @@ struct CommandLineTests {
         #expect(seeded.status == 0 && seeded.stdoutBytes == explicit.stdoutBytes)
     }
 
-    /// Written files replace the file a link names, not the link; a link to nothing is something already there;
-    /// a FIFO (or device) is written to, never replaced by a regular file (`init --force --path /dev/full` used to
-    /// replace the device node).
-    @Test func outputsWriteThroughLinksAndNeverReplaceSpecialFiles() async throws {
+    /// An output path that is a symbolic link is refused, not followed (a link someone else made would choose which
+    /// file is replaced) nor replaced; a FIFO (or device) is written to, never replaced by a regular file (`init
+    /// --force --path /dev/full` used to replace the device node); `/dev/stderr` is written as it is open.
+    @Test func outputsNeverFollowLinksNorReplaceSpecialFiles() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try "old\n".write(to: dir.appendingPathComponent("etc/real.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(
             atPath: dir.appendingPathComponent("vigil.yaml").path, withDestinationPath: "etc/real.yaml")
         #expect(try await run(["init"], in: dir).status == 73)
-        #expect(try await run(["init", "--force"], in: dir).status == 0)
-        let link = try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("vigil.yaml").path)
-        #expect(link == "etc/real.yaml")
-        #expect(try String(contentsOf: dir.appendingPathComponent("etc/real.yaml"), encoding: .utf8).contains("enterprise_seed"))
+        let forced = try await run(["init", "--force"], in: dir)
+        #expect(forced.status == 73 && forced.stderr.contains("is a symbolic link (to etc/real.yaml)"), "\(forced.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("vigil.yaml").path) == "etc/real.yaml")
+        #expect(try String(contentsOf: dir.appendingPathComponent("etc/real.yaml"), encoding: .utf8) == "old\n")
+        #expect(try await run(["init", "--force", "--path", "etc/real.yaml"], in: dir).status == 0)
 
         try FileManager.default.createSymbolicLink(
-            atPath: dir.appendingPathComponent("dangling.yaml").path, withDestinationPath: "later.yaml")
-        let dangling = try await run(["init", "--path", "dangling.yaml"], in: dir)
-        #expect(dangling.status == 73 && dangling.stderr.contains("already exists"))
-        #expect(try await run(["init", "--path", "dangling.yaml", "--force"], in: dir).status == 0)
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("later.yaml").path))
+            atPath: dir.appendingPathComponent("labels.jsonl").path, withDestinationPath: "elsewhere.jsonl")
+        let dangling = try await run(["lab", "alerts", "--count", "1", "--labels", "labels.jsonl"], in: dir)
+        #expect(dangling.status == 73 && dangling.stderr.contains("is a symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("elsewhere.jsonl").path))
+
+        // /dev/stderr appended to a file: the labels are added after what was there.
+        let appended = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "echo earlier > log.txt && '\(CommandRunner.vigilURL.path)' lab alerts --count 2 --labels /dev/stderr > /dev/null 2>> log.txt"],
+            in: dir)
+        #expect(appended.status == 0, "\(appended.stderr)")
+        let log = try String(contentsOf: dir.appendingPathComponent("log.txt"), encoding: .utf8)
+        #expect(log.hasPrefix("earlier\n") && log.split(separator: "\n").count == 3, "\(log)")
 
         // A FIFO with a reader: the labels go through it, and it is still a FIFO afterwards.
         let shell = try await CommandRunner.run(
@@ -468,6 +477,7 @@ struct CommandLineTests {
             ["ingest", "-", "-", "--db", "events.db"], ["detect", "-", "/dev/stdin"],
             ["ingest", "-", "--db", "events.db", "--config", "/dev/stdin"],
             ["alerts", "validate", "/dev/fd/0", "--config", "/dev/stdin"],
+            ["eval", "--alerts", "-", "--labels", "/dev/stdin"],
         ] {
             let twice = try await run(arguments, stdin: compressed, in: dir)
             #expect(
@@ -494,6 +504,19 @@ struct CommandLineTests {
                 "\(arguments): \(shell.status) \(shell.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
+        // Over stdio, standard input is the MCP channel.
+        let mcp = try await run(["mcp", "siem", "--data", "events.db", "--alerts", "-"], in: dir)
+        #expect(mcp.status == 64 && mcp.stderr.contains("over stdio, standard input carries MCP"), "\(mcp.stderr)")
+        // Started with standard output closed: the results cannot be delivered, and that is an error.
+        let closedOutput = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(CommandRunner.vigilURL.path)' lab alerts --count 1 >&-"], in: dir)
+        #expect(closedOutput.status == 73 && closedOutput.stderr.contains("standard output is closed"), "\(closedOutput.stderr)")
+        // A configuration read through /dev/stdin has no directory: its paths stay relative to the working one.
+        try "guard:\n  policy: mine.yaml\n".write(to: dir.appendingPathComponent("piped.yaml"), atomically: true, encoding: .utf8)
+        let devConfig = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "'\(CommandRunner.vigilURL.path)' guard policy --config /dev/stdin < piped.yaml"], in: dir)
+        #expect(devConfig.status == 66 && devConfig.stderr.contains("vigil: error: mine.yaml: no policy file here"), "\(devConfig.stderr)")
 
         let validated = try await run(["alerts", "validate", "/dev/stdin"], stdin: Array(alerts.stdoutBytes), in: dir)
         #expect(validated.status == 0 && validated.stdout.contains("120 records, 120 valid"), "\(validated.stdout)")

@@ -205,7 +205,7 @@ struct GuardCommandTests {
         let key = try AuditKey.loadOrCreate(path: dir.appendingPathComponent("vigil-audit.key").path).0
         let held = try AuditLog(path: dir.appendingPathComponent("vigil-audit.log").path, key: key)
         let denied = try await run(["guard", "deny", ids[1], "--by", "bob"], in: dir)
-        #expect(denied.status == 0 && denied.stderr.contains("held by a running Vigil"), "\(denied.stderr)")
+        #expect(denied.status == 0 && denied.stderr.contains("held by another Vigil process"), "\(denied.stderr)")
         #expect(try book.unaudited().map(\.id) == [ids[1]])
         held.close()
         #expect(try await run(["audit", "verify"], in: dir).status == 0)

@@ -80,7 +80,7 @@ struct MCPCommandTests {
             let refused = try await CommandRunner.vigil(["mcp", "siem", "--http", bad])
             #expect(refused.status == 64 && refused.stderr.contains("is not HOST:PORT"), "\(bad): \(refused.stderr)")
         }
-        for path in ["/health", "/m cp", "/mcp?x=1"] {
+        for path in ["/health", "//health", "/health/", "/Health/x", "/m cp", "/mcp?x=1", "/mcp/", "/"] {
             let refused = try await CommandRunner.vigil(["mcp", "siem", "--http", "127.0.0.1:0", "--path", path])
             #expect(refused.status == 64 && !refused.stderr.contains("Fatal error"), "\(path): \(refused.stderr)")
         }
@@ -385,6 +385,24 @@ struct RemoteServerCommandTests {
         let unsealed = try await CommandRunner.vigil(
             ["triage", "-", "--playbooks", Self.playbooks], stdin: alerts.stdoutBytes, in: dir)
         #expect(unsealed.status == 78 && unsealed.stderr.contains("new since sealing"), "\(unsealed.stderr)")
+    }
+
+    /// A server started by a relative path in a configuration read from elsewhere is the one beside that file, and
+    /// it runs there (it was looked for in the working directory).
+    @Test func aRelativeCommandIsTheOneBesideTheConfiguration() async throws {
+        let root = try CommandRunner.temporaryDirectory()
+        let dir = root.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        #expect(try await CommandRunner.vigil(["init"], in: dir).status == 0)
+        let script = dir.appendingPathComponent("ti.sh")
+        try "#!/bin/sh\nexec python3 '\(Self.server)' \"$@\"\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let config = dir.appendingPathComponent("vigil.yaml")
+        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(
+            of: "  servers: []", with: "  servers:\n    - {name: threatintel, command: [./ti.sh]}")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let sealed = try await CommandRunner.vigil(["integrity", "seal", "--config", "etc/vigil.yaml"], in: root)
+        #expect(sealed.status == 0 && sealed.stdout.contains("and 42 MCP tools"), "\(sealed.stdout) \(sealed.stderr)")
     }
 
     @Test func aServerThatCannotStartIsNamed() async throws {

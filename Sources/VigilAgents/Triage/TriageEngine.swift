@@ -27,12 +27,15 @@ public struct TriageEngine: Sendable {
                 assessment.verdict.summary =
                     "Escalated: the verdict could not be written to the audit log (\(error)), so it does not close the alert. It was: "
                     + assessment.verdict.summary
-                assessment.record.verdict = assessment.verdict
                 assessment.record.status = .investigating
-                assessment.record.report =
-                    (assessment.record.report ?? "")
-                    + "\n\n**Not closed automatically:** the verdict could not be written to the audit log (\(error)).\n"
+            } else {
+                assessment.verdict.summary += " (This verdict could not be written to the audit log: \(error).)"
             }
+            assessment.record.verdict = assessment.verdict
+            assessment.record.report =
+                (assessment.record.report ?? "")
+                + "\n\n**Not in the audit log:** the verdict could not be written to it (\(error))"
+                + (assessment.verdict.summary.hasPrefix("Escalated: the verdict could not") ? ", so it does not close the alert.\n" : ".\n")
         }
         return assessment
     }

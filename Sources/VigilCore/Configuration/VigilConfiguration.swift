@@ -42,6 +42,13 @@ public struct VigilConfiguration: Sendable, Hashable {
         resolved.integrity.paths = integrity.paths.map(resolved.place)
         resolved.siem.database = resolved.place(siem.database)
         resolved.siem.alerts = siem.alerts.map(resolved.place)
+        // A third-party server's executable given as a relative path (`./ti-server`, `bin/ti`) is the one beside
+        // the file; a bare name is looked up on PATH. (The server also runs in `directory`.)
+        for index in resolved.mcp.servers.indices {
+            if let first = resolved.mcp.servers[index].command.first, first.contains("/") {
+                resolved.mcp.servers[index].command[0] = resolved.place(first)
+            }
+        }
         return resolved
     }
 

@@ -48,6 +48,14 @@ public struct Approval: Sendable, Hashable {
         return .object(object)
     }
 
+    /// What the audit log keeps of a person's decision on the request (`approval_decided`): the request with
+    /// `decision` as taken (`approved`, `denied`), whatever the request became since (used, expired).
+    public var decisionRecord: JSONValue {
+        guard case .object(var record) = json else { return json }
+        record["decision"] = .string(status == .denied ? "denied" : "approved")
+        return .object(record)
+    }
+
     /// The digest an approval binds: the arguments with object keys sorted, serialized compactly.
     public static func digest(of arguments: JSONObject) -> String {
         let canonical = Self.canonical(.object(arguments)).serialized()

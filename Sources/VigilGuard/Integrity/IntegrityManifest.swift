@@ -96,6 +96,9 @@ public struct IntegrityManifest: Sendable, Hashable {
     /// A file's path as the manifest records it: relative to `base` when under it.
     static func stored(_ path: String, base: String) -> String {
         guard !base.isEmpty else { return path }
+        // Compared as standardised paths: `etc//vigil.yaml` and `etc/./vigil.yaml` are `etc/vigil.yaml`.
+        let path = (path as NSString).standardizingPath
+        let base = (base as NSString).standardizingPath
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import VigilCore
 
 /// The Guard around every tool call. For each call it
@@ -23,6 +24,7 @@ public final class Guard: Sendable {
     /// The second reader of the results the scanner passes, if one is configured (`guard.intent_model`).
     public let intentReview: IntentReview?
     private let audit: AuditLog?
+    private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
 
@@ -358,21 +360,31 @@ public final class Guard: Sendable {
     /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit
     /// log yet, as `approval_decided` records, and returns how many. The deciding command writes its own when it
     /// can take the log; when the agents hold it, they write them here, at their next verdict and as they stop.
+    /// One writer of decisions at a time (concurrent verdicts would each write the same ones); a caller that finds
+    /// one at work leaves the decisions to it and to the next call.
     /// A crash between the write and the book's note writes a decision twice, never not at all.
     @discardableResult
     public func auditDecisions() async throws -> Int {
-        guard audit != nil else { return 0 }
+        guard audit != nil, writingDecisions.withLock({ busy in busy ? false : { busy = true; return true }() }) else {
+            return 0
+        }
+        defer { writingDecisions.withLock { $0 = false } }
         let pending = try approvals.unaudited(limit: 1000)
-        for approval in pending { try await appendValue("approval_decided", approval.json) }
+        for approval in pending { try await appendValue("approval_decided", approval.decisionRecord) }
         try approvals.markAudited(pending.map(\.id))
         return pending.count
     }
 
     /// Audits an investigation's verdict (`verdict`): what was decided about the alert, by which tier, on how many
     /// calls, with a digest of the whole verdict as the case keeps it. Decisions on approvals waiting for the log
-    /// are written first.
+    /// are written first when they can be (a busy approvals database leaves them for the next verdict; the verdict
+    /// is written regardless).
     public func recordVerdict(_ verdict: Verdict, caseID: String) async throws {
-        try await auditDecisions()
+        do {
+            try await auditDecisions()
+        } catch let error as ApprovalError {
+            _ = error  // the approvals database is busy or broken: the decisions wait; the verdict does not
+        }
         try await append("verdict", Self.auditRecord(verdict, caseID: caseID))
     }
 

@@ -21,8 +21,10 @@ public struct RemoteServer: Sendable {
     private let process: StdioServerProcess?
 
     /// Starts or reaches the server, initializes a session and lists its tools.
+    /// A command's server runs in `directory` when one is given (the configuration's, so that relative arguments
+    /// name the files beside it).
     public static func connect(
-        name: String, endpoint: Endpoint, requestTimeout: Double = 30, logger: Logger
+        name: String, endpoint: Endpoint, requestTimeout: Double = 30, directory: String? = nil, logger: Logger
     ) async throws(RemoteServerError) -> RemoteServer {
         var process: StdioServerProcess?
         let connection: MCPConnection
@@ -34,8 +36,8 @@ public struct RemoteServer: Sendable {
                         "MCP server '\(name)': cannot find the executable '\(command.first ?? "")' (give a path, or a name on PATH)")
                 }
                 let started = try await StdioServerProcess(
-                    executable: executable, arguments: Array(command.dropFirst()), requestTimeout: requestTimeout,
-                    logger: logger)
+                    executable: executable, arguments: Array(command.dropFirst()), directory: directory,
+                    requestTimeout: requestTimeout, logger: logger)
                 process = started
                 connection = started.connection
             case .url(let url, let token):

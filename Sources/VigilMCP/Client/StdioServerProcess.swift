@@ -19,13 +19,14 @@ public final class StdioServerProcess: Sendable {
 
     /// Starts `executable` with `arguments` (e.g. `vigil mcp siem`) and initializes a session.
     public init(
-        executable: String, arguments: [String], environment: [String: String]? = nil, requestTimeout: Double = 30,
-        logger: Logger
+        executable: String, arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
+        requestTimeout: Double = 30, logger: Logger
     ) async throws {
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory, !directory.isEmpty { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let environment { process.environment = environment }
         let toChild = Pipe()
         let fromChild = Pipe()

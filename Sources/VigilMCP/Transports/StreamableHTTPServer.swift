@@ -53,6 +53,9 @@ public struct StreamableHTTPServer: Sendable {
             await registry.closeAll()
             throw CannotListen(
                 address: "\(configuration.host):\(configuration.port)", reason: String(cString: strerror(error.errnoCode)))
+        } catch let error as SocketAddressError.UnknownHost {
+            await registry.closeAll()
+            throw CannotListen(address: "\(configuration.host):\(configuration.port)", reason: "\(error)")
         }
         await registry.closeAll()
     }

@@ -38,6 +38,13 @@ struct EvalCommand: AsyncVigilCommand {
     @Option(name: .long, help: ArgumentHelp("Case store (default: agents.cases).", valueName: "path"))
     var cases: String?
 
+    func validate() throws {
+        try InputFile.requireStandardInputOnce([
+            ("--alerts \(alerts)", alerts), ("--labels \(labels)", labels),
+            ("--config \(global.config ?? "")", global.config),
+        ])
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         var configuration = agents.apply(to: configuration)
         if let cases { configuration.agents.cases = cases }

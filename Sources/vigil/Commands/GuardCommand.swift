@@ -338,7 +338,7 @@ enum GuardDecision {
                 path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
         } catch let error as AuditLogError where error.isBusy {
             Console.note(
-                "the audit log is held by a running Vigil, which writes this decision to it at its next verdict")
+                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does)")
             return
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
@@ -347,7 +347,7 @@ enum GuardDecision {
         do {
             let pending = try book.unaudited(limit: 1000)
             for decided in pending {
-                _ = try await log.append(kind: "approval_decided", data: decided.json)
+                _ = try await log.append(kind: "approval_decided", data: decided.decisionRecord)
             }
             try book.markAudited(pending.map(\.id))
         } catch {

@@ -26,7 +26,7 @@ struct InitCommand: VigilCommand {
             guard !isDirectory.boolValue else {
                 throw .cannotCreate("\(path): is a directory; give the configuration file's path (e.g. \(path)/vigil.yaml)")
             }
-            // A link (even to nothing yet) is something already there: written through only with --force.
+            // A link (even to nothing yet) is something already there.
             guard force else { throw .cannotCreate("\(path) already exists; use --force to overwrite it") }
         }
         let text = ConfigurationLoader.template()

@@ -125,10 +125,23 @@ struct MCPServeCommand: AsyncVigilCommand {
         if let http, HTTPServerConfiguration.parseAddress(http) == nil {
             throw ValidationError("--http '\(http)' is not HOST:PORT (e.g. 127.0.0.1:8765)")
         }
-        guard path.hasPrefix("/") else { throw ValidationError("--path '\(path)' must start with /") }
-        guard path != "/health" else { throw ValidationError("--path /health is the health check's; choose another") }
-        guard !path.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) else {
-            throw ValidationError("--path '\(path)' must be a plain URL path (no spaces, ? or #)")
+        // Segments of letters, digits and - . _ ~, none empty (no `//`, no trailing /), and not the health check's.
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard path.hasPrefix("/"), !segments.isEmpty,
+            segments.allSatisfy({ segment in
+                !segment.isEmpty && segment != "." && segment != ".."
+                    && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) }
+            })
+        else {
+            throw ValidationError(
+                "--path '\(path)' must be a plain URL path: /, then segments of letters, digits, - . _ ~ (e.g. /mcp)")
+        }
+        guard segments.first?.lowercased() != "health" else {
+            throw ValidationError("--path \(path): /health is the health check's; choose another")
+        }
+        // Over stdio, standard input is the MCP channel: alerts cannot come from it too.
+        if http == nil, let alerts = backends.alerts, InputFile.readsStandardInput(alerts) {
+            throw ValidationError("--alerts \(alerts): over stdio, standard input carries MCP; give the alerts as a file")
         }
     }
 

@@ -346,7 +346,8 @@ enum RemoteServers {
             do {
                 connected.append(
                     try await RemoteServer.connect(
-                        name: server.name, endpoint: endpoint, requestTimeout: server.timeoutSeconds, logger: logger))
+                        name: server.name, endpoint: endpoint, requestTimeout: server.timeoutSeconds,
+                        directory: configuration.directory.isEmpty ? nil : configuration.directory, logger: logger))
             } catch {
                 for remote in connected { await remote.close() }
                 throw .noInput(error.description)

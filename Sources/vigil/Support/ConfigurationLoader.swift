@@ -20,8 +20,9 @@ enum ConfigurationLoader {
             let configuration = try parse(text)
             // Relative paths in a file read from another directory name the files beside it.
             let directory = (candidate as NSString).deletingLastPathComponent
+            // A descriptor or device (`/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`) has no directory of its own.
             guard !directory.isEmpty, directory != ".", !InputFile.readsStandardInput(candidate),
-                !candidate.hasPrefix("/dev/fd/"), !candidate.hasPrefix("/proc/")
+                !candidate.hasPrefix("/dev/"), !candidate.hasPrefix("/proc/")
             else { return configuration }
             return configuration.resolvingPaths(against: directory)
         } catch {

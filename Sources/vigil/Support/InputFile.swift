@@ -37,18 +37,29 @@ enum InputFile {
 
     /// Whether the process started with standard input closed (`<&-`).
     nonisolated(unsafe) private(set) static var standardInputClosed = false
+    /// Whether it started with standard output closed (`>&-`): results cannot be delivered.
+    nonisolated(unsafe) private(set) static var standardOutputClosed = false
 
-    /// Run first: a standard stream the process started without is opened on /dev/null, so that the next file
-    /// opened (a log, a database) does not become descriptor 0, 1 or 2 and get read as input or written as output.
+    /// Run first: a standard stream the process started without is held open, so that the next file opened (a
+    /// log, a database) does not become descriptor 0, 1 or 2 and get read as input or written as output. Standard
+    /// input reads nothing (and `-` is refused); standard output fails every write, so a command whose results
+    /// would be lost says so (`standard output is closed`) instead of exiting 0.
     static func holdClosedStandardStreams() {
         for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 {
-            let opened = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            let device = descriptor == STDOUT_FILENO ? "/dev/full" : "/dev/null"
+            let opened = open(device, descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
             if descriptor == STDIN_FILENO { standardInputClosed = true }
+            if descriptor == STDOUT_FILENO { standardOutputClosed = true }
             if opened >= 0 && opened != descriptor {
                 dup2(opened, descriptor)
                 close(opened)
             }
         }
+    }
+
+    /// Whether `path` names standard input itself (`/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`).
+    static func namesStandardInput(_ path: String) -> Bool {
+        path == "-" || path == "/dev/stdin" || path == "/dev/fd/0" || path == "/proc/self/fd/0"
     }
 
     /// Fails unless standard input is open and not a directory (`< /`, `<&-`).
@@ -92,6 +103,7 @@ enum InputFile {
     /// Fails unless `path` is a file this process can read, naming what it is instead: missing, a directory,
     /// unreadable, or (with `regular`) a device or other special file. `what` names the file in the message.
     static func requireReadable(_ path: String, _ what: String = "file", regular: Bool = false) throws(CLIError) {
+        if namesStandardInput(path) { try requireStandardInput() }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .noInput("\(path): no such \(what)")

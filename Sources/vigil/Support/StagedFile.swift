@@ -3,14 +3,13 @@ import Synchronization
 
 /// A file written in pieces that appears at its path only when complete: the pieces go to a hidden
 /// temporary file beside it, renamed into place by `commit()`. `discard()`, a failure, or SIGINT/SIGTERM
-/// while staging leave nothing behind. A path that is a symbolic link is written through: the file it names is
-/// replaced, the link kept. A device or FIFO there (`/dev/null`, `/dev/stdout`, a pipe) is written to directly,
-/// never replaced; a directory or socket is refused.
+/// while staging leave nothing behind. A device or FIFO (`/dev/null`, a pipe) is written to directly, never
+/// replaced, and so is an open descriptor named as a file (`/dev/stdout`, `/dev/stderr`, `/dev/fd/N`), as it is
+/// open (an append redirect keeps appending). A symbolic link to a file is refused rather than followed (whoever
+/// made it would choose what is replaced) or replaced (the user meant the file); a directory or socket is refused.
 final class StagedFile {
     let path: String
-    /// Where the bytes go: `path`, or the file its links lead to.
-    private let target: String
-    /// Empty when writing straight to a device or FIFO.
+    /// Empty when writing straight to a device, FIFO or descriptor.
     private let temporaryPath: String
     private let handle: FileHandle
     private let slot: Int?
@@ -18,34 +17,40 @@ final class StagedFile {
 
     init(path: String) throws(CLIError) {
         self.path = path
-        var status = stat()
-        let target: String
-        // `stat` follows links as the kernel does (including /dev/stdout's through /proc); a link to nothing yet is
-        // followed by hand to the file it will create.
-        if stat(path, &status) == 0 {
-            target = realpath(path, nil).map { pointer in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            } ?? path
-        } else {
-            target = try Self.resolve(path)
+        if let descriptor = Self.descriptor(named: path) {
+            let copy = dup(descriptor)
+            guard copy >= 0 else { throw .cannotCreate("\(path): cannot be written (\(String(cString: strerror(errno))))") }
+            self.handle = FileHandle(fileDescriptor: copy, closeOnDealloc: true)
+            self.temporaryPath = ""
+            self.slot = nil
+            return
         }
-        self.target = target
-        if stat(path, &status) == 0 {
-            switch status.st_mode & S_IFMT {
+        var status = stat()
+        let exists = stat(path, &status) == 0
+        let kind = status.st_mode & S_IFMT
+        if exists && (kind == S_IFCHR || kind == S_IFIFO) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw .cannotCreate("\(path): cannot be written (\(String(cString: strerror(errno))))")
+            }
+            self.handle = handle
+            self.temporaryPath = ""
+            self.slot = nil
+            return
+        }
+        var link = stat()
+        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+            let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+            throw .cannotCreate(
+                "\(path): is a symbolic link (to \(destination)); name the file itself, so that what is replaced is what you meant")
+        }
+        if exists {
+            switch kind {
             case S_IFREG: break
             case S_IFDIR: throw .cannotCreate("\(path): is a directory, expected a file name")
-            case S_IFCHR, S_IFIFO:
-                guard let handle = FileHandle(forWritingAtPath: path) else {
-                    throw .cannotCreate("\(path): cannot be written (\(String(cString: strerror(errno))))")
-                }
-                self.handle = handle
-                self.temporaryPath = ""
-                self.slot = nil
-                return
             default: throw .cannotCreate("\(path): not a file that can be written (a socket?)")
             }
         }
+        let target = path
         let url = URL(fileURLWithPath: target)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
@@ -88,27 +93,25 @@ final class StagedFile {
         }
         try? handle.close()
         defer { SignalCleanup.unregister(slot) }
-        if rename(temporaryPath, target) != 0 {
+        if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw .cannotCreate("\(path): \(reason)")
         }
     }
 
-    /// The path the links at `path` lead to (up to 16 of them), whether or not the last exists.
-    static func resolve(_ path: String) throws(CLIError) -> String {
-        var current = path
-        for _ in 0..<16 {
-            var status = stat()
-            guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK,
-                let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current)
-            else { return current }
-            current =
-                destination.hasPrefix("/")
-                ? destination
-                : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+    /// The descriptor a path names when it is one of the process's own: `/dev/stdout`, `/dev/stderr`,
+    /// `/dev/fd/N`, `/proc/self/fd/N`.
+    static func descriptor(named path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                return Int32(path.dropFirst(prefix.count))
+            }
+            return nil
         }
-        throw .cannotCreate("\(path): too many symbolic links")
     }
 
     func discard() {

@@ -32,7 +32,9 @@ struct StdoutWriter {
             }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
-                if n < 0 && errno != EPIPE { failure = String(cString: strerror(errno)) }
+                if n < 0 && errno != EPIPE {
+                    failure = InputFile.standardOutputClosed ? "standard output is closed" : String(cString: strerror(errno))
+                }
                 closed = true
                 break
             }
@@ -45,6 +47,7 @@ struct StdoutWriter {
     static func finishPrinting() throws(CLIError) {
         errno = 0
         if fflush(nil) != 0 && errno != EPIPE {
+            if InputFile.standardOutputClosed { throw .cannotCreate("standard output is closed; results cannot be written") }
             throw .cannotCreate("cannot write to standard output: \(String(cString: strerror(errno)))")
         }
     }
