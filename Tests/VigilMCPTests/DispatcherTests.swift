@@ -41,6 +41,8 @@ struct DispatcherTests {
         (#""hello""#, -32600),
         (#"{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}"#, -32600),
         (#"{"jsonrpc":"2.0","id":1}"#, -32600),
+        (#"{"id":1,"method":"tools/list"}"#, -32600),
+        (#"{"jsonrpc":"1.0","id":1,"method":"tools/list"}"#, -32600),
         (#"{"jsonrpc":"2.0","id":1,"method":"resources/list"}"#, -32601),
         (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]}"#, -32602),
         (#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{}}"#, -32602),
@@ -57,6 +59,7 @@ struct DispatcherTests {
         #expect(await answer(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == nil)
         #expect(await answer(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}"#) == nil)
         #expect(await answer(#"{"jsonrpc":"2.0","id":9,"result":{}}"#) == nil)
+        #expect(await answer(" \t\r\n") == nil)
     }
 
     @Test func listsAndCallsTools() async throws {

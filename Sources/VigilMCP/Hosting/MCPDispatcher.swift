@@ -67,6 +67,8 @@ public struct MCPDispatcher: Sendable {
 
     /// Decides what a message needs: an immediate answer, a tool call, or nothing (a notification).
     func route(_ data: Data) -> Route {
+        // A blank line between messages is not a message.
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return .nothing }
         let message: JSONValue
         do {
             message = try JSONParser.parse(data)
@@ -78,6 +80,9 @@ public struct MCPDispatcher: Sendable {
             return .answer(Self.error(id: .null, code: -32600, "Invalid Request: \(what)"))
         }
         let id = object["id"]
+        guard object["jsonrpc"]?.stringValue == "2.0" else {
+            return .answer(Self.error(id: id ?? .null, code: -32600, "Invalid Request: jsonrpc must be \"2.0\""))
+        }
         if let id, !(id.stringValue != nil || id.intValue != nil) {
             return .answer(Self.error(id: .null, code: -32600, "Invalid Request: id must be a string or an integer"))
         }
