@@ -243,6 +243,7 @@ struct CommandLineTests {
         ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
         ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
         ("key: [unclosed\n", "not valid YAML"),
+        ("lab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n", "duplicated key(s): 'lab'. (in the mapping at line 1, column 1)"),
         ("mcp:\n  allow_write: [identity, payroll]\n", "mcp.allow_write (line 2): 'payroll' is not a server"),
         ("mcp:\n  allow_write: identity\n", "mcp.allow_write (line 2): expected a list of server names"),
         ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts: 0 is outside 1…100000"),

@@ -70,7 +70,7 @@ public struct TierDefinition: Sendable, Hashable {
         do {
             node = try Yams.compose(yaml: front)
         } catch {
-            throw TierDefinitionError("\(source): the front matter is not valid YAML: \(error)")
+            throw TierDefinitionError("\(source): the front matter is not valid YAML: \(YAMLErrorText.describe(error))")
         }
         guard let mapping = node?.mapping else {
             throw TierDefinitionError("\(source): the front matter must be a mapping")

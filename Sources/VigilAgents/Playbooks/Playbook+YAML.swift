@@ -19,7 +19,7 @@ extension Playbook {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw PlaybookError("\(source): not valid YAML: \(error)")
+            throw PlaybookError("\(source): not valid YAML: \(YAMLErrorText.describe(error))")
         }
         guard let root else { throw PlaybookError("\(source): the playbook is empty") }
         do throws(PlaybookError) {

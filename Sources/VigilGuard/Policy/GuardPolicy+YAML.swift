@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 import Yams
 
 /// Why a policy file was refused: the key path, the line, what was wrong.
@@ -16,7 +17,7 @@ extension GuardPolicy {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw PolicyError("not valid YAML: \(error)")
+            throw PolicyError("not valid YAML: \(YAMLErrorText.describe(error))")
         }
         guard let root else { throw PolicyError("the policy is empty (it must list at least one tier)") }
         let reader = PolicyReader()

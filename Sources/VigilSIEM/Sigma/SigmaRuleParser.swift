@@ -22,7 +22,7 @@ public enum SigmaRuleParser {
         do {
             documents = Array(try Yams.compose_all(yaml: yaml))
         } catch {
-            throw .invalid("not valid YAML: \(error)")
+            throw .invalid("not valid YAML: \(YAMLErrorText.describe(error))")
         }
         guard documents.count == 1, let root = documents.first else {
             throw .unsupported("rule collections (\(documents.count) YAML documents in one file)")

@@ -39,7 +39,7 @@ enum ConfigurationLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ParseError(message: "not valid YAML: \(error)")
+            throw ParseError(message: "not valid YAML: \(YAMLErrorText.describe(error))")
         }
         var config = VigilConfiguration()
         guard let root else { return config }
