@@ -236,17 +236,17 @@ struct CommandLineTests {
 
     @Test(arguments: [
         ("lab:\n  seeds: 3\n", "lab.seeds (line 2): unknown key"),
-        ("lab:\n  benign_ratio: 2\n", "lab.benign_ratio: 2.0 is outside 0…1"),
-        ("log_level: loud\n", "log_level: 'loud' is not one of"),
+        ("lab:\n  benign_ratio: 2\n", "lab.benign_ratio (line 2): 2.0 is outside 0…1"),
+        ("log_level: loud\n", "log_level (line 1): 'loud' is not one of"),
         ("intake:\n  strict: maybe\n", "intake.strict (line 2): expected true or false"),
-        ("version: 2\n", "version: 2 is not supported"),
+        ("version: 2\n", "version (line 1): 2 is not supported"),
         ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
         ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
         ("key: [unclosed\n", "not valid YAML"),
         ("lab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n", "duplicated key(s): 'lab'. (in the mapping at line 1, column 1)"),
         ("mcp:\n  allow_write: [identity, payroll]\n", "mcp.allow_write (line 2): 'payroll' is not a server"),
         ("mcp:\n  allow_write: identity\n", "mcp.allow_write (line 2): expected a list of server names"),
-        ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts: 0 is outside 1…100000"),
+        ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts (line 2): 0 is outside 1…100000"),
         ("siem:\n  backend: splunk\n", "siem.backend (line 2): 'splunk' is not lab or store"),
         ("mcp:\n  servers:\n    - name: ti\n", "mcp.servers[0] (line 3): give exactly one of command (stdio) or url"),
         (
@@ -255,7 +255,7 @@ struct CommandLineTests {
         ),
         ("mcp:\n  servers:\n    - {name: identity, command: [x]}\n", "'identity' is one of Vigil's own servers"),
         ("mcp:\n  servers:\n    - {name: 'Threat Intel', command: [x]}\n", "name 'Threat Intel' must be 1–32 of a-z"),
-        ("mcp:\n  servers:\n    - {name: ti, url: 'ftp://h'}\n", "mcp.servers[0].url: 'ftp://h' is not an http(s) URL"),
+        ("mcp:\n  servers:\n    - {name: ti, url: 'ftp://h'}\n", "mcp.servers[0].url (line 3): 'ftp://h' is not an http(s) URL"),
         ("mcp:\n  servers:\n    - {name: ti, command: [x], token_env: T}\n", "only a url server takes a bearer token"),
         (
             "mcp:\n  servers:\n    - {name: ti, command: [x]}\n    - {name: ti, command: [y]}\n",

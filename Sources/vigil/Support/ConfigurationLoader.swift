@@ -49,14 +49,14 @@ enum ConfigurationLoader {
             case "version":
                 config.version = try int(value, path: key)
                 guard config.version == 1 else {
-                    throw ParseError(message: "version: \(config.version) is not supported (expected 1)")
+                    throw ParseError(message: "version\(line(value)): \(config.version) is not supported (expected 1)")
                 }
             case "log_level":
                 let text = try string(value, path: key)
                 guard let level = VigilConfiguration.LogLevel(rawValue: text) else {
                     throw ParseError(
                         message:
-                            "log_level: '\(text)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))"
+                            "log_level\(line(value)): '\(text)' is not one of \(VigilConfiguration.LogLevel.allCases.map(\.rawValue).joined(separator: "|"))"
                     )
                 }
                 config.logLevel = level
@@ -69,7 +69,7 @@ enum ConfigurationLoader {
                     case "benign_ratio":
                         let ratio = try double(labValue, path: path)
                         guard (0...1).contains(ratio) else {
-                            throw ParseError(message: "\(path): \(ratio) is outside 0…1")
+                            throw ParseError(message: "\(path)\(line(labValue)): \(ratio) is outside 0…1")
                         }
                         config.lab.benignRatio = ratio
                     default: throw unknown(path, labValue)
@@ -82,7 +82,7 @@ enum ConfigurationLoader {
                     case "database":
                         config.siem.database = try string(siemValue, path: path)
                         guard !config.siem.database.isEmpty else {
-                            throw ParseError(message: "\(path): must not be empty")
+                            throw ParseError(message: "\(path)\(line(siemValue)): must not be empty")
                         }
                     case "backend":
                         let text = try string(siemValue, path: path)
@@ -118,12 +118,12 @@ enum ConfigurationLoader {
                     case "token_env":
                         config.mcp.tokenEnvironment = try string(mcpValue, path: path)
                         guard !config.mcp.tokenEnvironment.isEmpty else {
-                            throw ParseError(message: "\(path): must not be empty")
+                            throw ParseError(message: "\(path)\(line(mcpValue)): must not be empty")
                         }
                     case "lab_alerts":
                         config.mcp.labAlerts = try int(mcpValue, path: path)
                         guard (1...100_000).contains(config.mcp.labAlerts) else {
-                            throw ParseError(message: "\(path): \(config.mcp.labAlerts) is outside 1…100000")
+                            throw ParseError(message: "\(path)\(line(mcpValue)): \(config.mcp.labAlerts) is outside 1…100000")
                         }
                     case "servers":
                         guard case .sequence(let items) = mcpValue else {
@@ -147,12 +147,12 @@ enum ConfigurationLoader {
                     switch auditKey {
                     case "path", "key":
                         let text = try string(auditValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(auditValue)): must not be empty") }
                         if auditKey == "path" { config.audit.path = text } else { config.audit.key = text }
                     case "checkpoint_every":
                         config.audit.checkpointEvery = try int(auditValue, path: path)
                         guard (1...1_000_000).contains(config.audit.checkpointEvery) else {
-                            throw ParseError(message: "\(path): \(config.audit.checkpointEvery) is outside 1…1000000")
+                            throw ParseError(message: "\(path)\(line(auditValue)): \(config.audit.checkpointEvery) is outside 1…1000000")
                         }
                     default: throw unknown(path, auditValue)
                     }
@@ -186,7 +186,7 @@ enum ConfigurationLoader {
                         }
                     case "prompts", "playbooks", "runbooks", "cases":
                         let text = try string(agentValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(agentValue)): must not be empty") }
                         switch agentKey {
                         case "prompts": config.agents.prompts = text
                         case "playbooks": config.agents.playbooks = text
@@ -203,7 +203,7 @@ enum ConfigurationLoader {
                     case "manifest":
                         config.integrity.manifest = try string(integrityValue, path: path)
                         guard !config.integrity.manifest.isEmpty else {
-                            throw ParseError(message: "\(path): must not be empty")
+                            throw ParseError(message: "\(path)\(line(integrityValue)): must not be empty")
                         }
                     case "paths":
                         guard case .sequence(let items) = integrityValue else {
@@ -220,7 +220,7 @@ enum ConfigurationLoader {
                     switch guardKey {
                     case "policy", "approvals":
                         let text = try string(guardValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path): must not be empty") }
+                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(guardValue)): must not be empty") }
                         if guardKey == "policy" {
                             config.guardrails.policy = text
                         } else {
@@ -230,13 +230,13 @@ enum ConfigurationLoader {
                         config.guardrails.approvalTTLSeconds = try int(guardValue, path: path)
                         guard (60...7 * 86_400).contains(config.guardrails.approvalTTLSeconds) else {
                             throw ParseError(
-                                message: "\(path): \(config.guardrails.approvalTTLSeconds) seconds is outside 60…604800"
+                                message: "\(path)\(line(guardValue)): \(config.guardrails.approvalTTLSeconds) seconds is outside 60…604800"
                             )
                         }
                     case "scan_threshold":
                         config.guardrails.scanThreshold = try double(guardValue, path: path)
                         guard config.guardrails.scanThreshold > 0, config.guardrails.scanThreshold <= 1 else {
-                            throw ParseError(message: "\(path): \(config.guardrails.scanThreshold) is outside (0, 1]")
+                            throw ParseError(message: "\(path)\(line(guardValue)): \(config.guardrails.scanThreshold) is outside (0, 1]")
                         }
                     case "rate_limit":
                         config.guardrails.rateLimit = try rateLimit(guardValue, path: path)
@@ -462,12 +462,12 @@ enum ConfigurationLoader {
             throw ParseError(message: "\(path)\(line(node)): give exactly one of command (stdio) or url (Streamable HTTP)")
         case (true, false):
             guard server.url.hasPrefix("http://") || server.url.hasPrefix("https://") else {
-                throw ParseError(message: "\(path).url: '\(server.url)' is not an http(s) URL")
+                throw ParseError(message: "\(path).url\(line(node)): '\(server.url)' is not an http(s) URL")
             }
         case (false, true):
-            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command: the executable is empty") }
+            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command\(line(node)): the executable is empty") }
             guard server.tokenEnvironment.isEmpty else {
-                throw ParseError(message: "\(path).token_env: only a url server takes a bearer token")
+                throw ParseError(message: "\(path).token_env\(line(node)): only a url server takes a bearer token")
             }
         }
         return server
