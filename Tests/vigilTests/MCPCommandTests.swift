@@ -84,6 +84,10 @@ struct MCPCommandTests {
             let refused = try await CommandRunner.vigil(["mcp", "siem", "--http", "127.0.0.1:0", "--path", path])
             #expect(refused.status == 64 && !refused.stderr.contains("Fatal error"), "\(path): \(refused.stderr)")
         }
+        // A bearer token a client cannot send as written is refused; a blank one is no token (a random one is made).
+        let spaced = try await CommandRunner.vigil(
+            ["mcp", "siem", "--http", "127.0.0.1:0"], environment: ["VIGIL_MCP_TOKEN": "two words"])
+        #expect(spaced.status == 78 && spaced.stderr.contains("VIGIL_MCP_TOKEN holds whitespace"), "\(spaced.stderr)")
         // An address someone else listens on: named, exit 69 (it was an internal error, 70).
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var local = sockaddr_in()

@@ -159,7 +159,13 @@ struct MCPServeCommand: AsyncVigilCommand {
             if let http, let address = HTTPServerConfiguration.parseAddress(http) {
                 let variable = configuration.mcp.tokenEnvironment
                 let token: String
-                if let given = ProcessInfo.processInfo.environment[variable], !given.isEmpty {
+                if let given = ProcessInfo.processInfo.environment[variable],
+                    !given.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                {
+                    // A token a client can send as written: no spaces around it, none inside.
+                    guard !given.contains(where: { $0.isWhitespace }) else {
+                        throw CLIError.config("\(variable) holds whitespace; a bearer token is one word (or leave it unset for a random one)")
+                    }
                     token = given
                 } else {
                     token = (UUID().uuidString + UUID().uuidString).lowercased().replacingOccurrences(of: "-", with: "")
@@ -180,6 +186,8 @@ struct MCPServeCommand: AsyncVigilCommand {
             }
         } catch let error as StreamableHTTPServer.CannotListen {
             throw .unavailable("\(router.server.name): \(error)")
+        } catch let error as CLIError {
+            throw error
         } catch {
             throw .software("\(router.server.name) stopped: \(error)")
         }
