@@ -60,6 +60,12 @@ struct DispatcherTests {
         #expect(await answer(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}"#) == nil)
         #expect(await answer(#"{"jsonrpc":"2.0","id":9,"result":{}}"#) == nil)
         #expect(await answer(" \t\r\n") == nil)
+        // Without "jsonrpc": a response or a notification is still not answered.
+        #expect(await answer(#"{"id":9,"result":{}}"#) == nil)
+        #expect(await answer(#"{"method":"notifications/initialized"}"#) == nil)
+        // Over HTTP, only a JSON-RPC 2.0 initialize opens a session.
+        #expect(MCPSessionRegistry.isInitialize(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#.utf8)))
+        #expect(!MCPSessionRegistry.isInitialize(Data(#"{"id":1,"method":"initialize"}"#.utf8)))
     }
 
     @Test func listsAndCallsTools() async throws {

@@ -243,7 +243,12 @@ struct CommandLineTests {
         ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
         ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
         ("key: [unclosed\n", "not valid YAML"),
-        ("lab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n", "duplicated key(s): 'lab'. (in the mapping at line 1, column 1)"),
+        ("version: 1\nlab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n", "duplicated key(s): 'lab'. (first at line 2, column 1)"),
+        ("agents:\n  max_tier: 9\n", "agents.max_tier (line 2): 9 is outside 1…3"),
+        (
+            "mcp:\n  servers:\n    - name: ti\n      command: [x]\n      token_env: T\n",
+            "mcp.servers[0].token_env (line 5): only a url server takes a bearer token"
+        ),
         ("mcp:\n  allow_write: [identity, payroll]\n", "mcp.allow_write (line 2): 'payroll' is not a server"),
         ("mcp:\n  allow_write: identity\n", "mcp.allow_write (line 2): expected a list of server names"),
         ("mcp:\n  lab_alerts: 0\n", "mcp.lab_alerts (line 2): 0 is outside 1…100000"),

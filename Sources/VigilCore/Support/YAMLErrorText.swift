@@ -1,7 +1,7 @@
 import Foundation
 
-/// YAML parse errors as one readable line. Yams attaches to a duplicated key the whole mapping it is in (a
-/// policy's hundred lines, for one repeated key); the message keeps the problem and where the mapping starts.
+/// YAML parse errors as one readable line. Yams attaches to a duplicated key the whole document (a policy's
+/// hundred lines, for one repeated key); the message keeps the problem and where the key first appears.
 public enum YAMLErrorText {
     public static func describe(_ error: any Error) -> String {
         let text = "\(error)"
@@ -10,6 +10,6 @@ public enum YAMLErrorText {
         else { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
         let problem = text[..<context.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
         let mark = text[place.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-        return "\(problem) (in the mapping at line \(mark))"
+        return "\(problem) (first at line \(mark))"
     }
 }

@@ -80,9 +80,6 @@ public struct MCPDispatcher: Sendable {
             return .answer(Self.error(id: .null, code: -32600, "Invalid Request: \(what)"))
         }
         let id = object["id"]
-        guard object["jsonrpc"]?.stringValue == "2.0" else {
-            return .answer(Self.error(id: id ?? .null, code: -32600, "Invalid Request: jsonrpc must be \"2.0\""))
-        }
         if let id, !(id.stringValue != nil || id.intValue != nil) {
             return .answer(Self.error(id: .null, code: -32600, "Invalid Request: id must be a string or an integer"))
         }
@@ -92,6 +89,9 @@ public struct MCPDispatcher: Sendable {
             return .answer(Self.error(id: id ?? .null, code: -32600, "Invalid Request: no method"))
         }
         guard let id else { return .nothing }  // notifications: initialized, cancelled, …
+        guard object["jsonrpc"]?.stringValue == "2.0" else {
+            return .answer(Self.error(id: id, code: -32600, "Invalid Request: jsonrpc must be \"2.0\""))
+        }
         let params = object["params"]
         if let params, params.objectValue == nil {
             return .answer(Self.error(id: id, code: -32602, "Invalid params: params must be an object"))

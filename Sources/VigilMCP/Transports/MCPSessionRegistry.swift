@@ -74,6 +74,7 @@ actor MCPSessionRegistry {
     static func isInitialize(_ body: Data) -> Bool {
         guard let message = try? JSONParser.parse(body) else { return false }
         return message["method"]?.stringValue == "initialize" && message["id"] != nil
+            && message["jsonrpc"]?.stringValue == "2.0"
     }
 
     private func open(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {

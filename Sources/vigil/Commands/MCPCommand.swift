@@ -169,7 +169,7 @@ struct MCPServeCommand: AsyncVigilCommand {
                     token = given
                 } else {
                     token = (UUID().uuidString + UUID().uuidString).lowercased().replacingOccurrences(of: "-", with: "")
-                    Console.note("\(variable) is not set; clients must send this bearer token: \(token)")
+                    Console.note("\(variable) is not set (or blank); clients must send this bearer token: \(token)")
                 }
                 let server = StreamableHTTPServer(
                     router: router,

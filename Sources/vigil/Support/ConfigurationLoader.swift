@@ -166,7 +166,7 @@ enum ConfigurationLoader {
                         guard let provider = VigilConfiguration.Agents.Provider(rawValue: text) else {
                             throw ParseError(
                                 message:
-                                    "\(path): '\(text)' is not one of \(VigilConfiguration.Agents.Provider.allCases.map(\.rawValue).joined(separator: "|"))\(line(agentValue))"
+                                    "\(path)\(line(agentValue)): '\(text)' is not one of \(VigilConfiguration.Agents.Provider.allCases.map(\.rawValue).joined(separator: "|"))"
                             )
                         }
                         config.agents.provider = provider
@@ -174,7 +174,7 @@ enum ConfigurationLoader {
                     case "base_url":
                         let text = try string(agentValue, path: path)
                         guard text.isEmpty || text.hasPrefix("http://") || text.hasPrefix("https://") else {
-                            throw ParseError(message: "\(path): '\(text)' is not an http(s) URL\(line(agentValue))")
+                            throw ParseError(message: "\(path)\(line(agentValue)): '\(text)' is not an http(s) URL")
                         }
                         config.agents.baseURL = text
                     case "api_key_env": config.agents.apiKeyEnvironment = try string(agentValue, path: path)
@@ -182,7 +182,7 @@ enum ConfigurationLoader {
                         config.agents.maxTier = try int(agentValue, path: path)
                         guard (1...3).contains(config.agents.maxTier) else {
                             throw ParseError(
-                                message: "\(path): \(config.agents.maxTier) is outside 1…3\(line(agentValue))")
+                                message: "\(path)\(line(agentValue)): \(config.agents.maxTier) is outside 1…3")
                         }
                     case "prompts", "playbooks", "runbooks", "cases":
                         let text = try string(agentValue, path: path)
@@ -431,7 +431,9 @@ enum ConfigurationLoader {
     /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).
     private static func remoteServer(_ node: Node, path: String) throws(ParseError) -> VigilConfiguration.MCP.Remote {
         var server = VigilConfiguration.MCP.Remote(name: "")
+        var at: [String: Node] = [:]  // each key's value, for the line an error names
         for (key, value) in try mapping(node, path: path) {
+            at[key] = value
             switch key {
             case "name": server.name = try string(value, path: "\(path).name")
             case "command":
@@ -462,12 +464,12 @@ enum ConfigurationLoader {
             throw ParseError(message: "\(path)\(line(node)): give exactly one of command (stdio) or url (Streamable HTTP)")
         case (true, false):
             guard server.url.hasPrefix("http://") || server.url.hasPrefix("https://") else {
-                throw ParseError(message: "\(path).url\(line(node)): '\(server.url)' is not an http(s) URL")
+                throw ParseError(message: "\(path).url\(line(at["url"] ?? node)): '\(server.url)' is not an http(s) URL")
             }
         case (false, true):
-            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command\(line(node)): the executable is empty") }
+            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command\(line(at["command"] ?? node)): the executable is empty") }
             guard server.tokenEnvironment.isEmpty else {
-                throw ParseError(message: "\(path).token_env\(line(node)): only a url server takes a bearer token")
+                throw ParseError(message: "\(path).token_env\(line(at["token_env"] ?? node)): only a url server takes a bearer token")
             }
         }
         return server
