@@ -22,7 +22,8 @@ public struct TriageEngine: Sendable {
         do {
             try await host.record(verdict: assessment.verdict, caseID: assessment.record.id)
         } catch {
-            if assessment.verdict.disposition == .closed {
+            let wouldClose = assessment.verdict.disposition == .closed
+            if wouldClose {
                 assessment.verdict.disposition = .escalated
                 assessment.verdict.summary =
                     "Escalated: the verdict could not be written to the audit log (\(error)), so it does not close the alert. It was: "
@@ -35,7 +36,7 @@ public struct TriageEngine: Sendable {
             assessment.record.report =
                 (assessment.record.report ?? "")
                 + "\n\n**Not in the audit log:** the verdict could not be written to it (\(error))"
-                + (assessment.verdict.summary.hasPrefix("Escalated: the verdict could not") ? ", so it does not close the alert.\n" : ".\n")
+                + (wouldClose ? ", so it does not close the alert.\n" : ".\n")
         }
         return assessment
     }

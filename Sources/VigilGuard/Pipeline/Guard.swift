@@ -365,12 +365,22 @@ public final class Guard: Sendable {
     /// A crash between the write and the book's note writes a decision twice, never not at all.
     @discardableResult
     public func auditDecisions() async throws -> Int {
-        guard audit != nil, writingDecisions.withLock({ busy in busy ? false : { busy = true; return true }() }) else {
-            return 0
+        guard let audit else { return 0 }
+        let claimed = writingDecisions.withLock { busy in
+            if busy { return false }
+            busy = true
+            return true
         }
+        guard claimed else { return 0 }
         defer { writingDecisions.withLock { $0 = false } }
+        return try await Self.writeDecisions(from: approvals, to: audit)
+    }
+
+    /// Writes `approvals`' decisions not yet in `log` as `approval_decided` records and notes them written: what
+    /// both the agents (above) and `vigil guard approve`/`deny` (when it can take the log) do.
+    public static func writeDecisions(from approvals: ApprovalBook, to log: AuditLog) async throws -> Int {
         let pending = try approvals.unaudited(limit: 1000)
-        for approval in pending { try await appendValue("approval_decided", approval.decisionRecord) }
+        for approval in pending { _ = try await log.append(kind: "approval_decided", data: approval.decisionRecord) }
         try approvals.markAudited(pending.map(\.id))
         return pending.count
     }

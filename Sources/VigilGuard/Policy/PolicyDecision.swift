@@ -49,5 +49,8 @@ public struct StaticGroupDirectory: GroupDirectory {
 
     public func groups(of user: String) -> Set<String>? { groupsByUser[user.lowercased()] }
 
+    /// Every group someone belongs to.
+    public var allGroups: Set<String> { groupsByUser.values.reduce(into: []) { $0.formUnion($1) } }
+
     public func accounts(of value: String) -> Set<String> { accountsByName[value.lowercased()] ?? [] }
 }

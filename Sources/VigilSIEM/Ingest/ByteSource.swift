@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import VigilCore
 
 /// Reads a file in chunks, transparently inflating gzip (`.gz`, or any file starting with the gzip
 /// magic bytes). Memory stays bounded by the chunk size whatever the file size. The file may be a pipe
@@ -50,13 +51,7 @@ final class ByteSource {
         do {
             return try handle.read(upToCount: Self.chunkSize) ?? Data()  // nil at the end of the file
         } catch {
-            // Foundation wraps the system's reason ("Is a directory", "Bad file descriptor") in a generic error.
-            let wrapped = error as NSError
-            let reason =
-                (wrapped.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
-                    $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : nil
-                } ?? error.localizedDescription
-            throw LogReadError(file: path, message: "read failed: \(reason)")
+            throw LogReadError(file: path, message: "read failed: \(SystemErrorText.reason(error))")
         }
     }
 

@@ -135,7 +135,9 @@ struct GuardPolicyCommand: VigilCommand {
         }
         let (policy, source) = try GuardSetup.policy(configuration, path: file)
         try GuardSetup.requireKnownNames(
-            policy, source: source, GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions()))
+            policy, source: source,
+            GuardSetup.catalogue(
+                configuration, servers: try ServerCatalog.definitions(), directory: GuardSetup.directory(configuration)))
         print("\(source): valid")
         for name in policy.tiers.keys.sorted() {
             let tier = policy.tiers[name]!
@@ -210,9 +212,11 @@ struct GuardCheckCommand: VigilCommand {
             profile.toolClass = c
         }
         let (policy, source) = try GuardSetup.policy(configuration)
+        let directory = GuardSetup.directory(configuration)
         try GuardSetup.requireKnownNames(
-            policy, source: source, GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions()))
-        let engine = PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration))
+            policy, source: source,
+            GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions(), directory: directory))
+        let engine = PolicyEngine(policy: policy, directory: directory)
         let taint = TaintLedger()
         if provenance != "unknown" {
             taint.observe(
@@ -345,11 +349,7 @@ enum GuardDecision {
         }
         defer { log.close() }
         do {
-            let pending = try book.unaudited(limit: 1000)
-            for decided in pending {
-                _ = try await log.append(kind: "approval_decided", data: decided.decisionRecord)
-            }
-            try book.markAudited(pending.map(\.id))
+            _ = try await Guard.writeDecisions(from: book, to: log)
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }

@@ -198,10 +198,12 @@ final class AgentStack: Sendable {
             throw error
         }
         let (policy, policySource) = try GuardSetup.policy(configuration)
+        let directory = GuardSetup.directory(configuration)
         do {
             try GuardSetup.requireKnownNames(
                 policy, source: policySource,
-                GuardSetup.catalogue(configuration, servers: definitions, remote: remotes.flatMap(\.tools)))
+                GuardSetup.catalogue(
+                    configuration, servers: definitions, remote: remotes.flatMap(\.tools), directory: directory))
         } catch {
             for remote in remotes { await remote.close() }
             throw error
@@ -223,7 +225,7 @@ final class AgentStack: Sendable {
             throw .cannotCreate("audit log: \(error)")
         }
         let guardrails = Guard(
-            policy: PolicyEngine(policy: policy, directory: GuardSetup.directory(configuration)),
+            policy: PolicyEngine(policy: policy, directory: directory),
             // Rate limits model vendor quotas; the lab's simulated platforms have none, so only the limits
             // configured by name apply.
             rateLimiter: GuardSetup.rateLimiter(configuration, fallback: .unlimited),

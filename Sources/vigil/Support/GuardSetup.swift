@@ -29,7 +29,8 @@ enum GuardSetup {
     /// What the policy may name: Vigil's tools with their arguments, the third-party servers' (their tools when
     /// `remote` lists them, else any name under the server), the directory's groups, the agents' tiers.
     static func catalogue(
-        _ configuration: VigilConfiguration, servers: [PlatformServer], remote: [ListedTool]? = nil
+        _ configuration: VigilConfiguration, servers: [PlatformServer], remote: [ListedTool]? = nil,
+        directory: StaticGroupDirectory
     ) -> PolicyCatalogue {
         var tools: [String: Set<String>] = [:]
         for server in servers {
@@ -44,8 +45,7 @@ enum GuardSetup {
         } else {
             open = Set(configuration.mcp.servers.map(\.name))
         }
-        let groups = Set(Enterprise.generate(seed: configuration.lab.enterpriseSeed).people.flatMap(\.groups))
-        return PolicyCatalogue(tools: tools, openServers: open, groups: groups)
+        return PolicyCatalogue(tools: tools, openServers: open, groups: directory.allGroups)
     }
 
     /// Refuses a policy that names a tool, argument, group or tier that does not exist (each is listed): the rule

@@ -1,19 +1,20 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 
 enum InputFile {
     /// The bytes of `path`, or of stdin for `-`. Read to the end rather than by the size the file claims, so
     /// that a pipe (`<(zcat …)`), a FIFO or a file under /proc is read whole.
-    static func read(_ path: String) throws(CLIError) -> [UInt8] {
+    static func read(_ path: String, _ what: String = "file") throws(CLIError) -> [UInt8] {
         if path == "-" {
             try requireStandardInput()
             do {
                 return Array(try FileHandle.standardInput.readToEnd() ?? Data())
             } catch {
-                throw .noInput("standard input: read failed: \(reason(error))")
+                throw .noInput("standard input: read failed: \(SystemErrorText.reason(error))")
             }
         }
-        try requireReadable(path)
+        try requireReadable(path, what)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .noInput("\(path): cannot be read (check permissions)")
         }
@@ -21,14 +22,13 @@ enum InputFile {
         do {
             return Array(try handle.readToEnd() ?? Data())
         } catch {
-            throw .noInput("\(path): read failed: \(reason(error))")
+            throw .noInput("\(path): read failed: \(SystemErrorText.reason(error))")
         }
     }
 
     /// The UTF-8 text of `path` (`what` names it in messages), read whole as `read` does.
     static func text(_ path: String, _ what: String) throws(CLIError) -> String {
-        try requireReadable(path, what)
-        let bytes = try read(path)
+        let bytes = try read(path, what)
         guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw .noInput("\(path): the \(what) is not UTF-8 text")
         }
@@ -89,15 +89,6 @@ enum InputFile {
             throw ValidationError(
                 "\(readers.joined(separator: ", ")) all read standard input, which can be read only once")
         }
-    }
-
-    /// The operating system's reason for a failed read, rather than Foundation's generic wrapper.
-    static func reason(_ error: any Error) -> String {
-        let wrapped = error as NSError
-        if let underlying = wrapped.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return error.localizedDescription
     }
 
     /// Fails unless `path` is a file this process can read, naming what it is instead: missing, a directory,

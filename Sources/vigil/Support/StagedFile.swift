@@ -50,8 +50,7 @@ final class StagedFile {
             default: throw .cannotCreate("\(path): not a file that can be written (a socket?)")
             }
         }
-        let target = path
-        let url = URL(fileURLWithPath: target)
+        let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())"
         ).path
