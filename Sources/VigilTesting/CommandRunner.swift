@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `vigil` executable (or any program) as a user would, for end-to-end tests of the
 /// command line. Waiting for the child never blocks a thread of the concurrency pool (on a 2-core
@@ -76,10 +77,36 @@ public enum CommandRunner {
         }
     }
 
-    /// A fresh empty directory for a test.
+    /// A fresh empty directory for a test, removed with everything in it when the test process exits.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryDirectories.shared.add(url)
         return url
+    }
+}
+
+/// The directories handed out by `CommandRunner.temporaryDirectory()`. They are removed at exit
+/// rather than by each test, because a test's children (servers, `vigil` runs) and the case stores
+/// they leave may still be in use until the test has finished.
+final class TemporaryDirectories: Sendable {
+    static let shared = TemporaryDirectories()
+
+    private let paths = Mutex<[String]>([])
+
+    private init() {
+        atexit { TemporaryDirectories.shared.removeAll() }
+    }
+
+    func add(_ url: URL) {
+        paths.withLock { $0.append(url.path) }
+    }
+
+    func removeAll() {
+        let all = paths.withLock { paths in
+            defer { paths.removeAll() }
+            return paths
+        }
+        for path in all { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -13,8 +13,14 @@ struct DispatcherTests {
 
     func answer(_ text: String) async -> JSONValue? { await answer(data: Data(text.utf8)) }
 
-    func answer(data: Data) async -> JSONValue? {
-        switch dispatcher.route(data) {
+    /// The answer to `data` in a session that has been initialized, unless `initialized` says not.
+    func answer(data: Data, initialized: Bool = true) async -> JSONValue? {
+        var initialized = initialized
+        return await answer(data: data, session: &initialized)
+    }
+
+    func answer(data: Data, session initialized: inout Bool) async -> JSONValue? {
+        switch dispatcher.route(data, initialized: &initialized) {
         case .answer(let response): return response
         case .call(let id, let name, let arguments):
             return await dispatcher.call(id: id, name: name, arguments: arguments)
@@ -66,6 +72,30 @@ struct DispatcherTests {
         // Over HTTP, only a JSON-RPC 2.0 initialize opens a session.
         #expect(MCPSessionRegistry.isInitialize(Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#.utf8)))
         #expect(!MCPSessionRegistry.isInitialize(Data(#"{"id":1,"method":"initialize"}"#.utf8)))
+    }
+
+    @Test func onlyInitializeAndPingAreAnsweredBeforeInitialize() async throws {
+        var initialized = false
+        func send(_ text: String) async -> JSONValue? { await answer(data: Data(text.utf8), session: &initialized) }
+        let list = await send(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        #expect(list?["error"]?["code"] == -32600)
+        #expect(list?["id"] == 1)
+        #expect(list?["error"]?["message"]?.stringValue?.contains("tools/list before initialize") == true)
+        let call = await send(
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_cve","arguments":{"cve_id":"CVE-2021-44228"}}}"#
+        )
+        #expect(call?["error"]?["code"] == -32600)
+        #expect(call?["result"] == nil)
+        let unknown = await send(#"{"jsonrpc":"2.0","id":3,"method":"resources/list"}"#)
+        #expect(unknown?["error"]?["code"] == -32600)
+        #expect(await send(#"{"jsonrpc":"2.0","id":4,"method":"ping"}"#)?["result"] == [:])
+        #expect(await send(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == nil)
+        #expect(!initialized, "a notification does not initialize the session")
+        let initialize = await send(#"{"jsonrpc":"2.0","id":5,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#)
+        #expect(initialize?["result"]?["protocolVersion"] == "2025-06-18")
+        #expect(initialized)
+        let after = await send(#"{"jsonrpc":"2.0","id":6,"method":"tools/list"}"#)
+        #expect(after?["result"]?["tools"]?.arrayValue?.count == 3)
     }
 
     @Test func listsAndCallsTools() async throws {

@@ -16,6 +16,9 @@ struct MCPCommandTests {
         #expect(table.stdout.contains("identity  (vigil-identity; write tools off)"))
     }
 
+    static let initialize =
+        #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+
     @Test func configurationGrantsWriteToolsPerServer() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         try "mcp:\n  allow_write: [identity]\n".write(
@@ -25,10 +28,18 @@ struct MCPCommandTests {
         #expect(listed.stdout.contains("cloud  (vigil-cloud; write tools off)"))
         let request =
             [
-                #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#
+                Self.initialize,
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
             ].joined(separator: "\n") + "\n"
         let identity = try await CommandRunner.vigil(["mcp", "identity"], stdin: Array(request.utf8), in: dir)
         #expect(identity.stdout.contains(#""name":"suspend_user""#))
+        // Without initialize, the session answers the list with an error and lists nothing.
+        let uninitialized = try await CommandRunner.vigil(
+            ["mcp", "identity"], stdin: Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8 + [0x0A]), in: dir)
+        #expect(uninitialized.status == 0, "\(uninitialized.stderr)")
+        let refusal = try JSONParser.parse(uninitialized.stdout)
+        #expect(refusal["error"]?["code"] == -32600)
+        #expect(refusal["result"] == nil)
         let cloud = try await CommandRunner.vigil(["mcp", "cloud"], stdin: Array(request.utf8), in: dir)
         #expect(!cloud.stdout.contains(#""name":"isolate_instance""#))
         #expect(cloud.stdout.contains(#""name":"get_account""#))
@@ -51,6 +62,7 @@ struct MCPCommandTests {
         let id = try #require(first["id"]?.stringValue)
         let requests =
             [
+                Self.initialize,
                 #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_alert","arguments":{"alert_id":"\#(id)"}}}"#,
                 #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_events","arguments":{"limit":1}}}"#,
             ].joined(separator: "\n") + "\n"

@@ -27,10 +27,13 @@ public struct MCPDispatcher: Sendable {
     public func serve(_ transport: any Transport) async throws {
         try await transport.connect()
         let messages = await transport.receive()
+        // One transport is one session: until it has been initialized, only `initialize` and `ping`
+        // are answered (the MCP lifecycle; the client may send nothing else first).
+        var initialized = false
         await withDiscardingTaskGroup { group in
             do {
                 for try await data in messages {
-                    switch route(data) {
+                    switch route(data, initialized: &initialized) {
                     case .answer(let response):
                         await Self.send(response, on: transport, logger: logger)
                     case .call(let id, let name, let arguments):
@@ -66,7 +69,9 @@ public struct MCPDispatcher: Sendable {
     }
 
     /// Decides what a message needs: an immediate answer, a tool call, or nothing (a notification).
-    func route(_ data: Data) -> Route {
+    /// `initialized` is the session's state: set by an `initialize` request, required by every
+    /// request other than `initialize` and `ping`.
+    func route(_ data: Data, initialized: inout Bool) -> Route {
         // A blank line between messages is not a message.
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return .nothing }
         let message: JSONValue
@@ -98,9 +103,14 @@ public struct MCPDispatcher: Sendable {
         }
         switch method {
         case "initialize":
+            initialized = true
             return .answer(Self.result(id: id, initializeResult(params)))
         case "ping":
             return .answer(Self.result(id: id, [:]))
+        case _ where !initialized:
+            return .answer(
+                Self.error(
+                    id: id, code: -32600, "Invalid Request: \(method) before initialize; the session must be initialized first"))
         case "tools/list":
             return .answer(Self.result(id: id, router.listing))
         case "tools/call":
