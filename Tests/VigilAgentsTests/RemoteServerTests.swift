@@ -88,4 +88,61 @@ struct RemoteServerTests {
         #expect(records.contains { $0.kind == "tool_call" && $0.data["tool"] == "block_ip" })
         #expect(!records.ran("block_ip"))
     }
+
+    /// A server behind a quota answers 429 with Retry-After: the Guard blocks its bucket until then, so the next
+    /// call is refused without reaching it, and the block shows in the levels and the audit log.
+    @Test(arguments: [("120", 120.0), (nil, 30.0)])
+    func aServersRetryAfterBlocksItsBucket(retryAfter: String?, seconds: Double) async throws {
+        let server = await ThrottlingMCPServer(throttle: 1, retryAfter: retryAfter)
+        defer { server.stop() }
+        let remote = try await RemoteServer.connect(
+            name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
+        let directory = try CommandRunner.temporaryDirectory()
+        let key = AuditKey()
+        let path = directory.appendingPathComponent("audit.log").path
+        let audit = try AuditLog(path: path, key: key, sync: false)
+        var policy = GuardPolicy.standard
+        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("quota.lookup_ip"))
+        let clock = FakeClock(Timestamp(rfc3339: "2026-12-01T10:00:00Z")!)
+        let limiter = RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000), clock: clock)
+        let host = GuardedToolHost(
+            guard: Guard(policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit),
+            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
+        var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-quota")
+        session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
+
+        let first = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
+        guard case .failed(_, let message) = first else {
+            Issue.record("expected the throttled call to fail, got \(first)")
+            return
+        }
+        #expect(message.contains("HTTP 429"), "\(message)")
+        let level = try #require(limiter.levels.first { $0.key == "server:quota" })
+        #expect(level.blockedUntil == clock.now().adding(seconds: Int64(seconds)))
+
+        let second = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
+        guard case .rateLimited(_, let wait) = second else {
+            Issue.record("expected the next call to be held back, got \(second)")
+            return
+        }
+        #expect(wait == Int64(seconds * 1000))
+        #expect(server.calls == 1, "the held-back call must not reach the server")
+
+        // Once the time has passed (the bucket restarts empty, refilling at its rate), calls go through again.
+        clock.advance(seconds: Int64(seconds) + 1)
+        let third = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
+        guard case .completed(_, let content, _, _) = third else {
+            Issue.record("expected the call after the block to complete, got \(third)")
+            return
+        }
+        #expect(content["verdict"] == "benign")
+        #expect(server.calls == 2)
+        await remote.close()
+        audit.close()
+
+        let records = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .map { try AuditRecord.parse(Array($0.utf8)) }
+        #expect(records.contains { $0.kind == "tool_result" && $0.data["throttled"] == "server:quota" })
+        #expect(records.contains { $0.kind == "tool_call" && $0.data["outcome"] == "rate_limited" })
+    }
 }

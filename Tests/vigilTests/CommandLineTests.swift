@@ -268,6 +268,14 @@ struct CommandLineTests {
         ),
         ("mcp:\n  servers:\n    - {name: ti, command: [x], port: 3}\n", "mcp.servers[0].port (line 3): unknown key"),
         ("guard:\n  intent_model: {threshold: 0.8}\n", "guard.intent_model (line 2): url is required"),
+        ("guard:\n  drift:\n    threshold: 0\n", "guard.drift.threshold (line 3): 0.0 is outside 1…20"),
+        ("guard:\n  drift:\n    threshold: nan\n", "guard.drift.threshold (line 3): nan is outside 1…20"),
+        ("guard:\n  drift:\n    window: 5\n", "guard.drift.window (line 3): unknown key"),
+        ("guard:\n  drift:\n    enabled: sometimes\n", "guard.drift.enabled (line 3): expected true or false"),
+        (
+            "guard:\n  drift:\n    baseline_days: 1\n    recent_minutes: 2000\n",
+            "guard.drift (line 3): the baseline (1 days) must be longer than the recent window (2000 minutes)"
+        ),
         (
             "guard:\n  rate_limits: {'server:vigil-cloud': {per_second: 1, burst: 1}}\n",
             "guard.rate_limits.server:vigil-cloud: no server is named vigil-cloud (did you mean server:cloud?)"

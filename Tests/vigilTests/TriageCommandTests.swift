@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAgents
 import VigilCore
 import VigilTesting
 
@@ -37,6 +38,77 @@ struct TriageCommandTests {
             }.count == 40)
         let audit = try await CommandRunner.vigil(["audit", "verify"], in: directory)
         #expect(audit.status == 0, "\(audit.stderr)")
+    }
+
+    /// The history yesterday's runs would have left: 300 verdicts of which 10% closed.
+    static func seedBaseline(_ directory: URL) throws {
+        let store = try CaseStore(path: directory.appendingPathComponent("vigil-cases.db").path)
+        let start = Timestamp(Date()).adding(seconds: -86_400)
+        var history: [CaseStore.HistoryEntry] = []
+        for i in 0..<300 {
+            let closed = i % 10 == 0
+            history.append(
+                CaseStore.HistoryEntry(
+                    time: start.adding(seconds: Int64(i * 60)), alertID: "yesterday-\(i)", rule: "Okta.MFA.FactorChange",
+                    classification: closed ? .falsePositive : .truePositive, disposition: closed ? .closed : .escalated))
+        }
+        try store.save([], history: history)
+    }
+
+    @Test func aRiseInAutomaticClosesRaisesADriftAlertOnce() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        try Self.seedBaseline(directory)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "60"], in: directory)
+        let triage = ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "60"]
+        let first = try await CommandRunner.vigil(triage, stdin: alerts.stdoutBytes, in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.split(separator: "\n").count == 60)
+        #expect(first.stderr.contains("vigil: warning: drift alert: all rules: auto_close 10% → "), "\(first.stderr)")
+        #expect(first.stderr.contains("successful prompt injection"))
+        // In the audit log, signed and chained like every record.
+        let drift = try await CommandRunner.vigil(["audit", "export", "--kind", "drift"], in: directory)
+        #expect(drift.status == 0, "\(drift.stderr)")
+        let records = try drift.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(records.contains { $0["data"]?["rule"] == "*" && $0["data"]?["measure"] == "auto_close" })
+        #expect(try await CommandRunner.vigil(["audit", "verify"], in: directory).status == 0)
+        // `vigil guard drift` shows it, and fails as a check while the mix stays drifted.
+        let shown = try await CommandRunner.vigil(["guard", "drift"], in: directory)
+        #expect(shown.status == 1, "\(shown.stderr)")
+        #expect(shown.stdout.contains("all rules"))
+        #expect(shown.stdout.contains("Drifting now: "))
+        #expect(shown.stderr.contains("the verdict mix is drifting"))
+        let json = try JSONParser.parse(try await CommandRunner.vigil(["guard", "drift", "--json"], in: directory).stdout)
+        #expect(json["drifts"]?.arrayValue?.contains { $0["rule"] == "*" && $0["measure"] == "auto_close" } == true)
+        #expect(json["raised"]?.arrayValue?.isEmpty == false)
+        #expect(json["windows"]?[0]?["recent"] == 60 && json["windows"]?[0]?["baseline"] == 300)
+        // The next run in the same window does not raise it again.
+        let second = try await CommandRunner.vigil(triage, stdin: alerts.stdoutBytes, in: directory)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stderr.contains("drift alert"), "\(second.stderr)")
+        // Switched off, triage adds nothing to the history.
+        try "guard:\n  drift:\n    enabled: false\n".write(
+            to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let off = try await CommandRunner.vigil(triage, stdin: alerts.stdoutBytes, in: directory)
+        #expect(off.status == 0, "\(off.stderr)")
+        let store = try CaseStore(path: directory.appendingPathComponent("vigil-cases.db").path)
+        var count = 0
+        try store.forEachVerdict(since: Timestamp(millisecondsSinceEpoch: 0)) { _ in count += 1 }
+        #expect(count == 300 + 60 + 60)
+    }
+
+    @Test func theSameMixRaisesNothing() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "60"], in: directory)
+        // Nothing to compare with yet.
+        let empty = try await CommandRunner.vigil(["guard", "drift"], in: directory)
+        #expect(empty.status == 66 && empty.stderr.contains("no case store here"), "\(empty.stderr)")
+        let triage = ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "60"]
+        let first = try await CommandRunner.vigil(triage, stdin: alerts.stdoutBytes, in: directory)
+        #expect(first.status == 0 && !first.stderr.contains("drift"), "\(first.stderr)")
+        let shown = try await CommandRunner.vigil(["guard", "drift"], in: directory)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("too few"))
+        #expect(shown.stdout.contains("Drifting now: nothing."))
     }
 
     @Test func badInputIsNamedAndTheRestIsTriaged() async throws {

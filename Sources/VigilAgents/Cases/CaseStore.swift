@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VigilCore
+import VigilGuard
 
 /// The cases `vigil triage` decided, in SQLite (WAL): the case as JSON (verdict, timeline, status) and
 /// its Markdown report, by alert id, for `vigil report`. Writing the same alert again replaces its case.
@@ -38,12 +39,54 @@ public final class CaseStore: Sendable {
                     CREATE INDEX cases_disposition ON cases (disposition, saved_at);
                     """)
         }
+        // Every verdict `vigil triage` reached, by time and detection rule, for the drift monitor; and the drift
+        // alerts it raised.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE verdict_history (
+                        decided_at INTEGER NOT NULL,
+                        alert_id TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        classification TEXT NOT NULL,
+                        disposition TEXT NOT NULL
+                    );
+                    CREATE INDEX verdict_history_time ON verdict_history (decided_at);
+                    CREATE TABLE drift_alerts (
+                        raised_at INTEGER NOT NULL,
+                        rule TEXT NOT NULL,
+                        measure TEXT NOT NULL,
+                        record TEXT NOT NULL
+                    );
+                    CREATE INDEX drift_alerts_time ON drift_alerts (raised_at);
+                    """)
+        }
         return migrator
     }
 
-    /// Saves cases in one transaction.
-    public func save(_ records: [Case]) throws(CaseStoreError) {
-        guard !records.isEmpty else { return }
+    /// One verdict as the drift monitor's history keeps it.
+    public struct HistoryEntry: Sendable, Hashable {
+        public var time: Timestamp
+        public var alertID: String
+        public var rule: String
+        public var classification: Verdict.Classification
+        public var disposition: Verdict.Disposition
+
+        public init(
+            time: Timestamp, alertID: String, rule: String, classification: Verdict.Classification,
+            disposition: Verdict.Disposition
+        ) {
+            self.time = time
+            self.alertID = alertID
+            self.rule = rule
+            self.classification = classification
+            self.disposition = disposition
+        }
+    }
+
+    /// Saves cases, and verdicts to the history, in one transaction.
+    public func save(_ records: [Case], history: [HistoryEntry] = []) throws(CaseStoreError) {
+        guard !records.isEmpty || !history.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let now = Timestamp(Date()).millisecondsSinceEpoch
@@ -63,6 +106,17 @@ public final class CaseStore: Sendable {
                                 record.status.rawValue, verdict.tier, now, json, record.report ?? "",
                             ])
                     }
+                }
+                for entry in history {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO verdict_history (decided_at, alert_id, rule, classification, disposition)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            entry.time.millisecondsSinceEpoch, entry.alertID, entry.rule,
+                            entry.classification.rawValue, entry.disposition.rawValue,
+                        ])
                 }
             }
         } catch {
@@ -99,6 +153,93 @@ public final class CaseStore: Sendable {
             }
         } catch {
             throw CaseStoreError("\(path): cannot list cases (\(error))")
+        }
+    }
+
+    /// Calls `body` with each verdict of the history at or after `start`, oldest first.
+    public func forEachVerdict(since start: Timestamp, _ body: (HistoryEntry) throws -> Void) throws(CaseStoreError) {
+        do {
+            try writer.read { db in
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT decided_at, alert_id, rule, classification, disposition FROM verdict_history
+                        WHERE decided_at >= ? ORDER BY decided_at
+                        """,
+                    arguments: [start.millisecondsSinceEpoch])
+                while let row = try rows.next() {
+                    let classification: String = row[3]
+                    let disposition: String = row[4]
+                    try body(
+                        HistoryEntry(
+                            time: Timestamp(millisecondsSinceEpoch: row[0]), alertID: row[1], rule: row[2],
+                            classification: Verdict.Classification(rawValue: classification) ?? .unknown,
+                            disposition: Verdict.Disposition(rawValue: disposition) ?? .escalated))
+                }
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot read the verdict history (\(error))")
+        }
+    }
+
+    /// Forgets the history before `time`; returns how many verdicts were removed.
+    @discardableResult
+    public func pruneHistory(before time: Timestamp) throws(CaseStoreError) -> Int {
+        do {
+            return try writer.write { db in
+                try db.execute(
+                    sql: "DELETE FROM verdict_history WHERE decided_at < ?", arguments: [time.millisecondsSinceEpoch])
+                return db.changesCount
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot prune the verdict history (\(error))")
+        }
+    }
+
+    /// A drift alert the monitor raised.
+    public struct DriftAlert: Sendable, Hashable {
+        public var raisedAt: Timestamp
+        public var drift: DriftMonitor.Drift
+
+        public init(raisedAt: Timestamp, drift: DriftMonitor.Drift) {
+            self.raisedAt = raisedAt
+            self.drift = drift
+        }
+    }
+
+    public func saveDriftAlerts(_ alerts: [DriftAlert]) throws(CaseStoreError) {
+        guard !alerts.isEmpty else { return }
+        do {
+            try writer.write { db in
+                for alert in alerts {
+                    try db.execute(
+                        sql: "INSERT INTO drift_alerts (raised_at, rule, measure, record) VALUES (?, ?, ?, ?)",
+                        arguments: [
+                            alert.raisedAt.millisecondsSinceEpoch, alert.drift.rule, alert.drift.measure,
+                            alert.drift.json.serialized(),
+                        ])
+                }
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot save \(alerts.count) drift alerts (\(error))")
+        }
+    }
+
+    /// The drift alerts raised at or after `start`, oldest first.
+    public func driftAlerts(since start: Timestamp) throws(CaseStoreError) -> [DriftAlert] {
+        do {
+            return try writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT raised_at, record FROM drift_alerts WHERE raised_at >= ? ORDER BY raised_at, rowid",
+                    arguments: [start.millisecondsSinceEpoch]
+                ).compactMap { row in
+                    let text: String = row[1]
+                    guard let drift = DriftMonitor.Drift(json: try JSONParser.parse(text)) else { return nil }
+                    return DriftAlert(raisedAt: Timestamp(millisecondsSinceEpoch: row[0]), drift: drift)
+                }
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot read the drift alerts (\(error))")
         }
     }
 }

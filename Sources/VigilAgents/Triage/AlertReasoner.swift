@@ -14,6 +14,8 @@ public struct Assessment: Sendable {
     public var verdict: Verdict
     public var record: Case
     public var calls: [ToolCallRecord]
+    /// The detection rule of the alert (set by `TriageEngine`), which the drift monitor counts by.
+    public var ruleID = ""
 
     public init(verdict: Verdict, record: Case, calls: [ToolCallRecord]) {
         self.verdict = verdict

@@ -19,6 +19,7 @@ public struct TriageEngine: Sendable {
     /// returned; one that cannot be audited is not allowed to close the alert.
     public func assess(_ alert: Alert) async -> Assessment {
         var assessment = await investigate(alert)
+        assessment.ruleID = alert.ruleID
         do {
             try await host.record(verdict: assessment.verdict, caseID: assessment.record.id)
         } catch {
@@ -68,7 +69,7 @@ public struct TriageEngine: Sendable {
     /// in input order. The sequence is read as alerts finish, so a stream of any length runs in bounded
     /// memory.
     public func triage(
-        _ alerts: some Sequence<Alert>, concurrency: Int, emit: (Int, Assessment) throws -> Void
+        _ alerts: some Sequence<Alert>, concurrency: Int, emit: (Int, Assessment) async throws -> Void
     ) async rethrows {
         try await withoutActuallyEscaping(emit) { emit in
             try await withThrowingTaskGroup(of: (Int, Assessment).self) { group in
@@ -90,7 +91,7 @@ public struct TriageEngine: Sendable {
                     running -= 1
                     done[index] = assessment
                     while let ready = done.removeValue(forKey: emitted) {
-                        try emit(emitted, ready)
+                        try await emit(emitted, ready)
                         emitted += 1
                     }
                     // Finished alerts wait for the ones before them; keep that backlog bounded too.

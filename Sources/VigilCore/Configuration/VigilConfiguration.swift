@@ -131,6 +131,27 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var rateLimits: [String: RateLimit]
         /// A model that reads the results the scanner passes (`guard.intent_model`); nil: the scanner alone.
         public var intentModel: IntentModel?
+        /// The drift monitor over `vigil triage`'s verdicts (`guard.drift`).
+        public var drift = Drift()
+
+        /// How `vigil triage` watches its verdict mix for drift (docs/security.md, "Drift monitor").
+        public struct Drift: Sendable, Hashable {
+            /// Whether triage records its verdicts for the monitor and raises drift alerts.
+            public var enabled = true
+            /// The recent window, in minutes, compared with the baseline before it.
+            public var recentMinutes = 60
+            /// How far back the baseline reaches, in days; verdicts older than it and the window are forgotten.
+            public var baselineDays = 7
+            /// How many standard errors a share must move to count as drift.
+            public var threshold = 4.0
+            /// Fewest verdicts in the window, and in the baseline, before a comparison is made.
+            public var minimumRecent = 20
+            public var minimumBaseline = 100
+            /// Seconds between checks during a run (one more check ends every run).
+            public var checkSeconds = 60
+
+            public init() {}
+        }
 
         public struct RateLimit: Sendable, Hashable {
             public var perSecond: Double

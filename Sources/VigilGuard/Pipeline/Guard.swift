@@ -198,12 +198,20 @@ public final class Guard: Sendable {
             throw CancellationError()
         } catch {
             let message = "\(error)"
-            try await append(
-                "tool_result",
-                [
-                    "call_id": .string(callID), "outcome": "failed", "error": .string(message),
-                    "duration_ms": .double(milliseconds(since: started)),
-                ])
+            var failed: JSONObject = [
+                "call_id": .string(callID), "outcome": "failed", "error": .string(message),
+                "duration_ms": .double(milliseconds(since: started)),
+            ]
+            // The server said to slow down (429, or 503 with Retry-After): its bucket is blocked until the time it
+            // named (30 s without one), so the next calls wait or are refused here instead of reaching it.
+            if let throttling = error as? any ThrottlingError, throttling.isThrottling {
+                rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
+                failed["throttled"] = .string(bucket)
+                if let until = rateLimiter.levels.first(where: { $0.key == bucket })?.blockedUntil {
+                    failed["blocked_until"] = .string(until.description)
+                }
+            }
+            try await append("tool_result", failed)
             return .failed(callID: callID, message: message)
         }
         let duration = milliseconds(since: started)

@@ -96,3 +96,12 @@ public enum RetryAfter {
         return nil
     }
 }
+
+/// An error from a server or vendor API that told the caller to slow down (HTTP 429, or 503 with a
+/// Retry-After): the Guard then blocks that server's bucket until the time it names.
+public protocol ThrottlingError: Error {
+    /// Whether the answer asked the caller to slow down.
+    var isThrottling: Bool { get }
+    /// The answer's `Retry-After` header (seconds or an HTTP date), if it had one.
+    var retryAfter: String? { get }
+}

@@ -62,6 +62,31 @@ public struct DriftMonitor: Sendable {
                 "\(rule == "*" ? "all rules" : "rule \(rule)"): \(measure) \(pct(baselineShare)) → \(pct(recentShare)) (\(recentCount) recent verdicts, z = \(String(format: "%.1f", zScore)))"
         }
 
+        public init(
+            rule: String, measure: String, baselineShare: Double, recentShare: Double, recentCount: Int,
+            baselineCount: Int, zScore: Double
+        ) {
+            self.rule = rule
+            self.measure = measure
+            self.baselineShare = baselineShare
+            self.recentShare = recentShare
+            self.recentCount = recentCount
+            self.baselineCount = baselineCount
+            self.zScore = zScore
+        }
+
+        /// A drift as `json` writes it; nil if `value` is not one.
+        public init?(json value: JSONValue) {
+            guard let rule = value["rule"]?.stringValue, let measure = value["measure"]?.stringValue,
+                let baseline = value["baseline_share"]?.doubleValue, let recent = value["recent_share"]?.doubleValue,
+                let recentCount = value["recent_count"]?.intValue, let baselineCount = value["baseline_count"]?.intValue,
+                let z = value["z"]?.doubleValue
+            else { return nil }
+            self.init(
+                rule: rule, measure: measure, baselineShare: baseline, recentShare: recent, recentCount: Int(recentCount),
+                baselineCount: Int(baselineCount), zScore: z)
+        }
+
         public var json: JSONValue {
             .object([
                 "rule": .string(rule), "measure": .string(measure), "baseline_share": .double(baselineShare),
@@ -102,23 +127,68 @@ public struct DriftMonitor: Sendable {
         buckets["*", default: [:]][minute, default: Bucket()].add(observation)
     }
 
+    /// One rule's (or `*`'s) counts in the recent window and in the baseline.
+    public struct Window: Sendable, Hashable {
+        public var rule: String
+        public var recent: Int
+        public var recentClosed: Int
+        public var baseline: Int
+        public var baselineClosed: Int
+        /// Whether both hold enough verdicts for a comparison.
+        public var compared: Bool
+
+        public var json: JSONValue {
+            [
+                "rule": .string(rule), "recent": .int(Int64(recent)), "recent_closed": .int(Int64(recentClosed)),
+                "baseline": .int(Int64(baseline)), "baseline_closed": .int(Int64(baselineClosed)),
+                "compared": .bool(compared),
+            ]
+        }
+    }
+
+    /// The counts per rule and overall (`*` first) at `now`, without forgetting anything.
+    public func windows(at now: Timestamp) -> [Window] {
+        let (recentFrom, baselineFrom) = bounds(now)
+        return (["*"] + buckets.keys.filter { $0 != "*" }.sorted()).compactMap { rule in
+            guard let minutes = buckets[rule] else { return nil }
+            let (recent, baseline) = Self.split(minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
+            guard recent.total + baseline.total > 0 else { return nil }
+            return Window(
+                rule: rule, recent: recent.total, recentClosed: recent.autoClosed, baseline: baseline.total,
+                baselineClosed: baseline.autoClosed,
+                compared: recent.total >= configuration.minimumRecent && baseline.total >= configuration.minimumBaseline)
+        }
+    }
+
+    /// The first minute of the recent window and of the baseline.
+    private func bounds(_ now: Timestamp) -> (recent: Int64, baseline: Int64) {
+        let nowMinute = now.millisecondsSinceEpoch / 60_000
+        let recentFrom = nowMinute - configuration.recentSeconds / 60
+        return (recentFrom, recentFrom - configuration.baselineSeconds / 60)
+    }
+
+    private static func split(
+        _ minutes: [Int64: Bucket], recentFrom: Int64, baselineFrom: Int64
+    ) -> (recent: Bucket, baseline: Bucket) {
+        var recent = Bucket()
+        var baseline = Bucket()
+        for (minute, bucket) in minutes where minute >= baselineFrom {
+            if minute >= recentFrom { recent.merge(bucket) } else { baseline.merge(bucket) }
+        }
+        return (recent, baseline)
+    }
+
     /// Compares the recent window with the baseline, per rule and overall, and forgets what is older
     /// than the baseline.
     public mutating func check(at now: Timestamp) -> [Drift] {
         let c = configuration
-        let nowMinute = now.millisecondsSinceEpoch / 60_000
-        let recentFrom = nowMinute - c.recentSeconds / 60
-        let baselineFrom = recentFrom - c.baselineSeconds / 60
+        let (recentFrom, baselineFrom) = bounds(now)
         var drifts: [Drift] = []
         for rule in buckets.keys.sorted() {
             var minutes = buckets[rule]!
             minutes = minutes.filter { $0.key >= baselineFrom }
             buckets[rule] = minutes.isEmpty ? nil : minutes
-            var recent = Bucket()
-            var baseline = Bucket()
-            for (minute, bucket) in minutes {
-                if minute >= recentFrom { recent.merge(bucket) } else { baseline.merge(bucket) }
-            }
+            let (recent, baseline) = Self.split(minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
             guard recent.total >= c.minimumRecent, baseline.total >= c.minimumBaseline else { continue }
             var measures: [(String, Int, Int)] = [("auto_close", recent.autoClosed, baseline.autoClosed)]
             for name in Set(recent.classifications.keys).union(baseline.classifications.keys).sorted() {

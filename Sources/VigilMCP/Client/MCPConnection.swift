@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCP
 import VigilCore
+import VigilGuard
 
 /// What a tool call returned.
 public struct ToolCallOutcome: Sendable {
@@ -13,8 +14,18 @@ public struct ToolCallOutcome: Sendable {
 }
 
 /// Why a call through a connection failed (as opposed to a tool answering with an error).
-public struct MCPConnectionError: Error, Sendable, CustomStringConvertible {
+public struct MCPConnectionError: Error, Sendable, CustomStringConvertible, ThrottlingError {
     public var description: String
+    /// The HTTP answer that refused the request, when that is why it failed (a Streamable HTTP server's 429).
+    public var status: HTTPStatusError?
+
+    public init(description: String, status: HTTPStatusError? = nil) {
+        self.description = description
+        self.status = status
+    }
+
+    public var isThrottling: Bool { status?.isThrottling ?? false }
+    public var retryAfter: String? { status?.retryAfter }
 
     static func timeout(_ what: String, _ seconds: Double) -> Self {
         Self(description: "\(what) timed out after \(seconds) s")
@@ -140,7 +151,9 @@ public actor MCPConnection {
             try await send(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params])
         } catch {
             pending[id] = nil
-            throw MCPConnectionError(description: "\(what): could not send the request (\(error))")
+            var status: HTTPStatusError?
+            if case MCPError.transportError(let underlying) = error { status = underlying as? HTTPStatusError }
+            throw MCPConnectionError(description: "\(what): could not send the request (\(error))", status: status)
         }
         let milliseconds = Int64(min(max(seconds, 0.001), 86_400 * 365) * 1000)
         return try await withThrowingTaskGroup(of: JSONValue.self) { group in

@@ -5,6 +5,7 @@ import MCP
 import NIOCore
 import NIOHTTP1
 import VigilCore
+import VigilGuard
 
 /// The host side of MCP Streamable HTTP on AsyncHTTPClient: each message is a `POST`; the answer is
 /// `202 Accepted`, a JSON body, or an SSE stream read event by event as it arrives (the SDK's
@@ -93,7 +94,9 @@ public actor StreamableHTTPClientTransport: Transport {
             }
             if response.status.code == 404 { sessionID = nil }
             throw MCPError.transportError(
-                HTTPStatusError(status: Int(response.status.code), body: String(text.prefix(300))))
+                HTTPStatusError(
+                    status: Int(response.status.code), body: String(text.prefix(300)),
+                    retryAfter: response.headers.first(name: "Retry-After")))
         }
     }
 
@@ -114,8 +117,21 @@ public actor StreamableHTTPClientTransport: Transport {
 }
 
 /// An HTTP status the transport could not turn into an MCP message.
-public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
+public struct HTTPStatusError: Error, Sendable, CustomStringConvertible, ThrottlingError {
     public var status: Int
     public var body: String
-    public var description: String { "HTTP \(status)\(body.isEmpty ? "" : ": \(body)")" }
+    /// The `Retry-After` header, if the answer had one.
+    public var retryAfter: String?
+    public var description: String {
+        "HTTP \(status)\(retryAfter.map { " (Retry-After: \($0))" } ?? "")\(body.isEmpty ? "" : ": \(body)")"
+    }
+
+    public init(status: Int, body: String, retryAfter: String? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+    }
+
+    /// 429 Too Many Requests, or 503 Service Unavailable with a Retry-After (RFC 9110 §10.2.3).
+    public var isThrottling: Bool { status == 429 || (status == 503 && retryAfter != nil) }
 }

@@ -7,11 +7,11 @@ import VigilGuard
 struct GuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guard",
-        abstract: "The Guard: scan for prompt injection, check the policy, decide approvals.",
+        abstract: "The Guard: scan for prompt injection, check the policy, decide approvals, watch for drift.",
         discussion: "See docs/security.md for the policy format, the scanner and the approval flow.",
         subcommands: [
             GuardScanCommand.self, GuardPolicyCommand.self, GuardCheckCommand.self, GuardApprovalsCommand.self,
-            GuardApproveCommand.self, GuardDenyCommand.self,
+            GuardApproveCommand.self, GuardDenyCommand.self, GuardDriftCommand.self,
         ])
 }
 

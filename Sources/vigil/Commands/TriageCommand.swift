@@ -51,8 +51,10 @@ struct TriageCommand: AsyncVigilCommand {
         let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         let explain = self.explain
         var written = 0
-        try await stack.run(GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store) {
-            _, assessment in
+        try await stack.run(
+            GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
+            drift: configuration.guardrails.drift
+        ) { _, assessment in
             written += 1
             let verdict = assessment.verdict
             print(verdict.json.serialized())
@@ -61,6 +63,12 @@ struct TriageCommand: AsyncVigilCommand {
                     "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
                 )
             }
+        }
+        // The rate limits as the run left them: all of them with --explain, else only a server that asked to wait.
+        let now = Timestamp(Date())
+        let levels = stack.rateLevels.filter { explain || ($0.blockedUntil.map { $0 > now } ?? false) }
+        if !levels.isEmpty {
+            Console.note("rate limits: " + AgentStack.describe(levels, now: now).joined(separator: "; "))
         }
         if GracefulStop.isRequested {
             Console.error(
@@ -103,13 +111,17 @@ struct CaseSink {
         }
     }
 
-    mutating func add(_ record: Case) throws(CaseStoreError) {
+    private var history: [CaseStore.HistoryEntry] = []
+
+    mutating func add(_ record: Case, history entry: CaseStore.HistoryEntry? = nil) throws(CaseStoreError) {
         pending.append(record)
+        if let entry { history.append(entry) }
         if pending.count >= 64 { try flush() }
     }
 
     mutating func flush() throws(CaseStoreError) {
-        try store.save(pending)
+        try store.save(pending, history: history)
         pending.removeAll(keepingCapacity: true)
+        history.removeAll(keepingCapacity: true)
     }
 }

@@ -97,23 +97,81 @@ final class AgentStack: Sendable {
     }
 
     /// Triages `alerts` (at most `concurrency` at a time, in input order), hands each assessment to
-    /// `each`, saves each case to `store` in batches, and shuts the stack down whatever happens.
+    /// `each`, saves each case to `store` in batches, and shuts the stack down whatever happens. With `drift`
+    /// (enabled), each verdict also goes to the store's verdict history and the drift monitor watches the mix.
     func run(
         _ alerts: some Sequence<Alert>, concurrency: Int, saving store: CaseStore,
-        each: (Int, Assessment) throws -> Void
+        drift settings: VigilConfiguration.Guardrails.Drift? = nil, each: (Int, Assessment) throws -> Void
     ) async throws(CLIError) {
         var sink = CaseSink(store: store)
+        var watch: DriftWatch?
         do {
+            if let settings, settings.enabled {
+                watch = try DriftWatch(settings: settings, store: store, now: Timestamp(Date()))
+            }
             try await engine.triage(alerts, concurrency: concurrency) { index, assessment in
                 try each(index, assessment)
-                try sink.add(assessment.record)
+                guard var current = watch else { return try sink.add(assessment.record) }
+                let entry = CaseStore.HistoryEntry(
+                    time: Timestamp(Date()), alertID: assessment.verdict.alertID, rule: assessment.ruleID,
+                    classification: assessment.verdict.classification, disposition: assessment.verdict.disposition)
+                try sink.add(assessment.record, history: entry)
+                current.observe(entry)
+                let drifts = current.check(at: entry.time)
+                watch = current
+                try await raise(drifts, at: entry.time, sink: &sink)
             }
             try sink.flush()
+            if var current = watch {
+                let now = Timestamp(Date())
+                let drifts = current.check(at: now, force: true)
+                try await raise(drifts, at: now, sink: &sink)
+            }
         } catch {
             await shutdown()
             throw .cannotCreate("\(error)")
         }
         await shutdown()
+    }
+
+    /// Raises drift alerts: on stderr, in the audit log (`drift`) and in the case store (`vigil guard drift`).
+    /// The verdicts they count are saved first, so the store holds what each alert was raised on.
+    private func raise(_ drifts: [DriftMonitor.Drift], at time: Timestamp, sink: inout CaseSink) async throws {
+        guard !drifts.isEmpty else { return }
+        try sink.flush()
+        for drift in drifts {
+            Console.warning(
+                "drift alert: \(drift)\(drift.measure == "auto_close" && drift.rising ? " — a sudden rise in automatic closes is what a successful prompt injection looks like; review the recent closes" : ""). `vigil guard drift` shows the monitor."
+            )
+            var record: JSONObject = drift.json.objectValue ?? [:]
+            record["raised_at"] = .string(time.description)
+            do {
+                try await guardrails.record(kind: "drift", record)
+            } catch {
+                Console.error("the drift alert could not be written to the audit log: \(error)")
+            }
+        }
+        try sink.store.saveDriftAlerts(drifts.map { CaseStore.DriftAlert(raisedAt: time, drift: $0) })
+    }
+
+    /// The Guard's rate-limit buckets as they stand: tokens, rate, and any block a server's Retry-After set.
+    var rateLevels: [RateLimiter.Level] { guardrails.rateLimiter.levels }
+
+    /// One line per bucket for people: `server:identity 38.0/40 tokens, 20/s`, `unlimited`, or blocked until when.
+    static func describe(_ levels: [RateLimiter.Level], now: Timestamp) -> [String] {
+        levels.map { level in
+            var line = "\(level.key): "
+            if level.ratePerSecond >= RateLimiter.Limit.unlimited.ratePerSecond {
+                line += "unlimited"
+            } else {
+                line +=
+                    "\(String(format: "%.1f", level.tokens))/\(level.burst) tokens, \(String(format: "%g", level.ratePerSecond))/s"
+            }
+            if let until = level.blockedUntil, until > now {
+                line += ", blocked until \(until.rfc3339(fractionalSeconds: false)) (the server's Retry-After)"
+            }
+            return line
+        }
     }
 
     func shutdown() async {

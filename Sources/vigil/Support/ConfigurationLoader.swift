@@ -251,6 +251,8 @@ enum ConfigurationLoader {
                         }
                     case "intent_model":
                         config.guardrails.intentModel = try intentModel(guardValue, path: path)
+                    case "drift":
+                        config.guardrails.drift = try drift(guardValue, path: path)
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -428,6 +430,34 @@ enum ConfigurationLoader {
         return model
     }
 
+    private static func drift(_ node: Node, path: String) throws(ParseError) -> VigilConfiguration.Guardrails.Drift {
+        var drift = VigilConfiguration.Guardrails.Drift()
+        for (key, value) in try mapping(node, path: path) {
+            let at = "\(path).\(key)"
+            switch key {
+            case "enabled": drift.enabled = try bool(value, path: at)
+            case "recent_minutes": drift.recentMinutes = try int(value, path: at, in: 5...10_080)
+            case "baseline_days": drift.baselineDays = try int(value, path: at, in: 1...365)
+            case "threshold":
+                drift.threshold = try double(value, path: at)
+                guard drift.threshold.isFinite, (1...20).contains(drift.threshold) else {
+                    throw ParseError(message: "\(at)\(line(value)): \(drift.threshold) is outside 1…20")
+                }
+            case "min_recent": drift.minimumRecent = try int(value, path: at, in: 1...1_000_000)
+            case "min_baseline": drift.minimumBaseline = try int(value, path: at, in: 1...10_000_000)
+            case "check_every": drift.checkSeconds = try int(value, path: at, in: 1...86_400)
+            default: throw unknown(at, value)
+            }
+        }
+        guard drift.baselineDays * 1440 > drift.recentMinutes else {
+            throw ParseError(
+                message:
+                    "\(path)\(line(node)): the baseline (\(drift.baselineDays) days) must be longer than the recent window (\(drift.recentMinutes) minutes)"
+            )
+        }
+        return drift
+    }
+
     /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).
     private static func remoteServer(_ node: Node, path: String) throws(ParseError) -> VigilConfiguration.MCP.Remote {
         var server = VigilConfiguration.MCP.Remote(name: "")
@@ -577,6 +607,17 @@ enum ConfigurationLoader {
           #   on_failure: quarantine           # or pass: what a result the model did not read in full becomes
           #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
+          # The drift monitor: `vigil triage` compares the share of alerts it closes (and of each classification),
+          # per rule and overall, in the recent window with the baseline before it, and raises a drift alert
+          # (stderr, audit log, case store; `vigil guard drift`) when a share moves by `threshold` standard errors.
+          drift:
+            enabled: \(c.guardrails.drift.enabled)
+            recent_minutes: \(c.guardrails.drift.recentMinutes)     # 5-10080
+            baseline_days: \(c.guardrails.drift.baselineDays)        # 1-365
+            threshold: \(c.guardrails.drift.threshold)          # standard errors, 1-20
+            min_recent: \(c.guardrails.drift.minimumRecent)         # fewest verdicts in the window before comparing
+            min_baseline: \(c.guardrails.drift.minimumBaseline)     # … and in the baseline
+            check_every: \(c.guardrails.drift.checkSeconds)        # seconds between checks during a run
 
         # The agents (`vigil triage`, `vigil eval`, `vigil report`; docs/agents.md).
         agents:

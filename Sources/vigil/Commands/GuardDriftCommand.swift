@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilAgents
+import VigilCore
+import VigilGuard
+
+struct GuardDriftCommand: VigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Show the drift monitor: each rule's share of automatic closes, recent against baseline.",
+        discussion: """
+            Reads the verdict history `vigil triage` keeps in the case store (agents.cases) and compares, per \
+            detection rule and for all rules, the share of alerts closed automatically (and of each \
+            classification) in the recent window with the baseline before it (guard.drift). Lists the drifts \
+            found now and the drift alerts triage runs raised within the baseline. Exit 0 when nothing \
+            drifts now, 1 when something does (for a monitoring check), 66 when there is no case store.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Case store (default: agents.cases).", valueName: "path"))
+    var cases: String?
+
+    @Flag(name: .long, help: "Print one JSON object: windows, drifts now, drift alerts raised.")
+    var json = false
+
+    func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
+        let path = cases ?? configuration.agents.cases
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .noInput("\(path): no case store here (run `vigil triage` first, or name one with --cases)")
+        }
+        try InputFile.requireReadable(path, "case store")
+        let settings = configuration.guardrails.drift
+        let now = Timestamp(Date())
+        var monitor = DriftMonitor(configuration: DriftWatch.monitorConfiguration(settings))
+        let raised: [CaseStore.DriftAlert]
+        do {
+            let store = try CaseStore(path: path)
+            let horizon = now.millisecondsSinceEpoch - DriftWatch.horizonMilliseconds(settings)
+            try store.forEachVerdict(since: Timestamp(millisecondsSinceEpoch: horizon)) { entry in
+                monitor.record(DriftWatch.observation(entry), at: entry.time)
+            }
+            raised = try store.driftAlerts(
+                since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(settings.baselineDays) * 86_400_000))
+        } catch {
+            throw .noInput(error.description)
+        }
+        let windows = monitor.windows(at: now)
+        let drifts = monitor.check(at: now)
+        if json {
+            let object: JSONValue = [
+                "at": .string(now.description), "enabled": .bool(settings.enabled),
+                "recent_minutes": .int(Int64(settings.recentMinutes)), "baseline_days": .int(Int64(settings.baselineDays)),
+                "threshold": .double(settings.threshold), "windows": .array(windows.map(\.json)),
+                "drifts": .array(drifts.map(\.json)),
+                "raised": .array(
+                    raised.map { alert in
+                        var record = alert.drift.json.objectValue ?? [:]
+                        record["raised_at"] = .string(alert.raisedAt.description)
+                        return .object(record)
+                    }),
+            ]
+            print(object.serialized())
+        } else {
+            print(Self.render(windows: windows, drifts: drifts, raised: raised, settings: settings, path: path))
+        }
+        if !drifts.isEmpty {
+            throw .invalidInput(
+                "the verdict mix is drifting: \(drifts.count) share\(drifts.count == 1 ? "" : "s") moved beyond \(settings.threshold) standard errors")
+        }
+    }
+
+    static func render(
+        windows: [DriftMonitor.Window], drifts: [DriftMonitor.Drift], raised: [CaseStore.DriftAlert],
+        settings: VigilConfiguration.Guardrails.Drift, path: String
+    ) -> String {
+        var out =
+            "Drift monitor over \(path): the last \(settings.recentMinutes) minutes against the \(settings.baselineDays) days before"
+        if !settings.enabled { out += " (guard.drift.enabled is false: triage records nothing new)" }
+        out += "\n\n"
+        guard !windows.isEmpty else {
+            return out + "No verdicts in the history yet: `vigil triage` records each verdict it reaches.\n"
+        }
+        func share(_ part: Int, _ whole: Int) -> String {
+            whole == 0 ? "—" : "\(Int((Double(part) / Double(whole) * 100).rounded()))%"
+        }
+        let rows = windows.map { w in
+            [
+                w.rule == "*" ? "all rules" : w.rule, "\(w.recent)", share(w.recentClosed, w.recent), "\(w.baseline)",
+                share(w.baselineClosed, w.baseline), w.compared ? "yes" : "too few",
+            ]
+        }
+        out += Table.render(
+            header: ["rule", "recent", "closed", "baseline", "closed", "compared"], rows: rows)
+        out +=
+            "\n\nA rule is compared once its window holds \(settings.minimumRecent) verdicts and its baseline \(settings.minimumBaseline); a share that moves by \(settings.threshold) standard errors is a drift.\n"
+        out += "\nDrifting now: " + (drifts.isEmpty ? "nothing.\n" : "\(drifts.count)\n")
+        for drift in drifts { out += "- \(drift)\n" }
+        out += "\nDrift alerts raised by triage in the last \(settings.baselineDays) days: "
+        out += raised.isEmpty ? "none.\n" : "\(raised.count)\n"
+        for alert in raised.suffix(20) { out += "- \(alert.raisedAt.rfc3339(fractionalSeconds: false)) \(alert.drift)\n" }
+        if raised.count > 20 { out += "(the \(raised.count - 20) older ones: --json)\n" }
+        return out
+    }
+}
