@@ -108,6 +108,7 @@ let package = Package(
             name: "VigilAgentsTests",
             dependencies: [
                 "VigilCore", "VigilAgents", "VigilGuard", "VigilMCP", "VigilPlatforms", "VigilLab", "VigilTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilAgents", "VigilGuard", "VigilLab", "VigilTesting"]),

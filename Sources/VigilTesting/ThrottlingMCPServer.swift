@@ -21,8 +21,11 @@ public final class ThrottlingMCPServer: Sendable {
         init(throttle: Int) { state = Mutex((throttle, 0)) }
     }
 
-    /// `retryAfter` is the header's value (seconds, or an HTTP date); nil sends none.
-    public init(throttle: Int, retryAfter: String?, status: HTTPResponse.Status = .tooManyRequests) async {
+    /// `retryAfter` is the header's value (seconds, or an HTTP date); nil sends none. With `jsonBody` the refusal's
+    /// body is a JSON-RPC error answering the request, as some gateways send, instead of plain text.
+    public init(
+        throttle: Int, retryAfter: String?, status: HTTPResponse.Status = .tooManyRequests, jsonBody: Bool = false
+    ) async {
         let box = Box(throttle: throttle)
         self.box = box
         let router = Router()
@@ -60,11 +63,15 @@ public final class ThrottlingMCPServer: Sendable {
                     return true
                 }
                 if throttled {
-                    var headers: HTTPFields = [.contentType: "text/plain"]
+                    var headers: HTTPFields = [.contentType: jsonBody ? "application/json" : "text/plain"]
                     if let retryAfter { headers[.retryAfter] = retryAfter }
+                    let body: JSONValue = [
+                        "jsonrpc": "2.0", "id": id, "error": ["code": -32000, "message": "quota exceeded for this API key"],
+                    ]
                     return Response(
                         status: status, headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(string: "quota exceeded for this API key")))
+                        body: .init(
+                            byteBuffer: ByteBuffer(string: jsonBody ? body.serialized() : "quota exceeded for this API key")))
                 }
                 result = [
                     "content": [["type": "text", "text": "{\"verdict\":\"benign\"}"]],

@@ -91,9 +91,13 @@ struct RemoteServerTests {
 
     /// A server behind a quota answers 429 with Retry-After: the Guard blocks its bucket until then, so the next
     /// call is refused without reaching it, and the block shows in the levels and the audit log.
-    @Test(arguments: [("120", 120.0), (nil, 30.0)])
-    func aServersRetryAfterBlocksItsBucket(retryAfter: String?, seconds: Double) async throws {
-        let server = await ThrottlingMCPServer(throttle: 1, retryAfter: retryAfter)
+    @Test(arguments: [
+        ("120", 120.0, 429, false), (nil, 30.0, 429, false), ("Tue, 01 Dec 2026 10:01:30 GMT", 90.0, 503, false),
+        ("45", 45.0, 429, true),
+    ])
+    func aServersRetryAfterBlocksItsBucket(retryAfter: String?, seconds: Double, status: Int, jsonBody: Bool) async throws {
+        let server = await ThrottlingMCPServer(
+            throttle: 1, retryAfter: retryAfter, status: .init(code: status), jsonBody: jsonBody)
         defer { server.stop() }
         let remote = try await RemoteServer.connect(
             name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
@@ -106,7 +110,9 @@ struct RemoteServerTests {
         let clock = FakeClock(Timestamp(rfc3339: "2026-12-01T10:00:00Z")!)
         let limiter = RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000), clock: clock)
         let host = GuardedToolHost(
-            guard: Guard(policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit),
+            guard: Guard(
+                policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit,
+                maxRateWaitMilliseconds: 2000),
             servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
         var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-quota")
         session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
@@ -116,7 +122,7 @@ struct RemoteServerTests {
             Issue.record("expected the throttled call to fail, got \(first)")
             return
         }
-        #expect(message.contains("HTTP 429"), "\(message)")
+        #expect(message.contains("HTTP \(status)"), "\(message)")
         let level = try #require(limiter.levels.first { $0.key == "server:quota" })
         #expect(level.blockedUntil == clock.now().adding(seconds: Int64(seconds)))
 
@@ -144,5 +150,35 @@ struct RemoteServerTests {
             .map { try AuditRecord.parse(Array($0.utf8)) }
         #expect(records.contains { $0.kind == "tool_result" && $0.data["throttled"] == "server:quota" })
         #expect(records.contains { $0.kind == "tool_call" && $0.data["outcome"] == "rate_limited" })
+    }
+
+    /// A 503 without Retry-After is an outage, not a request to slow down: the bucket is not blocked.
+    @Test func aServiceUnavailableWithoutRetryAfterDoesNotBlock() async throws {
+        let server = await ThrottlingMCPServer(throttle: 1, retryAfter: nil, status: .serviceUnavailable)
+        defer { server.stop() }
+        let remote = try await RemoteServer.connect(
+            name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
+        var policy = GuardPolicy.standard
+        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("quota.lookup_ip"))
+        let limiter = RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000))
+        let host = GuardedToolHost(
+            guard: Guard(policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: nil),
+            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
+        var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-503")
+        session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
+        let first = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
+        guard case .failed(_, let message) = first else {
+            Issue.record("expected the refused call to fail, got \(first)")
+            return
+        }
+        #expect(message.contains("HTTP 503"))
+        #expect(limiter.levels.allSatisfy { $0.blockedUntil == nil })
+        let second = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
+        guard case .completed = second else {
+            Issue.record("expected the next call to reach the server, got \(second)")
+            return
+        }
+        #expect(server.calls == 2)
+        await remote.close()
     }
 }

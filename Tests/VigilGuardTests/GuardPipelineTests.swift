@@ -342,12 +342,42 @@ struct GuardPipelineTests {
             return nil
         }
         #expect(limited == [1000, 1000])
+        #expect(f.guardrails.rateLimitedCount == 2)
         f.clock.advance(seconds: 1)
         let after = try await f.guardrails.call(Tools.getUser, arguments: ["login": "a@b"], in: session) { _ in
             .init(content: [:])
         }
         if case .rateLimited = after { Issue.record("a token should have refilled") }
         #expect(try records(f).filter { $0.data["outcome"] == "rate_limited" }.count == 2)
+    }
+
+    /// Calls that find the bucket empty book the next tokens and wait their turn, instead of racing for the next
+    /// token until one gives up: none is refused while its turn comes within the wait allowed.
+    @Test func callsOverTheRateWaitTheirTurn() async throws {
+        // 1 token now, then one every 10 ms of wall time for the bookings (the fake clock stands still: a call
+        // that asked again after its wait would find no token and be refused).
+        let f = try fixture(burst: 1, rate: 100, maxWait: 5_000)
+        let guardrails = f.guardrails
+        let session = guardrails.session(agent: "triage", tier: "tier1", caseID: "case-queue")
+        let ran = Counter()
+        let outcomes = try await withThrowingTaskGroup(of: Guard.Outcome.self) { group in
+            for i in 0..<6 {
+                group.addTask {
+                    try await guardrails.call(Tools.getUser, arguments: ["login": "u\(i)@b"], in: session) { _ in
+                        ran.count.withLock { $0 += 1 }
+                        return .init(content: ["ok": true])
+                    }
+                }
+            }
+            var all: [Guard.Outcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(ran.count.withLock { $0 } == 6)
+        #expect(outcomes.allSatisfy { if case .completed = $0 { true } else { false } })
+        #expect(f.guardrails.rateLimitedCount == 0)
+        let waits = try records(f).filter { $0.kind == "tool_call" }.compactMap { $0.data["rate_wait_ms"]?.intValue }
+        #expect(waits.sorted() == [10, 20, 30, 40, 50], "each waited for its own booked token")
     }
 
     /// A tier-3 suspension a human has approved, with the identity server's token spent by a read: the setup of

@@ -278,9 +278,12 @@ struct CommandLineTests {
         ),
         (
             "guard:\n  rate_limits: {'server:vigil-cloud': {per_second: 1, burst: 1}}\n",
-            "guard.rate_limits.server:vigil-cloud: no server is named vigil-cloud (did you mean server:cloud?)"
+            "guard.rate_limits.server:vigil-cloud (line 2): no server is named vigil-cloud (did you mean server:cloud?)"
         ),
-        ("guard:\n  rate_limits: {'vendor:okta': {per_second: 1, burst: 1}}\n", "no vendor connector in this version"),
+        (
+            "guard:\n  rate_limits: {'vendor:okta': {per_second: 1, burst: 1}}\n",
+            "guard.rate_limits.vendor:okta (line 2): no vendor connector in this version"
+        ),
         ("guard:\n  intent_model: {url: 'ftp://h'}\n", "guard.intent_model.url (line 2): 'ftp://h' is not an http"),
         ("guard:\n  intent_model: {url: 'http://h', labels: []}\n", "guard.intent_model.labels (line 2): expected a non-empty"),
         ("guard:\n  intent_model: {url: 'http://h', threshold: 0}\n", "guard.intent_model.threshold (line 2): 0.0 is outside"),

@@ -5,9 +5,18 @@ import VigilGuard
 
 /// The cases `vigil triage` decided, in SQLite (WAL): the case as JSON (verdict, timeline, status) and
 /// its Markdown report, by alert id, for `vigil report`. Writing the same alert again replaces its case.
+/// Beside them, the verdict history the drift monitor reads (each alert's latest verdict, by time and rule) and
+/// the drift alerts it raised; both are kept `retentionDays`.
 public final class CaseStore: Sendable {
     private let writer: any DatabaseWriter
     public let path: String
+    /// Whether the store has the verdict history (a store opened read-only may predate it).
+    public let hasHistory: Bool
+
+    /// How long the verdict history and the drift alerts are kept: the longest baseline `guard.drift` allows
+    /// (365 days) and a margin. Not the configured baseline: a run with a short one must not erase the history a
+    /// longer one needs.
+    public static let retentionDays: Int64 = 400
 
     public init(path: String) throws(CaseStoreError) {
         do {
@@ -19,6 +28,34 @@ public final class CaseStore: Sendable {
             throw CaseStoreError("\(path): cannot open the case store (\(error))")
         }
         self.path = path
+        hasHistory = true
+    }
+
+    /// Opens an existing store to read, changing nothing (no schema migration): for `vigil guard drift`, which a
+    /// monitoring account without write access may run. A file that is not a Vigil case store is refused.
+    public init(readingOnly path: String) throws(CaseStoreError) {
+        let tables: Set<String>
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(5)
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            tables = Set(
+                try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+        } catch {
+            throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
+        }
+        guard tables.contains("cases") else {
+            throw CaseStoreError("\(path): not a Vigil case store (it has no cases table)")
+        }
+        self.path = path
+        hasHistory = tables.contains("verdict_history") && tables.contains("drift_alerts")
+    }
+
+    /// SQLite's own words for what went wrong, without the statement it was running.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
+        return "\(error)"
     }
 
     private static var migrator: DatabaseMigrator {
@@ -45,8 +82,8 @@ public final class CaseStore: Sendable {
             try db.execute(
                 sql: """
                     CREATE TABLE verdict_history (
+                        alert_id TEXT PRIMARY KEY,
                         decided_at INTEGER NOT NULL,
-                        alert_id TEXT NOT NULL,
                         rule TEXT NOT NULL,
                         classification TEXT NOT NULL,
                         disposition TEXT NOT NULL
@@ -84,7 +121,7 @@ public final class CaseStore: Sendable {
         }
     }
 
-    /// Saves cases, and verdicts to the history, in one transaction.
+    /// Saves cases, and verdicts to the history (an alert's verdict replaces the one it had), in one transaction.
     public func save(_ records: [Case], history: [HistoryEntry] = []) throws(CaseStoreError) {
         guard !records.isEmpty || !history.isEmpty else { return }
         let encoder = JSONEncoder()
@@ -110,7 +147,7 @@ public final class CaseStore: Sendable {
                 for entry in history {
                     try db.execute(
                         sql: """
-                            INSERT INTO verdict_history (decided_at, alert_id, rule, classification, disposition)
+                            INSERT OR REPLACE INTO verdict_history (decided_at, alert_id, rule, classification, disposition)
                             VALUES (?, ?, ?, ?, ?)
                             """,
                         arguments: [
@@ -120,7 +157,8 @@ public final class CaseStore: Sendable {
                 }
             }
         } catch {
-            throw CaseStoreError("\(path): cannot save \(records.count) cases (\(error))")
+            throw CaseStoreError(
+                "\(path): cannot save \(records.count) cases and \(history.count) verdicts of the history (\(Self.reason(error)))")
         }
     }
 
@@ -156,43 +194,81 @@ public final class CaseStore: Sendable {
         }
     }
 
+    static func entry(_ row: Row) -> HistoryEntry {
+        let classification: String = row["classification"]
+        let disposition: String = row["disposition"]
+        return HistoryEntry(
+            time: Timestamp(millisecondsSinceEpoch: row["decided_at"]), alertID: row["alert_id"], rule: row["rule"],
+            classification: Verdict.Classification(rawValue: classification) ?? .unknown,
+            disposition: Verdict.Disposition(rawValue: disposition) ?? .escalated)
+    }
+
     /// Calls `body` with each verdict of the history at or after `start`, oldest first.
     public func forEachVerdict(since start: Timestamp, _ body: (HistoryEntry) throws -> Void) throws(CaseStoreError) {
+        guard hasHistory else { return }
+        do {
+            try writer.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT * FROM verdict_history WHERE decided_at >= ? ORDER BY decided_at, alert_id",
+                    arguments: [start.millisecondsSinceEpoch])
+                while let row = try rows.next() { try body(Self.entry(row)) }
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot read the verdict history (\(Self.reason(error)))")
+        }
+    }
+
+    /// The history at or after `start` counted by minute, rule, classification and disposition, oldest minute
+    /// first: what the drift monitor needs, without a row per verdict. `body` gets the minute's start, one
+    /// verdict of the group (its alert id empty) and the group's count.
+    public func forEachCount(
+        since start: Timestamp, _ body: (CaseStore.HistoryEntry, Int) throws -> Void
+    ) throws(CaseStoreError) {
+        guard hasHistory else { return }
         do {
             try writer.read { db in
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT decided_at, alert_id, rule, classification, disposition FROM verdict_history
-                        WHERE decided_at >= ? ORDER BY decided_at
+                        SELECT decided_at / 60000 * 60000 AS decided_at, '' AS alert_id, rule, classification, disposition,
+                               COUNT(*) AS n
+                        FROM verdict_history WHERE decided_at >= ?
+                        GROUP BY decided_at / 60000, rule, classification, disposition ORDER BY 1
                         """,
                     arguments: [start.millisecondsSinceEpoch])
-                while let row = try rows.next() {
-                    let classification: String = row[3]
-                    let disposition: String = row[4]
-                    try body(
-                        HistoryEntry(
-                            time: Timestamp(millisecondsSinceEpoch: row[0]), alertID: row[1], rule: row[2],
-                            classification: Verdict.Classification(rawValue: classification) ?? .unknown,
-                            disposition: Verdict.Disposition(rawValue: disposition) ?? .escalated))
-                }
+                while let row = try rows.next() { try body(Self.entry(row), row["n"]) }
             }
         } catch {
-            throw CaseStoreError("\(path): cannot read the verdict history (\(error))")
+            throw CaseStoreError("\(path): cannot read the verdict history (\(Self.reason(error)))")
         }
     }
 
-    /// Forgets the history before `time`; returns how many verdicts were removed.
+    /// The verdict the history holds for an alert, if any.
+    public func historyEntry(alertID: String) throws(CaseStoreError) -> HistoryEntry? {
+        guard hasHistory else { return nil }
+        do {
+            return try writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM verdict_history WHERE alert_id = ?", arguments: [alertID])
+                    .map(Self.entry)
+            }
+        } catch {
+            throw CaseStoreError("\(path): cannot read the verdict history (\(Self.reason(error)))")
+        }
+    }
+
+    /// Forgets the history and the drift alerts before `time`; returns how many rows were removed.
     @discardableResult
-    public func pruneHistory(before time: Timestamp) throws(CaseStoreError) -> Int {
+    public func prune(before time: Timestamp) throws(CaseStoreError) -> Int {
         do {
             return try writer.write { db in
                 try db.execute(
                     sql: "DELETE FROM verdict_history WHERE decided_at < ?", arguments: [time.millisecondsSinceEpoch])
-                return db.changesCount
+                let history = db.changesCount
+                try db.execute(sql: "DELETE FROM drift_alerts WHERE raised_at < ?", arguments: [time.millisecondsSinceEpoch])
+                return history + db.changesCount
             }
         } catch {
-            throw CaseStoreError("\(path): cannot prune the verdict history (\(error))")
+            throw CaseStoreError("\(path): cannot prune the verdict history (\(Self.reason(error)))")
         }
     }
 
@@ -221,12 +297,13 @@ public final class CaseStore: Sendable {
                 }
             }
         } catch {
-            throw CaseStoreError("\(path): cannot save \(alerts.count) drift alerts (\(error))")
+            throw CaseStoreError("\(path): cannot save \(alerts.count) drift alerts (\(Self.reason(error)))")
         }
     }
 
     /// The drift alerts raised at or after `start`, oldest first.
     public func driftAlerts(since start: Timestamp) throws(CaseStoreError) -> [DriftAlert] {
+        guard hasHistory else { return [] }
         do {
             return try writer.read { db in
                 try Row.fetchAll(
@@ -239,7 +316,7 @@ public final class CaseStore: Sendable {
                 }
             }
         } catch {
-            throw CaseStoreError("\(path): cannot read the drift alerts (\(error))")
+            throw CaseStoreError("\(path): cannot read the drift alerts (\(Self.reason(error)))")
         }
     }
 }

@@ -1,40 +1,49 @@
 import VigilCore
 import VigilGuard
 
-/// The drift monitor over a case store's verdict history, for one triage run. It starts with the history of the
-/// baseline and the recent window (older verdicts are pruned from the store), counts each verdict as it is
-/// reached, and is checked every `checkSeconds` and once more at the end of the run. A drift is raised once per
-/// recent window for its rule, measure and direction, across runs too: the alerts raised within the window are
-/// loaded with the history.
+/// The drift monitor over a case store's verdict history, for one triage run (or one look by `vigil guard
+/// drift`). It starts with the history of the baseline and the recent window, counts each verdict as it is
+/// reached (an alert decided again replaces its earlier verdict), and is checked every `checkSeconds` and once
+/// more at the end of a run. A drift is raised once per recent window for its rule, measure and direction,
+/// across runs too: the alerts raised within the window are loaded with the history.
+///
+/// Rule names come from alerts, which an attacker may write: they are kept printable and short, a rule named
+/// `*` is not the overall count, and past `maxRules` distinct rules the rest count as one, `(other rules)`.
 public struct DriftWatch: Sendable {
-    public let settings: VigilConfiguration.Guardrails.Drift
-    private var monitor: DriftMonitor
+    public private(set) var settings: VigilConfiguration.Guardrails.Drift
+    public private(set) var monitor: DriftMonitor
     private var lastCheck: Int64
     /// Drifts raised within the recent window, by key, with when (milliseconds).
     private var raised: [String: Int64] = [:]
+    /// The rule names counted so far.
+    private var rules: Set<String> = []
     /// Verdicts the monitor holds from before this run.
     public private(set) var historyCount = 0
 
+    /// The most distinct rules counted one by one.
+    public static let maxRules = 1000
+
+    /// Loads the history of the baseline and window before `now`. `prune` also deletes from the store what is
+    /// older than `CaseStore.retentionDays` (triage does; `vigil guard drift` only reads).
     public init(
-        settings: VigilConfiguration.Guardrails.Drift, store: CaseStore, now: Timestamp
+        settings: VigilConfiguration.Guardrails.Drift, store: CaseStore, now: Timestamp, prune: Bool = true
     ) throws(CaseStoreError) {
         self.settings = settings
         monitor = DriftMonitor(configuration: Self.monitorConfiguration(settings))
         lastCheck = now.millisecondsSinceEpoch
-        let horizon = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Self.horizonMilliseconds(settings))
-        try store.pruneHistory(before: horizon)
-        var monitor = self.monitor
-        var count = 0
-        try store.forEachVerdict(since: horizon) { entry in
-            monitor.record(Self.observation(entry), at: entry.time)
-            count += 1
+        if prune {
+            try store.prune(
+                before: Timestamp(
+                    millisecondsSinceEpoch: now.millisecondsSinceEpoch - CaseStore.retentionDays * 86_400_000))
         }
-        self.monitor = monitor
-        historyCount = count
+        var loaded = self
+        try store.forEachCount(since: monitor.horizon(at: now)) { entry, count in
+            loaded.monitor.record(loaded.observation(entry), at: entry.time, count: count)
+            loaded.historyCount += count
+        }
+        self = loaded
         let window = Int64(settings.recentMinutes) * 60_000
-        for alert in try store.driftAlerts(
-            since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - window))
-        {
+        for alert in try store.driftAlerts(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - window)) {
             raised[Self.key(alert.drift)] = alert.raisedAt.millisecondsSinceEpoch
         }
     }
@@ -47,14 +56,30 @@ public struct DriftWatch: Sendable {
             threshold: settings.threshold)
     }
 
-    /// How far back the monitor looks: the baseline and the recent window.
-    public static func horizonMilliseconds(_ settings: VigilConfiguration.Guardrails.Drift) -> Int64 {
-        Int64(settings.baselineDays) * 86_400_000 + Int64(settings.recentMinutes) * 60_000
+    /// The name a rule is counted under: printable, at most 120 characters, never `*` (the overall count's name
+    /// in reports), and `(other rules)` once `maxRules` others are counted.
+    mutating func label(_ rule: String) -> String {
+        var name = String(
+            String.UnicodeScalarView(
+                rule.unicodeScalars.map { scalar -> Unicode.Scalar in
+                    switch scalar.properties.generalCategory {
+                    case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                        "?"
+                    default: scalar
+                    }
+                }))
+        if name.count > 120 { name = String(name.prefix(119)) + "…" }
+        if name.isEmpty { name = "(no rule)" }
+        if name == "*" { name = "(rule named *)" }
+        if rules.contains(name) { return name }
+        guard rules.count < Self.maxRules else { return "(other rules)" }
+        rules.insert(name)
+        return name
     }
 
-    public static func observation(_ entry: CaseStore.HistoryEntry) -> DriftMonitor.Observation {
+    mutating func observation(_ entry: CaseStore.HistoryEntry) -> DriftMonitor.Observation {
         DriftMonitor.Observation(
-            rule: entry.rule.isEmpty ? "(no rule)" : entry.rule, autoClosed: entry.disposition == .closed,
+            rule: label(entry.rule), autoClosed: entry.disposition == .closed,
             classification: entry.classification.rawValue)
     }
 
@@ -62,9 +87,10 @@ public struct DriftWatch: Sendable {
         "\(drift.rule)\u{1F}\(drift.measure)\u{1F}\(drift.rising)"
     }
 
-    /// Counts one verdict.
-    public mutating func observe(_ entry: CaseStore.HistoryEntry) {
-        monitor.record(Self.observation(entry), at: entry.time)
+    /// Counts one verdict; `previous` is the verdict the alert had in the history, which no longer counts.
+    public mutating func observe(_ entry: CaseStore.HistoryEntry, replacing previous: CaseStore.HistoryEntry? = nil) {
+        if let previous { monitor.remove(observation(previous), at: previous.time) }
+        monitor.record(observation(entry), at: entry.time)
     }
 
     /// The drifts to raise now: none until `checkSeconds` have passed since the last check, unless `force`;

@@ -27,6 +27,10 @@ public final class Guard: Sendable {
     private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
+    private let rateLimitedCalls = Atomic<Int>(0)
+
+    /// Calls refused so far because their server's bucket would have held them longer than the Guard waits.
+    public var rateLimitedCount: Int { rateLimitedCalls.load(ordering: .relaxed) }
 
     /// Tells people that a request waits for them. A failure is audited (`approval_announce_failed`)
     /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
@@ -35,7 +39,7 @@ public final class Guard: Sendable {
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
         scanner: InjectionScanner = InjectionScanner(), intentReview: IntentReview? = nil,
-        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 2000, announce: Announcer? = nil
+        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 30_000, announce: Announcer? = nil
     ) {
         self.intentReview = intentReview
         self.policy = policy
@@ -143,28 +147,36 @@ public final class Guard: Sendable {
             break
         }
 
-        // 3. Rate limit.
+        // 3. Rate limit: the call books its token and waits its turn (callers go in the order they booked), up to
+        // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends.
         let bucket = "server:\(profile.server)"
         var waited: Int64 = 0
-        while case .wait(let milliseconds, _) = rateLimiter.acquire(bucket) {
+        while case .wait(let milliseconds, let reason) = rateLimiter.reserve(bucket) {
             guard waited + milliseconds <= maxRateWaitMilliseconds else {
+                if reason == .rate { rateLimiter.release(bucket) }
                 record["outcome"] = "rate_limited"
                 record["retry_after_ms"] = .int(milliseconds)
+                record["rate_limit"] = .string(reason.rawValue)
                 // The call did not run: the human's approval stays good for its retry.
                 record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
+                rateLimitedCalls.add(1, ordering: .relaxed)
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
             do {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 // Cancelled while waiting: the call did not run.
+                if reason == .rate { rateLimiter.release(bucket) }
                 record["outcome"] = "cancelled"
                 record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
                 throw error
             }
             waited += milliseconds
+            record["rate_wait_ms"] = .int(waited)
+            // The booked token is this call's now, unless a server's Retry-After came meanwhile (it voids bookings).
+            if reason == .rate, !rateLimiter.isBlocked(bucket) { break }
         }
 
         // 4. Audit before.
@@ -207,6 +219,8 @@ public final class Guard: Sendable {
             if let throttling = error as? any ThrottlingError, throttling.isThrottling {
                 rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
                 failed["throttled"] = .string(bucket)
+                // The server refused the call before running it: an approval it took is good for the retry.
+                failed["approval_released"] = releaseApproval()
                 if let until = rateLimiter.levels.first(where: { $0.key == bucket })?.blockedUntil {
                     failed["blocked_until"] = .string(until.description)
                 }

@@ -49,6 +49,28 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Takes a token from `key`'s bucket or books the next one (`TokenBucket.reserve`): the caller told to wait
+    /// for the `.rate` goes at the end of the wait without asking again, or calls `release` if it gives up.
+    public func reserve(_ key: String) -> RateDecision {
+        let now = clock.now()
+        return buckets.withLock { buckets in
+            var bucket = buckets[key] ?? makeBucket(key, now)
+            defer { buckets[key] = bucket }
+            return bucket.reserve(now: now)
+        }
+    }
+
+    /// Gives back a token `reserve` booked.
+    public func release(_ key: String) {
+        buckets.withLock { buckets in buckets[key]?.release() }
+    }
+
+    /// Whether a vendor's Retry-After holds `key` now.
+    public func isBlocked(_ key: String) -> Bool {
+        let now = clock.now()
+        return buckets.withLock { $0[key]?.isBlocked(at: now) ?? false }
+    }
+
     /// Records a vendor's 429/503 with its Retry-After header (seconds or an HTTP date); without a usable
     /// header, backs off `defaultSeconds`.
     public func throttled(_ key: String, retryAfter header: String?, defaultSeconds: Int64 = 30) {

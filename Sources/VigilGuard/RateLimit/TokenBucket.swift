@@ -44,6 +44,30 @@ public struct TokenBucket: Sendable, Hashable {
         return .wait(milliseconds: Int64((missing / ratePerSecond * 1000).rounded(.up)), reason: .rate)
     }
 
+    /// Takes a token now, or books the next one free: `.allowed`, or `.wait` with the time until the booked
+    /// token comes (the caller then goes at that time without asking again; `release` gives a booking back).
+    /// Callers are served in the order they booked, so none waits longer than the queue ahead of it. While a
+    /// vendor's Retry-After blocks the bucket nothing is booked: the wait is until the block ends.
+    public mutating func reserve(now: Timestamp) -> RateDecision {
+        if let blockedUntil, now < blockedUntil {
+            return .wait(
+                milliseconds: blockedUntil.millisecondsSinceEpoch - now.millisecondsSinceEpoch, reason: .retryAfter)
+        }
+        blockedUntil = nil
+        refill(now)
+        tokens -= 1
+        if tokens >= 0 { return .allowed }
+        return .wait(milliseconds: Int64((-tokens / ratePerSecond * 1000).rounded(.up)), reason: .rate)
+    }
+
+    /// Gives back a token `reserve` booked (its caller gave up before using it).
+    public mutating func release() {
+        tokens = min(burst, tokens + 1)
+    }
+
+    /// Whether a vendor's Retry-After holds the bucket at `now`.
+    public func isBlocked(at now: Timestamp) -> Bool { blockedUntil.map { now < $0 } ?? false }
+
     /// Honours a vendor's throttling answer: no call before `until`, and the bucket starts empty.
     public mutating func block(until: Timestamp) {
         blockedUntil = max(blockedUntil ?? until, until)

@@ -16,16 +16,20 @@ public struct DriftMonitor: Sendable {
         public var minimumBaseline: Int
         /// How many standard errors a share must move to count as drift.
         public var threshold: Double
+        /// Fewest verdicts by which the window's count must differ from what the baseline's share predicts: a
+        /// single rare verdict (one `unknown` where the baseline had none) is not a drift, however improbable.
+        public var minimumShift: Int
 
         public init(
             recentSeconds: Int64 = 3600, baselineSeconds: Int64 = 7 * 86_400, minimumRecent: Int = 20,
-            minimumBaseline: Int = 100, threshold: Double = 4
+            minimumBaseline: Int = 100, threshold: Double = 4, minimumShift: Int = 5
         ) {
             self.recentSeconds = recentSeconds
             self.baselineSeconds = baselineSeconds
             self.minimumRecent = minimumRecent
             self.minimumBaseline = minimumBaseline
             self.threshold = threshold
+            self.minimumShift = minimumShift
         }
     }
 
@@ -101,10 +105,10 @@ public struct DriftMonitor: Sendable {
         var autoClosed = 0
         var classifications: [String: Int] = [:]
 
-        mutating func add(_ o: Observation) {
-            total += 1
-            if o.autoClosed { autoClosed += 1 }
-            classifications[o.classification, default: 0] += 1
+        mutating func add(_ o: Observation, _ count: Int) {
+            total += count
+            if o.autoClosed { autoClosed += count }
+            classifications[o.classification, default: 0] += count
         }
 
         mutating func merge(_ other: Bucket) {
@@ -112,58 +116,88 @@ public struct DriftMonitor: Sendable {
             autoClosed += other.autoClosed
             for (k, v) in other.classifications { classifications[k, default: 0] += v }
         }
+
+        var isEmpty: Bool { total <= 0 }
     }
 
     public let configuration: Configuration
-    /// Per rule (and `*`), per minute: counts.
-    private var buckets: [String: [Int64: Bucket]] = [:]
+    /// Per rule, per minute: counts.
+    private var rules: [String: [Int64: Bucket]] = [:]
+    /// All verdicts, per minute (kept apart from the rules, so a rule named `*` is only a rule).
+    private var overall: [Int64: Bucket] = [:]
 
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
-    /// Counts one verdict at `time`.
-    public mutating func record(_ observation: Observation, at time: Timestamp) {
+    /// Counts `count` verdicts like `observation` at `time`.
+    public mutating func record(_ observation: Observation, at time: Timestamp, count: Int = 1) {
         let minute = time.millisecondsSinceEpoch / 60_000
-        buckets[observation.rule, default: [:]][minute, default: Bucket()].add(observation)
-        buckets["*", default: [:]][minute, default: Bucket()].add(observation)
+        rules[observation.rule, default: [:]][minute, default: Bucket()].add(observation, count)
+        overall[minute, default: Bucket()].add(observation, count)
     }
 
-    /// One rule's (or `*`'s) counts in the recent window and in the baseline.
+    /// Takes back a verdict `record` counted at `time` (the alert was decided again).
+    public mutating func remove(_ observation: Observation, at time: Timestamp) {
+        let minute = time.millisecondsSinceEpoch / 60_000
+        guard rules[observation.rule]?[minute] != nil else { return }
+        rules[observation.rule]![minute]!.add(observation, -1)
+        if rules[observation.rule]![minute]!.isEmpty { rules[observation.rule]![minute] = nil }
+        overall[minute]?.add(observation, -1)
+        if overall[minute]?.isEmpty == true { overall[minute] = nil }
+    }
+
+    /// One rule's (or, as `*`, all rules') counts in the recent window and in the baseline.
     public struct Window: Sendable, Hashable {
         public var rule: String
         public var recent: Int
         public var recentClosed: Int
         public var baseline: Int
         public var baselineClosed: Int
+        /// Verdicts by classification, in the window and in the baseline.
+        public var recentClassifications: [String: Int]
+        public var baselineClassifications: [String: Int]
         /// Whether both hold enough verdicts for a comparison.
         public var compared: Bool
 
         public var json: JSONValue {
-            [
+            func counts(_ c: [String: Int]) -> JSONValue {
+                var object: JSONObject = [:]
+                for key in c.keys.sorted() { object[key] = .int(Int64(c[key]!)) }
+                return .object(object)
+            }
+            return [
                 "rule": .string(rule), "recent": .int(Int64(recent)), "recent_closed": .int(Int64(recentClosed)),
                 "baseline": .int(Int64(baseline)), "baseline_closed": .int(Int64(baselineClosed)),
-                "compared": .bool(compared),
+                "recent_classifications": counts(recentClassifications),
+                "baseline_classifications": counts(baselineClassifications), "compared": .bool(compared),
             ]
         }
     }
 
-    /// The counts per rule and overall (`*` first) at `now`, without forgetting anything.
+    /// The counts overall (`*`, first) and per rule at `now`, without forgetting anything.
     public func windows(at now: Timestamp) -> [Window] {
         let (recentFrom, baselineFrom) = bounds(now)
-        return (["*"] + buckets.keys.filter { $0 != "*" }.sorted()).compactMap { rule in
-            guard let minutes = buckets[rule] else { return nil }
+        let scopes = [("*", overall)] + rules.keys.sorted().map { ($0, rules[$0]!) }
+        return scopes.compactMap { rule, minutes in
             let (recent, baseline) = Self.split(minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
             guard recent.total + baseline.total > 0 else { return nil }
             return Window(
                 rule: rule, recent: recent.total, recentClosed: recent.autoClosed, baseline: baseline.total,
-                baselineClosed: baseline.autoClosed,
+                baselineClosed: baseline.autoClosed, recentClassifications: recent.classifications,
+                baselineClassifications: baseline.classifications,
                 compared: recent.total >= configuration.minimumRecent && baseline.total >= configuration.minimumBaseline)
         }
     }
 
-    /// The first minute of the recent window and of the baseline.
+    /// The start of the oldest minute the baseline holds at `now`: what is older does not count.
+    public func horizon(at now: Timestamp) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: bounds(now).baseline * 60_000)
+    }
+
+    /// The first minute of the recent window (which holds `recentSeconds / 60` minutes, the current one last)
+    /// and of the baseline before it.
     private func bounds(_ now: Timestamp) -> (recent: Int64, baseline: Int64) {
         let nowMinute = now.millisecondsSinceEpoch / 60_000
-        let recentFrom = nowMinute - configuration.recentSeconds / 60
+        let recentFrom = nowMinute - max(1, configuration.recentSeconds / 60) + 1
         return (recentFrom, recentFrom - configuration.baselineSeconds / 60)
     }
 
@@ -178,39 +212,45 @@ public struct DriftMonitor: Sendable {
         return (recent, baseline)
     }
 
-    /// Compares the recent window with the baseline, per rule and overall, and forgets what is older
-    /// than the baseline.
+    /// Compares the recent window with the baseline, overall and per rule, and forgets what is older than the
+    /// baseline. A share drifts when the two-proportion z statistic (pooled) reaches `threshold` and the window's
+    /// count differs by at least `minimumShift` verdicts from what the baseline's share predicts.
     public mutating func check(at now: Timestamp) -> [Drift] {
-        let c = configuration
         let (recentFrom, baselineFrom) = bounds(now)
+        overall = overall.filter { $0.key >= baselineFrom }
+        var drifts = compare("*", overall, recentFrom: recentFrom, baselineFrom: baselineFrom)
+        for rule in rules.keys.sorted() {
+            let minutes = rules[rule]!.filter { $0.key >= baselineFrom }
+            rules[rule] = minutes.isEmpty ? nil : minutes
+            drifts += compare(rule, minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
+        }
+        return drifts
+    }
+
+    private func compare(_ rule: String, _ minutes: [Int64: Bucket], recentFrom: Int64, baselineFrom: Int64) -> [Drift] {
+        let c = configuration
+        let (recent, baseline) = Self.split(minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
+        guard recent.total >= c.minimumRecent, baseline.total >= c.minimumBaseline else { return [] }
+        var measures: [(String, Int, Int)] = [("auto_close", recent.autoClosed, baseline.autoClosed)]
+        for name in Set(recent.classifications.keys).union(baseline.classifications.keys).sorted() {
+            measures.append(
+                ("classification:\(name)", recent.classifications[name, default: 0], baseline.classifications[name, default: 0]))
+        }
         var drifts: [Drift] = []
-        for rule in buckets.keys.sorted() {
-            var minutes = buckets[rule]!
-            minutes = minutes.filter { $0.key >= baselineFrom }
-            buckets[rule] = minutes.isEmpty ? nil : minutes
-            let (recent, baseline) = Self.split(minutes, recentFrom: recentFrom, baselineFrom: baselineFrom)
-            guard recent.total >= c.minimumRecent, baseline.total >= c.minimumBaseline else { continue }
-            var measures: [(String, Int, Int)] = [("auto_close", recent.autoClosed, baseline.autoClosed)]
-            for name in Set(recent.classifications.keys).union(baseline.classifications.keys).sorted() {
-                measures.append(
-                    (
-                        "classification:\(name)", recent.classifications[name, default: 0],
-                        baseline.classifications[name, default: 0]
-                    ))
-            }
-            for (measure, r, b) in measures {
-                let p = Double(b) / Double(baseline.total)
-                let q = Double(r) / Double(recent.total)
-                // The baseline share, kept off 0 and 1 so a rare event is not infinitely surprising.
-                let floor = 1 / Double(baseline.total + 1)
-                let ps = min(max(p, floor), 1 - floor)
-                let z = (q - ps) / (ps * (1 - ps) / Double(recent.total)).squareRoot()
-                if abs(z) >= c.threshold {
-                    drifts.append(
-                        Drift(
-                            rule: rule, measure: measure, baselineShare: p, recentShare: q, recentCount: recent.total,
-                            baselineCount: baseline.total, zScore: z))
-                }
+        let n = Double(recent.total)
+        let m = Double(baseline.total)
+        for (measure, r, b) in measures {
+            let p = Double(b) / m
+            let q = Double(r) / n
+            let pooled = Double(r + b) / (n + m)
+            let variance = pooled * (1 - pooled) * (1 / n + 1 / m)
+            guard variance > 0, abs(Double(r) - p * n) >= Double(c.minimumShift) else { continue }
+            let z = (q - p) / variance.squareRoot()
+            if abs(z) >= c.threshold {
+                drifts.append(
+                    Drift(
+                        rule: rule, measure: measure, baselineShare: p, recentShare: q, recentCount: recent.total,
+                        baselineCount: baseline.total, zScore: z))
             }
         }
         return drifts

@@ -85,6 +85,11 @@ public actor StreamableHTTPClientTransport: Transport {
         default:
             let body = try? await response.body.collect(upTo: 1 << 20)
             let text = body.map { String(buffer: $0) } ?? ""
+            let status = HTTPStatusError(
+                status: Int(response.status.code), body: String(text.prefix(300)),
+                retryAfter: response.headers.first(name: "Retry-After"))
+            // "Slow down" is the transport's answer whatever the body says, so the caller can honour Retry-After.
+            if status.isThrottling { throw MCPError.transportError(status) }
             // A JSON-RPC error body answers the request; anything else is a transport failure.
             if let message = try? JSONParser.parse(text), message["error"] != nil,
                 message["id"].map({ !$0.isNull }) ?? false
@@ -93,10 +98,7 @@ public actor StreamableHTTPClientTransport: Transport {
                 return
             }
             if response.status.code == 404 { sessionID = nil }
-            throw MCPError.transportError(
-                HTTPStatusError(
-                    status: Int(response.status.code), body: String(text.prefix(300)),
-                    retryAfter: response.headers.first(name: "Retry-After")))
+            throw MCPError.transportError(status)
         }
     }
 

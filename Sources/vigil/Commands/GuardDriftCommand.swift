@@ -25,6 +25,10 @@ struct GuardDriftCommand: VigilCommand {
     @Flag(name: .long, help: "Print one JSON object: windows, drifts now, drift alerts raised.")
     var json = false
 
+    func validate() throws {
+        if let cases, cases.isEmpty { throw ValidationError("--cases is empty; name the case store file") }
+    }
+
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let path = cases ?? configuration.agents.cases
         guard FileManager.default.fileExists(atPath: path) else {
@@ -33,19 +37,19 @@ struct GuardDriftCommand: VigilCommand {
         try InputFile.requireReadable(path, "case store")
         let settings = configuration.guardrails.drift
         let now = Timestamp(Date())
-        var monitor = DriftMonitor(configuration: DriftWatch.monitorConfiguration(settings))
+        var watch: DriftWatch
         let raised: [CaseStore.DriftAlert]
+        let hasHistory: Bool
         do {
-            let store = try CaseStore(path: path)
-            let horizon = now.millisecondsSinceEpoch - DriftWatch.horizonMilliseconds(settings)
-            try store.forEachVerdict(since: Timestamp(millisecondsSinceEpoch: horizon)) { entry in
-                monitor.record(DriftWatch.observation(entry), at: entry.time)
-            }
+            let store = try CaseStore(readingOnly: path)
+            hasHistory = store.hasHistory
+            watch = try DriftWatch(settings: settings, store: store, now: now, prune: false)
             raised = try store.driftAlerts(
                 since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(settings.baselineDays) * 86_400_000))
         } catch {
             throw .noInput(error.description)
         }
+        var monitor = watch.monitor
         let windows = monitor.windows(at: now)
         let drifts = monitor.check(at: now)
         if json {
@@ -63,44 +67,59 @@ struct GuardDriftCommand: VigilCommand {
             ]
             print(object.serialized())
         } else {
-            print(Self.render(windows: windows, drifts: drifts, raised: raised, settings: settings, path: path))
+            print(
+                Self.render(
+                    windows: windows, drifts: drifts, raised: raised, settings: settings, path: path, hasHistory: hasHistory),
+                terminator: "")
         }
         if !drifts.isEmpty {
             throw .invalidInput(
-                "the verdict mix is drifting: \(drifts.count) share\(drifts.count == 1 ? "" : "s") moved beyond \(settings.threshold) standard errors")
+                "the verdict mix is drifting: \(drifts.count) share\(drifts.count == 1 ? "" : "s") moved beyond \(settings.threshold) standard errors"
+            )
         }
     }
 
     static func render(
         windows: [DriftMonitor.Window], drifts: [DriftMonitor.Drift], raised: [CaseStore.DriftAlert],
-        settings: VigilConfiguration.Guardrails.Drift, path: String
+        settings: VigilConfiguration.Guardrails.Drift, path: String, hasHistory: Bool = true
     ) -> String {
         var out =
-            "Drift monitor over \(path): the last \(settings.recentMinutes) minutes against the \(settings.baselineDays) days before"
-        if !settings.enabled { out += " (guard.drift.enabled is false: triage records nothing new)" }
-        out += "\n\n"
+            "Drift monitor over \(path): the last \(settings.recentMinutes) minutes against the \(settings.baselineDays) days before.\n"
+        if !settings.enabled { out += "guard.drift.enabled is false: triage adds nothing to the history now.\n" }
+        out += "\n"
         guard !windows.isEmpty else {
-            return out + "No verdicts in the history yet: `vigil triage` records each verdict it reaches.\n"
+            return out
+                + (hasHistory
+                    ? "No verdicts in the window or the baseline yet.\n"
+                    : "This store has no verdict history yet: the next `vigil triage` adds it.\n")
         }
         func share(_ part: Int, _ whole: Int) -> String {
             whole == 0 ? "—" : "\(Int((Double(part) / Double(whole) * 100).rounded()))%"
         }
+        let tp = Verdict.Classification.truePositive.rawValue
         let rows = windows.map { w in
             [
-                w.rule == "*" ? "all rules" : w.rule, "\(w.recent)", share(w.recentClosed, w.recent), "\(w.baseline)",
-                share(w.baselineClosed, w.baseline), w.compared ? "yes" : "too few",
+                w.rule == "*" ? "all rules" : w.rule, "\(w.recent)", share(w.recentClosed, w.recent),
+                share(w.recentClassifications[tp, default: 0], w.recent), "\(w.baseline)",
+                share(w.baselineClosed, w.baseline), share(w.baselineClassifications[tp, default: 0], w.baseline),
+                w.compared ? "yes" : "too few",
             ]
         }
         out += Table.render(
-            header: ["rule", "recent", "closed", "baseline", "closed", "compared"], rows: rows)
+            header: ["rule", "window", "closed", "true pos.", "baseline", "closed", "true pos.", "compared"], rows: rows)
         out +=
-            "\n\nA rule is compared once its window holds \(settings.minimumRecent) verdicts and its baseline \(settings.minimumBaseline); a share that moves by \(settings.threshold) standard errors is a drift.\n"
+            "\n\nA rule is compared once its window holds \(settings.minimumRecent) verdicts and its baseline \(settings.minimumBaseline); a share (closed, or each classification: --json has them all) drifts when it moves by \(settings.threshold) standard errors and by at least 5 verdicts.\n"
         out += "\nDrifting now: " + (drifts.isEmpty ? "nothing.\n" : "\(drifts.count)\n")
         for drift in drifts { out += "- \(drift)\n" }
         out += "\nDrift alerts raised by triage in the last \(settings.baselineDays) days: "
         out += raised.isEmpty ? "none.\n" : "\(raised.count)\n"
-        for alert in raised.suffix(20) { out += "- \(alert.raisedAt.rfc3339(fractionalSeconds: false)) \(alert.drift)\n" }
-        if raised.count > 20 { out += "(the \(raised.count - 20) older ones: --json)\n" }
+        // Newest first; within a moment, all rules before single rules.
+        let shown = raised.sorted {
+            ($0.raisedAt.millisecondsSinceEpoch, $0.drift.rule == "*" ? 1 : 0)
+                > ($1.raisedAt.millisecondsSinceEpoch, $1.drift.rule == "*" ? 1 : 0)
+        }
+        for alert in shown.prefix(20) { out += "- \(alert.raisedAt.rfc3339(fractionalSeconds: false)) \(alert.drift)\n" }
+        if shown.count > 20 { out += "(\(shown.count - 20) more: --json lists them all)\n" }
         return out
     }
 }

@@ -70,6 +70,11 @@ struct TriageCommand: AsyncVigilCommand {
         if !levels.isEmpty {
             Console.note("rate limits: " + AgentStack.describe(levels, now: now).joined(separator: "; "))
         }
+        if stack.rateLimitedCount > 0 {
+            Console.warning(
+                "\(stack.rateLimitedCount) tool call\(stack.rateLimitedCount == 1 ? " was" : "s were") refused by a rate limit (a wait of over 30 s); an alert whose fact such a call was to establish was escalated, not closed. Raise guard.rate_limits, or lower --concurrency."
+            )
+        }
         if GracefulStop.isRequested {
             Console.error(
                 "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not read"
@@ -93,6 +98,10 @@ struct CaseSink {
     init(store: CaseStore) { self.store = store }
 
     static func open(_ path: String) throws(CLIError) -> CaseStore {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .cannotCreate("\(path): is a directory, expected a case store file (agents.cases, --cases)")
+        }
         do {
             return try CaseStore(path: path)
         } catch {
@@ -112,16 +121,34 @@ struct CaseSink {
     }
 
     private var history: [CaseStore.HistoryEntry] = []
+    /// The history entries not yet saved, by alert id.
+    private var pendingHistory: [String: CaseStore.HistoryEntry] = [:]
 
-    mutating func add(_ record: Case, history entry: CaseStore.HistoryEntry? = nil) throws(CaseStoreError) {
+    /// Adds a case, and its verdict to the history if `entry` is given; returns the verdict the history held for
+    /// that alert (saved, or waiting in this batch), which `entry` replaces.
+    @discardableResult
+    mutating func add(
+        _ record: Case, history entry: CaseStore.HistoryEntry? = nil
+    ) throws(CaseStoreError) -> CaseStore.HistoryEntry? {
+        var previous: CaseStore.HistoryEntry?
+        if let entry {
+            if let waiting = pendingHistory[entry.alertID] {
+                previous = waiting
+            } else {
+                previous = try store.historyEntry(alertID: entry.alertID)
+            }
+            history.append(entry)
+            pendingHistory[entry.alertID] = entry
+        }
         pending.append(record)
-        if let entry { history.append(entry) }
         if pending.count >= 64 { try flush() }
+        return previous
     }
 
     mutating func flush() throws(CaseStoreError) {
         try store.save(pending, history: history)
         pending.removeAll(keepingCapacity: true)
         history.removeAll(keepingCapacity: true)
+        pendingHistory.removeAll(keepingCapacity: true)
     }
 }

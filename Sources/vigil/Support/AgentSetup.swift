@@ -111,21 +111,21 @@ final class AgentStack: Sendable {
             }
             try await engine.triage(alerts, concurrency: concurrency) { index, assessment in
                 try each(index, assessment)
-                guard var current = watch else { return try sink.add(assessment.record) }
+                guard watch != nil else {
+                    try sink.add(assessment.record)
+                    return
+                }
                 let entry = CaseStore.HistoryEntry(
                     time: Timestamp(Date()), alertID: assessment.verdict.alertID, rule: assessment.ruleID,
                     classification: assessment.verdict.classification, disposition: assessment.verdict.disposition)
-                try sink.add(assessment.record, history: entry)
-                current.observe(entry)
-                let drifts = current.check(at: entry.time)
-                watch = current
-                try await raise(drifts, at: entry.time, sink: &sink)
+                let previous = try sink.add(assessment.record, history: entry)
+                watch!.observe(entry, replacing: previous)
+                try await raise(watch!.check(at: entry.time), at: entry.time, sink: &sink)
             }
             try sink.flush()
-            if var current = watch {
+            if watch != nil {
                 let now = Timestamp(Date())
-                let drifts = current.check(at: now, force: true)
-                try await raise(drifts, at: now, sink: &sink)
+                try await raise(watch!.check(at: now, force: true), at: now, sink: &sink)
             }
         } catch {
             await shutdown()
@@ -134,15 +134,13 @@ final class AgentStack: Sendable {
         await shutdown()
     }
 
-    /// Raises drift alerts: on stderr, in the audit log (`drift`) and in the case store (`vigil guard drift`).
-    /// The verdicts they count are saved first, so the store holds what each alert was raised on.
+    /// Raises drift alerts: first on stderr and in the audit log (`drift`), so that a store that fails cannot
+    /// swallow them, then in the case store (`vigil guard drift`), after the verdicts they count. One warning per
+    /// rule names all of its measures that moved.
     private func raise(_ drifts: [DriftMonitor.Drift], at time: Timestamp, sink: inout CaseSink) async throws {
         guard !drifts.isEmpty else { return }
-        try sink.flush()
+        for line in Self.warnings(drifts) { Console.warning(line) }
         for drift in drifts {
-            Console.warning(
-                "drift alert: \(drift)\(drift.measure == "auto_close" && drift.rising ? " — a sudden rise in automatic closes is what a successful prompt injection looks like; review the recent closes" : ""). `vigil guard drift` shows the monitor."
-            )
             var record: JSONObject = drift.json.objectValue ?? [:]
             record["raised_at"] = .string(time.description)
             do {
@@ -151,11 +149,45 @@ final class AgentStack: Sendable {
                 Console.error("the drift alert could not be written to the audit log: \(error)")
             }
         }
+        try sink.flush()
         try sink.store.saveDriftAlerts(drifts.map { CaseStore.DriftAlert(raisedAt: time, drift: $0) })
+    }
+
+    /// The warnings for people: one per rule (all rules first), with each measure that moved.
+    static func warnings(_ drifts: [DriftMonitor.Drift]) -> [String] {
+        var order: [String] = []
+        var byRule: [String: [DriftMonitor.Drift]] = [:]
+        for drift in drifts {
+            if byRule[drift.rule] == nil { order.append(drift.rule) }
+            byRule[drift.rule, default: []].append(drift)
+        }
+        order.sort { ($0 == "*" ? 0 : 1, $0) < ($1 == "*" ? 0 : 1, $1) }
+        let pct = { (x: Double) in "\(Int((x * 100).rounded()))%" }
+        return order.map { rule in
+            let moved = byRule[rule]!
+            let first = moved[0]
+            var line =
+                "drift alert: \(rule == "*" ? "all rules" : "rule \(rule)") (\(first.recentCount) verdicts in the window, \(first.baselineCount) in the baseline): "
+            line += moved.map {
+                "\($0.measure) \(pct($0.baselineShare)) → \(pct($0.recentShare)) (z = \(String(format: "%.1f", $0.zScore)))"
+            }.joined(separator: "; ")
+            if let close = moved.first(where: { $0.measure == "auto_close" }) {
+                line +=
+                    close.rising
+                    ? ". A sudden rise in automatic closes is what a successful prompt injection looks like: review the recent closes."
+                    : ". A fall in automatic closes can be a broken model, prompt or playbook, or a real campaign: review the recent escalations."
+            } else {
+                line += "."
+            }
+            return line + " `vigil guard drift` shows the monitor."
+        }
     }
 
     /// The Guard's rate-limit buckets as they stand: tokens, rate, and any block a server's Retry-After set.
     var rateLevels: [RateLimiter.Level] { guardrails.rateLimiter.levels }
+
+    /// Tool calls the rate limits refused during the run.
+    var rateLimitedCount: Int { guardrails.rateLimitedCount }
 
     /// One line per bucket for people: `server:identity 38.0/40 tokens, 20/s`, `unlimited`, or blocked until when.
     static func describe(_ levels: [RateLimiter.Level], now: Timestamp) -> [String] {
@@ -168,7 +200,7 @@ final class AgentStack: Sendable {
                     "\(String(format: "%.1f", level.tokens))/\(level.burst) tokens, \(String(format: "%g", level.ratePerSecond))/s"
             }
             if let until = level.blockedUntil, until > now {
-                line += ", blocked until \(until.rfc3339(fractionalSeconds: false)) (the server's Retry-After)"
+                line += ", blocked until \(until.rfc3339(fractionalSeconds: false)) (the server asked to wait)"
             }
             return line
         }
@@ -284,9 +316,7 @@ final class AgentStack: Sendable {
         }
         let guardrails = Guard(
             policy: PolicyEngine(policy: policy, directory: directory),
-            // Rate limits model vendor quotas; the lab's simulated platforms have none, so only the limits
-            // configured by name apply.
-            rateLimiter: GuardSetup.rateLimiter(configuration, fallback: .unlimited),
+            rateLimiter: GuardSetup.rateLimiter(configuration),
             approvals: try GuardSetup.approvals(configuration),
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),
             intentReview: intentReview, audit: audit)

@@ -42,6 +42,7 @@ enum ConfigurationLoader {
             throw ParseError(message: "not valid YAML: \(YAMLErrorText.describe(error))")
         }
         var config = VigilConfiguration()
+        var bucketLines: [String: String] = [:]  // each rate-limit key's " (line N)", for checkBuckets
         guard let root else { return config }
         let top = try mapping(root, path: "")
         for (key, value) in top {
@@ -248,6 +249,7 @@ enum ConfigurationLoader {
                                     message: "\(path).\(bucket)\(line(limit)): keys are server:NAME or vendor:NAME")
                             }
                             config.guardrails.rateLimits[bucket] = try rateLimit(limit, path: "\(path).\(bucket)")
+                            bucketLines[bucket] = line(limit)
                         }
                     case "intent_model":
                         config.guardrails.intentModel = try intentModel(guardValue, path: path)
@@ -268,17 +270,17 @@ enum ConfigurationLoader {
                 throw unknown(key, value)
             }
         }
-        try checkBuckets(config)
+        try checkBuckets(config, lines: bucketLines)
         return config
     }
 
     /// A rate-limit bucket must be one the Guard takes tokens from: `server:NAME` for one of Vigil's servers or a
     /// configured third-party one. A bucket nothing uses (`server:vigil-cloud`, `vendor:okta`) was accepted and
     /// limited nothing.
-    static func checkBuckets(_ config: VigilConfiguration) throws(ParseError) {
+    static func checkBuckets(_ config: VigilConfiguration, lines: [String: String] = [:]) throws(ParseError) {
         let servers = knownServers + config.mcp.servers.map(\.name)
         for bucket in config.guardrails.rateLimits.keys.sorted() {
-            let path = "guard.rate_limits.\(bucket)"
+            let path = "guard.rate_limits.\(bucket)\(lines[bucket] ?? "")"
             guard bucket.hasPrefix("server:") else {
                 throw ParseError(
                     message:
@@ -589,9 +591,10 @@ enum ConfigurationLoader {
           approval_ttl: \(c.guardrails.approvalTTLSeconds)
           # Injection scanner threshold, above 0 and at most 1: results scoring at least this are quarantined.
           scan_threshold: \(c.guardrails.scanThreshold)
-          # Token bucket per MCP server and vendor API: calls per second and burst.
+          # Calls per second and burst for each third-party server (mcp.servers) not named in rate_limits. Vigil's
+          # own servers answer from the lab or the local store, which have no quota: unlimited unless named.
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
-          # Overrides by server, e.g. "server:identity": {per_second: 10, burst: 20}
+          # By server, e.g. "server:identity": {per_second: 10, burst: 20}. A call waits its turn up to 30 s.
           rate_limits: {}
           # A second reader: a prompt-injection classifier served by text-embeddings-inference (POST /predict)
           # reads the prose of every result the scanner passes (docs/security.md). Off unless set.

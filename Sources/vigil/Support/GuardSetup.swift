@@ -86,13 +86,16 @@ enum GuardSetup {
         }
     }
 
-    /// The configured limits by name (`guard.rate_limits`); for the rest, `fallback` if given, else
-    /// `guard.rate_limit`.
-    static func rateLimiter(_ configuration: VigilConfiguration, fallback: RateLimiter.Limit? = nil) -> RateLimiter {
+    /// The Guard's buckets: `guard.rate_limits` by name; a third-party server (`mcp.servers`) not named there gets
+    /// `guard.rate_limit`, its quota being someone else's; Vigil's own servers answer from the lab or the local
+    /// store, which have no quota, so they are unlimited unless named.
+    static func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
         let g = configuration.guardrails
-        return RateLimiter(
-            limits: g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) },
-            default: fallback ?? RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst))
+        var limits = g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) }
+        for server in configuration.mcp.servers where limits["server:\(server.name)"] == nil {
+            limits["server:\(server.name)"] = RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst)
+        }
+        return RateLimiter(limits: limits, default: .unlimited)
     }
 }
 
