@@ -154,12 +154,14 @@ struct DriftWatchTests {
         #expect(windows.map(\.rule).contains("(rule named *)"))
         #expect(windows.map(\.rule).contains("X?[2K?vigil: all clear"))
         #expect(windows.map(\.rule).contains("(no rule)"))
+        watch.observe(Self.verdict("d", rule: "(other rules)", closed: true, at: Self.now))
+        #expect(watch.monitor.windows(at: Self.now).map(\.rule).contains("(rule named (other rules))"))
         for i in 0..<(DriftWatch.maxRules + 10) {
             watch.observe(Self.verdict("t-\(i)", rule: "title \(i)", closed: true, at: Self.now))
         }
         let rules = watch.monitor.windows(at: Self.now).map(\.rule)
         #expect(rules.count == DriftWatch.maxRules + 2)  // the cap, "(other rules)" and "*"
-        #expect(watch.monitor.windows(at: Self.now).first { $0.rule == "(other rules)" }?.recent == 13)
+        #expect(watch.monitor.windows(at: Self.now).first { $0.rule == "(other rules)" }?.recent == 14)
     }
 
     /// A store written before the verdict history: triage adds the tables and keeps the cases; a read-only look
@@ -191,6 +193,56 @@ struct DriftWatchTests {
         #expect(try store.alertIDs() == ["alert-1"])
         try store.save([], history: [Self.verdict("alert-2", closed: true, at: Self.now)])
         #expect(try all(store).map(\.alertID) == ["alert-2"])
+    }
+
+    /// The history's first form kept every verdict of an alert; opening such a store keeps each alert's latest.
+    @Test func aHistoryWithRepeatsIsKeyedByAlert() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("dev.db").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1'), ('v2');
+                    CREATE TABLE cases (
+                        alert_id TEXT PRIMARY KEY, classification TEXT NOT NULL, disposition TEXT NOT NULL,
+                        status TEXT NOT NULL, tier INTEGER NOT NULL, saved_at INTEGER NOT NULL, record TEXT NOT NULL,
+                        report TEXT NOT NULL);
+                    CREATE TABLE verdict_history (
+                        decided_at INTEGER NOT NULL, alert_id TEXT NOT NULL, rule TEXT NOT NULL,
+                        classification TEXT NOT NULL, disposition TEXT NOT NULL);
+                    CREATE INDEX verdict_history_time ON verdict_history (decided_at);
+                    CREATE TABLE drift_alerts (
+                        raised_at INTEGER NOT NULL, rule TEXT NOT NULL, measure TEXT NOT NULL, record TEXT NOT NULL);
+                    INSERT INTO verdict_history VALUES
+                        (1000, 'a', 'R', 'true_positive', 'escalated'),
+                        (3000, 'a', 'R', 'false_positive', 'closed'),
+                        (2000, 'a', 'R', 'unknown', 'escalated'),
+                        (1500, 'b', 'R', 'false_positive', 'closed');
+                    """)
+        }
+        try queue.close()
+        let store = try CaseStore(path: path)
+        let all = try all(store)
+        #expect(all.map(\.alertID) == ["b", "a"])
+        #expect(try store.historyEntry(alertID: "a")?.disposition == .closed)
+        try store.save([], history: [Self.verdict("a", closed: false, at: Timestamp(millisecondsSinceEpoch: 4000))])
+        #expect(try self.all(store).count == 2)
+    }
+
+    /// Taking back a verdict that was not counted where it is said to be changes nothing (no negative counts).
+    @Test func takingBackWhatWasNotCountedChangesNothing() {
+        var monitor = DriftMonitor()
+        let closed = DriftMonitor.Observation(rule: "R", autoClosed: true, classification: "false_positive")
+        let escalated = DriftMonitor.Observation(rule: "R", autoClosed: false, classification: "true_positive")
+        monitor.record(closed, at: Self.now)
+        monitor.remove(escalated, at: Self.now)
+        monitor.remove(closed, at: Self.now.adding(seconds: 3600))
+        let window = monitor.windows(at: Self.now).first { $0.rule == "R" }
+        #expect(window?.recent == 1 && window?.recentClosed == 1)
+        #expect(window?.recentClassifications == ["false_positive": 1])
+        monitor.remove(closed, at: Self.now)
+        #expect(monitor.windows(at: Self.now).isEmpty, "the last verdict taken back leaves nothing")
     }
 
     @Test func aFileThatIsNotACaseStoreIsRefusedForReading() throws {

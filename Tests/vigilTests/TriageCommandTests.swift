@@ -83,9 +83,15 @@ struct TriageCommandTests {
         let records = try drift.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(records.contains { $0["data"]?["rule"] == "*" && $0["data"]?["measure"] == "auto_close" })
         #expect(try await CommandRunner.vigil(["audit", "verify"], in: directory).status == 0)
-        // `vigil guard drift` shows it, and fails as a check while the mix stays drifted; it changes nothing.
-        let store = directory.appendingPathComponent("vigil-cases.db")
-        let before = try FileManager.default.attributesOfItem(atPath: store.path)[.modificationDate] as? Date
+        // `vigil guard drift` shows it, and fails as a check while the mix stays drifted; it changes nothing (a
+        // verdict past the history's retention, which triage would delete, is still there after it).
+        try CaseStore(path: directory.appendingPathComponent("vigil-cases.db").path).save(
+            [],
+            history: [
+                CaseStore.HistoryEntry(
+                    time: Timestamp(Date()).adding(seconds: -401 * 86_400), alertID: "ancient", rule: "R",
+                    classification: .falsePositive, disposition: .closed)
+            ])
         let shown = try await CommandRunner.vigil(["guard", "drift"], in: directory)
         #expect(shown.status == 1, "\(shown.stderr)")
         #expect(shown.stdout.contains("all rules"))
@@ -96,9 +102,8 @@ struct TriageCommandTests {
         #expect(json["raised"]?.arrayValue?.count == records.count)
         #expect(json["windows"]?[0]?["recent"] == 60 && json["windows"]?[0]?["baseline"] == 300)
         #expect(json["windows"]?[0]?["baseline_classifications"]?["true_positive"] == 270)
-        let after = try FileManager.default.attributesOfItem(atPath: store.path)[.modificationDate] as? Date
-        #expect(before == after, "vigil guard drift only reads")
-        // The next run over the same alerts raises nothing again, and counts each alert once.
+        #expect(try Self.historyCount(directory) == 300 + 60 + 1, "vigil guard drift only reads")
+        // The next run over the same alerts raises nothing again, and counts each alert once (and prunes).
         let second = try await CommandRunner.vigil(triage, stdin: alerts.stdoutBytes, in: directory)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(!second.stderr.contains("drift alert"), "\(second.stderr)")
@@ -145,6 +150,36 @@ struct TriageCommandTests {
         #expect(try String(contentsOf: notes, encoding: .utf8) == "just notes\n")
         let blank = try await CommandRunner.vigil(["guard", "drift", "--cases", ""], in: directory)
         #expect(blank.status == 64 && blank.stderr.contains("--cases is empty"), "\(blank.stderr)")
+    }
+
+    /// A monitoring account that may read the store but not write beside it (so SQLite cannot make the WAL's
+    /// shared-memory file) still gets the report, and leaves no file behind.
+    @Test(
+        .enabled(
+            if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+            "runs vigil as the user nobody, which needs root and runuser"))
+    func aReadOnlyAccountCanWatchForDrift() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let store = directory.appendingPathComponent("store")
+        try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "30"], in: store)
+        let triage = try await CommandRunner.vigil(
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "30"], stdin: alerts.stdoutBytes, in: store)
+        #expect(triage.status == 0, "\(triage.stderr)")
+        // A copy of vigil where nobody may run it, whatever the checkout's permissions.
+        let vigil = directory.appendingPathComponent("vigil")
+        try FileManager.default.copyItem(at: CommandRunner.vigilURL, to: vigil)
+        let cases = store.appendingPathComponent("vigil-cases.db").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: cases)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: store.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: store.path) }
+        let before = try FileManager.default.contentsOfDirectory(atPath: store.path).sorted()
+        let shown = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/sbin/runuser"),
+            ["-u", "nobody", "--", vigil.path, "guard", "drift", "--cases", cases], in: store)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("all rules") && shown.stdout.contains("30"), "\(shown.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.path).sorted() == before)
     }
 
     @Test func badInputIsNamedAndTheRestIsTriaged() async throws {

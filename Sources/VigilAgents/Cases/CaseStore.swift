@@ -34,22 +34,46 @@ public final class CaseStore: Sendable {
     /// Opens an existing store to read, changing nothing (no schema migration): for `vigil guard drift`, which a
     /// monitoring account without write access may run. A file that is not a Vigil case store is refused.
     public init(readingOnly path: String) throws(CaseStoreError) {
-        let tables: Set<String>
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(5)
-            writer = try DatabaseQueue(path: path, configuration: configuration)
-            tables = Set(
-                try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
-        } catch {
-            throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        func open(_ name: String) throws -> (DatabaseQueue, Set<String>) {
+            let queue = try DatabaseQueue(path: name, configuration: configuration)
+            let tables = try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            return (queue, Set(tables))
         }
+        let opened: (DatabaseQueue, Set<String>)
+        do {
+            opened = try open(path)
+        } catch {
+            // A WAL store that no writer has open has no -shm file, and a reader that may not create one (a monitoring
+            // account in a directory it cannot write) cannot open it. With no -wal file either, nothing is being
+            // written: the file is read as it stands.
+            guard !FileManager.default.fileExists(atPath: path + "-wal"), let immutable = Self.immutableURI(path),
+                let again = try? open(immutable)
+            else {
+                throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
+            }
+            opened = again
+        }
+        writer = opened.0
+        let tables = opened.1
         guard tables.contains("cases") else {
             throw CaseStoreError("\(path): not a Vigil case store (it has no cases table)")
         }
         self.path = path
         hasHistory = tables.contains("verdict_history") && tables.contains("drift_alerts")
+    }
+
+    /// `path` as a SQLite URI that opens it read-only and immutable.
+    static func immutableURI(_ path: String) -> String? {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        guard let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) else { return nil }
+        return "file:\(escaped)?mode=ro&immutable=1"
     }
 
     /// SQLite's own words for what went wrong, without the statement it was running.
@@ -96,6 +120,31 @@ public final class CaseStore: Sendable {
                         record TEXT NOT NULL
                     );
                     CREATE INDEX drift_alerts_time ON drift_alerts (raised_at);
+                    """)
+        }
+        // The first form of the history (a development build) kept every verdict of an alert: keep its latest.
+        migrator.registerMigration("v3") { db in
+            let keyed = try Row.fetchAll(db, sql: "PRAGMA table_info(verdict_history)").contains { row in
+                let name: String = row["name"]
+                let pk: Int = row["pk"]
+                return name == "alert_id" && pk == 1
+            }
+            guard !keyed else { return }
+            try db.execute(
+                sql: """
+                    CREATE TABLE verdict_history_keyed (
+                        alert_id TEXT PRIMARY KEY,
+                        decided_at INTEGER NOT NULL,
+                        rule TEXT NOT NULL,
+                        classification TEXT NOT NULL,
+                        disposition TEXT NOT NULL
+                    );
+                    INSERT OR REPLACE INTO verdict_history_keyed (alert_id, decided_at, rule, classification, disposition)
+                        SELECT alert_id, decided_at, rule, classification, disposition FROM verdict_history
+                        ORDER BY decided_at, rowid;
+                    DROP TABLE verdict_history;
+                    ALTER TABLE verdict_history_keyed RENAME TO verdict_history;
+                    CREATE INDEX verdict_history_time ON verdict_history (decided_at);
                     """)
         }
         return migrator

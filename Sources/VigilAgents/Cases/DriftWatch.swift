@@ -70,7 +70,10 @@ public struct DriftWatch: Sendable {
                 }))
         if name.count > 120 { name = String(name.prefix(119)) + "…" }
         if name.isEmpty { name = "(no rule)" }
-        if name == "*" { name = "(rule named *)" }
+        // The names this type makes up are not an alert's to take.
+        else if name == "*" || name == "(no rule)" || name == "(other rules)" || name.hasPrefix("(rule named ") {
+            name = "(rule named \(name))"
+        }
         if rules.contains(name) { return name }
         guard rules.count < Self.maxRules else { return "(other rules)" }
         rules.insert(name)

@@ -140,7 +140,7 @@ public struct VigilConfiguration: Sendable, Hashable {
             public var enabled = true
             /// The recent window, in minutes, compared with the baseline before it.
             public var recentMinutes = 60
-            /// How far back the baseline reaches, in days; verdicts older than it and the window are forgotten.
+            /// How far back the baseline reaches, in days (the case store keeps the history 400 days whatever this is).
             public var baselineDays = 7
             /// How many standard errors a share must move to count as drift.
             public var threshold = 4.0

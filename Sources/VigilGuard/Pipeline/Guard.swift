@@ -151,9 +151,11 @@ public final class Guard: Sendable {
         // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends.
         let bucket = "server:\(profile.server)"
         var waited: Int64 = 0
-        while case .wait(let milliseconds, let reason) = rateLimiter.reserve(bucket) {
+        while true {
+            let booking = rateLimiter.reserve(bucket)
+            guard case .wait(let milliseconds, let reason) = booking.decision else { break }
             guard waited + milliseconds <= maxRateWaitMilliseconds else {
-                if reason == .rate { rateLimiter.release(bucket) }
+                if reason == .rate { rateLimiter.release(bucket, generation: booking.generation) }
                 record["outcome"] = "rate_limited"
                 record["retry_after_ms"] = .int(milliseconds)
                 record["rate_limit"] = .string(reason.rawValue)
@@ -167,7 +169,7 @@ public final class Guard: Sendable {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 // Cancelled while waiting: the call did not run.
-                if reason == .rate { rateLimiter.release(bucket) }
+                if reason == .rate { rateLimiter.release(bucket, generation: booking.generation) }
                 record["outcome"] = "cancelled"
                 record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
@@ -175,8 +177,9 @@ public final class Guard: Sendable {
             }
             waited += milliseconds
             record["rate_wait_ms"] = .int(waited)
-            // The booked token is this call's now, unless a server's Retry-After came meanwhile (it voids bookings).
-            if reason == .rate, !rateLimiter.isBlocked(bucket) { break }
+            // The booked token is this call's now, unless a server's Retry-After came meanwhile: that voids every
+            // booking, and the call books again (after the block).
+            if reason == .rate, rateLimiter.stillBooked(bucket, generation: booking.generation) { break }
         }
 
         // 4. Audit before.
@@ -219,8 +222,9 @@ public final class Guard: Sendable {
             if let throttling = error as? any ThrottlingError, throttling.isThrottling {
                 rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
                 failed["throttled"] = .string(bucket)
-                // The server refused the call before running it: an approval it took is good for the retry.
-                failed["approval_released"] = releaseApproval()
+                // A 429 refuses the call unprocessed: an approval it took is good for the retry. (A 503 may come from a
+                // proxy after the server ran it, so its approval stays used.)
+                if throttling.refusedUnprocessed { failed["approval_released"] = releaseApproval() }
                 if let until = rateLimiter.levels.first(where: { $0.key == bucket })?.blockedUntil {
                     failed["blocked_until"] = .string(until.description)
                 }

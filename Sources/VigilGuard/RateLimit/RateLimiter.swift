@@ -26,6 +26,8 @@ public final class RateLimiter: Sendable {
         public var burst: Int
         public var ratePerSecond: Double
         public var blockedUntil: Timestamp?
+        /// Calls waiting for a token they booked.
+        public var queued: Int = 0
     }
 
     private let limits: [String: Limit]
@@ -39,36 +41,33 @@ public final class RateLimiter: Sendable {
         self.clock = clock
     }
 
-    /// Takes a token from `key`'s bucket, or says how long to wait.
-    public func acquire(_ key: String) -> RateDecision {
+    /// A call's place in a bucket: whether it may go, and the bucket's generation when it booked.
+    public struct Booking: Sendable, Hashable {
+        public var decision: RateDecision
+        public var generation: Int
+    }
+
+    /// Takes a token from `key`'s bucket or books the next one (`TokenBucket.reserve`). A caller told to wait for
+    /// the `.rate` goes at the end of the wait if `stillBooked`, and otherwise books again (a server's Retry-After
+    /// voided the booking meanwhile); one that gives up calls `release`.
+    public func reserve(_ key: String) -> Booking {
         let now = clock.now()
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? makeBucket(key, now)
             defer { buckets[key] = bucket }
-            return bucket.take(now: now)
+            let decision = bucket.reserve(now: now)
+            return Booking(decision: decision, generation: bucket.generation)
         }
     }
 
-    /// Takes a token from `key`'s bucket or books the next one (`TokenBucket.reserve`): the caller told to wait
-    /// for the `.rate` goes at the end of the wait without asking again, or calls `release` if it gives up.
-    public func reserve(_ key: String) -> RateDecision {
-        let now = clock.now()
-        return buckets.withLock { buckets in
-            var bucket = buckets[key] ?? makeBucket(key, now)
-            defer { buckets[key] = bucket }
-            return bucket.reserve(now: now)
-        }
+    /// Gives back a token booked in `generation`.
+    public func release(_ key: String, generation: Int) {
+        buckets.withLock { buckets in buckets[key]?.release(generation: generation) }
     }
 
-    /// Gives back a token `reserve` booked.
-    public func release(_ key: String) {
-        buckets.withLock { buckets in buckets[key]?.release() }
-    }
-
-    /// Whether a vendor's Retry-After holds `key` now.
-    public func isBlocked(_ key: String) -> Bool {
-        let now = clock.now()
-        return buckets.withLock { $0[key]?.isBlocked(at: now) ?? false }
+    /// Whether a booking made in `generation` still holds: no Retry-After came since.
+    public func stillBooked(_ key: String, generation: Int) -> Bool {
+        buckets.withLock { $0[key]?.generation == generation }
     }
 
     /// Records a vendor's 429/503 with its Retry-After header (seconds or an HTTP date); without a usable
@@ -89,8 +88,9 @@ public final class RateLimiter: Sendable {
         return buckets.withLock { buckets in
             buckets.sorted { $0.key < $1.key }.map { key, bucket in
                 Level(
-                    key: key, tokens: bucket.available(at: now), burst: Int(bucket.burst),
-                    ratePerSecond: bucket.ratePerSecond, blockedUntil: bucket.blockedUntil)
+                    key: key, tokens: max(0, bucket.available(at: now)), burst: Int(bucket.burst),
+                    ratePerSecond: bucket.ratePerSecond, blockedUntil: bucket.blockedUntil,
+                    queued: bucket.queued(at: now))
             }
         }
     }
@@ -126,4 +126,6 @@ public protocol ThrottlingError: Error {
     var isThrottling: Bool { get }
     /// The answer's `Retry-After` header (seconds or an HTTP date), if it had one.
     var retryAfter: String? { get }
+    /// Whether the server said it did not process the request at all (429), so retrying cannot repeat it.
+    var refusedUnprocessed: Bool { get }
 }

@@ -28,26 +28,13 @@ public struct TokenBucket: Sendable, Hashable {
         updated = max(updated, now)
     }
 
-    /// Takes a token if one is there; otherwise says how long until one will be (in milliseconds).
-    public mutating func take(now: Timestamp) -> RateDecision {
-        if let blockedUntil, now < blockedUntil {
-            return .wait(
-                milliseconds: blockedUntil.millisecondsSinceEpoch - now.millisecondsSinceEpoch, reason: .retryAfter)
-        }
-        blockedUntil = nil
-        refill(now)
-        if tokens >= 1 {
-            tokens -= 1
-            return .allowed
-        }
-        let missing = 1 - tokens
-        return .wait(milliseconds: Int64((missing / ratePerSecond * 1000).rounded(.up)), reason: .rate)
-    }
+    /// Bumped by every `block`: bookings made before it are void (the bucket restarts empty when the block ends).
+    public private(set) var generation = 0
 
     /// Takes a token now, or books the next one free: `.allowed`, or `.wait` with the time until the booked
-    /// token comes (the caller then goes at that time without asking again; `release` gives a booking back).
-    /// Callers are served in the order they booked, so none waits longer than the queue ahead of it. While a
-    /// vendor's Retry-After blocks the bucket nothing is booked: the wait is until the block ends.
+    /// token comes (the caller then goes at that time, if `generation` has not moved; `release` gives a booking
+    /// back). Callers are served in the order they booked, so none waits longer than the queue ahead of it. While
+    /// a vendor's Retry-After blocks the bucket nothing is booked: the wait is until the block ends.
     public mutating func reserve(now: Timestamp) -> RateDecision {
         if let blockedUntil, now < blockedUntil {
             return .wait(
@@ -60,19 +47,27 @@ public struct TokenBucket: Sendable, Hashable {
         return .wait(milliseconds: Int64((-tokens / ratePerSecond * 1000).rounded(.up)), reason: .rate)
     }
 
-    /// Gives back a token `reserve` booked (its caller gave up before using it).
-    public mutating func release() {
+    /// Gives back a token `reserve` booked in `generation` (its caller gave up before using it). A booking a block
+    /// voided is not given back: the block emptied the bucket already.
+    public mutating func release(generation booked: Int) {
+        guard booked == generation else { return }
         tokens = min(burst, tokens + 1)
     }
+
+    /// Callers waiting for a booked token at `now` (the tokens owed).
+    public func queued(at now: Timestamp) -> Int { max(0, Int((-available(at: now)).rounded(.up))) }
 
     /// Whether a vendor's Retry-After holds the bucket at `now`.
     public func isBlocked(at now: Timestamp) -> Bool { blockedUntil.map { now < $0 } ?? false }
 
-    /// Honours a vendor's throttling answer: no call before `until`, and the bucket starts empty.
+    /// Honours a vendor's throttling answer: no call before `until` (or the later block already set), the bucket
+    /// starts empty then, and every booking made before is void.
     public mutating func block(until: Timestamp) {
-        blockedUntil = max(blockedUntil ?? until, until)
+        let end = max(blockedUntil ?? until, until)
+        blockedUntil = end
         tokens = 0
-        updated = until
+        updated = end
+        generation += 1
     }
 }
 

@@ -111,6 +111,17 @@ public struct DriftMonitor: Sendable {
             classifications[o.classification, default: 0] += count
         }
 
+        /// Takes one verdict like `o` back, where it was counted; a count that would go below zero stays put.
+        mutating func subtract(_ o: Observation) {
+            guard total > 0, classifications[o.classification, default: 0] > 0, !o.autoClosed || autoClosed > 0 else {
+                return
+            }
+            total -= 1
+            if o.autoClosed { autoClosed -= 1 }
+            classifications[o.classification]! -= 1
+            if classifications[o.classification] == 0 { classifications[o.classification] = nil }
+        }
+
         mutating func merge(_ other: Bucket) {
             total += other.total
             autoClosed += other.autoClosed
@@ -138,11 +149,13 @@ public struct DriftMonitor: Sendable {
     /// Takes back a verdict `record` counted at `time` (the alert was decided again).
     public mutating func remove(_ observation: Observation, at time: Timestamp) {
         let minute = time.millisecondsSinceEpoch / 60_000
-        guard rules[observation.rule]?[minute] != nil else { return }
-        rules[observation.rule]![minute]!.add(observation, -1)
-        if rules[observation.rule]![minute]!.isEmpty { rules[observation.rule]![minute] = nil }
-        overall[minute]?.add(observation, -1)
-        if overall[minute]?.isEmpty == true { overall[minute] = nil }
+        guard var bucket = rules[observation.rule]?[minute], var all = overall[minute] else { return }
+        let before = bucket.total
+        bucket.subtract(observation)
+        guard bucket.total < before else { return }  // it was not counted there
+        all.subtract(observation)
+        rules[observation.rule]![minute] = bucket.isEmpty ? nil : bucket
+        overall[minute] = all.isEmpty ? nil : all
     }
 
     /// One rule's (or, as `*`, all rules') counts in the recent window and in the baseline.

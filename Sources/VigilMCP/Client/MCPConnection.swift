@@ -26,6 +26,7 @@ public struct MCPConnectionError: Error, Sendable, CustomStringConvertible, Thro
 
     public var isThrottling: Bool { status?.isThrottling ?? false }
     public var retryAfter: String? { status?.retryAfter }
+    public var refusedUnprocessed: Bool { status?.refusedUnprocessed ?? false }
 
     static func timeout(_ what: String, _ seconds: Double) -> Self {
         Self(description: "\(what) timed out after \(seconds) s")

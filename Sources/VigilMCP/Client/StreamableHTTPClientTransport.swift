@@ -136,4 +136,5 @@ public struct HTTPStatusError: Error, Sendable, CustomStringConvertible, Throttl
 
     /// 429 Too Many Requests, or 503 Service Unavailable with a Retry-After (RFC 9110 §10.2.3).
     public var isThrottling: Bool { status == 429 || (status == 503 && retryAfter != nil) }
+    public var refusedUnprocessed: Bool { status == 429 }
 }

@@ -198,6 +198,7 @@ final class AgentStack: Sendable {
             } else {
                 line +=
                     "\(String(format: "%.1f", level.tokens))/\(level.burst) tokens, \(String(format: "%g", level.ratePerSecond))/s"
+                if level.queued > 0 { line += ", \(level.queued) waiting" }
             }
             if let until = level.blockedUntil, until > now {
                 line += ", blocked until \(until.rfc3339(fractionalSeconds: false)) (the server asked to wait)"
