@@ -651,6 +651,40 @@ struct CommandLineTests {
         #expect(verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)")
     }
 
+    /// A live feed that goes quiet: the verdicts of the alerts already read leave at once, their cases are saved
+    /// within a second, and a kill -9 then loses none of them.
+    @Test func aQuietFeedHoldsNothingBackAndAKillLosesNothing() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "50", "--seed", "12"], in: dir)
+        #expect(alerts.status == 0)
+        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let script = """
+            mkfifo feed
+            '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 50 --lab-seed 12 < feed > v.jsonl 2> err.txt &
+            pid=$!
+            exec 3> feed
+            head -3 alerts.jsonl >&3
+            i=0
+            while [ "$(wc -l < v.jsonl)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            wc -l < v.jsonl
+            sleep 2
+            kill -9 $pid
+            wait $pid
+            echo $?
+            exec 3>&-
+            """
+        let shell = try await CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir)
+        let lines = shell.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines == ["3", "137"], "three verdicts while the feed was open, then killed: \(shell.stdout) \(shell.stderr)")
+        let verdicts = try String(contentsOf: dir.appendingPathComponent("v.jsonl"), encoding: .utf8)
+        let ids = try verdicts.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
+        #expect(ids.count == 3)
+        for id in ids {
+            let report = try await run(["report", id], in: dir)
+            #expect(report.status == 0, "no case for \(id): \(report.stderr)")
+        }
+    }
+
     @Test func stopsQuietlyWhenTheReaderGoesAway() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

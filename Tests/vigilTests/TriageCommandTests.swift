@@ -182,6 +182,45 @@ struct TriageCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.path).sorted() == before)
     }
 
+    /// A rate limit too tight to wait for: the calls are refused, their alerts escalate rather than close, and the
+    /// run says which server's limit refused how many.
+    @Test func aRateLimitTooTightToWaitForEscalatesAndSaysSo() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        try "guard:\n  rate_limits:\n    \"server:cloud\": {per_second: 0.01, burst: 1}\n".write(
+            to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "12"], in: directory)
+        let result = try await CommandRunner.vigil(
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "12", "--explain"], stdin: alerts.stdoutBytes,
+            in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("were refused by the rate limit of server:cloud (the next token was over 30 s away)"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("rate limits: server:cloud: 0.0/1 tokens, 0.01/s"), "\(result.stderr)")
+        let verdicts = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let refused = verdicts.filter { $0["summary"]?.stringValue?.contains("refused by its rate limit") == true }
+        #expect(!refused.isEmpty)
+        #expect(refused.allSatisfy { $0["disposition"] == "escalated" }, "a fact not established never closes an alert")
+    }
+
+    /// Another program's SQLite database is not turned into a case store.
+    @Test func anotherProgramsDatabaseIsNotACaseStore() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let other = directory.appendingPathComponent("inventory.db").path
+        let made = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3; c = sqlite3.connect('\(other)'); c.execute('CREATE TABLE cases (id TEXT)'); c.commit()"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let before = try Data(contentsOf: URL(fileURLWithPath: other))
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "2"], in: directory)
+        let triage = try await CommandRunner.vigil(
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "2", "--cases", other], stdin: alerts.stdoutBytes,
+            in: directory)
+        #expect(triage.status == 73 && triage.stderr.contains("not a Vigil case store"), "\(triage.stderr)")
+        let drift = try await CommandRunner.vigil(["guard", "drift", "--cases", other], in: directory)
+        #expect(drift.status == 66 && drift.stderr.contains("not a Vigil case store"), "\(drift.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before)
+    }
+
     @Test func badInputIsNamedAndTheRestIsTriaged() async throws {
         let directory = try CommandRunner.temporaryDirectory()
         let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "3"], in: directory)

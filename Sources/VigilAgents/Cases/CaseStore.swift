@@ -19,16 +19,44 @@ public final class CaseStore: Sendable {
     public static let retentionDays: Int64 = 400
 
     public init(path: String) throws(CaseStoreError) {
+        // Another program's database is not made into a case store: looked at read-only first, since opening it for
+        // writing would already switch its journal to WAL.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > 0 {
+            let tables: Set<String>
+            do {
+                var look = Configuration()
+                look.readonly = true
+                look.busyMode = .timeout(5)
+                tables = try Self.tables(DatabaseQueue(path: path, configuration: look))
+            } catch {
+                throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
+            }
+            guard tables.isEmpty || tables.contains("grdb_migrations") && tables.contains("cases") else {
+                throw CaseStoreError(
+                    "\(path): not a Vigil case store (another program's database); name another with --cases")
+            }
+        }
+        let pool: DatabasePool
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            writer = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(writer)
+            pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw CaseStoreError("\(path): cannot open the case store (\(error))")
+            throw CaseStoreError("\(path): cannot open the case store (\(Self.reason(error)))")
         }
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw CaseStoreError("\(path): cannot open the case store (\(Self.reason(error)))")
+        }
+        writer = pool
         self.path = path
         hasHistory = true
+    }
+
+    static func tables(_ reader: any DatabaseReader) throws -> Set<String> {
+        Set(try reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
     }
 
     /// Opens an existing store to read, changing nothing (no schema migration): for `vigil guard drift`, which a
@@ -39,10 +67,7 @@ public final class CaseStore: Sendable {
         configuration.busyMode = .timeout(5)
         func open(_ name: String) throws -> (DatabaseQueue, Set<String>) {
             let queue = try DatabaseQueue(path: name, configuration: configuration)
-            let tables = try queue.read { db in
-                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            return (queue, Set(tables))
+            return (queue, try Self.tables(queue))
         }
         let opened: (DatabaseQueue, Set<String>)
         do {
@@ -60,8 +85,8 @@ public final class CaseStore: Sendable {
         }
         writer = opened.0
         let tables = opened.1
-        guard tables.contains("cases") else {
-            throw CaseStoreError("\(path): not a Vigil case store (it has no cases table)")
+        guard tables.contains("cases"), tables.contains("grdb_migrations") else {
+            throw CaseStoreError("\(path): not a Vigil case store (another program's database, or an empty one)")
         }
         self.path = path
         hasHistory = tables.contains("verdict_history") && tables.contains("drift_alerts")

@@ -1,3 +1,4 @@
+import Dispatch
 import VigilCore
 import VigilGuard
 
@@ -67,35 +68,51 @@ public struct TriageEngine: Sendable {
 
     /// Triage of a sequence of alerts, at most `concurrency` at a time; `emit` receives each assessment
     /// in input order. The sequence is read as alerts finish, so a stream of any length runs in bounded
-    /// memory.
+    /// memory. It is read on a thread of its own, one alert at a time, so a quiet input (a pipe from a live
+    /// feed) never holds back the verdicts of the alerts already read: each is emitted as soon as it and the
+    /// ones before it are done.
     public func triage(
         _ alerts: some Sequence<Alert>, concurrency: Int, emit: (Int, Assessment) async throws -> Void
     ) async rethrows {
+        let input = AlertReader(AnyIterator(alerts.makeIterator()))
+        let width = max(1, concurrency)
         try await withoutActuallyEscaping(emit) { emit in
-            try await withThrowingTaskGroup(of: (Int, Assessment).self) { group in
-                var iterator = alerts.makeIterator()
+            try await withThrowingTaskGroup(of: TriageEvent.self) { group in
                 var next = 0
                 var running = 0
+                var reading = false
+                var exhausted = false
                 var done: [Int: Assessment] = [:]
                 var emitted = 0
-                func start() -> Bool {
-                    guard let alert = iterator.next() else { return false }
-                    let index = next
-                    next += 1
-                    running += 1
-                    group.addTask { (index, await self.assess(alert)) }
-                    return true
+                // Reads the next alert while there is room: investigations under way below `concurrency`, and the
+                // finished alerts waiting for the ones before them bounded too.
+                func readIfRoom() {
+                    guard !reading, !exhausted, running < width, next - emitted < 8 * width else { return }
+                    reading = true
+                    group.addTask { .read(await input.next()) }
                 }
-                while running < max(1, concurrency), start() {}
-                while let (index, assessment) = try await group.next() {
-                    running -= 1
-                    done[index] = assessment
-                    while let ready = done.removeValue(forKey: emitted) {
-                        try await emit(emitted, ready)
-                        emitted += 1
+                readIfRoom()
+                while let event = try await group.next() {
+                    switch event {
+                    case .read(let alert):
+                        reading = false
+                        guard let alert else {
+                            exhausted = true
+                            continue
+                        }
+                        let index = next
+                        next += 1
+                        running += 1
+                        group.addTask { .done(index, await self.assess(alert)) }
+                    case .done(let index, let assessment):
+                        running -= 1
+                        done[index] = assessment
+                        while let ready = done.removeValue(forKey: emitted) {
+                            try await emit(emitted, ready)
+                            emitted += 1
+                        }
                     }
-                    // Finished alerts wait for the ones before them; keep that backlog bounded too.
-                    while running < max(1, concurrency), next - emitted < 8 * max(1, concurrency), start() {}
+                    readIfRoom()
                 }
             }
         }
@@ -104,5 +121,27 @@ public struct TriageEngine: Sendable {
     static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
         return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// What the triage loop waits for: the next alert read, or an investigation done.
+private enum TriageEvent: Sendable {
+    case read(Alert?)
+    case done(Int, Assessment)
+}
+
+/// A synchronous sequence of alerts read one alert at a time on a serial queue of its own: the reads may block (a
+/// pipe, a terminal), and block that queue's thread rather than one of the concurrency pool's. One read at a time.
+final class AlertReader: @unchecked Sendable {
+    // Touched only on `queue`.
+    private var iterator: AnyIterator<Alert>
+    private let queue = DispatchQueue(label: "vigil.alert-reader")
+
+    init(_ iterator: AnyIterator<Alert>) { self.iterator = iterator }
+
+    func next() async -> Alert? {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.iterator.next()) }
+        }
     }
 }

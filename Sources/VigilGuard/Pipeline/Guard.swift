@@ -27,10 +27,14 @@ public final class Guard: Sendable {
     private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
-    private let rateLimitedCalls = Atomic<Int>(0)
+    private let rateLimitedCalls = Mutex<[String: Int]>([:])
 
-    /// Calls refused so far because their server's bucket would have held them longer than the Guard waits.
-    public var rateLimitedCount: Int { rateLimitedCalls.load(ordering: .relaxed) }
+    /// Calls refused so far because their server's bucket would have held them longer than the Guard waits, by
+    /// bucket (`server:NAME`).
+    public var rateLimitedByBucket: [String: Int] { rateLimitedCalls.withLock { $0 } }
+
+    /// All the calls refused so far by a rate limit.
+    public var rateLimitedCount: Int { rateLimitedByBucket.values.reduce(0, +) }
 
     /// Tells people that a request waits for them. A failure is audited (`approval_announce_failed`)
     /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
@@ -162,7 +166,7 @@ public final class Guard: Sendable {
                 // The call did not run: the human's approval stays good for its retry.
                 record["approval_released"] = releaseApproval()
                 try await append("tool_call", record)
-                rateLimitedCalls.add(1, ordering: .relaxed)
+                rateLimitedCalls.withLock { $0[bucket, default: 0] += 1 }
                 return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
             }
             do {

@@ -95,7 +95,7 @@ public struct DriftMonitor: Sendable {
             .object([
                 "rule": .string(rule), "measure": .string(measure), "baseline_share": .double(baselineShare),
                 "recent_share": .double(recentShare), "recent_count": .int(Int64(recentCount)),
-                "baseline_count": .int(Int64(baselineCount)), "z": .double((zScore * 100).rounded() / 100),
+                "baseline_count": .int(Int64(baselineCount)), "z": .double(zScore),
             ])
         }
     }

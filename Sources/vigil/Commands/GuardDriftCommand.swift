@@ -32,6 +32,12 @@ struct GuardDriftCommand: VigilCommand {
     func execute(configuration: VigilConfiguration, logger: Logger) throws(CLIError) {
         let path = cases ?? configuration.agents.cases
         guard FileManager.default.fileExists(atPath: path) else {
+            let parent = (path as NSString).deletingLastPathComponent
+            if FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent),
+                access(parent.isEmpty ? "." : parent, X_OK) != 0
+            {
+                throw .noInput("\(path): cannot be read (no permission to enter \(parent.isEmpty ? "." : parent))")
+            }
             throw .noInput("\(path): no case store here (run `vigil triage` first, or name one with --cases)")
         }
         try InputFile.requireReadable(path, "case store")
@@ -56,7 +62,8 @@ struct GuardDriftCommand: VigilCommand {
             let object: JSONValue = [
                 "at": .string(now.description), "enabled": .bool(settings.enabled),
                 "recent_minutes": .int(Int64(settings.recentMinutes)), "baseline_days": .int(Int64(settings.baselineDays)),
-                "threshold": .double(settings.threshold), "windows": .array(windows.map(\.json)),
+                "threshold": .double(settings.threshold), "min_recent": .int(Int64(settings.minimumRecent)),
+                "min_baseline": .int(Int64(settings.minimumBaseline)), "windows": .array(windows.map(\.json)),
                 "drifts": .array(drifts.map(\.json)),
                 "raised": .array(
                     raised.map { alert in
@@ -74,7 +81,7 @@ struct GuardDriftCommand: VigilCommand {
         }
         if !drifts.isEmpty {
             throw .invalidInput(
-                "the verdict mix is drifting: \(drifts.count) share\(drifts.count == 1 ? "" : "s") moved beyond \(settings.threshold) standard errors"
+                "the verdict mix is drifting: \(drifts.count) share\(drifts.count == 1 ? "" : "s") moved beyond \(settings.threshold) standard errors (above); review the recent cases with `vigil report --list`"
             )
         }
     }

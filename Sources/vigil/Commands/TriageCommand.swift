@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import VigilAgents
 import VigilCore
 import VigilGuard
@@ -51,28 +52,36 @@ struct TriageCommand: AsyncVigilCommand {
         let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         let explain = self.explain
         var written = 0
+        var out = StdoutWriter()
         try await stack.run(
             GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
             drift: configuration.guardrails.drift
         ) { _, assessment in
             written += 1
             let verdict = assessment.verdict
-            print(verdict.json.serialized())
+            // Each verdict leaves as soon as it is reached (one write, no buffer): a reader of a live feed sees it at
+            // once, and a crash cannot take back one already in the audit log and the case store.
+            var line: [UInt8] = []
+            verdict.json.write(to: &line)
+            line.append(0x0A)
+            out.write(line)
+            out.flush()
             if explain {
                 Console.note(
                     "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
                 )
             }
         }
+        if let reason = out.failure { throw .cannotCreate("cannot write to standard output: \(reason)") }
         // The rate limits as the run left them: all of them with --explain, else only a server that asked to wait.
         let now = Timestamp(Date())
         let levels = stack.rateLevels.filter { explain || ($0.blockedUntil.map { $0 > now } ?? false) }
         if !levels.isEmpty {
             Console.note("rate limits: " + AgentStack.describe(levels, now: now).joined(separator: "; "))
         }
-        if stack.rateLimitedCount > 0 {
+        for (bucket, count) in stack.rateLimited.sorted(by: { $0.key < $1.key }) {
             Console.warning(
-                "\(stack.rateLimitedCount) tool call\(stack.rateLimitedCount == 1 ? " was" : "s were") refused by a rate limit (a wait of over 30 s); an alert whose fact such a call was to establish was escalated, not closed. Raise guard.rate_limits, or lower --concurrency."
+                "\(count) tool call\(count == 1 ? " was" : "s were") refused by the rate limit of \(bucket) (the next token was over 30 s away); the alerts that needed them were escalated rather than closed. Raise guard.rate_limits.\"\(bucket)\" if the server allows more."
             )
         }
         if GracefulStop.isRequested {
@@ -90,12 +99,42 @@ struct TriageCommand: AsyncVigilCommand {
     }
 }
 
-/// Cases on their way to the store, saved in batches (one transaction per 64).
-struct CaseSink {
+/// Cases on their way to the store, saved in batches: one transaction per 64, and whatever waits at least once a
+/// second (a timer, so cases reached before a quiet spell of the input are not held), so a crash loses at most the
+/// last second's cases (their verdicts are on stdout and in the audit log). A save that fails on the timer is
+/// reported by the next `add` or `finish`.
+final class CaseSink: Sendable {
     let store: CaseStore
-    private var pending: [Case] = []
+    private struct State {
+        var pending: [Case] = []
+        var history: [CaseStore.HistoryEntry] = []
+        /// The history entries not yet saved, by alert id.
+        var pendingHistory: [String: CaseStore.HistoryEntry] = [:]
+        var failure: CaseStoreError?
+    }
+    private let state = Mutex(State())
+    private let timer = Mutex<Task<Void, Never>?>(nil)
 
-    init(store: CaseStore) { self.store = store }
+    init(store: CaseStore, every interval: Duration = .seconds(1)) {
+        self.store = store
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self else { return }
+                self.state.withLock { state in
+                    guard state.failure == nil, !state.pending.isEmpty || !state.history.isEmpty else { return }
+                    do throws(CaseStoreError) {
+                        try self.save(&state)
+                    } catch {
+                        state.failure = error
+                    }
+                }
+            }
+        }
+        timer.withLock { $0 = task }
+    }
+
+    deinit { timer.withLock { $0?.cancel() } }
 
     static func open(_ path: String) throws(CLIError) -> CaseStore {
         var isDirectory: ObjCBool = false
@@ -120,35 +159,47 @@ struct CaseSink {
         }
     }
 
-    private var history: [CaseStore.HistoryEntry] = []
-    /// The history entries not yet saved, by alert id.
-    private var pendingHistory: [String: CaseStore.HistoryEntry] = [:]
-
     /// Adds a case, and its verdict to the history if `entry` is given; returns the verdict the history held for
     /// that alert (saved, or waiting in this batch), which `entry` replaces.
     @discardableResult
-    mutating func add(
-        _ record: Case, history entry: CaseStore.HistoryEntry? = nil
-    ) throws(CaseStoreError) -> CaseStore.HistoryEntry? {
-        var previous: CaseStore.HistoryEntry?
-        if let entry {
-            if let waiting = pendingHistory[entry.alertID] {
-                previous = waiting
-            } else {
-                previous = try store.historyEntry(alertID: entry.alertID)
+    func add(_ record: Case, history entry: CaseStore.HistoryEntry? = nil) throws(CaseStoreError) -> CaseStore.HistoryEntry? {
+        try state.withLock { (state) throws(CaseStoreError) -> CaseStore.HistoryEntry? in
+            if let failure = state.failure { throw failure }
+            var previous: CaseStore.HistoryEntry?
+            if let entry {
+                if let waiting = state.pendingHistory[entry.alertID] {
+                    previous = waiting
+                } else {
+                    previous = try store.historyEntry(alertID: entry.alertID)
+                }
+                state.history.append(entry)
+                state.pendingHistory[entry.alertID] = entry
             }
-            history.append(entry)
-            pendingHistory[entry.alertID] = entry
+            state.pending.append(record)
+            if state.pending.count >= 64 { try save(&state) }
+            return previous
         }
-        pending.append(record)
-        if pending.count >= 64 { try flush() }
-        return previous
     }
 
-    mutating func flush() throws(CaseStoreError) {
-        try store.save(pending, history: history)
-        pending.removeAll(keepingCapacity: true)
-        history.removeAll(keepingCapacity: true)
-        pendingHistory.removeAll(keepingCapacity: true)
+    /// Saves what waits now.
+    func flush() throws(CaseStoreError) {
+        try state.withLock { (state) throws(CaseStoreError) in
+            if let failure = state.failure { throw failure }
+            try save(&state)
+        }
+    }
+
+    /// Saves what waits and stops the timer.
+    func finish() throws(CaseStoreError) {
+        timer.withLock { $0?.cancel() }
+        try flush()
+    }
+
+    private func save(_ state: inout State) throws(CaseStoreError) {
+        guard !state.pending.isEmpty || !state.history.isEmpty else { return }
+        try store.save(state.pending, history: state.history)
+        state.pending.removeAll(keepingCapacity: true)
+        state.history.removeAll(keepingCapacity: true)
+        state.pendingHistory.removeAll(keepingCapacity: true)
     }
 }

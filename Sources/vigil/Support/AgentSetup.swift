@@ -103,7 +103,8 @@ final class AgentStack: Sendable {
         _ alerts: some Sequence<Alert>, concurrency: Int, saving store: CaseStore,
         drift settings: VigilConfiguration.Guardrails.Drift? = nil, each: (Int, Assessment) throws -> Void
     ) async throws(CLIError) {
-        var sink = CaseSink(store: store)
+        let sink = CaseSink(store: store)
+        defer { try? sink.finish() }
         var watch: DriftWatch?
         do {
             if let settings, settings.enabled {
@@ -120,12 +121,12 @@ final class AgentStack: Sendable {
                     classification: assessment.verdict.classification, disposition: assessment.verdict.disposition)
                 let previous = try sink.add(assessment.record, history: entry)
                 watch!.observe(entry, replacing: previous)
-                try await raise(watch!.check(at: entry.time), at: entry.time, sink: &sink)
+                try await raise(watch!.check(at: entry.time), at: entry.time, sink: sink)
             }
-            try sink.flush()
+            try sink.finish()
             if watch != nil {
                 let now = Timestamp(Date())
-                try await raise(watch!.check(at: now, force: true), at: now, sink: &sink)
+                try await raise(watch!.check(at: now, force: true), at: now, sink: sink)
             }
         } catch {
             await shutdown()
@@ -137,7 +138,7 @@ final class AgentStack: Sendable {
     /// Raises drift alerts: first on stderr and in the audit log (`drift`), so that a store that fails cannot
     /// swallow them, then in the case store (`vigil guard drift`), after the verdicts they count. One warning per
     /// rule names all of its measures that moved.
-    private func raise(_ drifts: [DriftMonitor.Drift], at time: Timestamp, sink: inout CaseSink) async throws {
+    private func raise(_ drifts: [DriftMonitor.Drift], at time: Timestamp, sink: CaseSink) async throws {
         guard !drifts.isEmpty else { return }
         for line in Self.warnings(drifts) { Console.warning(line) }
         for drift in drifts {
@@ -174,8 +175,8 @@ final class AgentStack: Sendable {
             if let close = moved.first(where: { $0.measure == "auto_close" }) {
                 line +=
                     close.rising
-                    ? ". A sudden rise in automatic closes is what a successful prompt injection looks like: review the recent closes."
-                    : ". A fall in automatic closes can be a broken model, prompt or playbook, or a real campaign: review the recent escalations."
+                    ? ". A sudden rise in automatic closes is what a successful prompt injection looks like: review the recent closes (`vigil report --list`)."
+                    : ". A fall in automatic closes can be a broken model, prompt or playbook, or a real campaign: review the recent escalations (`vigil report --list`)."
             } else {
                 line += "."
             }
@@ -186,8 +187,8 @@ final class AgentStack: Sendable {
     /// The Guard's rate-limit buckets as they stand: tokens, rate, and any block a server's Retry-After set.
     var rateLevels: [RateLimiter.Level] { guardrails.rateLimiter.levels }
 
-    /// Tool calls the rate limits refused during the run.
-    var rateLimitedCount: Int { guardrails.rateLimitedCount }
+    /// Tool calls the rate limits refused during the run, by bucket.
+    var rateLimited: [String: Int] { guardrails.rateLimitedByBucket }
 
     /// One line per bucket for people: `server:identity 38.0/40 tokens, 20/s`, `unlimited`, or blocked until when.
     static func describe(_ levels: [RateLimiter.Level], now: Timestamp) -> [String] {
