@@ -685,6 +685,77 @@ struct CommandLineTests {
         }
     }
 
+    /// A signal, or the reader of the verdicts going away (seen at the next verdict written), stops triage of a
+    /// quiet feed without waiting for its next line; a closed stdout is an error. (A watchdog kills a run that
+    /// hangs, so a hang fails as 137.)
+    @Test func aQuietFeedStopsAtASignalOrWhenNobodyReads() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "50", "--seed", "12"], in: dir)
+        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let vigil = CommandRunner.vigilURL.path
+        let signal = """
+            mkfifo feed
+            '\(vigil)' triage - --lab-alerts 50 --lab-seed 12 < feed > v.jsonl 2> err.txt &
+            pid=$!
+            ( sleep 60; kill -9 $pid ) >/dev/null 2>&1 &
+            guard=$!
+            exec 3> feed
+            head -3 alerts.jsonl >&3
+            i=0
+            while [ "$(wc -l < v.jsonl)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            kill -TERM $pid
+            wait $pid
+            echo $?
+            kill $guard 2>/dev/null
+            exec 3>&-
+            """
+        let stopped = try await CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", signal], in: dir)
+        #expect(stopped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(stopped.stdout) \(stopped.stderr)")
+        let err = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
+        #expect(err.contains("stopped by a signal after 3 verdicts"), "\(err)")
+        #expect(try await run(["audit", "verify"], in: dir).status == 0)
+
+        let gone = """
+            mkfifo feed2 out2
+            head -c 10 < out2 > /dev/null &
+            reader=$!
+            '\(vigil)' triage feed2 --lab-alerts 50 --lab-seed 12 --cases gone.db > out2 2> err2.txt &
+            pid=$!
+            ( sleep 60; kill -9 $pid ) >/dev/null 2>&1 &
+            guard=$!
+            exec 3> feed2
+            head -3 alerts.jsonl >&3
+            wait $reader
+            sed -n 4,6p alerts.jsonl >&3
+            wait $pid
+            echo $?
+            kill $guard 2>/dev/null
+            exec 3>&-
+            """
+        let ended = try await CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", gone], in: dir)
+        #expect(ended.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(ended.stdout) \(ended.stderr)")
+        let err2 = try String(contentsOf: dir.appendingPathComponent("err2.txt"), encoding: .utf8)
+        #expect(!err2.contains("error"), "the reader going away is not an error: \(err2)")
+
+        let closed = try await CommandRunner.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "'\(vigil)' triage alerts.jsonl --lab-alerts 50 --lab-seed 12 --cases closed.db >&-; echo $?"], in: dir)
+        #expect(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "73", "\(closed.stdout)")
+        #expect(closed.stderr.contains("cannot write to standard output: standard output is closed"), "\(closed.stderr)")
+    }
+
+    /// A JSON array with a repeated alert: the repeat is named and skipped, and the alerts after it are triaged.
+    @Test func aRepeatInAnArrayDoesNotEndTheInput() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "3"], in: dir)
+        let lines = alerts.stdout.split(separator: "\n").map(String.init)
+        let array = "[\n" + [lines[0], lines[0], lines[1], lines[2]].joined(separator: ",\n") + "\n]\n"
+        let result = try await run(["triage", "-", "--lab-alerts", "3"], stdin: Array(array.utf8), in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 3)
+        #expect(result.stderr.contains("duplicate of record 1"), "\(result.stderr)")
+    }
+
     @Test func stopsQuietlyWhenTheReaderGoesAway() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -194,7 +194,9 @@ struct TriageCommandTests {
             in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
-            result.stderr.contains("were refused by the rate limit of server:cloud (the next token was over 30 s away)"),
+            result.stderr.contains(
+                "were refused by the rate limit of server:cloud (the next token, or the end of the server's Retry-After, was over 30 s away)"
+            ),
             "\(result.stderr)")
         #expect(result.stderr.contains("rate limits: server:cloud: 0.0/1 tokens, 0.01/s"), "\(result.stderr)")
         let verdicts = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }

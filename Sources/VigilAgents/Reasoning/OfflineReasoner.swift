@@ -149,7 +149,7 @@ public struct OfflineReasoner: Sendable {
         case .denied(_, let decision): "denied by \(decision.rule)"
         case .pendingApproval(_, _, let approval): "waiting for approval \(approval.id)"
         case .rateLimited(_, let wait):
-            "refused by its rate limit (a token only in \(String(format: "%.1f", Double(wait) / 1000)) s, over the Guard's wait)"
+            "refused by its rate limit (the next chance in \(String(format: "%.1f", Double(wait) / 1000)) s, over the Guard's wait)"
         case .failed(_, let message): "failed: \(message)"
         }
     }

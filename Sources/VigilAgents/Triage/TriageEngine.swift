@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import VigilCore
 import VigilGuard
 
@@ -70,12 +71,30 @@ public struct TriageEngine: Sendable {
     /// in input order. The sequence is read as alerts finish, so a stream of any length runs in bounded
     /// memory. It is read on a thread of its own, one alert at a time, so a quiet input (a pipe from a live
     /// feed) never holds back the verdicts of the alerts already read: each is emitted as soon as it and the
-    /// ones before it are done.
+    /// ones before it are done. Once `stop` says so (checked before each read, and every 100 ms while one waits
+    /// for input) nothing more is read: the investigations under way finish and are emitted. An error from `emit`
+    /// ends the run at once, without waiting for the input.
     public func triage(
-        _ alerts: some Sequence<Alert>, concurrency: Int, emit: (Int, Assessment) async throws -> Void
+        _ alerts: some Sequence<Alert>, concurrency: Int, stop: (@Sendable () -> Bool)? = nil,
+        emit: (Int, Assessment) async throws -> Void
     ) async rethrows {
         let input = AlertReader(AnyIterator(alerts.makeIterator()))
         let width = max(1, concurrency)
+        let watcher = stop.map { stop in
+            Task {
+                while !Task.isCancelled {
+                    if stop() {
+                        input.cancel()
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+        defer {
+            watcher?.cancel()
+            input.cancel()  // a read still waiting for input (the run ended on an error) returns at once
+        }
         try await withoutActuallyEscaping(emit) { emit in
             try await withThrowingTaskGroup(of: TriageEvent.self) { group in
                 var next = 0
@@ -88,31 +107,41 @@ public struct TriageEngine: Sendable {
                 // finished alerts waiting for the ones before them bounded too.
                 func readIfRoom() {
                     guard !reading, !exhausted, running < width, next - emitted < 8 * width else { return }
+                    if stop?() == true {
+                        exhausted = true
+                        return
+                    }
                     reading = true
                     group.addTask { .read(await input.next()) }
                 }
                 readIfRoom()
-                while let event = try await group.next() {
-                    switch event {
-                    case .read(let alert):
-                        reading = false
-                        guard let alert else {
-                            exhausted = true
-                            continue
+                do {
+                    while let event = try await group.next() {
+                        switch event {
+                        case .read(let alert):
+                            reading = false
+                            guard let alert else {
+                                exhausted = true
+                                continue
+                            }
+                            let index = next
+                            next += 1
+                            running += 1
+                            group.addTask { .done(index, await self.assess(alert)) }
+                        case .done(let index, let assessment):
+                            running -= 1
+                            done[index] = assessment
+                            while let ready = done.removeValue(forKey: emitted) {
+                                try await emit(emitted, ready)
+                                emitted += 1
+                            }
                         }
-                        let index = next
-                        next += 1
-                        running += 1
-                        group.addTask { .done(index, await self.assess(alert)) }
-                    case .done(let index, let assessment):
-                        running -= 1
-                        done[index] = assessment
-                        while let ready = done.removeValue(forKey: emitted) {
-                            try await emit(emitted, ready)
-                            emitted += 1
-                        }
+                        readIfRoom()
                     }
-                    readIfRoom()
+                } catch {
+                    // The group waits for its children before it rethrows: the read must not wait for input.
+                    input.cancel()
+                    throw error
                 }
             }
         }
@@ -132,16 +161,45 @@ private enum TriageEvent: Sendable {
 
 /// A synchronous sequence of alerts read one alert at a time on a serial queue of its own: the reads may block (a
 /// pipe, a terminal), and block that queue's thread rather than one of the concurrency pool's. One read at a time.
+/// `cancel` ends the sequence: a read waiting for input returns nil at once (what it reads later is dropped), and
+/// later reads return nil.
 final class AlertReader: @unchecked Sendable {
     // Touched only on `queue`.
     private var iterator: AnyIterator<Alert>
     private let queue = DispatchQueue(label: "vigil.alert-reader")
+    private struct State {
+        var waiting: CheckedContinuation<Alert?, Never>?
+        var cancelled = false
+    }
+    private let state = Mutex(State())
 
     init(_ iterator: AnyIterator<Alert>) { self.iterator = iterator }
 
     func next() async -> Alert? {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.iterator.next()) }
+            let go = state.withLock { state -> Bool in
+                guard !state.cancelled else { return false }
+                state.waiting = continuation
+                return true
+            }
+            guard go else { return continuation.resume(returning: nil) }
+            queue.async {
+                let alert = self.state.withLock { $0.cancelled } ? nil : self.iterator.next()
+                let waiting = self.state.withLock { state -> CheckedContinuation<Alert?, Never>? in
+                    defer { state.waiting = nil }
+                    return state.waiting
+                }
+                waiting?.resume(returning: alert)
+            }
         }
+    }
+
+    func cancel() {
+        let waiting = state.withLock { state -> CheckedContinuation<Alert?, Never>? in
+            state.cancelled = true
+            defer { state.waiting = nil }
+            return state.waiting
+        }
+        waiting?.resume(returning: nil)
     }
 }

@@ -53,9 +53,13 @@ struct TriageCommand: AsyncVigilCommand {
         let explain = self.explain
         var written = 0
         var out = StdoutWriter()
+        // Reading stops at a signal, or once stdout is gone (nobody reads the verdicts): the investigations under way
+        // finish, and nothing more is read, even from a quiet feed.
+        let outputGone = Atomic<Bool>(false)
         try await stack.run(
             GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
-            drift: configuration.guardrails.drift
+            drift: configuration.guardrails.drift,
+            stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
         ) { _, assessment in
             written += 1
             let verdict = assessment.verdict
@@ -66,13 +70,13 @@ struct TriageCommand: AsyncVigilCommand {
             line.append(0x0A)
             out.write(line)
             out.flush()
+            if out.closed { outputGone.store(true, ordering: .relaxed) }
             if explain {
                 Console.note(
                     "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
                 )
             }
         }
-        if let reason = out.failure { throw .cannotCreate("cannot write to standard output: \(reason)") }
         // The rate limits as the run left them: all of them with --explain, else only a server that asked to wait.
         let now = Timestamp(Date())
         let levels = stack.rateLevels.filter { explain || ($0.blockedUntil.map { $0 > now } ?? false) }
@@ -81,7 +85,7 @@ struct TriageCommand: AsyncVigilCommand {
         }
         for (bucket, count) in stack.rateLimited.sorted(by: { $0.key < $1.key }) {
             Console.warning(
-                "\(count) tool call\(count == 1 ? " was" : "s were") refused by the rate limit of \(bucket) (the next token was over 30 s away); the alerts that needed them were escalated rather than closed. Raise guard.rate_limits.\"\(bucket)\" if the server allows more."
+                "\(count) tool call\(count == 1 ? " was" : "s were") refused by the rate limit of \(bucket) (the next token, or the end of the server's Retry-After, was over 30 s away); the alerts that needed them were escalated rather than closed. If \(bucket) allows more, raise guard.rate_limits.\"\(bucket)\"; if it asked to wait, triage those alerts again later."
             )
         }
         if GracefulStop.isRequested {
@@ -89,6 +93,10 @@ struct TriageCommand: AsyncVigilCommand {
                 "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not read"
             )
             GracefulStop.end()
+        }
+        if let reason = out.failure {
+            throw .cannotCreate(
+                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts (their cases saved, in the audit log)")
         }
         if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
         if alerts.problems > 0 {
@@ -119,7 +127,11 @@ final class CaseSink: Sendable {
         self.store = store
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return  // finished
+                }
                 guard let self else { return }
                 self.state.withLock { state in
                     guard state.failure == nil, !state.pending.isEmpty || !state.history.isEmpty else { return }

@@ -101,7 +101,8 @@ final class AgentStack: Sendable {
     /// (enabled), each verdict also goes to the store's verdict history and the drift monitor watches the mix.
     func run(
         _ alerts: some Sequence<Alert>, concurrency: Int, saving store: CaseStore,
-        drift settings: VigilConfiguration.Guardrails.Drift? = nil, each: (Int, Assessment) throws -> Void
+        drift settings: VigilConfiguration.Guardrails.Drift? = nil, stop: (@Sendable () -> Bool)? = nil,
+        each: (Int, Assessment) throws -> Void
     ) async throws(CLIError) {
         let sink = CaseSink(store: store)
         defer { try? sink.finish() }
@@ -110,7 +111,7 @@ final class AgentStack: Sendable {
             if let settings, settings.enabled {
                 watch = try DriftWatch(settings: settings, store: store, now: Timestamp(Date()))
             }
-            try await engine.triage(alerts, concurrency: concurrency) { index, assessment in
+            try await engine.triage(alerts, concurrency: concurrency, stop: stop) { index, assessment in
                 try each(index, assessment)
                 guard watch != nil else {
                     try sink.add(assessment.record)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 #if canImport(Glibc)
@@ -12,10 +13,17 @@ import Darwin
 /// reported on stderr with their line and counted; duplicates (same source and id) are skipped.
 final class AlertStream: Sequence, IteratorProtocol {
     private let name: String
-    private let file: UnsafeMutablePointer<FILE>
+    /// Read with `read(2)` into a buffer of our own, not through a stdio `FILE`: a read waiting for input holds no
+    /// stdio lock, so `fflush(nil)` (at exit, say) cannot wait for it.
+    private let descriptor: Int32
     private let owned: Bool
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
+    private var atEnd = false
     private let decoder = AlertDecoder()
+    /// Alerts of a whole-document input (an array), handed out from `nextBuffered`.
     private var buffered: [Alert] = []
+    private var nextBuffered = 0
     private var line = 0
     private var seen: Set<AlertKey> = []
     private var started = false
@@ -26,22 +34,30 @@ final class AlertStream: Sequence, IteratorProtocol {
         name = path
         if path == "-" {
             try InputFile.requireStandardInput()
-            guard let input = fdopen(0, "r") else { throw .noInput("stdin cannot be read") }
-            file = input
+            descriptor = STDIN_FILENO
             owned = false
             return
         }
         try InputFile.requireReadable(path)
-        guard let opened = fopen(path, "r") else { throw .noInput("\(path): cannot be read (check permissions)") }
-        file = opened
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else { throw .noInput("\(path): cannot be read (check permissions)") }
+        descriptor = opened
         owned = true
     }
 
-    deinit { if owned { fclose(file) } }
+    /// Whether a read is under way (on the triage's reader thread): a stream abandoned while a read waits for
+    /// input (a stop) keeps its descriptor, which that read still uses. The process is ending then.
+    private let inRead = Atomic<Bool>(false)
+
+    deinit { if owned && !inRead.load(ordering: .acquiring) { _ = close(descriptor) } }
 
     func next() -> Alert? {
         while true {
-            if !buffered.isEmpty { return accept(buffered.removeFirst()) }
+            if nextBuffered < buffered.count {
+                nextBuffered += 1
+                if let alert = accept(buffered[nextBuffered - 1]) { return alert }
+                continue  // a repeat, reported and skipped
+            }
             guard let text = readLine() else { return nil }
             let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
             if trimmed.isEmpty || trimmed == "\n" { continue }
@@ -54,7 +70,13 @@ final class AlertStream: Sequence, IteratorProtocol {
                     while let more = readLine() { bytes += more.utf8 }
                     let result = decoder.decode(bytes)
                     for issue in result.errors { report("\(issue)") }
+                    // Warnings too (a repeated alert, an unknown field), the first 20: `vigil alerts validate` lists all.
+                    for issue in result.warnings.prefix(20) { Console.note("\(name): \(issue)") }
+                    if result.warnings.count > 20 {
+                        Console.note("\(name): … and \(result.warnings.count - 20) more warnings (`vigil alerts validate` lists them)")
+                    }
                     buffered = result.alerts.map(\.alert)
+                    nextBuffered = 0
                     continue
                 }
             }
@@ -62,7 +84,8 @@ final class AlertStream: Sequence, IteratorProtocol {
                 let value = try JSONParser.parse(text)
                 var warnings: [IntakeIssue] = []
                 let (_, alert) = try decoder.decode(record: value, warnings: &warnings)
-                return accept(alert) ?? next()
+                if let accepted = accept(alert) { return accepted }
+                continue  // a repeat, reported and skipped
             } catch let error as JSONParseError {
                 report("line \(line): not JSON (\(error.message))")
             } catch {
@@ -85,14 +108,38 @@ final class AlertStream: Sequence, IteratorProtocol {
         Console.note("\(name): \(message)")
     }
 
+    /// The next line with its newline (the last one may lack it), or nil at the end of the input (or a read error,
+    /// which ends it as well).
     private func readLine() -> String? {
-        var pointer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(pointer) }
-        let length = getline(&pointer, &capacity, file)
-        guard length >= 0, let pointer else { return nil }
-        line += 1
-        return String(
-            decoding: UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self), as: UTF8.self)
+        while true {
+            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+                let text = String(decoding: pending[pendingStart...newline], as: UTF8.self)
+                pendingStart = newline + 1
+                line += 1
+                return text
+            }
+            if atEnd {
+                guard pendingStart < pending.count else { return nil }
+                let text = String(decoding: pending[pendingStart...], as: UTF8.self)
+                pendingStart = pending.count
+                line += 1
+                return text
+            }
+            // Keep what is left of the buffer, then read more behind it.
+            if pendingStart > 0 {
+                pending.removeSubrange(0..<pendingStart)
+                pendingStart = 0
+            }
+            let old = pending.count
+            pending.append(contentsOf: repeatElement(0, count: 65_536))
+            inRead.store(true, ordering: .releasing)
+            var n: Int
+            repeat {
+                n = pending.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + old, 65_536) }
+            } while n < 0 && errno == EINTR
+            inRead.store(false, ordering: .releasing)
+            pending.removeSubrange((old + Swift.max(n, 0))...)
+            if n <= 0 { atEnd = true }
+        }
     }
 }

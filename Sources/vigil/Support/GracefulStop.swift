@@ -5,8 +5,8 @@ import Synchronization
 /// the first signal stops the reading of alerts, the investigations under way finish, their verdicts are written
 /// whole and their cases saved, and the audit log is closed with a signed checkpoint; then `end()` ends the
 /// process by the same signal, so that a shell's loop stops as it would have. A second signal ends the process
-/// at once (the default action, restored by the first). Reading from a pipe or a terminal, the stop comes when the
-/// next alert's line or the end of the input arrives.
+/// at once (the default action, restored by the first). Reading from a pipe or a terminal that is quiet, the stop
+/// does not wait for the next line: triage stops reading (within 100 ms) and the read left waiting is abandoned.
 ///
 /// The handler is installed with `sigaction` (a dispatch source registers later, on another thread, and a signal
 /// in between would be lost), with `SA_RESTART` so that no read or write is cut short by it, and does only what
@@ -35,10 +35,10 @@ enum GracefulStop {
     }
 
     /// After a stop: ends the process by the signal that asked for it (the default action), once the caller has
-    /// said what it finished and flushed its output.
+    /// said what it finished and flushed its output. (Not `fflush(nil)` here: it takes the lock of every stream,
+    /// stdin's among them, which a read of alerts waiting for input holds; triage writes its output unbuffered.)
     static func end() -> Never {
         let signalNumber = signal
-        fflush(nil)  // every open output stream, stdout among them
         var action = sigaction()
         action.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&action.sa_mask)
