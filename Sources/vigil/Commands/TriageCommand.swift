@@ -61,7 +61,6 @@ struct TriageCommand: AsyncVigilCommand {
             drift: configuration.guardrails.drift,
             stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
         ) { _, assessment in
-            written += 1
             let verdict = assessment.verdict
             // Each verdict leaves as soon as it is reached (one write, no buffer): a reader of a live feed sees it at
             // once, and a crash cannot take back one already in the audit log and the case store.
@@ -70,7 +69,11 @@ struct TriageCommand: AsyncVigilCommand {
             line.append(0x0A)
             out.write(line)
             out.flush()
-            if out.closed { outputGone.store(true, ordering: .relaxed) }
+            if out.closed {
+                outputGone.store(true, ordering: .relaxed)
+            } else {
+                written += 1
+            }
             if explain {
                 Console.note(
                     "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
@@ -89,15 +92,19 @@ struct TriageCommand: AsyncVigilCommand {
             )
         }
         if GracefulStop.isRequested {
+            if let reason = out.failure { Console.error("cannot write to standard output: \(reason)") }
             Console.error(
-                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not read"
+                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not triaged"
             )
             GracefulStop.end()
         }
         if let reason = out.failure {
             throw .cannotCreate(
-                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts (their cases saved, in the audit log)")
+                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log)")
         }
+        // Stopped because nobody reads the verdicts: a read of the input may still be under way on its own thread,
+        // so its counts are not looked at.
+        if outputGone.load(ordering: .relaxed) { return }
         if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
         if alerts.problems > 0 {
             throw .invalidInput(

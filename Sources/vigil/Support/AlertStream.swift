@@ -19,6 +19,8 @@ final class AlertStream: Sequence, IteratorProtocol {
     private let owned: Bool
     private var pending: [UInt8] = []
     private var pendingStart = 0
+    /// Where the search for the next newline resumes (what is before it has none): a long line is scanned once.
+    private var scanned = 0
     private var atEnd = false
     private let decoder = AlertDecoder()
     /// Alerts of a whole-document input (an array), handed out from `nextBuffered`.
@@ -112,12 +114,14 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// which ends it as well).
     private func readLine() -> String? {
         while true {
-            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+            if let newline = pending[Swift.max(pendingStart, scanned)...].firstIndex(of: 0x0A) {
                 let text = String(decoding: pending[pendingStart...newline], as: UTF8.self)
                 pendingStart = newline + 1
+                scanned = pendingStart
                 line += 1
                 return text
             }
+            scanned = pending.count
             if atEnd {
                 guard pendingStart < pending.count else { return nil }
                 let text = String(decoding: pending[pendingStart...], as: UTF8.self)
@@ -128,15 +132,28 @@ final class AlertStream: Sequence, IteratorProtocol {
             // Keep what is left of the buffer, then read more behind it.
             if pendingStart > 0 {
                 pending.removeSubrange(0..<pendingStart)
+                scanned -= pendingStart
                 pendingStart = 0
             }
             let old = pending.count
             pending.append(contentsOf: repeatElement(0, count: 65_536))
             inRead.store(true, ordering: .releasing)
             var n: Int
-            repeat {
+            while true {
                 n = pending.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + old, 65_536) }
-            } while n < 0 && errno == EINTR
+                if n >= 0 || errno == EINTR {
+                    if n >= 0 { break }
+                    continue
+                }
+                // A non-blocking input (stdin handed over that way): wait until it has something.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                    continue
+                }
+                report("read failed after line \(line) (\(String(cString: strerror(errno)))); the rest of the input was not read")
+                break
+            }
             inRead.store(false, ordering: .releasing)
             pending.removeSubrange((old + Swift.max(n, 0))...)
             if n <= 0 { atEnd = true }
