@@ -278,14 +278,18 @@ struct IntentModelTests {
         let answered = await slow.review(rex, verdict: .clean)
         #expect(answered.findings.map(\.feature) == ["intent-model"])
 
-        // A read cancelled by its investigation does not open the cooldown.
+        // A read cancelled by its investigation does not open the cooldown. (A timeout far beyond the cancellation,
+        // so that a loaded machine cannot let the timeout come first.)
+        let patient = IntentReview(
+            model: try TEIIntentModel(url: hung.baseURL, http: ModelHTTP(retry: .init(attempts: 1), timeoutSeconds: 60)),
+            settings: .init(cooldownSeconds: 300))
         hung.hang(true)
-        let cancelled = Task { await slow.review(rex, verdict: .clean) }
+        let cancelled = Task { await patient.review(rex, verdict: .clean) }
         try await Task.sleep(for: .milliseconds(200))
         cancelled.cancel()
         _ = await cancelled.value
         hung.hang(false)
-        #expect(await slow.review(rex, verdict: .clean).findings.map(\.feature) == ["intent-model"])
+        #expect(await patient.review(rex, verdict: .clean).findings.map(\.feature) == ["intent-model"])
         await hung.stop()
     }
 
