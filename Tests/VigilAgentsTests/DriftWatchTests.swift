@@ -167,22 +167,12 @@ struct DriftWatchTests {
     /// A store written before the verdict history: triage adds the tables and keeps the cases; a read-only look
     /// changes nothing and finds no history.
     @Test func aStoreFromBeforeTheHistoryIsUpgradedInPlace() throws {
-        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("old.db").path
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                    INSERT INTO grdb_migrations VALUES ('v1');
-                    CREATE TABLE cases (
-                        alert_id TEXT PRIMARY KEY, classification TEXT NOT NULL, disposition TEXT NOT NULL,
-                        status TEXT NOT NULL, tier INTEGER NOT NULL, saved_at INTEGER NOT NULL, record TEXT NOT NULL,
-                        report TEXT NOT NULL);
-                    CREATE INDEX cases_disposition ON cases (disposition, saved_at);
-                    INSERT INTO cases VALUES ('alert-1', 'false_positive', 'closed', 'closed', 1, 0, '{}', 'report');
-                    """)
-        }
-        try queue.close()
+        let path = try Self.writeOldStore(
+            "old.db", migrations: ["v1"],
+            """
+            CREATE INDEX cases_disposition ON cases (disposition, saved_at);
+            INSERT INTO cases VALUES ('alert-1', 'false_positive', 'closed', 'closed', 1, 0, '{}', 'report');
+            """)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let reader = try CaseStore(readingOnly: path)
         #expect(!reader.hasHistory)
@@ -197,31 +187,21 @@ struct DriftWatchTests {
 
     /// The history's first form kept every verdict of an alert; opening such a store keeps each alert's latest.
     @Test func aHistoryWithRepeatsIsKeyedByAlert() throws {
-        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("dev.db").path
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
-                    INSERT INTO grdb_migrations VALUES ('v1'), ('v2');
-                    CREATE TABLE cases (
-                        alert_id TEXT PRIMARY KEY, classification TEXT NOT NULL, disposition TEXT NOT NULL,
-                        status TEXT NOT NULL, tier INTEGER NOT NULL, saved_at INTEGER NOT NULL, record TEXT NOT NULL,
-                        report TEXT NOT NULL);
-                    CREATE TABLE verdict_history (
-                        decided_at INTEGER NOT NULL, alert_id TEXT NOT NULL, rule TEXT NOT NULL,
-                        classification TEXT NOT NULL, disposition TEXT NOT NULL);
-                    CREATE INDEX verdict_history_time ON verdict_history (decided_at);
-                    CREATE TABLE drift_alerts (
-                        raised_at INTEGER NOT NULL, rule TEXT NOT NULL, measure TEXT NOT NULL, record TEXT NOT NULL);
-                    INSERT INTO verdict_history VALUES
-                        (1000, 'a', 'R', 'true_positive', 'escalated'),
-                        (3000, 'a', 'R', 'false_positive', 'closed'),
-                        (2000, 'a', 'R', 'unknown', 'escalated'),
-                        (1500, 'b', 'R', 'false_positive', 'closed');
-                    """)
-        }
-        try queue.close()
+        let path = try Self.writeOldStore(
+            "dev.db", migrations: ["v1", "v2"],
+            """
+            CREATE TABLE verdict_history (
+                decided_at INTEGER NOT NULL, alert_id TEXT NOT NULL, rule TEXT NOT NULL,
+                classification TEXT NOT NULL, disposition TEXT NOT NULL);
+            CREATE INDEX verdict_history_time ON verdict_history (decided_at);
+            CREATE TABLE drift_alerts (
+                raised_at INTEGER NOT NULL, rule TEXT NOT NULL, measure TEXT NOT NULL, record TEXT NOT NULL);
+            INSERT INTO verdict_history VALUES
+                (1000, 'a', 'R', 'true_positive', 'escalated'),
+                (3000, 'a', 'R', 'false_positive', 'closed'),
+                (2000, 'a', 'R', 'unknown', 'escalated'),
+                (1500, 'b', 'R', 'false_positive', 'closed');
+            """)
         let store = try CaseStore(path: path)
         let all = try all(store)
         #expect(all.map(\.alertID) == ["b", "a"])
@@ -243,6 +223,27 @@ struct DriftWatchTests {
         #expect(window?.recentClassifications == ["false_positive": 1])
         monitor.remove(closed, at: Self.now)
         #expect(monitor.windows(at: Self.now).isEmpty, "the last verdict taken back leaves nothing")
+    }
+
+    /// A case store as an earlier version left it: its `cases` table, the migrations it recorded, then `sql`.
+    static func writeOldStore(_ name: String, migrations: [String], _ sql: String) throws -> String {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent(name).path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            for migration in migrations {
+                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [migration])
+            }
+            try db.execute(
+                sql: """
+                    CREATE TABLE cases (
+                        alert_id TEXT PRIMARY KEY, classification TEXT NOT NULL, disposition TEXT NOT NULL,
+                        status TEXT NOT NULL, tier INTEGER NOT NULL, saved_at INTEGER NOT NULL, record TEXT NOT NULL,
+                        report TEXT NOT NULL);
+                    """ + sql)
+        }
+        try queue.close()
+        return path
     }
 
     @Test func aFileThatIsNotACaseStoreIsRefusedForReading() throws {

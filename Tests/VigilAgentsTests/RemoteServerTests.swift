@@ -89,6 +89,25 @@ struct RemoteServerTests {
         #expect(!records.ran("block_ip"))
     }
 
+    /// `server` connected over Streamable HTTP as `quota`, its `lookup_ip` allowed at tier 1, behind a Guard with
+    /// `limiter` (waiting at most 2 s); a tier-1 session in which the address looked up is trusted.
+    static func quotaHost(
+        _ server: ThrottlingMCPServer, limiter: RateLimiter, audit: AuditLog?, caseID: String
+    ) async throws -> (RemoteServer, GuardedToolHost, GuardSession) {
+        let remote = try await RemoteServer.connect(
+            name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
+        var policy = GuardPolicy.standard
+        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("quota.lookup_ip"))
+        let host = GuardedToolHost(
+            guard: Guard(
+                policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit,
+                maxRateWaitMilliseconds: 2000),
+            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
+        var session = GuardSession(agent: "test", tier: "tier1", caseID: caseID)
+        session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
+        return (remote, host, session)
+    }
+
     /// A server behind a quota answers 429 with Retry-After: the Guard blocks its bucket until then, so the next
     /// call is refused without reaching it, and the block shows in the levels and the audit log.
     @Test(arguments: [
@@ -99,23 +118,13 @@ struct RemoteServerTests {
         let server = await ThrottlingMCPServer(
             throttle: 1, retryAfter: retryAfter, status: .init(code: status), jsonBody: jsonBody)
         defer { server.stop() }
-        let remote = try await RemoteServer.connect(
-            name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
         let path = directory.appendingPathComponent("audit.log").path
         let audit = try AuditLog(path: path, key: key, sync: false)
-        var policy = GuardPolicy.standard
-        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("quota.lookup_ip"))
         let clock = FakeClock(Timestamp(rfc3339: "2026-12-01T10:00:00Z")!)
         let limiter = RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000), clock: clock)
-        let host = GuardedToolHost(
-            guard: Guard(
-                policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit,
-                maxRateWaitMilliseconds: 2000),
-            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
-        var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-quota")
-        session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
+        let (remote, host, session) = try await Self.quotaHost(server, limiter: limiter, audit: audit, caseID: "case-quota")
 
         let first = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
         guard case .failed(_, let message) = first else {
@@ -156,16 +165,8 @@ struct RemoteServerTests {
     @Test func aServiceUnavailableWithoutRetryAfterDoesNotBlock() async throws {
         let server = await ThrottlingMCPServer(throttle: 1, retryAfter: nil, status: .serviceUnavailable)
         defer { server.stop() }
-        let remote = try await RemoteServer.connect(
-            name: "quota", endpoint: .url(server.endpoint, token: nil), logger: Logger(label: "test"))
-        var policy = GuardPolicy.standard
-        policy.tiers["tier1"]?.allowed[.read, default: []].append(GlobPattern("quota.lookup_ip"))
         let limiter = RateLimiter(default: .init(ratePerSecond: 1e6, burst: 1000))
-        let host = GuardedToolHost(
-            guard: Guard(policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: nil),
-            servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
-        var session = GuardSession(agent: "test", tier: "tier1", caseID: "case-503")
-        session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
+        let (remote, host, session) = try await Self.quotaHost(server, limiter: limiter, audit: nil, caseID: "case-503")
         let first = try await host.call(server: "quota", tool: "lookup_ip", arguments: ["ip": "203.0.113.9"], in: session)
         guard case .failed(_, let message) = first else {
             Issue.record("expected the refused call to fail, got \(first)")

@@ -25,10 +25,7 @@ public final class CaseStore: Sendable {
         if size > 0 {
             let tables: Set<String>
             do {
-                var look = Configuration()
-                look.readonly = true
-                look.busyMode = .timeout(5)
-                tables = try Self.tables(DatabaseQueue(path: path, configuration: look))
+                tables = try Self.openToRead(path).tables
             } catch {
                 throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
             }
@@ -55,36 +52,37 @@ public final class CaseStore: Sendable {
         hasHistory = true
     }
 
-    static func tables(_ reader: any DatabaseReader) throws -> Set<String> {
-        Set(try reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+    /// `name` (a path or a SQLite URI) opened read-only, with the names of its tables.
+    static func openToRead(_ name: String) throws -> (queue: DatabaseQueue, tables: Set<String>) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let queue = try DatabaseQueue(path: name, configuration: configuration)
+        let tables = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        return (queue, Set(tables))
     }
 
     /// Opens an existing store to read, changing nothing (no schema migration): for `vigil guard drift`, which a
     /// monitoring account without write access may run. A file that is not a Vigil case store is refused.
     public init(readingOnly path: String) throws(CaseStoreError) {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        func open(_ name: String) throws -> (DatabaseQueue, Set<String>) {
-            let queue = try DatabaseQueue(path: name, configuration: configuration)
-            return (queue, try Self.tables(queue))
-        }
-        let opened: (DatabaseQueue, Set<String>)
+        let opened: (queue: DatabaseQueue, tables: Set<String>)
         do {
-            opened = try open(path)
+            opened = try Self.openToRead(path)
         } catch {
             // A WAL store that no writer has open has no -shm file, and a reader that may not create one (a monitoring
             // account in a directory it cannot write) cannot open it. With no -wal file either, nothing is being
             // written: the file is read as it stands.
             guard !FileManager.default.fileExists(atPath: path + "-wal"), let immutable = Self.immutableURI(path),
-                let again = try? open(immutable)
+                let again = try? Self.openToRead(immutable)
             else {
                 throw CaseStoreError("\(path): cannot read it as a case store (\(Self.reason(error)))")
             }
             opened = again
         }
-        writer = opened.0
-        let tables = opened.1
+        writer = opened.queue
+        let tables = opened.tables
         guard tables.contains("cases"), tables.contains("grdb_migrations") else {
             throw CaseStoreError("\(path): not a Vigil case store (another program's database, or an empty one)")
         }
@@ -105,6 +103,20 @@ public final class CaseStore: Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
         return "\(error)"
+    }
+
+    /// The verdict history's table, by the name it is created under.
+    private static func historyTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            alert_id TEXT PRIMARY KEY,
+            decided_at INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            classification TEXT NOT NULL,
+            disposition TEXT NOT NULL
+        );
+
+        """
     }
 
     private static var migrator: DatabaseMigrator {
@@ -129,14 +141,7 @@ public final class CaseStore: Sendable {
         // alerts it raised.
         migrator.registerMigration("v2") { db in
             try db.execute(
-                sql: """
-                    CREATE TABLE verdict_history (
-                        alert_id TEXT PRIMARY KEY,
-                        decided_at INTEGER NOT NULL,
-                        rule TEXT NOT NULL,
-                        classification TEXT NOT NULL,
-                        disposition TEXT NOT NULL
-                    );
+                sql: historyTable("verdict_history") + """
                     CREATE INDEX verdict_history_time ON verdict_history (decided_at);
                     CREATE TABLE drift_alerts (
                         raised_at INTEGER NOT NULL,
@@ -156,14 +161,7 @@ public final class CaseStore: Sendable {
             }
             guard !keyed else { return }
             try db.execute(
-                sql: """
-                    CREATE TABLE verdict_history_keyed (
-                        alert_id TEXT PRIMARY KEY,
-                        decided_at INTEGER NOT NULL,
-                        rule TEXT NOT NULL,
-                        classification TEXT NOT NULL,
-                        disposition TEXT NOT NULL
-                    );
+                sql: historyTable("verdict_history_keyed") + """
                     INSERT OR REPLACE INTO verdict_history_keyed (alert_id, decided_at, rule, classification, disposition)
                         SELECT alert_id, decided_at, rule, classification, disposition FROM verdict_history
                         ORDER BY decided_at, rowid;
@@ -354,6 +352,13 @@ public final class CaseStore: Sendable {
         public init(raisedAt: Timestamp, drift: DriftMonitor.Drift) {
             self.raisedAt = raisedAt
             self.drift = drift
+        }
+
+        /// The drift with when it was raised: the `drift` audit record, and `vigil guard drift --json`'s `raised`.
+        public var json: JSONObject {
+            var record = drift.json.objectValue ?? [:]
+            record["raised_at"] = .string(raisedAt.description)
+            return record
         }
     }
 

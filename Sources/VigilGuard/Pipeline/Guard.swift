@@ -224,14 +224,12 @@ public final class Guard: Sendable {
             // The server said to slow down (429, or 503 with Retry-After): its bucket is blocked until the time it
             // named (30 s without one), so the next calls wait or are refused here instead of reaching it.
             if let throttling = error as? any ThrottlingError, throttling.isThrottling {
-                rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
+                let until = rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
                 failed["throttled"] = .string(bucket)
+                failed["blocked_until"] = .string(until.description)
                 // A 429 refuses the call unprocessed: an approval it took is good for the retry. (A 503 may come from a
                 // proxy after the server ran it, so its approval stays used.)
                 if throttling.refusedUnprocessed { failed["approval_released"] = releaseApproval() }
-                if let until = rateLimiter.levels.first(where: { $0.key == bucket })?.blockedUntil {
-                    failed["blocked_until"] = .string(until.description)
-                }
             }
             try await append("tool_result", failed)
             return .failed(callID: callID, message: message)

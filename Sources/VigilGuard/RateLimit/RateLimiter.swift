@@ -72,13 +72,16 @@ public final class RateLimiter: Sendable {
 
     /// Records a vendor's 429/503 with its Retry-After header (seconds or an HTTP date); without a usable
     /// header, backs off `defaultSeconds`.
-    public func throttled(_ key: String, retryAfter header: String?, defaultSeconds: Int64 = 30) {
+    /// Returns when the block ends (a longer one already set stands).
+    @discardableResult
+    public func throttled(_ key: String, retryAfter header: String?, defaultSeconds: Int64 = 30) -> Timestamp {
         let now = clock.now()
         let seconds = header.flatMap { RetryAfter.seconds($0, now: now) } ?? defaultSeconds
-        buckets.withLock { buckets in
+        return buckets.withLock { buckets in
             var bucket = buckets[key] ?? makeBucket(key, now)
             bucket.block(until: now.adding(seconds: max(0, seconds)))
             buckets[key] = bucket
+            return bucket.blockedUntil!
         }
     }
 

@@ -65,12 +65,7 @@ struct GuardDriftCommand: VigilCommand {
                 "threshold": .double(settings.threshold), "min_recent": .int(Int64(settings.minimumRecent)),
                 "min_baseline": .int(Int64(settings.minimumBaseline)), "windows": .array(windows.map(\.json)),
                 "drifts": .array(drifts.map(\.json)),
-                "raised": .array(
-                    raised.map { alert in
-                        var record = alert.drift.json.objectValue ?? [:]
-                        record["raised_at"] = .string(alert.raisedAt.description)
-                        return .object(record)
-                    }),
+                "raised": .array(raised.map { .object($0.json) }),
             ]
             print(object.serialized())
         } else {

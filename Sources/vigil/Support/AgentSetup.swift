@@ -142,17 +142,16 @@ final class AgentStack: Sendable {
     private func raise(_ drifts: [DriftMonitor.Drift], at time: Timestamp, sink: CaseSink) async throws {
         guard !drifts.isEmpty else { return }
         for line in Self.warnings(drifts) { Console.warning(line) }
-        for drift in drifts {
-            var record: JSONObject = drift.json.objectValue ?? [:]
-            record["raised_at"] = .string(time.description)
+        let alerts = drifts.map { CaseStore.DriftAlert(raisedAt: time, drift: $0) }
+        for alert in alerts {
             do {
-                try await guardrails.record(kind: "drift", record)
+                try await guardrails.record(kind: "drift", alert.json)
             } catch {
                 Console.error("the drift alert could not be written to the audit log: \(error)")
             }
         }
         try sink.flush()
-        try sink.store.saveDriftAlerts(drifts.map { CaseStore.DriftAlert(raisedAt: time, drift: $0) })
+        try sink.store.saveDriftAlerts(alerts)
     }
 
     /// The warnings for people: one per rule (all rules first), with each measure that moved.

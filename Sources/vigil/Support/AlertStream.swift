@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import VigilCore
 
 #if canImport(Glibc)
@@ -47,11 +46,9 @@ final class AlertStream: Sequence, IteratorProtocol {
         owned = true
     }
 
-    /// Whether a read is under way (on the triage's reader thread): a stream abandoned while a read waits for
-    /// input (a stop) keeps its descriptor, which that read still uses. The process is ending then.
-    private let inRead = Atomic<Bool>(false)
-
-    deinit { if owned && !inRead.load(ordering: .acquiring) { _ = close(descriptor) } }
+    // A read still waiting for input when triage stops keeps the stream alive (its reader holds it), so this never
+    // closes a descriptor a read is using.
+    deinit { if owned { _ = close(descriptor) } }
 
     func next() -> Alert? {
         while true {
@@ -137,7 +134,6 @@ final class AlertStream: Sequence, IteratorProtocol {
             }
             let old = pending.count
             pending.append(contentsOf: repeatElement(0, count: 65_536))
-            inRead.store(true, ordering: .releasing)
             var n: Int
             while true {
                 n = pending.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + old, 65_536) }
@@ -154,7 +150,6 @@ final class AlertStream: Sequence, IteratorProtocol {
                 report("read failed after line \(line) (\(String(cString: strerror(errno)))); the rest of the input was not read")
                 break
             }
-            inRead.store(false, ordering: .releasing)
             pending.removeSubrange((old + Swift.max(n, 0))...)
             if n <= 0 { atEnd = true }
         }
