@@ -103,7 +103,7 @@ struct RemoteServerTests {
                 policy: PolicyEngine(policy: policy), rateLimiter: limiter, approvals: ApprovalBook(), audit: audit,
                 maxRateWaitMilliseconds: 2000),
             servers: [.init(name: remote.name, connection: remote.connection, listed: remote.tools)])
-        var session = GuardSession(agent: "test", tier: "tier1", caseID: caseID)
+        let session = GuardSession(agent: "test", tier: "tier1", caseID: caseID)
         session.taint.observe("203.0.113.9", source: "alert.entities", trusted: true)
         return (remote, host, session)
     }

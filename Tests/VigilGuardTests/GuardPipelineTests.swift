@@ -252,8 +252,8 @@ struct GuardPipelineTests {
         #expect(recorded.data["verdict_sha256"]?.stringValue?.count == 64)
     }
 
-    /// A new request is announced once; a retry is not announced again; an announcement that fails is
-    /// audited and leaves the request pending in the book.
+    /// A new request is announced once, and where it was posted is audited; a retry is not announced again; an
+    /// announcement that fails is audited and leaves the request pending in the book.
     @Test func newRequestsAreAnnouncedOnceAndAFailedAnnouncementIsAudited() async throws {
         struct Unreachable: Error, CustomStringConvertible { var description: String { "chat is down" } }
         let announced = Mutex<[String]>([])
@@ -261,6 +261,7 @@ struct GuardPipelineTests {
         let f = try fixture { approval in
             if failing.withLock({ $0 }) { throw Unreachable() }
             announced.withLock { $0.append("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())") }
+            return ["server": "chat", "channel": "#security", "ts": "1767225600.000100"]
         }
         let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-7")
         session.taint.observe(
@@ -279,9 +280,18 @@ struct GuardPipelineTests {
             return
         }
         #expect(try f.approvals.approval(approval.id)?.status == .pending)
-        let failure = try records(f).first { $0.kind == "approval_announce_failed" }
+        let all = try records(f)
+        let failure = all.first { $0.kind == "approval_announce_failed" }
         #expect(failure?.data["approval_id"] == .string(approval.id))
         #expect(failure?.data["error"] == "chat is down")
+        let posted = all.filter { $0.kind == "approval_announced" }
+        #expect(posted.count == 1)
+        #expect(posted.first?.data["approval_id"] != .string(approval.id))
+        #expect(posted.first?.data["approval_id"]?.stringValue?.isEmpty == false)
+        #expect(posted.first?.data["ts"] == "1767225600.000100" && posted.first?.data["server"] == "chat")
+        // Written after the request it announces.
+        let requested = all.firstIndex { $0.kind == "approval_requested" } ?? .max
+        #expect(requested < (all.firstIndex { $0.kind == "approval_announced" } ?? -1))
     }
 
     @Test func aDeniedRequestStaysDeniedAndExpiryEndsPendingOnes() async throws {

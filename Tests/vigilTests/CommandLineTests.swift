@@ -290,6 +290,22 @@ struct CommandLineTests {
         ("guard:\n  intent_model: {url: 'http://h', batch_size: 0}\n", "guard.intent_model.batch_size (line 2): 0 is outside 1…1024"),
         ("guard:\n  intent_model: {url: 'http://h', on_failure: ignore}\n", "'ignore' is not quarantine or pass"),
         ("guard:\n  intent_model: {url: 'http://h', model: x}\n", "guard.intent_model.model (line 2): unknown key"),
+        (
+            "guard:\n  announce: {server: identity}\n",
+            "guard.announce.server (line 2): identity cannot post messages; use collaboration (Vigil's own), a server of mcp.servers, or \"\" to post nowhere"
+        ),
+        (
+            "mcp:\n  servers: [{name: ti, command: [x]}]\nguard:\n  announce: {server: slack}\n",
+            "guard.announce.server (line 4): slack cannot post messages; use collaboration (Vigil's own), a server of mcp.servers (ti)"
+        ),
+        (
+            "guard:\n  announce: {tool: chat_post}\n",
+            "guard.announce.tool (line 2): Vigil's collaboration server posts with post_message, not chat_post"
+        ),
+        ("guard:\n  announce: {channel: '#soc approvals'}\n", "guard.announce.channel (line 2): expected a channel name or id"),
+        ("guard:\n  announce: {tool: ''}\n", "guard.announce.tool (line 2): must not be empty"),
+        ("guard:\n  announce: {timeout: 0}\n", "guard.announce.timeout (line 2): 0 is outside 1…120"),
+        ("guard:\n  announce: {to: '#security'}\n", "guard.announce.to (line 2): unknown key"),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()

@@ -133,6 +133,22 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var intentModel: IntentModel?
         /// The drift monitor over `vigil triage`'s verdicts (`guard.drift`).
         public var drift = Drift()
+        /// Where new approval requests are posted for people to see (`guard.announce`).
+        public var announce = Announce()
+
+        /// Where the Guard posts each new approval request (docs/security.md, "Approvals").
+        public struct Announce: Sendable, Hashable {
+            /// Vigil's own collaboration server, or the name of a server in `mcp.servers`; empty: not posted.
+            public var server = "collaboration"
+            /// The tool that posts, called with `{"channel", "text"}` (Vigil's own server: `post_message`).
+            public var tool = "post_message"
+            /// The channel (`#security`) or channel id.
+            public var channel = "#security"
+            /// Seconds a post may take before it counts as failed (the request stays pending either way).
+            public var timeoutSeconds = 10
+
+            public init() {}
+        }
 
         /// How `vigil triage` watches its verdict mix for drift (docs/security.md, "Drift monitor").
         public struct Drift: Sendable, Hashable {

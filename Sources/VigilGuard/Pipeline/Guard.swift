@@ -36,9 +36,10 @@ public final class Guard: Sendable {
     /// All the calls refused so far by a rate limit.
     public var rateLimitedCount: Int { rateLimitedByBucket.values.reduce(0, +) }
 
-    /// Tells people that a request waits for them. A failure is audited (`approval_announce_failed`)
+    /// Tells people that a request waits for them, and returns where it did (e.g. the server, channel and message
+    /// id), which the audit log keeps (`approval_announced`). A failure is audited (`approval_announce_failed`)
     /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
-    public typealias Announcer = @Sendable (Approval) async throws -> Void
+    public typealias Announcer = @Sendable (Approval) async throws -> JSONObject
 
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
@@ -371,18 +372,23 @@ public final class Guard: Sendable {
         ]
     }
 
-    /// Records a new approval request and tells the humans; a failed announcement is audited and the
-    /// request stays pending.
+    /// Records a new approval request and tells the humans; the announcement is audited, and a failed one leaves
+    /// the request pending.
     private func announceNew(_ approval: Approval) async throws {
         try await appendValue("approval_requested", approval.json)
         guard let announce else { return }
+        let posted: JSONObject
         do {
-            try await announce(approval)
+            posted = try await announce(approval)
         } catch {
             try await append(
                 "approval_announce_failed",
                 ["approval_id": .string(approval.id), "error": .string(String(describing: error))])
+            return
         }
+        var record = posted
+        record["approval_id"] = .string(approval.id)
+        try await append("approval_announced", record)
     }
 
     /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit

@@ -301,8 +301,10 @@ final class AgentStack: Sendable {
             throw error
         }
         let intentReview: IntentReview?
+        let announcer: Guard.Announcer?
         do {
             intentReview = try GuardSetup.intentReview(configuration)
+            announcer = try GuardSetup.announcer(configuration, platforms: platforms, remotes: remotes, logger: logger)
         } catch {
             for remote in remotes { await remote.close() }
             throw error
@@ -316,12 +318,20 @@ final class AgentStack: Sendable {
             for remote in remotes { await remote.close() }
             throw .cannotCreate("audit log: \(error)")
         }
+        let approvals: ApprovalBook
+        do {
+            approvals = try GuardSetup.approvals(configuration)
+        } catch {
+            for remote in remotes { await remote.close() }
+            audit.close()
+            throw error
+        }
         let guardrails = Guard(
             policy: PolicyEngine(policy: policy, directory: directory),
             rateLimiter: GuardSetup.rateLimiter(configuration),
-            approvals: try GuardSetup.approvals(configuration),
+            approvals: approvals,
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),
-            intentReview: intentReview, audit: audit)
+            intentReview: intentReview, audit: audit, announce: announcer)
 
         var running: [InProcessServer] = []
         var servers: [GuardedToolHost.Server] = []
@@ -424,10 +434,12 @@ enum RemoteServers {
             if server.command.isEmpty {
                 var token: String?
                 if !server.tokenEnvironment.isEmpty {
-                    guard let value = ProcessInfo.processInfo.environment[server.tokenEnvironment], !value.isEmpty else {
+                    guard let value = ProcessInfo.processInfo.environment[server.tokenEnvironment], !value.isEmpty
+                    else {
                         for remote in connected { await remote.close() }
                         throw .config(
-                            "mcp.servers '\(server.name)': the bearer token variable $\(server.tokenEnvironment) is not set")
+                            "mcp.servers '\(server.name)': the bearer token variable $\(server.tokenEnvironment) is not set"
+                        )
                     }
                     token = value
                 }

@@ -43,6 +43,7 @@ enum ConfigurationLoader {
         }
         var config = VigilConfiguration()
         var bucketLines: [String: String] = [:]  // each rate-limit key's " (line N)", for checkBuckets
+        var announceLine = ""  // guard.announce's " (line N)", for checkAnnounce
         guard let root else { return config }
         let top = try mapping(root, path: "")
         for (key, value) in top {
@@ -124,7 +125,8 @@ enum ConfigurationLoader {
                     case "lab_alerts":
                         config.mcp.labAlerts = try int(mcpValue, path: path)
                         guard (1...100_000).contains(config.mcp.labAlerts) else {
-                            throw ParseError(message: "\(path)\(line(mcpValue)): \(config.mcp.labAlerts) is outside 1…100000")
+                            throw ParseError(
+                                message: "\(path)\(line(mcpValue)): \(config.mcp.labAlerts) is outside 1…100000")
                         }
                     case "servers":
                         guard case .sequence(let items) = mcpValue else {
@@ -148,12 +150,16 @@ enum ConfigurationLoader {
                     switch auditKey {
                     case "path", "key":
                         let text = try string(auditValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(auditValue)): must not be empty") }
+                        guard !text.isEmpty else {
+                            throw ParseError(message: "\(path)\(line(auditValue)): must not be empty")
+                        }
                         if auditKey == "path" { config.audit.path = text } else { config.audit.key = text }
                     case "checkpoint_every":
                         config.audit.checkpointEvery = try int(auditValue, path: path)
                         guard (1...1_000_000).contains(config.audit.checkpointEvery) else {
-                            throw ParseError(message: "\(path)\(line(auditValue)): \(config.audit.checkpointEvery) is outside 1…1000000")
+                            throw ParseError(
+                                message:
+                                    "\(path)\(line(auditValue)): \(config.audit.checkpointEvery) is outside 1…1000000")
                         }
                     default: throw unknown(path, auditValue)
                     }
@@ -187,7 +193,9 @@ enum ConfigurationLoader {
                         }
                     case "prompts", "playbooks", "runbooks", "cases":
                         let text = try string(agentValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(agentValue)): must not be empty") }
+                        guard !text.isEmpty else {
+                            throw ParseError(message: "\(path)\(line(agentValue)): must not be empty")
+                        }
                         switch agentKey {
                         case "prompts": config.agents.prompts = text
                         case "playbooks": config.agents.playbooks = text
@@ -221,7 +229,9 @@ enum ConfigurationLoader {
                     switch guardKey {
                     case "policy", "approvals":
                         let text = try string(guardValue, path: path)
-                        guard !text.isEmpty else { throw ParseError(message: "\(path)\(line(guardValue)): must not be empty") }
+                        guard !text.isEmpty else {
+                            throw ParseError(message: "\(path)\(line(guardValue)): must not be empty")
+                        }
                         if guardKey == "policy" {
                             config.guardrails.policy = text
                         } else {
@@ -231,13 +241,16 @@ enum ConfigurationLoader {
                         config.guardrails.approvalTTLSeconds = try int(guardValue, path: path)
                         guard (60...7 * 86_400).contains(config.guardrails.approvalTTLSeconds) else {
                             throw ParseError(
-                                message: "\(path)\(line(guardValue)): \(config.guardrails.approvalTTLSeconds) seconds is outside 60…604800"
+                                message:
+                                    "\(path)\(line(guardValue)): \(config.guardrails.approvalTTLSeconds) seconds is outside 60…604800"
                             )
                         }
                     case "scan_threshold":
                         config.guardrails.scanThreshold = try double(guardValue, path: path)
                         guard config.guardrails.scanThreshold > 0, config.guardrails.scanThreshold <= 1 else {
-                            throw ParseError(message: "\(path)\(line(guardValue)): \(config.guardrails.scanThreshold) is outside (0, 1]")
+                            throw ParseError(
+                                message:
+                                    "\(path)\(line(guardValue)): \(config.guardrails.scanThreshold) is outside (0, 1]")
                         }
                     case "rate_limit":
                         config.guardrails.rateLimit = try rateLimit(guardValue, path: path)
@@ -255,6 +268,9 @@ enum ConfigurationLoader {
                         config.guardrails.intentModel = try intentModel(guardValue, path: path)
                     case "drift":
                         config.guardrails.drift = try drift(guardValue, path: path)
+                    case "announce":
+                        config.guardrails.announce = try announce(guardValue, path: path)
+                        announceLine = line(guardValue)
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -271,7 +287,28 @@ enum ConfigurationLoader {
             }
         }
         try checkBuckets(config, lines: bucketLines)
+        try checkAnnounce(config, line: announceLine)
         return config
+    }
+
+    /// Approval requests are posted through Vigil's collaboration server or a configured one; no other of Vigil's
+    /// servers posts messages.
+    static func checkAnnounce(_ config: VigilConfiguration, line: String = "") throws(ParseError) {
+        let announce = config.guardrails.announce
+        let remote = config.mcp.servers.map(\.name)
+        guard !announce.server.isEmpty, !remote.contains(announce.server) else { return }
+        guard announce.server == "collaboration" else {
+            throw ParseError(
+                message:
+                    "guard.announce.server\(line): \(announce.server) cannot post messages; use collaboration (Vigil's own), a server of mcp.servers\(remote.isEmpty ? "" : " (\(remote.joined(separator: ", ")))"), or \"\" to post nowhere"
+            )
+        }
+        guard announce.tool == "post_message" else {
+            throw ParseError(
+                message:
+                    "guard.announce.tool\(line): Vigil's collaboration server posts with post_message, not \(announce.tool)"
+            )
+        }
     }
 
     /// A rate-limit bucket must be one the Guard takes tokens from: `server:NAME` for one of Vigil's servers or a
@@ -292,7 +329,9 @@ enum ConfigurationLoader {
                 let stripped = name.hasPrefix("vigil-") ? String(name.dropFirst(6)) : name
                 let hint = servers.contains(stripped) ? " (did you mean server:\(stripped)?)" : ""
                 throw ParseError(
-                    message: "\(path): no server is named \(name)\(hint); the servers are \(servers.joined(separator: ", "))")
+                    message:
+                        "\(path): no server is named \(name)\(hint); the servers are \(servers.joined(separator: ", "))"
+                )
             }
         }
     }
@@ -398,7 +437,9 @@ enum ConfigurationLoader {
                 model.labels = []
                 for item in items {
                     let label = try string(item, path: at)
-                    guard !label.isEmpty else { throw ParseError(message: "\(at)\(line(item)): a label must not be empty") }
+                    guard !label.isEmpty else {
+                        throw ParseError(message: "\(at)\(line(item)): a label must not be empty")
+                    }
                     model.labels.append(label)
                 }
             case "threshold":
@@ -460,6 +501,34 @@ enum ConfigurationLoader {
         return drift
     }
 
+    private static func announce(
+        _ node: Node, path: String
+    ) throws(ParseError) -> VigilConfiguration.Guardrails.Announce {
+        var announce = VigilConfiguration.Guardrails.Announce()
+        for (key, value) in try mapping(node, path: path) {
+            let at = "\(path).\(key)"
+            switch key {
+            case "server": announce.server = try string(value, path: at)
+            case "tool":
+                announce.tool = try string(value, path: at)
+                guard !announce.tool.isEmpty else {
+                    throw ParseError(message: "\(at)\(line(value)): must not be empty")
+                }
+            case "channel":
+                announce.channel = try string(value, path: at)
+                guard !announce.channel.isEmpty, announce.channel.count <= 100,
+                    !announce.channel.contains(where: { $0.isWhitespace || $0.isNewline })
+                else {
+                    throw ParseError(
+                        message: "\(at)\(line(value)): expected a channel name or id (1-100 characters, no spaces)")
+                }
+            case "timeout": announce.timeoutSeconds = try int(value, path: at, in: 1...120)
+            default: throw unknown(at, value)
+            }
+        }
+        return announce
+    }
+
     /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).
     private static func remoteServer(_ node: Node, path: String) throws(ParseError) -> VigilConfiguration.MCP.Remote {
         var server = VigilConfiguration.MCP.Remote(name: "")
@@ -470,7 +539,8 @@ enum ConfigurationLoader {
             case "name": server.name = try string(value, path: "\(path).name")
             case "command":
                 guard case .sequence(let items) = value else {
-                    throw ParseError(message: "\(path).command\(line(value)): expected a list: [executable, argument, …]")
+                    throw ParseError(
+                        message: "\(path).command\(line(value)): expected a list: [executable, argument, …]")
                 }
                 server.command = []
                 for item in items { server.command.append(try string(item, path: "\(path).command")) }
@@ -479,29 +549,39 @@ enum ConfigurationLoader {
             case "timeout":
                 server.timeoutSeconds = try double(value, path: "\(path).timeout")
                 guard server.timeoutSeconds > 0, server.timeoutSeconds <= 3600 else {
-                    throw ParseError(message: "\(path).timeout\(line(value)): \(server.timeoutSeconds) is outside (0, 3600]")
+                    throw ParseError(
+                        message: "\(path).timeout\(line(value)): \(server.timeoutSeconds) is outside (0, 3600]")
                 }
             default: throw unknown("\(path).\(key)", value)
             }
         }
         guard (try? #/^[a-z][a-z0-9_-]{0,31}$/#.wholeMatch(in: server.name)) != nil else {
             throw ParseError(
-                message: "\(path)\(line(node)): name '\(server.name)' must be 1–32 of a-z, 0-9, _ and -, starting with a letter")
+                message:
+                    "\(path)\(line(node)): name '\(server.name)' must be 1–32 of a-z, 0-9, _ and -, starting with a letter"
+            )
         }
         guard !knownServers.contains(server.name) else {
-            throw ParseError(message: "\(path)\(line(node)): '\(server.name)' is one of Vigil's own servers; choose another name")
+            throw ParseError(
+                message: "\(path)\(line(node)): '\(server.name)' is one of Vigil's own servers; choose another name")
         }
         switch (server.command.isEmpty, server.url.isEmpty) {
         case (true, true), (false, false):
-            throw ParseError(message: "\(path)\(line(node)): give exactly one of command (stdio) or url (Streamable HTTP)")
+            throw ParseError(
+                message: "\(path)\(line(node)): give exactly one of command (stdio) or url (Streamable HTTP)")
         case (true, false):
             guard server.url.hasPrefix("http://") || server.url.hasPrefix("https://") else {
-                throw ParseError(message: "\(path).url\(line(at["url"] ?? node)): '\(server.url)' is not an http(s) URL")
+                throw ParseError(
+                    message: "\(path).url\(line(at["url"] ?? node)): '\(server.url)' is not an http(s) URL")
             }
         case (false, true):
-            guard !server.command[0].isEmpty else { throw ParseError(message: "\(path).command\(line(at["command"] ?? node)): the executable is empty") }
+            guard !server.command[0].isEmpty else {
+                throw ParseError(message: "\(path).command\(line(at["command"] ?? node)): the executable is empty")
+            }
             guard server.tokenEnvironment.isEmpty else {
-                throw ParseError(message: "\(path).token_env\(line(at["token_env"] ?? node)): only a url server takes a bearer token")
+                throw ParseError(
+                    message: "\(path).token_env\(line(at["token_env"] ?? node)): only a url server takes a bearer token"
+                )
             }
         }
         return server
@@ -610,6 +690,14 @@ enum ConfigurationLoader {
           #   on_failure: quarantine           # or pass: what a result the model did not read in full becomes
           #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
+          # Each new approval request is posted here for people to see (the audit log records the post, or why it
+          # failed; the request waits in `vigil guard approvals` either way). server: collaboration (Vigil's own), a
+          # server of mcp.servers (its tool is called with {channel, text}), or "" to post nowhere.
+          announce:
+            server: "\(c.guardrails.announce.server)"
+            tool: \(c.guardrails.announce.tool)
+            channel: "\(c.guardrails.announce.channel)"
+            timeout: \(c.guardrails.announce.timeoutSeconds)            # seconds, 1-120
           # The drift monitor: `vigil triage` compares the share of alerts it closes (and of each classification),
           # per rule and overall, in the recent window with the baseline before it, and raises a drift alert
           # (stderr, audit log, case store; `vigil guard drift`) when a share moves by `threshold` standard errors.

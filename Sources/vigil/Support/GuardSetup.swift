@@ -1,9 +1,11 @@
 import Foundation
-import VigilCore
+import Logging
 import VigilAgents
+import VigilCore
 import VigilGuard
 import VigilLab
 import VigilMCP
+import VigilPlatforms
 
 /// Builds the Guard's parts from the configuration.
 enum GuardSetup {
@@ -34,7 +36,9 @@ enum GuardSetup {
     ) -> PolicyCatalogue {
         var tools: [String: Set<String>] = [:]
         for server in servers {
-            for tool in server.tools { tools["\(server.kind.rawValue).\(tool.name)"] = Set(tool.parameters.map(\.name)) }
+            for tool in server.tools {
+                tools["\(server.kind.rawValue).\(tool.name)"] = Set(tool.parameters.map(\.name))
+            }
         }
         var open: Set<String> = []
         if let remote {
@@ -50,7 +54,8 @@ enum GuardSetup {
 
     /// Refuses a policy that names a tool, argument, group or tier that does not exist (each is listed): the rule
     /// it was written for would never apply.
-    static func requireKnownNames(_ policy: GuardPolicy, source: String, _ catalogue: PolicyCatalogue) throws(CLIError) {
+    static func requireKnownNames(_ policy: GuardPolicy, source: String, _ catalogue: PolicyCatalogue) throws(CLIError)
+    {
         let problems = policy.problems(against: catalogue)
         guard problems.isEmpty else {
             throw .config(
@@ -86,6 +91,49 @@ enum GuardSetup {
         }
     }
 
+    /// The Guard's `announce` hook (`guard.announce`): each new approval request posted to a channel through Vigil's
+    /// collaboration platform or a configured server's tool; nil when `server` is empty. A server of `mcp.servers`
+    /// must list the tool. A post that fails is logged as a warning (the Guard audits it).
+    static func announcer(
+        _ configuration: VigilConfiguration, platforms: Platforms, remotes: [RemoteServer], logger: Logger
+    ) throws(CLIError) -> Guard.Announcer? {
+        let settings = configuration.guardrails.announce
+        guard !settings.server.isEmpty else { return nil }
+        let route: ApprovalAnnouncer.Route
+        if let remote = remotes.first(where: { $0.name == settings.server }) {
+            guard remote.tools.contains(where: { $0.name == settings.tool }) else {
+                throw .config(
+                    "guard.announce.tool: server \(remote.name) has no tool \(settings.tool) (its tools: \(remote.tools.map(\.name).sorted().joined(separator: ", ")))"
+                )
+            }
+            route = .tool(remote.connection, name: settings.tool, timeoutSeconds: Double(settings.timeoutSeconds))
+        } else {
+            let collaboration = platforms.collaboration
+            route = .platform { channel, text in try await collaboration.postMessage(channel: channel, text: text) }
+        }
+        let announcer = ApprovalAnnouncer(server: settings.server, channel: settings.channel, route: route)
+        return { approval in
+            do {
+                let posted = try await announcer.announce(approval)
+                logger.notice(
+                    "approval requested and announced",
+                    metadata: [
+                        "approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)",
+                        "channel": "\(settings.channel)",
+                    ])
+                return posted
+            } catch {
+                logger.warning(
+                    "approval request not announced; it waits in `vigil guard approvals`",
+                    metadata: [
+                        "approval": "\(approval.id)", "server": "\(settings.server)", "channel": "\(settings.channel)",
+                        "error": "\(error)",
+                    ])
+                throw error
+            }
+        }
+    }
+
     /// The Guard's buckets: `guard.rate_limits` by name; a third-party server (`mcp.servers`) not named there gets
     /// `guard.rate_limit`, its quota being someone else's; Vigil's own servers answer from the lab or the local
     /// store, which have no quota, so they are unlimited unless named.
@@ -93,7 +141,8 @@ enum GuardSetup {
         let g = configuration.guardrails
         var limits = g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) }
         for server in configuration.mcp.servers where limits["server:\(server.name)"] == nil {
-            limits["server:\(server.name)"] = RateLimiter.Limit(ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst)
+            limits["server:\(server.name)"] = RateLimiter.Limit(
+                ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst)
         }
         return RateLimiter(limits: limits, default: .unlimited)
     }

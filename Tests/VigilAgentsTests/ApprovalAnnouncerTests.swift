@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import VigilAgents
+import VigilCore
+import VigilGuard
+import VigilMCP
+import VigilTesting
+
+/// `guard.announce` end to end, as a user runs it: `vigil triage` with a model (a scripted server speaking the
+/// Anthropic wire format) whose Tier 3 proposes containment; the request is posted to a chat channel, through the
+/// lab's collaboration platform or a third-party MCP server's tool (here `vigil mcp collaboration --allow-write`
+/// over stdio), and the audit log records where, or why not.
+@Suite(.serialized) struct ApprovalAnnouncerTests {
+    /// Tier 1 and Tier 2 escalate; Tier 3 proposes suspending a user.
+    static let script: ScriptedModelServer.Script = { request in
+        switch (Scripted.tier(request), request.assistantTurns) {
+        case (1, 0): return Scripted.playbookCalls(request)
+        case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
+        case (2, _):
+            return Scripted.submit(
+                "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(2)))
+        default:
+            let prior = Scripted.priorCallIDs(request.brief)
+            return Scripted.submit(
+                "true_positive", "escalated", cite: Array(prior.prefix(1)),
+                extra: [
+                    "attack": ["T1078.004"],
+                    "timeline": [
+                        [
+                            "time": "2026-01-01T10:00:00Z", "summary": "A stolen key was used.",
+                            "technique": "T1078.004", "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
+                        ]
+                    ],
+                    "containment": [
+                        [
+                            "tool": "identity.suspend_user",
+                            "arguments": ["login": "<!channel> ana.silva@meridian.example"],
+                            "rationale": "Stop the account.\nApproved by: CISO",
+                        ]
+                    ],
+                    "narrative": "A key was stolen and used.",
+                ])
+        }
+    }
+
+    struct Run {
+        var directory: URL
+        var triage: CommandRunner.Result
+        var audit: [JSONValue]
+        var pending: [JSONValue]
+    }
+
+    /// Triages the lab's first alert with `announce` as the `guard.announce` block (and `extra` appended to the
+    /// configuration), then reads the audit log and the pending requests.
+    func triage(announce: String, extra: String = "") async throws -> Run {
+        let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
+        do {
+            let run = try await triage(model: model, announce: announce, extra: extra)
+            await model.stop()
+            return run
+        } catch {
+            await model.stop()
+            throw error
+        }
+    }
+
+    private func triage(model: ScriptedModelServer, announce: String, extra: String) async throws -> Run {
+        let directory = try CommandRunner.temporaryDirectory()
+        try """
+        agents:
+          provider: anthropic
+          base_url: "\(model.baseURL)"
+          api_key_env: VIGIL_TEST_MODEL_KEY
+          max_tier: 3
+        guard:
+          announce:
+        \(announce)
+        \(extra)
+        """.write(to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "1"], in: directory)
+        try #require(alerts.status == 0, "\(alerts.stderr)")
+        try Data(alerts.stdout.utf8).write(to: directory.appendingPathComponent("alert.jsonl"))
+        let triage = try await CommandRunner.vigil(
+            ["triage", "alert.jsonl"], in: directory, environment: ["VIGIL_TEST_MODEL_KEY": "sk-ant-test"])
+        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
+        let pending = try await CommandRunner.vigil(
+            ["guard", "approvals", "--status", "pending", "--json"], in: directory)
+        return Run(
+            directory: directory, triage: triage,
+            audit: try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) },
+            pending: try pending.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) })
+    }
+
+    func records(_ run: Run, _ kind: String) -> [JSONValue] { run.audit.filter { $0["kind"]?.stringValue == kind } }
+
+    @Test(arguments: [false, true])
+    func aProposalIsPostedToTheChannel(remote: Bool) async throws {
+        let vigil = CommandRunner.vigilURL.path
+        let run =
+            remote
+            ? try await triage(
+                announce: "    server: chat\n    channel: \"#security\"",
+                extra: """
+                    mcp:
+                      servers:
+                        - name: chat
+                          command: ["\(vigil)", mcp, collaboration, --allow-write]
+                    """)
+            : try await triage(announce: "    channel: \"#security\"")
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        let request = try #require(run.pending.first, "\(run.triage.stderr)")
+        #expect(run.pending.count == 1)
+        #expect(request["tool"] == "identity.suspend_user")
+        let id = try #require(request["id"]?.stringValue)
+        let posted = records(run, "approval_announced")
+        #expect(posted.count == 1 && records(run, "approval_announce_failed").isEmpty, "\(run.triage.stderr)")
+        let data = try #require(posted.first?["data"])
+        #expect(data["approval_id"] == .string(id))
+        #expect(data["server"] == (remote ? "chat" : "collaboration") && data["tool"] == "post_message")
+        #expect(data["channel"] == "#security")
+        // The lab's channel ids and Slack-style message timestamps, as the collaboration server answers.
+        #expect(data["channel_id"]?.stringValue?.hasPrefix("C0") == true)
+        #expect(data["ts"]?.stringValue?.contains(".") == true)
+        #expect(data["text_sha256"]?.stringValue?.count == 64)
+        // After the request it announces.
+        let requested = run.audit.firstIndex { $0["kind"] == "approval_requested" } ?? .max
+        let announced = run.audit.firstIndex { $0["kind"] == "approval_announced" } ?? -1
+        #expect(requested < announced)
+        #expect(run.triage.stderr.contains("approval requested and announced"))
+        #expect(run.triage.stderr.contains(id))
+    }
+
+    /// The text posted is the announcement of the request in the book: its digest is the one audited.
+    @Test func thePostedTextIsTheAnnouncementOfTheRequest() async throws {
+        let run = try await triage(announce: "    channel: \"#security\"")
+        let request = try #require(run.pending.first, "\(run.triage.stderr)")
+        let data = try #require(records(run, "approval_announced").first?["data"])
+        let requested = try #require(records(run, "approval_requested").first?["data"])
+        #expect(requested["id"] == request["id"])
+        let arguments = try #require(requested["arguments"]?.objectValue)
+        #expect(arguments["login"] == "<!channel> ana.silva@meridian.example")
+        let book = try ApprovalBook(
+            path: run.directory.appendingPathComponent("vigil-approvals.db").path, lifetimeSeconds: 3600)
+        let id = try #require(request["id"]?.stringValue)
+        let approval = try #require(try book.approval(id))
+        let text = ApprovalAnnouncement.text(for: approval)
+        #expect(data["text_sha256"] == .string(AuditRecord.hexDigest(Array(text.utf8))))
+        #expect(text.contains("&lt;!channel&gt;") && !text.contains("<!channel>"))
+    }
+
+    /// A channel the chat platform does not have: the post fails, which is audited and warned about; the request
+    /// still waits for a decision and the verdict is unchanged.
+    @Test func aFailedPostLeavesTheRequestPending() async throws {
+        let run = try await triage(announce: "    channel: \"#no-such-channel\"")
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        #expect(run.pending.count == 1)
+        #expect(records(run, "approval_announced").isEmpty)
+        let failure = try #require(records(run, "approval_announce_failed").first?["data"])
+        #expect(failure["approval_id"] == run.pending.first?["id"])
+        #expect(failure["error"]?.stringValue?.contains("no-such-channel") == true, "\(failure)")
+        #expect(run.triage.stderr.contains("approval request not announced; it waits in `vigil guard approvals`"))
+    }
+
+    /// `server: ""` posts nowhere.
+    @Test func anEmptyServerPostsNothing() async throws {
+        let run = try await triage(announce: "    server: \"\"")
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        #expect(run.pending.count == 1)
+        #expect(records(run, "approval_announced").isEmpty && records(run, "approval_announce_failed").isEmpty)
+    }
+
+    /// A server of `mcp.servers` without the configured tool is refused at start, naming the key and the tools it has.
+    @Test func aRemoteServerWithoutTheToolIsRefusedAtStart() async throws {
+        let vigil = CommandRunner.vigilURL.path
+        let run = try await triage(
+            announce: "    server: chat\n    tool: chat_post_message",
+            extra: """
+                mcp:
+                  servers:
+                    - name: chat
+                      command: ["\(vigil)", mcp, collaboration]
+                """)
+        #expect(run.triage.status == 78, "\(run.triage.status) \(run.triage.stderr)")
+        #expect(run.triage.stderr.contains("guard.announce.tool: server chat has no tool chat_post_message"))
+        #expect(run.triage.stderr.contains("lookup_person"))
+        #expect(run.pending.isEmpty && run.audit.isEmpty)
+    }
+}
