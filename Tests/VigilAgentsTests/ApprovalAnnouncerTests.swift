@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import VigilAgents
 import VigilCore
 import VigilGuard
 import VigilMCP
 import VigilTesting
+
+@testable import VigilAgents
 
 /// `guard.announce` end to end, as a user runs it: `vigil triage` with a model (a scripted server speaking the
 /// Anthropic wire format) whose Tier 3 proposes containment; the request is posted to a chat channel, through the
@@ -117,7 +118,9 @@ import VigilTesting
         let data = try #require(posted.first?["data"])
         #expect(data["approval_id"] == .string(id))
         #expect(data["server"] == (remote ? "chat" : "collaboration") && data["tool"] == "post_message")
-        #expect(data["channel"] == "#security")
+        #expect(data["channel"] == "#security" && data["confirmed"] == true)
+        // The lab's chat is a simulation no person reads, and the record and the log say so.
+        #expect(data["simulated"] == (remote ? nil : true))
         // The lab's channel ids and Slack-style message timestamps, as the collaboration server answers.
         #expect(data["channel_id"]?.stringValue?.hasPrefix("C0") == true)
         #expect(data["ts"]?.stringValue?.contains(".") == true)
@@ -126,7 +129,11 @@ import VigilTesting
         let requested = run.audit.firstIndex { $0["kind"] == "approval_requested" } ?? .max
         let announced = run.audit.firstIndex { $0["kind"] == "approval_announced" } ?? -1
         #expect(requested < announced)
-        #expect(run.triage.stderr.contains("approval requested and announced"))
+        #expect(
+            run.triage.stderr.contains(
+                remote
+                    ? "approval requested and announced"
+                    : "approval requested; announced in the lab's simulated chat only"), "\(run.triage.stderr)")
         #expect(run.triage.stderr.contains(id))
     }
 
@@ -145,7 +152,7 @@ import VigilTesting
         let approval = try #require(try book.approval(id))
         let text = ApprovalAnnouncement.text(for: approval)
         #expect(data["text_sha256"] == .string(AuditRecord.hexDigest(Array(text.utf8))))
-        #expect(text.contains("&lt;!channel&gt;") && !text.contains("<!channel>"))
+        #expect(text.contains("&lt;!channel&gt;") && !Array(text.utf8).contains(UInt8(ascii: "<")))
     }
 
     /// A channel the chat platform does not have: the post fails, which is audited and warned about; the request
@@ -184,5 +191,82 @@ import VigilTesting
         #expect(run.triage.stderr.contains("guard.announce.tool: server chat has no tool chat_post_message"))
         #expect(run.triage.stderr.contains("lookup_person"))
         #expect(run.pending.isEmpty && run.audit.isEmpty)
+    }
+
+    /// A tool that takes the channel under another name, or requires more than the two arguments, is refused at
+    /// start, naming the key and what the tool takes.
+    @Test func aToolThatCannotTakeTheAnnouncementIsRefusedAtStart() async throws {
+        let vigil = CommandRunner.vigilURL.path
+        let run = try await triage(
+            announce: "    server: chat\n    channel_argument: channel_id",
+            extra: """
+                mcp:
+                  servers:
+                    - name: chat
+                      command: ["\(vigil)", mcp, collaboration, --allow-write]
+                """)
+        #expect(run.triage.status == 78, "\(run.triage.status) \(run.triage.stderr)")
+        #expect(
+            run.triage.stderr.contains(
+                "guard.announce.channel_argument: chat.post_message takes no argument channel_id (it takes channel, text)"
+            ),
+            "\(run.triage.stderr)")
+        let required = try await triage(
+            announce:
+                "    server: chat\n    tool: request_approval\n    channel_argument: approvers\n    text_argument: action",
+            extra: """
+                mcp:
+                  servers:
+                    - name: chat
+                      command: ["\(vigil)", mcp, collaboration, --allow-write]
+                """)
+        #expect(required.triage.status == 78, "\(required.triage.stderr)")
+        #expect(
+            required.triage.stderr.contains(
+                "guard.announce.tool: chat.request_approval also requires reason, which an announcement cannot give"),
+            "\(required.triage.stderr)")
+    }
+}
+
+/// What a chat server's answer says of a post: Slack's own answer (structured, or relayed as text), its failures,
+/// and an answer that says nothing.
+@Suite struct ChatAnswerTests {
+    @Test func slackAnswersConfirmThePost() throws {
+        let slack: JSONValue = [
+            "ok": true, "channel": "C0123456789", "ts": "1767225600.000100",
+            "message": ["text": "…", "ts": "1767225600.000100"],
+        ]
+        let structured = try ApprovalAnnouncer.confirmation(of: slack, text: "")
+        #expect(structured == ["ts": "1767225600.000100", "channel_id": "C0123456789", "confirmed": true])
+        let relayed = try ApprovalAnnouncer.confirmation(of: nil, text: slack.serialized())
+        #expect(relayed == structured)
+        let nested = try ApprovalAnnouncer.confirmation(of: ["message": ["ts": "1.2"]], text: "")
+        #expect(nested["ts"] == "1.2" && nested["confirmed"] == true)
+    }
+
+    @Test func slackFailuresAreFailures() throws {
+        #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: channel_not_found")) {
+            try ApprovalAnnouncer.confirmation(of: nil, text: #"{"ok":false,"error":"channel_not_found"}"#)
+        }
+        #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: not_in_channel")) {
+            try ApprovalAnnouncer.confirmation(of: ["error": "not_in_channel"], text: "")
+        }
+        #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: no reason given")) {
+            try ApprovalAnnouncer.confirmation(of: ["ok": false], text: "")
+        }
+    }
+
+    /// An answer that neither confirms nor refuses ("Message sent") is kept, cleaned, as unconfirmed.
+    @Test func anAnswerThatSaysNothingIsUnconfirmed() throws {
+        let answer = try ApprovalAnnouncer.confirmation(of: nil, text: "Message sent\n\u{1B}[31mto #security")
+        #expect(answer == ["confirmed": false, "answer": "Message sent  [31mto #security"])
+    }
+
+    /// Errors reach a terminal and the audit log on one line, without control characters, cut at 300 scalars.
+    @Test func failuresAreCleaned() {
+        let failure = ApprovalAnnouncer.Failure("bad\r\n\u{1B}[2Jgateway\u{202E}" + String(repeating: "x", count: 500))
+        #expect(!failure.description.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{202E}" })
+        #expect(failure.description.hasPrefix("bad   [2Jgateway "))
+        #expect(failure.description.unicodeScalars.count == 301 && failure.description.hasSuffix("…"))
     }
 }

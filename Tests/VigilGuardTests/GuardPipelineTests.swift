@@ -271,6 +271,7 @@ struct GuardPipelineTests {
             _ = try await f.guardrails.call(
                 Tools.isolate, arguments: ["instance": "i-0abc"], in: session, execute: execute)
         }
+        await f.guardrails.finishAnnouncements(waitingAtMost: 60)
         #expect(announced.withLock { $0 } == [#"cloud.isolate_instance {"instance":"i-0abc"}"#])
         failing.withLock { $0 = true }
         let outcome = try await f.guardrails.call(
@@ -279,6 +280,7 @@ struct GuardPipelineTests {
             Issue.record("expected pending, got \(outcome)")
             return
         }
+        await f.guardrails.finishAnnouncements(waitingAtMost: 60)
         #expect(try f.approvals.approval(approval.id)?.status == .pending)
         let all = try records(f)
         let failure = all.first { $0.kind == "approval_announce_failed" }
@@ -292,6 +294,40 @@ struct GuardPipelineTests {
         // Written after the request it announces.
         let requested = all.firstIndex { $0.kind == "approval_requested" } ?? .max
         #expect(requested < (all.firstIndex { $0.kind == "approval_announced" } ?? -1))
+    }
+
+    /// A chat server that does not answer holds up no call: the request is pending at once and the post waits in
+    /// the background, one at a time in the order filed. At shutdown what is still waiting is cancelled and audited
+    /// as not posted.
+    @Test(.timeLimit(.minutes(1)))
+    func aHungAnnouncementHoldsUpNoCall() async throws {
+        let started = Mutex<[String]>([])
+        let f = try fixture { approval in
+            started.withLock { $0.append(approval.arguments["instance"]?.stringValue ?? "") }
+            try await Task.sleep(for: .seconds(3_600))
+            return [:]
+        }
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-8")
+        session.taint.observe(
+            .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in .init(content: [:]) }
+        var ids: [String] = []
+        for instance in ["i-0abc", "i-0def"] {
+            let outcome = try await f.guardrails.call(
+                Tools.isolate, arguments: ["instance": .string(instance)], in: session, execute: execute)
+            guard case .pendingApproval(_, _, let approval) = outcome else {
+                Issue.record("expected pending, got \(outcome)")
+                return
+            }
+            ids.append(approval.id)
+        }
+        await f.guardrails.finishAnnouncements(waitingAtMost: 0.2)
+        // The second post waited for the first, which never finished: it was not started.
+        #expect(started.withLock { $0 } == ["i-0abc"])
+        let failed = try records(f).filter { $0.kind == "approval_announce_failed" }
+        #expect(failed.compactMap { $0.data["approval_id"]?.stringValue } == ids)
+        #expect(failed.allSatisfy { $0.data["error"] == "not posted: Vigil stopped before the post was done" })
+        #expect(try f.approvals.list(status: .pending).count == 2)
     }
 
     @Test func aDeniedRequestStaysDeniedAndExpiryEndsPendingOnes() async throws {

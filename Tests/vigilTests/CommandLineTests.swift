@@ -292,19 +292,27 @@ struct CommandLineTests {
         ("guard:\n  intent_model: {url: 'http://h', model: x}\n", "guard.intent_model.model (line 2): unknown key"),
         (
             "guard:\n  announce: {server: identity}\n",
-            "guard.announce.server (line 2): identity cannot post messages; use collaboration (Vigil's own), a server of mcp.servers, or \"\" to post nowhere"
+            "guard.announce.server (line 2): identity cannot post messages; use a chat server of mcp.servers, collaboration (the lab's simulated chat), or \"\" to post nowhere"
         ),
         (
-            "mcp:\n  servers: [{name: ti, command: [x]}]\nguard:\n  announce: {server: slack}\n",
-            "guard.announce.server (line 4): slack cannot post messages; use collaboration (Vigil's own), a server of mcp.servers (ti)"
+            "mcp:\n  servers: [{name: ti, command: [x]}]\nguard:\n  announce:\n    channel: '#sec'\n    server: slack\n",
+            "guard.announce.server (line 6): slack cannot post messages; use a chat server of mcp.servers (ti)"
         ),
         (
-            "guard:\n  announce: {tool: chat_post}\n",
-            "guard.announce.tool (line 2): Vigil's collaboration server posts with post_message, not chat_post"
+            "guard:\n  announce:\n    channel: '#sec'\n    tool: chat_post\n",
+            "guard.announce.tool (line 4): the lab's chat posts with post_message, not chat_post"
+        ),
+        (
+            "guard:\n  announce: {channel_argument: channel_id}\n",
+            "guard.announce.channel_argument (line 2): the lab's post_message takes channel and text"
+        ),
+        (
+            "mcp:\n  servers: [{name: chat, command: [x]}]\nguard:\n  announce: {server: chat, text_argument: channel}\n",
+            "guard.announce.text_argument (line 4): the channel and the text need two arguments, not channel for both"
         ),
         ("guard:\n  announce: {channel: '#soc approvals'}\n", "guard.announce.channel (line 2): expected a channel name or id"),
-        ("guard:\n  announce: {tool: ''}\n", "guard.announce.tool (line 2): must not be empty"),
-        ("guard:\n  announce: {timeout: 0}\n", "guard.announce.timeout (line 2): 0 is outside 1…120"),
+        ("guard:\n  announce: {tool: ''}\n", "guard.announce.tool (line 2): expected a name of 1-64 characters"),
+        ("guard:\n  announce: {timeout: 61}\n", "guard.announce.timeout (line 2): 61 is outside 1…60"),
         ("guard:\n  announce: {to: '#security'}\n", "guard.announce.to (line 2): unknown key"),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) async throws {

@@ -138,10 +138,14 @@ public struct VigilConfiguration: Sendable, Hashable {
 
         /// Where the Guard posts each new approval request (docs/security.md, "Approvals").
         public struct Announce: Sendable, Hashable {
-            /// Vigil's own collaboration server, or the name of a server in `mcp.servers`; empty: not posted.
+            /// The name of a chat server in `mcp.servers`; `collaboration`, the default, is the lab's simulated chat;
+            /// empty: not posted.
             public var server = "collaboration"
-            /// The tool that posts, called with `{"channel", "text"}` (Vigil's own server: `post_message`).
+            /// The server's tool that posts (the lab's: `post_message`).
             public var tool = "post_message"
+            /// The tool's arguments that take the channel and the message's text.
+            public var channelArgument = "channel"
+            public var textArgument = "text"
             /// The channel (`#security`) or channel id.
             public var channel = "#security"
             /// Seconds a post may take before it counts as failed (the request stays pending either way).

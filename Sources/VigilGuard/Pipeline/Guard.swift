@@ -6,9 +6,8 @@ import VigilCore
 /// The Guard around every tool call. For each call it
 ///
 /// 1. asks the policy (deny by default, rules, limits, taint, approvals);
-/// 2. for a call held for approval, files the request (once), announces it to the people who decide
-///    (`announce`, e.g. a post to the approvers' channel through the collaboration server) and returns
-///    it pending;
+/// 2. for a call held for approval, files the request (once), has it announced to the people who decide
+///    (`announce`, e.g. a post to the approvers' channel, in the background) and returns it pending;
 /// 3. takes a token from the server's rate-limit bucket (waiting up to `maxRateWait`);
 /// 4. writes the call to the audit log, durably, before it runs;
 /// 5. runs it; scans the result for prompt injection (and has the intent model read it, if one is configured);
@@ -28,6 +27,9 @@ public final class Guard: Sendable {
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
     private let rateLimitedCalls = Mutex<[String: Int]>([:])
+    /// The announcements not yet done, by number, and the last one filed (the next waits for it).
+    private let announcements = Mutex<(tail: Task<Void, Never>?, running: [Int: Task<Void, Never>], next: Int)>(
+        (nil, [:], 0))
 
     /// Calls refused so far because their server's bucket would have held them longer than the Guard waits, by
     /// bucket (`server:NAME`).
@@ -372,23 +374,77 @@ public final class Guard: Sendable {
         ]
     }
 
-    /// Records a new approval request and tells the humans; the announcement is audited, and a failed one leaves
-    /// the request pending.
+    /// Records a new approval request and has it announced. The announcement does not hold up the call that asked
+    /// (a chat server that is slow or down would stall the investigation, or every one that proposes containment):
+    /// it is posted in the background, after the ones before it (one post at a time, in the order the requests
+    /// were filed), and audited when it is done, as posted or as failed; a failed one leaves the request pending.
+    /// `finishAnnouncements` waits for them before the audit log closes.
     private func announceNew(_ approval: Approval) async throws {
         try await appendValue("approval_requested", approval.json)
         guard let announce else { return }
-        let posted: JSONObject
-        do {
-            posted = try await announce(approval)
-        } catch {
-            try await append(
-                "approval_announce_failed",
-                ["approval_id": .string(approval.id), "error": .string(String(describing: error))])
-            return
+        announcements.withLock { state in
+            let previous = state.tail
+            let number = state.next
+            state.next += 1
+            let task = Task {
+                await previous?.value
+                await self.post(approval, announce)
+                _ = self.announcements.withLock { $0.running.removeValue(forKey: number) }
+            }
+            state.running[number] = task
+            state.tail = task
         }
-        var record = posted
+    }
+
+    /// Posts one announcement and audits the outcome.
+    private func post(_ approval: Approval, _ announce: Announcer) async {
+        var record: JSONObject
+        let kind: String
+        do {
+            if Task.isCancelled { throw CancellationError() }
+            record = try await announce(approval)
+            kind = "approval_announced"
+        } catch is CancellationError {
+            record = ["error": "not posted: Vigil stopped before the post was done"]
+            kind = "approval_announce_failed"
+        } catch {
+            record = ["error": .string(String(describing: error))]
+            kind = "approval_announce_failed"
+        }
         record["approval_id"] = .string(approval.id)
-        try await append("approval_announced", record)
+        // A log that cannot be written has failed the run already, which says so.
+        try? await append(kind, record)
+    }
+
+    /// Waits for the announcements under way, up to `seconds`; those not done by then are cancelled, and audited
+    /// as not posted. Call before the audit log closes.
+    public func finishAnnouncements(waitingAtMost seconds: Double) async {
+        guard let tail = announcements.withLock({ $0.tail }) else { return }
+        if await Self.wait(for: tail, seconds: seconds) { return }
+        for task in announcements.withLock({ Array($0.running.values) }) { task.cancel() }
+        // A cancelled post ends at once unless its server's client ignores cancellation; then it is left behind.
+        _ = await Self.wait(for: tail, seconds: 2)
+    }
+
+    /// Whether `task` ended within `seconds`. Not a task group: it would wait for its child, and a task's value
+    /// cannot be given up on.
+    private static func wait(for task: Task<Void, Never>, seconds: Double) async -> Bool {
+        final class Once: Sendable {
+            let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+            init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
+            func resume(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }
+        }
+        return await withCheckedContinuation { continuation in
+            let once = Once(continuation)
+            Task {
+                await task.value
+                once.resume(true)
+            }
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int64(max(seconds, 0) * 1000)))
+                once.resume(false)
+            }
+        }
     }
 
     /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit

@@ -82,11 +82,14 @@ final class AgentStack: Sendable {
     private let audit: AuditLog
     private let guardrails: Guard
     private let sweeper: Task<Void, Never>
+    /// How long the approval announcements under way may take to finish at shutdown, in seconds.
+    private let announceWait: Double
 
     private init(
         engine: TriageEngine, reasonerName: String, servers: [InProcessServer], remotes: [RemoteServer],
-        audit: AuditLog, guardrails: Guard, sweeper: Task<Void, Never>
+        audit: AuditLog, guardrails: Guard, sweeper: Task<Void, Never>, announceWait: Double
     ) {
+        self.announceWait = announceWait
         self.guardrails = guardrails
         self.engine = engine
         self.reasonerName = reasonerName
@@ -209,6 +212,8 @@ final class AgentStack: Sendable {
     }
 
     func shutdown() async {
+        // Approval requests are posted while the servers are up and written to the log before it closes.
+        await guardrails.finishAnnouncements(waitingAtMost: announceWait)
         sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }
@@ -389,7 +394,8 @@ final class AgentStack: Sendable {
         let sweeper = Task { await watchdog.run(every: .milliseconds(500)) }
         return AgentStack(
             engine: TriageEngine(host: host, library: library, reasoner: reasoner), reasonerName: reasoner.agentName,
-            servers: running, remotes: remotes, audit: audit, guardrails: guardrails, sweeper: sweeper)
+            servers: running, remotes: remotes, audit: audit, guardrails: guardrails, sweeper: sweeper,
+            announceWait: Double(configuration.guardrails.announce.timeoutSeconds) + 2)
     }
 
     /// The model provider, or nil for the offline reasoner. The key comes from the environment only.

@@ -43,7 +43,7 @@ enum ConfigurationLoader {
         }
         var config = VigilConfiguration()
         var bucketLines: [String: String] = [:]  // each rate-limit key's " (line N)", for checkBuckets
-        var announceLine = ""  // guard.announce's " (line N)", for checkAnnounce
+        var announceLines: [String: String] = [:]  // each guard.announce key's " (line N)", for checkAnnounce
         guard let root else { return config }
         let top = try mapping(root, path: "")
         for (key, value) in top {
@@ -269,8 +269,7 @@ enum ConfigurationLoader {
                     case "drift":
                         config.guardrails.drift = try drift(guardValue, path: path)
                     case "announce":
-                        config.guardrails.announce = try announce(guardValue, path: path)
-                        announceLine = line(guardValue)
+                        config.guardrails.announce = try announce(guardValue, path: path, lines: &announceLines)
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -287,26 +286,33 @@ enum ConfigurationLoader {
             }
         }
         try checkBuckets(config, lines: bucketLines)
-        try checkAnnounce(config, line: announceLine)
+        try checkAnnounce(config, lines: announceLines)
         return config
     }
 
-    /// Approval requests are posted through Vigil's collaboration server or a configured one; no other of Vigil's
-    /// servers posts messages.
-    static func checkAnnounce(_ config: VigilConfiguration, line: String = "") throws(ParseError) {
+    /// Approval requests are posted through a configured server or the lab's chat (`collaboration`); no other of
+    /// Vigil's servers posts messages, and the lab's posts with `post_message` only.
+    static func checkAnnounce(_ config: VigilConfiguration, lines: [String: String] = [:]) throws(ParseError) {
         let announce = config.guardrails.announce
         let remote = config.mcp.servers.map(\.name)
         guard !announce.server.isEmpty, !remote.contains(announce.server) else { return }
         guard announce.server == "collaboration" else {
             throw ParseError(
                 message:
-                    "guard.announce.server\(line): \(announce.server) cannot post messages; use collaboration (Vigil's own), a server of mcp.servers\(remote.isEmpty ? "" : " (\(remote.joined(separator: ", ")))"), or \"\" to post nowhere"
+                    "guard.announce.server\(lines["server"] ?? ""): \(announce.server) cannot post messages; use a chat server of mcp.servers\(remote.isEmpty ? "" : " (\(remote.joined(separator: ", ")))"), collaboration (the lab's simulated chat), or \"\" to post nowhere"
             )
         }
         guard announce.tool == "post_message" else {
             throw ParseError(
                 message:
-                    "guard.announce.tool\(line): Vigil's collaboration server posts with post_message, not \(announce.tool)"
+                    "guard.announce.tool\(lines["tool"] ?? ""): the lab's chat posts with post_message, not \(announce.tool)"
+            )
+        }
+        guard announce.channelArgument == "channel", announce.textArgument == "text" else {
+            let key = announce.channelArgument == "channel" ? "text_argument" : "channel_argument"
+            throw ParseError(
+                message:
+                    "guard.announce.\(key)\(lines[key] ?? ""): the lab's post_message takes channel and text; argument names are for a server of mcp.servers"
             )
         }
     }
@@ -502,18 +508,24 @@ enum ConfigurationLoader {
     }
 
     private static func announce(
-        _ node: Node, path: String
+        _ node: Node, path: String, lines: inout [String: String]
     ) throws(ParseError) -> VigilConfiguration.Guardrails.Announce {
         var announce = VigilConfiguration.Guardrails.Announce()
         for (key, value) in try mapping(node, path: path) {
             let at = "\(path).\(key)"
+            lines[key] = line(value)
+            func name() throws(ParseError) -> String {
+                let text = try string(value, path: at)
+                guard !text.isEmpty, text.count <= 64 else {
+                    throw ParseError(message: "\(at)\(line(value)): expected a name of 1-64 characters")
+                }
+                return text
+            }
             switch key {
             case "server": announce.server = try string(value, path: at)
-            case "tool":
-                announce.tool = try string(value, path: at)
-                guard !announce.tool.isEmpty else {
-                    throw ParseError(message: "\(at)\(line(value)): must not be empty")
-                }
+            case "tool": announce.tool = try name()
+            case "channel_argument": announce.channelArgument = try name()
+            case "text_argument": announce.textArgument = try name()
             case "channel":
                 announce.channel = try string(value, path: at)
                 guard !announce.channel.isEmpty, announce.channel.count <= 100,
@@ -522,9 +534,15 @@ enum ConfigurationLoader {
                     throw ParseError(
                         message: "\(at)\(line(value)): expected a channel name or id (1-100 characters, no spaces)")
                 }
-            case "timeout": announce.timeoutSeconds = try int(value, path: at, in: 1...120)
+            case "timeout": announce.timeoutSeconds = try int(value, path: at, in: 1...60)
             default: throw unknown(at, value)
             }
+        }
+        guard announce.channelArgument != announce.textArgument else {
+            throw ParseError(
+                message:
+                    "\(path).text_argument\(lines["text_argument"] ?? line(node)): the channel and the text need two arguments, not \(announce.textArgument) for both"
+            )
         }
         return announce
     }
@@ -691,13 +709,15 @@ enum ConfigurationLoader {
           #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
           # Each new approval request is posted here for people to see (the audit log records the post, or why it
-          # failed; the request waits in `vigil guard approvals` either way). server: collaboration (Vigil's own), a
-          # server of mcp.servers (its tool is called with {channel, text}), or "" to post nowhere.
+          # failed; the request waits in `vigil guard approvals` either way). server: a chat server of mcp.servers,
+          # collaboration (the lab's simulated chat, which no person reads), or "" to post nowhere.
           announce:
             server: "\(c.guardrails.announce.server)"
             tool: \(c.guardrails.announce.tool)
+            channel_argument: \(c.guardrails.announce.channelArgument)   # the tool's argument for the channel
+            text_argument: \(c.guardrails.announce.textArgument)         # … and for the message
             channel: "\(c.guardrails.announce.channel)"
-            timeout: \(c.guardrails.announce.timeoutSeconds)            # seconds, 1-120
+            timeout: \(c.guardrails.announce.timeoutSeconds)            # seconds a post may take, 1-60
           # The drift monitor: `vigil triage` compares the share of alerts it closes (and of each classification),
           # per rule and overall, in the recent window with the baseline before it, and raises a drift alert
           # (stderr, audit log, case store; `vigil guard drift`) when a share moves by `threshold` standard errors.

@@ -91,9 +91,11 @@ enum GuardSetup {
         }
     }
 
-    /// The Guard's `announce` hook (`guard.announce`): each new approval request posted to a channel through Vigil's
-    /// collaboration platform or a configured server's tool; nil when `server` is empty. A server of `mcp.servers`
-    /// must list the tool. A post that fails is logged as a warning (the Guard audits it).
+    /// The Guard's `announce` hook (`guard.announce`): each new approval request posted to a channel through a
+    /// configured chat server's tool or, by default, the lab's simulated chat; nil when `server` is empty. A server
+    /// of `mcp.servers` must list the tool, and the tool must take the channel and the text under the configured
+    /// argument names and need no other. A post that fails, or that its server does not confirm, is logged as a
+    /// warning (the Guard audits both).
     static func announcer(
         _ configuration: VigilConfiguration, platforms: Platforms, remotes: [RemoteServer], logger: Logger
     ) throws(CLIError) -> Guard.Announcer? {
@@ -101,26 +103,39 @@ enum GuardSetup {
         guard !settings.server.isEmpty else { return nil }
         let route: ApprovalAnnouncer.Route
         if let remote = remotes.first(where: { $0.name == settings.server }) {
-            guard remote.tools.contains(where: { $0.name == settings.tool }) else {
+            guard let tool = remote.tools.first(where: { $0.name == settings.tool }) else {
                 throw .config(
                     "guard.announce.tool: server \(remote.name) has no tool \(settings.tool) (its tools: \(remote.tools.map(\.name).sorted().joined(separator: ", ")))"
                 )
             }
-            route = .tool(remote.connection, name: settings.tool, timeoutSeconds: Double(settings.timeoutSeconds))
+            try checkArguments(of: tool, server: remote.name, settings)
+            route = .tool(
+                remote.connection, name: settings.tool, channelArgument: settings.channelArgument,
+                textArgument: settings.textArgument, timeoutSeconds: Double(settings.timeoutSeconds))
         } else {
             let collaboration = platforms.collaboration
-            route = .platform { channel, text in try await collaboration.postMessage(channel: channel, text: text) }
+            route = .lab { channel, text in try await collaboration.postMessage(channel: channel, text: text) }
         }
         let announcer = ApprovalAnnouncer(server: settings.server, channel: settings.channel, route: route)
         return { approval in
             do {
                 let posted = try await announcer.announce(approval)
-                logger.notice(
-                    "approval requested and announced",
-                    metadata: [
-                        "approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)",
-                        "channel": "\(settings.channel)",
-                    ])
+                var metadata: Logger.Metadata = [
+                    "approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)",
+                    "channel": "\(settings.channel)",
+                ]
+                if posted["simulated"] == true {
+                    logger.notice(
+                        "approval requested; announced in the lab's simulated chat only (set guard.announce.server to a chat server of mcp.servers to reach people)",
+                        metadata: metadata)
+                } else if posted["confirmed"] == false {
+                    metadata["answer"] = "\(posted["answer"]?.stringValue ?? "")"
+                    logger.warning(
+                        "approval requested; posted, but the chat server's answer does not confirm the message",
+                        metadata: metadata)
+                } else {
+                    logger.notice("approval requested and announced", metadata: metadata)
+                }
                 return posted
             } catch {
                 logger.warning(
@@ -131,6 +146,30 @@ enum GuardSetup {
                     ])
                 throw error
             }
+        }
+    }
+
+    /// The announcing tool must take the channel and the text under the configured names (when its input schema
+    /// lists its arguments) and require nothing else.
+    static func checkArguments(
+        of tool: ListedTool, server: String, _ settings: VigilConfiguration.Guardrails.Announce
+    ) throws(CLIError) {
+        let schema = tool.inputSchema
+        let required = (schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let named = [settings.channelArgument, settings.textArgument]
+        if let properties = schema["properties"]?.objectValue {
+            let takes = properties.keys.sorted().joined(separator: ", ")
+            for (key, name) in zip(["channel_argument", "text_argument"], named) where properties[name] == nil {
+                throw .config(
+                    "guard.announce.\(key): \(server).\(tool.name) takes no argument \(name) (it takes \(takes.isEmpty ? "none" : takes))"
+                )
+            }
+        }
+        let others = required.filter { !named.contains($0) }
+        guard others.isEmpty else {
+            throw .config(
+                "guard.announce.tool: \(server).\(tool.name) also requires \(others.joined(separator: ", ")), which an announcement cannot give"
+            )
         }
     }
 
