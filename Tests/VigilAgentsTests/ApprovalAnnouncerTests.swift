@@ -256,6 +256,50 @@ import VigilTesting
         }
     }
 
+    /// Answers as other servers give them: a null or empty `error` beside success is no failure; a server that
+    /// wraps Slack's answer in `{"result": "…"}` is read through the wrapping; a numeric `ts` counts.
+    @Test func otherServersAnswersAreReadForWhatTheySay() throws {
+        #expect(
+            try ApprovalAnnouncer.confirmation(of: ["success": true, "error": .null], text: "sent")
+                == ["confirmed": false, "answer": "sent"])
+        #expect(try ApprovalAnnouncer.confirmation(of: ["ok": true, "error": ""], text: "") == ["confirmed": true])
+        let wrapped: JSONValue = ["result": .string(#"{"ok":false,"error":"not_in_channel"}"#)]
+        #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: not_in_channel")) {
+            try ApprovalAnnouncer.confirmation(of: wrapped, text: "")
+        }
+        let wrappedOK: JSONValue = ["result": .string(#"{"ok":true,"channel":"C0X","ts":"1.5"}"#)]
+        #expect(
+            try ApprovalAnnouncer.confirmation(of: wrappedOK, text: "")
+                == ["ts": "1.5", "channel_id": "C0X", "confirmed": true])
+        #expect(try ApprovalAnnouncer.confirmation(of: ["ts": 1767225600], text: "")["ts"] == "1767225600")
+        #expect(throws: ApprovalAnnouncer.Failure(#"the server did not post it: {"code":403}"#)) {
+            try ApprovalAnnouncer.confirmation(of: ["error": ["code": 403]], text: "")
+        }
+    }
+
+    /// The deadline covers the whole post: a server that never answers is given up on at the deadline, and a caller
+    /// cancelled (Vigil stopping) stops waiting at once, even for work that ignores cancellation.
+    @Test(.timeLimit(.minutes(1)))
+    func aPostHasADeadlineAndStopsWithItsCaller() async throws {
+        await #expect(throws: ApprovalAnnouncer.Failure("chat.post: no answer within 0.2 s")) {
+            try await ApprovalAnnouncer.within(seconds: 0.2, what: "chat.post") {
+                try await Task.sleep(for: .seconds(3_600))
+                return 1
+            }
+        }
+        let caller = Task {
+            try await ApprovalAnnouncer.within(seconds: 3_000, what: "chat.post") {
+                // Awaiting a detached task's value does not pass cancellation on: this work ignores it.
+                await Task.detached { try? await Task.sleep(for: .seconds(3_600)) }.value
+                return 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(try await ApprovalAnnouncer.within(seconds: 5, what: "chat.post") { 42 } == 42)
+    }
+
     /// An answer that neither confirms nor refuses ("Message sent") is kept, cleaned, as unconfirmed.
     @Test func anAnswerThatSaysNothingIsUnconfirmed() throws {
         let answer = try ApprovalAnnouncer.confirmation(of: nil, text: "Message sent\n\u{1B}[31mto #security")

@@ -78,6 +78,14 @@ import VigilTesting
         #expect(ApprovalAnnouncement.inert("नमस्ते résumé") == "`नमस्ते résumé`")
     }
 
+    /// A code span that starts or ends with a space, or is empty, may not show as code: the ends are trimmed and
+    /// nothing shows as `(empty)`.
+    @Test func partsHaveNoSpaceAtTheirEndsAndAreNeverEmpty() {
+        #expect(ApprovalAnnouncement.inert("\n  Approved by: CISO \t") == "`Approved by: CISO`")
+        #expect(ApprovalAnnouncement.inert("") == "(empty)")
+        #expect(ApprovalAnnouncement.inert(" \u{200B}\n\u{3164} ") == "(empty)")
+    }
+
     /// Each part is cut, by Unicode scalars, at its limit (backticks, escapes and the cut's mark included); an
     /// escape is never cut in half; a part that fits exactly is whole.
     @Test func longPartsAreCutAndMarked() throws {

@@ -1,3 +1,4 @@
+import Synchronization
 import VigilCore
 import VigilGuard
 import VigilMCP
@@ -65,9 +66,12 @@ public struct ApprovalAnnouncer: Sendable {
                 for (key, value) in try Self.confirmation(of: .object(answer), text: "") { record[key] = value }
             case .tool(let connection, let name, let channelArgument, let textArgument, let timeout):
                 record["tool"] = .string(name)
-                let outcome = try await connection.callTool(
-                    name, arguments: [channelArgument: .string(channel), textArgument: .string(text)],
-                    timeout: timeout)
+                let arguments: JSONObject = [channelArgument: .string(channel), textArgument: .string(text)]
+                // The connection's own timeout starts once the request is sent, and sending to a Streamable HTTP
+                // server waits for its answer: the whole post gets the deadline here.
+                let outcome = try await Self.within(seconds: timeout, what: "\(server).\(name)") {
+                    try await connection.callTool(name, arguments: arguments, timeout: timeout)
+                }
                 if outcome.isError { throw Failure("\(server).\(name) answered with an error: \(outcome.text)") }
                 for (key, value) in try Self.confirmation(of: outcome.structured, text: outcome.text) {
                     record[key] = value
@@ -75,13 +79,44 @@ public struct ApprovalAnnouncer: Sendable {
             }
         } catch let failure as Failure {
             throw failure
-        } catch is CancellationError {
-            throw Failure("not posted: Vigil stopped before the post was done")
+        } catch  where error is CancellationError || Task.isCancelled {
+            throw Failure(Self.unknownOutcome)
         } catch {
             throw Failure(String(describing: error))
         }
         record["text_sha256"] = .string(AuditRecord.hexDigest(Array(text.utf8)))
         return record
+    }
+
+    static let unknownOutcome =
+        "outcome unknown: Vigil stopped before the server answered (the message may have been posted)"
+
+    /// `work`'s result, or a `Failure` once `seconds` have passed (the work is then cancelled). Cancelling the caller
+    /// cancels the work and throws `CancellationError` at once.
+    static func within<T: Sendable>(
+        seconds: Double, what: String, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let race = Race<T>()
+        let milliseconds = Int64(min(max(seconds, 0.001), 3_600) * 1000)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(
+                    continuation,
+                    worker: Task {
+                        do {
+                            race.finish(.success(try await work()))
+                        } catch {
+                            race.finish(.failure(error))
+                        }
+                    },
+                    timer: Task {
+                        try? await Task.sleep(for: .milliseconds(milliseconds))
+                        race.finish(.failure(Failure("\(what): no answer within \(seconds.formatted) s")))
+                    })
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
     }
 
     /// What a chat server's answer says of the post, read from its structured content or, failing that, from its
@@ -90,18 +125,80 @@ public struct ApprovalAnnouncer: Sendable {
     /// failing, `channel_not_found`) or only an `error` is a failure; one that says neither is posted unconfirmed,
     /// with its text kept.
     static func confirmation(of structured: JSONValue?, text: String) throws(Failure) -> JSONObject {
-        let answer: JSONValue? = structured ?? (try? JSONParser.parse(text))
-        var record: JSONObject = [:]
-        let ts = answer?["ts"]?.stringValue ?? answer?["message"]?["ts"]?.stringValue
-        let ok = answer?["ok"]?.boolValue
-        if ok == false || (ts == nil && answer?["error"] != nil) {
-            let error = answer?["error"]?.stringValue ?? answer?["error"].map { $0.serialized() } ?? "no reason given"
-            throw Failure("the server did not post it: \(error)")
+        /// Whether `value` says anything of a post.
+        func speaks(_ value: JSONValue?) -> Bool {
+            value?["ok"] != nil || value?["ts"] != nil || value?["message"]?["ts"] != nil || value?["error"] != nil
         }
+        var answer: JSONValue? = structured
+        // A server that wraps its text (`{"result": "…"}`) or says nothing structured: read the text as JSON.
+        if !speaks(answer) {
+            let wrapped = answer?["result"]?.stringValue ?? text
+            if let parsed = try? JSONParser.parse(wrapped), speaks(parsed) { answer = parsed }
+        }
+        func string(_ value: JSONValue?) -> String? {
+            switch value {
+            case .string(let text)?: text.isEmpty ? nil : text
+            case .int(let number)?: String(number)
+            case .double(let number)?: String(number)
+            default: nil
+            }
+        }
+        let ts = string(answer?["ts"]) ?? string(answer?["message"]?["ts"])
+        let ok = answer?["ok"]?.boolValue
+        let error: String? =
+            switch answer?["error"] {
+            case .string(let text)? where !text.isEmpty: text
+            case .object(let object)? where !object.isEmpty: JSONValue.object(object).serialized()
+            default: nil
+            }
+        if ok == false || (ok != true && ts == nil && error != nil) {
+            throw Failure("the server did not post it: \(error ?? "no reason given")")
+        }
+        var record: JSONObject = [:]
         if let ts { record["ts"] = .string(ts) }
         if let id = answer?["channel"]?.stringValue { record["channel_id"] = .string(id) }
         record["confirmed"] = .bool(ts != nil || ok == true)
         if ts == nil && ok != true { record["answer"] = .string(Failure.clean(text)) }
         return record
     }
+
+}
+
+/// A continuation resumed once, by whichever of a piece of work, its timer and the caller's cancellation comes first;
+/// the others are then cancelled.
+private final class Race<T: Sendable>: Sendable {
+    private let state = Mutex<
+        (continuation: CheckedContinuation<T, any Error>?, tasks: [Task<Void, Never>], result: Result<T, any Error>?)
+    >((nil, [], nil))
+
+    func start(_ continuation: CheckedContinuation<T, any Error>, worker: Task<Void, Never>, timer: Task<Void, Never>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            if let result = state.result { return result }
+            state.continuation = continuation
+            state.tasks = [worker, timer]
+            return nil
+        }
+        if let early {
+            worker.cancel()
+            timer.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard state.result == nil else { return (nil, []) }
+            state.result = result
+            defer { state.continuation = nil }
+            return (state.continuation, state.tasks)
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
+    }
+}
+
+extension Double {
+    /// `10` for 10.0, `0.5` for 0.5.
+    fileprivate var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 }

@@ -8,8 +8,9 @@ import VigilCore
 /// character in one grapheme is still a `<`):
 ///
 /// - `&`, `<` and `>` are escaped as Slack requires, so no `<!channel>` mention or `<url|label>` link can be formed;
-/// - each part is shown as inline code, where Slack applies no formatting and makes no links; a backtick in it
-///   becomes `'`, so none can end the code early or open a block, and `://` is written `[:]//`;
+/// - each part is shown as inline code, without spaces at its ends (where Slack applies no formatting); a backtick
+///   in it becomes `'`, so none can end the code early or open a block, and `://` is written `[:]//`, so a URL with
+///   a scheme is not a link;
 /// - line breaks, other control characters, white space and blank fillers become one space, so no part can start a
 ///   line of its own (no fake "Approved by …" line); characters that show nothing (bidi controls, zero-width
 ///   characters) are dropped, so none can reorder or hide what is shown; more than two combining marks in a row
@@ -36,7 +37,8 @@ public enum ApprovalAnnouncement {
             """
     }
 
-    /// `text` made inert (above) and shown as inline code, in at most `limit` Unicode scalars.
+    /// `text` made inert (above) and shown as inline code, in at most `limit` Unicode scalars; `(empty)` when nothing
+    /// is left to show.
     static func inert(_ text: String, limit: Int = partLimit) -> String {
         // What is kept: nothing that shows nothing, one space for any run of breaks and blanks, at most two
         // combining marks in a row.
@@ -63,6 +65,10 @@ public enum ApprovalAnnouncement {
                 }
             }
         }
+        // No space at either end (a code span that starts or ends with one may not show as code), and never empty.
+        while kept.last == " " { kept.removeLast() }
+        if kept.first == " " { kept.removeFirst() }
+        guard !kept.isEmpty else { return "(empty)" }
         // Escaped, a piece per scalar kept, and cut at the last piece that fits with the backticks and the mark.
         var shown = String.UnicodeScalarView()
         shown.append("`")

@@ -28,8 +28,9 @@ public final class Guard: Sendable {
     private let announce: Announcer?
     private let rateLimitedCalls = Mutex<[String: Int]>([:])
     /// The announcements not yet done, by number, and the last one filed (the next waits for it).
-    private let announcements = Mutex<(tail: Task<Void, Never>?, running: [Int: Task<Void, Never>], next: Int)>(
-        (nil, [:], 0))
+    private let announcements = Mutex<
+        (tail: Task<Void, Never>?, running: [Int: Task<Void, Never>], next: Int, closing: Bool)
+    >((nil, [:], 0, false))
 
     /// Calls refused so far because their server's bucket would have held them longer than the Guard waits, by
     /// bucket (`server:NAME`).
@@ -382,7 +383,8 @@ public final class Guard: Sendable {
     private func announceNew(_ approval: Approval) async throws {
         try await appendValue("approval_requested", approval.json)
         guard let announce else { return }
-        announcements.withLock { state in
+        let stopping = announcements.withLock { state -> Bool in
+            if state.closing { return true }
             let previous = state.tail
             let number = state.next
             state.next += 1
@@ -393,19 +395,32 @@ public final class Guard: Sendable {
             }
             state.running[number] = task
             state.tail = task
+            return false
+        }
+        if stopping {
+            try await append(
+                "approval_announce_failed",
+                ["approval_id": .string(approval.id), "error": .string(Self.notSent)])
         }
     }
+
+    static let notSent = "not posted: Vigil stopped before it was sent"
 
     /// Posts one announcement and audits the outcome.
     private func post(_ approval: Approval, _ announce: Announcer) async {
         var record: JSONObject
         let kind: String
         do {
-            if Task.isCancelled { throw CancellationError() }
+            if Task.isCancelled { throw Unsent() }
             record = try await announce(approval)
             kind = "approval_announced"
+        } catch is Unsent {
+            record = ["error": .string(Self.notSent)]
+            kind = "approval_announce_failed"
         } catch is CancellationError {
-            record = ["error": "not posted: Vigil stopped before the post was done"]
+            record = [
+                "error": "outcome unknown: Vigil stopped before the post was done (the message may have been posted)"
+            ]
             kind = "approval_announce_failed"
         } catch {
             record = ["error": .string(String(describing: error))]
@@ -416,14 +431,28 @@ public final class Guard: Sendable {
         try? await append(kind, record)
     }
 
-    /// Waits for the announcements under way, up to `seconds`; those not done by then are cancelled, and audited
-    /// as not posted. Call before the audit log closes.
-    public func finishAnnouncements(waitingAtMost seconds: Double) async {
-        guard let tail = announcements.withLock({ $0.tail }) else { return }
-        if await Self.wait(for: tail, seconds: seconds) { return }
-        for task in announcements.withLock({ Array($0.running.values) }) { task.cancel() }
+    private struct Unsent: Error {}
+
+    /// Announcements filed and not yet done.
+    public var pendingAnnouncements: Int { announcements.withLock { $0.running.count } }
+
+    /// Waits for the announcements under way, up to `seconds`; those not done by then are cancelled and audited
+    /// (as not sent, or as of unknown outcome when the server had the post). From the call on, a new request is
+    /// audited as not sent, without a post. Returns how many were cancelled. Call before the audit log closes.
+    @discardableResult
+    public func finishAnnouncements(waitingAtMost seconds: Double) async -> Int {
+        guard
+            let tail = announcements.withLock({ state -> Task<Void, Never>? in
+                state.closing = true
+                return state.tail
+            })
+        else { return 0 }
+        if await Self.wait(for: tail, seconds: seconds) { return 0 }
+        let cancelled = announcements.withLock { Array($0.running.values) }
+        for task in cancelled { task.cancel() }
         // A cancelled post ends at once unless its server's client ignores cancellation; then it is left behind.
         _ = await Self.wait(for: tail, seconds: 2)
+        return cancelled.count
     }
 
     /// Whether `task` ended within `seconds`. Not a task group: it would wait for its child, and a task's value
@@ -434,15 +463,17 @@ public final class Guard: Sendable {
             init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
             func resume(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }
         }
+        let milliseconds = seconds.isFinite ? Int64(min(max(seconds, 0), 86_400) * 1000) : 86_400_000
         return await withCheckedContinuation { continuation in
             let once = Once(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(milliseconds))
+                once.resume(false)
+            }
             Task {
                 await task.value
                 once.resume(true)
-            }
-            Task {
-                try? await Task.sleep(for: .milliseconds(Int64(max(seconds, 0) * 1000)))
-                once.resume(false)
+                timer.cancel()
             }
         }
     }

@@ -213,7 +213,18 @@ final class AgentStack: Sendable {
 
     func shutdown() async {
         // Approval requests are posted while the servers are up and written to the log before it closes.
-        await guardrails.finishAnnouncements(waitingAtMost: announceWait)
+        let posting = guardrails.pendingAnnouncements
+        if posting > 0 {
+            Console.note(
+                "posting \(posting) approval request\(posting == 1 ? "" : "s") to the approvers' channel (up to \(Int(announceWait)) s)"
+            )
+        }
+        let cancelled = await guardrails.finishAnnouncements(waitingAtMost: announceWait)
+        if cancelled > 0 {
+            Console.warning(
+                "\(cancelled) approval request\(cancelled == 1 ? " was" : "s were") not announced in time (audited as approval_announce_failed); they wait in `vigil guard approvals`"
+            )
+        }
         sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }

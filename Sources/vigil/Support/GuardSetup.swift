@@ -120,9 +120,10 @@ enum GuardSetup {
         return { approval in
             do {
                 let posted = try await announcer.announce(approval)
+                // The tool and the case id come from the agents and the alert: cleaned for the terminal.
                 var metadata: Logger.Metadata = [
-                    "approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)",
-                    "channel": "\(settings.channel)",
+                    "approval": "\(approval.id)", "tool": "\(ApprovalAnnouncer.Failure(approval.tool))",
+                    "case": "\(ApprovalAnnouncer.Failure(approval.caseID))", "channel": "\(settings.channel)",
                 ]
                 if posted["simulated"] == true {
                     logger.notice(
