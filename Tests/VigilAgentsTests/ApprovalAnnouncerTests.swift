@@ -53,10 +53,10 @@ import VigilTesting
 
     /// Triages the lab's first alert with `announce` as the `guard.announce` block (and `extra` appended to the
     /// configuration), then reads the audit log and the pending requests.
-    func triage(announce: String, extra: String = "") async throws -> Run {
+    func triage(announce: String, extra: String = "", environment: [String: String] = [:]) async throws -> Run {
         let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
         do {
-            let run = try await triage(model: model, announce: announce, extra: extra)
+            let run = try await triage(model: model, announce: announce, extra: extra, environment: environment)
             await model.stop()
             return run
         } catch {
@@ -65,7 +65,9 @@ import VigilTesting
         }
     }
 
-    private func triage(model: ScriptedModelServer, announce: String, extra: String) async throws -> Run {
+    private func triage(
+        model: ScriptedModelServer, announce: String, extra: String, environment: [String: String]
+    ) async throws -> Run {
         let directory = try CommandRunner.temporaryDirectory()
         try """
         agents:
@@ -82,7 +84,8 @@ import VigilTesting
         try #require(alerts.status == 0, "\(alerts.stderr)")
         try Data(alerts.stdout.utf8).write(to: directory.appendingPathComponent("alert.jsonl"))
         let triage = try await CommandRunner.vigil(
-            ["triage", "alert.jsonl"], in: directory, environment: ["VIGIL_TEST_MODEL_KEY": "sk-ant-test"])
+            ["triage", "alert.jsonl"], in: directory,
+            environment: environment.merging(["VIGIL_TEST_MODEL_KEY": "sk-ant-test"]) { $1 })
         let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
         let pending = try await CommandRunner.vigil(
             ["guard", "approvals", "--status", "pending", "--json"], in: directory)
@@ -191,6 +194,50 @@ import VigilTesting
         #expect(run.triage.stderr.contains("guard.announce.tool: server chat has no tool chat_post_message"))
         #expect(run.triage.stderr.contains("lookup_person"))
         #expect(run.pending.isEmpty && run.audit.isEmpty)
+    }
+
+    static let slackServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/mcp/slack_server.py").standardized.path
+
+    /// The documented set-up for Slack: a server shaped like the reference Slack MCP server (written with the
+    /// official Python SDK) whose `slack_post_message` takes `channel_id` and answers with Slack's response as text.
+    /// The message it receives is the announcement, inert, and the answer's `ts` is audited; a channel Slack does
+    /// not have (`"ok": false`, not a tool error) is a failed announcement.
+    @Test func aSlackShapedServerReceivesTheAnnouncement() async throws {
+        let log = try CommandRunner.temporaryDirectory().appendingPathComponent("slack.jsonl").path
+        let servers = """
+            mcp:
+              servers:
+                - name: slack
+                  command: [python3, "\(Self.slackServer)"]
+            """
+        let announce = "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n"
+        let run = try await triage(
+            announce: announce + "    channel: C0123456789", extra: servers, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        let data = try #require(records(run, "approval_announced").first?["data"], "\(run.triage.stderr)")
+        let posts = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONParser.parse(String($0))
+        }
+        #expect(posts.count == 1)
+        let post = try #require(posts.first)
+        #expect(post["channel_id"] == "C0123456789")
+        #expect(data["confirmed"] == true && data["ts"] == post["ts"] && data["channel_id"] == "C0123456789")
+        #expect(data["server"] == "slack" && data["tool"] == "slack_post_message" && data["simulated"] == nil)
+        let text = try #require(post["text"]?.stringValue)
+        #expect(data["text_sha256"] == .string(AuditRecord.hexDigest(Array(text.utf8))))
+        #expect(text.contains("&lt;!channel&gt; ana.silva@meridian.example") && !Array(text.utf8).contains(0x3C))
+        let id = try #require(run.pending.first?["id"]?.stringValue)
+        #expect(text.contains("Approve: vigil guard approve \(id) --by NAME"))
+        #expect(run.triage.stderr.contains("approval requested and announced"), "\(run.triage.stderr)")
+
+        let refused = try await triage(
+            announce: announce + "    channel: C0NOSUCHCHAN", extra: servers, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(refused.triage.status == 0, "\(refused.triage.stderr)")
+        let failure = try #require(records(refused, "approval_announce_failed").first?["data"])
+        #expect(failure["error"] == "the server did not post it: channel_not_found")
+        #expect(refused.pending.count == 1 && records(refused, "approval_announced").isEmpty)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
     }
 
     /// A tool that takes the channel under another name, or requires more than the two arguments, is refused at

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""A chat server shaped like the reference Slack MCP server (modelcontextprotocol/servers, src/slack), written
+with the official MCP Python SDK, that Vigil's tests use as `guard.announce`'s server over stdio. Its
+`slack_post_message` takes `channel_id` and `text` and answers, as that server does, with Slack's
+`chat.postMessage` response as text (not as structured content, and not as a tool error when Slack refuses):
+`{"ok": true, "channel": …, "ts": …, "message": {…}}`, or `{"ok": false, "error": "channel_not_found"}` for a
+channel it does not have. Each post it accepts is appended, as one JSON line, to the file named by
+SLACK_STANDIN_LOG."""
+
+import json
+import os
+import time
+
+from mcp.server.mcpserver import MCPServer
+
+server = MCPServer("slack")
+
+CHANNELS = {"C0123456789": "security", "C0987654321": "general"}
+counter = 0
+
+
+@server.tool(description="Post a new message to a Slack channel.")
+def slack_post_message(channel_id: str, text: str) -> str:
+    global counter
+    if channel_id not in CHANNELS:
+        return json.dumps({"ok": False, "error": "channel_not_found"})
+    counter += 1
+    ts = f"{int(time.time())}.{counter:06d}"
+    log = os.environ.get("SLACK_STANDIN_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"channel_id": channel_id, "text": text, "ts": ts}) + "\n")
+    return json.dumps({"ok": True, "channel": channel_id, "ts": ts, "message": {"type": "message", "text": text, "ts": ts}})
+
+
+@server.tool(description="List public channels in the workspace.")
+def slack_list_channels(limit: int = 100) -> str:
+    return json.dumps({"ok": True, "channels": [{"id": k, "name": v} for k, v in CHANNELS.items()][:limit]})
+
+
+if __name__ == "__main__":
+    server.run("stdio")
