@@ -44,6 +44,16 @@ import VigilTesting
         }
     }
 
+    /// `mcp.servers` with a chat server: `vigil mcp collaboration` over stdio, its write tools granted or not.
+    static func chatServer(allowWrite: Bool) -> String {
+        """
+        mcp:
+          servers:
+            - name: chat
+              command: ["\(CommandRunner.vigilURL.path)", mcp, collaboration\(allowWrite ? ", --allow-write" : "")]
+        """
+    }
+
     struct Run {
         var directory: URL
         var triage: CommandRunner.Result
@@ -99,17 +109,11 @@ import VigilTesting
 
     @Test(arguments: [false, true])
     func aProposalIsPostedToTheChannel(remote: Bool) async throws {
-        let vigil = CommandRunner.vigilURL.path
         let run =
             remote
             ? try await triage(
                 announce: "    server: chat\n    channel: \"#security\"",
-                extra: """
-                    mcp:
-                      servers:
-                        - name: chat
-                          command: ["\(vigil)", mcp, collaboration, --allow-write]
-                    """)
+                extra: Self.chatServer(allowWrite: true))
             : try await triage(announce: "    channel: \"#security\"")
         #expect(run.triage.status == 0, "\(run.triage.stderr)")
         let request = try #require(run.pending.first, "\(run.triage.stderr)")
@@ -181,15 +185,9 @@ import VigilTesting
 
     /// A server of `mcp.servers` without the configured tool is refused at start, naming the key and the tools it has.
     @Test func aRemoteServerWithoutTheToolIsRefusedAtStart() async throws {
-        let vigil = CommandRunner.vigilURL.path
         let run = try await triage(
             announce: "    server: chat\n    tool: chat_post_message",
-            extra: """
-                mcp:
-                  servers:
-                    - name: chat
-                      command: ["\(vigil)", mcp, collaboration]
-                """)
+            extra: Self.chatServer(allowWrite: false))
         #expect(run.triage.status == 78, "\(run.triage.status) \(run.triage.stderr)")
         #expect(run.triage.stderr.contains("guard.announce.tool: server chat has no tool chat_post_message"))
         #expect(run.triage.stderr.contains("lookup_person"))
@@ -243,15 +241,9 @@ import VigilTesting
     /// A tool that takes the channel under another name, or requires more than the two arguments, is refused at
     /// start, naming the key and what the tool takes.
     @Test func aToolThatCannotTakeTheAnnouncementIsRefusedAtStart() async throws {
-        let vigil = CommandRunner.vigilURL.path
         let run = try await triage(
             announce: "    server: chat\n    channel_argument: channel_id",
-            extra: """
-                mcp:
-                  servers:
-                    - name: chat
-                      command: ["\(vigil)", mcp, collaboration, --allow-write]
-                """)
+            extra: Self.chatServer(allowWrite: true))
         #expect(run.triage.status == 78, "\(run.triage.status) \(run.triage.stderr)")
         #expect(
             run.triage.stderr.contains(
@@ -261,12 +253,7 @@ import VigilTesting
         let required = try await triage(
             announce:
                 "    server: chat\n    tool: request_approval\n    channel_argument: approvers\n    text_argument: action",
-            extra: """
-                mcp:
-                  servers:
-                    - name: chat
-                      command: ["\(vigil)", mcp, collaboration, --allow-write]
-                """)
+            extra: Self.chatServer(allowWrite: true))
         #expect(required.triage.status == 78, "\(required.triage.stderr)")
         #expect(
             required.triage.stderr.contains(
