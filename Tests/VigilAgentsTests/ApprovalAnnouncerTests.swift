@@ -172,15 +172,20 @@ import VigilTesting
         let failure = try #require(records(run, "approval_announce_failed").first?["data"])
         #expect(failure["approval_id"] == run.pending.first?["id"])
         #expect(failure["error"]?.stringValue?.contains("no-such-channel") == true, "\(failure)")
+        #expect(failure["server"] == "collaboration" && failure["channel"] == "#no-such-channel")
         #expect(run.triage.stderr.contains("approval request not announced; it waits in `vigil guard approvals`"))
     }
 
-    /// `server: ""` posts nowhere.
-    @Test func anEmptyServerPostsNothing() async throws {
+    /// `server: ""` posts nowhere, and says so: each request is audited as not announced and noted on stderr.
+    @Test func anEmptyServerPostsNothingAndSaysSo() async throws {
         let run = try await triage(announce: "    server: \"\"")
         #expect(run.triage.status == 0, "\(run.triage.stderr)")
         #expect(run.pending.count == 1)
-        #expect(records(run, "approval_announced").isEmpty && records(run, "approval_announce_failed").isEmpty)
+        #expect(records(run, "approval_announced").isEmpty)
+        let failure = try #require(records(run, "approval_announce_failed").first?["data"])
+        #expect(
+            failure["error"] == .string(ApprovalAnnouncer.off) && failure["approval_id"] == run.pending.first?["id"])
+        #expect(run.triage.stderr.contains("approval requested; not announced (guard.announce.server is empty)"))
     }
 
     /// A server of `mcp.servers` without the configured tool is refused at start, naming the key and the tools it has.
@@ -236,6 +241,38 @@ import VigilTesting
         #expect(failure["error"] == "the server did not post it: channel_not_found")
         #expect(refused.pending.count == 1 && records(refused, "approval_announced").isEmpty)
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+    }
+
+    /// A chat server stuck in a call (it never answers and ignores SIGTERM): the post is given up at the timeout and
+    /// audited with where it was to go, the run still ends (the server is killed after SIGTERM's grace), and the
+    /// request waits in `vigil guard approvals`. A server whose tool declares the channel as a number is refused at
+    /// start.
+    @Test(.timeLimit(.minutes(2)))
+    func aStuckChatServerDoesNotHoldTheRun() async throws {
+        let servers = """
+            mcp:
+              servers:
+                - name: slack
+                  command: [python3, "\(Self.slackServer)"]
+            """
+        let announce =
+            "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789\n    timeout: 1"
+        let run = try await triage(announce: announce, extra: servers, environment: ["SLACK_STANDIN_HANG": "1"])
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        #expect(run.pending.count == 1)
+        let failure = try #require(records(run, "approval_announce_failed").first?["data"], "\(run.triage.stderr)")
+        #expect(failure["error"]?.stringValue?.contains("timed out after 1.0 s") == true, "\(failure)")
+        #expect(failure["server"] == "slack" && failure["tool"] == "slack_post_message")
+        #expect(failure["channel"] == "C0123456789")
+        #expect(run.triage.stderr.contains("approval request not announced"), "\(run.triage.stderr)")
+
+        let typed = try await triage(
+            announce: announce, extra: servers, environment: ["SLACK_STANDIN_INT_CHANNEL": "1"])
+        #expect(typed.triage.status == 78, "\(typed.triage.stderr)")
+        #expect(
+            typed.triage.stderr.contains(
+                "guard.announce.channel_argument: slack.slack_post_message takes channel_id as integer, not as text"),
+            "\(typed.triage.stderr)")
     }
 
     /// A tool that takes the channel under another name, or requires more than the two arguments, is refused at
@@ -300,6 +337,9 @@ import VigilTesting
         let wrapped: JSONValue = ["result": .string(#"{"ok":false,"error":"not_in_channel"}"#)]
         #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: not_in_channel")) {
             try ApprovalAnnouncer.confirmation(of: wrapped, text: "")
+        }
+        #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: not_in_channel")) {
+            try ApprovalAnnouncer.confirmation(of: nil, text: wrapped.serialized())
         }
         let wrappedOK: JSONValue = ["result": .string(#"{"ok":true,"channel":"C0X","ts":"1.5"}"#)]
         #expect(

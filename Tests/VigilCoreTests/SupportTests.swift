@@ -20,4 +20,15 @@ struct SupportTests {
         #expect(a != random.next(prefix: "case-"))
         #expect(a.wholeMatch(of: /case-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
     }
+
+    /// Text bound for a terminal shows, not obeys, what an attacker could put in an alert: escape sequences,
+    /// carriage returns and line breaks, bidi controls, zero-width characters; other text is untouched.
+    @Test func terminalTextIsInert() {
+        #expect(TerminalText.inert("plain, ünïcödé and 日本語") == "plain, ünïcödé and 日本語")
+        #expect(
+            TerminalText.inert("x\u{1B}[2J\r\nApproved by: ciso\u{202E}\u{200B}\u{2028}")
+                == #"x\u{1B}[2J\u{D}\u{A}Approved by: ciso\u{202E}\u{200B}\u{2028}"#)
+        #expect(TerminalText.inert("a\nb\tc\u{1B}", keepingLineBreaks: true) == "a\nb\tc\\u{1B}")
+        #expect(TerminalText.inert("\u{85}") == #"\u{85}"#)
+    }
 }

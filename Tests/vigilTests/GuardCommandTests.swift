@@ -8,7 +8,9 @@ import VigilTesting
 /// `vigil guard …` as a user runs it.
 @Suite("vigil guard")
 struct GuardCommandTests {
-    func run(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) async throws -> CommandRunner.Result {
+    func run(
+        _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil
+    ) async throws -> CommandRunner.Result {
         try await CommandRunner.vigil(arguments, stdin: stdin, in: directory)
     }
 
@@ -62,7 +64,8 @@ struct GuardCommandTests {
         try "guard:\n  intent_model: {url: '\(server.baseURL)', api_key_env: VIGIL_TEST_ABSENT_KEY}\n".write(
             to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         let keyless = try await run(["guard", "scan", "-"], stdin: Array(input.utf8), in: dir)
-        #expect(keyless.status == 78 && keyless.stderr.contains("VIGIL_TEST_ABSENT_KEY is not set"), "\(keyless.stderr)")
+        #expect(
+            keyless.status == 78 && keyless.stderr.contains("VIGIL_TEST_ABSENT_KEY is not set"), "\(keyless.stderr)")
         #expect(keyless.stdout.isEmpty)
         let alone = try await run(["guard", "scan", "--no-intent-model", "-"], stdin: Array(input.utf8), in: dir)
         #expect(alone.status == 0 && alone.stdout.split(separator: "\n").count == 2)
@@ -94,7 +97,9 @@ struct GuardCommandTests {
 
         let before = try await run(["report", "alert-9"], in: dir)
         #expect(before.status == 0 && before.stdout.contains("- \(request.id) (identity.suspend_user): **pending**"))
-        #expect(try await run(["guard", "approve", request.id, "--by", "alice", "--note", "called the manager"], in: dir).status == 0)
+        #expect(
+            try await run(["guard", "approve", request.id, "--by", "alice", "--note", "called the manager"], in: dir)
+                .status == 0)
         let after = try await run(["report", "alert-9"], in: dir)
         #expect(after.stdout.contains("## Approvals now"), "\(after.stdout)")
         #expect(after.stdout.contains("**approved** by alice at "), "\(after.stdout)")
@@ -111,7 +116,8 @@ struct GuardCommandTests {
         ),
         ("member_of: [break-glass]", "member_of: [breakglass]", "member_of: breakglass is no group of the directory"),
         (
-            "      - argument: login\n        member_of: [break-glass]", "      - argument: logn\n        member_of: [break-glass]",
+            "      - argument: login\n        member_of: [break-glass]",
+            "      - argument: logn\n        member_of: [break-glass]",
             "takes an argument logn (did you mean login?)"
         ),
         ("  tier1:\n", "  tierone:\n", "tiers: tier1 is missing, so its agent may call no tool"),
@@ -126,7 +132,8 @@ struct GuardCommandTests {
         try standard.replacingOccurrences(of: original, with: typo).write(
             to: dir.appendingPathComponent("policies/guard.yaml"), atomically: true, encoding: .utf8)
         for arguments in [
-            ["guard", "policy"], ["guard", "check", "identity.suspend_user", "--tier", "tier3"], ["demo", "--count", "1"],
+            ["guard", "policy"], ["guard", "check", "identity.suspend_user", "--tier", "tier3"],
+            ["demo", "--count", "1"],
         ] {
             let result = try await run(arguments, in: dir)
             #expect(result.status == 78 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
@@ -175,6 +182,9 @@ struct GuardCommandTests {
         let dir = try CommandRunner.temporaryDirectory()
         let empty = try await run(["guard", "approvals"], in: dir)
         #expect(empty.status == 0 && empty.stdout.contains("no approval requests"))
+        // A listing creates nothing.
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-approvals.db").path))
+        #expect(try await run(["guard", "approvals", "--json"], in: dir).stdout.isEmpty)
         let unknown = try await run(["guard", "approve", "apr-missing", "--by", "alice"], in: dir)
         #expect(unknown.status == 1 && unknown.stderr.contains("no approval request apr-missing"))
         let badStatus = try await run(["guard", "approvals", "--status", "maybe"], in: dir)

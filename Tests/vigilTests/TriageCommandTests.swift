@@ -49,8 +49,10 @@ struct TriageCommandTests {
             let closed = i % 100 < closedPercent
             history.append(
                 CaseStore.HistoryEntry(
-                    time: start.adding(seconds: Int64(i * 60)), alertID: "yesterday-\(i)", rule: "Okta.MFA.FactorChange",
-                    classification: closed ? .falsePositive : .truePositive, disposition: closed ? .closed : .escalated))
+                    time: start.adding(seconds: Int64(i * 60)), alertID: "yesterday-\(i)",
+                    rule: "Okta.MFA.FactorChange",
+                    classification: closed ? .falsePositive : .truePositive, disposition: closed ? .closed : .escalated)
+            )
         }
         try store.save([], history: history)
     }
@@ -60,6 +62,28 @@ struct TriageCommandTests {
         var count = 0
         try store.forEachVerdict(since: Timestamp(millisecondsSinceEpoch: 0)) { _ in count += 1 }
         return count
+    }
+
+    /// An alert id is attacker-written: quoted on stderr (a repeated alert) it cannot clear the screen or start a
+    /// forged line; the escape and the line break are shown, not obeyed.
+    @Test func anAlertIdCannotForgeStderr() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "1"], in: directory)
+        guard case .object(var alert) = try JSONParser.parse(alerts.stdout) else {
+            Issue.record("not an alert: \(alerts.stdout)")
+            return
+        }
+        alert["id"] = "x\u{1B}[2J\nvigil: warning: Approved by: ciso"
+        let input = JSONValue.array([.object(alert), .object(alert)]).serialized()
+        let result = try await CommandRunner.vigil(
+            ["triage", "-", "--lab-alerts", "1"], stdin: Array(input.utf8), in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                #"duplicate of record 1 (same source and id 'vigil-lab/x\u{1B}[2J\u{A}vigil: warning: Approved by: ciso')"#),
+            "\(result.stderr)")
+        #expect(!result.stderr.utf8.contains(0x1B))
+        #expect(!result.stderr.split(separator: "\n").contains { $0.hasPrefix("vigil: warning: Approved by") })
     }
 
     @Test func aRiseInAutomaticClosesRaisesADriftAlertOnce() async throws {
@@ -74,7 +98,9 @@ struct TriageCommandTests {
         // One warning for all rules: the seeded rule has too few verdicts in this window to be compared on its own.
         #expect(warnings.count == 1, "\(first.stderr)")
         let overall = try #require(warnings.first)
-        #expect(overall.contains("drift alert: all rules (60 verdicts in the window, 300 in the baseline): auto_close 10% → "))
+        #expect(
+            overall.contains(
+                "drift alert: all rules (60 verdicts in the window, 300 in the baseline): auto_close 10% → "))
         #expect(overall.contains("classification:false_positive 10% → "), "each measure that moved, in one line")
         #expect(overall.contains("successful prompt injection"))
         // In the audit log, signed and chained like every record: one record per measure that moved.
@@ -97,7 +123,8 @@ struct TriageCommandTests {
         #expect(shown.stdout.contains("all rules"))
         #expect(shown.stdout.contains("Drifting now: "))
         #expect(shown.stderr.contains("the verdict mix is drifting"))
-        let json = try JSONParser.parse(try await CommandRunner.vigil(["guard", "drift", "--json"], in: directory).stdout)
+        let json = try JSONParser.parse(
+            try await CommandRunner.vigil(["guard", "drift", "--json"], in: directory).stdout)
         #expect(json["drifts"]?.arrayValue?.contains { $0["rule"] == "*" && $0["measure"] == "auto_close" } == true)
         #expect(json["raised"]?.arrayValue?.count == records.count)
         #expect(json["windows"]?[0]?["recent"] == 60 && json["windows"]?[0]?["baseline"] == 300)
@@ -140,13 +167,15 @@ struct TriageCommandTests {
         let shown = try await CommandRunner.vigil(["guard", "drift"], in: directory)
         #expect(shown.status == 0, "\(shown.stderr)\(shown.stdout)")
         #expect(shown.stdout.contains("Drifting now: nothing."))
-        let json = try JSONParser.parse(try await CommandRunner.vigil(["guard", "drift", "--json"], in: directory).stdout)
+        let json = try JSONParser.parse(
+            try await CommandRunner.vigil(["guard", "drift", "--json"], in: directory).stdout)
         #expect(json["windows"]?[0]?["compared"] == true)
         // Not a case store: named, exit 66, nothing written into it.
         let notes = directory.appendingPathComponent("notes.db")
         try "just notes\n".write(to: notes, atomically: true, encoding: .utf8)
         let wrong = try await CommandRunner.vigil(["guard", "drift", "--cases", "notes.db"], in: directory)
-        #expect(wrong.status == 66 && wrong.stderr.contains("notes.db: cannot read it as a case store"), "\(wrong.stderr)")
+        #expect(
+            wrong.status == 66 && wrong.stderr.contains("notes.db: cannot read it as a case store"), "\(wrong.stderr)")
         #expect(try String(contentsOf: notes, encoding: .utf8) == "just notes\n")
         let blank = try await CommandRunner.vigil(["guard", "drift", "--cases", ""], in: directory)
         #expect(blank.status == 64 && blank.stderr.contains("--cases is empty"), "\(blank.stderr)")
@@ -190,7 +219,8 @@ struct TriageCommandTests {
             to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "12"], in: directory)
         let result = try await CommandRunner.vigil(
-            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "12", "--explain"], stdin: alerts.stdoutBytes,
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "12", "--explain"],
+            stdin: alerts.stdoutBytes,
             in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
@@ -210,12 +240,17 @@ struct TriageCommandTests {
         let directory = try CommandRunner.temporaryDirectory()
         let other = directory.appendingPathComponent("inventory.db").path
         let made = try await CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3; c = sqlite3.connect('\(other)'); c.execute('CREATE TABLE cases (id TEXT)'); c.commit()"])
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3; c = sqlite3.connect('\(other)'); c.execute('CREATE TABLE cases (id TEXT)'); c.commit()",
+            ])
         #expect(made.status == 0, "\(made.stderr)")
         let before = try Data(contentsOf: URL(fileURLWithPath: other))
         let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "2"], in: directory)
         let triage = try await CommandRunner.vigil(
-            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "2", "--cases", other], stdin: alerts.stdoutBytes,
+            ["triage", "-", "--playbooks", Self.playbooks, "--lab-alerts", "2", "--cases", other],
+            stdin: alerts.stdoutBytes,
             in: directory)
         #expect(triage.status == 73 && triage.stderr.contains("not a Vigil case store"), "\(triage.stderr)")
         let drift = try await CommandRunner.vigil(["guard", "drift", "--cases", other], in: directory)
@@ -237,7 +272,8 @@ struct TriageCommandTests {
 
     @Test func refusesWhatItCannotDo() async throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let provider = try await CommandRunner.vigil(["triage", "-", "--provider", "psychic"], stdin: [], in: directory)
+        let provider = try await CommandRunner.vigil(
+            ["triage", "-", "--provider", "psychic"], stdin: [], in: directory)
         #expect(provider.status == 64 && provider.stderr.contains("--provider 'psychic'"))
         let missing = try await CommandRunner.vigil(
             ["triage", "-", "--playbooks", "/nonexistent"], stdin: Array("[]".utf8), in: directory)
@@ -247,7 +283,9 @@ struct TriageCommandTests {
         let keyless = try await CommandRunner.vigil(
             ["triage", "-", "--provider", "anthropic"], stdin: Array("[]".utf8), in: directory,
             environment: ["ANTHROPIC_API_KEY": ""])
-        #expect(keyless.status == 78 && keyless.stderr.contains("needs an API key in $ANTHROPIC_API_KEY"), "\(keyless.stderr)")
+        #expect(
+            keyless.status == 78 && keyless.stderr.contains("needs an API key in $ANTHROPIC_API_KEY"),
+            "\(keyless.stderr)")
         #expect(keyless.stdout.isEmpty)
         let noFile = try await CommandRunner.vigil(["triage", "/nonexistent/alerts.jsonl"], in: directory)
         #expect(noFile.status == 66, "\(noFile.stderr)")
@@ -257,7 +295,8 @@ struct TriageCommandTests {
     /// labels file is named with its line and nothing is written.
     @Test func evalScoresLabelledAlerts() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "60", "--labels", "labels.jsonl"], in: dir)
+        let alerts = try await CommandRunner.vigil(
+            ["lab", "alerts", "--count", "60", "--labels", "labels.jsonl"], in: dir)
         try alerts.stdout.write(to: dir.appendingPathComponent("alerts.jsonl"), atomically: true, encoding: .utf8)
         let result = try await CommandRunner.vigil(
             ["eval", "--alerts", "alerts.jsonl", "--labels", "labels.jsonl", "--output", "eval.json"], in: dir)
@@ -280,10 +319,16 @@ struct TriageCommandTests {
 
         // Labels that contradict each other are named, not resolved by whichever comes last.
         for (name, text, message) in [
-            ("twice.jsonl", "{\"alert_id\":\"x\",\"label\":\"benign\"}\n{\"alert_id\":\"x\",\"label\":\"malicious\"}\n",
-             "twice.jsonl line 2: alert x is labelled malicious here and benign on line 1"),
-            ("contra.jsonl", "{\"alert_id\":\"x\",\"label\":\"benign\",\"expected_classification\":\"true_positive\"}\n",
-             "contra.jsonl line 1: label 'benign' contradicts expected_classification 'true_positive'"),
+            (
+                "twice.jsonl",
+                "{\"alert_id\":\"x\",\"label\":\"benign\"}\n{\"alert_id\":\"x\",\"label\":\"malicious\"}\n",
+                "twice.jsonl line 2: alert x is labelled malicious here and benign on line 1"
+            ),
+            (
+                "contra.jsonl",
+                "{\"alert_id\":\"x\",\"label\":\"benign\",\"expected_classification\":\"true_positive\"}\n",
+                "contra.jsonl line 1: label 'benign' contradicts expected_classification 'true_positive'"
+            ),
         ] {
             try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
             let result = try await CommandRunner.vigil(

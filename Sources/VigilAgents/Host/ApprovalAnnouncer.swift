@@ -22,10 +22,14 @@ public struct ApprovalAnnouncer: Sendable {
     }
 
     /// Why a post failed, made fit for a log line: on one line, without control characters, cut.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible, Guard.AuditDescribed {
         public var description: String
+        /// Where the post was to go (server, tool, channel), for the audit record.
+        public var auditFields: JSONObject = [:]
 
         public init(_ description: String) { self.description = Self.clean(description) }
+
+        public static func == (a: Failure, b: Failure) -> Bool { a.description == b.description }
 
         static func clean(_ text: String) -> String {
             var flat = String(
@@ -68,8 +72,8 @@ public struct ApprovalAnnouncer: Sendable {
                 record["tool"] = .string(name)
                 let arguments: JSONObject = [channelArgument: .string(channel), textArgument: .string(text)]
                 // The connection's own timeout starts once the request is sent, and sending to a Streamable HTTP
-                // server waits for its answer: the whole post gets the deadline here.
-                let outcome = try await Self.within(seconds: timeout, what: "\(server).\(name)") {
+                // server waits for its answer: the whole post gets a deadline here too, a second later.
+                let outcome = try await Self.within(seconds: timeout + 1, what: "\(server).\(name)") {
                     try await connection.callTool(name, arguments: arguments, timeout: timeout)
                 }
                 if outcome.isError { throw Failure("\(server).\(name) answered with an error: \(outcome.text)") }
@@ -77,16 +81,24 @@ public struct ApprovalAnnouncer: Sendable {
                     record[key] = value
                 }
             }
-        } catch let failure as Failure {
-            throw failure
-        } catch  where error is CancellationError || Task.isCancelled {
-            throw Failure(Self.unknownOutcome)
         } catch {
-            throw Failure(String(describing: error))
+            var failure: Failure
+            if let known = error as? Failure {
+                failure = known
+            } else if error is CancellationError || Task.isCancelled {
+                failure = Failure(Self.unknownOutcome)
+            } else {
+                failure = Failure(String(describing: error))
+            }
+            failure.auditFields = record
+            throw failure
         }
         record["text_sha256"] = .string(AuditRecord.hexDigest(Array(text.utf8)))
         return record
     }
+
+    /// Why a request was not announced when announcements are off (`guard.announce.server: ""`).
+    public static let off = "not announced: announcements are off (guard.announce.server is empty)"
 
     static let unknownOutcome =
         "outcome unknown: Vigil stopped before the server answered (the message may have been posted)"
@@ -129,12 +141,14 @@ public struct ApprovalAnnouncer: Sendable {
         func speaks(_ value: JSONValue?) -> Bool {
             value?["ok"] != nil || value?["ts"] != nil || value?["message"]?["ts"] != nil || value?["error"] != nil
         }
-        var answer: JSONValue? = structured
-        // A server that wraps its text (`{"result": "…"}`) or says nothing structured: read the text as JSON.
-        if !speaks(answer) {
-            let wrapped = answer?["result"]?.stringValue ?? text
-            if let parsed = try? JSONParser.parse(wrapped), speaks(parsed) { answer = parsed }
+        // What says something of the post: the structured content, else the text read as JSON; either may wrap it
+        // in `{"result": "…"}` (servers whose tools return a string).
+        func unwrapped(_ value: JSONValue?) -> JSONValue? {
+            guard let value, !speaks(value), let inner = value["result"]?.stringValue else { return value }
+            return try? JSONParser.parse(inner)
         }
+        var answer = unwrapped(structured)
+        if !speaks(answer), let parsed = unwrapped(try? JSONParser.parse(text)), speaks(parsed) { answer = parsed }
         func string(_ value: JSONValue?) -> String? {
             switch value {
             case .string(let text)?: text.isEmpty ? nil : text

@@ -305,7 +305,9 @@ public final class Guard: Sendable {
             try await append("action_proposed", record)
             return .denied(decision)
         }
-        let reason = decision.decision == .approve ? decision.reason : "proposed by \(session.agent): \(rationale)"
+        // People see why the policy holds it and why the agent wants it.
+        let proposed = "proposed by \(session.agent): \(rationale)"
+        let reason = decision.decision == .approve ? "\(decision.reason); \(proposed)" : proposed
         let (approval, isNew) = try approvals.request(
             agent: session.agent, tier: session.tier, caseID: session.caseID, tool: profile.qualifiedName,
             arguments: arguments, rule: decision.decision == .approve ? decision.rule : "containment-proposal",
@@ -423,7 +425,9 @@ public final class Guard: Sendable {
             ]
             kind = "approval_announce_failed"
         } catch {
-            record = ["error": .string(String(describing: error))]
+            // Where it was to go, when the announcer says.
+            record = (error as? any AuditDescribed)?.auditFields ?? [:]
+            record["error"] = .string(String(describing: error))
             kind = "approval_announce_failed"
         }
         record["approval_id"] = .string(approval.id)
@@ -432,6 +436,12 @@ public final class Guard: Sendable {
     }
 
     private struct Unsent: Error {}
+
+    /// An error that brings fields of its own to the audit record of what failed (an announcement's server, tool and
+    /// channel).
+    public protocol AuditDescribed: Error {
+        var auditFields: JSONObject { get }
+    }
 
     /// Announcements filed and not yet done.
     public var pendingAnnouncements: Int { announcements.withLock { $0.running.count } }

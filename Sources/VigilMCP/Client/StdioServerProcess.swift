@@ -62,18 +62,26 @@ public final class StdioServerProcess: Sendable {
     public var isRunning: Bool { process.isRunning }
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Closes the session, then the child's stdin (a well-behaved server exits at end of input);
-    /// a child still running after `graceSeconds` is terminated.
+    /// Closes the session, then the child's stdin (a well-behaved server exits at end of input); a child still
+    /// running after `graceSeconds` is sent SIGTERM, and one still running `graceSeconds` after that (busy in a call
+    /// that ignores it, or handling the signal itself) SIGKILL: a hung server never holds Vigil's exit.
     public func stop(graceSeconds: Double = 2) async {
         await connection.close()
         try? handles.toChild.close()
-        let deadline = ContinuousClock.now + .milliseconds(Int(min(max(graceSeconds, 0), 3600) * 1000))
+        let grace = Duration.milliseconds(Int(min(max(graceSeconds, 0), 3600) * 1000))
+        if await exited(within: grace) { return }
+        process.terminate()
+        if await exited(within: grace) { return }
+        kill(process.processIdentifier, SIGKILL)
+        _ = await exited(within: .seconds(5))
+    }
+
+    /// Whether the child has exited, waiting up to `grace` for it.
+    private func exited(within grace: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + grace
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        return !process.isRunning
     }
 }

@@ -137,7 +137,8 @@ struct GuardPolicyCommand: VigilCommand {
         try GuardSetup.requireKnownNames(
             policy, source: source,
             GuardSetup.catalogue(
-                configuration, servers: try ServerCatalog.definitions(), directory: GuardSetup.directory(configuration)))
+                configuration, servers: try ServerCatalog.definitions(), directory: GuardSetup.directory(configuration))
+        )
         print("\(source): valid")
         for name in policy.tiers.keys.sorted() {
             let tier = policy.tiers[name]!
@@ -260,6 +261,13 @@ struct GuardApprovalsCommand: VigilCommand {
             filter = s
         }
         guard limit > 0 else { throw .usage("--limit must be at least 1") }
+        // A listing creates nothing: no database yet is no request yet.
+        guard FileManager.default.fileExists(atPath: configuration.guardrails.approvals) else {
+            if !json {
+                print("no approval requests (no approvals database at \(configuration.guardrails.approvals) yet)")
+            }
+            return
+        }
         let book = try GuardSetup.approvals(configuration)
         let list: [Approval]
         do {
@@ -275,12 +283,13 @@ struct GuardApprovalsCommand: VigilCommand {
             print("no approval requests\(status.map { " \($0)" } ?? "")")
             return
         }
+        // The tool, case and arguments come from the agents and the alerts: shown inert (`TerminalText`).
         let rows = list.map { a in
             [
                 a.id, a.status.rawValue, a.tool, a.caseID, a.tier, a.rule,
                 a.expiresAt.rfc3339(fractionalSeconds: false),
                 JSONValue.object(a.arguments).serialized(),
-            ]
+            ].map { TerminalText.inert($0) }
         }
         print(
             Table.render(header: ["id", "status", "tool", "case", "tier", "rule", "expires", "arguments"], rows: rows))
@@ -327,7 +336,7 @@ enum GuardDecision {
             throw .invalidInput(error.description)
         }
         print(
-            "\(approval.id): \(approval.status.rawValue) by \(by) — \(approval.tool) \(JSONValue.object(approval.arguments).serialized())"
+            "\(approval.id): \(approval.status.rawValue) by \(by) — \(TerminalText.inert("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())"))"
         )
         try await audit(book, configuration)
     }
@@ -342,7 +351,8 @@ enum GuardDecision {
                 path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
         } catch let error as AuditLogError where error.isBusy {
             Console.note(
-                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does)")
+                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does)"
+            )
             return
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")

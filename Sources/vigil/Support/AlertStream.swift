@@ -68,11 +68,15 @@ final class AlertStream: Sequence, IteratorProtocol {
                     var bytes = Array(text.utf8)
                     while let more = readLine() { bytes += more.utf8 }
                     let result = decoder.decode(bytes)
-                    for issue in result.errors { report("\(issue)") }
+                    for issue in result.errors { report(TerminalText.inert("\(issue)")) }
                     // Warnings too (a repeated alert, an unknown field), the first 20: `vigil alerts validate` lists all.
-                    for issue in result.warnings.prefix(20) { Console.note("\(name): \(issue)") }
+                    for issue in result.warnings.prefix(20) {
+                        Console.note("\(name): \(TerminalText.inert("\(issue)"))")
+                    }
                     if result.warnings.count > 20 {
-                        Console.note("\(name): … and \(result.warnings.count - 20) more warnings (`vigil alerts validate` lists them)")
+                        Console.note(
+                            "\(name): … and \(result.warnings.count - 20) more warnings (`vigil alerts validate` lists them)"
+                        )
                     }
                     buffered = result.alerts.map(\.alert)
                     nextBuffered = 0
@@ -88,14 +92,14 @@ final class AlertStream: Sequence, IteratorProtocol {
             } catch let error as JSONParseError {
                 report("line \(line): not JSON (\(error.message))")
             } catch {
-                report("line \(line): \(error)")
+                report("line \(line): \(TerminalText.inert("\(error)"))")
             }
         }
     }
 
     private func accept(_ alert: Alert) -> Alert? {
         guard seen.insert(alert.key).inserted else {
-            Console.note("\(name): alert '\(alert.key)' appears twice; the repeat is ignored")
+            Console.note("\(name): alert '\(TerminalText.inert("\(alert.key)"))' appears twice; the repeat is ignored")
             return nil
         }
         count += 1
@@ -147,7 +151,9 @@ final class AlertStream: Sequence, IteratorProtocol {
                     _ = poll(&ready, 1, -1)
                     continue
                 }
-                report("read failed after line \(line) (\(String(cString: strerror(errno)))); the rest of the input was not read")
+                report(
+                    "read failed after line \(line) (\(String(cString: strerror(errno)))); the rest of the input was not read"
+                )
                 break
             }
             pending.removeSubrange((old + Swift.max(n, 0))...)

@@ -100,7 +100,15 @@ enum GuardSetup {
         _ configuration: VigilConfiguration, platforms: Platforms, remotes: [RemoteServer], logger: Logger
     ) throws(CLIError) -> Guard.Announcer? {
         let settings = configuration.guardrails.announce
-        guard !settings.server.isEmpty else { return nil }
+        guard !settings.server.isEmpty else {
+            // Off: each request is still noted, on stderr and in the audit log, as not announced.
+            return { approval in
+                logger.notice(
+                    "approval requested; not announced (guard.announce.server is empty): it waits in `vigil guard approvals`",
+                    metadata: ["approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)"])
+                throw ApprovalAnnouncer.Failure(ApprovalAnnouncer.off)
+            }
+        }
         let route: ApprovalAnnouncer.Route
         if let remote = remotes.first(where: { $0.name == settings.server }) {
             guard let tool = remote.tools.first(where: { $0.name == settings.tool }) else {
@@ -160,10 +168,21 @@ enum GuardSetup {
         let named = [settings.channelArgument, settings.textArgument]
         if let properties = schema["properties"]?.objectValue {
             let takes = properties.keys.sorted().joined(separator: ", ")
-            for (key, name) in zip(["channel_argument", "text_argument"], named) where properties[name] == nil {
-                throw .config(
-                    "guard.announce.\(key): \(server).\(tool.name) takes no argument \(name) (it takes \(takes.isEmpty ? "none" : takes))"
-                )
+            for (key, name) in zip(["channel_argument", "text_argument"], named) {
+                guard let property = properties[name] else {
+                    throw .config(
+                        "guard.announce.\(key): \(server).\(tool.name) takes no argument \(name) (it takes \(takes.isEmpty ? "none" : takes))"
+                    )
+                }
+                // A declared type must admit a string (a channel id typed as a number would fail every post).
+                if let declared = property["type"] {
+                    let types = declared.arrayValue?.compactMap(\.stringValue) ?? [declared.stringValue ?? "?"]
+                    guard types.contains("string") else {
+                        throw .config(
+                            "guard.announce.\(key): \(server).\(tool.name) takes \(name) as \(types.joined(separator: " or ")), not as text"
+                        )
+                    }
+                }
             }
         }
         let others = required.filter { !named.contains($0) }

@@ -69,7 +69,7 @@ struct GlobalOptions: ParsableArguments {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: chosen.rawValue) ?? .info
-            return handler
+            return InertLogHandler(handler)
         }
         return Logger(label: "vigil")
     }
@@ -83,16 +83,20 @@ enum Console {
         return error.exitCode
     }
 
+    // Escape sequences, carriage returns and bidi controls in a message (from an alert, a file, a server) are
+    // shown, not obeyed; line breaks are Vigil's own (parts from alerts are made inert where they are quoted).
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("vigil: error: \(message)\n".utf8))
+        FileHandle.standardError.write(
+            Data("vigil: error: \(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("vigil: warning: \(message)\n".utf8))
+        FileHandle.standardError.write(
+            Data("vigil: warning: \(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -113,6 +117,54 @@ extension AsyncVigilCommand {
             try StdoutWriter.finishPrinting()
         } catch {
             throw Console.fail(error)
+        }
+    }
+}
+
+/// The log lines on stderr with their message and metadata made inert (`TerminalText`): a value from an alert (an
+/// alert id with a line break and "Approved by: …") cannot forge a log line, move the cursor or reorder the text.
+struct InertLogHandler: LogHandler {
+    private var inner: StreamLogHandler
+
+    init(_ inner: StreamLogHandler) { self.inner = inner }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = Logger.Message(stringLiteral: TerminalText.inert(event.message.description))
+        event.metadata = event.metadata.map { Self.inert($0) }
+        inner.log(event: event)
+    }
+
+    static func inert(_ metadata: Logger.Metadata) -> Logger.Metadata {
+        Dictionary(uniqueKeysWithValues: metadata.map { (TerminalText.inert($0.key), inert($0.value)) })
+    }
+
+    static func inert(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(TerminalText.inert(text))
+        case .stringConvertible(let convertible): .string(TerminalText.inert(convertible.description))
+        case .array(let values): .array(values.map { inert($0) })
+        case .dictionary(let dictionary): .dictionary(inert(dictionary))
         }
     }
 }

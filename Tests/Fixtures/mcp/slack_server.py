@@ -5,23 +5,28 @@ with the official MCP Python SDK, that Vigil's tests use as `guard.announce`'s s
 `chat.postMessage` response as text (not as structured content, and not as a tool error when Slack refuses):
 `{"ok": true, "channel": …, "ts": …, "message": {…}}`, or `{"ok": false, "error": "channel_not_found"}` for a
 channel it does not have. Each post it accepts is appended, as one JSON line, to the file named by
-SLACK_STANDIN_LOG."""
+SLACK_STANDIN_LOG. With SLACK_STANDIN_HANG set it never answers a post and ignores SIGTERM, as a server stuck in a
+call to Slack may; with SLACK_STANDIN_INT_CHANNEL its tool declares `channel_id` as an integer."""
 
 import json
 import os
+import signal
 import time
 
 from mcp.server.mcpserver import MCPServer
 
 server = MCPServer("slack")
+if os.environ.get("SLACK_STANDIN_HANG"):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 CHANNELS = {"C0123456789": "security", "C0987654321": "general"}
 counter = 0
 
 
-@server.tool(description="Post a new message to a Slack channel.")
-def slack_post_message(channel_id: str, text: str) -> str:
+def post(channel_id: str, text: str) -> str:
     global counter
+    if os.environ.get("SLACK_STANDIN_HANG"):
+        time.sleep(3600)
     if channel_id not in CHANNELS:
         return json.dumps({"ok": False, "error": "channel_not_found"})
     counter += 1
@@ -31,6 +36,19 @@ def slack_post_message(channel_id: str, text: str) -> str:
         with open(log, "a", encoding="utf-8") as out:
             out.write(json.dumps({"channel_id": channel_id, "text": text, "ts": ts}) + "\n")
     return json.dumps({"ok": True, "channel": channel_id, "ts": ts, "message": {"type": "message", "text": text, "ts": ts}})
+
+
+if os.environ.get("SLACK_STANDIN_INT_CHANNEL"):
+
+    @server.tool(description="Post a new message to a Slack channel.")
+    def slack_post_message(channel_id: int, text: str) -> str:
+        return post(str(channel_id), text)
+
+else:
+
+    @server.tool(description="Post a new message to a Slack channel.")
+    def slack_post_message(channel_id: str, text: str) -> str:
+        return post(channel_id, text)
 
 
 @server.tool(description="List public channels in the workspace.")
