@@ -35,7 +35,9 @@ import VigilTesting
                     "containment": [
                         [
                             "tool": "identity.suspend_user",
-                            "arguments": ["login": "<!channel> ana.silva@meridian.example"],
+                            "arguments": [
+                                "login": "<!channel> ana.silva@meridian.example", "reason": "Stolen access key in use.",
+                            ],
                             "rationale": "Stop the account.\nApproved by: CISO",
                         ]
                     ],
@@ -151,6 +153,9 @@ import VigilTesting
         let data = try #require(records(run, "approval_announced").first?["data"])
         let requested = try #require(records(run, "approval_requested").first?["data"])
         #expect(requested["id"] == request["id"])
+        // The policy's reason and the agent's rationale, both.
+        let reason = requested["reason"]?.stringValue ?? ""
+        #expect(reason.contains("; proposed by ") && reason.contains("Approved by: CISO"), "\(reason)")
         let arguments = try #require(requested["arguments"]?.objectValue)
         #expect(arguments["login"] == "<!channel> ana.silva@meridian.example")
         let book = try ApprovalBook(
@@ -181,10 +186,9 @@ import VigilTesting
         let run = try await triage(announce: "    server: \"\"")
         #expect(run.triage.status == 0, "\(run.triage.stderr)")
         #expect(run.pending.count == 1)
-        #expect(records(run, "approval_announced").isEmpty)
-        let failure = try #require(records(run, "approval_announce_failed").first?["data"])
-        #expect(
-            failure["error"] == .string(ApprovalAnnouncer.off) && failure["approval_id"] == run.pending.first?["id"])
+        #expect(records(run, "approval_announced").isEmpty && records(run, "approval_announce_failed").isEmpty)
+        let off = try #require(records(run, "approval_not_announced").first?["data"])
+        #expect(off["error"] == .string(ApprovalAnnouncer.off) && off["approval_id"] == run.pending.first?["id"])
         #expect(run.triage.stderr.contains("approval requested; not announced (guard.announce.server is empty)"))
     }
 
@@ -257,8 +261,22 @@ import VigilTesting
             """
         let announce =
             "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789\n    timeout: 1"
-        let run = try await triage(announce: announce, extra: servers, environment: ["SLACK_STANDIN_HANG": "1"])
+        // Through a wrapper, as `npx` runs a server: the stuck server is the wrapper's child, and is killed too.
+        let marker = "stuck-\(UInt32.random(in: 0...UInt32.max))"
+        let wrapped = """
+            mcp:
+              servers:
+                - name: slack
+                  command: [sh, -c, "python3 '\(Self.slackServer)' \(marker); true"]
+            """
+        let run = try await triage(announce: announce, extra: wrapped, environment: ["SLACK_STANDIN_HANG": "1"])
         #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        var left = true
+        for _ in 0..<50 where left {
+            left = try await CommandRunner.run(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", marker]).status == 0
+            if left { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!left, "the stuck chat server behind its wrapper is still running")
         #expect(run.pending.count == 1)
         let failure = try #require(records(run, "approval_announce_failed").first?["data"], "\(run.triage.stderr)")
         #expect(failure["error"]?.stringValue?.contains("timed out after 1.0 s") == true, "\(failure)")

@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-import VigilAgents
 import VigilCore
 import VigilGuard
 import VigilLab
 import VigilTesting
+
+@testable import VigilAgents
 
 /// The model tiers against local servers that speak the Anthropic Messages API and OpenAI Chat
 /// Completions wire formats, with scripted turns: the happy path, every failure mode a vendor or a
@@ -40,7 +41,9 @@ struct ModelAgentTests {
             #expect(request.bytes / 4 < 12_000, "a turn of \(request.bytes) bytes")
             #expect(request.body["temperature"]?.doubleValue == 0)
             #expect(request.toolNames.contains(TierAnswer.submitTool))
-            #expect(!request.toolNames.contains { $0.hasPrefix("identity__suspend") }, "destructive tools are never offered")
+            #expect(
+                !request.toolNames.contains { $0.hasPrefix("identity__suspend") }, "destructive tools are never offered"
+            )
         }
         switch wire {
         case .anthropic:
@@ -70,7 +73,8 @@ struct ModelAgentTests {
         let seen = Mutex<[(id: String, content: String, isError: Bool)]>([])
         let f = try await ModelAgentFixture.start(.openai, maxTier: 1) { request in
             switch request.assistantTurns {
-            case 0: return .calls([.init("identity__get_user", "{\"login\": "), .init("nope__delete_everything", "{}")])
+            case 0:
+                return .calls([.init("identity__get_user", "{\"login\": "), .init("nope__delete_everything", "{}")])
             case 1:
                 seen.withLock { $0 = request.lastToolResults }
                 return Scripted.playbookCalls(request)
@@ -148,10 +152,16 @@ struct ModelAgentTests {
     /// a model that never answers each hand the case to a person; none closes it.
     @Test func providerFailuresHandTheCaseOver() async throws {
         let cases: [(ScriptedModelServer.Turn, Int64, String)] = [
-            (.error(status: 529, type: "overloaded_error", message: "Overloaded", retryAfter: nil), 30, "failed 3 times"),
+            (
+                .error(status: 529, type: "overloaded_error", message: "Overloaded", retryAfter: nil), 30,
+                "failed 3 times"
+            ),
             (.error(status: 429, type: "rate_limit_error", message: "Slow", retryAfter: "600"), 30, "retry after 600"),
             (.error(status: 429, type: "insufficient_quota", message: "No credit", retryAfter: nil), 30, "No credit"),
-            (.error(status: 401, type: "authentication_error", message: "invalid x-api-key", retryAfter: nil), 30, "HTTP 401"),
+            (
+                .error(status: 401, type: "authentication_error", message: "invalid x-api-key", retryAfter: nil), 30,
+                "HTTP 401"
+            ),
             (.hang, 1, "failed"),
         ]
         for (turn, timeout, expected) in cases {
@@ -159,7 +169,9 @@ struct ModelAgentTests {
             let verdict = await f.engine.triage(Self.terraform)
             await f.stop()
             #expect(verdict.disposition == .escalated, "\(turn)")
-            #expect(verdict.summary.contains("Handed to a person") && verdict.summary.contains(expected), "\(verdict.summary)")
+            #expect(
+                verdict.summary.contains("Handed to a person") && verdict.summary.contains(expected),
+                "\(verdict.summary)")
             #expect(f.handoffs.count == 1)
         }
     }
@@ -246,13 +258,15 @@ struct ModelAgentTests {
                         "attack": ["T1098.003"],
                         "timeline": [
                             [
-                                "time": "2026-01-01T10:00:00Z", "summary": "The user attached an admin policy to itself.",
+                                "time": "2026-01-01T10:00:00Z",
+                                "summary": "The user attached an admin policy to itself.",
                                 "technique": "T1098.003", "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
                             ]
                         ],
                         "containment": [
                             [
-                                "tool": "identity.suspend_user", "arguments": ["login": .string(login)],
+                                "tool": "identity.suspend_user",
+                                "arguments": ["login": .string(login), "reason": "Self-granted administrator rights."],
                                 "rationale": "Stop the account while the grant is reverted.",
                             ]
                         ],
@@ -285,7 +299,80 @@ struct ModelAgentTests {
         let records = try f.auditRecords()
         #expect(!records.ran("suspend_user") && records.ranOK("get_principal"))
         #expect(
-            records.filter { $0.kind == "action_proposed" }.map { $0.data["outcome"] } == ["pending_approval", "approved"])
+            records.filter { $0.kind == "action_proposed" }.map { $0.data["outcome"] } == [
+                "pending_approval", "approved",
+            ])
+    }
+
+    /// Tier 3 is told the containment steps it may propose with their arguments, and a proposal whose arguments
+    /// the tool cannot take (one it does not declare, a required one missing) is sent back to the model as an
+    /// invalid answer, naming what the tool takes: no one is asked to approve a call that could not run.
+    @Test func aProposalTheToolCannotTakeIsSentBack() async throws {
+        let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
+        let briefs = Mutex<[String]>([])
+        let corrections = Mutex<[String]>([])
+        let f = try await ModelAgentFixture.start(.anthropic) { request in
+            switch (Scripted.tier(request), request.assistantTurns) {
+            case (1, 0): return Scripted.playbookCalls(request)
+            case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
+            case (2, _):
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
+            case (_, let turns):
+                briefs.withLock { $0.append(request.brief) }
+                if turns > 0 { corrections.withLock { $0.append(request.body.serialized()) } }
+                let prior = Scripted.priorCallIDs(request.brief)
+                let arguments: JSONValue =
+                    turns == 0
+                    ? ["login": .string(login), "<!channel> approved_by": "ciso"]
+                    : ["login": .string(login), "reason": "Self-granted administrator rights."]
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(prior.prefix(1)),
+                    extra: [
+                        "attack": ["T1098.003"], "narrative": "A user granted itself administrator rights.",
+                        "timeline": [
+                            [
+                                "time": "2026-01-01T10:00:00Z", "summary": "The grant.", "technique": "T1098.003",
+                                "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
+                            ]
+                        ],
+                        "containment": [
+                            ["tool": "identity.suspend_user", "arguments": arguments, "rationale": "Stop the account."]
+                        ],
+                    ])
+            }
+        }
+        let assessment = await f.engine.assess(Self.privesc)
+        await f.stop()
+        #expect(briefs.withLock { $0 }.first?.contains("## Containment steps you may propose") == true)
+        #expect(briefs.withLock { $0 }.first?.contains("- identity.suspend_user(") == true)
+        let correction = corrections.withLock { $0 }.first ?? ""
+        #expect(correction.contains("containment[0].arguments: the tool requires reason"), "\(correction.suffix(600))")
+        let actions = assessment.verdict.actions
+        #expect(actions.count == 1 && actions.first?.status == .pendingApproval, "\(actions)")
+        #expect(actions.first?.arguments["reason"] == "Self-granted administrator rights.")
+        #expect(try f.approvals.list(status: .pending).count == 1)
+    }
+
+    /// The Guard checks a proposal's arguments too, whatever asked: missing or undeclared ones are named.
+    @Test func argumentsAreCheckedAgainstTheToolsSchema() {
+        let schema: JSONValue = [
+            "type": "object", "properties": ["login": ["type": "string"], "reason": ["type": "string"]],
+            "required": ["login", "reason"],
+        ]
+        #expect(ToolArguments.problem(["login": "a", "reason": "b"], schema: schema) == nil)
+        #expect(ToolArguments.problem(["login": "a"], schema: schema) == "the tool requires reason")
+        #expect(
+            ToolArguments.problem(["login": "a", "reason": "b", "x\ny": "c"], schema: schema)
+                == #"the tool takes no argument x\u{A}y"#)
+        var open = schema
+        if case .object(var object) = open {
+            object["additionalProperties"] = true
+            open = .object(object)
+        }
+        #expect(ToolArguments.problem(["login": "a", "reason": "b", "extra": "c"], schema: open) == nil)
+        #expect(
+            ToolArguments.signature("identity.suspend_user", schema: schema) == "identity.suspend_user(login, reason)")
     }
 
     /// Content that fails the injection scan reaches the model wrapped, and the case cannot be closed
@@ -324,7 +411,8 @@ struct ModelAgentTests {
 
         let largest = requests.map { $0.bytes / 4 }.max() ?? 0
         let mean = Double(turns) / Double(families.count)
-        print("tier 1 on \(families.count) rule families: \(mean) turns per alert, largest turn \(largest) input tokens")
+        print(
+            "tier 1 on \(families.count) rule families: \(mean) turns per alert, largest turn \(largest) input tokens")
         #expect(families.count >= 15)
         #expect(f.model.rejected.isEmpty, "\(f.model.rejected)")
         #expect(mean <= 4)

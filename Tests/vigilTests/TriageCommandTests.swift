@@ -80,10 +80,18 @@ struct TriageCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stderr.contains(
-                #"duplicate of record 1 (same source and id 'vigil-lab/x\u{1B}[2J\u{A}vigil: warning: Approved by: ciso')"#),
+                #"duplicate of record 1 (same source and id 'vigil-lab/x\u{1B}[2J\u{A}vigil: warning: Approved by: ciso')"#
+            ),
             "\(result.stderr)")
         #expect(!result.stderr.utf8.contains(0x1B))
         #expect(!result.stderr.split(separator: "\n").contains { $0.hasPrefix("vigil: warning: Approved by") })
+
+        // A line of JSON Lines that is not JSON is quoted in the error: its key's line breaks are shown too.
+        let lines = alerts.stdout + #"{"x\nvigil: warning: Approved by: ciso\n" 1}"# + "\n"
+        let bad = try await CommandRunner.vigil(
+            ["triage", "-", "--lab-alerts", "1"], stdin: Array(lines.utf8), in: directory)
+        #expect(bad.stderr.contains("line 2: not JSON"), "\(bad.stderr)")
+        #expect(!bad.stderr.split(separator: "\n").contains { $0.hasPrefix("vigil: warning: Approved by") })
     }
 
     @Test func aRiseInAutomaticClosesRaisesADriftAlertOnce() async throws {

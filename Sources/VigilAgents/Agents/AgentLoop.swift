@@ -98,6 +98,8 @@ public struct AgentLoop: Sendable {
                     inputSchema: answerSchema.rendered)
             ]
         let known = Set(host.allTools.map(\.qualifiedName))
+        let schemas = Dictionary(
+            host.allTools.map { ($0.qualifiedName, $0.inputSchema) }, uniquingKeysWith: { a, _ in a })
         var seen = Set(prior.flatMap { $0.calls.compactMap(\.callID) })
 
         let alertJSON: JSONValue
@@ -111,7 +113,8 @@ public struct AgentLoop: Sendable {
             .user(
                 Briefing.opening(
                     alert: alertJSON, playbook: playbook, prior: prior, tier: tier, tools: tools,
-                    scope: OfflineReasoner.Scope(alert: alert)))
+                    scope: OfflineReasoner.Scope(alert: alert),
+                    containment: tier.tier >= 3 ? host.allTools.filter { $0.toolClass == .destructive } : []))
         ]
         var invalid = 0
         for _ in 0..<tier.maxTurns {
@@ -127,7 +130,8 @@ public struct AgentLoop: Sendable {
             run.usage.add(response.usage)
             // Vendors refuse an assistant turn without content in the conversation they are sent back.
             messages.append(
-                ModelMessage(role: .assistant, content: response.content.isEmpty ? [.text("(no answer)")] : response.content))
+                ModelMessage(
+                    role: .assistant, content: response.content.isEmpty ? [.text("(no answer)")] : response.content))
             let calls = response.toolCalls
             let usage = response.usage
             if let handoff = watchdog.heartbeat(
@@ -154,7 +158,8 @@ public struct AgentLoop: Sendable {
                 answerCall = submit
                 if let arguments = submit.arguments {
                     switch TierAnswer.validate(
-                        .object(arguments), tier: tier.tier, calls: seen, tools: known, catalog: catalog)
+                        .object(arguments), tier: tier.tier, calls: seen, tools: known, schemas: schemas,
+                        catalog: catalog)
                     {
                     case .success(let answer):
                         run.answer = answer
@@ -169,7 +174,10 @@ public struct AgentLoop: Sendable {
                     problem =
                         "the answer was cut off at the output token limit; be brief and call \(TierAnswer.submitTool)"
                 } else if let json = Self.jsonAnswer(in: response.text) {
-                    switch TierAnswer.validate(json, tier: tier.tier, calls: seen, tools: known, catalog: catalog) {
+                    switch TierAnswer.validate(
+                        json, tier: tier.tier, calls: seen, tools: known, schemas: schemas,
+                        catalog: catalog)
+                    {
                     case .success(let answer):
                         run.answer = answer
                         return run

@@ -8,7 +8,7 @@ enum Briefing {
     /// The first message of a tier.
     static func opening(
         alert: JSONValue, playbook: Playbook, prior: [TierRun], tier: TierDefinition, tools: [ModelTool],
-        scope: OfflineReasoner.Scope
+        scope: OfflineReasoner.Scope, containment: [HostedTool] = []
     ) -> String {
         var out = "Investigate this alert as Vigil's Tier \(tier.tier) (\(tier.name)) agent.\n\n## Alert\n"
         out += capped(compact(alert, items: 5, characters: 400).serialized(), tier.resultCharacters) + "\n"
@@ -57,6 +57,13 @@ enum Briefing {
                 out += "- " + capped(call.shown, max(400, tier.resultCharacters / 4)) + "\n"
             }
         }
+        if !containment.isEmpty {
+            // Never offered as calls; a proposal names one and fills its arguments (optional ones marked `?`).
+            out += "\n## Containment steps you may propose\n"
+            for tool in containment {
+                out += "- \(ToolArguments.signature(tool.qualifiedName, schema: tool.inputSchema))\n"
+            }
+        }
         out += """
 
             ## How to answer
@@ -73,7 +80,8 @@ enum Briefing {
     static func toolName(server: String, tool: String) -> String {
         let name = "\(server)__\(tool)"
         let safe = name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
                 ? Character(scalar) : "_"
         }
         return String(safe.prefix(64))

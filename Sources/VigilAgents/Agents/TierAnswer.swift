@@ -72,9 +72,11 @@ public struct TierAnswer: Sendable, Hashable {
     }
 
     /// Validates a submitted answer. `calls`: the ids of the calls this case made whose results the
-    /// model saw; `tools`: every `server.tool` a proposal may name.
+    /// model saw; `tools`: every `server.tool` a proposal may name; `schemas`: their input schemas, which a
+    /// proposal's arguments must fit (a call that could not run is no step for a person to approve).
     public static func validate(
-        _ value: JSONValue, tier: Int, calls: Set<String>, tools: Set<String>, catalog: AttackCatalog = .enterprise
+        _ value: JSONValue, tier: Int, calls: Set<String>, tools: Set<String>, schemas: [String: JSONValue] = [:],
+        catalog: AttackCatalog = .enterprise
     ) -> Result<TierAnswer, TierAnswerError> {
         do {
             try schema(tier: tier).validate(value)
@@ -133,10 +135,18 @@ public struct TierAnswer: Sendable, Hashable {
                 return .failure(
                     TierAnswerError("containment[\(index)].tool: '\(tool)' is not SERVER.TOOL of a connected server"))
             }
+            let arguments = item["arguments"]?.objectValue ?? [:]
+            if let schema = schemas[tool], let problem = ToolArguments.problem(arguments, schema: schema) {
+                return .failure(
+                    TierAnswerError(
+                        "containment[\(index)].arguments: \(problem); \(ToolArguments.signature(tool, schema: schema)) takes them"
+                    ))
+            }
             containment.append(
                 ProposedAction(
-                    server: parts[0], tool: parts[1], arguments: item["arguments"]?.objectValue ?? [:],
-                    rationale: item["rationale"]?.stringValue ?? ""))
+                    server: parts[0], tool: parts[1], arguments: arguments,
+                    rationale: item["rationale"]?.stringValue ?? ""
+                ))
         }
         return .success(
             TierAnswer(

@@ -26,6 +26,8 @@ public struct ApprovalAnnouncer: Sendable {
         public var description: String
         /// Where the post was to go (server, tool, channel), for the audit record.
         public var auditFields: JSONObject = [:]
+        /// `approval_announce_failed`, or `approval_not_announced` when announcements are off.
+        public var auditKind = "approval_announce_failed"
 
         public init(_ description: String) { self.description = Self.clean(description) }
 

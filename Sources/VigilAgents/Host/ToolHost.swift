@@ -128,8 +128,10 @@ public final class GuardedToolHost: ToolHost {
     public func propose(
         server: String, tool: String, arguments: JSONObject, rationale: String, in session: GuardSession
     ) async throws -> Guard.Proposal {
-        try await guardrails.propose(
-            profile(server: server, tool: tool), arguments: arguments, rationale: rationale, in: session)
+        let listed = servers[server].flatMap { ($0.tools + $0.withheld).first { $0.name == tool } }
+        return try await guardrails.propose(
+            profile(server: server, tool: tool), arguments: arguments, rationale: rationale,
+            argumentProblem: listed.flatMap { ToolArguments.problem(arguments, schema: $0.inputSchema) }, in: session)
     }
 
     public func record(verdict: Verdict, caseID: String) async throws {
@@ -152,4 +154,29 @@ public final class GuardedToolHost: ToolHost {
 public struct HostError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A tool's arguments against its input schema, at the top level: what a proposal must fill.
+enum ToolArguments {
+    /// What keeps `arguments` from fitting: a required argument missing, or one the tool does not declare (unless it
+    /// allows more). Nil when they fit.
+    static func problem(_ arguments: JSONObject, schema: JSONValue) -> String? {
+        let required = (schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let missing = required.filter { arguments[$0] == nil }
+        if !missing.isEmpty { return "the tool requires \(missing.joined(separator: ", "))" }
+        guard let properties = schema["properties"]?.objectValue, schema["additionalProperties"] != true else {
+            return nil
+        }
+        let unknown = arguments.keys.filter { properties[$0] == nil }.sorted()
+        guard !unknown.isEmpty else { return nil }
+        let shown = unknown.prefix(5).map { TerminalText.inert(String($0.prefix(40))) }.joined(separator: ", ")
+        return "the tool takes no argument \(shown)\(unknown.count > 5 ? " …" : "")"
+    }
+
+    /// `name(login, reason, until?)`: the arguments a tool takes, optional ones marked.
+    static func signature(_ name: String, schema: JSONValue) -> String {
+        let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let names = schema["properties"]?.objectValue?.keys ?? []
+        return "\(name)(" + names.map { required.contains($0) ? $0 : "\($0)?" }.joined(separator: ", ") + ")"
+    }
 }

@@ -288,12 +288,19 @@ public final class Guard: Sendable {
 
     /// A containment step an agent proposes: never executed here. A policy `deny` stands (no one is
     /// asked); anything else becomes an approval request, even where a rule would let the call run
-    /// unattended, because proposals are for people to decide. Audited as `action_proposed`.
+    /// unattended, because proposals are for people to decide. Arguments the tool cannot take
+    /// (`argumentProblem`, from its input schema) are refused by rule `tool-arguments`: no one is asked to approve a
+    /// call that cannot run. Audited as `action_proposed`.
     public func propose(
-        _ profile: ToolProfile, arguments: JSONObject, rationale: String, in session: GuardSession
+        _ profile: ToolProfile, arguments: JSONObject, rationale: String, argumentProblem: String? = nil,
+        in session: GuardSession
     ) async throws -> Proposal {
-        let decision = policy.evaluate(
-            PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments), taint: session.taint)
+        let decision =
+            argumentProblem.map {
+                PolicyDecision(decision: .deny, rule: "tool-arguments", reason: $0, toolClass: profile.toolClass)
+            }
+            ?? policy.evaluate(
+                PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments), taint: session.taint)
         var record: JSONObject = [
             "case_id": .string(session.caseID), "agent": .string(session.agent), "tier": .string(session.tier),
             "server": .string(profile.server), "tool": .string(profile.tool), "arguments": .object(arguments),
@@ -425,10 +432,11 @@ public final class Guard: Sendable {
             ]
             kind = "approval_announce_failed"
         } catch {
-            // Where it was to go, when the announcer says.
-            record = (error as? any AuditDescribed)?.auditFields ?? [:]
+            // Where it was to go, and what kind of record it makes, when the announcer says.
+            let described = error as? any AuditDescribed
+            record = described?.auditFields ?? [:]
             record["error"] = .string(String(describing: error))
-            kind = "approval_announce_failed"
+            kind = described?.auditKind ?? "approval_announce_failed"
         }
         record["approval_id"] = .string(approval.id)
         // A log that cannot be written has failed the run already, which says so.
@@ -438,9 +446,10 @@ public final class Guard: Sendable {
     private struct Unsent: Error {}
 
     /// An error that brings fields of its own to the audit record of what failed (an announcement's server, tool and
-    /// channel).
+    /// channel), and its kind when it is not a failure (`approval_not_announced`: announcements are off).
     public protocol AuditDescribed: Error {
         var auditFields: JSONObject { get }
+        var auditKind: String { get }
     }
 
     /// Announcements filed and not yet done.

@@ -70,16 +70,24 @@ public final class StdioServerProcess: Sendable {
         try? handles.toChild.close()
         let grace = Duration.milliseconds(Int(min(max(graceSeconds, 0), 3600) * 1000))
         if await exited(within: grace) { return }
-        process.terminate()
+        send(SIGTERM)
         if await exited(within: grace) { return }
-        kill(process.processIdentifier, SIGKILL)
+        send(SIGKILL)
         _ = await exited(within: .seconds(5))
     }
 
-    /// Whether the child has exited, waiting up to `grace` for it.
+    /// Sends `number` to the child and, when it leads a process group of its own (Foundation starts it so on
+    /// Linux), to the whole group: a server run through a wrapper (`npx`, `sh -c`) is the wrapper's child.
+    private func send(_ number: Int32) {
+        let pid = process.processIdentifier
+        guard pid > 0, process.isRunning else { return }
+        if getpgid(pid) == pid { kill(-pid, number) } else { kill(pid, number) }
+    }
+
+    /// Whether the child has exited, waiting up to `grace` for it (not at all once the caller is cancelled).
     private func exited(within grace: Duration) async -> Bool {
         let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline {
+        while process.isRunning && ContinuousClock.now < deadline && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return !process.isRunning

@@ -63,8 +63,9 @@ struct ValidateCommand: VigilCommand {
             ]
             print(report.prettyPrinted())
         } else {
-            for issue in result.errors { print("error: \(issue)") }
-            for issue in result.warnings { print("warning: \(issue)") }
+            // The issues quote the alerts (ids, fields), which an attacker may write: shown inert.
+            for issue in result.errors { print("error: \(TerminalText.inert("\(issue)"))") }
+            for issue in result.warnings { print("warning: \(TerminalText.inert("\(issue)"))") }
             let formatText = formats.keys.sorted().map { "\($0): \(formats[$0]!)" }.joined(separator: ", ")
             print(
                 "\(file): \(result.recordCount) record\(result.recordCount == 1 ? "" : "s"), \(valid) valid, \(result.errors.count) invalid, \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\(formatText.isEmpty ? "" : " (\(formatText))")"

@@ -82,7 +82,7 @@ struct ReportCommand: VigilCommand {
                             continue
                         }
                         print(
-                            "\(id)\t\(verdict.classification.rawValue)\t\(verdict.disposition.rawValue)\t\(record.status.rawValue)\t\(verdict.summary.prefix(100))"
+                            "\(TerminalText.inert("\(id)"))\t\(verdict.classification.rawValue)\t\(verdict.disposition.rawValue)\t\(record.status.rawValue)\t\(TerminalText.inert(String(verdict.summary.prefix(100))))"
                         )
                     }
                 }

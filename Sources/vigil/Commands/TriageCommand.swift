@@ -76,7 +76,7 @@ struct TriageCommand: AsyncVigilCommand {
             }
             if explain {
                 Console.note(
-                    "\(verdict.alertID): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(verdict.summary)"
+                    "\(TerminalText.inert(verdict.alertID)): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(TerminalText.inert(verdict.summary))"
                 )
             }
         }
@@ -100,7 +100,8 @@ struct TriageCommand: AsyncVigilCommand {
         }
         if let reason = out.failure {
             throw .cannotCreate(
-                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log)")
+                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log)"
+            )
         }
         // Stopped because nobody reads the verdicts: a read of the input may still be under way on its own thread,
         // so its counts are not looked at.
@@ -181,7 +182,9 @@ final class CaseSink: Sendable {
     /// Adds a case, and its verdict to the history if `entry` is given; returns the verdict the history held for
     /// that alert (saved, or waiting in this batch), which `entry` replaces.
     @discardableResult
-    func add(_ record: Case, history entry: CaseStore.HistoryEntry? = nil) throws(CaseStoreError) -> CaseStore.HistoryEntry? {
+    func add(
+        _ record: Case, history entry: CaseStore.HistoryEntry? = nil
+    ) throws(CaseStoreError) -> CaseStore.HistoryEntry? {
         try state.withLock { (state) throws(CaseStoreError) -> CaseStore.HistoryEntry? in
             if let failure = state.failure { throw failure }
             var previous: CaseStore.HistoryEntry?

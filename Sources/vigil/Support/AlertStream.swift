@@ -90,7 +90,7 @@ final class AlertStream: Sequence, IteratorProtocol {
                 if let accepted = accept(alert) { return accepted }
                 continue  // a repeat, reported and skipped
             } catch let error as JSONParseError {
-                report("line \(line): not JSON (\(error.message))")
+                report("line \(line): not JSON (\(TerminalText.inert(error.message)))")
             } catch {
                 report("line \(line): \(TerminalText.inert("\(error)"))")
             }

@@ -106,7 +106,9 @@ enum GuardSetup {
                 logger.notice(
                     "approval requested; not announced (guard.announce.server is empty): it waits in `vigil guard approvals`",
                     metadata: ["approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)"])
-                throw ApprovalAnnouncer.Failure(ApprovalAnnouncer.off)
+                var off = ApprovalAnnouncer.Failure(ApprovalAnnouncer.off)
+                off.auditKind = "approval_not_announced"
+                throw off
             }
         }
         let route: ApprovalAnnouncer.Route

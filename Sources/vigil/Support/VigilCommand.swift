@@ -84,19 +84,22 @@ enum Console {
     }
 
     // Escape sequences, carriage returns and bidi controls in a message (from an alert, a file, a server) are
-    // shown, not obeyed; line breaks are Vigil's own (parts from alerts are made inert where they are quoted).
+    // shown, not obeyed, and every line after a message's first is indented: whatever a quoted part holds, no line
+    // of it can pass for a message of Vigil's own (`vigil: warning: …`).
     static func error(_ message: String) {
-        FileHandle.standardError.write(
-            Data("vigil: error: \(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
+        FileHandle.standardError.write(Data("vigil: error: \(shown(message))\n".utf8))
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(
-            Data("vigil: warning: \(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
+        FileHandle.standardError.write(Data("vigil: warning: \(shown(message))\n".utf8))
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(TerminalText.inert(message, keepingLineBreaks: true))\n".utf8))
+        FileHandle.standardError.write(Data("\(shown(message))\n".utf8))
+    }
+
+    static func shown(_ message: String) -> String {
+        TerminalText.inert(message, keepingLineBreaks: true).replacingOccurrences(of: "\n", with: "\n  ")
     }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -156,7 +159,7 @@ struct InertLogHandler: LogHandler {
     }
 
     static func inert(_ metadata: Logger.Metadata) -> Logger.Metadata {
-        Dictionary(uniqueKeysWithValues: metadata.map { (TerminalText.inert($0.key), inert($0.value)) })
+        Dictionary(metadata.map { (TerminalText.inert($0.key), inert($0.value)) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func inert(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
