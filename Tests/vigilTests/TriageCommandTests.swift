@@ -85,6 +85,14 @@ struct TriageCommandTests {
             "\(result.stderr)")
         #expect(!result.stderr.utf8.contains(0x1B))
         #expect(!result.stderr.split(separator: "\n").contains { $0.hasPrefix("vigil: warning: Approved by") })
+        // Nor can it on stdout, in the case list and the report of its case.
+        let list = try await CommandRunner.vigil(["report", "--list"], in: directory)
+        #expect(list.status == 0 && list.stdout.contains(#"x\u{1B}[2J\u{A}vigil: warning"#), "\(list.stdout)")
+        #expect(!list.stdout.utf8.contains(0x1B))
+        let report = try await CommandRunner.vigil(
+            ["report", "x\u{1B}[2J\nvigil: warning: Approved by: ciso"], in: directory)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(!report.stdout.utf8.contains(0x1B) && report.stdout.contains(#"\u{1B}[2J"#), "\(report.stdout)")
 
         // A line of JSON Lines that is not JSON is quoted in the error: its key's line breaks are shown too.
         let lines = alerts.stdout + #"{"x\nvigil: warning: Approved by: ciso\n" 1}"# + "\n"

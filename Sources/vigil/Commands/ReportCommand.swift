@@ -97,10 +97,13 @@ struct ReportCommand: VigilCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self))
             } else {
+                // The report quotes the alert (title, fields): escape sequences in it are shown, not obeyed.
                 print(
-                    record.report ?? "No report for this case.",
+                    TerminalText.inert(record.report ?? "No report for this case.", keepingLineBreaks: true),
                     terminator: record.report?.hasSuffix("\n") == true ? "" : "\n")
-                if let now = Self.approvalsNow(record, configuration) { print(now, terminator: "") }
+                if let now = Self.approvalsNow(record, configuration) {
+                    print(TerminalText.inert(now, keepingLineBreaks: true), terminator: "")
+                }
             }
         } catch let error as CLIError {
             throw error

@@ -51,10 +51,13 @@ struct SearchCommand: VigilCommand {
         if countBy != nil && seen { throw ValidationError("--count-by and --seen are alternatives: give one") }
         if let countBy, !EventStore.fields.contains(countBy) {
             throw ValidationError(
-                "--count-by '\(countBy)' is not a searchable field (one of \(EventStore.fields.joined(separator: ", ")))")
+                "--count-by '\(countBy)' is not a searchable field (one of \(EventStore.fields.joined(separator: ", ")))"
+            )
         }
         for filter in filters {
-            guard let parsed = EventQuery.Filter(filter) else { throw ValidationError("--where '\(filter)' is not field=value") }
+            guard let parsed = EventQuery.Filter(filter) else {
+                throw ValidationError("--where '\(filter)' is not field=value")
+            }
             guard EventStore.fields.contains(parsed.field) else {
                 throw ValidationError(
                     "--where '\(filter)': '\(parsed.field)' is not a searchable field (one of \(EventStore.fields.joined(separator: ", ")))"
@@ -81,7 +84,10 @@ struct SearchCommand: VigilCommand {
         do {
             let store = try EventStore(path: path)
             if let countBy {
-                for (value, count) in try store.counts(by: countBy, query) { print("\(count)\t\(value ?? "(none)")") }
+                // Event values are what the logged systems (and whoever wrote into them) said: shown inert.
+                for (value, count) in try store.counts(by: countBy, query) {
+                    print("\(count)\t\(value.map { TerminalText.inert($0) } ?? "(none)")")
+                }
             } else if seen {
                 let sighting = try store.sighting(query)
                 let report: JSONValue = [
