@@ -354,23 +354,74 @@ struct ModelAgentTests {
         #expect(try f.approvals.list(status: .pending).count == 1)
     }
 
+    /// A model that keeps proposing what the tool cannot take does not lose the tier's work: the second answer is
+    /// taken, and the Guard refuses the unfit step by rule `tool-arguments`, saying why in the audit log.
+    @Test func aProposalThatStaysUnfitIsRefusedNotTheAnswer() async throws {
+        let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
+        let f = try await ModelAgentFixture.start(.anthropic) { request in
+            switch (Scripted.tier(request), request.assistantTurns) {
+            case (1, 0): return Scripted.playbookCalls(request)
+            case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
+            case (2, _):
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
+            default:
+                let prior = Scripted.priorCallIDs(request.brief)
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(prior.prefix(1)),
+                    extra: [
+                        "attack": ["T1098.003"], "narrative": "A user granted itself administrator rights.",
+                        "timeline": [
+                            [
+                                "time": "2026-01-01T10:00:00Z", "summary": "The grant.", "technique": "T1098.003",
+                                "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
+                            ]
+                        ],
+                        "containment": [
+                            [
+                                "tool": "identity.suspend_user", "arguments": ["login": .string(login)],
+                                "rationale": "Stop the account.",
+                            ]
+                        ],
+                    ])
+            }
+        }
+        let assessment = await f.engine.assess(Self.privesc)
+        await f.stop()
+        #expect(assessment.verdict.tier == 3 && f.handoffs.isEmpty, "\(assessment.verdict.summary)")
+        #expect(assessment.record.timeline.count == 1)
+        let actions = assessment.verdict.actions
+        #expect(actions.count == 1 && actions.first?.status == .denied, "\(actions)")
+        #expect(actions.first?.rationale.contains("tool-arguments") == true)
+        #expect(try f.approvals.list().isEmpty)
+        let proposed = try f.auditRecords().filter { $0.kind == "action_proposed" }
+        #expect(proposed.first?.data["rule"] == "tool-arguments")
+        #expect(proposed.first?.data["reason"] == "the tool requires reason")
+    }
+
     /// The Guard checks a proposal's arguments too, whatever asked: missing or undeclared ones are named.
     @Test func argumentsAreCheckedAgainstTheToolsSchema() {
         let schema: JSONValue = [
             "type": "object", "properties": ["login": ["type": "string"], "reason": ["type": "string"]],
-            "required": ["login", "reason"],
+            "required": ["login", "reason"], "additionalProperties": false,
         ]
         #expect(ToolArguments.problem(["login": "a", "reason": "b"], schema: schema) == nil)
         #expect(ToolArguments.problem(["login": "a"], schema: schema) == "the tool requires reason")
         #expect(
             ToolArguments.problem(["login": "a", "reason": "b", "x\ny": "c"], schema: schema)
                 == #"the tool takes no argument x\u{A}y"#)
-        var open = schema
-        if case .object(var object) = open {
-            object["additionalProperties"] = true
-            open = .object(object)
+        // JSON Schema allows more unless the object is closed: a third-party schema that does not say so, or says
+        // `true` or gives a schema for the rest, takes extra arguments.
+        for rest in [JSONValue?.none, true, ["type": "string"]] {
+            var open = schema
+            if case .object(var object) = open {
+                object["additionalProperties"] = rest
+                open = .object(object)
+            }
+            #expect(ToolArguments.problem(["login": "a", "reason": "b", "extra": "c"], schema: open) == nil)
         }
-        #expect(ToolArguments.problem(["login": "a", "reason": "b", "extra": "c"], schema: open) == nil)
+        // Required names a schema does not list as properties are still shown.
+        #expect(ToolArguments.signature("x.y", schema: ["required": ["id"]]) == "x.y(id)")
         #expect(
             ToolArguments.signature("identity.suspend_user", schema: schema) == "identity.suspend_user(login, reason)")
     }

@@ -117,6 +117,17 @@ public struct AgentLoop: Sendable {
                     containment: tier.tier >= 3 ? host.allTools.filter { $0.toolClass == .destructive } : []))
         ]
         var invalid = 0
+        // The answer, checked. A proposal that does not fit its tool is sent back once, but is no reason to lose the
+        // tier's work: on the last attempt the answer is taken without that check, and the Guard refuses the unfit
+        // step (rule tool-arguments), which the verdict shows.
+        func validated(_ value: JSONValue) -> Result<TierAnswer, TierAnswerError> {
+            let strict = TierAnswer.validate(
+                value, tier: tier.tier, calls: seen, tools: known, schemas: schemas, catalog: catalog)
+            guard case .failure = strict, invalid >= 1 else { return strict }
+            let lenient = TierAnswer.validate(value, tier: tier.tier, calls: seen, tools: known, catalog: catalog)
+            if case .success = lenient { return lenient }
+            return strict
+        }
         for _ in 0..<tier.maxTurns {
             if Task.isCancelled { return run }
             let response: ModelResponse
@@ -157,10 +168,7 @@ public struct AgentLoop: Sendable {
             } else if let submit = calls.first(where: { $0.name == TierAnswer.submitTool }) {
                 answerCall = submit
                 if let arguments = submit.arguments {
-                    switch TierAnswer.validate(
-                        .object(arguments), tier: tier.tier, calls: seen, tools: known, schemas: schemas,
-                        catalog: catalog)
-                    {
+                    switch validated(.object(arguments)) {
                     case .success(let answer):
                         run.answer = answer
                         return run
@@ -174,10 +182,7 @@ public struct AgentLoop: Sendable {
                     problem =
                         "the answer was cut off at the output token limit; be brief and call \(TierAnswer.submitTool)"
                 } else if let json = Self.jsonAnswer(in: response.text) {
-                    switch TierAnswer.validate(
-                        json, tier: tier.tier, calls: seen, tools: known, schemas: schemas,
-                        catalog: catalog)
-                    {
+                    switch validated(json) {
                     case .success(let answer):
                         run.answer = answer
                         return run

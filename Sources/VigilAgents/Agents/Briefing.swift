@@ -60,9 +60,10 @@ enum Briefing {
         if !containment.isEmpty {
             // Never offered as calls; a proposal names one and fills its arguments (optional ones marked `?`).
             out += "\n## Containment steps you may propose\n"
-            for tool in containment {
+            for tool in containment.prefix(40) {
                 out += "- \(ToolArguments.signature(tool.qualifiedName, schema: tool.inputSchema))\n"
             }
+            if containment.count > 40 { out += "- … and \(containment.count - 40) more\n" }
         }
         out += """
 

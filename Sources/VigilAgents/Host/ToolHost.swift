@@ -158,13 +158,19 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
 
 /// A tool's arguments against its input schema, at the top level: what a proposal must fill.
 enum ToolArguments {
-    /// What keeps `arguments` from fitting: a required argument missing, or one the tool does not declare (unless it
-    /// allows more). Nil when they fit.
+    /// What keeps `arguments` from fitting: a required argument missing, or one the tool does not declare when its
+    /// schema closes the object (`additionalProperties: false`, as Vigil's own tools do; JSON Schema allows more by
+    /// default). Nil when they fit.
     static func problem(_ arguments: JSONObject, schema: JSONValue) -> String? {
         let required = (schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)
         let missing = required.filter { arguments[$0] == nil }
-        if !missing.isEmpty { return "the tool requires \(missing.joined(separator: ", "))" }
-        guard let properties = schema["properties"]?.objectValue, schema["additionalProperties"] != true else {
+        if !missing.isEmpty {
+            return
+                "the tool requires \(missing.map { TerminalText.inert(String($0.prefix(40))) }.joined(separator: ", "))"
+        }
+        guard let properties = schema["properties"]?.objectValue, schema["additionalProperties"] == false,
+            schema["patternProperties"] == nil
+        else {
             return nil
         }
         let unknown = arguments.keys.filter { properties[$0] == nil }.sorted()
@@ -173,10 +179,17 @@ enum ToolArguments {
         return "the tool takes no argument \(shown)\(unknown.count > 5 ? " …" : "")"
     }
 
-    /// `name(login, reason, until?)`: the arguments a tool takes, optional ones marked.
+    /// `name(login, reason, until?)`: the arguments a tool takes, optional ones marked, names from a third-party
+    /// schema shown inert and cut.
     static func signature(_ name: String, schema: JSONValue) -> String {
-        let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-        let names = schema["properties"]?.objectValue?.keys ?? []
-        return "\(name)(" + names.map { required.contains($0) ? $0 : "\($0)?" }.joined(separator: ", ") + ")"
+        let required = (schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)
+        var names = schema["properties"]?.objectValue?.keys ?? []
+        names += required.filter { !names.contains($0) }
+        let shown = names.prefix(20).map { name in
+            let text = TerminalText.inert(String(name.prefix(40)))
+            return required.contains(name) ? text : text + "?"
+        }
+        return "\(TerminalText.inert(String(name.prefix(100))))(" + shown.joined(separator: ", ")
+            + (names.count > 20 ? ", …" : "") + ")"
     }
 }

@@ -308,6 +308,7 @@ public final class Guard: Sendable {
             "rule": .string(decision.rule),
         ]
         if decision.decision == .deny {
+            record["reason"] = .string(decision.reason)
             record["outcome"] = "denied"
             try await append("action_proposed", record)
             return .denied(decision)
@@ -573,4 +574,9 @@ public final class Guard: Sendable {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
+}
+
+extension Guard.AuditDescribed {
+    /// A failure, unless the error says otherwise.
+    public var auditKind: String { "approval_announce_failed" }
 }

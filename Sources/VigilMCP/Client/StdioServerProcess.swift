@@ -43,6 +43,10 @@ public final class StdioServerProcess: Sendable {
             input: fromChild.fileHandleForReading.fileDescriptor, output: toChild.fileHandleForWriting.fileDescriptor,
             logger: logger, onEndOfInput: { await connection.peerClosed() })
         self.process = process
+        // Foundation starts the child as the leader of a process group of its own (on Linux); the group outlives
+        // a wrapper (`sh -c`, `npx`) whose child is the server.
+        let pid = process.processIdentifier
+        self.group = getpgid(pid) == pid ? pid : nil
         self.connection = connection
         self.handles = Handles(toChild: toChild.fileHandleForWriting, fromChild: fromChild.fileHandleForReading)
         do {
@@ -58,6 +62,8 @@ public final class StdioServerProcess: Sendable {
         let fromChild: FileHandle
     }
     private let handles: Handles
+    /// The child's process group, when it leads one of its own.
+    private let group: Int32?
 
     public var isRunning: Bool { process.isRunning }
     public var processIdentifier: Int32 { process.processIdentifier }
@@ -76,20 +82,29 @@ public final class StdioServerProcess: Sendable {
         _ = await exited(within: .seconds(5))
     }
 
-    /// Sends `number` to the child and, when it leads a process group of its own (Foundation starts it so on
-    /// Linux), to the whole group: a server run through a wrapper (`npx`, `sh -c`) is the wrapper's child.
+    /// Sends `number` to the child's process group when it has one (a server run through a wrapper, `npx` or
+    /// `sh -c`, is the wrapper's child and may outlive it), else to the child.
     private func send(_ number: Int32) {
-        let pid = process.processIdentifier
-        guard pid > 0, process.isRunning else { return }
-        if getpgid(pid) == pid { kill(-pid, number) } else { kill(pid, number) }
+        if let group {
+            kill(-group, number)
+        } else if process.isRunning {
+            kill(process.processIdentifier, number)
+        }
     }
 
-    /// Whether the child has exited, waiting up to `grace` for it (not at all once the caller is cancelled).
+    /// Whether the child, and every process of its group, has ended.
+    private var ended: Bool {
+        if process.isRunning { return false }
+        guard let group else { return true }
+        return kill(-group, 0) != 0
+    }
+
+    /// Whether everything ended, waiting up to `grace` for it (not at all once the caller is cancelled).
     private func exited(within grace: Duration) async -> Bool {
         let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline && !Task.isCancelled {
+        while !ended && ContinuousClock.now < deadline && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return !process.isRunning
+        return ended
     }
 }

@@ -155,6 +155,13 @@ struct InertLogHandler: LogHandler {
         var event = event
         event.message = Logger.Message(stringLiteral: TerminalText.inert(event.message.description))
         event.metadata = event.metadata.map { Self.inert($0) }
+        // An error attached to the event would be printed as it describes itself.
+        if let error = event.error {
+            var metadata = event.metadata ?? [:]
+            metadata["error"] = .string(TerminalText.inert("\(error)"))
+            event.metadata = metadata
+            event.error = nil
+        }
         inner.log(event: event)
     }
 
