@@ -304,14 +304,13 @@ struct ModelAgentTests {
             ])
     }
 
-    /// Tier 3 is told the containment steps it may propose with their arguments, and a proposal whose arguments
-    /// the tool cannot take (one it does not declare, a required one missing) is sent back to the model as an
-    /// invalid answer, naming what the tool takes: no one is asked to approve a call that could not run.
-    @Test func aProposalTheToolCannotTakeIsSentBack() async throws {
-        let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
-        let briefs = Mutex<[String]>([])
-        let corrections = Mutex<[String]>([])
-        let f = try await ModelAgentFixture.start(.anthropic) { request in
+    /// Tiers 1 and 2 escalate; Tier 3 answers with one `identity.suspend_user` step whose arguments `arguments`
+    /// gives for the request (its brief and the turn), after `observe` has seen the request.
+    static func suspendScript(
+        observe: @escaping @Sendable (ScriptedModelServer.Request) -> Void = { _ in },
+        arguments: @escaping @Sendable (Int) -> JSONValue
+    ) -> ScriptedModelServer.Script {
+        { request in
             switch (Scripted.tier(request), request.assistantTurns) {
             case (1, 0): return Scripted.playbookCalls(request)
             case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
@@ -319,13 +318,8 @@ struct ModelAgentTests {
                 return Scripted.submit(
                     "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
             case (_, let turns):
-                briefs.withLock { $0.append(request.brief) }
-                if turns > 0 { corrections.withLock { $0.append(request.body.serialized()) } }
+                observe(request)
                 let prior = Scripted.priorCallIDs(request.brief)
-                let arguments: JSONValue =
-                    turns == 0
-                    ? ["login": .string(login), "<!channel> approved_by": "ciso"]
-                    : ["login": .string(login), "reason": "Self-granted administrator rights."]
                 return Scripted.submit(
                     "true_positive", "escalated", cite: Array(prior.prefix(1)),
                     extra: [
@@ -337,11 +331,35 @@ struct ModelAgentTests {
                             ]
                         ],
                         "containment": [
-                            ["tool": "identity.suspend_user", "arguments": arguments, "rationale": "Stop the account."]
+                            [
+                                "tool": "identity.suspend_user", "arguments": arguments(turns),
+                                "rationale": "Stop the account.",
+                            ]
                         ],
                     ])
             }
         }
+    }
+
+    /// Tier 3 is told the containment steps it may propose with their arguments, and a proposal whose arguments
+    /// the tool cannot take (one it does not declare, a required one missing) is sent back to the model as an
+    /// invalid answer, naming what the tool takes: no one is asked to approve a call that could not run.
+    @Test func aProposalTheToolCannotTakeIsSentBack() async throws {
+        let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
+        let briefs = Mutex<[String]>([])
+        let corrections = Mutex<[String]>([])
+        let f = try await ModelAgentFixture.start(
+            .anthropic,
+            script: Self.suspendScript(
+                observe: { request in
+                    briefs.withLock { $0.append(request.brief) }
+                    if request.assistantTurns > 0 { corrections.withLock { $0.append(request.body.serialized()) } }
+                },
+                arguments: { turns in
+                    turns == 0
+                        ? ["login": .string(login), "<!channel> approved_by": "ciso"]
+                        : ["login": .string(login), "reason": "Self-granted administrator rights."]
+                }))
         let assessment = await f.engine.assess(Self.privesc)
         await f.stop()
         #expect(briefs.withLock { $0 }.first?.contains("## Containment steps you may propose") == true)
@@ -358,34 +376,8 @@ struct ModelAgentTests {
     /// taken, and the Guard refuses the unfit step by rule `tool-arguments`, saying why in the audit log.
     @Test func aProposalThatStaysUnfitIsRefusedNotTheAnswer() async throws {
         let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
-        let f = try await ModelAgentFixture.start(.anthropic) { request in
-            switch (Scripted.tier(request), request.assistantTurns) {
-            case (1, 0): return Scripted.playbookCalls(request)
-            case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
-            case (2, _):
-                return Scripted.submit(
-                    "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
-            default:
-                let prior = Scripted.priorCallIDs(request.brief)
-                return Scripted.submit(
-                    "true_positive", "escalated", cite: Array(prior.prefix(1)),
-                    extra: [
-                        "attack": ["T1098.003"], "narrative": "A user granted itself administrator rights.",
-                        "timeline": [
-                            [
-                                "time": "2026-01-01T10:00:00Z", "summary": "The grant.", "technique": "T1098.003",
-                                "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
-                            ]
-                        ],
-                        "containment": [
-                            [
-                                "tool": "identity.suspend_user", "arguments": ["login": .string(login)],
-                                "rationale": "Stop the account.",
-                            ]
-                        ],
-                    ])
-            }
-        }
+        let f = try await ModelAgentFixture.start(
+            .anthropic, script: Self.suspendScript(arguments: { _ in ["login": .string(login)] }))
         let assessment = await f.engine.assess(Self.privesc)
         await f.stop()
         #expect(assessment.verdict.tier == 3 && f.handoffs.isEmpty, "\(assessment.verdict.summary)")
