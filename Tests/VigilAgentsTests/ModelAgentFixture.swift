@@ -54,7 +54,8 @@ final class ModelAgentFixture: Sendable {
     /// `tiers` overrides the shipped tier definitions (budgets); `retry` the providers' retry policy.
     static func start(
         _ wire: ScriptedModelServer.Wire, maxTier: Int = 3, timeoutSeconds: Int64 = 30,
-        retry: ModelHTTP.Retry = .init(attempts: 3, baseDelaySeconds: 0.5, maxDelaySeconds: 4, maxRetryAfterSeconds: 30),
+        retry: ModelHTTP.Retry = .init(
+            attempts: 3, baseDelaySeconds: 0.5, maxDelaySeconds: 4, maxRetryAfterSeconds: 30),
         adjust: (inout [Int: TierDefinition]) -> Void = { _ in },
         script: @escaping ScriptedModelServer.Script
     ) async throws -> ModelAgentFixture {
@@ -83,7 +84,8 @@ final class ModelAgentFixture: Sendable {
                 try AnthropicProvider(
                     settings: .init(model: "claude-test", apiKey: "sk-ant-test", baseURL: model.baseURL), http: http)
             case .openai:
-                try OpenAIProvider(settings: .init(model: "gpt-test", apiKey: "sk-test", baseURL: model.baseURL), http: http)
+                try OpenAIProvider(
+                    settings: .init(model: "gpt-test", apiKey: "sk-test", baseURL: model.baseURL), http: http)
             }
         var tiers = try TierDefinition.load(directory: prompts)
         adjust(&tiers)
@@ -139,6 +141,44 @@ enum Scripted {
         return .calls([.init(TierAnswer.submitTool, json: .object(answer))])
     }
 
+    /// Tiers 1 and 2 escalate; Tier 3 answers with one `identity.suspend_user` step whose arguments `arguments`
+    /// gives for the turn, with `rationale`, after `observe` has seen the request.
+    static func suspendScript(
+        observe: @escaping @Sendable (ScriptedModelServer.Request) -> Void = { _ in },
+        rationale: String = "Stop the account.",
+        arguments: @escaping @Sendable (Int) -> JSONValue
+    ) -> ScriptedModelServer.Script {
+        { request in
+            switch (Scripted.tier(request), request.assistantTurns) {
+            case (1, 0): return Scripted.playbookCalls(request)
+            case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
+            case (2, _):
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
+            case (_, let turns):
+                observe(request)
+                let prior = Scripted.priorCallIDs(request.brief)
+                return Scripted.submit(
+                    "true_positive", "escalated", cite: Array(prior.prefix(1)),
+                    extra: [
+                        "attack": ["T1098.003"], "narrative": "A user granted itself administrator rights.",
+                        "timeline": [
+                            [
+                                "time": "2026-01-01T10:00:00Z", "summary": "The grant.", "technique": "T1098.003",
+                                "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
+                            ]
+                        ],
+                        "containment": [
+                            [
+                                "tool": "identity.suspend_user", "arguments": arguments(turns),
+                                "rationale": .string(rationale),
+                            ]
+                        ],
+                    ])
+            }
+        }
+    }
+
     /// Call the playbook's tools on the first turn, then submit the given verdict citing what came back.
     static func investigateThenSubmit(
         _ classification: String, _ disposition: String
@@ -154,13 +194,15 @@ extension [AuditRecord] {
     /// Whether a call to `tool` ran: a `tool_call` for it has a `tool_result` (the result record names
     /// only the call id).
     func ran(_ tool: String) -> Bool {
-        let ids = Set(filter { $0.kind == "tool_call" && $0.data["tool"] == .string(tool) }.compactMap { $0.data["call_id"] })
+        let ids = Set(
+            filter { $0.kind == "tool_call" && $0.data["tool"] == .string(tool) }.compactMap { $0.data["call_id"] })
         return contains { $0.kind == "tool_result" && $0.data["call_id"].map(ids.contains) == true }
     }
 
     /// Whether a call to `tool` ran and returned a result without error.
     func ranOK(_ tool: String) -> Bool {
-        let ids = Set(filter { $0.kind == "tool_call" && $0.data["tool"] == .string(tool) }.compactMap { $0.data["call_id"] })
+        let ids = Set(
+            filter { $0.kind == "tool_call" && $0.data["tool"] == .string(tool) }.compactMap { $0.data["call_id"] })
         return contains {
             $0.kind == "tool_result" && $0.data["outcome"] == "ok" && $0.data["call_id"].map(ids.contains) == true
         }

@@ -304,43 +304,6 @@ struct ModelAgentTests {
             ])
     }
 
-    /// Tiers 1 and 2 escalate; Tier 3 answers with one `identity.suspend_user` step whose arguments `arguments`
-    /// gives for the request (its brief and the turn), after `observe` has seen the request.
-    static func suspendScript(
-        observe: @escaping @Sendable (ScriptedModelServer.Request) -> Void = { _ in },
-        arguments: @escaping @Sendable (Int) -> JSONValue
-    ) -> ScriptedModelServer.Script {
-        { request in
-            switch (Scripted.tier(request), request.assistantTurns) {
-            case (1, 0): return Scripted.playbookCalls(request)
-            case (1, _): return Scripted.submit("unknown", "escalated", cite: Array(request.callIDs.prefix(2)))
-            case (2, _):
-                return Scripted.submit(
-                    "true_positive", "escalated", cite: Array(Scripted.priorCallIDs(request.brief).prefix(1)))
-            case (_, let turns):
-                observe(request)
-                let prior = Scripted.priorCallIDs(request.brief)
-                return Scripted.submit(
-                    "true_positive", "escalated", cite: Array(prior.prefix(1)),
-                    extra: [
-                        "attack": ["T1098.003"], "narrative": "A user granted itself administrator rights.",
-                        "timeline": [
-                            [
-                                "time": "2026-01-01T10:00:00Z", "summary": "The grant.", "technique": "T1098.003",
-                                "tool_call_ids": .array(prior.prefix(1).map { .string($0) }),
-                            ]
-                        ],
-                        "containment": [
-                            [
-                                "tool": "identity.suspend_user", "arguments": arguments(turns),
-                                "rationale": "Stop the account.",
-                            ]
-                        ],
-                    ])
-            }
-        }
-    }
-
     /// Tier 3 is told the containment steps it may propose with their arguments, and a proposal whose arguments
     /// the tool cannot take (one it does not declare, a required one missing) is sent back to the model as an
     /// invalid answer, naming what the tool takes: no one is asked to approve a call that could not run.
@@ -350,7 +313,7 @@ struct ModelAgentTests {
         let corrections = Mutex<[String]>([])
         let f = try await ModelAgentFixture.start(
             .anthropic,
-            script: Self.suspendScript(
+            script: Scripted.suspendScript(
                 observe: { request in
                     briefs.withLock { $0.append(request.brief) }
                     if request.assistantTurns > 0 { corrections.withLock { $0.append(request.body.serialized()) } }
@@ -377,7 +340,7 @@ struct ModelAgentTests {
     @Test func aProposalThatStaysUnfitIsRefusedNotTheAnswer() async throws {
         let login = Self.privesc.entities.first { $0.kind == .user }?.id ?? "someone"
         let f = try await ModelAgentFixture.start(
-            .anthropic, script: Self.suspendScript(arguments: { _ in ["login": .string(login)] }))
+            .anthropic, script: Scripted.suspendScript(arguments: { _ in ["login": .string(login)] }))
         let assessment = await f.engine.assess(Self.privesc)
         await f.stop()
         #expect(assessment.verdict.tier == 3 && f.handoffs.isEmpty, "\(assessment.verdict.summary)")

@@ -6,7 +6,9 @@ import VigilTesting
 /// End-to-end tests of the `vigil` executable, run as a user runs it.
 @Suite("vigil command line")
 struct CommandLineTests {
-    func run(_ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil) async throws -> CommandRunner.Result {
+    func run(
+        _ arguments: [String], stdin: [UInt8]? = nil, in directory: URL? = nil
+    ) async throws -> CommandRunner.Result {
         try await CommandRunner.vigil(arguments, stdin: stdin, in: directory)
     }
 
@@ -25,7 +27,8 @@ struct CommandLineTests {
 
     @Test func generatesReproducibleAlertsAndLabels() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let first = try await run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels.jsonl"], in: dir)
+        let first = try await run(
+            ["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels.jsonl"], in: dir)
         #expect(first.status == 0, "\(first.stderr)")
         let labelsText = try String(contentsOf: dir.appendingPathComponent("labels.jsonl"), encoding: .utf8)
         let alertLines = first.stdout.split(separator: "\n")
@@ -35,7 +38,8 @@ struct CommandLineTests {
         let labelIDs = try labelLines.map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
         #expect(alertIDs == labelIDs)
 
-        let second = try await run(["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels2.jsonl"], in: dir)
+        let second = try await run(
+            ["lab", "alerts", "--count", "60", "--seed", "11", "--labels", "labels2.jsonl"], in: dir)
         #expect(second.stdoutBytes == first.stdoutBytes)
         #expect(try Data(contentsOf: dir.appendingPathComponent("labels2.jsonl")) == Data(labelsText.utf8))
         let other = try await run(["lab", "alerts", "--count", "60", "--seed", "12"])
@@ -195,14 +199,18 @@ struct CommandLineTests {
     /// --force --path /dev/full` used to replace the device node); `/dev/stderr` is written as it is open.
     @Test func outputsNeverFollowLinksNorReplaceSpecialFiles() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("etc"), withIntermediateDirectories: true)
         try "old\n".write(to: dir.appendingPathComponent("etc/real.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(
             atPath: dir.appendingPathComponent("vigil.yaml").path, withDestinationPath: "etc/real.yaml")
         #expect(try await run(["init"], in: dir).status == 73)
         let forced = try await run(["init", "--force"], in: dir)
-        #expect(forced.status == 73 && forced.stderr.contains("is a symbolic link (to etc/real.yaml)"), "\(forced.stderr)")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("vigil.yaml").path) == "etc/real.yaml")
+        #expect(
+            forced.status == 73 && forced.stderr.contains("is a symbolic link (to etc/real.yaml)"), "\(forced.stderr)")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("vigil.yaml").path)
+                == "etc/real.yaml")
         #expect(try String(contentsOf: dir.appendingPathComponent("etc/real.yaml"), encoding: .utf8) == "old\n")
         #expect(try await run(["init", "--force", "--path", "etc/real.yaml"], in: dir).status == 0)
 
@@ -215,7 +223,10 @@ struct CommandLineTests {
         // /dev/stderr appended to a file: the labels are added after what was there.
         let appended = try await CommandRunner.run(
             URL(fileURLWithPath: "/bin/sh"),
-            ["-c", "echo earlier > log.txt && '\(CommandRunner.vigilURL.path)' lab alerts --count 2 --labels /dev/stderr > /dev/null 2>> log.txt"],
+            [
+                "-c",
+                "echo earlier > log.txt && '\(CommandRunner.vigilURL.path)' lab alerts --count 2 --labels /dev/stderr > /dev/null 2>> log.txt",
+            ],
             in: dir)
         #expect(appended.status == 0, "\(appended.stderr)")
         let log = try String(contentsOf: dir.appendingPathComponent("log.txt"), encoding: .utf8)
@@ -243,7 +254,10 @@ struct CommandLineTests {
         ("lab: [1, 2]\n", "lab (line 1): expected a mapping"),
         ("lab:\n  enterprise_seed: -4\n", "expected a non-negative integer seed"),
         ("key: [unclosed\n", "not valid YAML"),
-        ("version: 1\nlab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n", "duplicated key(s): 'lab'. (first at line 2, column 1)"),
+        (
+            "version: 1\nlab:\n  benign_ratio: 0.5\nlab:\n  benign_ratio: 0.4\n",
+            "duplicated key(s): 'lab'. (first at line 2, column 1)"
+        ),
         ("agents:\n  max_tier: 9\n", "agents.max_tier (line 2): 9 is outside 1…3"),
         (
             "mcp:\n  servers:\n    - name: ti\n      command: [x]\n      token_env: T\n",
@@ -260,7 +274,10 @@ struct CommandLineTests {
         ),
         ("mcp:\n  servers:\n    - {name: identity, command: [x]}\n", "'identity' is one of Vigil's own servers"),
         ("mcp:\n  servers:\n    - {name: 'Threat Intel', command: [x]}\n", "name 'Threat Intel' must be 1–32 of a-z"),
-        ("mcp:\n  servers:\n    - {name: ti, url: 'ftp://h'}\n", "mcp.servers[0].url (line 3): 'ftp://h' is not an http(s) URL"),
+        (
+            "mcp:\n  servers:\n    - {name: ti, url: 'ftp://h'}\n",
+            "mcp.servers[0].url (line 3): 'ftp://h' is not an http(s) URL"
+        ),
         ("mcp:\n  servers:\n    - {name: ti, command: [x], token_env: T}\n", "only a url server takes a bearer token"),
         (
             "mcp:\n  servers:\n    - {name: ti, command: [x]}\n    - {name: ti, command: [y]}\n",
@@ -285,9 +302,18 @@ struct CommandLineTests {
             "guard.rate_limits.vendor:okta (line 2): no vendor connector in this version"
         ),
         ("guard:\n  intent_model: {url: 'ftp://h'}\n", "guard.intent_model.url (line 2): 'ftp://h' is not an http"),
-        ("guard:\n  intent_model: {url: 'http://h', labels: []}\n", "guard.intent_model.labels (line 2): expected a non-empty"),
-        ("guard:\n  intent_model: {url: 'http://h', threshold: 0}\n", "guard.intent_model.threshold (line 2): 0.0 is outside"),
-        ("guard:\n  intent_model: {url: 'http://h', batch_size: 0}\n", "guard.intent_model.batch_size (line 2): 0 is outside 1…1024"),
+        (
+            "guard:\n  intent_model: {url: 'http://h', labels: []}\n",
+            "guard.intent_model.labels (line 2): expected a non-empty"
+        ),
+        (
+            "guard:\n  intent_model: {url: 'http://h', threshold: 0}\n",
+            "guard.intent_model.threshold (line 2): 0.0 is outside"
+        ),
+        (
+            "guard:\n  intent_model: {url: 'http://h', batch_size: 0}\n",
+            "guard.intent_model.batch_size (line 2): 0 is outside 1…1024"
+        ),
         ("guard:\n  intent_model: {url: 'http://h', on_failure: ignore}\n", "'ignore' is not quarantine or pass"),
         ("guard:\n  intent_model: {url: 'http://h', model: x}\n", "guard.intent_model.model (line 2): unknown key"),
         (
@@ -310,7 +336,10 @@ struct CommandLineTests {
             "mcp:\n  servers: [{name: chat, command: [x]}]\nguard:\n  announce: {server: chat, text_argument: channel}\n",
             "guard.announce.text_argument (line 4): the channel and the text need two arguments, not channel for both"
         ),
-        ("guard:\n  announce: {channel: '#soc approvals'}\n", "guard.announce.channel (line 2): expected a channel name or id"),
+        (
+            "guard:\n  announce: {channel: '#soc approvals'}\n",
+            "guard.announce.channel (line 2): expected a channel name or id"
+        ),
         ("guard:\n  announce: {tool: ''}\n", "guard.announce.tool (line 2): expected a name of 1-64 characters"),
         ("guard:\n  announce: {timeout: 61}\n", "guard.announce.timeout (line 2): 61 is outside 1…60"),
         ("guard:\n  announce: {to: '#security'}\n", "guard.announce.to (line 2): unknown key"),
@@ -335,12 +364,16 @@ struct CommandLineTests {
         // The planted bad line is reported and the rest is stored.
         #expect(ingest.status == 0 && ingest.stdout.contains(" 1 malformed"), "\(ingest.stdout) \(ingest.stderr)")
         let triage = try await run(
-            ["triage", "detected.jsonl", "--data", "events.db", "--alerts", "detected.jsonl", "--playbooks",
-             Self.repository.appendingPathComponent("playbooks").path], in: dir)
+            [
+                "triage", "detected.jsonl", "--data", "events.db", "--alerts", "detected.jsonl", "--playbooks",
+                Self.repository.appendingPathComponent("playbooks").path,
+            ], in: dir)
         #expect(triage.status == 0, "\(triage.stderr)")
         let verdicts = try triage.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(verdicts.count == detected.split(separator: "\n").count && !verdicts.isEmpty)
-        let specific = verdicts.filter { !($0["summary"]?.stringValue ?? "").contains("Alert without a specific playbook") }
+        let specific = verdicts.filter {
+            !($0["summary"]?.stringValue ?? "").contains("Alert without a specific playbook")
+        }
         #expect(specific.count * 2 > verdicts.count, "most detected alerts get their family's playbook")
         for verdict in verdicts {
             for claim in verdict["evidence"]?.arrayValue ?? [] {
@@ -550,25 +583,33 @@ struct CommandLineTests {
         #expect(mcp.status == 64 && mcp.stderr.contains("over stdio, standard input carries MCP"), "\(mcp.stderr)")
         // Started with standard output closed: the results cannot be delivered, and that is an error.
         let closedOutput = try await CommandRunner.run(
-            URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(CommandRunner.vigilURL.path)' lab alerts --count 1 >&-"], in: dir)
-        #expect(closedOutput.status == 73 && closedOutput.stderr.contains("standard output is closed"), "\(closedOutput.stderr)")
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(CommandRunner.vigilURL.path)' lab alerts --count 1 >&-"],
+            in: dir)
+        #expect(
+            closedOutput.status == 73 && closedOutput.stderr.contains("standard output is closed"),
+            "\(closedOutput.stderr)")
         // A configuration read through /dev/stdin has no directory: its paths stay relative to the working one.
-        try "guard:\n  policy: mine.yaml\n".write(to: dir.appendingPathComponent("piped.yaml"), atomically: true, encoding: .utf8)
+        try "guard:\n  policy: mine.yaml\n".write(
+            to: dir.appendingPathComponent("piped.yaml"), atomically: true, encoding: .utf8)
         let devConfig = try await CommandRunner.run(
             URL(fileURLWithPath: "/bin/sh"),
             ["-c", "'\(CommandRunner.vigilURL.path)' guard policy --config /dev/stdin < piped.yaml"], in: dir)
-        #expect(devConfig.status == 66 && devConfig.stderr.contains("vigil: error: mine.yaml: no policy file here"), "\(devConfig.stderr)")
+        #expect(
+            devConfig.status == 66 && devConfig.stderr.contains("vigil: error: mine.yaml: no policy file here"),
+            "\(devConfig.stderr)")
 
         let validated = try await run(["alerts", "validate", "/dev/stdin"], stdin: Array(alerts.stdoutBytes), in: dir)
         #expect(validated.status == 0 && validated.stdout.contains("120 records, 120 valid"), "\(validated.stdout)")
 
         // The configuration too: read, so its error names the key.
         let piped = try await run(
-            ["lab", "alerts", "--count", "1", "--config", "/dev/stdin"], stdin: Array("lab:\n  seeds: 3\n".utf8), in: dir)
+            ["lab", "alerts", "--count", "1", "--config", "/dev/stdin"], stdin: Array("lab:\n  seeds: 3\n".utf8),
+            in: dir)
         #expect(piped.status == 78 && piped.stderr.contains("lab.seeds (line 2): unknown key"), "\(piped.stderr)")
         try Data([0x6C, 0x61, 0x62, 0x3A, 0xFF, 0x0A]).write(to: dir.appendingPathComponent("latin1.yaml"))
         let notText = try await run(["lab", "alerts", "--count", "1", "--config", "latin1.yaml"], in: dir)
-        #expect(notText.status == 66 && notText.stderr.contains("latin1.yaml: the configuration file is not UTF-8 text"))
+        #expect(
+            notText.status == 66 && notText.stderr.contains("latin1.yaml: the configuration file is not UTF-8 text"))
         let directory = try await run(["lab", "alerts", "--count", "1", "--config", dir.path], in: dir)
         #expect(directory.status == 66 && directory.stderr.contains("is a directory, expected a configuration file"))
     }
@@ -621,7 +662,8 @@ struct CommandLineTests {
         #expect(!result.stdout.contains("MALICIOUS ALERT CLOSED"))
         #expect(result.stdout.contains("A closed case:") && result.stdout.contains("An escalated case:"))
 
-        let reportLine = try #require(result.stdout.split(separator: "\n").first { $0.contains("Full report: vigil report ") })
+        let reportLine = try #require(
+            result.stdout.split(separator: "\n").first { $0.contains("Full report: vigil report ") })
         let id = String(reportLine.split(separator: " ").last ?? "")
         let report = try await run(["report", id], in: dir)
         #expect(report.status == 0 && report.stdout.contains(id), "\(report.stderr)")
@@ -630,7 +672,8 @@ struct CommandLineTests {
         let configuration = try await run(["audit", "export", "--kind", "configuration"], in: dir)
         let setup = try JSONParser.parse(configuration.stdout)
         #expect(setup["data"]?["config"]?["path"] == "built-in defaults", "\(configuration.stdout)")
-        #expect(setup["data"]?["policy"]?["path"] == "embedded default" && setup["data"]?["reasoner"] == "offline-reasoner")
+        #expect(
+            setup["data"]?["policy"]?["path"] == "embedded default" && setup["data"]?["reasoner"] == "offline-reasoner")
         let verdicts = try await run(["audit", "export", "--kind", "verdict"], in: dir)
         let audited = try verdicts.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(audited.count == 40 && audited.contains { $0["data"]?["alert_id"]?.stringValue == id })
@@ -661,36 +704,47 @@ struct CommandLineTests {
             echo $?
             """
         let shell = try await CommandRunner.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir)
-        #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout) \(shell.stderr)")
+        #expect(
+            shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout) \(shell.stderr)")
         let stderr = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
         #expect(stderr.contains("stopping after the investigations under way"), "\(stderr)")
         let verdicts = try String(contentsOf: dir.appendingPathComponent("v.jsonl"), encoding: .utf8)
         #expect(verdicts.hasSuffix("\n"))
-        let ids = try verdicts.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
+        let ids = try verdicts.split(separator: "\n").map {
+            try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
+        }
         #expect(!ids.isEmpty && ids.count < 5000, "\(ids.count)")
         for id in [ids.first!, ids.last!] {
             #expect(try await run(["report", id], in: dir).status == 0, "no case for \(id)")
         }
         let verified = try await run(["audit", "verify"], in: dir)
-        #expect(verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)")
+        #expect(
+            verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)"
+        )
     }
 
     /// A live feed that goes quiet: the verdicts of the alerts already read leave at once, their cases are saved
     /// within a second, and a kill -9 then loses none of them.
+    /// The start of the quiet-feed scripts: `vigil triage -` reading a FIFO held open, three alerts written to it,
+    /// and a wait (up to a minute) for their three verdicts; `$pid` is triage's.
+    static let quietFeed = """
+        mkfifo feed
+        : > v.jsonl
+        '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 50 --lab-seed 12 < feed > v.jsonl 2> err.txt &
+        pid=$!
+        exec 3> feed
+        head -3 alerts.jsonl >&3
+        i=0
+        while [ "$(wc -l < v.jsonl)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+        """
+
     @Test func aQuietFeedHoldsNothingBackAndAKillLosesNothing() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let alerts = try await run(["lab", "alerts", "--count", "50", "--seed", "12"], in: dir)
         #expect(alerts.status == 0)
         try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
         let script = """
-            mkfifo feed
-            : > v.jsonl
-            '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 50 --lab-seed 12 < feed > v.jsonl 2> err.txt &
-            pid=$!
-            exec 3> feed
-            head -3 alerts.jsonl >&3
-            i=0
-            while [ "$(wc -l < v.jsonl)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            \(Self.quietFeed)
             wc -l < v.jsonl
             sleep 3
             kill -9 $pid
@@ -701,9 +755,13 @@ struct CommandLineTests {
         let shell = try await CommandRunner.run(
             URL(fileURLWithPath: "/usr/bin/timeout"), ["120", "/bin/sh", "-c", script], in: dir)
         let lines = shell.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(lines == ["3", "137"], "three verdicts while the feed was open, then killed: \(shell.stdout) \(shell.stderr)")
+        #expect(
+            lines == ["3", "137"],
+            "three verdicts while the feed was open, then killed: \(shell.stdout) \(shell.stderr)")
         let verdicts = try String(contentsOf: dir.appendingPathComponent("v.jsonl"), encoding: .utf8)
-        let ids = try verdicts.split(separator: "\n").map { try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue) }
+        let ids = try verdicts.split(separator: "\n").map {
+            try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
+        }
         #expect(ids.count == 3)
         for id in ids {
             let report = try await run(["report", id], in: dir)
@@ -720,14 +778,7 @@ struct CommandLineTests {
         try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
         let vigil = CommandRunner.vigilURL.path
         let signal = """
-            mkfifo feed
-            : > v.jsonl
-            '\(vigil)' triage - --lab-alerts 50 --lab-seed 12 < feed > v.jsonl 2> err.txt &
-            pid=$!
-            exec 3> feed
-            head -3 alerts.jsonl >&3
-            i=0
-            while [ "$(wc -l < v.jsonl)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            \(Self.quietFeed)
             kill -TERM $pid
             wait $pid
             echo $?
@@ -735,7 +786,9 @@ struct CommandLineTests {
             """
         let stopped = try await CommandRunner.run(
             URL(fileURLWithPath: "/usr/bin/timeout"), ["120", "/bin/sh", "-c", signal], in: dir)
-        #expect(stopped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(stopped.stdout) \(stopped.stderr)")
+        #expect(
+            stopped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143",
+            "\(stopped.stdout) \(stopped.stderr)")
         let err = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
         #expect(err.contains("stopped by a signal after 3 verdicts"), "\(err)")
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
@@ -762,9 +815,11 @@ struct CommandLineTests {
 
         let closed = try await CommandRunner.run(
             URL(fileURLWithPath: "/bin/sh"),
-            ["-c", "'\(vigil)' triage alerts.jsonl --lab-alerts 50 --lab-seed 12 --cases closed.db >&-; echo $?"], in: dir)
+            ["-c", "'\(vigil)' triage alerts.jsonl --lab-alerts 50 --lab-seed 12 --cases closed.db >&-; echo $?"],
+            in: dir)
         #expect(closed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "73", "\(closed.stdout)")
-        #expect(closed.stderr.contains("cannot write to standard output: standard output is closed"), "\(closed.stderr)")
+        #expect(
+            closed.stderr.contains("cannot write to standard output: standard output is closed"), "\(closed.stderr)")
     }
 
     /// A JSON array with a repeated alert: the repeat is named (it used to be dropped without a word) and skipped,

@@ -105,32 +105,12 @@ public struct ApprovalAnnouncer: Sendable {
     static let unknownOutcome =
         "outcome unknown: Vigil stopped before the server answered (the message may have been posted)"
 
-    /// `work`'s result, or a `Failure` once `seconds` have passed (the work is then cancelled). Cancelling the caller
-    /// cancels the work and throws `CancellationError` at once.
+    /// `work`'s result, or a `Failure` once `seconds` have passed (`Deadline`).
     static func within<T: Sendable>(
         seconds: Double, what: String, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let race = Race<T>()
-        let milliseconds = Int64(min(max(seconds, 0.001), 3_600) * 1000)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                race.start(
-                    continuation,
-                    worker: Task {
-                        do {
-                            race.finish(.success(try await work()))
-                        } catch {
-                            race.finish(.failure(error))
-                        }
-                    },
-                    timer: Task {
-                        try? await Task.sleep(for: .milliseconds(milliseconds))
-                        race.finish(.failure(Failure("\(what): no answer within \(seconds.formatted) s")))
-                    })
-            }
-        } onCancel: {
-            race.finish(.failure(CancellationError()))
-        }
+        try await Deadline.run(
+            seconds: seconds, late: { Failure("\(what): no answer within \(seconds.formatted) s") }, work)
     }
 
     /// What a chat server's answer says of the post, read from its structured content or, failing that, from its
@@ -178,40 +158,6 @@ public struct ApprovalAnnouncer: Sendable {
         return record
     }
 
-}
-
-/// A continuation resumed once, by whichever of a piece of work, its timer and the caller's cancellation comes first;
-/// the others are then cancelled.
-private final class Race<T: Sendable>: Sendable {
-    private let state = Mutex<
-        (continuation: CheckedContinuation<T, any Error>?, tasks: [Task<Void, Never>], result: Result<T, any Error>?)
-    >((nil, [], nil))
-
-    func start(_ continuation: CheckedContinuation<T, any Error>, worker: Task<Void, Never>, timer: Task<Void, Never>) {
-        let early = state.withLock { state -> Result<T, any Error>? in
-            if let result = state.result { return result }
-            state.continuation = continuation
-            state.tasks = [worker, timer]
-            return nil
-        }
-        if let early {
-            worker.cancel()
-            timer.cancel()
-            continuation.resume(with: early)
-        }
-    }
-
-    func finish(_ result: Result<T, any Error>) {
-        let (continuation, tasks) = state.withLock {
-            state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
-            guard state.result == nil else { return (nil, []) }
-            state.result = result
-            defer { state.continuation = nil }
-            return (state.continuation, state.tasks)
-        }
-        for task in tasks { task.cancel() }
-        continuation?.resume(with: result)
-    }
 }
 
 extension Double {

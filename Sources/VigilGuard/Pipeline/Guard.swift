@@ -475,27 +475,10 @@ public final class Guard: Sendable {
         return cancelled.count
     }
 
-    /// Whether `task` ended within `seconds`. Not a task group: it would wait for its child, and a task's value
-    /// cannot be given up on.
+    /// Whether `task` ended within `seconds`.
     private static func wait(for task: Task<Void, Never>, seconds: Double) async -> Bool {
-        final class Once: Sendable {
-            let continuation: Mutex<CheckedContinuation<Bool, Never>?>
-            init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
-            func resume(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }
-        }
-        let milliseconds = seconds.isFinite ? Int64(min(max(seconds, 0), 86_400) * 1000) : 86_400_000
-        return await withCheckedContinuation { continuation in
-            let once = Once(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-                once.resume(false)
-            }
-            Task {
-                await task.value
-                once.resume(true)
-                timer.cancel()
-            }
-        }
+        struct Late: Error {}
+        return (try? await Deadline.run(seconds: seconds, late: { Late() }) { await task.value }) != nil
     }
 
     /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit
