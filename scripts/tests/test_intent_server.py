@@ -83,6 +83,15 @@ class IntentServerTests(unittest.TestCase):
             self.assertEqual(answer['error_type'], 'validation')
         self.assertEqual(self.rule.seen, [])
 
+    def test_a_model_failure_is_a_500_backend_error_not_a_dropped_connection(self):
+        def fail(texts):
+            raise RuntimeError('out of memory')
+        self.rule.probabilities = fail
+        status, body = self.post('/predict', {'inputs': [['a text']]})
+        self.assertEqual(status, 500)
+        self.assertEqual(body['error_type'], 'backend')
+        self.assertIn('out of memory', body['error'])
+
     def test_another_route_is_404(self):
         status, body = self.post('/embed', {'inputs': 'x'})
         self.assertEqual(status, 404)

@@ -8,7 +8,8 @@ import VigilCore
 /// with weights (an override verb followed by an instruction object, a role marker, words addressed
 /// to an AI together with a directive, …); where the classifier reads a text as no injection, most of
 /// the cues found in it count for a quarter (`cueGate`, `gatedCueWeight`); the verdict's score is the
-/// noisy-OR of the strongest weight of each feature, and a score at or above `threshold` is an injection.
+/// noisy-OR of the strongest weight of each feature, and a score at or above `threshold` is an injection, as is
+/// any text that hides ASCII in invisible characters (`hidden-text`), whatever the threshold.
 public struct InjectionScanner: Sendable {
     public var threshold: Double
     /// The cues' phrases. Context words (agent goals, security objects, modals, address frames) are
@@ -1405,7 +1406,10 @@ public struct InjectionScanner: Sendable {
         }
         findings.sort { $0.weight > $1.weight }
         let score = 1 - clean
-        return ScanVerdict(injection: score >= threshold, score: score, findings: findings)
+        // Text hidden in invisible characters is an injection whatever the threshold: a threshold raised to spare
+        // honest prose must not let smuggled ASCII through (it scores 0.6 alone, an injection at the default).
+        let hidden = findings.contains { $0.feature.hasSuffix("hidden-text") }
+        return ScanVerdict(injection: score >= threshold || hidden, score: score, findings: findings)
     }
 }
 
