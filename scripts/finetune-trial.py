@@ -36,8 +36,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('encoder_trial', os.path.join(HERE, 'encoder-trial.py'))
 et = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(et)
+_spec = importlib.util.spec_from_file_location('intent_server', os.path.join(HERE, 'intent-server.py'))
+_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_server)
 WORK = et.WORK
-MAXLEN, STRIDE = 128, 64
 
 
 def tokenizer():
@@ -48,17 +50,7 @@ def tokenizer():
     return tok
 
 
-def windows(ids):
-    """[CLS] w [SEP] windows over a text's word pieces (without its own CLS/SEP)."""
-    body = ids[1:-1]
-    if len(body) <= MAXLEN - 2:
-        return [ids]
-    out = []
-    for s in range(0, len(body), STRIDE):
-        out.append([ids[0]] + body[s:s + MAXLEN - 2] + [ids[-1]])
-        if s + MAXLEN - 2 >= len(body):
-            break
-    return out
+windows = _server.windows
 
 
 def strings(value):

@@ -26,6 +26,20 @@ MAXLEN, STRIDE = 128, 64
 CACHE = 200_000  # texts whose score is kept; the oldest go first
 
 
+def windows(ids):
+    """[CLS] w [SEP] windows of at most MAXLEN word pieces over a text's (given with its own CLS and SEP), STRIDE
+    apart; the training script reads texts the same way."""
+    body = ids[1:-1]
+    if len(body) <= MAXLEN - 2:
+        return [ids]
+    out = []
+    for s in range(0, len(body), STRIDE):
+        out.append([ids[0]] + body[s:s + MAXLEN - 2] + [ids[-1]])
+        if s + MAXLEN - 2 >= len(body):
+            break
+    return out
+
+
 class Reader:
     """The fine-tuned model: per text, the probability that it is an injection (its highest window's)."""
 
@@ -44,16 +58,7 @@ class Reader:
         self.lock = threading.Lock()
 
     def windows(self, text):
-        ids = self.tok.encode(text).ids
-        body = ids[1:-1]
-        if len(body) <= MAXLEN - 2:
-            return [ids]
-        out = []
-        for s in range(0, len(body), STRIDE):
-            out.append([ids[0]] + body[s:s + MAXLEN - 2] + [ids[-1]])
-            if s + MAXLEN - 2 >= len(body):
-                break
-        return out
+        return windows(self.tok.encode(text).ids)
 
     def probabilities(self, texts):
         torch = self.torch
