@@ -50,7 +50,7 @@ def tokenizer():
     return tok
 
 
-windows = _server.windows
+windows, batch_tensors = _server.windows, _server.batch_tensors
 
 
 def strings(value):
@@ -67,17 +67,6 @@ def strings(value):
 def prose(text):
     """About what the Guard sends its intent model: 24 bytes or more, three words with a letter in each."""
     return len(text.encode()) >= 24 and sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= 3
-
-
-def batch_tensors(seqs):
-    import torch
-    L = max(len(s) for s in seqs)
-    x = torch.zeros((len(seqs), L), dtype=torch.long)
-    a = torch.zeros((len(seqs), L), dtype=torch.long)
-    for i, s in enumerate(seqs):
-        x[i, :len(s)] = torch.tensor(s)
-        a[i, :len(s)] = 1
-    return x, a
 
 
 def train(args):
@@ -142,30 +131,13 @@ def train(args):
 
 
 def score(args):
-    import torch
-    from transformers import BertForSequenceClassification
     rows = et.texts()
-    tok = tokenizer()
-    model = BertForSequenceClassification.from_pretrained(os.path.join(WORK, args.model))
-    model.eval()
+    reader = _server.Reader(os.path.join(WORK, args.model), os.path.join(et.MODEL, 'tokenizer.json'))
     for rnd in args.rounds:
         idx = [i for i, r in enumerate(rows) if r['round'] == rnd]
-        items = []
-        for k, i in enumerate(idx):
-            for w in windows(tok.encode(rows[i]['text']).ids):
-                items.append((k, w))
-        items.sort(key=lambda it: len(it[1]))
-        best = np.full(len(idx), -np.inf)
-        with torch.no_grad():
-            for s in range(0, len(items), 32):
-                chunk = items[s:s + 32]
-                x, a = batch_tensors([w for _, w in chunk])
-                z = model(input_ids=x, attention_mask=a).logits.squeeze(-1).numpy()
-                for (k, _), v in zip(chunk, z):
-                    best[k] = max(best[k], v)
-        np.save(os.path.join(WORK, 'ft-r%d.npy' % rnd), best)
+        np.save(os.path.join(WORK, 'ft-r%d.npy' % rnd), np.array(reader.logits([rows[i]['text'] for i in idx])))
         np.save(os.path.join(WORK, 'ft-r%d.idx.npy' % rnd), np.array(idx))
-        print(rnd, len(idx), 'texts,', len(items), 'windows', flush=True)
+        print(rnd, len(idx), 'texts', flush=True)
 
 
 def judge(args):
@@ -190,26 +162,6 @@ def judge(args):
         it, st, yt = part({test})
         print('test %d: AUC %.3f, at the val threshold %.1f%% at %.2f%%' % (
             test, et.auc(st, yt), 100 * (st[yt == 1] > t).mean(), 100 * (st[yt == 0] > t).mean()))
-    if args.verdicts:
-        sc = et.scanner_scores(rows, val, args.verdicts.split(','))
-        keep = [k for k, i in enumerate(iv) if i in sc]
-        ss = np.array([sc[iv[k]] for k in keep]); mv = sv[keep]; yk = yv[keep]
-        print('val, scanner on the same %d texts: AUC %.3f, at <=1%% FP %.1f%%' % (len(keep), et.auc(ss, yk), 100 * et.at_fp(ss, yk)[0]))
-        grid = []
-        for ts in list(np.quantile(ss[yk == 0], np.linspace(0.95, 1.0, 26))) + [1.01]:
-            for tm in list(np.quantile(mv[yk == 0], np.linspace(0.95, 1.0, 26))) + [np.inf]:
-                flag = (ss > ts) | (mv > tm)
-                if flag[yk == 0].mean() <= 0.01:
-                    grid.append((flag[yk == 1].mean(), flag[yk == 0].mean(), ts, tm))
-        g = max(grid)
-        print('val, either (scanner > %.4f or model > %.3f), tuned on val: %.1f%% at %.2f%%' % (g[2], g[3], 100 * g[0], 100 * g[1]))
-        if test:
-            sct = et.scanner_scores(rows, [test], args.verdicts.split(','))
-            keep = [k for k, i in enumerate(it) if i in sct]
-            sst = np.array([sct[it[k]] for k in keep]); yk = yt[keep]
-            flag = (sst > g[2]) | (st[keep] > g[3])
-            print('test %d: scanner AUC %.3f; either %.1f%% at %.2f%%' % (
-                test, et.auc(sst, yk), 100 * flag[yk == 1].mean(), 100 * flag[yk == 0].mean()))
 
 
 def verdict_scores(path, feature=None):
@@ -297,7 +249,7 @@ def main():
     t.add_argument('--lr', type=float, default=5e-5); t.add_argument('--seed', type=int, default=7)
     s = sub.add_parser('score'); s.add_argument('rounds', type=int, nargs='+'); s.add_argument('--model', default='ft-model')
     j = sub.add_parser('judge')
-    j.add_argument('--val', required=True); j.add_argument('--test', type=int); j.add_argument('--verdicts')
+    j.add_argument('--val', required=True); j.add_argument('--test', type=int)
     g = sub.add_parser('guard-judge')
     g.add_argument('--scanner', required=True); g.add_argument('--model', required=True)
     g.add_argument('--val', required=True); g.add_argument('--test');

@@ -40,6 +40,18 @@ def windows(ids):
     return out
 
 
+def batch_tensors(seqs):
+    """Word-piece sequences as one padded batch: ids and attention mask."""
+    import torch
+    L = max(len(q) for q in seqs)
+    x = torch.zeros((len(seqs), L), dtype=torch.long)
+    a = torch.zeros((len(seqs), L), dtype=torch.long)
+    for i, q in enumerate(seqs):
+        x[i, :len(q)] = torch.tensor(q)
+        a[i, :len(q)] = 1
+    return x, a
+
+
 class Reader:
     """The fine-tuned model: per text, the probability that it is an injection (its highest window's)."""
 
@@ -57,31 +69,29 @@ class Reader:
         self.cache = collections.OrderedDict()
         self.lock = threading.Lock()
 
-    def windows(self, text):
-        return windows(self.tok.encode(text).ids)
+    def logits(self, texts):
+        """Per text, the model's logit for its highest window; windows of similar length are read together."""
+        torch = self.torch
+        distinct = list(dict.fromkeys(texts))
+        items = [(t, w) for t in distinct for w in windows(self.tok.encode(t).ids)]
+        items.sort(key=lambda it: len(it[1]))
+        best = {t: -math.inf for t in distinct}
+        with torch.no_grad():
+            for s in range(0, len(items), 32):
+                chunk = items[s:s + 32]
+                x, a = batch_tensors([w for _, w in chunk])
+                z = self.model(input_ids=x, attention_mask=a).logits.squeeze(-1).tolist()
+                for (t, _), v in zip(chunk, z):
+                    best[t] = max(best[t], v)
+        return [best[t] for t in texts]
 
     def probabilities(self, texts):
-        torch = self.torch
         with self.lock:
             for t in texts:
                 if t in self.cache:
                     self.cache.move_to_end(t)
             todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-            items = [(t, w) for t in todo for w in self.windows(t)]
-            items.sort(key=lambda it: len(it[1]))
-            best = {t: -math.inf for t in todo}
-            with torch.no_grad():
-                for s in range(0, len(items), 32):
-                    chunk = items[s:s + 32]
-                    L = max(len(w) for _, w in chunk)
-                    x = torch.zeros((len(chunk), L), dtype=torch.long)
-                    a = torch.zeros((len(chunk), L), dtype=torch.long)
-                    for i, (_, w) in enumerate(chunk):
-                        x[i, :len(w)] = torch.tensor(w)
-                        a[i, :len(w)] = 1
-                    z = self.model(input_ids=x, attention_mask=a).logits.squeeze(-1).tolist()
-                    for (t, _), v in zip(chunk, z):
-                        best[t] = max(best[t], v)
+            best = dict(zip(todo, self.logits(todo)))
             answer = {t: self.cache[t] for t in texts if t in self.cache}
             for t, v in best.items():
                 # The logistic, without overflow for a large negative logit.
