@@ -20,10 +20,16 @@ authors' (Tests/Fixtures/injection/redteam*/attacks*.jsonl and benign*.jsonl), a
         --scanner-threshold 1.5 --intent-model http://127.0.0.1:8080 --intent-labels INJECTION --intent-threshold 0.001
     python3 scripts/finetune-trial.py guard-judge --scanner /tmp/v-scan.txt --model /tmp/v-model.txt \
         --val 49-54 --test 55-56                                              # both thresholds on 49-54
+    python3 scripts/finetune-trial.py guard-judge --scanner /tmp/v-scan.txt --model /tmp/v-model.txt \
+        --val 49-54 --test 55-56 --combine 0.25,0.5,1,2                       # or one score: scanner_weight
 
 A text is read in windows of 128 tokens (stride 64) and scored by its highest window; training reads each
 text's first window; `train` writes the tokenizer beside the weights, so that the model directory is all
-scripts/intent-server.py needs. `guard-judge --thresholds TS,TM` scores a given pair. The `.idx.npy` files
+scripts/intent-server.py needs. `guard-judge --thresholds TS,TM` scores a given pair; `guard-judge --combine
+0.25,0.5,1,2` chooses instead a weight and one threshold for the two deciding together, as
+`guard.intent_model.scanner_weight` has the Guard decide (finding 62; `--scan-threshold` is guard.scan_threshold,
+1 by default, and `--model-floor` the model verdicts' --intent-threshold). `score --model NAME --scores TAG` and
+`judge --scores TAG` keep a second model's text scores apart (TAG-rN.npy). The `.idx.npy` files
 index the texts as `encoder-trial.py texts()` lists them: score again after adding a round. `train
 --record-negatives N --out NAME` adds N strings of the training rounds' benign
 tool results (the carriers' own fields) as negatives; that variant did worse on rounds 49-54 (finding 61).
@@ -135,8 +141,8 @@ def score(args):
     reader = _server.Reader(os.path.join(WORK, args.model), os.path.join(et.MODEL, 'tokenizer.json'))
     for rnd in args.rounds:
         idx = [i for i, r in enumerate(rows) if r['round'] == rnd]
-        np.save(os.path.join(WORK, 'ft-r%d.npy' % rnd), np.array(reader.logits([rows[i]['text'] for i in idx])))
-        np.save(os.path.join(WORK, 'ft-r%d.idx.npy' % rnd), np.array(idx))
+        np.save(os.path.join(WORK, '%s-r%d.npy' % (args.scores, rnd)), np.array(reader.logits([rows[i]['text'] for i in idx])))
+        np.save(os.path.join(WORK, '%s-r%d.idx.npy' % (args.scores, rnd)), np.array(idx))
         print(rnd, len(idx), 'texts', flush=True)
 
 
@@ -145,7 +151,8 @@ def judge(args):
     s, ids = {}, {}
     val, test = sorted(et.ranges(args.val)), args.test
     for rnd in val + ([test] if test else []):
-        for i, v in zip(np.load(os.path.join(WORK, 'ft-r%d.idx.npy' % rnd)), np.load(os.path.join(WORK, 'ft-r%d.npy' % rnd))):
+        for i, v in zip(np.load(os.path.join(WORK, '%s-r%d.idx.npy' % (args.scores, rnd))),
+                        np.load(os.path.join(WORK, '%s-r%d.npy' % (args.scores, rnd)))):
             s[int(i)] = float(v)
     def part(rounds):
         ii = [i for i in s if rows[i]['round'] in rounds]
@@ -214,6 +221,8 @@ def guard_judge(args):
     # up to four digits, so that the pair printed is the pair to configure.
     def above(scores):
         return sorted({math.ceil(q * 1e4 + 1e-9) / 1e4 for q in np.quantile(scores[yv == 0], np.linspace(0.9, 1.0, 101))}) + [1.5]
+    if args.combine is not None:
+        return combined(args, sv, mv, yv, val, tests, arrays)
     if args.thresholds:
         ts, tm = (float(x) for x in args.thresholds.split(','))
     else:
@@ -238,6 +247,58 @@ def guard_judge(args):
             100 * (s[y == 1] >= ts).mean(), 100 * (s[y == 0] >= ts).mean()))
 
 
+def combined(args, sv, mv, yv, val, tests, arrays):
+    """One score instead of two thresholds, as `guard.intent_model.scanner_weight` has the Guard decide: a record is
+    flagged if the scanner's score reaches `--scan-threshold` (guard.scan_threshold; hidden text always), else if
+    logit(model) + A * logit(scanner) >= logit(threshold), each probability held within [1e-6, 1 - 1e-6]; A from
+    the weights given and the threshold for the most detection at <= 1% false positives, both chosen on the
+    validation records. The model verdicts hold the model's probability only from `--model-floor` up (the eval's
+    --intent-threshold) and 0 for a record it did not read: an A with which a probability under the floor could
+    flag is refused, since the Guard, which knows it, could decide otherwise."""
+    top = math.log((1 - 1e-6) / 1e-6)
+    def logit(p):
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p))
+    def score(s, m, a):
+        c = logit(m) + a * logit(np.minimum(s, 1.0))
+        c[s >= args.scan_threshold] = np.inf
+        return c
+    best = None
+    for a in (float(x) for x in args.combine.split(',')):
+        if not a > 0:
+            sys.exit('guard-judge: --combine takes weights above 0 (0 is the two-threshold rule)')
+        c = score(sv, mv, a)
+        neg = np.sort(c[yv == 0])[::-1]
+        k = int(math.floor(args.fp * len(neg)))
+        if k < len(neg) and not np.isfinite(neg[k]):
+            print('  combined, A = %g: more than %g%% of the benign records are flagged by the scanner alone' % (
+                a, 100 * args.fp))
+            continue
+        # The threshold as guard.intent_model.threshold takes it: the probability just above the k-th benign
+        # record's combined score, rounded up to six decimals.
+        p = min(1.0, math.ceil(1e6 / (1 + math.exp(-neg[k])) + 1e-9) / 1e6) if k < len(neg) else 1e-6
+        t = float(logit(np.array([p]))[0])
+        lowest = 1 / (1 + math.exp(-(t - a * top)))
+        if lowest < args.model_floor:
+            print('  combined, A = %g: a model probability of %.2g could flag, under the verdicts\' floor of %g' % (
+                a, lowest, args.model_floor))
+            continue
+        d, f = (c[yv == 1] >= t).mean(), (c[yv == 0] >= t).mean()
+        print('  combined, A = %g: %.2f%% at %.2f%% (threshold %.6f)' % (a, 100 * d, 100 * f, p))
+        if f <= args.fp and (best is None or d > best[0]):
+            best = (d, a, t, p)
+    if best is None:
+        sys.exit('guard-judge: no weight keeps the validation records at or under %g%% false positives' % (100 * args.fp))
+    _, a, t, p = best
+    print('chosen: scanner_weight %g, threshold %.6f (with scan_threshold %g)' % (a, p, args.scan_threshold))
+    for rnd in val + tests:
+        s, m, y = arrays({rnd})
+        flag = score(s, m, a) >= t
+        print('round %d%s: combined %.2f%% (%d/%d) at %.2f%% (%d/%d)' % (
+            rnd, ' (test)' if rnd in tests else '', 100 * flag[y == 1].mean(), flag[y == 1].sum(), (y == 1).sum(),
+            100 * flag[y == 0].mean(), flag[y == 0].sum(), (y == 0).sum()))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest='command', required=True)
@@ -248,13 +309,19 @@ def main():
     t.add_argument('--epochs', type=int, default=1); t.add_argument('--batch', type=int, default=16)
     t.add_argument('--lr', type=float, default=5e-5); t.add_argument('--seed', type=int, default=7)
     s = sub.add_parser('score'); s.add_argument('rounds', type=int, nargs='+'); s.add_argument('--model', default='ft-model')
+    s.add_argument('--scores', default='ft', help='scores are written to SCORES-rN.npy')
     j = sub.add_parser('judge')
     j.add_argument('--val', required=True); j.add_argument('--test', type=int)
+    j.add_argument('--scores', default='ft', help='read SCORES-rN.npy')
     g = sub.add_parser('guard-judge')
     g.add_argument('--scanner', required=True); g.add_argument('--model', required=True)
     g.add_argument('--val', required=True); g.add_argument('--test');
     g.add_argument('--thresholds', help='TS,TM: score this pair instead of choosing one')
     g.add_argument('--fp', type=float, default=0.01)
+    g.add_argument('--combine', help='A1,A2,...: one score, logit(model) + A * logit(scanner), A and its threshold chosen on --val')
+    g.add_argument('--scan-threshold', type=float, default=1.0, help='with --combine: guard.scan_threshold')
+    g.add_argument('--model-floor', type=float, default=0.001,
+                   help="with --combine: the model verdicts' --intent-threshold (probabilities under it read as 0)")
     args = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     if args.command in ('train', 'score'):

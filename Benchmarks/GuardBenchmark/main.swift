@@ -31,6 +31,8 @@ import VigilLab
 //                                        [--intent-model URL] with a text-embeddings-inference server, the
 //                                        [--intent-labels A,B] figures of the scanner and that model together,
 //                                        [--intent-threshold P] as guard.intent_model has the Guard use them
+//                                        [--intent-scanner-weight A] the model and the scanner decide together
+//                                                              (guard.intent_model.scanner_weight)
 //                                        [--scanner-threshold T] the scanner's threshold (guard.scan_threshold); above
 //                                                              1, the scanner flags nothing and the model reads all
 
@@ -302,6 +304,7 @@ case "eval":
     var intentURL: String?
     var intentLabels = ["INJECTION", "JAILBREAK"]
     var intentThreshold = 0.9
+    var intentScannerWeight = 0.0
     var scannerThreshold: Double?
     var rest = arguments.dropFirst()[...]
     while let a = rest.popFirst() {
@@ -315,6 +318,10 @@ case "eval":
             intentLabels = labels.split(separator: ",").map(String.init)
         } else if a == "--intent-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1 {
             intentThreshold = value
+        } else if a == "--intent-scanner-weight", let value = rest.popFirst().flatMap(Double.init), value >= 0,
+            value <= 100
+        {
+            intentScannerWeight = value
         } else if a == "--scanner-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1.5
         {
             scannerThreshold = value
@@ -329,7 +336,8 @@ case "eval":
         FileHandle.standardError.write(
             Data(
                 ("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]"
-                    + " [--scanner-threshold T] [--intent-model URL [--intent-labels A,B] [--intent-threshold P]]\n")
+                    + " [--scanner-threshold T] [--intent-model URL [--intent-labels A,B] [--intent-threshold P]"
+                    + " [--intent-scanner-weight A]]\n")
                     .utf8))
         exit(64)
     }
@@ -342,7 +350,7 @@ case "eval":
         do {
             review = IntentReview(
                 model: try TEIIntentModel(url: intentURL, injectionLabels: intentLabels),
-                settings: .init(threshold: intentThreshold, cooldownSeconds: 0))
+                settings: .init(threshold: intentThreshold, cooldownSeconds: 0, scannerWeight: intentScannerWeight))
         } catch {
             FileHandle.standardError.write(Data("eval: --intent-model: \(error)\n".utf8))
             exit(64)
@@ -412,7 +420,10 @@ case "eval":
         }
         print(
             "\(file): \(positives) injections, \(negatives) benign, threshold \(scanner.threshold)"
-                + (intentURL.map { ", intent model \($0) at \(intentThreshold)" } ?? ""))
+                + (intentURL.map {
+                    ", intent model \($0) at \(intentThreshold)"
+                        + (intentScannerWeight > 0 ? " with the scanner's score weighed \(intentScannerWeight)" : "")
+                } ?? ""))
         print(
             "  detection:       \(f(100 * Double(detected) / Double(max(1, positives)), 2))% (\(detected)/\(positives))"
         )

@@ -363,6 +363,35 @@ import VigilTesting
         #expect(try await ApprovalAnnouncer.within(seconds: 5, what: "chat.post") { 42 } == 42)
     }
 
+    /// A chat server that refuses a post to slow Vigil down (HTTP 429 with a Retry-After) is told apart from other
+    /// failures: the Guard then holds that server's rate-limit bucket, as it does after an agent's call.
+    @Test func aThrottledPostSaysSo() async throws {
+        let approval = try ApprovalBook().request(
+            agent: "forensics", tier: "tier3", caseID: "case-1", tool: "cloud.isolate_instance",
+            arguments: ["instance": "i-0abc"], rule: "destructive-needs-approval", reason: "destructive"
+        ).approval
+        let refusal = HTTPStatusError(status: 429, body: "ratelimited", retryAfter: "30")
+        let throttled = ApprovalAnnouncer(
+            server: "collaboration", channel: "#security", route: .lab { _, _ in throw refusal })
+        do {
+            _ = try await throttled.announce(approval)
+            Issue.record("a refused post must fail")
+        } catch {
+            #expect(error.isThrottling && error.retryAfter == "30" && error.refusedUnprocessed)
+            #expect(error.description == "HTTP 429 (Retry-After: 30): ratelimited")
+            #expect(error.auditFields["channel"] == "#security")
+        }
+        let down = ApprovalAnnouncer(
+            server: "collaboration", channel: "#security",
+            route: .lab { _, _ in throw HTTPStatusError(status: 502, body: "bad gateway") })
+        do {
+            _ = try await down.announce(approval)
+            Issue.record("a failed post must fail")
+        } catch {
+            #expect(!error.isThrottling && error.retryAfter == nil)
+        }
+    }
+
     /// An answer that neither confirms nor refuses ("Message sent") is kept, cleaned, as unconfirmed.
     @Test func anAnswerThatSaysNothingIsUnconfirmed() throws {
         let answer = try ApprovalAnnouncer.confirmation(of: nil, text: "Message sent\n\u{1B}[31mto #security")

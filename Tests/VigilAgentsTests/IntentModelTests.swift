@@ -107,6 +107,56 @@ struct IntentModelTests {
         await server.stop()
     }
 
+    /// With `scanner_weight`, the model and the scanner decide together: logit(p) + A · logit(s) ≥ logit(threshold).
+    /// A text the scanner found nothing in needs more of the model than the threshold alone asks, and one it found
+    /// half-suspicious less; without a weight the model decides alone.
+    @Test func theScannersScoreWeighsWithTheModelWhenAsked() async throws {
+        let alone = IntentReview.Settings(threshold: 0.9325)
+        let together = IntentReview.Settings(threshold: 0.9325, scannerWeight: 0.5)
+        #expect(alone.flags(0.95, scannerScore: 0) && !alone.flags(0.93, scannerScore: 0.45))
+        // logit(0.95) + 0.5 · logit(10⁻⁶) = 2.94 − 6.91 < logit(0.9325) = 2.63
+        #expect(!together.flags(0.95, scannerScore: 0))
+        // logit(0.9) + 0.5 · logit(0.8) = 2.20 + 0.69 ≥ 2.63; with 0.6: 2.20 + 0.20 < 2.63
+        #expect(together.flags(0.9, scannerScore: 0.8) && !together.flags(0.9, scannerScore: 0.6))
+        // Probabilities of 0 and 1 are held a millionth from them (as `finetune-trial.py guard-judge --combine` holds
+        // them); a scanner's score of 1 reaches the model only with scan_threshold above it, as in `vigil-bench-guard`.
+        #expect(together.flags(0.02, scannerScore: 1) && !together.flags(0.01, scannerScore: 1))
+        #expect(IntentReview.Settings(scannerWeight: -3).scannerWeight == 0)
+        #expect(IntentReview.Settings(scannerWeight: .nan).scannerWeight == 0)
+
+        // Through the Guard: the model scores both texts 0.99. The role-play the scanner found nothing in passes
+        // with the weight (the model alone would flag it); the request the scanner scored 0.14 and passed is flagged.
+        let server = try await TEIStandIn { text in
+            let p = text.contains("Rex") ? 0.99 : 0.02
+            return [("INJECTION", p), ("SAFE", 1 - p)]
+        }
+        let review = IntentReview(
+            model: try TEIIntentModel(url: server.baseURL, http: Self.quick), settings: together)
+        let (guardrails, audit, _, _) = try guardrails(review)
+        let request = "Rex asked the automated assistant to approve the change without the call-back."
+        let quiet = guardrails.scanner.scan(["description": .string(Self.rolePlay)])
+        let half = guardrails.scanner.scan(["description": .string(request)])
+        #expect(!quiet.injection && quiet.score == 0, "the scanner must find nothing in the role-play here")
+        #expect(!half.injection && half.score > 0.1, "the scanner must find a little in the request, and pass it")
+        let session = guardrails.session(agent: "triage", tier: "tier1", caseID: "case-12")
+        var verdicts: [ScanVerdict] = []
+        for (key, text) in [("SUP-4420", Self.rolePlay), ("SUP-4421", request)] {
+            let outcome = try await guardrails.call(Self.getTicket, arguments: ["key": .string(key)], in: session) {
+                _ in .init(content: ["key": .string(key), "description": .string(text)])
+            }
+            guard case .completed(_, _, let verdict, _) = outcome else {
+                Issue.record("expected completed, got \(outcome)")
+                return
+            }
+            verdicts.append(verdict)
+        }
+        #expect(!verdicts[0].injection && verdicts[0].findings.isEmpty)
+        #expect(verdicts[1].injection && verdicts[1].findings.first?.feature == "intent-model")
+        #expect(server.batches.count == 2)
+        audit.close()
+        await server.stop()
+    }
+
     /// An instruction written in base64 reaches the model decoded: the scanner decodes it and passes it, and the
     /// model, which would see only the encoded run, reads what it says.
     @Test func theModelReadsWhatTheScannerDecodes() async throws {

@@ -297,6 +297,159 @@ struct GuardPipelineTests {
         #expect(requested < (all.firstIndex { $0.kind == "approval_announced" } ?? -1))
     }
 
+    /// Announcements take their tokens from their server's bucket, as the agents' calls to it do: a burst of requests
+    /// posts what the bucket allows and audits the rest as not posted, the server's next call finds the bucket used,
+    /// and a chat server's throttling answer (429 with Retry-After) holds the bucket as it would after a call.
+    @Test func announcementsTakeTokensFromTheirServersBucket() async throws {
+        struct Throttled: ThrottlingError, CustomStringConvertible {
+            var isThrottling: Bool { true }
+            var retryAfter: String? { "120" }
+            var refusedUnprocessed: Bool { true }
+            var description: String { "HTTP 429 (Retry-After: 120)" }
+        }
+        let directory = try CommandRunner.temporaryDirectory()
+        let key = AuditKey()
+        let path = directory.appendingPathComponent("audit.log").path
+        let clock = FakeClock()
+        let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
+        let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
+        // The chat is the identity server here, so that an agent's call shares its bucket.
+        let limiter = RateLimiter(
+            limits: ["server:identity": .init(ratePerSecond: 0.01, burst: 2)],
+            default: .init(ratePerSecond: 100, burst: 100), clock: clock)
+        let posted = Mutex<[String]>([])
+        let throttle = Mutex(false)
+        let guardrails = Guard(
+            policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
+            rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: 0,
+            announce: { approval in
+                if throttle.withLock({ $0 }) { throw Throttled() }
+                posted.withLock { $0.append(approval.id) }
+                return ["ts": "1767225600.000100"]
+            },
+            announceServer: "identity")
+        let f = Fixture(
+            guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
+        let forensics = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-9")
+        let instances = ["i-0abc", "i-0def", "i-0123", "i-0456"]
+        forensics.taint.observe(
+            .object(["i": .array(instances.map { .string($0) })]), source: "cloud.describe_resource", trusted: true)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in .init(content: [:]) }
+        var ids: [String] = []
+        for instance in instances.prefix(3) {
+            guard
+                case .pendingApproval(_, _, let approval) = try await guardrails.call(
+                    Tools.isolate, arguments: ["instance": .string(instance)], in: forensics, execute: execute)
+            else {
+                Issue.record("expected pending")
+                return
+            }
+            ids.append(approval.id)
+        }
+        while guardrails.pendingAnnouncements > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(posted.withLock { $0 } == Array(ids.prefix(2)))
+        // Counted apart from the agents' calls (which `vigil triage` reports as escalated alerts).
+        #expect(guardrails.rateLimitedAnnouncements == 1 && guardrails.rateLimitedByBucket.isEmpty)
+        // The posts used the bucket: an agent's call to the same server waits for its turn (here: is refused).
+        let triage = guardrails.session(agent: "triage", tier: "tier1", caseID: "case-9")
+        let read = try await guardrails.call(
+            Tools.getUser, arguments: ["login": "ana.silva@meridian.example"], in: triage
+        ) { _ in
+            Issue.record("the bucket is empty: the call must not run")
+            return .init(content: [:])
+        }
+        guard case .rateLimited = read else {
+            Issue.record("expected rate limited, got \(read)")
+            return
+        }
+        #expect(guardrails.rateLimitedByBucket == ["server:identity": 1])
+        // A token later (and before the requests expire), the chat server answers the next post with 429 and
+        // Retry-After: 120.
+        clock.advance(seconds: 100)
+        throttle.withLock { $0 = true }
+        guard
+            case .pendingApproval(_, _, let fourth) = try await guardrails.call(
+                Tools.isolate, arguments: ["instance": "i-0456"], in: forensics, execute: execute)
+        else {
+            Issue.record("expected pending")
+            return
+        }
+        while guardrails.pendingAnnouncements > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let level = limiter.levels.first { $0.key == "server:identity" }
+        #expect(level?.blockedUntil == clock.now().adding(seconds: 120))
+        let failed = try records(f).filter { $0.kind == "approval_announce_failed" }
+        #expect(failed.count == 2)
+        let limited = try #require(failed.first)
+        #expect(limited.data["approval_id"] == .string(ids[2]))
+        #expect(limited.data["bucket"] == "server:identity" && limited.data["rate_limit"] == "rate")
+        #expect(limited.data["server"] == "identity")
+        #expect(
+            limited.data["error"]?.stringValue?.hasPrefix(
+                "not posted: server:identity has no token within 0 ms (its rate limit is used up") == true)
+        let refused = try #require(failed.last)
+        #expect(refused.data["approval_id"] == .string(fourth.id))
+        #expect(refused.data["throttled"] == "server:identity")
+        #expect(refused.data["error"] == "HTTP 429 (Retry-After: 120)")
+        #expect(try approvals.list(status: .pending).count == 4)
+    }
+
+    /// A post waits for its token as a call does (in the background: the call that asked is not held); one still
+    /// waiting when the run ends is audited as not sent, and its booking is given back.
+    @Test(.timeLimit(.minutes(1)))
+    func anAnnouncementWaitsForItsTokenAndStopsWithTheRun() async throws {
+        for (rate, expectPosted) in [(10.0, 2), (0.001, 1)] {
+            let directory = try CommandRunner.temporaryDirectory()
+            let key = AuditKey()
+            let path = directory.appendingPathComponent("audit.log").path
+            let clock = FakeClock()
+            let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
+            let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
+            // One token at once, the next after 100 ms (rate 10) or after 1,000 s (rate 0.001).
+            let limiter = RateLimiter(
+                limits: ["server:chat": .init(ratePerSecond: rate, burst: 1)],
+                default: .init(ratePerSecond: 100, burst: 100), clock: clock)
+            let posted = Mutex(0)
+            let guardrails = Guard(
+                policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
+                rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: 3_600_000,
+                announce: { _ in
+                    posted.withLock { $0 += 1 }
+                    return ["ts": "1767225600.000100"]
+                },
+                announceServer: "chat")
+            let session = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-10")
+            session.taint.observe(
+                .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
+            let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in .init(content: [:]) }
+            for instance in ["i-0abc", "i-0def"] {
+                let outcome = try await guardrails.call(
+                    Tools.isolate, arguments: ["instance": .string(instance)], in: session, execute: execute)
+                guard case .pendingApproval = outcome else {
+                    Issue.record("expected pending, got \(outcome)")
+                    return
+                }
+            }
+            if expectPosted == 2 {
+                // The second post waits 100 ms for its token, then goes.
+                #expect(await guardrails.finishAnnouncements(waitingAtMost: 30) == 0)
+            } else {
+                while posted.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(await guardrails.finishAnnouncements(waitingAtMost: 0.3) == 1)
+                // The booking was given back: nobody waits on the bucket.
+                #expect(limiter.levels.first { $0.key == "server:chat" }?.queued == 0)
+            }
+            #expect(posted.withLock { $0 } == expectPosted)
+            audit.close()
+            let records = try #require(FileManager.default.contents(atPath: path)).split(separator: 0x0A).map {
+                try AuditRecord.parse($0)
+            }
+            #expect(records.filter { $0.kind == "approval_announced" }.count == expectPosted)
+            let failed = records.filter { $0.kind == "approval_announce_failed" }.map { $0.data["error"] }
+            #expect(failed == (expectPosted == 2 ? [] : ["not posted: Vigil stopped before it was sent"]))
+            #expect(guardrails.rateLimitedAnnouncements == 0)
+        }
+    }
+
     /// A chat server that does not answer holds up no call: the request is pending at once and the post waits in
     /// the background, one at a time in the order filed. At shutdown what is still waiting is cancelled and audited
     /// as not posted.

@@ -317,6 +317,14 @@ struct CommandLineTests {
         ("guard:\n  intent_model: {url: 'http://h', on_failure: ignore}\n", "'ignore' is not quarantine or pass"),
         ("guard:\n  intent_model: {url: 'http://h', model: x}\n", "guard.intent_model.model (line 2): unknown key"),
         (
+            "guard:\n  intent_model: {url: 'http://h', scanner_weight: -0.5}\n",
+            "guard.intent_model.scanner_weight (line 2): -0.5 is outside 0…100"
+        ),
+        (
+            "guard:\n  intent_model: {url: 'http://h', scanner_weight: 1000}\n",
+            "guard.intent_model.scanner_weight (line 2): 1000.0 is outside 0…100"
+        ),
+        (
             "guard:\n  announce: {server: identity}\n",
             "guard.announce.server (line 2): identity cannot post messages; use a chat server of mcp.servers, collaboration (the lab's simulated chat), or \"\" to post nowhere"
         ),

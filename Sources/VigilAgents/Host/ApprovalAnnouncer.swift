@@ -21,9 +21,16 @@ public struct ApprovalAnnouncer: Sendable {
             MCPConnection, name: String, channelArgument: String, textArgument: String, timeoutSeconds: Double)
     }
 
-    /// Why a post failed, made fit for a log line: on one line, without control characters, cut.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible, Guard.AuditDescribed {
+    /// Why a post failed, made fit for a log line: on one line, without control characters, cut. A chat server that
+    /// refused the post to slow Vigil down (HTTP 429, or 503 with a Retry-After) says so here, and the Guard holds
+    /// that server's rate-limit bucket as it would after a call.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible, Guard.AuditDescribed,
+        ThrottlingError
+    {
         public var description: String
+        public var isThrottling = false
+        public var retryAfter: String?
+        public var refusedUnprocessed = false
         /// Where the post was to go (server, tool, channel), for the audit record.
         public var auditFields: JSONObject = [:]
         /// `approval_announce_failed`, or `approval_not_announced` when announcements are off.
@@ -91,6 +98,11 @@ public struct ApprovalAnnouncer: Sendable {
                 failure = Failure(Self.unknownOutcome)
             } else {
                 failure = Failure(String(describing: error))
+            }
+            if let throttling = error as? any ThrottlingError, throttling.isThrottling {
+                failure.isThrottling = true
+                failure.retryAfter = throttling.retryAfter
+                failure.refusedUnprocessed = throttling.refusedUnprocessed
             }
             failure.auditFields = record
             throw failure

@@ -206,13 +206,17 @@ public struct VigilConfiguration: Sendable, Hashable {
             public var cooldownSeconds: Int
             /// The environment variable holding a bearer token (TEI's `--api-key`); empty: none sent.
             public var apiKeyEnvironment: String
+            /// 0: the model decides alone at `threshold`; A > 0: with the scanner's score,
+            /// logit(p) + A · logit(score) ≥ logit(threshold) (`IntentReview.Settings.flags`).
+            public var scannerWeight: Double
 
             public init(
                 url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
                 timeoutSeconds: Int = 10, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
                 batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
-                apiKeyEnvironment: String = ""
+                apiKeyEnvironment: String = "", scannerWeight: Double = 0
             ) {
+                self.scannerWeight = scannerWeight
                 self.cooldownSeconds = cooldownSeconds
                 self.url = url
                 self.labels = labels

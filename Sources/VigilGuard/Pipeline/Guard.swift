@@ -26,7 +26,10 @@ public final class Guard: Sendable {
     private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
+    /// The rate-limit bucket announcements take their tokens from: the announcing server's (`server:NAME`).
+    private let announceBucket: String?
     private let rateLimitedCalls = Mutex<[String: Int]>([:])
+    private let rateLimitedPosts = Mutex(0)
     /// The announcements not yet done, by number, and the last one filed (the next waits for it).
     private let announcements = Mutex<
         (tail: Task<Void, Never>?, running: [Int: Task<Void, Never>], next: Int, closing: Bool)
@@ -39,6 +42,9 @@ public final class Guard: Sendable {
     /// All the calls refused so far by a rate limit.
     public var rateLimitedCount: Int { rateLimitedByBucket.values.reduce(0, +) }
 
+    /// Approval requests not announced so far because the announcing server's bucket had no token in time.
+    public var rateLimitedAnnouncements: Int { rateLimitedPosts.withLock { $0 } }
+
     /// Tells people that a request waits for them, and returns where it did (e.g. the server, channel and message
     /// id), which the audit log keeps (`approval_announced`). A failure is audited (`approval_announce_failed`)
     /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
@@ -47,7 +53,8 @@ public final class Guard: Sendable {
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
         scanner: InjectionScanner = InjectionScanner(), intentReview: IntentReview? = nil,
-        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 30_000, announce: Announcer? = nil
+        audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 30_000, announce: Announcer? = nil,
+        announceServer: String? = nil
     ) {
         self.intentReview = intentReview
         self.policy = policy
@@ -57,6 +64,7 @@ public final class Guard: Sendable {
         self.audit = audit
         self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
         self.announce = announce
+        self.announceBucket = announceServer.map { "server:\($0)" }
     }
 
     /// A new investigation's session.
@@ -158,36 +166,26 @@ public final class Guard: Sendable {
         // 3. Rate limit: the call books its token and waits its turn (callers go in the order they booked), up to
         // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends.
         let bucket = "server:\(profile.server)"
-        var waited: Int64 = 0
-        while true {
-            let booking = rateLimiter.reserve(bucket)
-            guard case .wait(let milliseconds, let reason) = booking.decision else { break }
-            guard waited + milliseconds <= maxRateWaitMilliseconds else {
-                if reason == .rate { rateLimiter.release(bucket, generation: booking.generation) }
-                record["outcome"] = "rate_limited"
-                record["retry_after_ms"] = .int(milliseconds)
-                record["rate_limit"] = .string(reason.rawValue)
-                // The call did not run: the human's approval stays good for its retry.
-                record["approval_released"] = releaseApproval()
-                try await append("tool_call", record)
-                rateLimitedCalls.withLock { $0[bucket, default: 0] += 1 }
-                return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
-            }
-            do {
-                try await Task.sleep(for: .milliseconds(milliseconds))
-            } catch {
-                // Cancelled while waiting: the call did not run.
-                if reason == .rate { rateLimiter.release(bucket, generation: booking.generation) }
-                record["outcome"] = "cancelled"
-                record["approval_released"] = releaseApproval()
-                try await append("tool_call", record)
-                throw error
-            }
-            waited += milliseconds
-            record["rate_wait_ms"] = .int(waited)
-            // The booked token is this call's now, unless a server's Retry-After came meanwhile: that voids every
-            // booking, and the call books again (after the block).
-            if reason == .rate, rateLimiter.stillBooked(bucket, generation: booking.generation) { break }
+        switch await rateLimiter.acquire(bucket, waitingAtMost: maxRateWaitMilliseconds) {
+        case .cancelled(let waited):
+            // Cancelled while waiting: the call did not run.
+            if waited > 0 { record["rate_wait_ms"] = .int(waited) }
+            record["outcome"] = "cancelled"
+            record["approval_released"] = releaseApproval()
+            try await append("tool_call", record)
+            throw CancellationError()
+        case .refused(let milliseconds, let reason, let waited):
+            if waited > 0 { record["rate_wait_ms"] = .int(waited) }
+            record["outcome"] = "rate_limited"
+            record["retry_after_ms"] = .int(milliseconds)
+            record["rate_limit"] = .string(reason.rawValue)
+            // The call did not run: the human's approval stays good for its retry.
+            record["approval_released"] = releaseApproval()
+            try await append("tool_call", record)
+            rateLimitedCalls.withLock { $0[bucket, default: 0] += 1 }
+            return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
+        case .granted(let waited):
+            if waited > 0 { record["rate_wait_ms"] = .int(waited) }
         }
 
         // 4. Audit before.
@@ -416,16 +414,39 @@ public final class Guard: Sendable {
 
     static let notSent = "not posted: Vigil stopped before it was sent"
 
-    /// Posts one announcement and audits the outcome.
+    /// Posts one announcement and audits the outcome. A post takes a token from its server's rate-limit bucket, as
+    /// the agents' calls to that server do, waiting for it as a call would (`maxRateWaitMilliseconds`); one that
+    /// finds none in time is not sent. A server that answers it with a throttling error (429, or 503 with a
+    /// Retry-After) blocks the bucket as it would for a call.
     private func post(_ approval: Approval, _ announce: Announcer) async {
         var record: JSONObject
         let kind: String
         do {
             if Task.isCancelled { throw Unsent() }
+            if let announceBucket {
+                switch await rateLimiter.acquire(announceBucket, waitingAtMost: maxRateWaitMilliseconds) {
+                case .granted: break
+                case .cancelled: throw Unsent()
+                case .refused(let milliseconds, let reason, _):
+                    rateLimitedPosts.withLock { $0 += 1 }
+                    throw RateLimitedPost(
+                        bucket: announceBucket, retryAfterMilliseconds: milliseconds, reason: reason,
+                        waitedAtMost: maxRateWaitMilliseconds)
+                }
+                // Stopped while the token came: not sent.
+                if Task.isCancelled { throw Unsent() }
+            }
             record = try await announce(approval)
             kind = "approval_announced"
         } catch is Unsent {
             record = ["error": .string(Self.notSent)]
+            kind = "approval_announce_failed"
+        } catch let limited as RateLimitedPost {
+            record = [
+                "error": .string(limited.description), "rate_limit": .string(limited.reason.rawValue),
+                "retry_after_ms": .int(limited.retryAfterMilliseconds), "bucket": .string(limited.bucket),
+                "server": .string(String(limited.bucket.dropFirst("server:".count))),
+            ]
             kind = "approval_announce_failed"
         } catch is CancellationError {
             record = [
@@ -438,6 +459,11 @@ public final class Guard: Sendable {
             record = described?.auditFields ?? [:]
             record["error"] = .string(String(describing: error))
             kind = described?.auditKind ?? "approval_announce_failed"
+            if let announceBucket, let throttling = error as? any ThrottlingError, throttling.isThrottling {
+                let until = rateLimiter.throttled(announceBucket, retryAfter: throttling.retryAfter)
+                record["throttled"] = .string(announceBucket)
+                record["blocked_until"] = .string(until.description)
+            }
         }
         record["approval_id"] = .string(approval.id)
         // A log that cannot be written has failed the run already, which says so.
@@ -445,6 +471,20 @@ public final class Guard: Sendable {
     }
 
     private struct Unsent: Error {}
+
+    /// An announcement its server's bucket had no token for in time.
+    private struct RateLimitedPost: Error, CustomStringConvertible {
+        var bucket: String
+        var retryAfterMilliseconds: Int64
+        var reason: RateDecision.Reason
+        var waitedAtMost: Int64
+
+        var description: String {
+            let why = reason == .retryAfter ? "the server asked to retry later" : "its rate limit is used up"
+            return
+                "not posted: \(bucket) has no token within \(waitedAtMost) ms (\(why); next in \(retryAfterMilliseconds) ms)"
+        }
+    }
 
     /// An error that brings fields of its own to the audit record of what failed (an announcement's server, tool and
     /// channel), and its kind when it is not a failure (`approval_not_announced`: announcements are off).

@@ -60,6 +60,45 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// What `acquire` got, and how long the caller waited for it (milliseconds).
+    public enum Acquired: Sendable, Hashable {
+        /// A token (`waited` 0 when one was there).
+        case granted(waited: Int64)
+        /// None within the wait allowed: the bucket would have held the caller `retryAfter` longer, for `reason`.
+        case refused(retryAfter: Int64, reason: RateDecision.Reason, waited: Int64)
+        /// The caller's task was cancelled while it waited.
+        case cancelled(waited: Int64)
+    }
+
+    /// Takes a token from `key`'s bucket, waiting its turn (callers go in the order they booked) up to
+    /// `maxWait` milliseconds in all; a server's Retry-After holds the caller until it ends, and voids a booking
+    /// made before it (the caller then books again). A caller that would wait longer is refused at once, and one
+    /// cancelled while it waits stops waiting; either gives its booking back.
+    public func acquire(_ key: String, waitingAtMost maxWait: Int64) async -> Acquired {
+        var waited: Int64 = 0
+        while true {
+            let booking = reserve(key)
+            guard case .wait(let milliseconds, let reason) = booking.decision else {
+                return .granted(waited: waited)
+            }
+            guard waited + milliseconds <= maxWait else {
+                if reason == .rate { release(key, generation: booking.generation) }
+                return .refused(retryAfter: milliseconds, reason: reason, waited: waited)
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            } catch {
+                if reason == .rate { release(key, generation: booking.generation) }
+                return .cancelled(waited: waited)
+            }
+            waited += milliseconds
+            // The booked token is the caller's now, unless a server's Retry-After came meanwhile.
+            if reason == .rate, stillBooked(key, generation: booking.generation) {
+                return .granted(waited: waited)
+            }
+        }
+    }
+
     /// Gives back a token booked in `generation`.
     public func release(_ key: String, generation: Int) {
         buckets.withLock { buckets in buckets[key]?.release(generation: generation) }

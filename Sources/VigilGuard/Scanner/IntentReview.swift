@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import VigilCore
 
@@ -25,8 +26,9 @@ public struct IntentModelError: Error, CustomStringConvertible, Sendable {
 
 /// The second reading of what reaches a model: the strings of a result the scanner passes that read as prose go
 /// to an `IntentModel`; one it scores at or above `threshold` makes the result an injection, with an
-/// `intent-model` finding that names its path. The scanner's verdict is never lowered, and a result it already
-/// flags is not sent.
+/// `intent-model` finding that names its path. With a `scannerWeight`, the model's strongest piece and the
+/// scanner's score decide together (`Settings.flags`). The scanner's verdict is never lowered, and a result it
+/// already flags is not sent.
 ///
 /// A result the model did not read in full is, by default (`onFailure: .quarantine`), quarantined like an
 /// injection (`ScanVerdict.unread`): an alert is not closed without a human on a result that the configured
@@ -42,8 +44,12 @@ public struct IntentReview: Sendable {
     }
 
     public struct Settings: Sendable, Hashable {
-        /// A text the model scores at or above this is an injection.
+        /// A text the model scores at or above this is an injection (with `scannerWeight`, see `flags`).
         public var threshold: Double
+        /// 0 (the default): the model decides alone, at `threshold`. A > 0: the model's strongest piece p and the
+        /// scanner's score s for the result decide together, logit(p) + A · logit(s) ≥ logit(threshold), so that
+        /// what the scanner found half-suspicious needs less of the model and what it found clean needs more.
+        public var scannerWeight: Double
         /// Strings of fewer UTF-8 bytes are not sent (identifiers, enum values and timestamps say nothing to a
         /// classifier). Bytes, so that eight characters of Chinese count as much as 24 of English.
         public var minBytes: Int
@@ -64,14 +70,27 @@ public struct IntentReview: Sendable {
 
         public init(
             threshold: Double = 0.9, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
-            onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30
+            onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30, scannerWeight: Double = 0
         ) {
             self.threshold = threshold
+            self.scannerWeight = scannerWeight.isFinite ? min(max(0, scannerWeight), 100) : 0
             self.minBytes = max(1, minBytes)
             self.chunkBytes = max(8, chunkBytes)
             self.maxTexts = max(1, maxTexts)
             self.onFailure = onFailure
             self.cooldownSeconds = cooldownSeconds.isFinite ? min(max(0, cooldownSeconds), 86_400) : 0
+        }
+
+        /// Whether the model's strongest piece `p` makes a result the scanner scored `scannerScore` an injection:
+        /// `p ≥ threshold`, or with `scannerWeight` A > 0, logit(p) + A · logit(scannerScore) ≥ logit(threshold), each
+        /// probability held within [10⁻⁶, 1 − 10⁻⁶] (a score of 0 or 1 weighs as much as one a millionth from it).
+        public func flags(_ p: Double, scannerScore: Double) -> Bool {
+            guard scannerWeight > 0 else { return p >= threshold }
+            func logit(_ q: Double) -> Double {
+                let q = min(max(q, 1e-6), 1 - 1e-6)
+                return log(q / (1 - q))
+            }
+            return logit(p) + scannerWeight * logit(scannerScore) >= logit(threshold)
         }
 
         /// Bytes two neighbouring pieces of a long string share, so that no sentence is only ever cut.
@@ -132,7 +151,7 @@ public struct IntentReview: Sendable {
             return unavailable(verdict, message)
         }
         if let strongest = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }),
-            probabilities[strongest] >= settings.threshold
+            settings.flags(probabilities[strongest], scannerScore: verdict.score)
         {
             let p = probabilities[strongest]
             verdict.findings.append(

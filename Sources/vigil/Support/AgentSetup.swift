@@ -225,6 +225,12 @@ final class AgentStack: Sendable {
                 "\(cancelled) approval request\(cancelled == 1 ? " was" : "s were") not announced in time (audited as approval_announce_failed); they wait in `vigil guard approvals`"
             )
         }
+        let limited = guardrails.rateLimitedAnnouncements
+        if limited > 0 {
+            Console.warning(
+                "\(limited) approval request\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the chat server's rate limit had no token within 30 s (audited as approval_announce_failed); they wait in `vigil guard approvals`. Raise its guard.rate_limits if the channel allows more."
+            )
+        }
         sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }
@@ -347,7 +353,9 @@ final class AgentStack: Sendable {
             rateLimiter: GuardSetup.rateLimiter(configuration),
             approvals: approvals,
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),
-            intentReview: intentReview, audit: audit, announce: announcer)
+            intentReview: intentReview, audit: audit, announce: announcer,
+            announceServer: configuration.guardrails.announce.server.isEmpty
+                ? nil : configuration.guardrails.announce.server)
 
         var running: [InProcessServer] = []
         var servers: [GuardedToolHost.Server] = []

@@ -472,6 +472,11 @@ enum ConfigurationLoader {
                 model.cooldownSeconds = try int(value, path: at, in: 0...3_600)
             case "api_key_env":
                 model.apiKeyEnvironment = try string(value, path: at)
+            case "scanner_weight":
+                model.scannerWeight = try double(value, path: at)
+                guard model.scannerWeight.isFinite, (0...100).contains(model.scannerWeight) else {
+                    throw ParseError(message: "\(at)\(line(value)): \(model.scannerWeight) is outside 0…100")
+                }
             default: throw unknown(at, value)
             }
         }
@@ -708,6 +713,7 @@ enum ConfigurationLoader {
           #   on_failure: quarantine           # or pass: what a result the model did not read in full becomes
           #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
+          #   scanner_weight: 0                # 0-100; above 0 the model and the scanner's score decide together
           # Each new approval request is posted here for people to see (the audit log records the post, or why it
           # failed; the request waits in `vigil guard approvals` either way). server: a chat server of mcp.servers,
           # collaboration (the lab's simulated chat, which no person reads), or "" to post nowhere.

@@ -240,6 +240,7 @@ extension GuardSetup {
             model: model,
             settings: .init(
                 threshold: settings.threshold, minBytes: settings.minBytes, chunkBytes: settings.chunkBytes,
-                maxTexts: settings.maxTexts, onFailure: onFailure, cooldownSeconds: Double(settings.cooldownSeconds)))
+                maxTexts: settings.maxTexts, onFailure: onFailure, cooldownSeconds: Double(settings.cooldownSeconds),
+                scannerWeight: settings.scannerWeight))
     }
 }
