@@ -256,17 +256,22 @@ def combined(args, sv, mv, yv, val, tests, arrays):
     --intent-threshold) and 0 for a record it did not read: an A with which a probability under the floor could
     flag is refused, since the Guard, which knows it, could decide otherwise."""
     top = math.log((1 - 1e-6) / 1e-6)
+    if not 0 < args.scan_threshold <= 1.5:
+        sys.exit('guard-judge: --scan-threshold is guard.scan_threshold, in (0, 1] (1.5: hidden text only)')
+    def sigmoid(x):
+        return 0.5 * (1 + math.tanh(x / 2))
     def logit(p):
         p = np.clip(p, 1e-6, 1 - 1e-6)
         return np.log(p / (1 - p))
     def score(s, m, a):
         c = logit(m) + a * logit(np.minimum(s, 1.0))
-        c[s >= args.scan_threshold] = np.inf
+        c[(s >= args.scan_threshold) | (s >= 2)] = np.inf
         return c
     best = None
     for a in (float(x) for x in args.combine.split(',')):
-        if not a > 0:
-            sys.exit('guard-judge: --combine takes weights above 0 (0 is the two-threshold rule)')
+        if not 0 < a <= 100:
+            sys.exit('guard-judge: --combine takes weights in (0, 100], as guard.intent_model.scanner_weight does '
+                     '(0 is the two-threshold rule)')
         c = score(sv, mv, a)
         neg = np.sort(c[yv == 0])[::-1]
         k = int(math.floor(args.fp * len(neg)))
@@ -276,9 +281,9 @@ def combined(args, sv, mv, yv, val, tests, arrays):
             continue
         # The threshold as guard.intent_model.threshold takes it: the probability just above the k-th benign
         # record's combined score, rounded up to six decimals.
-        p = min(1.0, math.ceil(1e6 / (1 + math.exp(-neg[k])) + 1e-9) / 1e6) if k < len(neg) else 1e-6
+        p = min(1.0, math.ceil(1e6 * sigmoid(neg[k]) + 1e-9) / 1e6) if k < len(neg) else 1e-6
         t = float(logit(np.array([p]))[0])
-        lowest = 1 / (1 + math.exp(-(t - a * top)))
+        lowest = sigmoid(t - a * top)
         if lowest < args.model_floor:
             print('  combined, A = %g: a model probability of %.2g could flag, under the verdicts\' floor of %g' % (
                 a, lowest, args.model_floor))

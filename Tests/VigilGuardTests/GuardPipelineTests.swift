@@ -15,10 +15,14 @@ struct GuardPipelineTests {
         var auditPath: String
         var key: AuditKey
         var audit: AuditLog
+        var limiter: RateLimiter
     }
 
+    /// A Guard over the standard policy, with `rate` and `burst` for every bucket but those in `limits`, and
+    /// `announce` posting through `announceServer`'s bucket when one is named.
     func fixture(
-        burst: Int = 100, rate: Double = 100, maxWait: Int64 = 0, announce: Guard.Announcer? = nil
+        burst: Int = 100, rate: Double = 100, maxWait: Int64 = 0, limits: [String: RateLimiter.Limit] = [:],
+        announce: Guard.Announcer? = nil, announceServer: String? = nil
     ) throws -> Fixture {
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
@@ -26,13 +30,14 @@ struct GuardPipelineTests {
         let clock = FakeClock()
         let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
         let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
+        let limiter = RateLimiter(limits: limits, default: .init(ratePerSecond: rate, burst: burst), clock: clock)
         let guardrails = Guard(
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
-            rateLimiter: RateLimiter(default: .init(ratePerSecond: rate, burst: burst), clock: clock),
-            approvals: approvals,
-            audit: audit, maxRateWaitMilliseconds: maxWait, announce: announce)
+            rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: maxWait,
+            announce: announce, announceServer: announceServer)
         return Fixture(
-            guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
+            guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit,
+            limiter: limiter)
     }
 
     /// The audit records, after closing the log and verifying it.
@@ -300,36 +305,26 @@ struct GuardPipelineTests {
     /// Announcements take their tokens from their server's bucket, as the agents' calls to it do: a burst of requests
     /// posts what the bucket allows and audits the rest as not posted, the server's next call finds the bucket used,
     /// and a chat server's throttling answer (429 with Retry-After) holds the bucket as it would after a call.
-    @Test func announcementsTakeTokensFromTheirServersBucket() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func announcementsTakeTokensFromTheirServersBucket() async throws {
         struct Throttled: ThrottlingError, CustomStringConvertible {
             var isThrottling: Bool { true }
             var retryAfter: String? { "120" }
             var refusedUnprocessed: Bool { true }
             var description: String { "HTTP 429 (Retry-After: 120)" }
         }
-        let directory = try CommandRunner.temporaryDirectory()
-        let key = AuditKey()
-        let path = directory.appendingPathComponent("audit.log").path
-        let clock = FakeClock()
-        let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
-        let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
-        // The chat is the identity server here, so that an agent's call shares its bucket.
-        let limiter = RateLimiter(
-            limits: ["server:identity": .init(ratePerSecond: 0.01, burst: 2)],
-            default: .init(ratePerSecond: 100, burst: 100), clock: clock)
         let posted = Mutex<[String]>([])
         let throttle = Mutex(false)
-        let guardrails = Guard(
-            policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
-            rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: 0,
+        // The chat is the identity server here, so that an agent's call shares its bucket.
+        let f = try fixture(
+            limits: ["server:identity": .init(ratePerSecond: 0.01, burst: 2)],
             announce: { approval in
                 if throttle.withLock({ $0 }) { throw Throttled() }
                 posted.withLock { $0.append(approval.id) }
                 return ["ts": "1767225600.000100"]
             },
             announceServer: "identity")
-        let f = Fixture(
-            guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit)
+        let (guardrails, clock, approvals, limiter) = (f.guardrails, f.clock, f.approvals, f.limiter)
         let forensics = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-9")
         let instances = ["i-0abc", "i-0def", "i-0123", "i-0456"]
         forensics.taint.observe(
@@ -398,25 +393,16 @@ struct GuardPipelineTests {
     @Test(.timeLimit(.minutes(1)))
     func anAnnouncementWaitsForItsTokenAndStopsWithTheRun() async throws {
         for (rate, expectPosted) in [(10.0, 2), (0.001, 1)] {
-            let directory = try CommandRunner.temporaryDirectory()
-            let key = AuditKey()
-            let path = directory.appendingPathComponent("audit.log").path
-            let clock = FakeClock()
-            let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
-            let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
-            // One token at once, the next after 100 ms (rate 10) or after 1,000 s (rate 0.001).
-            let limiter = RateLimiter(
-                limits: ["server:chat": .init(ratePerSecond: rate, burst: 1)],
-                default: .init(ratePerSecond: 100, burst: 100), clock: clock)
             let posted = Mutex(0)
-            let guardrails = Guard(
-                policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
-                rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: 3_600_000,
+            // One token at once, the next after 100 ms (rate 10) or after 1,000 s (rate 0.001).
+            let f = try fixture(
+                maxWait: 3_600_000, limits: ["server:chat": .init(ratePerSecond: rate, burst: 1)],
                 announce: { _ in
                     posted.withLock { $0 += 1 }
                     return ["ts": "1767225600.000100"]
                 },
                 announceServer: "chat")
+            let (guardrails, limiter) = (f.guardrails, f.limiter)
             let session = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-10")
             session.taint.observe(
                 .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
@@ -433,16 +419,18 @@ struct GuardPipelineTests {
                 // The second post waits 100 ms for its token, then goes.
                 #expect(await guardrails.finishAnnouncements(waitingAtMost: 30) == 0)
             } else {
-                while posted.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                // The first post is done and the second waits for its token.
+                while posted.withLock({ $0 }) == 0 || guardrails.pendingAnnouncements > 1
+                    || limiter.levels.first(where: { $0.key == "server:chat" })?.queued != 1
+                {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 #expect(await guardrails.finishAnnouncements(waitingAtMost: 0.3) == 1)
                 // The booking was given back: nobody waits on the bucket.
                 #expect(limiter.levels.first { $0.key == "server:chat" }?.queued == 0)
             }
             #expect(posted.withLock { $0 } == expectPosted)
-            audit.close()
-            let records = try #require(FileManager.default.contents(atPath: path)).split(separator: 0x0A).map {
-                try AuditRecord.parse($0)
-            }
+            let records = try self.records(f)
             #expect(records.filter { $0.kind == "approval_announced" }.count == expectPosted)
             let failed = records.filter { $0.kind == "approval_announce_failed" }.map { $0.data["error"] }
             #expect(failed == (expectPosted == 2 ? [] : ["not posted: Vigil stopped before it was sent"]))
