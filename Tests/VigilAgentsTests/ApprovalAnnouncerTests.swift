@@ -36,10 +36,13 @@ import VigilTesting
 
     /// Triages the lab's first alert with `announce` as the `guard.announce` block (and `extra` appended to the
     /// configuration), then reads the audit log and the pending requests.
-    func triage(announce: String, extra: String = "", environment: [String: String] = [:]) async throws -> Run {
+    func triage(
+        announce: String, extra: String = "", environment: [String: String] = [:], alerts: Int = 1
+    ) async throws -> Run {
         let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
         do {
-            let run = try await triage(model: model, announce: announce, extra: extra, environment: environment)
+            let run = try await triage(
+                model: model, announce: announce, extra: extra, environment: environment, alerts: alerts)
             await model.stop()
             return run
         } catch {
@@ -49,7 +52,7 @@ import VigilTesting
     }
 
     private func triage(
-        model: ScriptedModelServer, announce: String, extra: String, environment: [String: String]
+        model: ScriptedModelServer, announce: String, extra: String, environment: [String: String], alerts count: Int
     ) async throws -> Run {
         let directory = try CommandRunner.temporaryDirectory()
         try """
@@ -63,7 +66,7 @@ import VigilTesting
         \(announce)
         \(extra)
         """.write(to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
-        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "1"], in: directory)
+        let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "\(count)"], in: directory)
         try #require(alerts.status == 0, "\(alerts.stderr)")
         try Data(alerts.stdout.utf8).write(to: directory.appendingPathComponent("alert.jsonl"))
         let triage = try await CommandRunner.vigil(
@@ -115,6 +118,27 @@ import VigilTesting
                     ? "approval requested and announced"
                     : "approval requested; announced in the lab's simulated chat only"), "\(run.triage.stderr)")
         #expect(run.triage.stderr.contains(id))
+    }
+
+    /// Posts take tokens from the chat server's rate limit (`guard.rate_limits`), as the agents' calls to it would:
+    /// with one token and the next 1,000 s away, the first of two requests is posted and the other is audited as
+    /// not posted, waits in the book, and the run says so as it ends.
+    @Test func postsTakeTheChatServersRateLimit() async throws {
+        let limit = "  rate_limits:\n    \"server:chat\": {per_second: 0.001, burst: 1}\n"
+        let run = try await triage(
+            announce: "    server: chat\n    channel: \"#security\"", extra: limit + Self.chatServer(allowWrite: true),
+            alerts: 2)
+        #expect(run.triage.status == 0, "\(run.triage.stderr)")
+        #expect(run.pending.count == 2, "\(run.triage.stderr)")
+        #expect(records(run, "approval_announced").count == 1)
+        let refused = try #require(records(run, "approval_announce_failed").first?["data"], "\(run.triage.stderr)")
+        #expect(records(run, "approval_announce_failed").count == 1)
+        #expect(refused["server"] == "chat" && refused["bucket"] == "server:chat" && refused["rate_limit"] == "rate")
+        let error = refused["error"]?.stringValue ?? ""
+        #expect(error.hasPrefix("not posted: server:chat has no token within 30000 ms"), "\(error)")
+        #expect(
+            run.triage.stderr.contains("1 approval request was not posted to the approvers' channel"),
+            "\(run.triage.stderr)")
     }
 
     /// The text posted is the announcement of the request in the book: its digest is the one audited.
