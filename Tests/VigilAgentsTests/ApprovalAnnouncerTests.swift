@@ -240,6 +240,17 @@ import VigilTesting
         #expect(failure["error"] == "the server did not post it: channel_not_found")
         #expect(refused.pending.count == 1 && records(refused, "approval_announced").isEmpty)
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+
+        // Slack refuses the post with 429, and the server relays its body: the chat server's bucket is held.
+        let limited = try await triage(
+            announce: announce + "    channel: C0123456789", extra: servers,
+            environment: ["SLACK_STANDIN_LOG": log, "SLACK_STANDIN_RATELIMITED": "1"])
+        #expect(limited.triage.status == 0, "\(limited.triage.stderr)")
+        let throttled = try #require(records(limited, "approval_announce_failed").first?["data"])
+        #expect(throttled["error"] == "the server did not post it: ratelimited")
+        #expect(throttled["throttled"] == "server:slack" && throttled["blocked_until"]?.stringValue != nil)
+        #expect(limited.pending.count == 1)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
     }
 
     /// A chat server stuck in a call (it never answers and ignores SIGTERM): the post is given up at the timeout and
@@ -337,6 +348,19 @@ import VigilTesting
         }
         #expect(throws: ApprovalAnnouncer.Failure("the server did not post it: no reason given")) {
             try ApprovalAnnouncer.confirmation(of: ["ok": false], text: "")
+        }
+        // Slack's 429 body, relayed: a throttling failure (the Guard then holds the server's bucket).
+        do {
+            _ = try ApprovalAnnouncer.confirmation(of: nil, text: #"{"ok":false,"error":"ratelimited"}"#)
+            Issue.record("ratelimited must fail")
+        } catch {
+            #expect(error.description == "the server did not post it: ratelimited")
+            #expect(error.isThrottling && error.refusedUnprocessed && error.retryAfter == nil)
+        }
+        do {
+            _ = try ApprovalAnnouncer.confirmation(of: nil, text: #"{"ok":false,"error":"channel_not_found"}"#)
+        } catch {
+            #expect(!error.isThrottling)
         }
     }
 

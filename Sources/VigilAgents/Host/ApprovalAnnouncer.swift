@@ -160,7 +160,14 @@ public struct ApprovalAnnouncer: Sendable {
             default: nil
             }
         if ok == false || (ok != true && ts == nil && error != nil) {
-            throw Failure("the server did not post it: \(error ?? "no reason given")")
+            var failure = Failure("the server did not post it: \(error ?? "no reason given")")
+            // Slack's answer to a 429, relayed as the body alone (the reference Slack server does): Slack did not
+            // post it and wants Vigil to slow down; the Retry-After header did not come with it.
+            if error == "ratelimited" {
+                failure.isThrottling = true
+                failure.refusedUnprocessed = true
+            }
+            throw failure
         }
         var record: JSONObject = [:]
         if let ts { record["ts"] = .string(ts) }

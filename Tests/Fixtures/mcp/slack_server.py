@@ -6,7 +6,9 @@ with the official MCP Python SDK, that Vigil's tests use as `guard.announce`'s s
 `{"ok": true, "channel": …, "ts": …, "message": {…}}`, or `{"ok": false, "error": "channel_not_found"}` for a
 channel it does not have. Each post it accepts is appended, as one JSON line, to the file named by
 SLACK_STANDIN_LOG. With SLACK_STANDIN_HANG set it never answers a post and ignores SIGTERM, as a server stuck in a
-call to Slack may; with SLACK_STANDIN_INT_CHANNEL its tool declares `channel_id` as an integer."""
+call to Slack may; with SLACK_STANDIN_RATELIMITED it answers every post with the body of Slack's 429,
+`{"ok": false, "error": "ratelimited"}`, as that server relays it; with SLACK_STANDIN_INT_CHANNEL its tool declares
+`channel_id` as an integer."""
 
 import json
 import os
@@ -27,6 +29,8 @@ def post(channel_id: str, text: str) -> str:
     global counter
     if os.environ.get("SLACK_STANDIN_HANG"):
         time.sleep(3600)
+    if os.environ.get("SLACK_STANDIN_RATELIMITED"):
+        return json.dumps({"ok": False, "error": "ratelimited"})
     if channel_id not in CHANNELS:
         return json.dumps({"ok": False, "error": "channel_not_found"})
     counter += 1
