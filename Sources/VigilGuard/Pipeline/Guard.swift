@@ -26,8 +26,8 @@ public final class Guard: Sendable {
     private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
-    /// The rate-limit bucket announcements take their tokens from: the announcing server's (`server:NAME`).
-    private let announceBucket: String?
+    /// The server announcements go to; they take their tokens from its rate-limit bucket (`server:NAME`).
+    private let announceServer: String?
     private let rateLimitedCalls = Mutex<[String: Int]>([:])
     private let rateLimitedPosts = Mutex(0)
     /// The announcements not yet done, by number, and the last one filed (the next waits for it).
@@ -64,7 +64,7 @@ public final class Guard: Sendable {
         self.audit = audit
         self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
         self.announce = announce
-        self.announceBucket = announceServer.map { "server:\($0)" }
+        self.announceServer = announceServer
     }
 
     /// A new investigation's session.
@@ -423,14 +423,14 @@ public final class Guard: Sendable {
         let kind: String
         do {
             if Task.isCancelled { throw Unsent() }
-            if let announceBucket {
-                switch await rateLimiter.acquire(announceBucket, waitingAtMost: maxRateWaitMilliseconds) {
+            if let announceServer {
+                switch await rateLimiter.acquire("server:\(announceServer)", waitingAtMost: maxRateWaitMilliseconds) {
                 case .granted: break
                 case .cancelled: throw Unsent()
                 case .refused(let milliseconds, let reason, _):
                     rateLimitedPosts.withLock { $0 += 1 }
                     throw RateLimitedPost(
-                        bucket: announceBucket, retryAfterMilliseconds: milliseconds, reason: reason,
+                        server: announceServer, retryAfterMilliseconds: milliseconds, reason: reason,
                         waitedAtMost: maxRateWaitMilliseconds)
                 }
                 // Stopped while the token came: not sent.
@@ -440,13 +440,6 @@ public final class Guard: Sendable {
             kind = "approval_announced"
         } catch is Unsent {
             record = ["error": .string(Self.notSent)]
-            kind = "approval_announce_failed"
-        } catch let limited as RateLimitedPost {
-            record = [
-                "error": .string(limited.description), "rate_limit": .string(limited.reason.rawValue),
-                "retry_after_ms": .int(limited.retryAfterMilliseconds), "bucket": .string(limited.bucket),
-                "server": .string(String(limited.bucket.dropFirst("server:".count))),
-            ]
             kind = "approval_announce_failed"
         } catch is CancellationError {
             record = [
@@ -459,9 +452,9 @@ public final class Guard: Sendable {
             record = described?.auditFields ?? [:]
             record["error"] = .string(String(describing: error))
             kind = described?.auditKind ?? "approval_announce_failed"
-            if let announceBucket, let throttling = error as? any ThrottlingError, throttling.isThrottling {
-                let until = rateLimiter.throttled(announceBucket, retryAfter: throttling.retryAfter)
-                record["throttled"] = .string(announceBucket)
+            if let announceServer, let throttling = error as? any ThrottlingError, throttling.isThrottling {
+                let until = rateLimiter.throttled("server:\(announceServer)", retryAfter: throttling.retryAfter)
+                record["throttled"] = .string("server:\(announceServer)")
                 record["blocked_until"] = .string(until.description)
             }
         }
@@ -472,12 +465,21 @@ public final class Guard: Sendable {
 
     private struct Unsent: Error {}
 
-    /// An announcement its server's bucket had no token for in time.
-    private struct RateLimitedPost: Error, CustomStringConvertible {
-        var bucket: String
+    /// An announcement its server's bucket had no token for in time; audited as any failed post is.
+    private struct RateLimitedPost: AuditDescribed, CustomStringConvertible {
+        var server: String
         var retryAfterMilliseconds: Int64
         var reason: RateDecision.Reason
         var waitedAtMost: Int64
+
+        var bucket: String { "server:\(server)" }
+        var auditKind: String { "approval_announce_failed" }
+        var auditFields: JSONObject {
+            [
+                "server": .string(server), "bucket": .string(bucket), "rate_limit": .string(reason.rawValue),
+                "retry_after_ms": .int(retryAfterMilliseconds),
+            ]
+        }
 
         var description: String {
             let why = reason == .retryAfter ? "the server asked to retry later" : "its rate limit is used up"
