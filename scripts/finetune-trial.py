@@ -250,9 +250,9 @@ def guard_judge(args):
 def combined(args, sv, mv, yv, val, tests, arrays):
     """One score instead of two thresholds, as `guard.intent_model.scanner_weight` has the Guard decide: a record is
     flagged if the scanner's score reaches `--scan-threshold` (guard.scan_threshold; hidden text always), else if
-    logit(model) + A * logit(scanner) >= logit(threshold), each probability held within [1e-6, 1 - 1e-6]; A from
-    the weights given and the threshold for the most detection at <= 1% false positives, both chosen on the
-    validation records. The model verdicts hold the model's probability only from `--model-floor` up (the eval's
+    logit(model) + A * logit(max(scanner, F)) >= logit(threshold), each probability held within [1e-6, 1 - 1e-6]; A
+    from the weights given, F from the floors given (guard.intent_model.scanner_floor; 0 by default) and the
+    threshold for the most detection at <= 1% false positives, all chosen on the validation records. The model verdicts hold the model's probability only from `--model-floor` up (the eval's
     --intent-threshold) and 0 for a record it did not read: an A with which a probability under the floor could
     flag is refused, since the Guard, which knows it, could decide otherwise."""
     top = math.log((1 - 1e-6) / 1e-6)
@@ -263,21 +263,25 @@ def combined(args, sv, mv, yv, val, tests, arrays):
     def logit(p):
         p = np.clip(p, 1e-6, 1 - 1e-6)
         return np.log(p / (1 - p))
-    def score(s, m, a):
-        c = logit(m) + a * logit(np.minimum(s, 1.0))
+    def score(s, m, a, floor):
+        c = logit(m) + a * logit(np.maximum(np.minimum(s, 1.0), floor))
         c[(s >= args.scan_threshold) | (s >= 2)] = np.inf
         return c
+    floors = [float(x) for x in args.scanner_floors.split(',')]
+    if not all(0 <= f <= 0.5 for f in floors):
+        sys.exit('guard-judge: --scanner-floors takes floors in [0, 0.5], as guard.intent_model.scanner_floor does')
     best = None
-    for a in (float(x) for x in args.combine.split(',')):
+    for a, floor in ((float(x), f) for x in args.combine.split(',') for f in floors):
         if not 0 < a <= 100:
             sys.exit('guard-judge: --combine takes weights in (0, 100], as guard.intent_model.scanner_weight does '
                      '(0 is the two-threshold rule)')
-        c = score(sv, mv, a)
+        name = 'A = %g' % a + (', floor %g' % floor if floor > 0 else '')
+        c = score(sv, mv, a, floor)
         neg = np.sort(c[yv == 0])[::-1]
         k = int(math.floor(args.fp * len(neg)))
         if k < len(neg) and not np.isfinite(neg[k]):
-            print('  combined, A = %g: more than %g%% of the benign records are flagged by the scanner alone' % (
-                a, 100 * args.fp))
+            print('  combined, %s: more than %g%% of the benign records are flagged by the scanner alone' % (
+                name, 100 * args.fp))
             continue
         # The threshold as guard.intent_model.threshold takes it: the probability just above the k-th benign
         # record's combined score, rounded up to six decimals.
@@ -285,20 +289,21 @@ def combined(args, sv, mv, yv, val, tests, arrays):
         t = float(logit(np.array([p]))[0])
         lowest = sigmoid(t - a * top)
         if lowest < args.model_floor:
-            print('  combined, A = %g: a model probability of %.2g could flag, under the verdicts\' floor of %g' % (
-                a, lowest, args.model_floor))
+            print('  combined, %s: a model probability of %.2g could flag, under the verdicts\' floor of %g' % (
+                name, lowest, args.model_floor))
             continue
         d, f = (c[yv == 1] >= t).mean(), (c[yv == 0] >= t).mean()
-        print('  combined, A = %g: %.2f%% at %.2f%% (threshold %.6f)' % (a, 100 * d, 100 * f, p))
+        print('  combined, %s: %.2f%% at %.2f%% (threshold %.6f)' % (name, 100 * d, 100 * f, p))
         if f <= args.fp and (best is None or d > best[0]):
-            best = (d, a, t, p)
+            best = (d, a, t, p, floor)
     if best is None:
         sys.exit('guard-judge: no weight keeps the validation records at or under %g%% false positives' % (100 * args.fp))
-    _, a, t, p = best
-    print('chosen: scanner_weight %g, threshold %.6f (with scan_threshold %g)' % (a, p, args.scan_threshold))
+    _, a, t, p, floor = best
+    print('chosen: scanner_weight %g, scanner_floor %g, threshold %.6f (with scan_threshold %g)' % (
+        a, floor, p, args.scan_threshold))
     for rnd in val + tests:
         s, m, y = arrays({rnd})
-        flag = score(s, m, a) >= t
+        flag = score(s, m, a, floor) >= t
         print('round %d%s: combined %.2f%% (%d/%d) at %.2f%% (%d/%d)' % (
             rnd, ' (test)' if rnd in tests else '', 100 * flag[y == 1].mean(), flag[y == 1].sum(), (y == 1).sum(),
             100 * flag[y == 0].mean(), flag[y == 0].sum(), (y == 0).sum()))
@@ -324,6 +329,8 @@ def main():
     g.add_argument('--thresholds', help='TS,TM: score this pair instead of choosing one')
     g.add_argument('--fp', type=float, default=0.01)
     g.add_argument('--combine', help='A1,A2,...: one score, logit(model) + A * logit(scanner), A and its threshold chosen on --val')
+    g.add_argument('--scanner-floors', default='0',
+                   help='with --combine: F1,F2,...: floors for the scanner\'s score, chosen on --val as A is')
     g.add_argument('--scan-threshold', type=float, default=1.0, help='with --combine: guard.scan_threshold')
     g.add_argument('--model-floor', type=float, default=0.001,
                    help="with --combine: the model verdicts' --intent-threshold (probabilities under it read as 0)")

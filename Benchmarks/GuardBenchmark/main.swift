@@ -33,6 +33,8 @@ import VigilLab
 //                                        [--intent-threshold P] as guard.intent_model has the Guard use them
 //                                        [--intent-scanner-weight A] the model and the scanner decide together
 //                                                              (guard.intent_model.scanner_weight)
+//                                        [--intent-scanner-floor F] the least the scanner's score counts as there
+//                                                              (guard.intent_model.scanner_floor)
 //                                        [--scanner-threshold T] the scanner's threshold (guard.scan_threshold); above
 //                                                              1, the scanner flags nothing and the model reads all
 
@@ -305,6 +307,7 @@ case "eval":
     var intentLabels = ["INJECTION", "JAILBREAK"]
     var intentThreshold = 0.9
     var intentScannerWeight = 0.0
+    var intentScannerFloor = 0.0
     var scannerThreshold: Double?
     var rest = arguments.dropFirst()[...]
     while let a = rest.popFirst() {
@@ -322,6 +325,10 @@ case "eval":
             value <= 100
         {
             intentScannerWeight = value
+        } else if a == "--intent-scanner-floor", let value = rest.popFirst().flatMap(Double.init), value >= 0,
+            value <= 0.5
+        {
+            intentScannerFloor = value
         } else if a == "--scanner-threshold", let value = rest.popFirst().flatMap(Double.init), value > 0, value <= 1.5
         {
             scannerThreshold = value
@@ -337,7 +344,7 @@ case "eval":
             Data(
                 ("usage: vigil-bench-guard eval FILE... [--misses N] [--verdicts OUT]"
                     + " [--scanner-threshold T] [--intent-model URL [--intent-labels A,B] [--intent-threshold P]"
-                    + " [--intent-scanner-weight A]]\n")
+                    + " [--intent-scanner-weight A [--intent-scanner-floor F]]]\n")
                     .utf8))
         exit(64)
     }
@@ -350,7 +357,9 @@ case "eval":
         do {
             review = IntentReview(
                 model: try TEIIntentModel(url: intentURL, injectionLabels: intentLabels),
-                settings: .init(threshold: intentThreshold, cooldownSeconds: 0, scannerWeight: intentScannerWeight))
+                settings: .init(
+                    threshold: intentThreshold, cooldownSeconds: 0, scannerWeight: intentScannerWeight,
+                    scannerFloor: intentScannerFloor))
         } catch {
             FileHandle.standardError.write(Data("eval: --intent-model: \(error)\n".utf8))
             exit(64)
@@ -422,7 +431,9 @@ case "eval":
             "\(file): \(positives) injections, \(negatives) benign, threshold \(scanner.threshold)"
                 + (intentURL.map {
                     ", intent model \($0) at \(intentThreshold)"
-                        + (intentScannerWeight > 0 ? " with the scanner's score weighed \(intentScannerWeight)" : "")
+                        + (intentScannerWeight > 0
+                            ? " with the scanner's score weighed \(intentScannerWeight)"
+                                + (intentScannerFloor > 0 ? ", counted as at least \(intentScannerFloor)" : "") : "")
                 } ?? ""))
         print(
             "  detection:       \(f(100 * Double(detected) / Double(max(1, positives)), 2))% (\(detected)/\(positives))"

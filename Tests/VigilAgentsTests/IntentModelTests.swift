@@ -123,6 +123,18 @@ struct IntentModelTests {
         #expect(together.flags(0.02, scannerScore: 1) && !together.flags(0.01, scannerScore: 1))
         #expect(IntentReview.Settings(scannerWeight: -3).scannerWeight == 0)
         #expect(IntentReview.Settings(scannerWeight: .nan).scannerWeight == 0)
+        // With `scanner_floor`, a clean scan counts as that score: logit(0.05) = −2.94, so at 0.942331 (logit 2.79) a
+        // model at 0.99 (4.60 − 1.47) flags what the scanner found nothing in, one at 0.98 (3.89 − 1.47) does not,
+        // and a score above the floor weighs as before (logit(0.9) + 0.5 · logit(0.8) = 2.89 in both).
+        let floored = IntentReview.Settings(threshold: 0.942331, scannerWeight: 0.5, scannerFloor: 0.05)
+        let unfloored = IntentReview.Settings(threshold: 0.942331, scannerWeight: 0.5)
+        #expect(floored.flags(0.99, scannerScore: 0) && !floored.flags(0.98, scannerScore: 0))
+        #expect(!unfloored.flags(0.99, scannerScore: 0) && !unfloored.flags(0.9999, scannerScore: 0))
+        #expect(floored.flags(0.9, scannerScore: 0.8) && unfloored.flags(0.9, scannerScore: 0.8))
+        #expect(!floored.flags(0.88, scannerScore: 0.8) && !unfloored.flags(0.88, scannerScore: 0.8))
+        #expect(IntentReview.Settings(scannerFloor: 0.9).scannerFloor == 0.5)
+        #expect(IntentReview.Settings(scannerFloor: -1).scannerFloor == 0)
+        #expect(IntentReview.Settings(scannerFloor: .nan).scannerFloor == 0)
 
         // Through the Guard: the model scores both texts 0.99. The role-play the scanner found nothing in passes
         // with the weight (the model alone would flag it); the request the scanner scored 0.14 and passed is flagged.

@@ -325,6 +325,14 @@ struct CommandLineTests {
             "guard.intent_model.scanner_weight (line 2): 1000.0 is outside 0…100"
         ),
         (
+            "guard:\n  intent_model: {url: 'http://h', scanner_floor: 0.7}\n",
+            "guard.intent_model.scanner_floor (line 2): 0.7 is outside 0…0.5"
+        ),
+        (
+            "guard:\n  intent_model: {url: 'http://h', scanner_floor: many}\n",
+            "guard.intent_model.scanner_floor (line 2): expected a number"
+        ),
+        (
             "guard:\n  announce: {server: identity}\n",
             "guard.announce.server (line 2): identity cannot post messages; use a chat server of mcp.servers, collaboration (the lab's simulated chat), or \"\" to post nowhere"
         ),

@@ -80,7 +80,8 @@ struct GuardCommandTests {
     }
 
     /// `guard.intent_model.scanner_weight` reaches the Guard: with it the model's 0.99 flags the request the scanner
-    /// scored a little and passes the role-play it found nothing in; without it, the model flags both.
+    /// scored a little and passes the role-play it found nothing in; without it, the model flags both; and with
+    /// `scanner_floor` 0.05 the clean scan counts as 0.05, so the model's 0.99 flags the role-play too.
     @Test func scanWithTheScannersScoreWeighed() async throws {
         let server = try await rexModel(0.99)
         let input = """
@@ -93,7 +94,7 @@ struct GuardCommandTests {
         #expect(scores.map { $0["injection"] } == [false, false], "\(alone.stdout)")
         #expect(scores.first?["score"]?.doubleValue == 0 && (scores.last?["score"]?.doubleValue ?? 0) > 0.1)
         var verdicts: [[JSONValue?]] = []
-        for weight in ["0.5", "0"] {
+        for weight in ["0.5", "0", "0.5, scanner_floor: 0.05"] {
             let dir = try CommandRunner.temporaryDirectory()
             let model = "{url: '\(server.baseURL)', labels: [INJECTION], threshold: 0.9325, scanner_weight: \(weight)}"
             try "guard:\n  scan_threshold: 1\n  intent_model: \(model)\n".write(
@@ -103,7 +104,7 @@ struct GuardCommandTests {
             verdicts.append(
                 try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0))["injection"] })
         }
-        #expect(verdicts == [[false, true], [true, true]])
+        #expect(verdicts == [[false, true], [true, true], [true, true]])
         await server.stop()
     }
 

@@ -209,14 +209,17 @@ public struct VigilConfiguration: Sendable, Hashable {
             /// 0: the model decides alone at `threshold`; A > 0: with the scanner's score,
             /// logit(p) + A · logit(score) ≥ logit(threshold) (`IntentReview.Settings.flags`).
             public var scannerWeight: Double
+            /// With `scannerWeight`: the scanner's score counts as at least this (0–0.5; 0: as it is).
+            public var scannerFloor: Double
 
             public init(
                 url: String, labels: [String] = ["INJECTION", "JAILBREAK"], threshold: Double = 0.9,
                 timeoutSeconds: Int = 10, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
                 batchSize: Int = 32, onFailure: String = "quarantine", cooldownSeconds: Int = 30,
-                apiKeyEnvironment: String = "", scannerWeight: Double = 0
+                apiKeyEnvironment: String = "", scannerWeight: Double = 0, scannerFloor: Double = 0
             ) {
                 self.scannerWeight = scannerWeight
+                self.scannerFloor = scannerFloor
                 self.cooldownSeconds = cooldownSeconds
                 self.url = url
                 self.labels = labels

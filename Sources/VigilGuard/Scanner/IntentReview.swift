@@ -50,6 +50,10 @@ public struct IntentReview: Sendable {
         /// scanner's score s for the result decide together, logit(p) + A · logit(s) ≥ logit(threshold), so that
         /// what the scanner found half-suspicious needs less of the model and what it found clean needs more.
         public var scannerWeight: Double
+        /// With `scannerWeight`, the scanner's score counts as at least this (0 to 0.5; 0, the default, leaves it as
+        /// it is): a result the scanner found nothing in then needs a model that is sure, rather than one beyond
+        /// any threshold (a score of 0 weighs as a millionth, which no probability of the model outweighs at A = 0.5).
+        public var scannerFloor: Double
         /// Strings of fewer UTF-8 bytes are not sent (identifiers, enum values and timestamps say nothing to a
         /// classifier). Bytes, so that eight characters of Chinese count as much as 24 of English.
         public var minBytes: Int
@@ -70,10 +74,12 @@ public struct IntentReview: Sendable {
 
         public init(
             threshold: Double = 0.9, minBytes: Int = 24, chunkBytes: Int = 510, maxTexts: Int = 256,
-            onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30, scannerWeight: Double = 0
+            onFailure: FailureMode = .quarantine, cooldownSeconds: Double = 30, scannerWeight: Double = 0,
+            scannerFloor: Double = 0
         ) {
             self.threshold = threshold
             self.scannerWeight = scannerWeight.isFinite ? min(max(0, scannerWeight), 100) : 0
+            self.scannerFloor = scannerFloor.isFinite ? min(max(0, scannerFloor), 0.5) : 0
             self.minBytes = max(1, minBytes)
             self.chunkBytes = max(8, chunkBytes)
             self.maxTexts = max(1, maxTexts)
@@ -82,15 +88,16 @@ public struct IntentReview: Sendable {
         }
 
         /// Whether the model's strongest piece `p` makes a result the scanner scored `scannerScore` an injection:
-        /// `p ≥ threshold`, or with `scannerWeight` A > 0, logit(p) + A · logit(scannerScore) ≥ logit(threshold), each
-        /// probability held within [10⁻⁶, 1 − 10⁻⁶] (a score of 0 or 1 weighs as much as one a millionth from it).
+        /// `p ≥ threshold`, or with `scannerWeight` A > 0, logit(p) + A · logit(max(scannerScore, scannerFloor)) ≥
+        /// logit(threshold), each probability held within [10⁻⁶, 1 − 10⁻⁶] (a score of 0 or 1 weighs as much as one a
+        /// millionth from it).
         public func flags(_ p: Double, scannerScore: Double) -> Bool {
             guard scannerWeight > 0 else { return p >= threshold }
             func logit(_ q: Double) -> Double {
                 let q = min(max(q, 1e-6), 1 - 1e-6)
                 return log(q / (1 - q))
             }
-            return logit(p) + scannerWeight * logit(scannerScore) >= logit(threshold)
+            return logit(p) + scannerWeight * logit(max(scannerScore, scannerFloor)) >= logit(threshold)
         }
 
         /// Bytes two neighbouring pieces of a long string share, so that no sentence is only ever cut.

@@ -477,6 +477,11 @@ enum ConfigurationLoader {
                 guard model.scannerWeight.isFinite, (0...100).contains(model.scannerWeight) else {
                     throw ParseError(message: "\(at)\(line(value)): \(model.scannerWeight) is outside 0…100")
                 }
+            case "scanner_floor":
+                model.scannerFloor = try double(value, path: at)
+                guard model.scannerFloor.isFinite, (0...0.5).contains(model.scannerFloor) else {
+                    throw ParseError(message: "\(at)\(line(value)): \(model.scannerFloor) is outside 0…0.5")
+                }
             default: throw unknown(at, value)
             }
         }
@@ -714,6 +719,7 @@ enum ConfigurationLoader {
           #   cooldown: 30                     # with quarantine: seconds after an outage before it is asked, 0-3600
           #   api_key_env: ""                  # variable holding TEI's --api-key, if it has one
           #   scanner_weight: 0                # 0-100; above 0 the model and the scanner's score decide together
+          #   scanner_floor: 0                 # 0-0.5; with scanner_weight, the least the scanner's score counts as
           # Each new approval request is posted here for people to see (the audit log records the post, or why it
           # failed; the request waits in `vigil guard approvals` either way). server: a chat server of mcp.servers,
           # collaboration (the lab's simulated chat, which no person reads), or "" to post nowhere.

@@ -241,6 +241,6 @@ extension GuardSetup {
             settings: .init(
                 threshold: settings.threshold, minBytes: settings.minBytes, chunkBytes: settings.chunkBytes,
                 maxTexts: settings.maxTexts, onFailure: onFailure, cooldownSeconds: Double(settings.cooldownSeconds),
-                scannerWeight: settings.scannerWeight))
+                scannerWeight: settings.scannerWeight, scannerFloor: settings.scannerFloor))
     }
 }
