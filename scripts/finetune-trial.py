@@ -22,13 +22,16 @@ authors' (Tests/Fixtures/injection/redteam*/attacks*.jsonl and benign*.jsonl), a
         --val 49-54 --test 55-56                                              # both thresholds on 49-54
     python3 scripts/finetune-trial.py guard-judge --scanner /tmp/v-scan.txt --model /tmp/v-model.txt \
         --val 49-54 --test 55-56 --combine 0.25,0.5,1,2                       # or one score: scanner_weight
+    python3 scripts/finetune-trial.py guard-judge --scanner /tmp/v-scan.txt --model /tmp/v-model.txt \
+        --val 49-54 --combine 0.25,0.5,1,2 --scanner-floors 0,0.01,0.05,0.1   # and scanner_floor (finding 63)
 
 A text is read in windows of 128 tokens (stride 64) and scored by its highest window; training reads each
 text's first window; `train` writes the tokenizer beside the weights, so that the model directory is all
 scripts/intent-server.py needs. `guard-judge --thresholds TS,TM` scores a given pair; `guard-judge --combine
 0.25,0.5,1,2` chooses instead a weight and one threshold for the two deciding together, as
 `guard.intent_model.scanner_weight` has the Guard decide (finding 62; `--scan-threshold` is guard.scan_threshold,
-1 by default, and `--model-floor` the model verdicts' --intent-threshold). `score --model NAME --scores TAG` and
+1 by default, and `--model-floor` the model verdicts' --intent-threshold); `--scanner-floors F1,F2` adds
+`guard.intent_model.scanner_floor` to what is chosen (finding 63). `score --model NAME --scores TAG` and
 `judge --scores TAG` keep a second model's text scores apart (TAG-rN.npy). The `.idx.npy` files
 index the texts as `encoder-trial.py texts()` lists them: score again after adding a round. `train
 --record-negatives N --out NAME` adds N strings of the training rounds' benign
