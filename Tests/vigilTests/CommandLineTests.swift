@@ -58,6 +58,12 @@ struct CommandLineTests {
         (["lab", "show", "planets"], "planets"),
         (["--log-level", "loud", "demo"], "Unknown option '--log-level'"),
         (["demo", "--log-level", "loud"], "--log-level 'loud'"),
+        (["triage", "-", "--untriaged", "/"], "--untriaged /: is a directory, expected a file name"),
+        (
+            ["triage", "-", "--untriaged", "/nonexistent-dir/left.jsonl"],
+            "its directory /nonexistent-dir does not exist"
+        ),
+        (["triage", "-", "--untriaged", ""], "--untriaged is empty"),
     ])
     func rejectsBadUsage(arguments: [String], message: String) async throws {
         let result = try await run(arguments)
@@ -733,10 +739,70 @@ struct CommandLineTests {
         for id in [ids.first!, ids.last!] {
             #expect(try await run(["report", id], in: dir).status == 0, "no case for \(id)")
         }
+        // The verdicts are those of the file's first lines, and the message names the line to go on from.
+        let lines = alerts.stdout.split(separator: "\n")
+        let firstIDs = try lines.prefix(ids.count).map { try JSONParser.parse(String($0))["id"]?.stringValue }
+        #expect(firstIDs == ids)
+        #expect(
+            stderr.contains(
+                "the alerts from line \(ids.count + 1) of alerts.jsonl on were not triaged (to go on from there: tail -n +\(ids.count + 1) alerts.jsonl | vigil triage - …)"
+            ), "\(stderr)")
         let verified = try await run(["audit", "verify"], in: dir)
         #expect(
             verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)"
         )
+    }
+
+    /// A stop while alerts come down a pipe loses none that triage took from it: the alerts it read and did not
+    /// triage (the rest of its last read, a line cut in two read to its end) are saved, as written, to a file it
+    /// names, and triaging that file gives the verdicts the run did not. Verdicts and file together are the pipe's
+    /// first alerts, in order, with nothing missing and nothing twice.
+    @Test func aStoppedPipeKeepsWhatItReadAndDidNotTriage() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "300", "--seed", "12"], in: dir)
+        #expect(alerts.status == 0)
+        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let script = """
+            cat alerts.jsonl | '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 300 --lab-seed 12 --concurrency 1 \\
+                --untriaged left.jsonl > v.jsonl 2> err.txt &
+            pid=$!
+            while [ ! -s v.jsonl ]; do sleep 0.02; done
+            kill -TERM $pid
+            wait $pid
+            echo $?
+            """
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"), ["120", "/bin/sh", "-c", script], in: dir)
+        #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout)")
+        let stderr = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
+        let verdicts = try String(contentsOf: dir.appendingPathComponent("v.jsonl"), encoding: .utf8)
+        let triaged = try verdicts.split(separator: "\n").map {
+            try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
+        }
+        let source = alerts.stdout.split(separator: "\n").map(String.init)
+        #expect(!triaged.isEmpty && triaged.count < source.count, "\(triaged.count)")
+        let sourceIDs = try source.map { try #require(JSONParser.parse($0)["id"]?.stringValue) }
+        #expect(Array(sourceIDs.prefix(triaged.count)) == triaged)
+        let leftURL = dir.appendingPathComponent("left.jsonl")
+        guard FileManager.default.fileExists(atPath: leftURL.path) else {
+            // Only if the stop fell where the last read ended on a line's end and every line of it was triaged.
+            #expect(stderr.contains("nothing it read was left untriaged"), "\(stderr)")
+            return
+        }
+        let left = try String(contentsOf: leftURL, encoding: .utf8)
+        #expect(left.hasSuffix("\n"), "a line cut in two by the last read is read to its end")
+        let kept = left.split(separator: "\n").map(String.init)
+        #expect(!kept.isEmpty && kept == Array(source[triaged.count..<min(source.count, triaged.count + kept.count)]))
+        #expect(
+            stderr.contains(
+                "what it read and did not triage (\(kept.count) line\(kept.count == 1 ? "" : "s"), \(left.utf8.count) bytes) is saved in left.jsonl: vigil triage left.jsonl triages it"
+            ), "\(stderr)")
+        let again = try await run(["triage", "left.jsonl", "--lab-alerts", "300", "--lab-seed", "12"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        let rest = try again.stdout.split(separator: "\n").map {
+            try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
+        }
+        #expect(rest.count == kept.count && triaged + rest == Array(sourceIDs.prefix(triaged.count + rest.count)))
     }
 
     /// A live feed that goes quiet: the verdicts of the alerts already read leave at once, their cases are saved
@@ -828,6 +894,24 @@ struct CommandLineTests {
         #expect(ended.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(ended.stdout) \(ended.stderr)")
         let err2 = try String(contentsOf: dir.appendingPathComponent("err2.txt"), encoding: .utf8)
         #expect(!err2.contains("error"), "the reader going away is not an error: \(err2)")
+        // Each of the six alerts fed was triaged (its case saved) or is in the file of those read and not triaged,
+        // never both; the note names that file, or says nothing was left.
+        let keptFile = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasPrefix("vigil-untriaged-")
+        }
+        #expect(keptFile.count <= 1)
+        let kept =
+            try keptFile.first.map {
+                try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8).split(separator: "\n").map {
+                    try #require(JSONParser.parse(String($0))["id"]?.stringValue)
+                }
+            } ?? []
+        #expect(err2.contains(keptFile.first ?? "nothing it read was left untriaged"), "\(err2)")
+        for line in alerts.stdout.split(separator: "\n").prefix(6) {
+            let id = try #require(JSONParser.parse(String(line))["id"]?.stringValue)
+            let report = try await run(["report", id, "--cases", "gone.db"], in: dir)
+            #expect((report.status == 0) != kept.contains(id), "\(id): case \(report.status), kept \(kept)")
+        }
 
         let closed = try await CommandRunner.run(
             URL(fileURLWithPath: "/bin/sh"),

@@ -34,7 +34,26 @@ struct TriageCommand: AsyncVigilCommand {
     @Flag(name: .long, help: "Write a readable summary of each verdict to stderr.")
     var explain = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where a stopped run saves the input it read and did not triage (default: vigil-untriaged-TIME.jsonl beside the case store).",
+            valueName: "path"))
+    var untriaged: String?
+
     func validate() throws {
+        if let untriaged {
+            // Checked before anything runs, so that a stop never finds it cannot keep what it read.
+            var isDirectory: ObjCBool = false
+            if untriaged.isEmpty { throw ValidationError("--untriaged is empty (name a file)") }
+            if FileManager.default.fileExists(atPath: untriaged, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--untriaged \(untriaged): is a directory, expected a file name")
+            }
+            let parent = URL(fileURLWithPath: untriaged).deletingLastPathComponent().path
+            if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                throw ValidationError("--untriaged \(untriaged): its directory \(parent) does not exist")
+            }
+        }
         try InputFile.requireStandardInputOnce([
             (file, file), ("--alerts \(backends.alerts ?? "")", backends.alerts),
             ("--config \(global.config ?? "")", global.config),
@@ -52,15 +71,18 @@ struct TriageCommand: AsyncVigilCommand {
         let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         let explain = self.explain
         var written = 0
+        var emitted = 0
         var out = StdoutWriter()
         // Reading stops at a signal, or once stdout is gone (nobody reads the verdicts): the investigations under way
-        // finish, and nothing more is read, even from a quiet feed.
+        // finish, and nothing more is read, even from a quiet feed; what was read and not triaged is kept.
         let outputGone = Atomic<Bool>(false)
+        alerts.stopRequested = { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
         try await stack.run(
             GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
             drift: configuration.guardrails.drift,
             stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
         ) { _, assessment in
+            emitted += 1
             let verdict = assessment.verdict
             // Each verdict leaves as soon as it is reached (one write, no buffer): a reader of a live feed sees it at
             // once, and a crash cannot take back one already in the audit log and the case store.
@@ -93,25 +115,82 @@ struct TriageCommand: AsyncVigilCommand {
         }
         if GracefulStop.isRequested {
             if let reason = out.failure { Console.error("cannot write to standard output: \(reason)") }
+            let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
             Console.error(
-                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); alerts after them, if any, were not triaged"
-            )
+                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); \(left)")
             GracefulStop.end()
         }
         if let reason = out.failure {
+            let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
             throw .cannotCreate(
-                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log)"
+                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log); \(left)"
             )
         }
-        // Stopped because nobody reads the verdicts: a read of the input may still be under way on its own thread,
-        // so its counts are not looked at.
-        if outputGone.load(ordering: .relaxed) { return }
+        // Stopped because nobody reads the verdicts (the input's counts below would not be the whole input).
+        if outputGone.load(ordering: .relaxed) {
+            let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
+            Console.note("standard output was closed after \(written) verdicts; \(left)")
+            return
+        }
         if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
         if alerts.problems > 0 {
             throw .invalidInput(
                 "\(alerts.problems) of the input's records were not alerts (see above); the \(alerts.count) others were triaged"
             )
         }
+    }
+}
+
+extension TriageCommand {
+    /// After a stop: keeps what was read and not triaged, and says where. From a file named on the command line, in
+    /// JSON Lines, it is still in the file: the line to go on from is named. Otherwise (a pipe, a terminal, stdin,
+    /// or a whole document) it is saved as written to `--untriaged` (default: `vigil-untriaged-TIME.jsonl` beside the
+    /// case store), which `vigil triage` reads like any input.
+    func keepUntriaged(_ alerts: AlertStream, triaged: Int, cases: String) -> String {
+        let left = alerts.remainder(triaged: triaged)
+        guard !left.bytes.isEmpty else {
+            return alerts.stoppedReading
+                ? "nothing it read was left untriaged" : "the input was read to its end and all of it triaged"
+        }
+        let quoted = TerminalText.inert(file)
+        if alerts.isNamedFile, let line = left.firstLine {
+            return
+                "the alerts from line \(line) of \(quoted) on were not triaged (to go on from there: tail -n +\(line) \(TerminalText.inert(Self.shellQuoted(file))) | vigil triage - …)"
+        }
+        let path = untriaged ?? Self.untriagedPath(besides: cases)
+        let lines = left.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (left.bytes.last == 0x0A ? 0 : 1)
+        let what =
+            "\(lines) line\(lines == 1 ? "" : "s"), \(left.bytes.count) bytes"
+            + (left.cut ? "; the last one cut short where reading stopped" : "")
+        do {
+            try OutputFile.write(left.bytes, to: path)
+        } catch {
+            Console.error("\(error)")
+            return
+                "what it read and did not triage (\(what)) could not be saved to \(TerminalText.inert(path)), and is lost"
+        }
+        return
+            "what it read and did not triage (\(what)) is saved in \(TerminalText.inert(path)): vigil triage \(TerminalText.inert(Self.shellQuoted(path))) triages it"
+    }
+
+    /// `vigil-untriaged-<UTC time>-<pid>.jsonl` in the case store's directory.
+    static func untriagedPath(besides cases: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let name = "vigil-untriaged-\(formatter.string(from: Date()))-\(getpid()).jsonl"
+        let directory = URL(fileURLWithPath: cases).deletingLastPathComponent()
+        return directory.appendingPathComponent(name).path
+    }
+
+    /// `s` as one word for a POSIX shell.
+    static func shellQuoted(_ s: String) -> String {
+        let plain = s.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "-_./+:@%=,".unicodeScalars.contains($0)
+        }
+        return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

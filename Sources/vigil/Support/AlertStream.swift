@@ -10,8 +10,27 @@ import Darwin
 /// Alerts read as they are needed, so a stream of any length runs in bounded memory: JSON Lines are
 /// read line by line; a JSON array or a single (pretty-printed) object is read whole. Bad records are
 /// reported on stderr with their line and counted; duplicates (same source and id) are skipped.
+///
+/// A run that stops before the input ends (`stopRequested`) can keep what it read and did not triage: `remainder`
+/// gives it back as written, so that nothing taken from a pipe is lost.
 final class AlertStream: Sequence, IteratorProtocol {
     private let name: String
+    /// Once it says so, nothing more is read: a read waiting for input gives up within 100 ms, and `next()` returns
+    /// nil. Set before the first read.
+    var stopRequested: (@Sendable () -> Bool)?
+    /// Held while `next()` runs (on the reader's thread), so that `remainder` waits for a read under way.
+    private let busy = NSLock()
+    /// Whether the input is a regular file named on the command line (not stdin): what was not triaged is still
+    /// there, from a line on.
+    let isNamedFile: Bool
+    /// The last alert handed out: its text as read (JSON Lines) or its place among `buffered`, and its line.
+    private var lastText: [UInt8]?
+    private var lastBuffered: Int?
+    private var lastLine = 0
+    /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder`.
+    private var document: [UInt8] = []
+    /// Reading stopped at `stopRequested` (not at the end of the input).
+    private(set) var stoppedReading = false
     /// Read with `read(2)` into a buffer of our own, not through a stdio `FILE`: a read waiting for input holds no
     /// stdio lock, so `fflush(nil)` (at exit, say) cannot wait for it.
     private let descriptor: Int32
@@ -23,7 +42,7 @@ final class AlertStream: Sequence, IteratorProtocol {
     private var atEnd = false
     private let decoder = AlertDecoder()
     /// Alerts of a whole-document input (an array), handed out from `nextBuffered`.
-    private var buffered: [Alert] = []
+    private var buffered: [DecodedAlert] = []
     private var nextBuffered = 0
     private var line = 0
     private var seen: Set<AlertKey> = []
@@ -37,6 +56,7 @@ final class AlertStream: Sequence, IteratorProtocol {
             try InputFile.requireStandardInput()
             descriptor = STDIN_FILENO
             owned = false
+            isNamedFile = false
             return
         }
         try InputFile.requireReadable(path)
@@ -44,6 +64,8 @@ final class AlertStream: Sequence, IteratorProtocol {
         guard opened >= 0 else { throw .noInput("\(path): cannot be read (check permissions)") }
         descriptor = opened
         owned = true
+        var status = stat()
+        isNamedFile = fstat(opened, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
     // A read still waiting for input when triage stops keeps the stream alive (its reader holds it), so this never
@@ -51,11 +73,21 @@ final class AlertStream: Sequence, IteratorProtocol {
     deinit { if owned { _ = close(descriptor) } }
 
     func next() -> Alert? {
+        busy.lock()
+        defer { busy.unlock() }
         while true {
             if nextBuffered < buffered.count {
                 nextBuffered += 1
-                if let alert = accept(buffered[nextBuffered - 1]) { return alert }
+                if let alert = accept(buffered[nextBuffered - 1].alert) {
+                    lastText = nil
+                    lastBuffered = nextBuffered - 1
+                    return alert
+                }
                 continue  // a repeat, reported and skipped
+            }
+            if stopRequested?() == true {
+                stoppedReading = true
+                return nil
             }
             guard let text = readLine() else { return nil }
             let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
@@ -67,6 +99,10 @@ final class AlertStream: Sequence, IteratorProtocol {
                 if first.hasPrefix("[") || (first.hasPrefix("{") && (try? JSONParser.parse(first)) == nil) {
                     var bytes = Array(text.utf8)
                     while let more = readLine() { bytes += more.utf8 }
+                    document = bytes
+                    // Stopped before the document was whole: it is kept as read, not decoded (and its end reported
+                    // as not JSON).
+                    if stoppedReading { return nil }
                     let result = decoder.decode(bytes)
                     for issue in result.errors { report(TerminalText.inert("\(issue)")) }
                     // Warnings too (a repeated alert, an unknown field), the first 20: `vigil alerts validate` lists all.
@@ -78,7 +114,7 @@ final class AlertStream: Sequence, IteratorProtocol {
                             "\(name): … and \(result.warnings.count - 20) more warnings (`vigil alerts validate` lists them)"
                         )
                     }
-                    buffered = result.alerts.map(\.alert)
+                    buffered = result.alerts
                     nextBuffered = 0
                     continue
                 }
@@ -87,7 +123,11 @@ final class AlertStream: Sequence, IteratorProtocol {
                 let value = try JSONParser.parse(text)
                 var warnings: [IntakeIssue] = []
                 let (_, alert) = try decoder.decode(record: value, warnings: &warnings)
-                if let accepted = accept(alert) { return accepted }
+                if let accepted = accept(alert) {
+                    lastText = Array(text.utf8)
+                    lastLine = line
+                    return accepted
+                }
                 continue  // a repeat, reported and skipped
             } catch let error as JSONParseError {
                 report("line \(line): not JSON (\(TerminalText.inert(error.message)))")
@@ -136,6 +176,12 @@ final class AlertStream: Sequence, IteratorProtocol {
                 scanned -= pendingStart
                 pendingStart = 0
             }
+            // With a stop to watch, nothing is read once it is asked for: the input is read only when it has
+            // something (or has ended), and the wait looks at the stop every 100 ms.
+            if let stopRequested, !waitForInput(stopRequested) {
+                stoppedReading = true
+                return nil
+            }
             let old = pending.count
             pending.append(contentsOf: repeatElement(0, count: 65_536))
             var n: Int
@@ -147,8 +193,16 @@ final class AlertStream: Sequence, IteratorProtocol {
                 }
                 // A non-blocking input (stdin handed over that way): wait until it has something.
                 if errno == EAGAIN || errno == EWOULDBLOCK {
-                    var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                    _ = poll(&ready, 1, -1)
+                    if let stopRequested {
+                        if !waitForInput(stopRequested) {
+                            pending.removeSubrange(old...)
+                            stoppedReading = true
+                            return nil
+                        }
+                    } else {
+                        var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                        _ = poll(&ready, 1, -1)
+                    }
                     continue
                 }
                 report(
@@ -159,5 +213,92 @@ final class AlertStream: Sequence, IteratorProtocol {
             pending.removeSubrange((old + Swift.max(n, 0))...)
             if n <= 0 { atEnd = true }
         }
+    }
+
+    /// Reads the rest of a line cut in two by the last read, a byte at a time, until its newline, the end of the
+    /// input, or `limit`.
+    private func finishLine(within limit: Duration) {
+        guard !atEnd, pendingStart < pending.count, pending.last != 0x0A else { return }
+        let deadline = ContinuousClock.now + limit
+        var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var byte: UInt8 = 0
+        while pending.last != 0x0A {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return }
+            let milliseconds = Int32(
+                clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let waited = poll(&ready, 1, milliseconds)
+            if waited < 0 && errno == EINTR { continue }
+            guard waited > 0 else { return }
+            let n = Foundation.read(descriptor, &byte, 1)
+            if n == 1 {
+                pending.append(byte)
+            } else if n == 0 {
+                atEnd = true
+                return
+            } else if errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK {
+                return
+            }
+        }
+    }
+
+    /// Waits until the input has something to read (or has ended, or failed): true; false once `stop` says so.
+    private func waitForInput(_ stop: () -> Bool) -> Bool {
+        var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while !stop() {
+            let n = poll(&ready, 1, 100)
+            if n > 0 || (n < 0 && errno != EINTR) { return true }
+        }
+        return false
+    }
+
+    /// What was read and not triaged, once reading has stopped, as written: the last alert handed out if more were
+    /// handed out than `triaged` (it was read as the run stopped), the alerts of a whole document not yet handed out
+    /// (one JSON object a line), a document read in part, and what was read after the last line handed out. A line
+    /// the last read cut in two is read to its end first, a byte at a time (so nothing after it is taken), for up to
+    /// `finishing`; one whose end does not come by then stays cut (`cut`). Waits for a read under way (at most 100
+    /// ms once `stopRequested` says so). `firstLine` is the input's line the remainder starts on, nil in a whole
+    /// document.
+    func remainder(
+        triaged: Int, finishing: Duration = .seconds(1)
+    ) -> (
+        bytes: [UInt8], alerts: Int, firstLine: Int?, cut: Bool
+    ) {
+        busy.lock()
+        defer { busy.unlock() }
+        finishLine(within: finishing)
+        let lastUntriaged = count > triaged
+        var bytes: [UInt8] = []
+        var alerts = 0
+        var firstLine: Int? = line + 1
+        if !buffered.isEmpty {
+            // A whole document: its alerts not yet handed out (a repeat of an earlier one is skipped, as `next` would
+            // skip it), each written from its record.
+            var left = Set(
+                buffered[nextBuffered...].filter { !seen.contains($0.alert.key) }.map(\.position))
+            if lastUntriaged, let lastBuffered { left.insert(buffered[lastBuffered].position) }
+            if !left.isEmpty {
+                for record in InputRecords.split(document) where left.contains(record.position) {
+                    guard case .success(let value) = record.value else { continue }
+                    value.write(to: &bytes)
+                    bytes.append(0x0A)
+                    alerts += 1
+                }
+            }
+            firstLine = nil
+        } else if stoppedReading && !document.isEmpty {
+            bytes += document  // a document read in part
+            firstLine = nil
+        } else if lastUntriaged, let lastText {
+            bytes += lastText
+            alerts = 1
+            firstLine = lastLine
+        }
+        let rest = pending[Swift.min(pendingStart, pending.count)...]
+        bytes += rest
+        let cut = !bytes.isEmpty && bytes.last != 0x0A && !atEnd
+        // Only white space left: nothing.
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return ([], 0, nil, false) }
+        return (bytes, alerts, firstLine, cut)
     }
 }
