@@ -224,6 +224,8 @@ def guard_judge(args):
     # up to four digits, so that the pair printed is the pair to configure.
     def above(scores):
         return sorted({math.ceil(q * 1e4 + 1e-9) / 1e4 for q in np.quantile(scores[yv == 0], np.linspace(0.9, 1.0, 101))}) + [1.5]
+    if args.scanner_floors != '0' and args.combine is None:
+        sys.exit('guard-judge: --scanner-floors applies only with --combine (a floor weighs only with the scanner\'s score)')
     if args.combine is not None:
         return combined(args, sv, mv, yv, val, tests, arrays)
     if args.thresholds:

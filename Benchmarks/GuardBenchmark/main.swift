@@ -348,6 +348,11 @@ case "eval":
                     .utf8))
         exit(64)
     }
+    if intentScannerFloor > 0 && intentScannerWeight == 0 {
+        FileHandle.standardError.write(
+            Data("eval: --intent-scanner-floor applies only with --intent-scanner-weight\n".utf8))
+        exit(64)
+    }
     var scanner = InjectionScanner()
     if let scannerThreshold { scanner.threshold = scannerThreshold }
     // A text-embeddings-inference server to read each record after the scanner, as the Guard has it read tool

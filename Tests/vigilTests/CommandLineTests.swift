@@ -64,6 +64,7 @@ struct CommandLineTests {
             "its directory /nonexistent-dir does not exist"
         ),
         (["triage", "-", "--untriaged", ""], "--untriaged is empty"),
+        (["triage", "-", "--untriaged", "/etc/passwd"], "--untriaged /etc/passwd: already exists"),
     ])
     func rejectsBadUsage(arguments: [String], message: String) async throws {
         let result = try await run(arguments)
@@ -337,6 +338,10 @@ struct CommandLineTests {
         (
             "guard:\n  intent_model: {url: 'http://h', scanner_floor: many}\n",
             "guard.intent_model.scanner_floor (line 2): expected a number"
+        ),
+        (
+            "guard:\n  intent_model: {url: 'http://h', scanner_floor: 0.05}\n",
+            "guard.intent_model.scanner_floor (line 2): applies only with scanner_weight above 0 (set both, or neither)"
         ),
         (
             "guard:\n  announce: {server: identity}\n",
@@ -757,13 +762,23 @@ struct CommandLineTests {
     /// triage (the rest of its last read, a line cut in two read to its end) are saved, as written, to a file it
     /// names, and triaging that file gives the verdicts the run did not. Verdicts and file together are the pipe's
     /// first alerts, in order, with nothing missing and nothing twice.
-    @Test func aStoppedPipeKeepsWhatItReadAndDidNotTriage() async throws {
+    @Test(arguments: [false, true])
+    func aStoppedPipeKeepsWhatItReadAndDidNotTriage(array: Bool) async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await run(["lab", "alerts", "--count", "300", "--seed", "12"], in: dir)
+        let alerts = try await run(["lab", "alerts", "--count", "1000", "--seed", "12"], in: dir)
         #expect(alerts.status == 0)
-        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let source = alerts.stdout.split(separator: "\n").map(String.init)
+        // The file of what was not triaged is never the case store (nor the audit log), even before it exists.
+        let clash = try await run(
+            ["triage", "-", "--cases", "fresh.db", "--untriaged", "./fresh.db"], stdin: Array(source[0].utf8), in: dir)
+        #expect(
+            clash.status == 64 && clash.stderr.contains("--untriaged ./fresh.db is the case store"), "\(clash.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fresh.db").path))
+        // The same alerts as JSON Lines, or as one JSON array (whose alerts not yet triaged are kept one a line).
+        let input = array ? "[\n" + source.joined(separator: ",\n") + "\n]\n" : alerts.stdout
+        try Data(input.utf8).write(to: dir.appendingPathComponent("alerts.in"))
         let script = """
-            cat alerts.jsonl | '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 300 --lab-seed 12 --concurrency 1 \\
+            cat alerts.in | '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 1000 --lab-seed 12 --concurrency 1 \\
                 --untriaged left.jsonl > v.jsonl 2> err.txt &
             pid=$!
             while [ ! -s v.jsonl ]; do sleep 0.02; done
@@ -779,25 +794,28 @@ struct CommandLineTests {
         let triaged = try verdicts.split(separator: "\n").map {
             try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
         }
-        let source = alerts.stdout.split(separator: "\n").map(String.init)
         #expect(!triaged.isEmpty && triaged.count < source.count, "\(triaged.count)")
         let sourceIDs = try source.map { try #require(JSONParser.parse($0)["id"]?.stringValue) }
         #expect(Array(sourceIDs.prefix(triaged.count)) == triaged)
         let leftURL = dir.appendingPathComponent("left.jsonl")
         guard FileManager.default.fileExists(atPath: leftURL.path) else {
             // Only if the stop fell where the last read ended on a line's end and every line of it was triaged.
-            #expect(stderr.contains("nothing it read was left untriaged"), "\(stderr)")
+            #expect(!array && stderr.contains("nothing it read was left untriaged"), "\(stderr)")
             return
         }
         let left = try String(contentsOf: leftURL, encoding: .utf8)
         #expect(left.hasSuffix("\n"), "a line cut in two by the last read is read to its end")
         let kept = left.split(separator: "\n").map(String.init)
-        #expect(!kept.isEmpty && kept == Array(source[triaged.count..<min(source.count, triaged.count + kept.count)]))
+        let keptIDs = try kept.map { try #require(JSONParser.parse($0)["id"]?.stringValue) }
+        let next = triaged.count..<min(source.count, triaged.count + kept.count)
+        #expect(!kept.isEmpty && keptIDs == Array(sourceIDs[next]))
+        // JSON Lines are kept byte for byte; a document's alerts, all of the rest of it.
+        #expect(array ? triaged.count + kept.count == source.count : kept == Array(source[next]))
         #expect(
             stderr.contains(
                 "what it read and did not triage (\(kept.count) line\(kept.count == 1 ? "" : "s"), \(left.utf8.count) bytes) is saved in left.jsonl: vigil triage left.jsonl triages it"
             ), "\(stderr)")
-        let again = try await run(["triage", "left.jsonl", "--lab-alerts", "300", "--lab-seed", "12"], in: dir)
+        let again = try await run(["triage", "left.jsonl", "--lab-alerts", "1000", "--lab-seed", "12"], in: dir)
         #expect(again.status == 0, "\(again.stderr)")
         let rest = try again.stdout.split(separator: "\n").map {
             try #require(JSONParser.parse(String($0))["alert_id"]?.stringValue)
@@ -873,6 +891,11 @@ struct CommandLineTests {
             "\(stopped.stdout) \(stopped.stderr)")
         let err = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
         #expect(err.contains("stopped by a signal after 3 verdicts"), "\(err)")
+        #expect(err.contains("nothing it read was left untriaged; the input after it was not read"), "\(err)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy {
+                !$0.hasPrefix("vigil-untriaged-")
+            })
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
 
         let gone = """

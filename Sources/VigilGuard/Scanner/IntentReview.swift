@@ -51,8 +51,8 @@ public struct IntentReview: Sendable {
         /// what the scanner found half-suspicious needs less of the model and what it found clean needs more.
         public var scannerWeight: Double
         /// With `scannerWeight`, the scanner's score counts as at least this (0 to 0.5; 0, the default, leaves it as
-        /// it is): a result the scanner found nothing in then needs a model that is sure, rather than one beyond
-        /// any threshold (a score of 0 weighs as a millionth, which no probability of the model outweighs at A = 0.5).
+        /// it is): a result the scanner found nothing in then needs a model that is sure, rather than all but certain
+        /// (a score of 0 weighs as a millionth: at A = 0.5 and a threshold of 0.9325 only p ≥ 0.99993 outweighs it).
         public var scannerFloor: Double
         /// Strings of fewer UTF-8 bytes are not sent (identifiers, enum values and timestamps say nothing to a
         /// classifier). Bytes, so that eight characters of Chinese count as much as 24 of English.

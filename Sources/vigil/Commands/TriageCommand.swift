@@ -37,7 +37,7 @@ struct TriageCommand: AsyncVigilCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where a stopped run saves the input it read and did not triage (default: vigil-untriaged-TIME.jsonl beside the case store).",
+            "Where a stopped run saves the input it read and did not triage, when that is not a regular file (default: vigil-untriaged-TIME-PID.jsonl beside the case store); a new file.",
             valueName: "path"))
     var untriaged: String?
 
@@ -46,8 +46,12 @@ struct TriageCommand: AsyncVigilCommand {
             // Checked before anything runs, so that a stop never finds it cannot keep what it read.
             var isDirectory: ObjCBool = false
             if untriaged.isEmpty { throw ValidationError("--untriaged is empty (name a file)") }
-            if FileManager.default.fileExists(atPath: untriaged, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw ValidationError("--untriaged \(untriaged): is a directory, expected a file name")
+            if FileManager.default.fileExists(atPath: untriaged, isDirectory: &isDirectory) {
+                throw ValidationError(
+                    isDirectory.boolValue
+                        ? "--untriaged \(untriaged): is a directory, expected a file name"
+                        : "--untriaged \(untriaged): already exists (name a new file, so that nothing kept before is replaced)"
+                )
             }
             let parent = URL(fileURLWithPath: untriaged).deletingLastPathComponent().path
             if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
@@ -63,6 +67,15 @@ struct TriageCommand: AsyncVigilCommand {
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
         var configuration = agents.apply(to: configuration)
         if let cases { configuration.agents.cases = cases }
+        if let untriaged {
+            let path = URL(fileURLWithPath: untriaged).standardizedFileURL.path
+            for (name, other) in [
+                ("the case store", configuration.agents.cases), ("the audit log", configuration.audit.path),
+            ]
+            where URL(fileURLWithPath: other).standardizedFileURL.path == path {
+                throw .usage("--untriaged \(untriaged) is \(name); name a file of its own")
+            }
+        }
         let alerts = try AlertStream(path: file)
         // Before the stack starts: a signal while it starts stops the run before its first alert, and the audit
         // log is still closed with a checkpoint.
@@ -117,19 +130,22 @@ struct TriageCommand: AsyncVigilCommand {
             if let reason = out.failure { Console.error("cannot write to standard output: \(reason)") }
             let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
             Console.error(
-                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); \(left)")
+                "stopped by a signal after \(written) verdicts (their cases saved, the audit log closed); \(left.message)"
+            )
             GracefulStop.end()
         }
         if let reason = out.failure {
             let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
             throw .cannotCreate(
-                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log); \(left)"
+                "cannot write to standard output: \(reason); triage stopped reading after \(written) verdicts written (the cases of all it triaged saved, in the audit log); \(left.message)"
             )
         }
         // Stopped because nobody reads the verdicts (the input's counts below would not be the whole input).
         if outputGone.load(ordering: .relaxed) {
             let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
-            Console.note("standard output was closed after \(written) verdicts; \(left)")
+            let message = "standard output was closed after \(written) verdicts; \(left.message)"
+            if left.failed { throw .cannotCreate(message) }
+            Console.note(message)
             return
         }
         if alerts.count == 0 && alerts.problems == 0 { Console.note("\(file): no alerts to triage") }
@@ -142,35 +158,63 @@ struct TriageCommand: AsyncVigilCommand {
 }
 
 extension TriageCommand {
-    /// After a stop: keeps what was read and not triaged, and says where. From a file named on the command line, in
-    /// JSON Lines, it is still in the file: the line to go on from is named. Otherwise (a pipe, a terminal, stdin,
-    /// or a whole document) it is saved as written to `--untriaged` (default: `vigil-untriaged-TIME.jsonl` beside the
-    /// case store), which `vigil triage` reads like any input.
-    func keepUntriaged(_ alerts: AlertStream, triaged: Int, cases: String) -> String {
-        let left = alerts.remainder(triaged: triaged)
-        guard !left.bytes.isEmpty else {
-            return alerts.stoppedReading
-                ? "nothing it read was left untriaged" : "the input was read to its end and all of it triaged"
+    /// After a stop: keeps what was read and not triaged, and says where (`failed`: it could not be saved). From a
+    /// regular file in JSON Lines it is still in the file: the line to go on from is named. Otherwise (a pipe, a
+    /// terminal, or a whole document's alerts not yet triaged) it is saved as written to `--untriaged` (default:
+    /// `vigil-untriaged-TIME-PID.jsonl` beside the case store), which `vigil triage` reads like any input.
+    func keepUntriaged(_ alerts: AlertStream, triaged: Int, cases: String) -> (message: String, failed: Bool) {
+        guard let left = alerts.remainder(triaged: triaged) else {
+            return (
+                "a read of the input was still under way after two seconds, so what it took from the input could not be kept",
+                false
+            )
         }
-        let quoted = TerminalText.inert(file)
-        if alerts.isNamedFile, let line = left.firstLine {
-            return
-                "the alerts from line \(line) of \(quoted) on were not triaged (to go on from there: tail -n +\(line) \(TerminalText.inert(Self.shellQuoted(file))) | vigil triage - …)"
+        let source = file == "-" ? "the standard input" : TerminalText.inert(file)
+        if alerts.isRegularFile {
+            // What is left is still in the file.
+            if left.documentCut {
+                return ("none of the alerts of \(source) were triaged: reading stopped inside its JSON document", false)
+            }
+            if let line = left.firstLine, !left.bytes.isEmpty || !left.inputEnded {
+                let again =
+                    file == "-"
+                    ? "tail -n +\(line) FILE | vigil triage - …, FILE being the file it read"
+                    : "tail -n +\(line) \(TerminalText.inert(Self.shellQuoted(file))) | vigil triage - …"
+                return (
+                    "the alerts from line \(line) of \(source) on were not triaged (to go on from there: \(again))",
+                    false
+                )
+            }
+        }
+        let unread = left.inputEnded || left.documentCut ? "" : "; the input after it was not read"
+        guard !left.bytes.isEmpty else {
+            return (
+                left.inputEnded
+                    ? "the input was read to its end and all of it triaged"
+                    : "nothing it read was left untriaged\(unread)",
+                false
+            )
         }
         let path = untriaged ?? Self.untriagedPath(besides: cases)
         let lines = left.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (left.bytes.last == 0x0A ? 0 : 1)
         let what =
-            "\(lines) line\(lines == 1 ? "" : "s"), \(left.bytes.count) bytes"
-            + (left.cut ? "; the last one cut short where reading stopped" : "")
+            left.documentCut
+            ? "the beginning of a JSON document, \(left.bytes.count) bytes, not JSON on its own: the rest was not read"
+            : "\(lines) line\(lines == 1 ? "" : "s"), \(left.bytes.count) bytes"
+                + (left.cut ? "; the last one cut short where reading stopped" : "")
         do {
+            // A file that appeared since the start is not replaced.
+            if FileManager.default.fileExists(atPath: path) {
+                throw CLIError.cannotCreate("\(path): already exists, and is not replaced")
+            }
             try OutputFile.write(left.bytes, to: path)
         } catch {
             Console.error("\(error)")
-            return
-                "what it read and did not triage (\(what)) could not be saved to \(TerminalText.inert(path)), and is lost"
+            return ("what it read and did not triage (\(what)) could not be saved to \(TerminalText.inert(path))", true)
         }
-        return
-            "what it read and did not triage (\(what)) is saved in \(TerminalText.inert(path)): vigil triage \(TerminalText.inert(Self.shellQuoted(path))) triages it"
+        let saved = "what it read and did not triage (\(what)) is saved in \(TerminalText.inert(path))"
+        if left.documentCut { return (saved, false) }
+        return (saved + ": vigil triage \(TerminalText.inert(Self.shellQuoted(path))) triages it\(unread)", false)
     }
 
     /// `vigil-untriaged-<UTC time>-<pid>.jsonl` in the case store's directory.

@@ -20,15 +20,18 @@ final class AlertStream: Sequence, IteratorProtocol {
     var stopRequested: (@Sendable () -> Bool)?
     /// Held while `next()` runs (on the reader's thread), so that `remainder` waits for a read under way.
     private let busy = NSLock()
-    /// Whether the input is a regular file named on the command line (not stdin): what was not triaged is still
+    /// Whether the input is a regular file (named, or stdin redirected from one): what was not triaged is still
     /// there, from a line on.
-    let isNamedFile: Bool
+    let isRegularFile: Bool
     /// The last alert handed out: its text as read (JSON Lines) or its place among `buffered`, and its line.
     private var lastText: [UInt8]?
     private var lastBuffered: Int?
     private var lastLine = 0
-    /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder`.
+    /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder` when there is a
+    /// stop to watch.
     private var document: [UInt8] = []
+    /// Reading stopped inside a whole document: `document` is its beginning, not decoded.
+    private var documentCut = false
     /// Reading stopped at `stopRequested` (not at the end of the input).
     private(set) var stoppedReading = false
     /// Read with `read(2)` into a buffer of our own, not through a stdio `FILE`: a read waiting for input holds no
@@ -56,7 +59,8 @@ final class AlertStream: Sequence, IteratorProtocol {
             try InputFile.requireStandardInput()
             descriptor = STDIN_FILENO
             owned = false
-            isNamedFile = false
+            var status = stat()
+            isRegularFile = fstat(STDIN_FILENO, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
             return
         }
         try InputFile.requireReadable(path)
@@ -65,7 +69,7 @@ final class AlertStream: Sequence, IteratorProtocol {
         descriptor = opened
         owned = true
         var status = stat()
-        isNamedFile = fstat(opened, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        isRegularFile = fstat(opened, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
     // A read still waiting for input when triage stops keeps the stream alive (its reader holds it), so this never
@@ -99,10 +103,13 @@ final class AlertStream: Sequence, IteratorProtocol {
                 if first.hasPrefix("[") || (first.hasPrefix("{") && (try? JSONParser.parse(first)) == nil) {
                     var bytes = Array(text.utf8)
                     while let more = readLine() { bytes += more.utf8 }
-                    document = bytes
-                    // Stopped before the document was whole: it is kept as read, not decoded (and its end reported
-                    // as not JSON).
-                    if stoppedReading { return nil }
+                    // Stopped before the document was whole: it is kept as read (for `remainder`), not decoded.
+                    if stoppedReading {
+                        document = bytes
+                        documentCut = true
+                        return nil
+                    }
+                    if stopRequested != nil { document = bytes }
                     let result = decoder.decode(bytes)
                     for issue in result.errors { report(TerminalText.inert("\(issue)")) }
                     // Warnings too (a repeated alert, an unknown field), the first 20: `vigil alerts validate` lists all.
@@ -242,7 +249,8 @@ final class AlertStream: Sequence, IteratorProtocol {
         }
     }
 
-    /// Waits until the input has something to read (or has ended, or failed): true; false once `stop` says so.
+    /// Waits until the input has something to read (or has ended, or failed, or cannot be watched: `poll` answers
+    /// POLLNVAL or an error, and the read then waits as it would have): true; false once `stop` says so.
     private func waitForInput(_ stop: () -> Bool) -> Bool {
         var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         while !stop() {
@@ -259,46 +267,61 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// `finishing`; one whose end does not come by then stays cut (`cut`). Waits for a read under way (at most 100
     /// ms once `stopRequested` says so). `firstLine` is the input's line the remainder starts on, nil in a whole
     /// document.
-    func remainder(
-        triaged: Int, finishing: Duration = .seconds(1)
-    ) -> (
-        bytes: [UInt8], alerts: Int, firstLine: Int?, cut: Bool
-    ) {
-        busy.lock()
+    func remainder(triaged: Int, finishing: Duration = .seconds(1)) -> Remainder? {
+        // A read under way gives up within 100 ms of the stop; one that does not (a device `poll` cannot watch, a
+        // reader sharing stdin that took the data first) is not waited for long: nil, nothing known.
+        guard busy.lock(before: Date(timeIntervalSinceNow: 2)) else { return nil }
         defer { busy.unlock() }
-        finishLine(within: finishing)
+        // What is left of a regular file is still in it: only the line to go on from is needed.
+        if !isRegularFile { finishLine(within: finishing) }
         let lastUntriaged = count > triaged
         var bytes: [UInt8] = []
-        var alerts = 0
         var firstLine: Int? = line + 1
         if !buffered.isEmpty {
             // A whole document: its alerts not yet handed out (a repeat of an earlier one is skipped, as `next` would
             // skip it), each written from its record.
-            var left = Set(
-                buffered[nextBuffered...].filter { !seen.contains($0.alert.key) }.map(\.position))
+            var left = Set(buffered[nextBuffered...].filter { !seen.contains($0.alert.key) }.map(\.position))
             if lastUntriaged, let lastBuffered { left.insert(buffered[lastBuffered].position) }
             if !left.isEmpty {
                 for record in InputRecords.split(document) where left.contains(record.position) {
                     guard case .success(let value) = record.value else { continue }
                     value.write(to: &bytes)
                     bytes.append(0x0A)
-                    alerts += 1
                 }
             }
             firstLine = nil
-        } else if stoppedReading && !document.isEmpty {
+        } else if documentCut {
             bytes += document  // a document read in part
             firstLine = nil
         } else if lastUntriaged, let lastText {
             bytes += lastText
-            alerts = 1
             firstLine = lastLine
         }
-        let rest = pending[Swift.min(pendingStart, pending.count)...]
-        bytes += rest
-        let cut = !bytes.isEmpty && bytes.last != 0x0A && !atEnd
-        // Only white space left: nothing.
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return ([], 0, nil, false) }
-        return (bytes, alerts, firstLine, cut)
+        bytes += pending[Swift.min(pendingStart, pending.count)...]
+        // Only white space: nothing.
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { bytes = [] }
+        // A regular file whose every byte was read has ended, though no read has said so yet.
+        var ended = atEnd
+        if isRegularFile, !ended, pendingStart >= pending.count {
+            var status = stat()
+            ended = fstat(descriptor, &status) == 0 && lseek(descriptor, 0, SEEK_CUR) >= status.st_size
+        }
+        return Remainder(
+            bytes: bytes, firstLine: firstLine, cut: !bytes.isEmpty && bytes.last != 0x0A && !atEnd,
+            inputEnded: ended, documentCut: documentCut)
+    }
+
+    /// What `remainder` gives back.
+    struct Remainder {
+        /// What was read and not triaged, as written; empty when that is nothing but white space.
+        var bytes: [UInt8]
+        /// The input's line `bytes` start on (JSON Lines), nil in a whole document.
+        var firstLine: Int?
+        /// The last line of `bytes` was cut where reading stopped.
+        var cut: Bool
+        /// The whole input was read (nothing comes after `bytes`).
+        var inputEnded: Bool
+        /// `bytes` are the beginning of a whole document (an array) whose reading stopped: not JSON on their own.
+        var documentCut: Bool
     }
 }

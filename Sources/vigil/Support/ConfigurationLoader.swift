@@ -486,6 +486,13 @@ enum ConfigurationLoader {
             }
         }
         guard !model.url.isEmpty else { throw ParseError(message: "\(path)\(line(node)): url is required") }
+        // A floor weighs only with the scanner's score: alone it would be a setting that changes nothing.
+        if model.scannerFloor > 0 && model.scannerWeight == 0 {
+            throw ParseError(
+                message:
+                    "\(path).scanner_floor\(line(node)): applies only with scanner_weight above 0 (set both, or neither)"
+            )
+        }
         return model
     }
 

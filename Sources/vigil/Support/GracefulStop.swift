@@ -6,7 +6,8 @@ import Synchronization
 /// whole and their cases saved, and the audit log is closed with a signed checkpoint; then `end()` ends the
 /// process by the same signal, so that a shell's loop stops as it would have. A second signal ends the process
 /// at once (the default action, restored by the first). Reading from a pipe or a terminal that is quiet, the stop
-/// does not wait for the next line: triage stops reading (within 100 ms) and the read left waiting is abandoned.
+/// does not wait for the next line: triage stops reading (within 100 ms), and what it read and did not triage is
+/// kept (`AlertStream.remainder`).
 ///
 /// The handler is installed with `sigaction` (a dispatch source registers later, on another thread, and a signal
 /// in between would be lost), with `SA_RESTART` so that no read or write is cut short by it, and does only what
