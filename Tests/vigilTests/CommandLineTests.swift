@@ -713,6 +713,59 @@ struct CommandLineTests {
         #expect(directory.status == 66 && directory.stderr.contains("is a directory, expected a case store"))
     }
 
+    /// `vigil eval` and `vigil demo` stop as `vigil triage` does: at SIGTERM the investigations under way finish,
+    /// their cases are saved, the audit log is closed with a signed checkpoint, the figures of what was triaged are
+    /// printed (eval leaves --output as it was: a part is no measurement of the whole), and the process ends by the
+    /// signal.
+    @Test(arguments: ["eval", "demo"])
+    func evalAndDemoStopGracefully(command: String) async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let vigil = CommandRunner.vigilURL.path
+        let start: String
+        if command == "eval" {
+            let alerts = try await run(
+                ["lab", "alerts", "--count", "3000", "--seed", "12", "--labels", "labels.jsonl"], in: dir)
+            #expect(alerts.status == 0)
+            try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+            start =
+                "'\(vigil)' eval --alerts alerts.jsonl --labels labels.jsonl --lab-alerts 3000 --lab-seed 12 --concurrency 2"
+        } else {
+            start = "'\(vigil)' demo --count 3000"
+        }
+        // Stopped once its audit log holds a few alerts' calls, well before the 3000 are done.
+        let script = """
+            \(start) > out.txt 2> err.txt &
+            pid=$!
+            i=0
+            while [ "$(cat vigil-audit.log 2>/dev/null | wc -l)" -lt 60 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            kill -TERM $pid
+            wait $pid
+            echo $?
+            """
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"), ["300", "/bin/sh", "-c", script], in: dir)
+        #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout)")
+        let out = try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
+        let err = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
+        let stopped = try #require(
+            err.firstMatch(
+                of: /stopped by a signal after (\d+) (of 3000 )?alerts \(their cases saved, the audit log closed\)/),
+            "\(err)")
+        let triaged = try #require(Int(stopped.1))
+        #expect(triaged > 0 && triaged < 3000, "\(triaged)")
+        if command == "eval" {
+            #expect(out.hasPrefix("Evaluation of \(triaged) alerts ("), "\(out)")
+            #expect(err.contains("vigil-eval.json was left as it was"), "\(err)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-eval.json").path))
+        } else {
+            #expect(out.contains(". \(triaged) alerts in ") && out.contains("Malicious escalated: "), "\(out)")
+        }
+        let verified = try await run(["audit", "verify"], in: dir)
+        #expect(
+            verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)"
+        )
+    }
+
     /// Ctrl-C or SIGTERM during a triage stops it between alerts: every verdict written is whole and has its case,
     /// and the audit log is closed with a signed checkpoint. Killed at once, it cut a line in half, lost the cases
     /// of the verdicts it had printed and left the log's last records unsigned. (SIGTERM here: a shell's background

@@ -53,15 +53,28 @@ struct DemoCommand: AsyncVigilCommand {
         } catch {
             throw .software("backend options: \(error)")
         }
+        // Ctrl-C or SIGTERM: the investigations under way finish, their cases are saved, the audit log is closed, and
+        // the report covers the alerts triaged.
+        GracefulStop.install()
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         var results: [(GeneratedAlert, Verdict)] = []
         let started = ContinuousClock.now
-        try await stack.run(generated.map(\.alert), concurrency: 8, saving: store) { index, assessment in
+        try await stack.run(
+            GracefulStop.Until(base: generated.map(\.alert)), concurrency: 8, saving: store,
+            stop: { GracefulStop.isRequested }
+        ) { index, assessment in
             results.append((generated[index], assessment.verdict))
         }
         let elapsed = ContinuousClock.now - started
         print(Self.report(results, reasoner: stack.reasonerName, elapsed: elapsed, configuration: configuration))
+        if GracefulStop.isRequested {
+            fflush(nil)  // `GracefulStop.end` ends the process without flushing (no stdio read of stdin holds a lock)
+            Console.error(
+                "stopped by a signal after \(results.count) of \(count) alerts (their cases saved, the audit log closed); the report above covers those"
+            )
+            GracefulStop.end()
+        }
     }
 
     static func report(
@@ -83,8 +96,10 @@ struct DemoCommand: AsyncVigilCommand {
         let missed = malicious.filter { $0.1.disposition == .closed }
         let calls = results.reduce(0) { $0 + $1.1.toolCalls }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        out += "\n\nReasoner: \(reasoner). \(results.count) alerts in \(String(format: "%.2f", seconds)) s, \(calls) tool calls, each through the Guard.\n"
-        out += "Malicious escalated: \(escalated) of \(malicious.count). Benign closed without a human: \(closed) of \(benign.count).\n"
+        out +=
+            "\n\nReasoner: \(reasoner). \(results.count) alerts in \(String(format: "%.2f", seconds)) s, \(calls) tool calls, each through the Guard.\n"
+        out +=
+            "Malicious escalated: \(escalated) of \(malicious.count). Benign closed without a human: \(closed) of \(benign.count).\n"
         for (generated, verdict) in missed {
             out += "MALICIOUS ALERT CLOSED: \(generated.alert.id) (\(generated.truth.scenario)): \(verdict.summary)\n"
         }

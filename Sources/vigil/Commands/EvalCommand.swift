@@ -58,13 +58,20 @@ struct EvalCommand: AsyncVigilCommand {
         } catch {
             throw .software("backend options: \(error)")
         }
+        // Ctrl-C or SIGTERM stops the reading of alerts as in `vigil triage`: the investigations under way finish,
+        // their cases are saved and the audit log is closed; the figures of what was triaged are printed, not written.
+        GracefulStop.install()
+        stream.stopRequested = { GracefulStop.isRequested }
         let stack = try await AgentStack.start(configuration, global: global, backends: backends, logger: logger)
         let store = try await CaseSink.open(configuration.agents.cases, after: stack)
         var score = Scorecard(provider: stack.reasonerName)
         let started = ContinuousClock.now
         let progress = Progress(total: truth.count, enabled: Console.stderrIsTerminal)
         do {
-            try await stack.run(stream, concurrency: agents.concurrency, saving: store) { index, assessment in
+            try await stack.run(
+                GracefulStop.Until(base: stream), concurrency: agents.concurrency, saving: store,
+                stop: { GracefulStop.isRequested }
+            ) { index, assessment in
                 score.add(assessment.verdict, label: truth[assessment.verdict.alertID])
                 if (index + 1) % 50 == 0 { progress.update(index + 1) }
             }
@@ -74,6 +81,20 @@ struct EvalCommand: AsyncVigilCommand {
         }
         if score.total > 0 { progress.update(score.total) }
         progress.finish()
+        if GracefulStop.isRequested {
+            // A part of the alerts is no measurement of the whole: its figures are shown, and earlier results kept.
+            output.discard()
+            if score.total > 0 {
+                let elapsed = ContinuousClock.now - started
+                score.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                print(score.table, terminator: "")
+            }
+            fflush(nil)  // `GracefulStop.end` ends the process without flushing (no stdio read of stdin holds a lock)
+            Console.error(
+                "stopped by a signal after \(score.total) alerts (their cases saved, the audit log closed); the figures above are for those alerts only, and \(self.output) was left as it was"
+            )
+            GracefulStop.end()
+        }
         guard score.total > 0 else {
             // Nothing was evaluated: results of an earlier run are not replaced by zeros.
             output.discard()
