@@ -715,36 +715,50 @@ struct CommandLineTests {
 
     /// `vigil eval` and `vigil demo` stop as `vigil triage` does: at SIGTERM the investigations under way finish,
     /// their cases are saved, the audit log is closed with a signed checkpoint, the figures of what was triaged are
-    /// printed (eval leaves --output as it was: a part is no measurement of the whole), and the process ends by the
-    /// signal.
+    /// printed (eval leaves --output as it was: a part is no measurement of the whole, and its staged copy is not
+    /// left behind), and the process ends by the signal itself, as a shell's loop needs to see it.
     @Test(arguments: ["eval", "demo"])
     func evalAndDemoStopGracefully(command: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let vigil = CommandRunner.vigilURL.path
-        let start: String
+        var arguments = ["demo", "--count", "3000"]
         if command == "eval" {
             let alerts = try await run(
                 ["lab", "alerts", "--count", "3000", "--seed", "12", "--labels", "labels.jsonl"], in: dir)
             #expect(alerts.status == 0)
             try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
-            start =
-                "'\(vigil)' eval --alerts alerts.jsonl --labels labels.jsonl --lab-alerts 3000 --lab-seed 12 --concurrency 2"
-        } else {
-            start = "'\(vigil)' demo --count 3000"
+            try Data("earlier results\n".utf8).write(to: dir.appendingPathComponent("vigil-eval.json"))
+            arguments = [
+                "eval", "--alerts", "alerts.jsonl", "--labels", "labels.jsonl", "--lab-alerts", "3000",
+                "--lab-seed", "12", "--concurrency", "2",
+            ]
         }
-        // Stopped once its audit log holds a few alerts' calls, well before the 3000 are done.
-        let script = """
-            \(start) > out.txt 2> err.txt &
-            pid=$!
-            i=0
-            while [ "$(cat vigil-audit.log 2>/dev/null | wc -l)" -lt 60 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
-            kill -TERM $pid
-            wait $pid
-            echo $?
-            """
-        let shell = try await CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/timeout"), ["300", "/bin/sh", "-c", script], in: dir)
-        #expect(shell.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "143", "\(shell.stdout)")
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("out.txt").path, contents: nil)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("err.txt").path, contents: nil)
+        let process = Process()
+        process.executableURL = CommandRunner.vigilURL
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("out.txt"))
+        process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("err.txt"))
+        let exited = AsyncStream<Process.TerminationReason>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationReason) }
+        try process.run()
+        // Stopped once its audit log holds a few alerts' calls (records are lines), well before the 3000 are done.
+        let log = dir.appendingPathComponent("vigil-audit.log")
+        var records = 0
+        for _ in 0..<1200 where records < 60 {
+            try await Task.sleep(for: .milliseconds(50))
+            records = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        #expect(records >= 60, "the run wrote \(records) audit records in a minute")
+        process.terminate()  // SIGTERM
+        var reason: Process.TerminationReason?
+        for await ended in exited.stream {
+            reason = ended
+            break
+        }
+        #expect(reason == .uncaughtSignal && process.terminationStatus == SIGTERM, "\(process.terminationStatus)")
         let out = try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
         let err = try String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)
         let stopped = try #require(
@@ -756,10 +770,15 @@ struct CommandLineTests {
         if command == "eval" {
             #expect(out.hasPrefix("Evaluation of \(triaged) alerts ("), "\(out)")
             #expect(err.contains("vigil-eval.json was left as it was"), "\(err)")
-            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-eval.json").path))
+            let kept = try String(contentsOf: dir.appendingPathComponent("vigil-eval.json"), encoding: .utf8)
+            #expect(kept == "earlier results\n")
         } else {
             #expect(out.contains(". \(triaged) alerts in ") && out.contains("Malicious escalated: "), "\(out)")
         }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty, "\(left)")
+        let cases = try await run(["report", "--list"], in: dir)
+        #expect(cases.status == 0 && cases.stdout.split(separator: "\n").count >= triaged, "\(cases.stdout)")
         let verified = try await run(["audit", "verify"], in: dir)
         #expect(
             verified.status == 0 && !verified.stderr.contains("not yet signed"), "\(verified.stdout) \(verified.stderr)"

@@ -50,7 +50,9 @@ struct EvalCommand: AsyncVigilCommand {
         if let cases { configuration.agents.cases = cases }
         let truth = try Self.labels(labels)
         let stream = try AlertStream(path: alerts)
-        let output = try StagedFile(path: output)
+        // The output is checked now (so that a long run does not end on a path that cannot be written) and staged
+        // only at the end: a staged file's signal handler would stand in for the graceful stop's while the alerts run.
+        try StagedFile(path: output).discard()
         let backends: BackendOptions
         do {
             backends = try BackendOptions.parse(
@@ -67,23 +69,17 @@ struct EvalCommand: AsyncVigilCommand {
         var score = Scorecard(provider: stack.reasonerName)
         let started = ContinuousClock.now
         let progress = Progress(total: truth.count, enabled: Console.stderrIsTerminal)
-        do {
-            try await stack.run(
-                GracefulStop.Until(base: stream), concurrency: agents.concurrency, saving: store,
-                stop: { GracefulStop.isRequested }
-            ) { index, assessment in
-                score.add(assessment.verdict, label: truth[assessment.verdict.alertID])
-                if (index + 1) % 50 == 0 { progress.update(index + 1) }
-            }
-        } catch {
-            output.discard()
-            throw error
+        try await stack.run(
+            GracefulStop.Until(base: stream), concurrency: agents.concurrency, saving: store,
+            stop: { GracefulStop.isRequested }
+        ) { index, assessment in
+            score.add(assessment.verdict, label: truth[assessment.verdict.alertID])
+            if (index + 1) % 50 == 0 { progress.update(index + 1) }
         }
         if score.total > 0 { progress.update(score.total) }
-        progress.finish()
+        progress.finish(done: score.total)
         if GracefulStop.isRequested {
             // A part of the alerts is no measurement of the whole: its figures are shown, and earlier results kept.
-            output.discard()
             if score.total > 0 {
                 let elapsed = ContinuousClock.now - started
                 score.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -91,19 +87,21 @@ struct EvalCommand: AsyncVigilCommand {
             }
             fflush(nil)  // `GracefulStop.end` ends the process without flushing (no stdio read of stdin holds a lock)
             Console.error(
-                "stopped by a signal after \(score.total) alerts (their cases saved, the audit log closed); the figures above are for those alerts only, and \(self.output) was left as it was"
+                score.total > 0
+                    ? "stopped by a signal after \(score.total) alerts (their cases saved, the audit log closed); the figures above are for those alerts only, and \(self.output) was left as it was"
+                    : "stopped by a signal before any alert was triaged (the audit log closed); \(self.output) was left as it was"
             )
             GracefulStop.end()
         }
         guard score.total > 0 else {
             // Nothing was evaluated: results of an earlier run are not replaced by zeros.
-            output.discard()
             throw .invalidInput("\(alerts): no alerts to evaluate; \(self.output) was left as it was")
         }
         let elapsed = ContinuousClock.now - started
         score.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(score.table, terminator: "")
         do {
+            let output = try StagedFile(path: output)
             try output.write(Array((score.json.prettyPrinted() + "\n").utf8))
             try output.commit()
         } catch {

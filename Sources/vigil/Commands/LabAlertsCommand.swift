@@ -99,8 +99,9 @@ struct Progress {
         FileHandle.standardError.write(Data("\r\(done)/\(total) alerts".utf8))
     }
 
-    func finish() {
+    /// Ends the line, at `done` (all of them unless a run stopped early).
+    func finish(done: Int? = nil) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\(total)/\(total) alerts\n".utf8))
+        FileHandle.standardError.write(Data("\r\(done ?? total)/\(total) alerts\n".utf8))
     }
 }

@@ -90,6 +90,7 @@ struct TriageCommand: AsyncVigilCommand {
         // finish, and nothing more is read, even from a quiet feed; what was read and not triaged is kept.
         let outputGone = Atomic<Bool>(false)
         alerts.stopRequested = { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
+        alerts.keepsRemainder = true
         try await stack.run(
             GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
             drift: configuration.guardrails.drift,
@@ -166,7 +167,7 @@ extension TriageCommand {
         guard let left = alerts.remainder(triaged: triaged) else {
             return (
                 "a read of the input was still under way after two seconds, so what it took from the input could not be kept",
-                false
+                true
             )
         }
         let source = file == "-" ? "the standard input" : TerminalText.inert(file)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilCore
 
 #if canImport(Glibc)
@@ -18,6 +19,10 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// Once it says so, nothing more is read: a read waiting for input gives up within 100 ms, and `next()` returns
     /// nil. Set before the first read.
     var stopRequested: (@Sendable () -> Bool)?
+    /// Whether `remainder` will be asked for: a whole document's bytes are then kept beside its alerts.
+    var keepsRemainder = false
+    /// True while a `read(2)` or a `poll` that may wait is under way (not while a document is decoded).
+    private let waiting = Atomic<Bool>(false)
     /// Held while `next()` runs (on the reader's thread), so that `remainder` waits for a read under way.
     private let busy = NSLock()
     /// Whether the input is a regular file (named, or stdin redirected from one): what was not triaged is still
@@ -59,8 +64,12 @@ final class AlertStream: Sequence, IteratorProtocol {
             try InputFile.requireStandardInput()
             descriptor = STDIN_FILENO
             owned = false
+            // A regular file read from its start: line numbers are the file's (not so for stdin left part-way through
+            // a file by whatever read it before).
             var status = stat()
-            isRegularFile = fstat(STDIN_FILENO, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+            isRegularFile =
+                fstat(STDIN_FILENO, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+                && lseek(STDIN_FILENO, 0, SEEK_CUR) == 0
             return
         }
         try InputFile.requireReadable(path)
@@ -109,7 +118,7 @@ final class AlertStream: Sequence, IteratorProtocol {
                         documentCut = true
                         return nil
                     }
-                    if stopRequested != nil { document = bytes }
+                    if keepsRemainder { document = bytes }
                     let result = decoder.decode(bytes)
                     for issue in result.errors { report(TerminalText.inert("\(issue)")) }
                     // Warnings too (a repeated alert, an unknown field), the first 20: `vigil alerts validate` lists all.
@@ -193,7 +202,9 @@ final class AlertStream: Sequence, IteratorProtocol {
             pending.append(contentsOf: repeatElement(0, count: 65_536))
             var n: Int
             while true {
+                waiting.store(true, ordering: .releasing)
                 n = pending.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + old, 65_536) }
+                waiting.store(false, ordering: .releasing)
                 if n >= 0 || errno == EINTR {
                     if n >= 0 { break }
                     continue
@@ -253,6 +264,8 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// POLLNVAL or an error, and the read then waits as it would have): true; false once `stop` says so.
     private func waitForInput(_ stop: () -> Bool) -> Bool {
         var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        waiting.store(true, ordering: .releasing)
+        defer { waiting.store(false, ordering: .releasing) }
         while !stop() {
             let n = poll(&ready, 1, 100)
             if n > 0 || (n < 0 && errno != EINTR) { return true }
@@ -269,8 +282,11 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// document.
     func remainder(triaged: Int, finishing: Duration = .seconds(1)) -> Remainder? {
         // A read under way gives up within 100 ms of the stop; one that does not (a device `poll` cannot watch, a
-        // reader sharing stdin that took the data first) is not waited for long: nil, nothing known.
-        guard busy.lock(before: Date(timeIntervalSinceNow: 2)) else { return nil }
+        // reader sharing stdin that took the data first) is not waited for long: nil, nothing known. A document being
+        // decoded is waited for: that always ends.
+        while !busy.lock(before: Date(timeIntervalSinceNow: 2)) {
+            if waiting.load(ordering: .acquiring) { return nil }
+        }
         defer { busy.unlock() }
         // What is left of a regular file is still in it: only the line to go on from is needed.
         if !isRegularFile { finishLine(within: finishing) }
@@ -300,9 +316,10 @@ final class AlertStream: Sequence, IteratorProtocol {
         bytes += pending[Swift.min(pendingStart, pending.count)...]
         // Only white space: nothing.
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { bytes = [] }
-        // A regular file whose every byte was read has ended, though no read has said so yet.
+        // A regular file whose every byte was read has ended, though no read has said so yet (what is left in the
+        // buffer, if anything, is in `bytes`).
         var ended = atEnd
-        if isRegularFile, !ended, pendingStart >= pending.count {
+        if isRegularFile, !ended {
             var status = stat()
             ended = fstat(descriptor, &status) == 0 && lseek(descriptor, 0, SEEK_CUR) >= status.st_size
         }

@@ -45,7 +45,13 @@ enum GracefulStop {
         sigemptyset(&action.sa_mask)
         sigaction(signalNumber, &action, nil)
         // To this thread, so that it takes effect before `raise` returns (`kill` could let another thread take it
-        // while this one exits with a status instead).
+        // while this one exits with a status instead). A thread of the concurrency pool has every asynchronous
+        // signal blocked (libdispatch's workers do), so the signal is unblocked here first: blocked, it would stay
+        // pending and the process would end with a status, which a shell's loop does not take for a signal.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, signalNumber)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         raise(signalNumber)
         _exit(128 + signalNumber)  // the signal was blocked or ignored after all
     }
