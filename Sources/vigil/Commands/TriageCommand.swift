@@ -89,32 +89,44 @@ struct TriageCommand: AsyncVigilCommand {
         // Reading stops at a signal, or once stdout is gone (nobody reads the verdicts): the investigations under way
         // finish, and nothing more is read, even from a quiet feed; what was read and not triaged is kept.
         let outputGone = Atomic<Bool>(false)
-        alerts.stopRequested = { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
+        let failed = Atomic<Bool>(false)
+        alerts.stopRequested = {
+            GracefulStop.isRequested || outputGone.load(ordering: .relaxed) || failed.load(ordering: .relaxed)
+        }
         alerts.keepsRemainder = true
-        try await stack.run(
-            GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
-            drift: configuration.guardrails.drift,
-            stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
-        ) { _, assessment in
-            emitted += 1
-            let verdict = assessment.verdict
-            // Each verdict leaves as soon as it is reached (one write, no buffer): a reader of a live feed sees it at
-            // once, and a crash cannot take back one already in the audit log and the case store.
-            var line: [UInt8] = []
-            verdict.json.write(to: &line)
-            line.append(0x0A)
-            out.write(line)
-            out.flush()
-            if out.closed {
-                outputGone.store(true, ordering: .relaxed)
-            } else {
-                written += 1
+        do {
+            try await stack.run(
+                GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
+                drift: configuration.guardrails.drift,
+                stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
+            ) { _, assessment in
+                emitted += 1
+                alerts.confirm(triaged: emitted)
+                let verdict = assessment.verdict
+                // Each verdict leaves as soon as it is reached (one write, no buffer): a reader of a live feed sees it at
+                // once, and a crash cannot take back one already in the audit log and the case store.
+                var line: [UInt8] = []
+                verdict.json.write(to: &line)
+                line.append(0x0A)
+                out.write(line)
+                out.flush()
+                if out.closed {
+                    outputGone.store(true, ordering: .relaxed)
+                } else {
+                    written += 1
+                }
+                if explain {
+                    Console.note(
+                        "\(TerminalText.inert(verdict.alertID)): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(TerminalText.inert(verdict.summary))"
+                    )
+                }
             }
-            if explain {
-                Console.note(
-                    "\(TerminalText.inert(verdict.alertID)): \(verdict.classification.rawValue), \(verdict.disposition.rawValue) (\(Int(verdict.confidence * 100))%): \(TerminalText.inert(verdict.summary))"
-                )
-            }
+        } catch {
+            // The run failed (a case store that cannot be written): the investigations under way were stopped, and
+            // what was read and not triaged, those alerts included, is kept as at a stop.
+            failed.store(true, ordering: .relaxed)
+            let left = keepUntriaged(alerts, triaged: emitted, cases: configuration.agents.cases)
+            throw error.adding(" (after \(written) verdicts; \(left.message))")
         }
         // The rate limits as the run left them: all of them with --explain, else only a server that asked to wait.
         let now = Timestamp(Date())

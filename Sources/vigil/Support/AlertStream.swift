@@ -28,10 +28,15 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// Whether the input is a regular file (named, or stdin redirected from one): what was not triaged is still
     /// there, from a line on.
     let isRegularFile: Bool
-    /// The last alert handed out: its text as read (JSON Lines) or its place among `buffered`, and its line.
-    private var lastText: [UInt8]?
-    private var lastBuffered: Int?
-    private var lastLine = 0
+    /// An alert handed out: its text as read (JSON Lines) or its place among `buffered`, and its line.
+    private struct HandedOut {
+        var text: [UInt8]?
+        var buffered: Int?
+        var line: Int
+    }
+    /// The alerts handed out and not yet `confirm`ed as triaged, in order; the first is alert number `confirmed`.
+    /// (With `keepsRemainder` only; the triage loop confirms as it emits, so this holds what is under way.)
+    private let unconfirmed = Mutex<(confirmed: Int, alerts: [HandedOut])>((0, []))
     /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder` when there is a
     /// stop to watch.
     private var document: [UInt8] = []
@@ -92,8 +97,7 @@ final class AlertStream: Sequence, IteratorProtocol {
             if nextBuffered < buffered.count {
                 nextBuffered += 1
                 if let alert = accept(buffered[nextBuffered - 1].alert) {
-                    lastText = nil
-                    lastBuffered = nextBuffered - 1
+                    handedOut(HandedOut(text: nil, buffered: nextBuffered - 1, line: 0))
                     return alert
                 }
                 continue  // a repeat, reported and skipped
@@ -140,8 +144,7 @@ final class AlertStream: Sequence, IteratorProtocol {
                 var warnings: [IntakeIssue] = []
                 let (_, alert) = try decoder.decode(record: value, warnings: &warnings)
                 if let accepted = accept(alert) {
-                    lastText = Array(text.utf8)
-                    lastLine = line
+                    handedOut(HandedOut(text: Array(text.utf8), buffered: nil, line: line))
                     return accepted
                 }
                 continue  // a repeat, reported and skipped
@@ -150,6 +153,21 @@ final class AlertStream: Sequence, IteratorProtocol {
             } catch {
                 report("line \(line): \(TerminalText.inert("\(error)"))")
             }
+        }
+    }
+
+    private func handedOut(_ alert: HandedOut) {
+        guard keepsRemainder else { return }
+        unconfirmed.withLock { $0.alerts.append(alert) }
+    }
+
+    /// The first `triaged` alerts handed out were triaged: what `remainder` keeps starts after them.
+    func confirm(triaged: Int) {
+        guard keepsRemainder else { return }
+        unconfirmed.withLock { state in
+            let drop = Swift.min(Swift.max(0, triaged - state.confirmed), state.alerts.count)
+            state.alerts.removeFirst(drop)
+            state.confirmed += drop
         }
     }
 
@@ -273,8 +291,8 @@ final class AlertStream: Sequence, IteratorProtocol {
         return false
     }
 
-    /// What was read and not triaged, once reading has stopped, as written: the last alert handed out if more were
-    /// handed out than `triaged` (it was read as the run stopped), the alerts of a whole document not yet handed out
+    /// What was read and not triaged, once reading has stopped, as written: the alerts handed out after the first
+    /// `triaged` (the one read as the run stopped, or those under way when it failed), the alerts of a whole document not yet handed out
     /// (one JSON object a line), a document read in part, and what was read after the last line handed out. A line
     /// the last read cut in two is read to its end first, a byte at a time (so nothing after it is taken), for up to
     /// `finishing`; one whose end does not come by then stays cut (`cut`). Waits for a read under way (at most 100
@@ -290,14 +308,16 @@ final class AlertStream: Sequence, IteratorProtocol {
         defer { busy.unlock() }
         // What is left of a regular file is still in it: only the line to go on from is needed.
         if !isRegularFile { finishLine(within: finishing) }
-        let lastUntriaged = count > triaged
+        confirm(triaged: triaged)
+        // Handed out and not triaged: the alert read as the run stopped, or those under way when it failed.
+        let untriaged = unconfirmed.withLock { $0.alerts }
         var bytes: [UInt8] = []
         var firstLine: Int? = line + 1
         if !buffered.isEmpty {
             // A whole document: its alerts not yet handed out (a repeat of an earlier one is skipped, as `next` would
             // skip it), each written from its record.
             var left = Set(buffered[nextBuffered...].filter { !seen.contains($0.alert.key) }.map(\.position))
-            if lastUntriaged, let lastBuffered { left.insert(buffered[lastBuffered].position) }
+            for alert in untriaged { if let index = alert.buffered { left.insert(buffered[index].position) } }
             if !left.isEmpty {
                 for record in InputRecords.split(document) where left.contains(record.position) {
                     guard case .success(let value) = record.value else { continue }
@@ -309,9 +329,9 @@ final class AlertStream: Sequence, IteratorProtocol {
         } else if documentCut {
             bytes += document  // a document read in part
             firstLine = nil
-        } else if lastUntriaged, let lastText {
-            bytes += lastText
-            firstLine = lastLine
+        } else if let first = untriaged.first {
+            for alert in untriaged { bytes += alert.text ?? [] }
+            firstLine = first.line
         }
         bytes += pending[Swift.min(pendingStart, pending.count)...]
         // Only white space: nothing.

@@ -12,6 +12,9 @@ struct CLIError: Error, CustomStringConvertible {
 
     var description: String { message }
 
+    /// The same failure, its message followed by `more`.
+    func adding(_ more: String) -> CLIError { CLIError(code: code, message: message + more) }
+
     /// Input was read but is invalid (exit 1).
     static func invalidInput(_ message: String) -> CLIError { CLIError(code: .invalidInput, message: message) }
     /// Options that do not go together, found once the configuration is known (exit 64).
