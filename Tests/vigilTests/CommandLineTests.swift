@@ -12,6 +12,15 @@ struct CommandLineTests {
         try await CommandRunner.vigil(arguments, stdin: stdin, in: directory)
     }
 
+    /// A fresh directory holding `alerts.jsonl`, `count` lab alerts of seed 12, and the run that wrote them.
+    func labAlertsFile(_ count: Int) async throws -> (URL, CommandRunner.Result) {
+        let dir = try CommandRunner.temporaryDirectory()
+        let alerts = try await run(["lab", "alerts", "--count", "\(count)", "--seed", "12"], in: dir)
+        #expect(alerts.status == 0)
+        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        return (dir, alerts)
+    }
+
     @Test func printsItsVersionAndHelp() async throws {
         let version = try await run(["--version"])
         #expect(version.status == 0 && version.stdout == "vigil \(VigilVersion.current)\n")
@@ -792,10 +801,7 @@ struct CommandLineTests {
     /// of the verdicts it had printed and left the log's last records unsigned. (SIGTERM here: a shell's background
     /// job ignores SIGINT, and so does vigil then.)
     @Test func anInterruptedTriageLosesNothing() async throws {
-        let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await run(["lab", "alerts", "--count", "5000", "--seed", "12"], in: dir)
-        #expect(alerts.status == 0)
-        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let (dir, alerts) = try await labAlertsFile(5000)
         let script = """
             '\(CommandRunner.vigilURL.path)' triage alerts.jsonl --lab-alerts 5000 --lab-seed 12 > v.jsonl 2> err.txt &
             pid=$!
@@ -901,10 +907,7 @@ struct CommandLineTests {
     /// investigations under way; the alerts it read and did not finish, those included, are kept as at a stop, and
     /// the error says where. Verdicts and kept alerts together are the input's first alerts, in order.
     @Test func aFailedRunKeepsWhatItReadAndDidNotTriage() async throws {
-        let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await run(["lab", "alerts", "--count", "1000", "--seed", "12"], in: dir)
-        #expect(alerts.status == 0)
-        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let (dir, alerts) = try await labAlertsFile(1000)
         let script = """
             cat alerts.jsonl | '\(CommandRunner.vigilURL.path)' triage - --lab-alerts 1000 --lab-seed 12 \\
                 --untriaged left.jsonl > v.jsonl 2> err.txt &
@@ -952,10 +955,7 @@ struct CommandLineTests {
         """
 
     @Test func aQuietFeedHoldsNothingBackAndAKillLosesNothing() async throws {
-        let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await run(["lab", "alerts", "--count", "50", "--seed", "12"], in: dir)
-        #expect(alerts.status == 0)
-        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let (dir, _) = try await labAlertsFile(50)
         let script = """
             \(Self.quietFeed)
             wc -l < v.jsonl
@@ -986,9 +986,7 @@ struct CommandLineTests {
     /// quiet feed without waiting for its next line; a closed stdout is an error. (`timeout` ends a script that
     /// hangs, so a hang fails the test instead of holding CI.)
     @Test func aQuietFeedStopsAtASignalOrWhenNobodyReads() async throws {
-        let dir = try CommandRunner.temporaryDirectory()
-        let alerts = try await run(["lab", "alerts", "--count", "50", "--seed", "12"], in: dir)
-        try Data(alerts.stdoutBytes).write(to: dir.appendingPathComponent("alerts.jsonl"))
+        let (dir, alerts) = try await labAlertsFile(50)
         let vigil = CommandRunner.vigilURL.path
         let signal = """
             \(Self.quietFeed)
