@@ -37,8 +37,8 @@ final class AlertStream: Sequence, IteratorProtocol {
     /// The alerts handed out and not yet `confirm`ed as triaged, in order; the first is alert number `confirmed`.
     /// (With `keepsRemainder` only; the triage loop confirms as it emits, so this holds what is under way.)
     private let unconfirmed = Mutex<(confirmed: Int, alerts: [HandedOut])>((0, []))
-    /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder` when there is a
-    /// stop to watch.
+    /// A whole document (an array, or an object over several lines): its bytes, kept for `remainder` (with
+    /// `keepsRemainder`, or when reading stopped inside it).
     private var document: [UInt8] = []
     /// Reading stopped inside a whole document: `document` is its beginning, not decoded.
     private var documentCut = false
