@@ -305,7 +305,7 @@ struct GuardPipelineTests {
     /// Announcements take their tokens from their server's bucket, as the agents' calls to it do: a burst of requests
     /// posts what the bucket allows and audits the rest as not posted, the server's next call finds the bucket used,
     /// and a chat server's throttling answer (429 with Retry-After) holds the bucket as it would after a call.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
     func announcementsTakeTokensFromTheirServersBucket() async throws {
         struct Throttled: ThrottlingError, CustomStringConvertible {
             var isThrottling: Bool { true }
@@ -390,7 +390,7 @@ struct GuardPipelineTests {
 
     /// A post waits for its token as a call does (in the background: the call that asked is not held); one still
     /// waiting when the run ends is audited as not sent, and its booking is given back.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
     func anAnnouncementWaitsForItsTokenAndStopsWithTheRun() async throws {
         for (rate, expectPosted) in [(10.0, 2), (0.001, 1)] {
             let posted = Mutex(0)
@@ -441,7 +441,7 @@ struct GuardPipelineTests {
     /// A chat server that does not answer holds up no call: the request is pending at once and the post waits in
     /// the background, one at a time in the order filed. At shutdown what is still waiting is cancelled and audited
     /// as not posted.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
     func aHungAnnouncementHoldsUpNoCall() async throws {
         let started = Mutex<[String]>([])
         let f = try fixture { approval in
