@@ -90,15 +90,15 @@ struct TriageCommand: AsyncVigilCommand {
         // finish, and nothing more is read, even from a quiet feed; what was read and not triaged is kept.
         let outputGone = Atomic<Bool>(false)
         let failed = Atomic<Bool>(false)
-        alerts.stopRequested = {
+        let stop: @Sendable () -> Bool = {
             GracefulStop.isRequested || outputGone.load(ordering: .relaxed) || failed.load(ordering: .relaxed)
         }
+        alerts.stopRequested = stop
         alerts.keepsRemainder = true
         do {
             try await stack.run(
                 GracefulStop.Until(base: alerts), concurrency: agents.concurrency, saving: store,
-                drift: configuration.guardrails.drift,
-                stop: { GracefulStop.isRequested || outputGone.load(ordering: .relaxed) }
+                drift: configuration.guardrails.drift, stop: stop
             ) { _, assessment in
                 emitted += 1
                 alerts.confirm(triaged: emitted)
@@ -230,13 +230,11 @@ extension TriageCommand {
         return (saved + ": vigil triage \(TerminalText.inert(Self.shellQuoted(path))) triages it\(unread)", false)
     }
 
-    /// `vigil-untriaged-<UTC time>-<pid>.jsonl` in the case store's directory.
+    /// `vigil-untriaged-<UTC time>-<pid>.jsonl` in the case store's directory (the time in RFC 3339's basic form,
+    /// 20261207T161353Z: no colon in a file name).
     static func untriagedPath(besides cases: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let name = "vigil-untriaged-\(formatter.string(from: Date()))-\(getpid()).jsonl"
+        let time = Timestamp(Date()).rfc3339(fractionalSeconds: false).filter { $0 != "-" && $0 != ":" }
+        let name = "vigil-untriaged-\(time)-\(getpid()).jsonl"
         let directory = URL(fileURLWithPath: cases).deletingLastPathComponent()
         return directory.appendingPathComponent(name).path
     }
