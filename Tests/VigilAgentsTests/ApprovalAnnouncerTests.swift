@@ -251,6 +251,16 @@ import VigilTesting
         #expect(throttled["throttled"] == "server:slack" && throttled["blocked_until"]?.stringValue != nil)
         #expect(limited.pending.count == 1)
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+
+        // A server built on slack_sdk raises on that answer, and the SDK makes it a tool error: held all the same.
+        let raised = try await triage(
+            announce: announce + "    channel: C0123456789", extra: servers,
+            environment: ["SLACK_STANDIN_LOG": log, "SLACK_STANDIN_RATELIMITED": "raise"])
+        #expect(raised.triage.status == 0, "\(raised.triage.stderr)")
+        let relayed = try #require(records(raised, "approval_announce_failed").first?["data"])
+        #expect(relayed["error"]?.stringValue?.contains("'error': 'ratelimited'") == true, "\(relayed)")
+        #expect(relayed["throttled"] == "server:slack" && relayed["blocked_until"]?.stringValue != nil)
+        #expect(raised.pending.count == 1)
     }
 
     /// A chat server stuck in a call (it never answers and ignores SIGTERM): the post is given up at the timeout and
@@ -356,6 +366,13 @@ import VigilTesting
         } catch {
             #expect(error.description == "the server did not post it: ratelimited")
             #expect(error.isThrottling && error.refusedUnprocessed && error.retryAfter == nil)
+        }
+        do {
+            _ = try ApprovalAnnouncer.confirmation(
+                of: ["ok": false, "error": "ratelimited", "retry_after": 12], text: "")
+            Issue.record("ratelimited must fail")
+        } catch {
+            #expect(error.isThrottling && error.retryAfter == "12")
         }
         do {
             _ = try ApprovalAnnouncer.confirmation(of: nil, text: #"{"ok":false,"error":"channel_not_found"}"#)

@@ -707,6 +707,42 @@ struct GuardPipelineTests {
         f.audit.close()
     }
 
+    /// A server that relays its vendor's "slow down" in its answer (a tool error saying 429 with a hint, or Slack's
+    /// `ratelimited` body as an ordinary result) holds its bucket as an HTTP 429 would: the next call is refused here
+    /// until then, and the answer's record says so. The same words in an ordinary result are only its content.
+    @Test func aRelayedThrottlingHoldsTheServersBucket() async throws {
+        let f = try fixture()
+        let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-7")
+        func call(_ content: JSONValue, isError: Bool) async throws -> Guard.Outcome {
+            try await f.guardrails.call(Tools.getUser, arguments: ["login": "a@b"], in: session) { _ in
+                .init(content: content, isError: isError)
+            }
+        }
+        func refusedFor(_ outcome: Guard.Outcome) -> Int64? {
+            if case .rateLimited(_, let milliseconds) = outcome { return milliseconds }
+            return nil
+        }
+        // Prose that mentions rate limits, in an ordinary result: nothing held.
+        _ = try await call(.string("Runbook: the IdP answers 429 Too Many Requests when rate limited"), isError: false)
+        #expect(refusedFor(try await call(["ok": true], isError: false)) == nil)
+        // A tool error relaying the vendor's 429 and its hint.
+        let relayed = try await call(
+            .string("Okta API error: HTTP 429 Too Many Requests (Retry-After: 12)"), isError: true)
+        guard case .completed(_, _, _, let isError) = relayed, isError else {
+            Issue.record("the tool's error reaches the agent as one, got \(relayed)")
+            return
+        }
+        #expect(refusedFor(try await call(["ok": true], isError: false)) == 12_000)
+        f.clock.advance(seconds: 13)  // the block ends (the bucket starts empty) and a second refills it
+        // Slack's 429 body, relayed as an ordinary answer: held for the default 30 s.
+        _ = try await call(.string(#"{"ok":false,"error":"ratelimited"}"#), isError: false)
+        #expect(refusedFor(try await call(["ok": true], isError: false)) == 30_000)
+        let answers = try records(f).filter { $0.kind == "tool_result" && $0.data["relayed_throttling"] != nil }
+        #expect(answers.map { $0.data["relayed_throttling"]?.stringValue } == ["HTTP 429", "slack: ratelimited"])
+        #expect(answers.map { $0.data["outcome"]?.stringValue } == ["tool_error", "ok"])
+        #expect(answers.allSatisfy { $0.data["throttled"] == "server:identity" && $0.data["blocked_until"] != nil })
+    }
+
     @Test func deniedCallsAndFailuresAreAudited() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-6")

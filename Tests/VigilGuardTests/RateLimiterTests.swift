@@ -63,6 +63,53 @@ struct RateLimiterTests {
         #expect(RetryAfter.seconds("-5", now: now) == nil)
     }
 
+    /// A vendor's "slow down" relayed inside a tool's answer: Slack's body wherever it is (structured, as text, in
+    /// `{"result": …}`), and in a tool error's text the words and status that say it, with a hint of when to retry,
+    /// capped; nothing in an ordinary result's prose, nor a 429 that is not a status.
+    @Test func aRelayedVendorRefusalIsRead() {
+        let slack: JSONValue = ["ok": false, "error": "ratelimited"]
+        #expect(RelayedThrottling.read(slack, isError: false) == .init(evidence: "slack: ratelimited"))
+        #expect(RelayedThrottling.read(.string(slack.serialized()), isError: false)?.evidence == "slack: ratelimited")
+        #expect(
+            RelayedThrottling.read(["result": .string(slack.serialized())], isError: false)?.evidence
+                == "slack: ratelimited")
+        #expect(
+            RelayedThrottling.read(["ok": false, "error": "ratelimited", "retry_after": 12], isError: false)?.retryAfter
+                == "12")
+        // Slack's other refusals, and success, are no throttling.
+        #expect(RelayedThrottling.read(["ok": false, "error": "channel_not_found"], isError: false) == nil)
+        #expect(RelayedThrottling.read(["ok": true, "ts": "1.5"], isError: true) == nil)
+
+        let errors: [(String, String, String?)] = [
+            (
+                "Error executing tool slack_post_message: The request to the Slack API failed. (url: https://slack.com/api/chat.postMessage)\nThe server responded with: {'ok': False, 'error': 'ratelimited'}",
+                "ratelimited", nil
+            ),
+            ("Jira answered HTTP 429 Too Many Requests; Retry-After: 12", "HTTP 429", "12"),
+            ("request failed with status code 429", "HTTP 429", nil),
+            (#"{"status": 429, "message": "slow down", "retry_after": 7}"#, "HTTP 429", "7"),
+            ("429 Too Many Requests", "HTTP 429", nil),
+            ("Too many requests, retry after 5 s", "too many requests", "5"),
+            ("API rate limit exceeded for installation", "rate limited", nil),
+            ("Okta: E0000047 API call exceeded rate limit due to too many requests.", "too many requests", nil),
+            ("rate_limited: Retry-After: 86400", "rate limited", "300"),
+        ]
+        for (text, evidence, retryAfter) in errors {
+            let read = RelayedThrottling.read(.string(text), isError: true)
+            #expect(read?.evidence == evidence, "\(text)")
+            #expect(read?.retryAfter == retryAfter, "\(text)")
+            #expect(read?.isThrottling == true && read?.refusedUnprocessed == false)
+            // The same words in an ordinary result are its content, not the server's answer.
+            #expect(RelayedThrottling.read(.string(text), isError: false) == nil, "\(text)")
+        }
+        let others = [
+            "user 'ana' not found", "connection to 10.0.4.29 refused", "found 429 events; error: none",
+            "invalid_auth", "the ratelimiter is fine", "code 4290 is unknown", "accurate limited edition",
+            "Retry-After: 10",
+        ]
+        for text in others { #expect(RelayedThrottling.read(.string(text), isError: true) == nil, "\(text)") }
+    }
+
     @Test func levelsShowEveryBucketWithoutTakingTokens() {
         let clock = FakeClock()
         let limiter = RateLimiter(default: .init(ratePerSecond: 1, burst: 4), clock: clock)

@@ -85,7 +85,17 @@ public struct ApprovalAnnouncer: Sendable {
                 let outcome = try await Self.within(seconds: timeout + 1, what: "\(server).\(name)") {
                     try await connection.callTool(name, arguments: arguments, timeout: timeout)
                 }
-                if outcome.isError { throw Failure("\(server).\(name) answered with an error: \(outcome.text)") }
+                if outcome.isError {
+                    var failure = Failure("\(server).\(name) answered with an error: \(outcome.text)")
+                    // The vendor's "slow down", relayed in the error (a server built on an SDK that raises on it).
+                    if let relayed = RelayedThrottling.read(.string(outcome.text), isError: true)
+                        ?? outcome.structured.flatMap({ RelayedThrottling.read($0, isError: true) })
+                    {
+                        failure.isThrottling = true
+                        failure.retryAfter = relayed.retryAfter
+                    }
+                    throw failure
+                }
                 for (key, value) in try Self.confirmation(of: outcome.structured, text: outcome.text) {
                     record[key] = value
                 }
@@ -162,9 +172,11 @@ public struct ApprovalAnnouncer: Sendable {
         if ok == false || (ok != true && ts == nil && error != nil) {
             var failure = Failure("the server did not post it: \(error ?? "no reason given")")
             // Slack's answer to a 429, relayed as the body alone (the reference Slack server does): Slack did not
-            // post it and wants Vigil to slow down; the Retry-After header did not come with it.
-            if error == "ratelimited" {
+            // post it and wants Vigil to slow down; the Retry-After header did not come with it (a hint in the body,
+            // `retry_after`, is taken).
+            if let answer, let relayed = RelayedThrottling.read(answer, isError: false) {
                 failure.isThrottling = true
+                failure.retryAfter = relayed.retryAfter
                 failure.refusedUnprocessed = true
             }
             throw failure

@@ -265,14 +265,22 @@ public final class Guard: Sendable {
         }
 
         // 6. Audit after.
-        try await append(
-            "tool_result",
-            [
-                "call_id": .string(callID), "outcome": result.isError ? "tool_error" : "ok",
-                "duration_ms": .double(duration), "result_sha256": .string(Hex.encode(SHA256.hash(data: bytes))),
-                "result_bytes": .int(Int64(bytes.count)), "scan": verdict.json,
-                "quarantined": .bool(verdict.injection),
-            ])
+        var after: JSONObject = [
+            "call_id": .string(callID), "outcome": result.isError ? "tool_error" : "ok",
+            "duration_ms": .double(duration), "result_sha256": .string(Hex.encode(SHA256.hash(data: bytes))),
+            "result_bytes": .int(Int64(bytes.count)), "scan": verdict.json,
+            "quarantined": .bool(verdict.injection),
+        ]
+        // A server that relays its vendor's "slow down" in its answer (Slack's `ratelimited`, a tool error saying
+        // 429): the bucket is held as after an HTTP 429, for the hint it relays or 30 s. The approval a call used
+        // stays used: the relay does not prove the call was not done.
+        if let relayed = RelayedThrottling.read(result.content, isError: result.isError) {
+            let until = rateLimiter.throttled(bucket, retryAfter: relayed.retryAfter)
+            after["throttled"] = .string(bucket)
+            after["blocked_until"] = .string(until.description)
+            after["relayed_throttling"] = .string(relayed.evidence)
+        }
+        try await append("tool_result", after)
         return .completed(callID: callID, content: content, verdict: verdict, isError: result.isError)
     }
 
