@@ -137,7 +137,7 @@ import VigilTesting
         let error = refused["error"]?.stringValue ?? ""
         #expect(error.hasPrefix("not posted: server:chat has no token within 30000 ms"), "\(error)")
         #expect(
-            run.triage.stderr.contains("1 approval request was not posted to the approvers' channel"),
+            run.triage.stderr.contains("1 approval message was not posted to the approvers' channel"),
             "\(run.triage.stderr)")
     }
 
@@ -232,6 +232,28 @@ import VigilTesting
         let id = try #require(run.pending.first?["id"]?.stringValue)
         #expect(text.contains("Approve: vigil guard approve \(id) --by NAME"))
         #expect(run.triage.stderr.contains("approval requested and announced"), "\(run.triage.stderr)")
+        // The decision, taken with the CLI once the run is over, is posted to the channel and audited.
+        let decisionLog = log + ".decision"
+        let approved = try await CommandRunner.vigil(
+            ["guard", "approve", id, "--by", "alice", "--note", "checked"], in: run.directory,
+            environment: ["SLACK_STANDIN_LOG": decisionLog])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(approved.stderr.contains("approval decided and announced"), "\(approved.stderr)")
+        let decisionPosts = try String(contentsOfFile: decisionLog, encoding: .utf8).split(separator: "\n").map {
+            try JSONParser.parse(String($0))
+        }
+        #expect(decisionPosts.count == 1 && decisionPosts.first?["channel_id"] == "C0123456789")
+        let decisionText = decisionPosts.first?["text"]?.stringValue ?? ""
+        #expect(decisionText.hasPrefix("Vigil approval \(id) was approved by `alice` at "), "\(decisionText)")
+        #expect(decisionText.contains("\nNote: `checked`\n"))
+        let decided = try await CommandRunner.vigil(
+            ["audit", "export", "--kind", "approval_decision_announced"], in: run.directory)
+        let announced = try #require(
+            try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }.first?["data"])
+        #expect(announced["approval_id"] == .string(id) && announced["ts"] == decisionPosts.first?["ts"])
+        #expect(announced["decision"] == "approved" && announced["confirmed"] == true)
+        #expect(announced["text_sha256"] == .string(AuditRecord.hexDigest(Array(decisionText.utf8))))
+        #expect(try await CommandRunner.vigil(["audit", "verify"], in: run.directory).status == 0)
 
         let refused = try await triage(
             announce: announce + "    channel: C0NOSUCHCHAN", extra: servers, environment: ["SLACK_STANDIN_LOG": log])
@@ -240,6 +262,18 @@ import VigilTesting
         #expect(failure["error"] == "the server did not post it: channel_not_found")
         #expect(refused.pending.count == 1 && records(refused, "approval_announced").isEmpty)
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+        // A decision the chat server does not post stands; the failure is a warning and an audit record.
+        let refusedID = try #require(refused.pending.first?["id"]?.stringValue)
+        let denied = try await CommandRunner.vigil(
+            ["guard", "deny", refusedID, "--by", "bob"], in: refused.directory, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(denied.status == 0 && denied.stdout.contains("\(refusedID): denied by bob"), "\(denied.stderr)")
+        #expect(denied.stderr.contains("the decision was not announced (it stands)"), "\(denied.stderr)")
+        let notPosted = try await CommandRunner.vigil(
+            ["audit", "export", "--kind", "approval_decision_announce_failed"], in: refused.directory)
+        let failedPost = try #require(
+            try notPosted.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }.first?["data"])
+        #expect(failedPost["approval_id"] == .string(refusedID))
+        #expect(failedPost["error"] == "the server did not post it: channel_not_found")
 
         // Slack refuses the post with 429, and the server relays its body: the chat server's bucket is held.
         let limited = try await triage(
@@ -261,6 +295,115 @@ import VigilTesting
         #expect(relayed["error"]?.stringValue?.contains("'error': 'ratelimited'") == true, "\(relayed)")
         #expect(relayed["throttled"] == "server:slack" && relayed["blocked_until"]?.stringValue != nil)
         #expect(raised.pending.count == 1)
+    }
+
+    /// A decision taken while a Vigil holds the audit log is written, and posted to the channel, by the process that
+    /// holds it: here the next triage, at its first verdict.
+    @Test func aDecisionTheCommandCouldNotLogIsPostedByTheNextRun() async throws {
+        let log = try CommandRunner.temporaryDirectory().appendingPathComponent("slack.jsonl").path
+        let servers = """
+            mcp:
+              servers:
+                - name: slack
+                  command: [python3, "\(Self.slackServer)"]
+            """
+        let announce =
+            "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789"
+        let first = try await triage(announce: announce, extra: servers, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(first.triage.status == 0, "\(first.triage.stderr)")
+        let id = try #require(first.pending.first?["id"]?.stringValue, "\(first.triage.stderr)")
+
+        let directory = first.directory
+        let key = try AuditKey.loadOrCreate(path: directory.appendingPathComponent("vigil-audit.key").path).0
+        let held = try AuditLog(path: directory.appendingPathComponent("vigil-audit.log").path, key: key)
+        let denied = try await CommandRunner.vigil(
+            ["guard", "deny", id, "--by", "bob", "--note", "not this user"], in: directory,
+            environment: ["SLACK_STANDIN_LOG": log])
+        held.close()
+        #expect(
+            denied.status == 0 && denied.stderr.contains("and posts it to the approvers' channel"), "\(denied.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+
+        // The next run, with a model server of its own.
+        let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
+        let configuration = directory.appendingPathComponent("vigil.yaml")
+        let lines = try String(contentsOf: configuration, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        try lines.map { $0.contains("base_url:") ? "  base_url: \"\(model.baseURL)\"" : String($0) }
+            .joined(separator: "\n").write(to: configuration, atomically: true, encoding: .utf8)
+        let second = try await CommandRunner.vigil(
+            ["triage", "alert.jsonl"], in: directory,
+            environment: ["SLACK_STANDIN_LOG": log, "VIGIL_TEST_MODEL_KEY": "sk-ant-test"])
+        await model.stop()
+        #expect(second.status == 0, "\(second.stderr)")
+        let posts = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONParser.parse(String($0))
+        }
+        let decision = try #require(
+            posts.first { $0["text"]?.stringValue?.hasPrefix("Vigil approval \(id) was denied by `bob`") == true },
+            "\(posts)")
+        #expect(decision["text"]?.stringValue?.contains("Note: `not this user`") == true)
+        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
+        let audit = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let decided = try #require(
+            audit.firstIndex { $0["kind"] == "approval_decided" && $0["data"]?["id"] == .string(id) })
+        let announced = try #require(audit.firstIndex { $0["kind"] == "approval_decision_announced" })
+        #expect(decided < announced)
+        #expect(audit[announced]["data"]?["ts"] == decision["ts"] && audit[announced]["data"]?["decision"] == "denied")
+        #expect(second.stderr.contains("approval decided and announced"), "\(second.stderr)")
+    }
+
+    /// `vigil guard approve` posts through the chat server's tool only as a run would use it: when an integrity
+    /// manifest is sealed, a tool whose definition changed since is refused (the decision stands, and says why).
+    @Test func theDecisionsPostChecksTheSealedTool() async throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let log = directory.appendingPathComponent("slack.jsonl").path
+        try """
+        mcp:
+          servers:
+            - name: slack
+              command: [python3, "\(Self.slackServer)"]
+        guard:
+          announce:
+            server: slack
+            tool: slack_post_message
+            channel_argument: channel_id
+            channel: C0123456789
+        """.write(to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let book = try ApprovalBook(path: directory.appendingPathComponent("vigil-approvals.db").path)
+        var ids: [String] = []
+        for login in ["ana.silva@meridian.example", "li.wei@meridian.example"] {
+            ids.append(
+                try book.request(
+                    agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
+                    arguments: ["login": .string(login)], rule: "destructive-needs-approval", reason: "destructive"
+                ).approval.id)
+        }
+        let sealed = try await CommandRunner.vigil(["integrity", "seal"], in: directory)
+        try #require(sealed.status == 0, "\(sealed.stderr)")
+
+        // The server now declares the channel as a number: not the tool that was sealed.
+        let changed = try await CommandRunner.vigil(
+            ["guard", "approve", ids[0], "--by", "alice"], in: directory,
+            environment: ["SLACK_STANDIN_LOG": log, "SLACK_STANDIN_INT_CHANNEL": "1"])
+        #expect(changed.status == 0 && changed.stdout.contains("\(ids[0]): approved by alice"), "\(changed.stderr)")
+        #expect(
+            changed.stderr.contains("the definition of slack.slack_post_message changed since it was sealed"),
+            "\(changed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: log))
+
+        let same = try await CommandRunner.vigil(
+            ["guard", "approve", ids[1], "--by", "alice"], in: directory, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
+        let audit = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let failed = audit.filter { $0["kind"] == "approval_decision_announce_failed" }
+        #expect(failed.map { $0["data"]?["approval_id"] } == [.string(ids[0])])
+        #expect(failed.first?["data"]?["error"]?.stringValue?.contains("changed since it was sealed") == true)
+        #expect(
+            audit.filter { $0["kind"] == "approval_decision_announced" }.map { $0["data"]?["approval_id"] }
+                == [.string(ids[1])])
     }
 
     /// A chat server stuck in a call (it never answers and ignores SIGTERM): the post is given up at the timeout and

@@ -33,6 +33,33 @@ import VigilTesting
         #expect(text.split(separator: "\n").count == 6)
     }
 
+    /// The decision's message: who decided what, when, on which call; the name and note a person gave are inert too
+    /// (a `--by` of `<!channel>` mentions no one).
+    @Test func theDecisionsMessageSaysWhoDecidedWhat() throws {
+        let book = ApprovalBook(clock: FakeClock(), ids: SequentialIDGenerator(), lifetimeSeconds: 3600)
+        let (first, _) = try book.request(
+            agent: "forensics", tier: "tier3", caseID: "case-42", tool: "identity.suspend_user",
+            arguments: ["login": "ana.silva@meridian.example"], rule: "containment-proposal", reason: "stop it")
+        let approved = try book.decide(first.id, approve: true, by: "alice", note: "checked with\nthe owner")
+        let text = ApprovalAnnouncement.decisionText(for: approved)
+        let decidedAt = try #require(approved.decidedAt)
+        #expect(
+            text.hasPrefix(
+                "Vigil approval \(first.id) was approved by `alice` at \(decidedAt): `identity.suspend_user` for case `case-42` may run once, with the arguments requested, until \(approved.expiresAt)."
+            ))
+        #expect(text.contains("\nNote: `checked with the owner`\n"))
+        #expect(text.split(separator: "\n").count == 3)
+
+        let (second, _) = try book.request(
+            agent: "forensics", tier: "tier3", caseID: "case-42", tool: "identity.suspend_user",
+            arguments: ["login": "li.wei@meridian.example"], rule: "containment-proposal", reason: "stop it")
+        let denied = try book.decide(second.id, approve: false, by: "<!channel>\n*Approved by CISO*", note: nil)
+        let refusal = ApprovalAnnouncement.decisionText(for: denied)
+        #expect(refusal.contains("was denied by `&lt;!channel&gt; *Approved by CISO*`"))
+        #expect(refusal.contains("will not run.") && !refusal.contains("Note:"))
+        #expect(!bytes(refusal).contains(0x3C) && refusal.split(separator: "\n").count == 2)
+    }
+
     /// Slack reads `<!channel>`, `<@U123>` and `<https://…|label>` as mentions and links: the agents' parts are
     /// escaped, in inline code, and their line breaks cannot start a line of their own.
     @Test func partsFromTheAgentsAreInert() throws {

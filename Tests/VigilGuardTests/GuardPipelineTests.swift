@@ -257,6 +257,82 @@ struct GuardPipelineTests {
         #expect(recorded.data["verdict_sha256"]?.stringValue?.count == 64)
     }
 
+    /// A decision is posted to the channel once it is written to the log, behind the posts before it, once each;
+    /// a decision written after the announcements closed is audited as not sent.
+    @Test func decisionsArePostedOnceWrittenAndAudited() async throws {
+        let posts = Mutex<[String]>([])
+        let directory = try CommandRunner.temporaryDirectory()
+        let key = AuditKey()
+        let path = directory.appendingPathComponent("audit.log").path
+        let clock = FakeClock()
+        let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
+        let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
+        let guardrails = Guard(
+            policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
+            rateLimiter: RateLimiter(default: .init(ratePerSecond: 100, burst: 100), clock: clock),
+            approvals: approvals, audit: audit,
+            announce: { approval in
+                posts.withLock { $0.append("request \(approval.id)") }
+                return ["ts": "1.1"]
+            },
+            announceDecision: { approval in
+                posts.withLock {
+                    $0.append("\(approval.status.rawValue) \(approval.id) by \(approval.decidedBy ?? "")")
+                }
+                return ["ts": "2.2", "decision": approval.decisionRecord["decision"] ?? .null]
+            }, announceServer: "chat")
+        let session = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-9")
+        session.taint.observe(
+            .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
+        var ids: [String] = []
+        for instance in ["i-0abc", "i-0def", "i-0abc"] {
+            let outcome = try await guardrails.call(
+                Tools.isolate, arguments: ["instance": .string(instance)], in: session
+            ) {
+                _ in .init(content: [:])
+            }
+            guard case .pendingApproval(_, _, let approval) = outcome else {
+                Issue.record("expected pending, got \(outcome)")
+                return
+            }
+            ids.append(approval.id)
+        }
+        _ = try approvals.decide(ids[0], approve: true, by: "alice")
+        _ = try approvals.decide(ids[1], approve: false, by: "bob")
+        #expect(try await guardrails.auditDecisions() == 2)
+        #expect(try await guardrails.auditDecisions() == 0)
+        while guardrails.pendingAnnouncements > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(
+            posts.withLock { $0 } == [
+                "request \(ids[0])", "request \(ids[1])", "approved \(ids[0]) by alice", "denied \(ids[1]) by bob",
+            ])
+        // Once the announcements are closed (the run is ending), a decision is written and its post audited unsent.
+        await guardrails.finishAnnouncements(waitingAtMost: 60)
+        let (late, _) = try approvals.request(
+            agent: "forensics", tier: "tier3", caseID: "case-9", tool: "cloud.isolate_instance",
+            arguments: ["instance": "i-0fff"], rule: "destructive-needs-approval", reason: "destructive")
+        _ = try approvals.decide(late.id, approve: true, by: "carol")
+        #expect(try await guardrails.auditDecisions() == 1)
+        #expect(posts.withLock { $0 }.count == 4)
+        audit.close()
+        _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        let data = try #require(FileManager.default.contents(atPath: path))
+        let all = try data.split(separator: 0x0A).map { try AuditRecord.parse($0) }.filter { $0.kind != "checkpoint" }
+        let announced = all.filter { $0.kind == "approval_decision_announced" }
+        #expect(announced.map { $0.data["approval_id"] } == [.string(ids[0]), .string(ids[1])])
+        #expect(announced.map { $0.data["decision"] } == ["approved", "denied"])
+        // Each after the record of the decision it posts.
+        for record in announced {
+            let decided = all.firstIndex {
+                $0.kind == "approval_decided" && $0.data["id"] == record.data["approval_id"]
+            }
+            #expect((decided ?? .max) < (all.firstIndex { $0.seq == record.seq } ?? -1))
+        }
+        let unsent = all.filter { $0.kind == "approval_decision_announce_failed" }
+        #expect(unsent.map { $0.data["approval_id"] } == [.string(late.id)])
+        #expect(unsent.first?.data["error"] == .string(Guard.notSent))
+    }
+
     /// A new request is announced once, and where it was posted is audited; a retry is not announced again; an
     /// announcement that fails is audited and leaves the request pending in the book.
     @Test func newRequestsAreAnnouncedOnceAndAFailedAnnouncementIsAudited() async throws {

@@ -239,6 +239,8 @@ struct GuardCommandTests {
         }
         let approved = try await run(["guard", "approve", ids[0], "--by", "alice", "--note", "checked"], in: dir)
         #expect(approved.status == 0 && approved.stdout.contains("\(ids[0]): approved by alice"), "\(approved.stderr)")
+        // On the embedded defaults the approvers' channel is the lab's simulated chat, in a running Vigil: not posted.
+        #expect(approved.stderr.contains("the decision is not posted: guard.announce.server 'collaboration'"))
         let export = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
         #expect(export.status == 0, "\(export.stderr)")
         let records = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }

@@ -33,8 +33,9 @@ public struct ApprovalAnnouncer: Sendable {
         public var refusedUnprocessed = false
         /// Where the post was to go (server, tool, channel), for the audit record.
         public var auditFields: JSONObject = [:]
-        /// `approval_announce_failed`, or `approval_not_announced` when announcements are off.
-        public var auditKind = "approval_announce_failed"
+        /// `approval_not_announced` when announcements are off; nil for the failure kind of what was posted
+        /// (`approval_announce_failed`, `approval_decision_announce_failed`).
+        public var auditKind: String?
 
         public init(_ description: String) { self.description = Self.clean(description) }
 
@@ -68,7 +69,17 @@ public struct ApprovalAnnouncer: Sendable {
 
     /// Posts the request; returns what the audit log keeps of the post. Every failure is a `Failure`.
     public func announce(_ approval: Approval) async throws(Failure) -> JSONObject {
-        let text = ApprovalAnnouncement.text(for: approval)
+        try await post(ApprovalAnnouncement.text(for: approval))
+    }
+
+    /// Posts what a person decided on the request (`ApprovalAnnouncement.decisionText`), as `announce` posts it.
+    public func announceDecision(_ approval: Approval) async throws(Failure) -> JSONObject {
+        var record = try await post(ApprovalAnnouncement.decisionText(for: approval))
+        record["decision"] = approval.decisionRecord["decision"]
+        return record
+    }
+
+    private func post(_ text: String) async throws(Failure) -> JSONObject {
         var record: JSONObject = ["server": .string(server), "channel": .string(channel)]
         do {
             switch route {

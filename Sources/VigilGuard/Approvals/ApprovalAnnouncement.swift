@@ -37,6 +37,23 @@ public enum ApprovalAnnouncement {
             """
     }
 
+    /// The message that tells the channel what a person decided on a request (posted when the decision is written to
+    /// the audit log), so that no one else acts on the request. Who decided and their note are made inert as the
+    /// agents' parts are: a name given to `--by` is shown, not formatted.
+    public static func decisionText(for approval: Approval) -> String {
+        let short = { (text: String) in inert(text, limit: shortPartLimit) }
+        let who = short(approval.decidedBy ?? "")
+        let when = approval.decidedAt.map { " at \($0)" } ?? ""
+        let what = "\(short(approval.tool)) for case \(short(approval.caseID))"
+        var text =
+            approval.status == .denied
+            ? "Vigil approval \(approval.id) was denied by \(who)\(when): \(what) will not run."
+            : "Vigil approval \(approval.id) was approved by \(who)\(when): \(what) may run once, with the arguments requested, until \(approval.expiresAt)."
+        if let note = approval.note, !note.isEmpty { text += "\nNote: \(inert(note))" }
+        text += "\nDecided with `vigil guard approve`/`deny`; `vigil guard approvals` lists the request."
+        return text
+    }
+
     /// `text` made inert (above) and shown as inline code, in at most `limit` Unicode scalars; `(empty)` when nothing
     /// is left to show.
     static func inert(_ text: String, limit: Int = partLimit) -> String {

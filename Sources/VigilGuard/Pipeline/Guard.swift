@@ -26,6 +26,7 @@ public final class Guard: Sendable {
     private let writingDecisions = Mutex(false)
     private let maxRateWaitMilliseconds: Int64
     private let announce: Announcer?
+    private let announceDecision: Announcer?
     /// The server announcements go to; they take their tokens from its rate-limit bucket (`server:NAME`).
     private let announceServer: String?
     private let rateLimitedCalls = Mutex<[String: Int]>([:])
@@ -42,19 +43,22 @@ public final class Guard: Sendable {
     /// All the calls refused so far by a rate limit.
     public var rateLimitedCount: Int { rateLimitedByBucket.values.reduce(0, +) }
 
-    /// Approval requests not announced so far because the announcing server's bucket had no token in time.
+    /// Posts (of requests and of decisions) not sent so far because the announcing server's bucket had no token in
+    /// time.
     public var rateLimitedAnnouncements: Int { rateLimitedPosts.withLock { $0 } }
 
-    /// Tells people that a request waits for them, and returns where it did (e.g. the server, channel and message
-    /// id), which the audit log keeps (`approval_announced`). A failure is audited (`approval_announce_failed`)
-    /// and does not withdraw the request: it stays in the book, where `vigil guard approvals` lists it.
+    /// Tells people that a request waits for them (`announce`), or what a person decided on one
+    /// (`announceDecision`), and returns where it did (e.g. the server, channel and message id), which the audit log
+    /// keeps (`approval_announced`, `approval_decision_announced`). A failure is audited
+    /// (`approval_announce_failed`, `approval_decision_announce_failed`) and changes nothing of the request: it
+    /// stays in the book, where `vigil guard approvals` lists it.
     public typealias Announcer = @Sendable (Approval) async throws -> JSONObject
 
     public init(
         policy: PolicyEngine, rateLimiter: RateLimiter, approvals: ApprovalBook,
         scanner: InjectionScanner = InjectionScanner(), intentReview: IntentReview? = nil,
         audit: AuditLog?, maxRateWaitMilliseconds: Int64 = 30_000, announce: Announcer? = nil,
-        announceServer: String? = nil
+        announceDecision: Announcer? = nil, announceServer: String? = nil
     ) {
         self.intentReview = intentReview
         self.policy = policy
@@ -64,6 +68,7 @@ public final class Guard: Sendable {
         self.audit = audit
         self.maxRateWaitMilliseconds = maxRateWaitMilliseconds
         self.announce = announce
+        self.announceDecision = announceDecision
         self.announceServer = announceServer
     }
 
@@ -399,6 +404,19 @@ public final class Guard: Sendable {
     private func announceNew(_ approval: Approval) async throws {
         try await appendValue("approval_requested", approval.json)
         guard let announce else { return }
+        try await enqueue(approval, announce, .request)
+    }
+
+    /// What a post is of, and the kinds of the records of its outcome.
+    enum Post {
+        case request, decision
+
+        var posted: String { self == .request ? "approval_announced" : "approval_decision_announced" }
+        var failed: String { self == .request ? "approval_announce_failed" : "approval_decision_announce_failed" }
+    }
+
+    /// Files a post behind the ones before it; once the announcements are closing, audits it as not sent.
+    private func enqueue(_ approval: Approval, _ hook: @escaping Announcer, _ what: Post) async throws {
         let stopping = announcements.withLock { state -> Bool in
             if state.closing { return true }
             let previous = state.tail
@@ -406,7 +424,7 @@ public final class Guard: Sendable {
             state.next += 1
             let task = Task {
                 await previous?.value
-                await self.post(approval, announce)
+                await self.post(approval, hook, what)
                 _ = self.announcements.withLock { $0.running.removeValue(forKey: number) }
             }
             state.running[number] = task
@@ -414,9 +432,7 @@ public final class Guard: Sendable {
             return false
         }
         if stopping {
-            try await append(
-                "approval_announce_failed",
-                ["approval_id": .string(approval.id), "error": .string(Self.notSent)])
+            try await append(what.failed, ["approval_id": .string(approval.id), "error": .string(Self.notSent)])
         }
     }
 
@@ -426,7 +442,7 @@ public final class Guard: Sendable {
     /// the agents' calls to that server do, waiting for it as a call would (`maxRateWaitMilliseconds`); one that
     /// finds none in time is not sent. A server that answers it with a throttling error (429, or 503 with a
     /// Retry-After) blocks the bucket as it would for a call.
-    private func post(_ approval: Approval, _ announce: Announcer) async {
+    private func post(_ approval: Approval, _ announce: Announcer, _ what: Post) async {
         var record: JSONObject
         let kind: String
         do {
@@ -445,21 +461,21 @@ public final class Guard: Sendable {
                 if Task.isCancelled { throw Unsent() }
             }
             record = try await announce(approval)
-            kind = "approval_announced"
+            kind = what.posted
         } catch is Unsent {
             record = ["error": .string(Self.notSent)]
-            kind = "approval_announce_failed"
+            kind = what.failed
         } catch is CancellationError {
             record = [
                 "error": "outcome unknown: Vigil stopped before the post was done (the message may have been posted)"
             ]
-            kind = "approval_announce_failed"
+            kind = what.failed
         } catch {
             // Where it was to go, and what kind of record it makes, when the announcer says.
             let described = error as? any AuditDescribed
             record = described?.auditFields ?? [:]
             record["error"] = .string(String(describing: error))
-            kind = described?.auditKind ?? "approval_announce_failed"
+            kind = described?.auditKind ?? what.failed
             if let announceServer, let throttling = error as? any ThrottlingError, throttling.isThrottling {
                 let until = rateLimiter.throttled("server:\(announceServer)", retryAfter: throttling.retryAfter)
                 record["throttled"] = .string("server:\(announceServer)")
@@ -481,7 +497,7 @@ public final class Guard: Sendable {
         var waitedAtMost: Int64
 
         var bucket: String { "server:\(server)" }
-        var auditKind: String { "approval_announce_failed" }
+        var auditKind: String? { nil }
         var auditFields: JSONObject {
             [
                 "server": .string(server), "bucket": .string(bucket), "rate_limit": .string(reason.rawValue),
@@ -497,13 +513,14 @@ public final class Guard: Sendable {
     }
 
     /// An error that brings fields of its own to the audit record of what failed (an announcement's server, tool and
-    /// channel), and its kind when it is not a failure (`approval_not_announced`: announcements are off).
+    /// channel), and its kind when it is not a failure (`approval_not_announced`: announcements are off); nil for
+    /// the failure kind of what was posted.
     public protocol AuditDescribed: Error {
         var auditFields: JSONObject { get }
-        var auditKind: String { get }
+        var auditKind: String? { get }
     }
 
-    /// Announcements filed and not yet done.
+    /// Posts (of requests and of decisions) filed and not yet done.
     public var pendingAnnouncements: Int { announcements.withLock { $0.running.count } }
 
     /// Waits for the announcements under way, up to `seconds`; those not done by then are cancelled and audited
@@ -537,6 +554,8 @@ public final class Guard: Sendable {
     /// One writer of decisions at a time (concurrent verdicts would each write the same ones); a caller that finds
     /// one at work leaves the decisions to it and to the next call.
     /// A crash between the write and the book's note writes a decision twice, never not at all.
+    /// Each decision written is then posted to the approvers' channel (`announceDecision`), behind the posts
+    /// before it, and the post audited as a request's is.
     @discardableResult
     public func auditDecisions() async throws -> Int {
         guard let audit else { return 0 }
@@ -547,16 +566,20 @@ public final class Guard: Sendable {
         }
         guard claimed else { return 0 }
         defer { writingDecisions.withLock { $0 = false } }
-        return try await Self.writeDecisions(from: approvals, to: audit)
+        let written = try await Self.writeDecisions(from: approvals, to: audit)
+        if let announceDecision {
+            for approval in written { try await enqueue(approval, announceDecision, .decision) }
+        }
+        return written.count
     }
 
-    /// Writes `approvals`' decisions not yet in `log` as `approval_decided` records and notes them written: what
-    /// both the agents (above) and `vigil guard approve`/`deny` (when it can take the log) do.
-    public static func writeDecisions(from approvals: ApprovalBook, to log: AuditLog) async throws -> Int {
+    /// Writes `approvals`' decisions not yet in `log` as `approval_decided` records, notes them written and returns
+    /// them: what both the agents (above) and `vigil guard approve`/`deny` (when it can take the log) do.
+    public static func writeDecisions(from approvals: ApprovalBook, to log: AuditLog) async throws -> [Approval] {
         let pending = try approvals.unaudited(limit: 1000)
         for approval in pending { _ = try await log.append(kind: "approval_decided", data: approval.decisionRecord) }
         try approvals.markAudited(pending.map(\.id))
-        return pending.count
+        return pending
     }
 
     /// Audits an investigation's verdict (`verdict`): what was decided about the alert, by which tier, on how many

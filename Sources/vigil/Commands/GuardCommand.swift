@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VigilAgents
 import VigilCore
 import VigilGuard
+import VigilMCP
 
 struct GuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -306,7 +308,7 @@ struct GuardApproveCommand: AsyncVigilCommand {
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
-        try await GuardDecision.decide(id, approve: true, by: by, note: note, configuration)
+        try await GuardDecision.decide(id, approve: true, by: by, note: note, configuration, logger: logger)
     }
 }
 
@@ -320,13 +322,13 @@ struct GuardDenyCommand: AsyncVigilCommand {
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
-        try await GuardDecision.decide(id, approve: false, by: by, note: note, configuration)
+        try await GuardDecision.decide(id, approve: false, by: by, note: note, configuration, logger: logger)
     }
 }
 
 enum GuardDecision {
     static func decide(
-        _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration
+        _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration, logger: Logger
     ) async throws(CLIError) {
         let book = try GuardSetup.approvals(configuration)
         let approval: Approval
@@ -338,12 +340,14 @@ enum GuardDecision {
         print(
             "\(approval.id): \(approval.status.rawValue) by \(by) — \(TerminalText.inert("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())"))"
         )
-        try await audit(book, configuration)
+        try await audit(book, configuration, logger: logger)
     }
 
-    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`. When a running
-    /// Vigil holds the log, that process writes it, at its next verdict or as it stops.
-    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration) async throws(CLIError) {
+    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`, then posts each
+    /// to the approvers' channel (`announce`). When a running Vigil holds the log, that process writes them, at its
+    /// next verdict or as it stops, and posts them.
+    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration, logger: Logger) async throws(CLIError)
+    {
         let log: AuditLog
         do {
             let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
@@ -351,17 +355,118 @@ enum GuardDecision {
                 path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
         } catch let error as AuditLogError where error.isBusy {
             Console.note(
-                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does)"
+                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does), and posts it to the approvers' channel"
             )
             return
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
         defer { log.close() }
+        let written: [Approval]
         do {
-            _ = try await Guard.writeDecisions(from: book, to: log)
+            written = try await Guard.writeDecisions(from: book, to: log)
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
+        }
+        await announce(written, configuration, log: log, logger: logger)
+    }
+
+    /// Posts `decisions` to the approvers' channel through `guard.announce`'s chat server, connected for the purpose
+    /// (a server of `mcp.servers`; its tool checked as at a run's start, and against the integrity manifest when
+    /// there is one), and audits each post as a running Vigil does (`approval_decision_announced`, or
+    /// `approval_decision_announce_failed` with why). Nothing is posted when announcements are off, nor to the lab's
+    /// chat, which is simulated inside a running Vigil. A failure is a warning: the decision stands either way.
+    static func announce(
+        _ decisions: [Approval], _ configuration: VigilConfiguration, log: AuditLog, logger: Logger
+    ) async {
+        let settings = configuration.guardrails.announce
+        guard !decisions.isEmpty, !settings.server.isEmpty else { return }
+        guard let server = configuration.mcp.servers.first(where: { $0.name == settings.server }) else {
+            Console.note(
+                "the decision is not posted: guard.announce.server '\(settings.server)' is the lab's simulated chat (set it to a chat server of mcp.servers to reach people)"
+            )
+            return
+        }
+        func failed(_ approvals: [Approval], _ why: String) async {
+            Console.warning("the decision stands but was not posted to the approvers' channel: \(why)")
+            for approval in approvals {
+                let record: JSONObject = [
+                    "approval_id": .string(approval.id), "server": .string(settings.server),
+                    "tool": .string(settings.tool), "channel": .string(settings.channel),
+                    "decision": approval.decisionRecord["decision"] ?? .null,
+                    "error": .string(ApprovalAnnouncer.Failure(why).description),
+                ]
+                _ = try? await log.append(kind: "approval_decision_announce_failed", data: .object(record))
+            }
+        }
+        var only = configuration
+        only.mcp.servers = [server]
+        let remote: RemoteServer
+        do {
+            guard let connected = try await RemoteServers.connect(only, logger: logger).first else { return }
+            remote = connected
+        } catch {
+            await failed(decisions, "\(error)")
+            return
+        }
+        let announcer: ApprovalAnnouncer
+        do {
+            if let problem = pinProblem(remote, tool: settings.tool, configuration) { throw CLIError.config(problem) }
+            announcer = try GuardSetup.chatAnnouncer(remote, settings)
+        } catch {
+            await remote.close()
+            await failed(decisions, "\(error)")
+            return
+        }
+        let post = GuardSetup.logged(announcer, logger, decision: true) { try await $0.announceDecision($1) }
+        var remaining = decisions[...]
+        while let approval = remaining.popFirst() {
+            var record: JSONObject
+            let kind: String
+            do {
+                record = try await post(approval)
+                kind = "approval_decision_announced"
+            } catch {
+                let described = error as? any Guard.AuditDescribed
+                record = described?.auditFields ?? [:]
+                record["error"] = .string(String(describing: error))
+                kind = "approval_decision_announce_failed"
+                if let throttling = error as? any ThrottlingError, throttling.isThrottling {
+                    // The chat server asked to wait: the others are not sent now.
+                    record["approval_id"] = .string(approval.id)
+                    _ = try? await log.append(kind: kind, data: .object(record))
+                    await failed(Array(remaining), "the chat server asked to wait (\(error))")
+                    break
+                }
+            }
+            record["approval_id"] = .string(approval.id)
+            _ = try? await log.append(kind: kind, data: .object(record))
+        }
+        await remote.close()
+    }
+
+    /// Why the announcing tool may not be used, when an integrity manifest is sealed: its definition differs from
+    /// the pinned one, or it was not pinned (as a run's start would refuse it).
+    static func pinProblem(_ remote: RemoteServer, tool name: String, _ configuration: VigilConfiguration) -> String? {
+        let path = configuration.integrity.manifest
+        guard FileManager.default.fileExists(atPath: path),
+            let tool = remote.tools.first(where: { $0.name == name })
+        else { return nil }
+        do {
+            let manifest = try IntegrityManifest.load(
+                path: path, publicKey: try AuditKey.loadPublic(path: configuration.audit.key))
+            guard let pinned = manifest.tools.first(where: { $0.server == tool.profile.server && $0.name == name })
+            else {
+                return
+                    "integrity check failed: \(remote.name).\(name) is not in the integrity manifest (seal again with `vigil integrity seal` once it is approved)"
+            }
+            guard pinned.digest == tool.profile.definitionDigest else {
+                return
+                    "integrity check failed: the definition of \(remote.name).\(name) changed since it was sealed (re-approve it with `vigil integrity seal`)"
+            }
+            return nil
+        } catch {
+            return "integrity check failed: \(error)"
         }
     }
 }

@@ -212,29 +212,31 @@ final class AgentStack: Sendable {
     }
 
     func shutdown() async {
-        // Approval requests are posted while the servers are up and written to the log before it closes.
+        // Decisions people took while the agents held the log go into it, and to the approvers' channel, while the
+        // servers are up; approval requests and decisions are posted before the log closes.
+        _ = try? await guardrails.auditDecisions()
         let posting = guardrails.pendingAnnouncements
         if posting > 0 {
             Console.note(
-                "posting \(posting) approval request\(posting == 1 ? "" : "s") to the approvers' channel (up to \(Int(announceWait)) s)"
+                "posting \(posting) approval message\(posting == 1 ? "" : "s") to the approvers' channel (up to \(Int(announceWait)) s)"
             )
         }
         let cancelled = await guardrails.finishAnnouncements(waitingAtMost: announceWait)
         if cancelled > 0 {
             Console.warning(
-                "\(cancelled) approval request\(cancelled == 1 ? " was" : "s were") not announced in time (audited as approval_announce_failed); they wait in `vigil guard approvals`"
+                "\(cancelled) approval message\(cancelled == 1 ? " was" : "s were") not posted in time (audited as approval_announce_failed or approval_decision_announce_failed); the requests wait in `vigil guard approvals`"
             )
         }
         let limited = guardrails.rateLimitedAnnouncements
         if limited > 0 {
             Console.warning(
-                "\(limited) approval request\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the chat server's rate limit had no token within 30 s (audited as approval_announce_failed); they wait in `vigil guard approvals`. Raise its guard.rate_limits if the channel allows more."
+                "\(limited) approval message\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the chat server's rate limit had no token within 30 s (audited as approval_announce_failed or approval_decision_announce_failed); the requests wait in `vigil guard approvals`. Raise its guard.rate_limits if the channel allows more."
             )
         }
         sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }
-        // Decisions people took while the agents held the log go into it before it closes.
+        // A decision taken in the last seconds goes into the log before it closes (its post is audited as not sent).
         _ = try? await guardrails.auditDecisions()
         audit.close()
     }
@@ -323,10 +325,11 @@ final class AgentStack: Sendable {
             throw error
         }
         let intentReview: IntentReview?
-        let announcer: Guard.Announcer?
+        let announcers: (request: Guard.Announcer, decision: Guard.Announcer?)
         do {
             intentReview = try GuardSetup.intentReview(configuration)
-            announcer = try GuardSetup.announcer(configuration, platforms: platforms, remotes: remotes, logger: logger)
+            announcers = try GuardSetup.announcers(
+                configuration, platforms: platforms, remotes: remotes, logger: logger)
         } catch {
             for remote in remotes { await remote.close() }
             throw error
@@ -353,7 +356,8 @@ final class AgentStack: Sendable {
             rateLimiter: GuardSetup.rateLimiter(configuration),
             approvals: approvals,
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),
-            intentReview: intentReview, audit: audit, announce: announcer,
+            intentReview: intentReview, audit: audit, announce: announcers.request,
+            announceDecision: announcers.decision,
             announceServer: configuration.guardrails.announce.server.isEmpty
                 ? nil : configuration.guardrails.announce.server)
 

@@ -91,45 +91,73 @@ enum GuardSetup {
         }
     }
 
-    /// The Guard's `announce` hook (`guard.announce`): each new approval request posted to a channel through a
-    /// configured chat server's tool or, by default, the lab's simulated chat; nil when `server` is empty. A server
-    /// of `mcp.servers` must list the tool, and the tool must take the channel and the text under the configured
-    /// argument names and need no other. A post that fails, or that its server does not confirm, is logged as a
-    /// warning (the Guard audits both).
-    static func announcer(
+    /// The Guard's `announce` and `announceDecision` hooks (`guard.announce`): each new approval request, and each
+    /// decision on one, posted to a channel through a configured chat server's tool or, by default, the lab's
+    /// simulated chat. When `server` is empty nothing is posted: each request is noted as not announced, and no
+    /// decision is. A server of `mcp.servers` must list the tool, and the tool must take the channel and the text
+    /// under the configured argument names and need no other. A post that fails, or that its server does not
+    /// confirm, is logged as a warning (the Guard audits both).
+    static func announcers(
         _ configuration: VigilConfiguration, platforms: Platforms, remotes: [RemoteServer], logger: Logger
-    ) throws(CLIError) -> Guard.Announcer? {
+    ) throws(CLIError) -> (request: Guard.Announcer, decision: Guard.Announcer?) {
         let settings = configuration.guardrails.announce
         guard !settings.server.isEmpty else {
             // Off: each request is still noted, on stderr and in the audit log, as not announced.
-            return { approval in
-                logger.notice(
-                    "approval requested; not announced (guard.announce.server is empty): it waits in `vigil guard approvals`",
-                    metadata: ["approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)"])
-                var off = ApprovalAnnouncer.Failure(ApprovalAnnouncer.off)
-                off.auditKind = "approval_not_announced"
-                throw off
-            }
+            return (
+                { approval in
+                    logger.notice(
+                        "approval requested; not announced (guard.announce.server is empty): it waits in `vigil guard approvals`",
+                        metadata: [
+                            "approval": "\(approval.id)", "tool": "\(approval.tool)", "case": "\(approval.caseID)",
+                        ])
+                    var off = ApprovalAnnouncer.Failure(ApprovalAnnouncer.off)
+                    off.auditKind = "approval_not_announced"
+                    throw off
+                }, nil
+            )
         }
-        let route: ApprovalAnnouncer.Route
+        let announcer: ApprovalAnnouncer
         if let remote = remotes.first(where: { $0.name == settings.server }) {
-            guard let tool = remote.tools.first(where: { $0.name == settings.tool }) else {
-                throw .config(
-                    "guard.announce.tool: server \(remote.name) has no tool \(settings.tool) (its tools: \(remote.tools.map(\.name).sorted().joined(separator: ", ")))"
-                )
-            }
-            try checkArguments(of: tool, server: remote.name, settings)
-            route = .tool(
-                remote.connection, name: settings.tool, channelArgument: settings.channelArgument,
-                textArgument: settings.textArgument, timeoutSeconds: Double(settings.timeoutSeconds))
+            announcer = try chatAnnouncer(remote, settings)
         } else {
             let collaboration = platforms.collaboration
-            route = .lab { channel, text in try await collaboration.postMessage(channel: channel, text: text) }
+            announcer = ApprovalAnnouncer(
+                server: settings.server, channel: settings.channel,
+                route: .lab { channel, text in try await collaboration.postMessage(channel: channel, text: text) })
         }
-        let announcer = ApprovalAnnouncer(server: settings.server, channel: settings.channel, route: route)
+        return (
+            request: logged(announcer, logger, decision: false) { try await $0.announce($1) },
+            decision: logged(announcer, logger, decision: true) { try await $0.announceDecision($1) }
+        )
+    }
+
+    /// The announcer of a chat server of `mcp.servers` (connected), once its tool is checked.
+    static func chatAnnouncer(
+        _ remote: RemoteServer, _ settings: VigilConfiguration.Guardrails.Announce
+    ) throws(CLIError) -> ApprovalAnnouncer {
+        guard let tool = remote.tools.first(where: { $0.name == settings.tool }) else {
+            throw .config(
+                "guard.announce.tool: server \(remote.name) has no tool \(settings.tool) (its tools: \(remote.tools.map(\.name).sorted().joined(separator: ", ")))"
+            )
+        }
+        try checkArguments(of: tool, server: remote.name, settings)
+        return ApprovalAnnouncer(
+            server: settings.server, channel: settings.channel,
+            route: .tool(
+                remote.connection, name: settings.tool, channelArgument: settings.channelArgument,
+                textArgument: settings.textArgument, timeoutSeconds: Double(settings.timeoutSeconds)))
+    }
+
+    /// `post` through `announcer`, its outcome logged (of a request, or of a `decision` on one).
+    static func logged(
+        _ announcer: ApprovalAnnouncer, _ logger: Logger, decision: Bool,
+        _ post: @escaping @Sendable (ApprovalAnnouncer, Approval) async throws -> JSONObject
+    ) -> Guard.Announcer {
+        let settings = (server: announcer.server, channel: announcer.channel)
+        let what = decision ? "approval decided" : "approval requested"
         return { approval in
             do {
-                let posted = try await announcer.announce(approval)
+                let posted = try await post(announcer, approval)
                 // The tool and the case id come from the agents and the alert: cleaned for the terminal.
                 var metadata: Logger.Metadata = [
                     "approval": "\(approval.id)", "tool": "\(ApprovalAnnouncer.Failure(approval.tool))",
@@ -137,20 +165,22 @@ enum GuardSetup {
                 ]
                 if posted["simulated"] == true {
                     logger.notice(
-                        "approval requested; announced in the lab's simulated chat only (set guard.announce.server to a chat server of mcp.servers to reach people)",
+                        "\(what); announced in the lab's simulated chat only (set guard.announce.server to a chat server of mcp.servers to reach people)",
                         metadata: metadata)
                 } else if posted["confirmed"] == false {
                     metadata["answer"] = "\(posted["answer"]?.stringValue ?? "")"
                     logger.warning(
-                        "approval requested; posted, but the chat server's answer does not confirm the message",
+                        "\(what); posted, but the chat server's answer does not confirm the message",
                         metadata: metadata)
                 } else {
-                    logger.notice("approval requested and announced", metadata: metadata)
+                    logger.notice("\(what) and announced", metadata: metadata)
                 }
                 return posted
             } catch {
                 logger.warning(
-                    "approval request not announced; it waits in `vigil guard approvals`",
+                    decision
+                        ? "approval decided; the decision was not announced (it stands)"
+                        : "approval request not announced; it waits in `vigil guard approvals`",
                     metadata: [
                         "approval": "\(approval.id)", "server": "\(settings.server)", "channel": "\(settings.channel)",
                         "error": "\(error)",

@@ -7,8 +7,8 @@ with the official MCP Python SDK, that Vigil's tests use as `guard.announce`'s s
 channel it does not have. Each post it accepts is appended, as one JSON line, to the file named by
 SLACK_STANDIN_LOG. With SLACK_STANDIN_HANG set it never answers a post and ignores SIGTERM, as a server stuck in a
 call to Slack may; with SLACK_STANDIN_RATELIMITED it answers every post with the body of Slack's 429,
-`{"ok": false, "error": "ratelimited"}`, as that server relays it (set to `raise`, it raises the error slack_sdk
-raises for that answer, which the SDK returns as a tool error); with SLACK_STANDIN_INT_CHANNEL its tool declares
+`{"ok": false, "error": "ratelimited"}`, as that server relays it (set to `raise`, it raises the message of the error
+slack_sdk raises for that answer as a ToolError, which the SDK returns as a tool error); with SLACK_STANDIN_INT_CHANNEL its tool declares
 `channel_id` as an integer."""
 
 import json
@@ -17,6 +17,7 @@ import signal
 import time
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 server = MCPServer("slack")
 if os.environ.get("SLACK_STANDIN_HANG"):
@@ -31,8 +32,9 @@ def post(channel_id: str, text: str) -> str:
     if os.environ.get("SLACK_STANDIN_HANG"):
         time.sleep(3600)
     if os.environ.get("SLACK_STANDIN_RATELIMITED") == "raise":
-        # As a server built on slack_sdk answers: its SlackApiError, raised, becomes a tool error.
-        raise RuntimeError(
+        # As a server built on slack_sdk answers: its SlackApiError's message, raised as the SDK's ToolError (which
+        # keeps the message; any other exception reaches the client as "Error executing tool …" alone).
+        raise ToolError(
             "The request to the Slack API failed. (url: https://slack.com/api/chat.postMessage)\n"
             "The server responded with: {'ok': False, 'error': 'ratelimited'}"
         )
