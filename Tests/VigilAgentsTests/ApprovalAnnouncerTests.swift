@@ -54,6 +54,23 @@ import VigilTesting
     private func triage(
         model: ScriptedModelServer, announce: String, extra: String, environment: [String: String], alerts count: Int
     ) async throws -> Run {
+        let directory = try await prepare(model: model, announce: announce, extra: extra, alerts: count)
+        let triage = try await CommandRunner.vigil(
+            ["triage", "alert.jsonl"], in: directory,
+            environment: environment.merging(["VIGIL_TEST_MODEL_KEY": "sk-ant-test"]) { $1 })
+        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
+        let pending = try await CommandRunner.vigil(
+            ["guard", "approvals", "--status", "pending", "--json"], in: directory)
+        return Run(
+            directory: directory, triage: triage,
+            audit: try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) },
+            pending: try pending.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) })
+    }
+
+    /// A directory with `vigil.yaml` (the model, `announce` and `extra`) and `count` lab alerts in `alert.jsonl`.
+    private func prepare(
+        model: ScriptedModelServer, announce: String, extra: String, alerts count: Int
+    ) async throws -> URL {
         let directory = try CommandRunner.temporaryDirectory()
         try """
         agents:
@@ -69,16 +86,7 @@ import VigilTesting
         let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "\(count)"], in: directory)
         try #require(alerts.status == 0, "\(alerts.stderr)")
         try Data(alerts.stdout.utf8).write(to: directory.appendingPathComponent("alert.jsonl"))
-        let triage = try await CommandRunner.vigil(
-            ["triage", "alert.jsonl"], in: directory,
-            environment: environment.merging(["VIGIL_TEST_MODEL_KEY": "sk-ant-test"]) { $1 })
-        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
-        let pending = try await CommandRunner.vigil(
-            ["guard", "approvals", "--status", "pending", "--json"], in: directory)
-        return Run(
-            directory: directory, triage: triage,
-            audit: try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) },
-            pending: try pending.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) })
+        return directory
     }
 
     func records(_ run: Run, _ kind: String) -> [JSONValue] { run.audit.filter { $0["kind"]?.stringValue == kind } }
@@ -353,8 +361,65 @@ import VigilTesting
         #expect(second.stderr.contains("approval decided and announced"), "\(second.stderr)")
     }
 
+    /// A decision taken while a triage waits for its next alert (a quiet feed) is written to the log and posted by
+    /// that triage without waiting for a verdict: it looks for decisions every two seconds. (`timeout` ends a script
+    /// that hangs; the loops only wait, up to a minute each, for what the test then checks.)
+    @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
+    func aDecisionDuringAQuietFeedIsPostedWithoutAVerdict() async throws {
+        let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
+        let servers = """
+            mcp:
+              servers:
+                - name: slack
+                  command: [python3, "\(Self.slackServer)"]
+            """
+        let announce =
+            "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789"
+        let directory = try await prepare(model: model, announce: announce, extra: servers, alerts: 1)
+        let vigil = CommandRunner.vigilURL.path
+        let script = """
+            mkfifo feed
+            '\(vigil)' triage feed > v.jsonl 2> err.txt &
+            pid=$!
+            exec 3<> feed
+            cat alert.jsonl >&3
+            i=0; while [ ! -s slack.jsonl ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            id=$('\(vigil)' guard approvals --status pending --json | sed -n 's/.*"id":"\\([^"]*\\)".*/\\1/p' | head -1)
+            '\(vigil)' guard approve "$id" --by alice > approve.txt 2>&1
+            i=0; while [ "$(wc -l < slack.jsonl)" -lt 2 ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+            wc -l < v.jsonl
+            wc -l < slack.jsonl
+            exec 3>&-
+            wait $pid
+            echo $?
+            """
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"), ["120", "/bin/sh", "-c", script], in: directory,
+            environment: [
+                "SLACK_STANDIN_LOG": directory.appendingPathComponent("slack.jsonl").path,
+                "VIGIL_TEST_MODEL_KEY": "sk-ant-test", "VIGIL_TEST": "1",
+            ])
+        await model.stop()
+        let err = (try? String(contentsOf: directory.appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        let lines = shell.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // One verdict, and both posts, while the feed was still open; then the run ended well.
+        #expect(lines == ["1", "2", "0"], "\(shell.stdout) \(shell.stderr) \(err)")
+        let approve = (try? String(contentsOf: directory.appendingPathComponent("approve.txt"), encoding: .utf8)) ?? ""
+        #expect(approve.contains("held by another Vigil process"), "\(approve)")
+        let posts = try String(contentsOf: directory.appendingPathComponent("slack.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(posts.last?["text"]?.stringValue?.contains("was approved by `alice`") == true, "\(posts)")
+        let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
+        let kinds = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0))["kind"] }
+        let verdict = try #require(kinds.firstIndex(of: "verdict"))
+        let decided = try #require(kinds.firstIndex(of: "approval_decided"))
+        let announced = try #require(kinds.firstIndex(of: "approval_decision_announced"))
+        #expect(verdict < decided && decided < announced)
+    }
+
     /// `vigil guard approve` posts through the chat server's tool only as a run would use it: when an integrity
-    /// manifest is sealed, a tool whose definition changed since is refused (the decision stands, and says why).
+    /// manifest is sealed, a tool whose definition changed since, or a changed configuration, is refused (the
+    /// decision stands, and says why).
     @Test func theDecisionsPostChecksTheSealedTool() async throws {
         let directory = try CommandRunner.temporaryDirectory()
         let log = directory.appendingPathComponent("slack.jsonl").path
@@ -372,7 +437,7 @@ import VigilTesting
         """.write(to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         let book = try ApprovalBook(path: directory.appendingPathComponent("vigil-approvals.db").path)
         var ids: [String] = []
-        for login in ["ana.silva@meridian.example", "li.wei@meridian.example"] {
+        for login in ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"] {
             ids.append(
                 try book.request(
                     agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
@@ -388,7 +453,7 @@ import VigilTesting
             environment: ["SLACK_STANDIN_LOG": log, "SLACK_STANDIN_INT_CHANNEL": "1"])
         #expect(changed.status == 0 && changed.stdout.contains("\(ids[0]): approved by alice"), "\(changed.stderr)")
         #expect(
-            changed.stderr.contains("the definition of slack.slack_post_message changed since it was sealed"),
+            changed.stderr.contains("tool slack_post_message of slack: its definition changed since sealing"),
             "\(changed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: log))
 
@@ -396,11 +461,23 @@ import VigilTesting
             ["guard", "approve", ids[1], "--by", "alice"], in: directory, environment: ["SLACK_STANDIN_LOG": log])
         #expect(same.status == 0, "\(same.stderr)")
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+
+        // The configuration changed since sealing (its chat server's command could now be anything): not posted.
+        let handle = try FileHandle(forWritingTo: directory.appendingPathComponent("vigil.yaml"))
+        handle.seekToEndOfFile()
+        handle.write(Data("\n# edited\n".utf8))
+        try handle.close()
+        let edited = try await CommandRunner.vigil(
+            ["guard", "approve", ids[2], "--by", "alice"], in: directory, environment: ["SLACK_STANDIN_LOG": log])
+        #expect(edited.status == 0 && edited.stdout.contains("\(ids[2]): approved by alice"), "\(edited.stderr)")
+        #expect(edited.stderr.contains("vigil.yaml: changed since sealing"), "\(edited.stderr)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
         let export = try await CommandRunner.vigil(["audit", "export"], in: directory)
         let audit = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         let failed = audit.filter { $0["kind"] == "approval_decision_announce_failed" }
-        #expect(failed.map { $0["data"]?["approval_id"] } == [.string(ids[0])])
-        #expect(failed.first?["data"]?["error"]?.stringValue?.contains("changed since it was sealed") == true)
+        #expect(failed.map { $0["data"]?["approval_id"] } == [.string(ids[0]), .string(ids[2])])
+        #expect(failed.first?["data"]?["error"]?.stringValue?.contains("its definition changed since sealing") == true)
+        #expect(failed.allSatisfy { $0["data"]?["decision"] == "approved" })
         #expect(
             audit.filter { $0["kind"] == "approval_decision_announced" }.map { $0["data"]?["approval_id"] }
                 == [.string(ids[1])])

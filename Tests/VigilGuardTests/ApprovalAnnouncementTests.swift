@@ -49,6 +49,15 @@ import VigilTesting
             ))
         #expect(text.contains("\nNote: `checked with the owner`\n"))
         #expect(text.split(separator: "\n").count == 3)
+        // Posted after the call ran, or after the approval expired, it says so.
+        var used = approved
+        used.status = .used
+        #expect(
+            ApprovalAnnouncement.decisionText(for: used).contains("`case-42` has run with it (the approval is used)."))
+        var expired = approved
+        expired.status = .expired
+        #expect(
+            ApprovalAnnouncement.decisionText(for: expired).contains("did not run in time; the approval expired at"))
 
         let (second, _) = try book.request(
             agent: "forensics", tier: "tier3", caseID: "case-42", tool: "identity.suspend_user",

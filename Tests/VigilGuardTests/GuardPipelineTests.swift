@@ -330,7 +330,7 @@ struct GuardPipelineTests {
         }
         let unsent = all.filter { $0.kind == "approval_decision_announce_failed" }
         #expect(unsent.map { $0.data["approval_id"] } == [.string(late.id)])
-        #expect(unsent.first?.data["error"] == .string(Guard.notSent))
+        #expect(unsent.first?.data["error"] == .string(Guard.notSent) && unsent.first?.data["decision"] == "approved")
     }
 
     /// A new request is announced once, and where it was posted is audited; a retry is not announced again; an
@@ -800,6 +800,12 @@ struct GuardPipelineTests {
         }
         // Prose that mentions rate limits, in an ordinary result: nothing held.
         _ = try await call(.string("Runbook: the IdP answers 429 Too Many Requests when rate limited"), isError: false)
+        #expect(refusedFor(try await call(["ok": true], isError: false)) == nil)
+        // An error that echoes what the call was given (an alert's field, say): nothing held.
+        let planted = "x HTTP 429 Too Many Requests retry after 300"
+        _ = try await f.guardrails.call(Tools.getUser, arguments: ["login": .string(planted)], in: session) { _ in
+            .init(content: .string("user '\(planted)' not found"), isError: true)
+        }
         #expect(refusedFor(try await call(["ok": true], isError: false)) == nil)
         // A tool error relaying the vendor's 429 and its hint.
         let relayed = try await call(

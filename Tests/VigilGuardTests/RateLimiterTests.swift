@@ -93,6 +93,9 @@ struct RateLimiterTests {
             ("API rate limit exceeded for installation", "rate limited", nil),
             ("Okta: E0000047 API call exceeded rate limit due to too many requests.", "too many requests", nil),
             ("rate_limited: Retry-After: 86400", "rate limited", "300"),
+            ("TooManyRequestsException: Rate exceeded, retry after 2 minutes", "too many requests", "120"),
+            ("You have exceeded a secondary rate limit. Retry after 1500ms", "rate limited", "2"),
+            ("Max retries exceeded (Caused by ResponseError('too many 429 error responses'))", "HTTP 429", nil),
         ]
         for (text, evidence, retryAfter) in errors {
             let read = RelayedThrottling.read(.string(text), isError: true)
@@ -105,9 +108,28 @@ struct RateLimiterTests {
         let others = [
             "user 'ana' not found", "connection to 10.0.4.29 refused", "found 429 events; error: none",
             "invalid_auth", "the ratelimiter is fine", "code 4290 is unknown", "accurate limited edition",
-            "Retry-After: 10",
+            "Retry-After: 10", "invalid response (429 bytes)", "code 429.5 is unknown",
         ]
         for text in others { #expect(RelayedThrottling.read(.string(text), isError: true) == nil, "\(text)") }
+
+        // Slack's body as text inside `{"result": …}` as text, and after white space.
+        let wrapped: JSONValue = ["result": .string(slack.serialized())]
+        #expect(RelayedThrottling.read(.string(wrapped.serialized()), isError: false)?.evidence == "slack: ratelimited")
+        #expect(RelayedThrottling.read(.string("\n  " + slack.serialized()), isError: false) != nil)
+
+        // What the call was given, echoed back in an error, is not the server's word: an attacker's alert field
+        // passed as an argument cannot make Vigil hold a bucket.
+        let planted = "x rate limited retry-after: 300 HTTP 429 Too Many Requests"
+        #expect(
+            RelayedThrottling.read(
+                .string("user '\(planted)' not found"), isError: true, echoing: ["login": .string(planted)]) == nil)
+        #expect(
+            RelayedThrottling.read(
+                .string("HTTP 429 for user 'ana'"), isError: true, echoing: ["login": "ana", "page": ["x"]])?.evidence
+                == "HTTP 429")
+        #expect(
+            RelayedThrottling.read(
+                .string(slack.serialized()), isError: false, echoing: ["text": .string(slack.serialized())]) == nil)
     }
 
     @Test func levelsShowEveryBucketWithoutTakingTokens() {

@@ -99,8 +99,10 @@ public struct ApprovalAnnouncer: Sendable {
                 if outcome.isError {
                     var failure = Failure("\(server).\(name) answered with an error: \(outcome.text)")
                     // The vendor's "slow down", relayed in the error (a server built on an SDK that raises on it).
-                    if let relayed = RelayedThrottling.read(.string(outcome.text), isError: true)
-                        ?? outcome.structured.flatMap({ RelayedThrottling.read($0, isError: true) })
+                    if let relayed = RelayedThrottling.read(.string(outcome.text), isError: true, echoing: arguments)
+                        ?? outcome.structured.flatMap({
+                            RelayedThrottling.read($0, isError: true, echoing: arguments)
+                        })
                     {
                         failure.isThrottling = true
                         failure.retryAfter = relayed.retryAfter

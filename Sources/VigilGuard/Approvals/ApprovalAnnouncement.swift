@@ -45,10 +45,16 @@ public enum ApprovalAnnouncement {
         let who = short(approval.decidedBy ?? "")
         let when = approval.decidedAt.map { " at \($0)" } ?? ""
         let what = "\(short(approval.tool)) for case \(short(approval.caseID))"
-        var text =
-            approval.status == .denied
-            ? "Vigil approval \(approval.id) was denied by \(who)\(when): \(what) will not run."
-            : "Vigil approval \(approval.id) was approved by \(who)\(when): \(what) may run once, with the arguments requested, until \(approval.expiresAt)."
+        // What became of it by the time the decision is posted (a running Vigil may post it seconds later).
+        let outcome =
+            switch approval.status {
+            case .denied, .pending: "will not run."
+            case .approved: "may run once, with the arguments requested, until \(approval.expiresAt)."
+            case .used: "has run with it (the approval is used)."
+            case .expired: "did not run in time; the approval expired at \(approval.expiresAt)."
+            }
+        let verb = approval.status == .denied ? "denied" : "approved"
+        var text = "Vigil approval \(approval.id) was \(verb) by \(who)\(when): \(what) \(outcome)"
         if let note = approval.note, !note.isEmpty { text += "\nNote: \(inert(note))" }
         text += "\nDecided with `vigil guard approve`/`deny`; `vigil guard approvals` lists the request."
         return text

@@ -277,9 +277,12 @@ public final class Guard: Sendable {
             "quarantined": .bool(verdict.injection),
         ]
         // A server that relays its vendor's "slow down" in its answer (Slack's `ratelimited`, a tool error saying
-        // 429): the bucket is held as after an HTTP 429, for the hint it relays or 30 s. The approval a call used
-        // stays used: the relay does not prove the call was not done.
-        if let relayed = RelayedThrottling.read(result.content, isError: result.isError) {
+        // 429): the bucket is held as after an HTTP 429, for the hint it relays or 30 s. Not from an answer the
+        // scanner quarantined, nor from the call's own arguments echoed back (`RelayedThrottling.read`). The
+        // approval a call used stays used: the relay does not prove the call was not done.
+        if !verdict.injection,
+            let relayed = RelayedThrottling.read(result.content, isError: result.isError, echoing: arguments)
+        {
             let until = rateLimiter.throttled(bucket, retryAfter: relayed.retryAfter)
             after["throttled"] = .string(bucket)
             after["blocked_until"] = .string(until.description)
@@ -432,7 +435,9 @@ public final class Guard: Sendable {
             return false
         }
         if stopping {
-            try await append(what.failed, ["approval_id": .string(approval.id), "error": .string(Self.notSent)])
+            var record: JSONObject = ["approval_id": .string(approval.id), "error": .string(Self.notSent)]
+            if what == .decision { record["decision"] = approval.decisionRecord["decision"] }
+            try await append(what.failed, record)
         }
     }
 
@@ -483,6 +488,7 @@ public final class Guard: Sendable {
             }
         }
         record["approval_id"] = .string(approval.id)
+        if what == .decision { record["decision"] = approval.decisionRecord["decision"] }
         // A log that cannot be written has failed the run already, which says so.
         try? await append(kind, record)
     }
@@ -550,7 +556,8 @@ public final class Guard: Sendable {
 
     /// Writes the decisions people took on requests (`vigil guard approve` / `deny`) that are not in the audit
     /// log yet, as `approval_decided` records, and returns how many. The deciding command writes its own when it
-    /// can take the log; when the agents hold it, they write them here, at their next verdict and as they stop.
+    /// can take the log; when the agents hold it, they write them here: every few seconds, at each verdict and as
+    /// they stop.
     /// One writer of decisions at a time (concurrent verdicts would each write the same ones); a caller that finds
     /// one at work leaves the decisions to it and to the next call.
     /// A crash between the write and the book's note writes a decision twice, never not at all.
@@ -630,9 +637,4 @@ public final class Guard: Sendable {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
-}
-
-extension Guard.AuditDescribed {
-    /// A failure, unless the error says otherwise.
-    public var auditKind: String { "approval_announce_failed" }
 }

@@ -14,9 +14,13 @@ import VigilCore
 /// - a tool error whose text says `ratelimited`, `rate limited`, `rate limit exceeded`, `too many requests`, or
 ///   names status 429 (`HTTP 429`, `status 429`, `status code: 429`, `code 429`, `error 429`, `429 Too Many`).
 ///
-/// A hint of when to retry (`Retry-After: 12`, `"retry_after": 12`, `retry after 12 s`) is taken, in whole seconds
-/// and at most `maxRetryAfterSeconds`: the text is the server's relay of it, and parts of an error's text may echo
-/// what a call was given. Without one the bucket is held for the limiter's default (30 s).
+/// A hint of when to retry (`Retry-After: 12`, `"retry_after": 12`, `retry after 12 s`, `retry after 2 minutes`) is
+/// taken, in whole seconds and at most `maxRetryAfterSeconds`. Without one the bucket is held for the limiter's
+/// default (30 s).
+///
+/// An error's text often repeats what the call was given (`user 'x' not found`), and what a call is given may come
+/// from an attacker's alert: the text is read with the call's own string arguments taken out (`echoing`), so that
+/// no argument can make Vigil hold a server's bucket.
 public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
     /// What was read that says so, for the audit record (`slack: ratelimited`, `HTTP 429`, …).
     public var evidence: String
@@ -38,23 +42,46 @@ public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
 
     /// What `content` (a tool's result: its structured content, or its text) relays of a vendor's throttling, or nil.
     /// Text is read for it only when the tool answered with an error: an ordinary result may quote any words.
-    public static func read(_ content: JSONValue, isError: Bool) -> RelayedThrottling? {
-        if let body = slackBody(content) { return body }
+    /// `echoing` are the call's arguments, whose strings are not read as the server's words.
+    public static func read(
+        _ content: JSONValue, isError: Bool, echoing arguments: JSONObject = [:]
+    ) -> RelayedThrottling? {
+        let echoed = strings(in: .object(arguments))
+        // Slack's body is not taken from a call whose own arguments could have spelt it.
+        if !echoed.contains(where: { $0.contains("ratelimited") }), let body = slackBody(content) { return body }
         guard isError else { return nil }
-        let text = content.stringValue ?? content.serialized()
+        var text = String((content.stringValue ?? content.serialized()).prefix(4096)).lowercased()
+        // Longest first, so that an argument inside another is not taken out of it first; one of one or two
+        // characters cannot spell any of what is read, and taking it out would cut the server's own words.
+        for argument in echoed.map({ $0.lowercased() }).sorted(by: { $0.count > $1.count }) where argument.count >= 3 {
+            text = text.replacingOccurrences(of: argument, with: " ")
+        }
         return fromText(text)
+    }
+
+    /// Every string in `value`, keys excepted.
+    static func strings(in value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): [text]
+        case .array(let items): items.flatMap(strings)
+        case .object(let object): object.values.flatMap(strings)
+        default: []
+        }
     }
 
     /// Slack's refusal, `{"ok": false, "error": "ratelimited"}`, as the content or in its text read as JSON, also
     /// inside `{"result": "…"}`.
     static func slackBody(_ content: JSONValue) -> RelayedThrottling? {
         var candidate: JSONValue? = content
-        for _ in 0..<3 {
+        // Text, parsed; the object; the text of its `result`, parsed; that object.
+        for _ in 0..<4 {
             guard let value = candidate else { return nil }
             if let text = value.stringValue {
                 // Parsed only when it could be Slack's refusal: most answers are JSON text, and every call's
                 // answer passes here.
-                guard text.utf8.first == UInt8(ascii: "{"), text.utf8.count <= 65_536, text.contains("ratelimited")
+                guard text.utf8.count <= 65_536,
+                    text.utf8.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{"),
+                    text.contains("ratelimited")
                 else { return nil }
                 candidate = try? JSONParser.parse(text)
                 continue
@@ -70,16 +97,14 @@ public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
         return nil
     }
 
-    /// What a tool error's text says of throttling.
-    static func fromText(_ text: String) -> RelayedThrottling? {
-        // Long texts are read at their start: a relayed refusal is short, and the scan stays cheap.
-        let lowered = String(text.prefix(4096)).lowercased()
+    /// What a tool error's text (lowercased, its start: a relayed refusal is short) says of throttling.
+    static func fromText(_ lowered: String) -> RelayedThrottling? {
         let evidence: String?
         if (try? slackCode.firstMatch(in: lowered)) != nil {
             evidence = "ratelimited"
         } else if (try? status429.firstMatch(in: lowered)) != nil {
             evidence = "HTTP 429"
-        } else if lowered.contains("too many requests") {
+        } else if (try? tooMany.firstMatch(in: lowered)) != nil {
             evidence = "too many requests"
         } else if (try? rateLimited.firstMatch(in: lowered)) != nil {
             evidence = "rate limited"
@@ -87,8 +112,23 @@ public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
             evidence = nil
         }
         guard let evidence else { return nil }
-        let match = try? retryHint.firstMatch(in: lowered)
-        return RelayedThrottling(evidence: evidence, retryAfter: match.flatMap { hint(.string(String($0.output.1))) })
+        var seconds: String?
+        if let match = try? retryHint.firstMatch(in: lowered), let number = Int64(match.output.1) {
+            let unit = match.output.2.map(String.init) ?? ""
+            // At most nine digits: no unit can overflow.
+            let scaled: Int64 =
+                if unit.hasPrefix("ms") || unit.hasPrefix("milli") {
+                    (number + 999) / 1000
+                } else if unit.hasPrefix("m") {
+                    number * 60
+                } else if unit.hasPrefix("h") {
+                    number * 3600
+                } else {
+                    number
+                }
+            seconds = hint(.int(scaled))
+        }
+        return RelayedThrottling(evidence: evidence, retryAfter: seconds)
     }
 
     /// A hint in whole seconds, capped; nil for anything else (an HTTP date is not taken from a relay).
@@ -108,8 +148,12 @@ public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
     nonisolated(unsafe) private static let slackCode = #/(?:^|[^a-z0-9_])ratelimited(?![a-z0-9_])/#
     // Status 429 named as such, not any 429 (an address, a count).
     nonisolated(unsafe) private static let status429 =
-        #/(?:\bhttp(?:/[0-9.]+)?|\bstatus(?:[ _]?code)?|\bcode|\berror|\bresponse)[\s:="'(]{0,4}429(?![0-9])|(?:^|[^0-9.])429[\s:-]{1,3}too many/#
-    nonisolated(unsafe) private static let rateLimited = #/\brate[ _-]?limit(?:ed|[ _-]?exceeded)\b/#
+        #/(?:\bhttp(?:/[0-9.]+)?|\bstatus(?:[ _]?code)?|\bcode|\berror)[\s:="'(]{0,4}429(?![0-9.])|(?:^|[^0-9.])429[\s:-]{1,3}too many|too many 429\b/#
+    // "too many requests", `TooManyRequests` (Microsoft Graph), `TooManyRequestsException` (AWS).
+    nonisolated(unsafe) private static let tooMany = #/too[ _-]?many[ _-]?requests/#
+    // "rate limited", "rate limit exceeded", GitHub's "exceeded a secondary rate limit".
+    nonisolated(unsafe) private static let rateLimited =
+        #/\brate[ _-]?limit(?:ed|[ _-]?exceeded)\b|\bexceeded (?:a |the |your )?(?:secondary |primary )?rate[ _-]?limit/#
     nonisolated(unsafe) private static let retryHint =
-        #/retry[ _-]?after["']?\s*[:=]?\s*["']?([0-9]{1,9})(?![0-9.])/#
+        #/retry[ _-]?after["']?\s*[:=]?\s*["']?([0-9]{1,9})(?![0-9.])\s*(ms\b|millisecond|s\b|sec|min|m\b|h\b|hour)?/#
 }

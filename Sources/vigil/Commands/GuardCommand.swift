@@ -308,7 +308,8 @@ struct GuardApproveCommand: AsyncVigilCommand {
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
-        try await GuardDecision.decide(id, approve: true, by: by, note: note, configuration, logger: logger)
+        try await GuardDecision.decide(
+            id, approve: true, by: by, note: note, configuration, global: global, logger: logger)
     }
 }
 
@@ -322,13 +323,15 @@ struct GuardDenyCommand: AsyncVigilCommand {
     @Option(name: .long, help: "Why (recorded).") var note: String?
 
     func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
-        try await GuardDecision.decide(id, approve: false, by: by, note: note, configuration, logger: logger)
+        try await GuardDecision.decide(
+            id, approve: false, by: by, note: note, configuration, global: global, logger: logger)
     }
 }
 
 enum GuardDecision {
     static func decide(
-        _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration, logger: Logger
+        _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration,
+        global: GlobalOptions, logger: Logger
     ) async throws(CLIError) {
         let book = try GuardSetup.approvals(configuration)
         let approval: Approval
@@ -340,44 +343,48 @@ enum GuardDecision {
         print(
             "\(approval.id): \(approval.status.rawValue) by \(by) — \(TerminalText.inert("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())"))"
         )
-        try await audit(book, configuration, logger: logger)
+        let written = try await audit(book, configuration)
+        await announce(written, configuration, global: global, logger: logger)
     }
 
-    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`, then posts each
-    /// to the approvers' channel (`announce`). When a running Vigil holds the log, that process writes them, at its
-    /// next verdict or as it stops, and posts them.
-    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration, logger: Logger) async throws(CLIError)
-    {
+    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`, and returns what
+    /// it wrote. When a running Vigil holds the log, that process writes them (it looks every two seconds, at each
+    /// verdict and as it stops) and posts them.
+    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration) async throws(CLIError) -> [Approval] {
         let log: AuditLog
         do {
-            let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
-            log = try AuditLog(
-                path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
+            log = try openLog(configuration)
         } catch let error as AuditLogError where error.isBusy {
             Console.note(
-                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log at its next verdict (or the next run that opens the log does), and posts it to the approvers' channel"
+                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log within seconds (or the next run that opens the log does), and posts it to the approvers' channel"
             )
-            return
+            return []
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
         defer { log.close() }
-        let written: [Approval]
         do {
-            written = try await Guard.writeDecisions(from: book, to: log)
+            return try await Guard.writeDecisions(from: book, to: log)
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
-        await announce(written, configuration, log: log, logger: logger)
+    }
+
+    static func openLog(_ configuration: VigilConfiguration) throws -> AuditLog {
+        let (key, _) = try AuditKey.loadOrCreate(path: configuration.audit.key)
+        return try AuditLog(
+            path: configuration.audit.path, key: key, checkpointEvery: configuration.audit.checkpointEvery)
     }
 
     /// Posts `decisions` to the approvers' channel through `guard.announce`'s chat server, connected for the purpose
-    /// (a server of `mcp.servers`; its tool checked as at a run's start, and against the integrity manifest when
-    /// there is one), and audits each post as a running Vigil does (`approval_decision_announced`, or
-    /// `approval_decision_announce_failed` with why). Nothing is posted when announcements are off, nor to the lab's
-    /// chat, which is simulated inside a running Vigil. A failure is a warning: the decision stands either way.
+    /// (a server of `mcp.servers`; its tool checked as at a run's start, and, when an integrity manifest is sealed,
+    /// the files and the server's tools checked against it, the files before it is connected), and audits each post
+    /// as a running Vigil does (`approval_decision_announced`, or `approval_decision_announce_failed` with why).
+    /// The audit log is not held while the server is connected and posted to: it is opened again for the records.
+    /// Nothing is posted when announcements are off, nor to the lab's chat, which is simulated inside a running
+    /// Vigil. A failure is a warning: the decision stands either way.
     static func announce(
-        _ decisions: [Approval], _ configuration: VigilConfiguration, log: AuditLog, logger: Logger
+        _ decisions: [Approval], _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger
     ) async {
         let settings = configuration.guardrails.announce
         guard !decisions.isEmpty, !settings.server.isEmpty else { return }
@@ -387,84 +394,130 @@ enum GuardDecision {
             )
             return
         }
-        func failed(_ approvals: [Approval], _ why: String) async {
+        var records: [(kind: String, data: JSONObject)] = []
+        func failed(_ approvals: [Approval], _ why: String) {
             Console.warning("the decision stands but was not posted to the approvers' channel: \(why)")
             for approval in approvals {
-                let record: JSONObject = [
-                    "approval_id": .string(approval.id), "server": .string(settings.server),
-                    "tool": .string(settings.tool), "channel": .string(settings.channel),
-                    "decision": approval.decisionRecord["decision"] ?? .null,
-                    "error": .string(ApprovalAnnouncer.Failure(why).description),
-                ]
-                _ = try? await log.append(kind: "approval_decision_announce_failed", data: .object(record))
+                records.append(
+                    (
+                        "approval_decision_announce_failed",
+                        [
+                            "approval_id": .string(approval.id), "server": .string(settings.server),
+                            "tool": .string(settings.tool), "channel": .string(settings.channel),
+                            "decision": approval.decisionRecord["decision"] ?? .null,
+                            "error": .string(ApprovalAnnouncer.Failure(why).description),
+                        ]
+                    ))
             }
+        }
+        if let problem = integrityProblem(configuration, global: global, server: nil) {
+            failed(decisions, problem)
+            await record(records, configuration)
+            return
         }
         var only = configuration
         only.mcp.servers = [server]
-        let remote: RemoteServer
+        var remote: RemoteServer?
         do {
-            guard let connected = try await RemoteServers.connect(only, logger: logger).first else { return }
-            remote = connected
+            remote = try await RemoteServers.connect(only, logger: logger).first
         } catch {
-            await failed(decisions, "\(error)")
-            return
+            failed(decisions, "\(error)")
+        }
+        if let remote {
+            await post(decisions, through: remote, configuration, global: global, logger: logger, into: &records)
+            await remote.close()
+        }
+        await record(records, configuration)
+    }
+
+    /// Posts each decision through `remote` (checked first), adding the record of each post to `records`; a server
+    /// that asks to wait stops the posts after it.
+    private static func post(
+        _ decisions: [Approval], through remote: RemoteServer, _ configuration: VigilConfiguration,
+        global: GlobalOptions, logger: Logger, into records: inout [(kind: String, data: JSONObject)]
+    ) async {
+        let settings = configuration.guardrails.announce
+        let base: JSONObject = [
+            "server": .string(settings.server), "tool": .string(settings.tool), "channel": .string(settings.channel),
+        ]
+        func failed(_ approval: Approval, _ why: String, _ fields: JSONObject = [:]) {
+            var data = base
+            for (key, value) in fields { data[key] = value }
+            data["approval_id"] = .string(approval.id)
+            data["decision"] = approval.decisionRecord["decision"] ?? .null
+            data["error"] = .string(ApprovalAnnouncer.Failure(why).description)
+            records.append(("approval_decision_announce_failed", data))
         }
         let announcer: ApprovalAnnouncer
         do {
-            if let problem = pinProblem(remote, tool: settings.tool, configuration) { throw CLIError.config(problem) }
+            if let problem = integrityProblem(configuration, global: global, server: remote) {
+                throw CLIError.config(problem)
+            }
             announcer = try GuardSetup.chatAnnouncer(remote, settings)
         } catch {
-            await remote.close()
-            await failed(decisions, "\(error)")
+            Console.warning("the decision stands but was not posted to the approvers' channel: \(error)")
+            for approval in decisions { failed(approval, "\(error)") }
             return
         }
         let post = GuardSetup.logged(announcer, logger, decision: true) { try await $0.announceDecision($1) }
         var remaining = decisions[...]
         while let approval = remaining.popFirst() {
-            var record: JSONObject
-            let kind: String
             do {
-                record = try await post(approval)
-                kind = "approval_decision_announced"
+                var data = try await post(approval)
+                data["approval_id"] = .string(approval.id)
+                records.append(("approval_decision_announced", data))
             } catch {
-                let described = error as? any Guard.AuditDescribed
-                record = described?.auditFields ?? [:]
-                record["error"] = .string(String(describing: error))
-                kind = "approval_decision_announce_failed"
+                failed(approval, String(describing: error), (error as? any Guard.AuditDescribed)?.auditFields ?? [:])
                 if let throttling = error as? any ThrottlingError, throttling.isThrottling {
                     // The chat server asked to wait: the others are not sent now.
-                    record["approval_id"] = .string(approval.id)
-                    _ = try? await log.append(kind: kind, data: .object(record))
-                    await failed(Array(remaining), "the chat server asked to wait (\(error))")
+                    let why = "not posted: the chat server asked to wait (\(error))"
+                    if !remaining.isEmpty { Console.warning("the decision stands but was not posted: \(why)") }
+                    for other in remaining { failed(other, why) }
                     break
                 }
             }
-            record["approval_id"] = .string(approval.id)
-            _ = try? await log.append(kind: kind, data: .object(record))
         }
-        await remote.close()
     }
 
-    /// Why the announcing tool may not be used, when an integrity manifest is sealed: its definition differs from
-    /// the pinned one, or it was not pinned (as a run's start would refuse it).
-    static func pinProblem(_ remote: RemoteServer, tool name: String, _ configuration: VigilConfiguration) -> String? {
+    /// Writes the records of the posts to the audit log, opened again; one another Vigil took meanwhile leaves them
+    /// unwritten, said on stderr.
+    private static func record(_ records: [(kind: String, data: JSONObject)], _ configuration: VigilConfiguration) async
+    {
+        guard !records.isEmpty else { return }
+        do {
+            let log = try openLog(configuration)
+            defer { log.close() }
+            for entry in records { _ = try await log.append(kind: entry.kind, data: .object(entry.data)) }
+        } catch {
+            let summary = records.map { "\($0.kind) \($0.data["approval_id"]?.stringValue ?? "")" }
+            Console.warning(
+                "the posts could not be audited (\(summary.joined(separator: ", "))): \(error)")
+        }
+    }
+
+    /// Why the decisions may not be posted when an integrity manifest is sealed, as a run's start would refuse: a
+    /// sealed file (the configuration, the policy, …) differs; or, once `server` is connected, one of its tools
+    /// differs from the pinned one, is new, or shadows another's name. Nil without a manifest.
+    static func integrityProblem(
+        _ configuration: VigilConfiguration, global: GlobalOptions, server: RemoteServer?
+    ) -> String? {
         let path = configuration.integrity.manifest
-        guard FileManager.default.fileExists(atPath: path),
-            let tool = remote.tools.first(where: { $0.name == name })
-        else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let manifest = try IntegrityManifest.load(
                 path: path, publicKey: try AuditKey.loadPublic(path: configuration.audit.key))
-            guard let pinned = manifest.tools.first(where: { $0.server == tool.profile.server && $0.name == name })
-            else {
-                return
-                    "integrity check failed: \(remote.name).\(name) is not in the integrity manifest (seal again with `vigil integrity seal` once it is approved)"
+            var tools = manifest.tools
+            if let server {
+                // The pins of the other servers as sealed, and this server's tools as it lists them now.
+                let names = Set(server.tools.map(\.profile.server)).union([server.name])
+                tools = tools.filter { !names.contains($0.server) } + IntegrityScope.tools([], remote: server.tools)
             }
-            guard pinned.digest == tool.profile.definitionDigest else {
-                return
-                    "integrity check failed: the definition of \(remote.name).\(name) changed since it was sealed (re-approve it with `vigil integrity seal`)"
-            }
-            return nil
+            let differences = try manifest.differences(
+                paths: IntegrityScope.paths(configuration, global: global), tools: tools, base: configuration.directory)
+            guard let first = differences.first else { return nil }
+            let more =
+                differences.count > 1 ? " (and \(differences.count - 1) more; `vigil integrity verify` lists them)" : ""
+            return "integrity check failed: \(first)\(more)"
         } catch {
             return "integrity check failed: \(error)"
         }

@@ -211,7 +211,25 @@ final class AgentStack: Sendable {
         }
     }
 
+    /// How often a run looks for decisions people took on approval requests (`vigil guard approve`/`deny`, which
+    /// leave them in the approvals database while the run holds the audit log).
+    static let decisionInterval: Duration = .seconds(2)
+
+    /// Writes the decisions taken meanwhile to the audit log, and has them posted, every `interval` until cancelled.
+    /// A busy approvals database or a failing log leaves them for the next turn, or for the next verdict, which
+    /// reports a failing log.
+    static func writeDecisions(_ guardrails: Guard, every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            _ = try? await guardrails.auditDecisions()
+        }
+    }
+
     func shutdown() async {
+        // The periodic writer of decisions ends first, so that the last ones are written here, once.
+        sweeper.cancel()
+        await sweeper.value
         // Decisions people took while the agents held the log go into it, and to the approvers' channel, while the
         // servers are up; approval requests and decisions are posted before the log closes.
         _ = try? await guardrails.auditDecisions()
@@ -233,7 +251,6 @@ final class AgentStack: Sendable {
                 "\(limited) approval message\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the chat server's rate limit had no token within 30 s (audited as approval_announce_failed or approval_decision_announce_failed); the requests wait in `vigil guard approvals`. Raise its guard.rate_limits if the channel allows more."
             )
         }
-        sweeper.cancel()
         for server in servers { await server.stop() }
         for remote in remotes { await remote.close() }
         // A decision taken in the last seconds goes into the log before it closes (its post is audited as not sent).
@@ -414,7 +431,14 @@ final class AgentStack: Sendable {
             audit.close()
             throw .cannotCreate("audit log: \(error)")
         }
-        let sweeper = Task { await watchdog.run(every: .milliseconds(500)) }
+        // The watchdog's sweep, and the decisions people take during the run: written to the log and posted to the
+        // approvers' channel within `decisionInterval`, however long the run waits for its next alert.
+        let sweeper = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await watchdog.run(every: .milliseconds(500)) }
+                group.addTask { await Self.writeDecisions(guardrails, every: Self.decisionInterval) }
+            }
+        }
         return AgentStack(
             engine: TriageEngine(host: host, library: library, reasoner: reasoner), reasonerName: reasoner.agentName,
             servers: running, remotes: remotes, audit: audit, guardrails: guardrails, sweeper: sweeper,
