@@ -62,6 +62,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // Vigil's HTTP server: the approvals API (intake and cases are to follow).
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilCore", "VigilGuard", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ]),
         // Shared test helpers: fixtures, fake clock, the scripted model server.
         .target(
             name: "VigilTesting",
@@ -74,7 +81,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilLab", "VigilSIEM", "VigilPlatforms", "VigilMCP", "VigilGuard", "VigilAgents",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VigilServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -109,6 +116,12 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilAgents", "VigilGuard", "VigilMCP", "VigilPlatforms", "VigilLab", "VigilTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "VigilServerTests",
+            dependencies: [
+                "VigilCore", "VigilGuard", "VigilServer", "VigilTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "vigilTests", dependencies: ["vigil", "VigilCore", "VigilAgents", "VigilGuard", "VigilLab", "VigilTesting"]),

@@ -21,6 +21,7 @@ struct Vigil: AsyncParsableCommand {
             DemoCommand.self, InitCommand.self, LabCommand.self, AlertsCommand.self, IngestCommand.self,
             SearchCommand.self, DetectCommand.self, RulesCommand.self, MCPCommand.self, AuditCommand.self,
             IntegrityCommand.self, GuardCommand.self, TriageCommand.self, EvalCommand.self, ReportCommand.self,
+            ServeCommand.self,
         ]
     )
 

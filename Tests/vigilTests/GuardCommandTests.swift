@@ -256,4 +256,76 @@ struct GuardCommandTests {
         held.close()
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
     }
+
+    /// `vigil serve` as a user runs it: the approvals API on a free port, a client that is not Vigil (Python's
+    /// urllib) lists the pending request and approves it; the decision is in the audit log, the chain intact, and
+    /// SIGTERM ends the server cleanly.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func theApprovalsAPIDecidesAsTheCommandDoes() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
+        let (request, _) = try book.request(
+            agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
+            arguments: ["login": "ana.silva@meridian.example"], rule: "destructive-needs-approval",
+            reason: "destructive")
+        let driver = """
+            import json, re, signal, subprocess, sys, time, urllib.request, urllib.error
+            p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            base = None
+            for line in p.stderr:
+                m = re.search(r"listening on (http://[0-9.:]+)/v1/approvals", line)
+                if m:
+                    base = m.group(1)
+                    break
+            def call(method, path, body=None, token="s3cret-token"):
+                req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+                if token:
+                    req.add_header("Authorization", "Bearer " + token)
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        return r.status, json.loads(r.read())
+                except urllib.error.HTTPError as e:
+                    return e.code, json.loads(e.read())
+            results = {}
+            results["anonymous"] = call("GET", "/v1/approvals", token=None)[0]
+            status, listed = call("GET", "/v1/approvals?status=pending")
+            results["listed"] = [a["id"] for a in listed["approvals"]]
+            results["approve"] = call("POST", "/v1/approvals/" + results["listed"][0] + "/approve", {"by": "alice", "note": "checked"})
+            results["again"] = call("POST", "/v1/approvals/" + results["listed"][0] + "/deny", {"by": "bob"})[0]
+            p.send_signal(signal.SIGTERM)
+            results["exit"] = p.wait(timeout=60)
+            results["stderr"] = p.stderr.read()
+            print(json.dumps(results))
+            """
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            ["240", "python3", "-c", driver, CommandRunner.vigilURL.path, "serve", "--http", "127.0.0.1:0"], in: dir,
+            environment: ["VIGIL_API_TOKEN": "s3cret-token", "VIGIL_TEST": "1"])
+        let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")
+        #expect(results["anonymous"] == 401)
+        #expect(results["listed"] == [.string(request.id)])
+        #expect(results["approve"]?[0] == 200)
+        let answer = results["approve"]?[1]
+        #expect(answer?["approval"]?["status"] == "approved" && answer?["approval"]?["decided_by"] == "alice")
+        #expect(answer?["audit"] == "written", "\(String(describing: answer))")
+        // On the embedded defaults the channel is the lab's simulated chat: not posted, and the answer says so.
+        #expect(answer?["posts"] == [] && answer?["posts_note"]?.stringValue?.contains("lab's simulated chat") == true)
+        #expect(results["again"] == 409)
+        #expect(results["exit"] == 0, "\(results["stderr"] ?? .null)")
+        #expect(results["stderr"]?.stringValue?.contains("\(request.id): approved by alice through the API") == true)
+
+        let decided = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
+        let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(records.map { $0["data"]?["id"] } == [.string(request.id)])
+        #expect(records.first?["data"]?["decision"] == "approved" && records.first?["data"]?["note"] == "checked")
+        #expect(try await run(["audit", "verify"], in: dir).status == 0)
+        #expect(try book.approval(request.id)?.status == .approved)
+
+        // A bad address and a token with spaces are refused before anything is served.
+        let badAddress = try await run(["serve", "--http", "localhost"], in: dir)
+        #expect(badAddress.status == 64 && badAddress.stderr.contains("--http 'localhost' is not HOST:PORT"))
+        let spaced = try await CommandRunner.vigil(
+            ["serve", "--http", "127.0.0.1:0"], in: dir, environment: ["VIGIL_API_TOKEN": "two words"])
+        #expect(spaced.status == 78 && spaced.stderr.contains("VIGIL_API_TOKEN holds whitespace"), "\(spaced.stderr)")
+    }
 }

@@ -74,7 +74,23 @@ public struct Approval: Sendable, Hashable {
 
 /// Why an approval could not be decided.
 public struct ApprovalError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
+    /// What kind of problem, for callers that answer differently (an HTTP API's status).
+    public enum Kind: Sendable, Hashable {
+        /// No request has that id.
+        case unknownRequest
+        /// The request was decided already, used or expired.
+        case notPending
+        /// What was given is not acceptable (no name of who decides).
+        case invalid
+        /// The approvals database failed.
+        case other
+    }
 
-    public init(_ description: String) { self.description = description }
+    public var description: String
+    public var kind: Kind
+
+    public init(_ description: String, kind: Kind = .other) {
+        self.description = description
+        self.kind = kind
+    }
 }

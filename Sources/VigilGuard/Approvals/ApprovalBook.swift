@@ -129,16 +129,16 @@ public final class ApprovalBook: Sendable {
         _ id: String, approve: Bool, by person: String, note: String? = nil
     ) throws(ApprovalError) -> Approval {
         guard !person.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ApprovalError("say who decides (the approver's name is recorded)")
+            throw ApprovalError("say who decides (the approver's name is recorded)", kind: .invalid)
         }
         let now = clock.now()
         return try write { db in
             try Self.expire(db, now)
             guard var approval = try Self.fetch(db, "SELECT * FROM approvals WHERE id = ?", [id]).first else {
-                throw ApprovalError("no approval request \(id)")
+                throw ApprovalError("no approval request \(id)", kind: .unknownRequest)
             }
             guard approval.status == .pending else {
-                throw ApprovalError("approval request \(id) is already \(approval.status.rawValue)")
+                throw ApprovalError("approval request \(id) is already \(approval.status.rawValue)", kind: .notPending)
             }
             approval.status = approve ? .approved : .denied
             approval.decidedBy = person

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MCP
 import NIOCore
+import VigilCore
 
 /// Serves a platform server over MCP Streamable HTTP on Hummingbird: `POST`, `GET` and `DELETE` on
 /// the endpoint, a session per client, bearer-token authentication, and `GET /health`.
@@ -106,24 +107,5 @@ public struct StreamableHTTPServer: Sendable {
         Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// Checks `Authorization: Bearer <token>` in time independent of where the first difference is.
-struct BearerAuthorizer: Sendable {
-    let expected: [UInt8]
-
-    init(token: String) { expected = Array(token.utf8) }
-
-    func allows(_ header: String?) -> Bool {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
-        let given = Array(header.dropFirst(7).utf8)
-        var difference = UInt8(given.count == expected.count ? 0 : 1)
-        for index in 0..<max(given.count, expected.count) {
-            let a = index < given.count ? given[index] : 0
-            let b = index < expected.count ? expected[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0 && !expected.isEmpty
     }
 }

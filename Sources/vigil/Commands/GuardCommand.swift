@@ -343,28 +343,40 @@ enum GuardDecision {
         print(
             "\(approval.id): \(approval.status.rawValue) by \(by) — \(TerminalText.inert("\(approval.tool) \(JSONValue.object(approval.arguments).serialized())"))"
         )
-        let written = try await audit(book, configuration)
-        await announce(written, configuration, global: global, logger: logger)
+        switch try await audit(book, configuration) {
+        case .written(let written):
+            _ = await announce(written, configuration, global: global, logger: logger)
+        case .deferred:
+            Console.note(deferred)
+        }
     }
 
-    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`, and returns what
-    /// it wrote. When a running Vigil holds the log, that process writes them (it looks every two seconds, at each
+    /// What became of the decisions waiting for the audit log.
+    enum Audited {
+        /// Written as `approval_decided` records: these.
+        case written([Approval])
+        /// Left for the Vigil that holds the log.
+        case deferred
+    }
+
+    static let deferred =
+        "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log within seconds (or the next run that opens the log does), and posts it to the approvers' channel"
+
+    /// Writes the decision (and any other not yet written) to the audit log as `approval_decided`, and says what it
+    /// wrote. When a running Vigil holds the log, that process writes them (it looks every two seconds, at each
     /// verdict and as it stops) and posts them.
-    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration) async throws(CLIError) -> [Approval] {
+    static func audit(_ book: ApprovalBook, _ configuration: VigilConfiguration) async throws(CLIError) -> Audited {
         let log: AuditLog
         do {
             log = try openLog(configuration)
         } catch let error as AuditLogError where error.isBusy {
-            Console.note(
-                "the audit log is held by another Vigil process; the decision waits in the approvals database, and a running triage writes it to the log within seconds (or the next run that opens the log does), and posts it to the approvers' channel"
-            )
-            return []
+            return .deferred
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
         defer { log.close() }
         do {
-            return try await Guard.writeDecisions(from: book, to: log)
+            return .written(try await Guard.writeDecisions(from: book, to: log))
         } catch {
             throw .cannotCreate("the decision stands but could not be written to the audit log: \(error)")
         }
@@ -383,16 +395,16 @@ enum GuardDecision {
     /// The audit log is not held while the server is connected and posted to: it is opened again for the records.
     /// Nothing is posted when announcements are off, nor to the lab's chat, which is simulated inside a running
     /// Vigil. A failure is a warning: the decision stands either way.
+    /// Returns the records of the posts, as written to the log.
+    @discardableResult
     static func announce(
         _ decisions: [Approval], _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger
-    ) async {
+    ) async -> [(kind: String, data: JSONObject)] {
         let settings = configuration.guardrails.announce
-        guard !decisions.isEmpty, !settings.server.isEmpty else { return }
+        guard !decisions.isEmpty, !settings.server.isEmpty else { return [] }
         guard let server = configuration.mcp.servers.first(where: { $0.name == settings.server }) else {
-            Console.note(
-                "the decision is not posted: guard.announce.server '\(settings.server)' is the lab's simulated chat (set it to a chat server of mcp.servers to reach people)"
-            )
-            return
+            Console.note(labChat(settings.server))
+            return []
         }
         var records: [(kind: String, data: JSONObject)] = []
         func failed(_ approvals: [Approval], _ why: String) {
@@ -413,7 +425,7 @@ enum GuardDecision {
         if let problem = integrityProblem(configuration, global: global, server: nil) {
             failed(decisions, problem)
             await record(records, configuration)
-            return
+            return records
         }
         var only = configuration
         only.mcp.servers = [server]
@@ -428,6 +440,11 @@ enum GuardDecision {
             await remote.close()
         }
         await record(records, configuration)
+        return records
+    }
+
+    static func labChat(_ server: String) -> String {
+        "the decision is not posted: guard.announce.server '\(server)' is the lab's simulated chat (set it to a chat server of mcp.servers to reach people)"
     }
 
     /// Posts each decision through `remote` (checked first), adding the record of each post to `records`; a server

@@ -157,20 +157,7 @@ struct MCPServeCommand: AsyncVigilCommand {
         let router = ToolRouter(server: PlatformServer.make(kind, platforms: platforms), scopes: scopes, logger: logger)
         do {
             if let http, let address = HTTPServerConfiguration.parseAddress(http) {
-                let variable = configuration.mcp.tokenEnvironment
-                let token: String
-                if let given = ProcessInfo.processInfo.environment[variable],
-                    !given.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                {
-                    // A token a client can send as written: no spaces around it, none inside.
-                    guard !given.contains(where: { $0.isWhitespace }) else {
-                        throw CLIError.config("\(variable) holds whitespace; a bearer token is one word (or leave it unset for a random one)")
-                    }
-                    token = given
-                } else {
-                    token = (UUID().uuidString + UUID().uuidString).lowercased().replacingOccurrences(of: "-", with: "")
-                    Console.note("\(variable) is not set (or blank); clients must send this bearer token: \(token)")
-                }
+                let token = try BearerToken.resolve(variable: configuration.mcp.tokenEnvironment)
                 let server = StreamableHTTPServer(
                     router: router,
                     configuration: HTTPServerConfiguration(

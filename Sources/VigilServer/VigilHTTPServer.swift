@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Vigil's HTTP server (`vigil serve`): the approvals API (`ApprovalsAPI`) on Hummingbird, until SIGINT or SIGTERM.
+public struct VigilHTTPServer: Sendable {
+    public let host: String
+    public let port: Int
+    let approvals: ApprovalsAPI
+    let logger: Logger
+
+    public init(host: String, port: Int, approvals: ApprovalsAPI, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.approvals = approvals
+        self.logger = logger
+    }
+
+    /// Serves until SIGINT or SIGTERM (a request under way is finished first). `onListening` receives the bound
+    /// port (port 0 binds any free one).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        approvals.routes(router)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw CannotListen(address: "\(host):\(port)", reason: String(cString: strerror(error.errnoCode)))
+        } catch let error as SocketAddressError.UnknownHost {
+            throw CannotListen(address: "\(host):\(port)", reason: "\(error)")
+        }
+    }
+
+    /// The address cannot be listened on: in use, not this host's, or a port that needs privileges.
+    public struct CannotListen: Error, CustomStringConvertible {
+        public var address: String
+        public var reason: String
+        public var description: String { "cannot listen on \(address): \(reason)" }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilGuard
+import VigilMCP
+import VigilServer
+
+struct ServeCommand: AsyncVigilCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the approvals API over HTTP: list the requests the Guard holds for people, and decide them.",
+        discussion: """
+            GET /v1/approvals[?status=pending&limit=N], GET /v1/approvals/ID, POST /v1/approvals/ID/approve and \
+            /deny with {"by": "NAME", "note": "why"}; GET /health. Every route but /health needs \
+            "Authorization: Bearer TOKEN", the token in $VIGIL_API_TOKEN (--token-env), or a random one printed at \
+            start. A decision is written to the audit log and posted to the approvers' channel as `vigil guard \
+            approve` does. Serves until SIGINT or SIGTERM. See docs/security.md ("The approvals API").
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Listen on this address (port 0: any free port).", valueName: "host:port"))
+    var http = "127.0.0.1:8300"
+
+    @Option(name: .long, help: "The environment variable that holds the bearer token clients must send.")
+    var tokenEnv = "VIGIL_API_TOKEN"
+
+    func validate() throws {
+        guard HTTPServerConfiguration.parseAddress(http) != nil else {
+            throw ValidationError("--http '\(http)' is not HOST:PORT (e.g. 127.0.0.1:8300)")
+        }
+        guard !tokenEnv.isEmpty else { throw ValidationError("--token-env names no variable") }
+    }
+
+    func execute(configuration: VigilConfiguration, logger: Logger) async throws(CLIError) {
+        guard let address = HTTPServerConfiguration.parseAddress(http) else {
+            throw .usage("--http '\(http)' is not HOST:PORT")
+        }
+        let book = try GuardSetup.approvals(configuration)
+        let token = try BearerToken.resolve(variable: tokenEnv)
+        let global = self.global
+        let api = ApprovalsAPI(book: book, token: token) { approval in
+            Console.note(
+                "\(approval.id): \(approval.status.rawValue) by \(TerminalText.inert(approval.decidedBy ?? "")) through the API"
+            )
+            return await Self.followUp(book, configuration, global: global, logger: logger)
+        }
+        let server = VigilHTTPServer(host: address.host, port: address.port, approvals: api, logger: logger)
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        do {
+            try await server.run { port in
+                Console.note("approvals API listening on http://\(host):\(port)/v1/approvals")
+            }
+        } catch let error as VigilHTTPServer.CannotListen {
+            throw .unavailable("\(error)")
+        } catch {
+            throw .software("the approvals API stopped: \(error)")
+        }
+    }
+
+    /// After a decision through the API: written to the audit log and posted, as `vigil guard approve` does; what
+    /// the answer says of it (`audit`: `written`, `deferred` while a running Vigil holds the log, or `failed`;
+    /// `posts`: the records of the posts to the approvers' channel).
+    static func followUp(
+        _ book: ApprovalBook, _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger
+    ) async -> JSONObject {
+        var answer: JSONObject = [:]
+        do {
+            switch try await GuardDecision.audit(book, configuration) {
+            case .written(let written):
+                answer["audit"] = "written"
+                let posts = await GuardDecision.announce(written, configuration, global: global, logger: logger)
+                answer["posts"] = .array(
+                    posts.map { post in
+                        var record = post.data
+                        record["kind"] = .string(post.kind)
+                        return .object(record)
+                    })
+                let settings = configuration.guardrails.announce
+                if !settings.server.isEmpty, !configuration.mcp.servers.contains(where: { $0.name == settings.server })
+                {
+                    answer["posts_note"] = .string(GuardDecision.labChat(settings.server))
+                }
+            case .deferred:
+                answer["audit"] = "deferred"
+                answer["audit_note"] = .string(GuardDecision.deferred)
+            }
+        } catch {
+            Console.warning("\(error)")
+            answer["audit"] = "failed"
+            answer["audit_error"] = .string("\(error)")
+        }
+        return answer
+    }
+}
