@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "VigilTesting",
             dependencies: [
-                "VigilCore", "VigilLab", .product(name: "Hummingbird", package: "hummingbird"),
+                "VigilCore", "VigilLab", "VigilGuard", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         // The command-line tool. Thin: parses arguments, loads configuration, calls the targets above.

@@ -209,18 +209,23 @@ import VigilTesting
     static let slackServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/mcp/slack_server.py").standardized.path
 
+    /// `mcp.servers` with the Slack-shaped server, and the `guard.announce` block that posts through it.
+    static let slackServers = """
+        mcp:
+          servers:
+            - name: slack
+              command: [python3, "\(slackServer)"]
+        """
+    static let slackAnnounce =
+        "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789"
+
     /// The documented set-up for Slack: a server shaped like the reference Slack MCP server (written with the
     /// official Python SDK) whose `slack_post_message` takes `channel_id` and answers with Slack's response as text.
     /// The message it receives is the announcement, inert, and the answer's `ts` is audited; a channel Slack does
     /// not have (`"ok": false`, not a tool error) is a failed announcement.
     @Test func aSlackShapedServerReceivesTheAnnouncement() async throws {
         let log = try CommandRunner.temporaryDirectory().appendingPathComponent("slack.jsonl").path
-        let servers = """
-            mcp:
-              servers:
-                - name: slack
-                  command: [python3, "\(Self.slackServer)"]
-            """
+        let servers = Self.slackServers
         let announce = "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n"
         let run = try await triage(
             announce: announce + "    channel: C0123456789", extra: servers, environment: ["SLACK_STANDIN_LOG": log])
@@ -309,14 +314,8 @@ import VigilTesting
     /// holds it: here the next triage, at its first verdict.
     @Test func aDecisionTheCommandCouldNotLogIsPostedByTheNextRun() async throws {
         let log = try CommandRunner.temporaryDirectory().appendingPathComponent("slack.jsonl").path
-        let servers = """
-            mcp:
-              servers:
-                - name: slack
-                  command: [python3, "\(Self.slackServer)"]
-            """
-        let announce =
-            "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789"
+        let servers = Self.slackServers
+        let announce = Self.slackAnnounce
         let first = try await triage(announce: announce, extra: servers, environment: ["SLACK_STANDIN_LOG": log])
         #expect(first.triage.status == 0, "\(first.triage.stderr)")
         let id = try #require(first.pending.first?["id"]?.stringValue, "\(first.triage.stderr)")
@@ -367,14 +366,8 @@ import VigilTesting
     @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
     func aDecisionDuringAQuietFeedIsPostedWithoutAVerdict() async throws {
         let model = try await ScriptedModelServer(wire: .anthropic, script: Self.script)
-        let servers = """
-            mcp:
-              servers:
-                - name: slack
-                  command: [python3, "\(Self.slackServer)"]
-            """
-        let announce =
-            "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789"
+        let servers = Self.slackServers
+        let announce = Self.slackAnnounce
         let directory = try await prepare(model: model, announce: announce, extra: servers, alerts: 1)
         let vigil = CommandRunner.vigilURL.path
         let script = """
@@ -436,14 +429,8 @@ import VigilTesting
             channel: C0123456789
         """.write(to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         let book = try ApprovalBook(path: directory.appendingPathComponent("vigil-approvals.db").path)
-        var ids: [String] = []
-        for login in ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"] {
-            ids.append(
-                try book.request(
-                    agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
-                    arguments: ["login": .string(login)], rule: "destructive-needs-approval", reason: "destructive"
-                ).approval.id)
-        }
+        let ids = try book.requestSuspensions(
+            of: ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"])
         let sealed = try await CommandRunner.vigil(["integrity", "seal"], in: directory)
         try #require(sealed.status == 0, "\(sealed.stderr)")
 
@@ -489,12 +476,7 @@ import VigilTesting
     /// start.
     @Test(.timeLimit(.minutes(5)))  // against a hang only: CI's other suites can hold both cores for minutes
     func aStuckChatServerDoesNotHoldTheRun() async throws {
-        let servers = """
-            mcp:
-              servers:
-                - name: slack
-                  command: [python3, "\(Self.slackServer)"]
-            """
+        let servers = Self.slackServers
         let announce =
             "    server: slack\n    tool: slack_post_message\n    channel_argument: channel_id\n    channel: C0123456789\n    timeout: 1"
         // Through a wrapper, as `npx` runs a server: the stuck server is the wrapper's child, and is killed too.

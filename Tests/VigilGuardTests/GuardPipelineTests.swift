@@ -22,7 +22,7 @@ struct GuardPipelineTests {
     /// `announce` posting through `announceServer`'s bucket when one is named.
     func fixture(
         burst: Int = 100, rate: Double = 100, maxWait: Int64 = 0, limits: [String: RateLimiter.Limit] = [:],
-        announce: Guard.Announcer? = nil, announceServer: String? = nil
+        announce: Guard.Announcer? = nil, announceDecision: Guard.Announcer? = nil, announceServer: String? = nil
     ) throws -> Fixture {
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
@@ -34,7 +34,7 @@ struct GuardPipelineTests {
         let guardrails = Guard(
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
             rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: maxWait,
-            announce: announce, announceServer: announceServer)
+            announce: announce, announceDecision: announceDecision, announceServer: announceServer)
         return Fixture(
             guardrails: guardrails, clock: clock, approvals: approvals, auditPath: path, key: key, audit: audit,
             limiter: limiter)
@@ -261,16 +261,7 @@ struct GuardPipelineTests {
     /// a decision written after the announcements closed is audited as not sent.
     @Test func decisionsArePostedOnceWrittenAndAudited() async throws {
         let posts = Mutex<[String]>([])
-        let directory = try CommandRunner.temporaryDirectory()
-        let key = AuditKey()
-        let path = directory.appendingPathComponent("audit.log").path
-        let clock = FakeClock()
-        let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
-        let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
-        let guardrails = Guard(
-            policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
-            rateLimiter: RateLimiter(default: .init(ratePerSecond: 100, burst: 100), clock: clock),
-            approvals: approvals, audit: audit,
+        let f = try fixture(
             announce: { approval in
                 posts.withLock { $0.append("request \(approval.id)") }
                 return ["ts": "1.1"]
@@ -281,6 +272,7 @@ struct GuardPipelineTests {
                 }
                 return ["ts": "2.2", "decision": approval.decisionRecord["decision"] ?? .null]
             }, announceServer: "chat")
+        let (guardrails, approvals) = (f.guardrails, f.approvals)
         let session = guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-9")
         session.taint.observe(
             .object(["a": "i-0abc", "b": "i-0def"]), source: "cloud.describe_resource", trusted: true)
@@ -314,10 +306,7 @@ struct GuardPipelineTests {
         _ = try approvals.decide(late.id, approve: true, by: "carol")
         #expect(try await guardrails.auditDecisions() == 1)
         #expect(posts.withLock { $0 }.count == 4)
-        audit.close()
-        _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        let data = try #require(FileManager.default.contents(atPath: path))
-        let all = try data.split(separator: 0x0A).map { try AuditRecord.parse($0) }.filter { $0.kind != "checkpoint" }
+        let all = try records(f)
         let announced = all.filter { $0.kind == "approval_decision_announced" }
         #expect(announced.map { $0.data["approval_id"] } == [.string(ids[0]), .string(ids[1])])
         #expect(announced.map { $0.data["decision"] } == ["approved", "denied"])

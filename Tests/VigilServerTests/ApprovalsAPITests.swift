@@ -30,14 +30,8 @@ import VigilTesting
     /// A server over a book with three pending requests; `decided` records each decision it follows.
     func serve() async throws -> (Served, Task<Void, any Error>) {
         let book = ApprovalBook(clock: FakeClock(), ids: SequentialIDGenerator(), lifetimeSeconds: 3600)
-        var ids: [String] = []
-        for login in ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"] {
-            ids.append(
-                try book.request(
-                    agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
-                    arguments: ["login": .string(login)], rule: "destructive-needs-approval", reason: "destructive"
-                ).approval.id)
-        }
+        let ids = try book.requestSuspensions(
+            of: ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"])
         let followed = Followed()
         let api = ApprovalsAPI(book: book, token: Self.token) { approval in
             followed.list.withLock { $0.append("\(approval.id) \(approval.status.rawValue)") }

@@ -230,13 +230,7 @@ struct GuardCommandTests {
     @Test func decisionsGoIntoTheAuditLog() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
-        var ids: [String] = []
-        for login in ["ana.silva@meridian.example", "li.wei@meridian.example"] {
-            let (approval, _) = try book.request(
-                agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
-                arguments: ["login": .string(login)], rule: "destructive-needs-approval", reason: "destructive")
-            ids.append(approval.id)
-        }
+        let ids = try book.requestSuspensions(of: ["ana.silva@meridian.example", "li.wei@meridian.example"])
         let approved = try await run(["guard", "approve", ids[0], "--by", "alice", "--note", "checked"], in: dir)
         #expect(approved.status == 0 && approved.stdout.contains("\(ids[0]): approved by alice"), "\(approved.stderr)")
         // On the embedded defaults the approvers' channel is the lab's simulated chat, in a running Vigil: not posted.
@@ -264,10 +258,7 @@ struct GuardCommandTests {
     func theApprovalsAPIDecidesAsTheCommandDoes() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
-        let (request, _) = try book.request(
-            agent: "forensics", tier: "tier3", caseID: "case-1", tool: "identity.suspend_user",
-            arguments: ["login": "ana.silva@meridian.example"], rule: "destructive-needs-approval",
-            reason: "destructive")
+        let request = try #require(try book.requestSuspensions(of: ["ana.silva@meridian.example"]).first)
         let driver = """
             import json, re, signal, subprocess, sys, time, urllib.request, urllib.error
             p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -303,7 +294,7 @@ struct GuardCommandTests {
             environment: ["VIGIL_API_TOKEN": "s3cret-token", "VIGIL_TEST": "1"])
         let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")
         #expect(results["anonymous"] == 401)
-        #expect(results["listed"] == [.string(request.id)])
+        #expect(results["listed"] == [.string(request)])
         #expect(results["approve"]?[0] == 200)
         let answer = results["approve"]?[1]
         #expect(answer?["approval"]?["status"] == "approved" && answer?["approval"]?["decided_by"] == "alice")
@@ -312,14 +303,14 @@ struct GuardCommandTests {
         #expect(answer?["posts"] == [] && answer?["posts_note"]?.stringValue?.contains("lab's simulated chat") == true)
         #expect(results["again"] == 409)
         #expect(results["exit"] == 0, "\(results["stderr"] ?? .null)")
-        #expect(results["stderr"]?.stringValue?.contains("\(request.id): approved by alice through the API") == true)
+        #expect(results["stderr"]?.stringValue?.contains("\(request): approved by alice through the API") == true)
 
         let decided = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
         let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
-        #expect(records.map { $0["data"]?["id"] } == [.string(request.id)])
+        #expect(records.map { $0["data"]?["id"] } == [.string(request)])
         #expect(records.first?["data"]?["decision"] == "approved" && records.first?["data"]?["note"] == "checked")
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
-        #expect(try book.approval(request.id)?.status == .approved)
+        #expect(try book.approval(request)?.status == .approved)
 
         // A bad address and a token with spaces are refused before anything is served.
         let badAddress = try await run(["serve", "--http", "localhost"], in: dir)
