@@ -1,6 +1,9 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import Synchronization
 import VigilCore
 import VigilGuard
 
@@ -9,43 +12,67 @@ import VigilGuard
 ///
 /// Every route but `GET /health` needs `Authorization: Bearer <token>`. Answers are JSON; an error is
 /// `{"error": "…"}` with its status (400 bad request, 401 no or wrong token, 404 no such request, 409 not pending
-/// any more, 413 body too large, 500 the database failed).
+/// any more, 413 body too large, 500 the database failed, 503 the database is busy: try again).
 ///
 /// - `GET /v1/approvals?status=pending&limit=50` → `{"approvals": [request, …]}`, newest first;
 /// - `GET /v1/approvals/{id}` → the request;
 /// - `POST /v1/approvals/{id}/approve` and `…/deny` with `{"by": "alice", "note": "…"}` → `{"approval": request,
-///   …}` with what `decided` adds (whether the audit log has the decision, the post to the approvers' channel).
+///   …}` with what the follow-up adds (whether the audit log has the decision, the post to the approvers' channel).
 ///
-/// Decisions are taken one at a time, each followed by `decided` (which writes the audit log and posts), so that
-/// two decisions never compete for the log.
+/// Decisions are taken one at a time, each with its audit record (`FollowUp.record`), so that two never compete
+/// for the log; the posts to the channel (`FollowUp.post`) go one at a time too, apart, so that a slow chat server
+/// holds up no decision. A request cancelled while it waits for its turn is not decided.
 public struct ApprovalsAPI: Sendable {
-    /// What follows a decision (the audit record, the post to the channel), and what the answer says of it.
-    public typealias Decided = @Sendable (Approval) async -> JSONObject
+    /// What follows decisions: the audit records, then the posts.
+    public struct FollowUp: Sendable {
+        /// Writes the decisions not yet in the audit log; returns what the answer says of it and the decisions
+        /// written (to be posted). Called one at a time, with the decisions.
+        public var record: @Sendable () async -> (answer: JSONObject, written: [Approval])
+        /// Posts decisions to the approvers' channel; returns what the answer says of it. One at a time.
+        public var post: @Sendable ([Approval]) async -> JSONObject
+
+        public init(
+            record: @escaping @Sendable () async -> (answer: JSONObject, written: [Approval]),
+            post: @escaping @Sendable ([Approval]) async -> JSONObject
+        ) {
+            self.record = record
+            self.post = post
+        }
+    }
 
     let book: ApprovalBook
     let authorizer: BearerAuthorizer
-    let decided: Decided
-    let desk = DecisionDesk()
+    let followUp: FollowUp
+    let logger: Logger
+    let decisions = Turns()
+    let posts = Turns()
 
-    /// The most bytes a decision's body may have.
+    /// The most bytes a decision's body may have, and the most Unicode scalars of who decides and of the note.
     public static let maximumBody = 64 * 1024
+    public static let maximumName = 200
+    public static let maximumNote = 4_000
 
-    public init(book: ApprovalBook, token: String, decided: @escaping Decided) {
+    public init(book: ApprovalBook, token: String, followUp: FollowUp, logger: Logger) {
         self.book = book
         self.authorizer = BearerAuthorizer(token: token)
-        self.decided = decided
+        self.followUp = followUp
+        self.logger = logger
     }
 
     /// Adds the routes to `router`.
     public func routes(_ router: Router<BasicRequestContext>) {
         router.get("/health") { _, _ in "ok\n" }
         router.get("/v1/approvals") { request, _ in
-            try await self.authorized(request) { try self.list(request.uri.queryParameters) }
+            await self.authorized(request) {
+                let (status, limit) = try Self.query(request.uri.queryParameters)
+                let approvals = try await self.offPool { try self.book.list(status: status, limit: limit) }
+                return Self.json(.ok, ["approvals": .array(approvals.map(\.json))])
+            }
         }
         router.get("/v1/approvals/:id") { request, context in
-            try await self.authorized(request) {
+            await self.authorized(request) {
                 let id = try context.parameters.require("id")
-                guard let approval = try self.book.approval(id) else {
+                guard let approval = try await self.offPool({ try self.book.approval(id) }) else {
                     throw Problem(.notFound, "no approval request \(id)")
                 }
                 return Self.json(.ok, approval.json)
@@ -54,38 +81,60 @@ public struct ApprovalsAPI: Sendable {
         for (verb, approve) in [("approve", true), ("deny", false)] {
             router.post("/v1/approvals/:id/\(verb)") { request, context in
                 var request = request
-                return try await self.authorized(request) {
+                return await self.authorized(request) {
                     let id = try context.parameters.require("id")
                     let body: ByteBuffer
                     do {
                         body = try await request.collectBody(upTo: Self.maximumBody)
-                    } catch {
+                    } catch is NIOTooManyBytesError {
                         throw Problem(.contentTooLarge, "the body is larger than \(Self.maximumBody) bytes")
                     }
                     let (by, note) = try Self.decision(String(buffer: body))
-                    return try await self.desk.take {
-                        let approval: Approval
-                        do {
-                            approval = try self.book.decide(id, approve: approve, by: by, note: note)
-                        } catch let error as ApprovalError {
-                            switch error.kind {
-                            case .unknownRequest: throw Problem(.notFound, error.description)
-                            case .notPending: throw Problem(.conflict, error.description)
-                            case .invalid: throw Problem(.badRequest, error.description)
-                            case .other: throw Problem(.internalServerError, error.description)
-                            }
-                        }
-                        var answer: JSONObject = ["approval": approval.json]
-                        for (key, value) in await self.decided(approval) { answer[key] = value }
-                        return Self.json(.ok, .object(answer))
-                    }
+                    return try await self.decide(id, approve: approve, by: by, note: note)
                 }
             }
         }
     }
 
-    /// `GET /v1/approvals`: `status` one of the request statuses, `limit` 1–1000 (default 100).
-    func list(_ query: Hummingbird.Parameters) throws -> Response {
+    /// Takes the decision in its turn, with its audit record, then posts it in the posts' turn.
+    func decide(_ id: String, approve: Bool, by: String, note: String?) async throws -> Response {
+        let (approval, recorded) = try await decisions.take {
+            // Cancelled while it waited (the server is stopping): not decided.
+            try Task.checkCancellation()
+            let approval = try await self.offPool { try self.book.decide(id, approve: approve, by: by, note: note) }
+            return (approval, await self.followUp.record())
+        }
+        var answer: JSONObject = ["approval": approval.json]
+        for (key, value) in recorded.answer { answer[key] = value }
+        if !recorded.written.isEmpty {
+            // Decided and recorded whatever happens here: a post the stop cancels is said, not an error.
+            let posted =
+                (try? await posts.take { await self.followUp.post(recorded.written) })
+                ?? ["posts_error": "not posted: the server is stopping"]
+            for (key, value) in posted { answer[key] = value }
+        }
+        return Self.json(.ok, .object(answer))
+    }
+
+    /// Writes and posts decisions taken elsewhere that no process has written yet (a command that found the audit
+    /// log held), in their turns; every `interval` until cancelled.
+    public func followUpElsewhere(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            // Only when there is something: opening the audit log writes records of its own.
+            guard let waiting = try? await offPool({ try self.book.unaudited(limit: 1) }), !waiting.isEmpty else {
+                continue
+            }
+            guard let recorded = try? await decisions.take({ await self.followUp.record() }),
+                !recorded.written.isEmpty
+            else { continue }
+            _ = try? await posts.take { await self.followUp.post(recorded.written) }
+        }
+    }
+
+    /// `GET /v1/approvals`'s query: `status` one of the request statuses, `limit` 1–1000 (default 100).
+    static func query(_ query: Hummingbird.Parameters) throws -> (Approval.Status?, Int) {
         var status: Approval.Status?
         if let given = query["status"] {
             guard let known = Approval.Status(rawValue: String(given)) else {
@@ -103,13 +152,19 @@ public struct ApprovalsAPI: Sendable {
             }
             limit = number
         }
-        let approvals = try book.list(status: status, limit: limit)
-        return Self.json(.ok, ["approvals": .array(approvals.map(\.json))])
+        return (status, limit)
     }
 
-    /// A decision's body: `{"by": NAME, "note": TEXT}`, `note` optional; nothing else.
+    /// A decision's body: `{"by": NAME, "note": TEXT}`, `note` optional; nothing else, no key twice. Who decides is
+    /// a name on one line (no control characters), at most `maximumName` scalars; the note at most `maximumNote`.
     static func decision(_ text: String) throws -> (by: String, note: String?) {
-        guard case .object(let object)? = try? JSONParser.parse(text) else {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parseRejectingRepeatedKeys(text)
+        } catch {
+            throw Problem(.badRequest, #"the body must be a JSON object: {"by": "NAME", "note": "why"} (\#(error))"#)
+        }
+        guard case .object(let object) = parsed else {
             throw Problem(.badRequest, #"the body must be a JSON object: {"by": "NAME", "note": "why"}"#)
         }
         if let unknown = object.keys.first(where: { $0 != "by" && $0 != "note" }) {
@@ -118,17 +173,24 @@ public struct ApprovalsAPI: Sendable {
         guard let by = object["by"]?.stringValue, !by.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Problem(.badRequest, "by: say who decides (a non-empty string; it is recorded)")
         }
+        guard by.unicodeScalars.count <= maximumName,
+            !by.unicodeScalars.contains(where: { [.control, .format].contains($0.properties.generalCategory) })
+        else {
+            throw Problem(
+                .badRequest, "by: a name on one line, without control characters, at most \(maximumName) characters")
+        }
         let note: String?
         switch object["note"] {
         case nil, .null?: note = nil
-        case .string(let text)?: note = text
+        case .string(let text)? where text.unicodeScalars.count <= maximumNote: note = text
+        case .string?: throw Problem(.badRequest, "note: at most \(maximumNote) characters")
         default: throw Problem(.badRequest, "note: a string, when given")
         }
         return (by, note)
     }
 
     /// Runs `answer` when the request carries the token; turns a `Problem` or an approvals error into its answer.
-    func authorized(_ request: Request, _ answer: () async throws -> Response) async throws -> Response {
+    func authorized(_ request: Request, _ answer: () async throws -> Response) async -> Response {
         guard authorizer.allows(request.headers[.authorization]) else {
             var response = Self.error(.unauthorized, "missing or wrong bearer token")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\""
@@ -139,7 +201,32 @@ public struct ApprovalsAPI: Sendable {
         } catch let problem as Problem {
             return Self.error(problem.status, problem.message)
         } catch let error as ApprovalError {
-            return Self.error(.internalServerError, error.description)
+            switch error.kind {
+            case .unknownRequest: return Self.error(.notFound, error.description)
+            case .notPending: return Self.error(.conflict, error.description)
+            case .invalid: return Self.error(.badRequest, error.description)
+            case .busy:
+                var response = Self.error(.serviceUnavailable, error.description)
+                response.headers[.retryAfter] = "1"
+                return response
+            case .other:
+                // The database's own words (its SQL) stay in the server's log.
+                logger.error("approvals API: \(error.description)")
+                return Self.error(.internalServerError, "the approvals database failed (the server's log says why)")
+            }
+        } catch is CancellationError {
+            return Self.error(.serviceUnavailable, "the server is stopping: not decided")
+        } catch {
+            logger.error("approvals API: \(error)")
+            return Self.error(.internalServerError, "the request failed (the server's log says why)")
+        }
+    }
+
+    /// `work` (SQLite, which may wait for a lock held by another process) on a thread of its own, not on one of
+    /// the few the server's tasks run on.
+    func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }
     }
 
@@ -164,19 +251,57 @@ public struct ApprovalsAPI: Sendable {
     }
 }
 
-/// Runs one decision at a time, in the order they came.
-actor DecisionDesk {
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+/// Runs work one at a time, in the order it came; work whose task is cancelled while it waits does not run
+/// (`CancellationError`), and leaves the line.
+final class Turns: Sendable {
+    private struct State {
+        var busy = false
+        var next = 0
+        var waiting: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    }
+
+    private let state = Mutex(State())
 
     func take<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
-        if busy {
-            await withCheckedContinuation { waiting.append($0) }
-        } else {
-            busy = true
+        let id = state.withLock { state -> Int in
+            state.next += 1
+            return state.next
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                // Under the lock: a cancellation is flagged before its handler takes the lock, so a waiter is either
+                // never added or removed by the handler.
+                let turn = state.withLock { state -> Bool? in
+                    if !state.busy {
+                        state.busy = true
+                        return true
+                    }
+                    if Task.isCancelled { return nil }
+                    state.waiting.append((id, continuation))
+                    return false
+                }
+                switch turn {
+                case true?: continuation.resume()
+                case nil: continuation.resume(throwing: CancellationError())
+                case false?: break
+                }
+            }
+        } onCancel: {
+            let left = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiting.remove(at: index).continuation
+            }
+            left?.resume(throwing: CancellationError())
         }
         defer {
-            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+            let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                if state.waiting.isEmpty {
+                    state.busy = false
+                    return nil
+                }
+                return state.waiting.removeFirst().continuation
+            }
+            next?.resume()
         }
         return try await work()
     }

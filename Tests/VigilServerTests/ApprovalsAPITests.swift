@@ -7,15 +7,17 @@ import Synchronization
 import Testing
 import VigilCore
 import VigilGuard
-import VigilServer
 import VigilTesting
+
+@testable import VigilServer
 
 /// The approvals API over real HTTP on loopback: the token is required, requests are listed and read, decisions
 /// are taken once, followed by what the server adds, and every bad request gets its status and a message.
 @Suite struct ApprovalsAPITests {
-    /// The decisions the server followed up, in order.
+    /// The decisions the server followed up (written, then posted), in order, and how many records ran at once.
     final class Followed: Sendable {
         let list = Mutex<[String]>([])
+        let running = Mutex((now: 0, most: 0))
     }
 
     struct Served: Sendable {
@@ -23,20 +25,38 @@ import VigilTesting
         var book: ApprovalBook
         var followed: Followed
         var ids: [String]
+        var api: ApprovalsAPI
     }
 
     static let token = "t0ken-for-tests"
 
-    /// A server over a book with three pending requests; `decided` records each decision it follows.
+    /// A server over a book with three pending requests, whose follow-up writes the decisions (marks them audited)
+    /// slowly and records what it wrote and posted.
     func serve() async throws -> (Served, Task<Void, any Error>) {
         let book = ApprovalBook(clock: FakeClock(), ids: SequentialIDGenerator(), lifetimeSeconds: 3600)
         let ids = try book.requestSuspensions(
             of: ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"])
         let followed = Followed()
-        let api = ApprovalsAPI(book: book, token: Self.token) { approval in
-            followed.list.withLock { $0.append("\(approval.id) \(approval.status.rawValue)") }
-            return ["audit": "written"]
-        }
+        let followUp = ApprovalsAPI.FollowUp(
+            record: {
+                followed.running.withLock {
+                    $0.now += 1
+                    $0.most = max($0.most, $0.now)
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+                let written = (try? book.unaudited()) ?? []
+                try? book.markAudited(written.map(\.id))
+                followed.list.withLock { list in list += written.map { "\($0.id) \($0.status.rawValue)" } }
+                followed.running.withLock { $0.now -= 1 }
+                return (["audit": "written"], written)
+            },
+            post: { written in
+                followed.list.withLock { list in list += written.map { "posted \($0.id)" } }
+                return ["posts": .array(written.map { ["approval_id": .string($0.id)] })]
+            })
+        let api = ApprovalsAPI(
+            book: book, token: Self.token, followUp: followUp,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let server = VigilHTTPServer(
             host: "127.0.0.1", port: 0, approvals: api, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -48,7 +68,7 @@ import VigilTesting
         }
         var port = 0
         for await bound in ports { port = bound }
-        return (Served(base: "http://127.0.0.1:\(port)", book: book, followed: followed, ids: ids), task)
+        return (Served(base: "http://127.0.0.1:\(port)", book: book, followed: followed, ids: ids, api: api), task)
     }
 
     struct Answer {
@@ -73,7 +93,8 @@ import VigilTesting
         return Answer(status: Int(response.status.code), body: try? JSONParser.parse(text), text: text)
     }
 
-    @Test func requestsAreListedAndDecidedOnceWithTheToken() async throws {
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func requestsAreListedAndDecidedOnceWithTheToken() async throws {
         let (s, task) = try await serve()
         defer { task.cancel() }
         #expect(try await send(.GET, "\(s.base)/health", token: nil).status == 200)
@@ -98,6 +119,7 @@ import VigilTesting
             .POST, "\(s.base)/v1/approvals/\(s.ids[0])/approve", body: #"{"by": "alice", "note": "checked"}"#)
         #expect(approved.status == 200, "\(approved.text)")
         #expect(approved.body?["approval"]?["status"] == "approved" && approved.body?["audit"] == "written")
+        #expect(approved.body?["posts"] == [["approval_id": .string(s.ids[0])]])
         #expect(
             approved.body?["approval"]?["decided_by"] == "alice" && approved.body?["approval"]?["note"] == "checked")
         let denied = try await send(.POST, "\(s.base)/v1/approvals/\(s.ids[1])/deny", body: #"{"by": "bob"}"#)
@@ -109,12 +131,16 @@ import VigilTesting
         let again = try await send(.POST, "\(s.base)/v1/approvals/\(s.ids[0])/deny", body: #"{"by": "mallory"}"#)
         #expect(again.status == 409 && again.body?["error"]?.stringValue?.contains("already approved") == true)
         #expect(try s.book.approval(s.ids[0])?.decidedBy == "alice")
-        #expect(s.followed.list.withLock { $0 } == ["\(s.ids[0]) approved", "\(s.ids[1]) denied"])
+        #expect(
+            s.followed.list.withLock { $0 } == [
+                "\(s.ids[0]) approved", "posted \(s.ids[0])", "\(s.ids[1]) denied", "posted \(s.ids[1])",
+            ])
         let pending = try await send(.GET, "\(s.base)/v1/approvals?status=pending")
         #expect(pending.body?["approvals"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [s.ids[2]])
     }
 
-    @Test func badRequestsAreRefusedSayingWhyAndChangeNothing() async throws {
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func badRequestsAreRefusedSayingWhyAndChangeNothing() async throws {
         let (s, task) = try await serve()
         defer { task.cancel() }
         let id = s.ids[2]
@@ -134,6 +160,18 @@ import VigilTesting
                 .POST, "/v1/approvals/\(id)/approve", #"{"by": "a", "status": "approved"}"#, 400,
                 "unknown field 'status'"
             ),
+            (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice", "by": "mallory"}"#, 400, "repeats a key"),
+            (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice\nApproved by: CISO"}"#, 400, "a name on one line"),
+            (.POST, "/v1/approvals/\(id)/approve", #"{"by": "\u001b[2Jalice"}"#, 400, "a name on one line"),
+            (
+                .POST, "/v1/approvals/\(id)/approve", #"{"by": ""# + String(repeating: "a", count: 201) + #""}"#, 400,
+                "at most 200 characters"
+            ),
+            (
+                .POST, "/v1/approvals/\(id)/approve",
+                #"{"by": "a", "note": ""# + String(repeating: "n", count: 4001) + #""}"#, 400,
+                "note: at most 4000 characters"
+            ),
             (
                 .POST, "/v1/approvals/\(id)/deny",
                 #"{"by": "a", "note": ""# + String(repeating: "x", count: 70_000) + #""}"#,
@@ -151,14 +189,15 @@ import VigilTesting
         #expect(try await send(.GET, "\(s.base)/v1/approval").status == 404)
     }
 
-    /// Decisions sent together are taken one at a time, each followed before the next: exactly one of several
-    /// concurrent decisions on the same request wins.
-    @Test func concurrentDecisionsOnOneRequestHaveOneWinner() async throws {
+    /// Decisions sent together are taken one at a time, each with its record: on one request exactly one wins; on
+    /// several, their records never run at once.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func decisionsAreTakenOneAtATime() async throws {
         let (s, task) = try await serve()
         defer { task.cancel() }
-        let id = s.ids[0]
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for n in 0..<8 {
+                let id = n < 6 ? s.ids[0] : s.ids[n - 5]
                 group.addTask {
                     try await send(
                         .POST, "\(s.base)/v1/approvals/\(id)/\(n % 2 == 0 ? "approve" : "deny")",
@@ -168,7 +207,45 @@ import VigilTesting
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(statuses.filter { $0 == 200 }.count == 1 && statuses.filter { $0 == 409 }.count == 7)
-        #expect(s.followed.list.withLock { $0 }.count == 1)
+        #expect(statuses.filter { $0 == 200 }.count == 3 && statuses.filter { $0 == 409 }.count == 5)
+        #expect(s.followed.running.withLock { $0.most } == 1)
+        #expect(s.followed.list.withLock { $0 }.filter { !$0.hasPrefix("posted") }.count == 3)
+    }
+
+    /// A decision another process took and could not write (it found the audit log held) is written and posted by
+    /// the server's periodic follow-up.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func decisionsTakenElsewhereAreFollowedUp() async throws {
+        let (s, task) = try await serve()
+        defer { task.cancel() }
+        _ = try s.book.decide(s.ids[2], approve: false, by: "carol")
+        let sweeper = Task { await s.api.followUpElsewhere(every: .milliseconds(20)) }
+        defer { sweeper.cancel() }
+        while s.followed.list.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(s.followed.list.withLock { $0 } == ["\(s.ids[2]) denied", "posted \(s.ids[2])"])
+        #expect(try s.book.unaudited().isEmpty)
+    }
+
+    /// Work waiting for its turn whose task is cancelled leaves the line without running; the turn passes on.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func aCancelledWaiterDoesNotRun() async throws {
+        let turns = Turns()
+        let ran = Followed()
+        let (release, gate) = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await turns.take {
+                ran.list.withLock { $0.append("first") }
+                for await _ in release { break }
+            }
+        }
+        while ran.list.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        let second = Task { try await turns.take { ran.list.withLock { $0.append("second") } } }
+        try await Task.sleep(for: .milliseconds(50))
+        second.cancel()
+        await #expect(throws: CancellationError.self) { try await second.value }
+        gate.yield()
+        try await first.value
+        try await turns.take { ran.list.withLock { $0.append("third") } }
+        #expect(ran.list.withLock { $0 } == ["first", "third"])
     }
 }

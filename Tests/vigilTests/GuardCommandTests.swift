@@ -283,6 +283,12 @@ struct GuardCommandTests {
             results["listed"] = [a["id"] for a in listed["approvals"]]
             results["approve"] = call("POST", "/v1/approvals/" + results["listed"][0] + "/approve", {"by": "alice", "note": "checked"})
             results["again"] = call("POST", "/v1/approvals/" + results["listed"][0] + "/deny", {"by": "bob"})[0]
+            import sqlite3
+            held = sqlite3.connect("vigil-approvals.db", isolation_level=None, timeout=10)
+            held.execute("BEGIN EXCLUSIVE")
+            results["busy"] = call("GET", "/v1/approvals")
+            held.execute("ROLLBACK")
+            held.close()
             p.send_signal(signal.SIGTERM)
             results["exit"] = p.wait(timeout=60)
             results["stderr"] = p.stderr.read()
@@ -302,8 +308,12 @@ struct GuardCommandTests {
         // On the embedded defaults the channel is the lab's simulated chat: not posted, and the answer says so.
         #expect(answer?["posts"] == [] && answer?["posts_note"]?.stringValue?.contains("lab's simulated chat") == true)
         #expect(results["again"] == 409)
+        // Another process holding the approvals database: 503, try again.
+        #expect(results["busy"]?[0] == 503)
+        #expect(results["busy"]?[1]?["error"]?.stringValue?.contains("busy") == true, "\(results["busy"] ?? .null)")
         #expect(results["exit"] == 0, "\(results["stderr"] ?? .null)")
-        #expect(results["stderr"]?.stringValue?.contains("\(request): approved by alice through the API") == true)
+        #expect(
+            results["stderr"]?.stringValue?.contains("\(request): approved by alice, written to the audit log") == true)
 
         let decided = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
         let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }

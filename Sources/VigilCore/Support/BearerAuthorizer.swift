@@ -1,4 +1,5 @@
-/// Checks `Authorization: Bearer <token>` in time independent of where the first difference is.
+/// Checks `Authorization: Bearer <token>` in time independent of what was sent: of where the first difference is,
+/// and of the length of the token sent (the comparison always runs over the expected token's bytes).
 public struct BearerAuthorizer: Sendable {
     let expected: [UInt8]
 
@@ -9,10 +10,8 @@ public struct BearerAuthorizer: Sendable {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
         let given = Array(header.dropFirst(7).utf8)
         var difference = UInt8(given.count == expected.count ? 0 : 1)
-        for index in 0..<max(given.count, expected.count) {
-            let a = index < given.count ? given[index] : 0
-            let b = index < expected.count ? expected[index] : 0
-            difference |= a ^ b
+        for index in 0..<expected.count {
+            difference |= (index < given.count ? given[index] : 0) ^ expected[index]
         }
         return difference == 0 && !expected.isEmpty
     }

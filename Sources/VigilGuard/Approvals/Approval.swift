@@ -82,6 +82,8 @@ public struct ApprovalError: Error, Sendable, Hashable, CustomStringConvertible 
         case notPending
         /// What was given is not acceptable (no name of who decides).
         case invalid
+        /// Another process holds the approvals database longer than the wait allowed: try again.
+        case busy
         /// The approvals database failed.
         case other
     }

@@ -56,7 +56,7 @@ public enum ApprovalAnnouncement {
         let verb = approval.status == .denied ? "denied" : "approved"
         var text = "Vigil approval \(approval.id) was \(verb) by \(who)\(when): \(what) \(outcome)"
         if let note = approval.note, !note.isEmpty { text += "\nNote: \(inert(note))" }
-        text += "\nDecided with `vigil guard approve`/`deny`; `vigil guard approvals` lists the request."
+        text += "\nDecided with `vigil guard approve`/`deny` or the approvals API; `vigil guard approvals` lists the request."
         return text
     }
 

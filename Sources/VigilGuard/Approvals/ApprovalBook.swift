@@ -233,6 +233,10 @@ public final class ApprovalBook: Sendable {
             return try writer.write(body)
         } catch let error as ApprovalError {
             throw error
+        } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
+            throw ApprovalError("the approvals database is busy (another process holds it): try again", kind: .busy)
         } catch {
             throw ApprovalError("approvals database: \(error)")
         }

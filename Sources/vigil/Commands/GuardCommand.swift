@@ -398,12 +398,13 @@ enum GuardDecision {
     /// Returns the records of the posts, as written to the log.
     @discardableResult
     static func announce(
-        _ decisions: [Approval], _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger
+        _ decisions: [Approval], _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger,
+        noteLabChat: Bool = true
     ) async -> [(kind: String, data: JSONObject)] {
         let settings = configuration.guardrails.announce
         guard !decisions.isEmpty, !settings.server.isEmpty else { return [] }
         guard let server = configuration.mcp.servers.first(where: { $0.name == settings.server }) else {
-            Console.note(labChat(settings.server))
+            if noteLabChat { Console.note(labChat(settings.server)) }
             return []
         }
         var records: [(kind: String, data: JSONObject)] = []

@@ -39,15 +39,23 @@ struct ServeCommand: AsyncVigilCommand {
         }
         let book = try GuardSetup.approvals(configuration)
         let token = try BearerToken.resolve(variable: tokenEnv)
-        let global = self.global
-        let api = ApprovalsAPI(book: book, token: token) { approval in
-            Console.note(
-                "\(approval.id): \(approval.status.rawValue) by \(TerminalText.inert(approval.decidedBy ?? "")) through the API"
-            )
-            return await Self.followUp(book, configuration, global: global, logger: logger)
+        if token.count < 16 {
+            Console.warning(
+                "the bearer token in $\(tokenEnv) is short (\(token.count) characters); use 32 random ones or more")
         }
+        if !["127.0.0.1", "::1", "localhost"].contains(address.host) {
+            Console.warning(
+                "serving on \(address.host), not on loopback, over plain HTTP: the token and the decisions cross the network in clear unless a proxy with TLS stands in front"
+            )
+        }
+        let api = ApprovalsAPI(
+            book: book, token: token,
+            followUp: Self.followUp(book, configuration, global: global, logger: logger), logger: logger)
         let server = VigilHTTPServer(host: address.host, port: address.port, approvals: api, logger: logger)
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        // Decisions another process took and could not write (it found the audit log held) are written here.
+        let elsewhere = Task { await api.followUpElsewhere(every: .seconds(2)) }
+        defer { elsewhere.cancel() }
         do {
             try await server.run { port in
                 Console.note("approvals API listening on http://\(host):\(port)/v1/approvals")
@@ -59,38 +67,48 @@ struct ServeCommand: AsyncVigilCommand {
         }
     }
 
-    /// After a decision through the API: written to the audit log and posted, as `vigil guard approve` does; what
-    /// the answer says of it (`audit`: `written`, `deferred` while a running Vigil holds the log, or `failed`;
-    /// `posts`: the records of the posts to the approvers' channel).
+    /// What follows decisions taken through the API: written to the audit log (`audit`: `written`, `deferred`
+    /// while a running Vigil holds the log, or `failed`) and posted to the approvers' channel (`posts`: the records
+    /// of the posts), as `vigil guard approve` does; each decision noted on stderr.
     static func followUp(
         _ book: ApprovalBook, _ configuration: VigilConfiguration, global: GlobalOptions, logger: Logger
-    ) async -> JSONObject {
-        var answer: JSONObject = [:]
-        do {
-            switch try await GuardDecision.audit(book, configuration) {
-            case .written(let written):
-                answer["audit"] = "written"
-                let posts = await GuardDecision.announce(written, configuration, global: global, logger: logger)
-                answer["posts"] = .array(
-                    posts.map { post in
-                        var record = post.data
-                        record["kind"] = .string(post.kind)
-                        return .object(record)
-                    })
+    ) -> ApprovalsAPI.FollowUp {
+        ApprovalsAPI.FollowUp(
+            record: {
+                do {
+                    switch try await GuardDecision.audit(book, configuration) {
+                    case .written(let written):
+                        for approval in written {
+                            Console.note(
+                                "\(approval.id): \(approval.decisionRecord["decision"]?.stringValue ?? "decided") by \(TerminalText.inert(approval.decidedBy ?? "")), written to the audit log"
+                            )
+                        }
+                        return (["audit": "written"], written)
+                    case .deferred:
+                        return (["audit": "deferred", "audit_note": .string(GuardDecision.deferred)], [])
+                    }
+                } catch {
+                    Console.warning("\(error)")
+                    return (["audit": "failed", "audit_error": .string("\(error)")], [])
+                }
+            },
+            post: { written in
+                let posts = await GuardDecision.announce(
+                    written, configuration, global: global, logger: logger, noteLabChat: false)
+                var answer: JSONObject = [
+                    "posts": .array(
+                        posts.map { post in
+                            var record = post.data
+                            record["kind"] = .string(post.kind)
+                            return .object(record)
+                        })
+                ]
                 let settings = configuration.guardrails.announce
                 if !settings.server.isEmpty, !configuration.mcp.servers.contains(where: { $0.name == settings.server })
                 {
                     answer["posts_note"] = .string(GuardDecision.labChat(settings.server))
                 }
-            case .deferred:
-                answer["audit"] = "deferred"
-                answer["audit_note"] = .string(GuardDecision.deferred)
-            }
-        } catch {
-            Console.warning("\(error)")
-            answer["audit"] = "failed"
-            answer["audit_error"] = .string("\(error)")
-        }
-        return answer
+                return answer
+            })
     }
 }
