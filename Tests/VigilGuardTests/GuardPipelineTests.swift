@@ -814,6 +814,32 @@ struct GuardPipelineTests {
         #expect(answers.allSatisfy { $0.data["throttled"] == "server:identity" && $0.data["blocked_until"] != nil })
     }
 
+    /// An approved call whose server relays a vendor's 429 keeps its approval used (the relay does not prove the
+    /// vendor did nothing); an HTTP 429 from the server itself would give it back.
+    @Test func aRelayedThrottlingKeepsTheApprovalUsed() async throws {
+        let f = try fixture()
+        let session = f.guardrails.session(agent: "forensics", tier: "tier3", caseID: "case-8")
+        session.taint.observe("ana.silva@meridian.example", source: "identity.get_user", trusted: true)
+        let arguments: JSONObject = ["login": "ana.silva@meridian.example", "reason": "credential theft"]
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
+            .init(content: .string("Okta API error: HTTP 429 Too Many Requests (Retry-After: 5)"), isError: true)
+        }
+        let first = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        guard case .pendingApproval(_, _, let approval) = first else {
+            Issue.record("expected pending, got \(first)")
+            return
+        }
+        _ = try f.approvals.decide(approval.id, approve: true, by: "alice")
+        let ran = try await f.guardrails.call(Tools.suspend, arguments: arguments, in: session, execute: execute)
+        guard case .completed(_, _, _, let isError) = ran, isError else {
+            Issue.record("expected the tool's error, got \(ran)")
+            return
+        }
+        #expect(try f.approvals.approval(approval.id)?.status == .used)
+        let answered = try records(f).last { $0.kind == "tool_result" }
+        #expect(answered?.data["relayed_throttling"] == "HTTP 429" && answered?.data["approval_released"] == nil)
+    }
+
     @Test func deniedCallsAndFailuresAreAudited() async throws {
         let f = try fixture()
         let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-6")
