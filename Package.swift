@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilGuard", .product(name: "Hummingbird", package: "hummingbird"),
+                "VigilCore", "VigilGuard", "VigilMCP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ]),
         // Shared test helpers: fixtures, fake clock, the scripted model server.

@@ -1,7 +1,6 @@
-import Foundation
 import Hummingbird
 import Logging
-import NIOCore
+import VigilMCP
 
 /// Vigil's HTTP server (`vigil serve`): the approvals API (`ApprovalsAPI`) on Hummingbird, until SIGINT or SIGTERM.
 public struct VigilHTTPServer: Sendable {
@@ -29,17 +28,8 @@ public struct VigilHTTPServer: Sendable {
             logger: logger)
         do {
             try await app.runService()
-        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
-            throw CannotListen(address: "\(host):\(port)", reason: String(cString: strerror(error.errnoCode)))
-        } catch let error as SocketAddressError.UnknownHost {
-            throw CannotListen(address: "\(host):\(port)", reason: "\(error)")
+        } catch {
+            throw CannotListen.from(error, host: host, port: port) ?? error
         }
-    }
-
-    /// The address cannot be listened on: in use, not this host's, or a port that needs privileges.
-    public struct CannotListen: Error, CustomStringConvertible {
-        public var address: String
-        public var reason: String
-        public var description: String { "cannot listen on \(address): \(reason)" }
     }
 }

@@ -74,9 +74,7 @@ public struct ApprovalAnnouncer: Sendable {
 
     /// Posts what a person decided on the request (`ApprovalAnnouncement.decisionText`), as `announce` posts it.
     public func announceDecision(_ approval: Approval) async throws(Failure) -> JSONObject {
-        var record = try await post(ApprovalAnnouncement.decisionText(for: approval))
-        record["decision"] = approval.decisionRecord["decision"]
-        return record
+        try await post(ApprovalAnnouncement.decisionText(for: approval))
     }
 
     private func post(_ text: String) async throws(Failure) -> JSONObject {

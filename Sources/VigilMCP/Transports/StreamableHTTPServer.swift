@@ -50,22 +50,13 @@ public struct StreamableHTTPServer: Sendable {
             logger: logger)
         do {
             try await app.runService()
-        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+        } catch {
+            guard let cannotListen = CannotListen.from(error, host: configuration.host, port: configuration.port)
+            else { throw error }
             await registry.closeAll()
-            throw CannotListen(
-                address: "\(configuration.host):\(configuration.port)", reason: String(cString: strerror(error.errnoCode)))
-        } catch let error as SocketAddressError.UnknownHost {
-            await registry.closeAll()
-            throw CannotListen(address: "\(configuration.host):\(configuration.port)", reason: "\(error)")
+            throw cannotListen
         }
         await registry.closeAll()
-    }
-
-    /// The address cannot be listened on: in use, not this host's, or a port that needs privileges.
-    public struct CannotListen: Error, CustomStringConvertible {
-        public var address: String
-        public var reason: String
-        public var description: String { "cannot listen on \(address): \(reason)" }
     }
 
     static func mcpRequest(_ request: Request, body: ByteBuffer) -> MCP.HTTPRequest {

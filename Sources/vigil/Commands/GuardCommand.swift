@@ -483,6 +483,7 @@ enum GuardDecision {
             do {
                 var data = try await post(approval)
                 data["approval_id"] = .string(approval.id)
+                data["decision"] = approval.decisionRecord["decision"]
                 records.append(("approval_decision_announced", data))
             } catch {
                 failed(approval, String(describing: error), (error as? any Guard.AuditDescribed)?.auditFields ?? [:])

@@ -171,7 +171,7 @@ struct MCPServeCommand: AsyncVigilCommand {
             } else {
                 try await StdioServer.run(router, logger: logger)
             }
-        } catch let error as StreamableHTTPServer.CannotListen {
+        } catch let error as CannotListen {
             throw .unavailable("\(router.server.name): \(error)")
         } catch let error as CLIError {
             throw error

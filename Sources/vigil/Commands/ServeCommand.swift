@@ -60,7 +60,7 @@ struct ServeCommand: AsyncVigilCommand {
             try await server.run { port in
                 Console.note("approvals API listening on http://\(host):\(port)/v1/approvals")
             }
-        } catch let error as VigilHTTPServer.CannotListen {
+        } catch let error as CannotListen {
             throw .unavailable("\(error)")
         } catch {
             throw .software("the approvals API stopped: \(error)")
