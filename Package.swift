@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilGuard", "VigilMCP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Shared test helpers: fixtures, fake clock, the scripted model server.
         .target(

@@ -9,14 +9,17 @@ import VigilGuard
 /// The approvals API over HTTP: the requests the Guard holds for people (`ApprovalBook`), listed and decided, as
 /// `vigil guard approvals|approve|deny` does, for a chat bot, a ticketing workflow or a console.
 ///
-/// Every route but `GET /health` needs `Authorization: Bearer <token>`. Answers are JSON; an error is
-/// `{"error": "…"}` with its status (400 bad request, 401 no or wrong token, 404 no such request, 409 not pending
-/// any more, 413 body too large, 500 the database failed, 503 the database is busy: try again).
+/// Every route but `GET /health` needs `Authorization: Bearer <token>`: the server's one shared token, or, with
+/// `guard.approvers`, an approver's own (`APIAuthenticator`), whose name is then who decides. Answers are JSON; an
+/// error is `{"error": "…"}` with its status (400 bad request, 401 no or wrong token, 403 `by` is not the token's
+/// owner, 404 no such request, 409 not pending any more, 413 body too large, 429 too many wrong tokens from the
+/// address: wait, 500 the database failed, 503 the database is busy: try again).
 ///
 /// - `GET /v1/approvals?status=pending&limit=50` → `{"approvals": [request, …]}`, newest first;
 /// - `GET /v1/approvals/{id}` → the request;
 /// - `POST /v1/approvals/{id}/approve` and `…/deny` with `{"by": "alice", "note": "…"}` → `{"approval": request,
-///   …}` with what the follow-up adds (whether the audit log has the decision, the post to the approvers' channel).
+///   …}` with what the follow-up adds (whether the audit log has the decision, the post to the approvers' channel);
+///   with an approver's token `by` may be left out, and must be the approver's name if given.
 ///
 /// Decisions are taken one at a time, each with its audit record (`FollowUp.record`), so that two never compete
 /// for the log; the posts to the channel (`FollowUp.post`) go one at a time too, apart, so that a slow chat server
@@ -40,7 +43,8 @@ public struct ApprovalsAPI: Sendable {
     }
 
     let book: ApprovalBook
-    let authorizer: BearerAuthorizer
+    let authenticator: APIAuthenticator
+    let throttle: WrongTokenThrottle
     let followUp: FollowUp
     let logger: Logger
     let decisions = Turns()
@@ -48,28 +52,37 @@ public struct ApprovalsAPI: Sendable {
 
     /// The most bytes a decision's body may have, and the most Unicode scalars of who decides and of the note.
     public static let maximumBody = 64 * 1024
-    public static let maximumName = 200
+    public static let maximumName = VigilConfiguration.Guardrails.Approver.maximumName
     public static let maximumNote = 4_000
 
-    public init(book: ApprovalBook, token: String, followUp: FollowUp, logger: Logger) {
+    public init(
+        book: ApprovalBook, authenticator: APIAuthenticator, throttle: WrongTokenThrottle = WrongTokenThrottle(),
+        followUp: FollowUp, logger: Logger
+    ) {
         self.book = book
-        self.authorizer = BearerAuthorizer(token: token)
+        self.authenticator = authenticator
+        self.throttle = throttle
         self.followUp = followUp
         self.logger = logger
     }
 
+    /// With one shared token.
+    public init(book: ApprovalBook, token: String, followUp: FollowUp, logger: Logger) {
+        self.init(book: book, authenticator: APIAuthenticator(sharedToken: token), followUp: followUp, logger: logger)
+    }
+
     /// Adds the routes to `router`.
-    public func routes(_ router: Router<BasicRequestContext>) {
+    public func routes(_ router: Router<APIRequestContext>) {
         router.get("/health") { _, _ in "ok\n" }
-        router.get("/v1/approvals") { request, _ in
-            await self.authorized(request) {
+        router.get("/v1/approvals") { request, context in
+            await self.authorized(request, context) { _ in
                 let (status, limit) = try Self.query(request.uri.queryParameters)
                 let approvals = try await self.offPool { try self.book.list(status: status, limit: limit) }
                 return Self.json(.ok, ["approvals": .array(approvals.map(\.json))])
             }
         }
         router.get("/v1/approvals/:id") { request, context in
-            await self.authorized(request) {
+            await self.authorized(request, context) { _ in
                 let id = try context.parameters.require("id")
                 guard let approval = try await self.offPool({ try self.book.approval(id) }) else {
                     throw Problem(.notFound, "no approval request \(id)")
@@ -80,7 +93,7 @@ public struct ApprovalsAPI: Sendable {
         for (verb, approve) in [("approve", true), ("deny", false)] {
             router.post("/v1/approvals/:id/\(verb)") { request, context in
                 var request = request
-                return await self.authorized(request) {
+                return await self.authorized(request, context) { identity in
                     let id = try context.parameters.require("id")
                     let body: ByteBuffer
                     do {
@@ -88,19 +101,34 @@ public struct ApprovalsAPI: Sendable {
                     } catch is NIOTooManyBytesError {
                         throw Problem(.contentTooLarge, "the body is larger than \(Self.maximumBody) bytes")
                     }
-                    let (by, note) = try Self.decision(String(buffer: body))
-                    return try await self.decide(id, approve: approve, by: by, note: note)
+                    let (given, note) = try Self.decision(String(buffer: body), byRequired: identity == .sharedToken)
+                    switch identity {
+                    case .sharedToken:
+                        return try await self.decide(id, approve: approve, by: given ?? "", note: note, via: .api)
+                    case .approver(let name):
+                        if let given, given != name {
+                            throw Problem(
+                                .forbidden,
+                                "by: this token is \(name)'s, and a decision is recorded under its owner's name; leave by out or send \(name)"
+                            )
+                        }
+                        return try await self.decide(id, approve: approve, by: name, note: note, via: .apiApproverToken)
+                    }
                 }
             }
         }
     }
 
     /// Takes the decision in its turn, with its audit record, then posts it in the posts' turn.
-    func decide(_ id: String, approve: Bool, by: String, note: String?) async throws -> Response {
+    func decide(
+        _ id: String, approve: Bool, by: String, note: String?, via channel: Approval.Channel
+    ) async throws -> Response {
         let (approval, recorded) = try await decisions.take {
             // Cancelled while it waited (the server is stopping): not decided.
             try Task.checkCancellation()
-            let approval = try await self.offPool { try self.book.decide(id, approve: approve, by: by, note: note) }
+            let approval = try await self.offPool {
+                try self.book.decide(id, approve: approve, by: by, note: note, via: channel)
+            }
             return (approval, await self.followUp.record())
         }
         var answer: JSONObject = ["approval": approval.json]
@@ -154,12 +182,14 @@ public struct ApprovalsAPI: Sendable {
         return (status, limit)
     }
 
-    /// A decision's body: `{"by": NAME, "note": TEXT}`, `note` optional; nothing else, no key twice. Who decides is
-    /// a name on one line (no control characters), at most `maximumName` scalars; the note at most `maximumNote`.
-    static func decision(_ text: String) throws -> (by: String, note: String?) {
+    /// A decision's body: `{"by": NAME, "note": TEXT}`, `note` optional, and `by` too unless `byRequired`; nothing
+    /// else, no key twice. Who decides is a name on one line (no control characters), at most `maximumName` scalars;
+    /// the note at most `maximumNote`. An empty body is `{}`.
+    static func decision(_ text: String, byRequired: Bool = true) throws -> (by: String?, note: String?) {
         let parsed: JSONValue
         do {
-            parsed = try JSONParser.parseRejectingRepeatedKeys(text)
+            let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            parsed = try JSONParser.parseRejectingRepeatedKeys(body.isEmpty && !byRequired ? "{}" : text)
         } catch {
             throw Problem(.badRequest, #"the body must be a JSON object: {"by": "NAME", "note": "why"} (\#(error))"#)
         }
@@ -169,14 +199,19 @@ public struct ApprovalsAPI: Sendable {
         if let unknown = object.keys.first(where: { $0 != "by" && $0 != "note" }) {
             throw Problem(.badRequest, "unknown field '\(unknown)' (a decision takes by and note)")
         }
-        guard let by = object["by"]?.stringValue, !by.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw Problem(.badRequest, "by: say who decides (a non-empty string; it is recorded)")
-        }
-        guard by.unicodeScalars.count <= maximumName,
-            !by.unicodeScalars.contains(where: { [.control, .format].contains($0.properties.generalCategory) })
-        else {
-            throw Problem(
-                .badRequest, "by: a name on one line, without control characters, at most \(maximumName) characters")
+        var by: String?
+        if object["by"] != nil || byRequired {
+            guard let given = object["by"]?.stringValue, !given.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw Problem(.badRequest, "by: say who decides (a non-empty string; it is recorded)")
+            }
+            guard given.unicodeScalars.count <= maximumName,
+                !given.unicodeScalars.contains(where: { [.control, .format].contains($0.properties.generalCategory) })
+            else {
+                throw Problem(
+                    .badRequest, "by: a name on one line, without control characters, at most \(maximumName) characters"
+                )
+            }
+            by = given
         }
         let note: String?
         switch object["note"] {
@@ -188,15 +223,30 @@ public struct ApprovalsAPI: Sendable {
         return (by, note)
     }
 
-    /// Runs `answer` when the request carries the token; turns a `Problem` or an approvals error into its answer.
-    func authorized(_ request: Request, _ answer: () async throws -> Response) async -> Response {
-        guard authorizer.allows(request.headers[.authorization]) else {
+    /// Runs `answer` for whom the request's token identifies; turns a `Problem` or an approvals error into its
+    /// answer. An address refused for wrong tokens (`WrongTokenThrottle`) gets 429 before its token is looked at.
+    func authorized(
+        _ request: Request, _ context: APIRequestContext, _ answer: (APIAuthenticator.Identity) async throws -> Response
+    ) async -> Response {
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = throttle.wait(for: address) {
+            var response = Self.error(
+                .tooManyRequests, "too many wrong tokens from \(address): try again in \(wait) s")
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        guard let identity = authenticator.identify(request.headers[.authorization]) else {
+            if let seconds = throttle.wrong(from: address) {
+                logger.warning(
+                    "approvals API: \(address) sent too many wrong tokens; refusing it for \(seconds) s")
+            }
             var response = Self.error(.unauthorized, "missing or wrong bearer token")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\""
             return response
         }
+        throttle.right(from: address)
         do {
-            return try await answer()
+            return try await answer(identity)
         } catch let problem as Problem {
             return Self.error(problem.status, problem.message)
         } catch let error as ApprovalError {

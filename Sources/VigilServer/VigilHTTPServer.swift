@@ -19,7 +19,7 @@ public struct VigilHTTPServer: Sendable {
     /// Serves until SIGINT or SIGTERM (a request under way is finished first). `onListening` receives the bound
     /// port (port 0 binds any free one).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         approvals.routes(router)
         let app = Application(
             router: router,

@@ -32,7 +32,10 @@ import VigilTesting
 
     /// A server over a book with three pending requests, whose follow-up writes the decisions (marks them audited)
     /// slowly and records what it wrote and posted.
-    func serve() async throws -> (Served, Task<Void, any Error>) {
+    func serve(
+        authenticator: APIAuthenticator = APIAuthenticator(sharedToken: ApprovalsAPITests.token),
+        throttle: WrongTokenThrottle = WrongTokenThrottle()
+    ) async throws -> (Served, Task<Void, any Error>) {
         let book = ApprovalBook(clock: FakeClock(), ids: SequentialIDGenerator(), lifetimeSeconds: 3600)
         let ids = try book.requestSuspensions(
             of: ["ana.silva@meridian.example", "li.wei@meridian.example", "sam.okoro@meridian.example"])
@@ -55,7 +58,7 @@ import VigilTesting
                 return ["posts": .array(written.map { ["approval_id": .string($0.id)] })]
             })
         let api = ApprovalsAPI(
-            book: book, token: Self.token, followUp: followUp,
+            book: book, authenticator: authenticator, throttle: throttle, followUp: followUp,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let server = VigilHTTPServer(
             host: "127.0.0.1", port: 0, approvals: api, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
@@ -122,6 +125,8 @@ import VigilTesting
         #expect(approved.body?["posts"] == [["approval_id": .string(s.ids[0])]])
         #expect(
             approved.body?["approval"]?["decided_by"] == "alice" && approved.body?["approval"]?["note"] == "checked")
+        // With the shared token, the name is the client's word, and the record says so.
+        #expect(approved.body?["approval"]?["decided_via"] == "api")
         let denied = try await send(.POST, "\(s.base)/v1/approvals/\(s.ids[1])/deny", body: #"{"by": "bob"}"#)
         #expect(denied.status == 200 && denied.body?["approval"]?["status"] == "denied")
         #expect(try s.book.approval(s.ids[0])?.status == .approved)
@@ -247,5 +252,137 @@ import VigilTesting
         try await first.value
         try await turns.take { ran.list.withLock { $0.append("third") } }
         #expect(ran.list.withLock { $0 } == ["first", "third"])
+    }
+
+    static let alice = "alice-token-0123456789abcdef"
+    static let bob = "bob-token-fedcba9876543210"
+    static let approvers = APIAuthenticator(approvers: [
+        .init(name: "alice@meridian.example", tokenSHA256: APIAuthenticator.digest(ofToken: alice)),
+        .init(name: "bob@meridian.example", tokenSHA256: APIAuthenticator.digest(ofToken: bob).uppercased()),
+    ])
+
+    /// With `guard.approvers`, each approver's own token lets them in, and their decisions are recorded under their
+    /// name, whatever the body says; the shared token is not accepted.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func approversDecideUnderTheirOwnNames() async throws {
+        let (s, task) = try await serve(authenticator: Self.approvers)
+        defer { task.cancel() }
+        #expect(try await send(.GET, "\(s.base)/v1/approvals", token: Self.token).status == 401)
+        #expect(try await send(.GET, "\(s.base)/v1/approvals", token: Self.alice + "x").status == 401)
+        #expect(try await send(.GET, "\(s.base)/v1/approvals", token: String(Self.alice.dropLast())).status == 401)
+        let listed = try await send(.GET, "\(s.base)/v1/approvals", token: Self.alice)
+        #expect(listed.status == 200 && listed.body?["approvals"]?.arrayValue?.count == 3)
+
+        // No body, or no `by`: the token's owner decides.
+        let approved = try await send(.POST, "\(s.base)/v1/approvals/\(s.ids[0])/approve", token: Self.alice)
+        #expect(approved.status == 200, "\(approved.text)")
+        #expect(approved.body?["approval"]?["decided_by"] == "alice@meridian.example")
+        #expect(approved.body?["approval"]?["decided_via"] == "api-approver-token")
+        // `by` naming the owner is accepted; the digest in upper case matches as well.
+        let denied = try await send(
+            .POST, "\(s.base)/v1/approvals/\(s.ids[1])/deny", body: #"{"by": "bob@meridian.example", "note": "no"}"#,
+            token: Self.bob)
+        #expect(denied.status == 200 && denied.body?["approval"]?["decided_by"] == "bob@meridian.example")
+
+        // `by` naming someone else: 403, nothing decided, nothing followed.
+        let impersonated = try await send(
+            .POST, "\(s.base)/v1/approvals/\(s.ids[2])/approve", body: #"{"by": "bob@meridian.example"}"#,
+            token: Self.alice)
+        #expect(impersonated.status == 403, "\(impersonated.text)")
+        #expect(
+            impersonated.body?["error"]?.stringValue?.contains("this token is alice@meridian.example's") == true,
+            "\(impersonated.text)")
+        // A `by` given must still be a name; so must the body be JSON.
+        let blank = try await send(
+            .POST, "\(s.base)/v1/approvals/\(s.ids[2])/approve", body: #"{"by": " "}"#, token: Self.alice)
+        #expect(blank.status == 400 && blank.body?["error"]?.stringValue?.contains("by: say who decides") == true)
+        let garbled = try await send(
+            .POST, "\(s.base)/v1/approvals/\(s.ids[2])/approve", body: "by=alice", token: Self.alice)
+        #expect(garbled.status == 400)
+        #expect(try s.book.approval(s.ids[2])?.status == .pending)
+        #expect(
+            s.followed.list.withLock { $0 } == [
+                "\(s.ids[0]) approved", "posted \(s.ids[0])", "\(s.ids[1]) denied", "posted \(s.ids[1])",
+            ])
+        #expect(try s.book.approval(s.ids[1])?.decidedVia == .apiApproverToken)
+    }
+
+    /// A time that tests move by hand, for `WrongTokenThrottle`.
+    final class Hands: Sendable {
+        let seconds = Mutex<Double>(1000)
+        func advance(_ by: Double) { seconds.withLock { $0 += by } }
+    }
+
+    /// Ten wrong tokens in a row from an address, and it is refused (429, Retry-After) before its token is looked at,
+    /// the right one included; for a second, then twice as long after each further wrong token. A right token once
+    /// let in clears the count.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func wrongTokensSlowAnAddressDown() async throws {
+        let hands = Hands()
+        let throttle = WrongTokenThrottle(now: { hands.seconds.withLock { $0 } })
+        let (s, task) = try await serve(throttle: throttle)
+        defer { task.cancel() }
+        let url = "\(s.base)/v1/approvals"
+        for _ in 0..<9 { #expect(try await send(.GET, url, token: "guess").status == 401) }
+        #expect(try await send(.GET, url).status == 200)  // the count starts again
+        for _ in 0..<10 { #expect(try await send(.GET, url, token: "guess").status == 401) }
+        let refused = try await send(.GET, url)
+        #expect(
+            refused.status == 429 && refused.body?["error"] == "too many wrong tokens from 127.0.0.1: try again in 1 s")
+        // A decision is refused too, and changes nothing.
+        let decision = try await send(.POST, "\(url)/\(s.ids[0])/approve", body: #"{"by": "alice"}"#)
+        #expect(decision.status == 429)
+        #expect(try s.book.approval(s.ids[0])?.status == .pending)
+        hands.advance(1.5)
+        #expect(try await send(.GET, url, token: "guess").status == 401)  // the 11th: two seconds
+        hands.advance(1.5)
+        #expect(try await send(.GET, url).status == 429)
+        hands.advance(0.6)
+        #expect(try await send(.GET, url).status == 200)
+        #expect(try await send(.GET, "\(s.base)/health", token: nil).status == 200)
+    }
+
+    /// The throttle's arithmetic: the doubling stops at `longest`; a count is forgotten after `forgetAfter`; the
+    /// table never holds more than `capacity` addresses; addresses are counted apart.
+    @Test func theThrottleIsBounded() {
+        let hands = Hands()
+        var settings = WrongTokenThrottle.Settings()
+        settings.allowed = 3
+        settings.longest = 10
+        settings.forgetAfter = 60
+        settings.capacity = 8
+        let throttle = WrongTokenThrottle(settings: settings, now: { hands.seconds.withLock { $0 } })
+        #expect(throttle.wrong(from: "10.0.0.1") == nil && throttle.wrong(from: "10.0.0.1") == nil)
+        #expect(throttle.wrong(from: "10.0.0.1") == 1)
+        #expect(throttle.wait(for: "10.0.0.1") == 1 && throttle.wait(for: "10.0.0.2") == nil)
+        var locks: [Int?] = []
+        for _ in 0..<6 {
+            hands.advance(20)
+            locks.append(throttle.wrong(from: "10.0.0.1"))
+        }
+        #expect(locks == [2, 4, 8, 10, 10, 10])
+        hands.advance(70)
+        #expect(throttle.wait(for: "10.0.0.1") == nil)
+        #expect(throttle.wrong(from: "10.0.0.1") == nil)  // forgotten: counting from one again
+        for n in 0..<100 { throttle.wrong(from: "192.0.2.\(n)") }
+        #expect(throttle.counted <= 8)
+        throttle.right(from: "192.0.2.99")
+        #expect(throttle.wrong(from: "192.0.2.99") == nil)
+    }
+
+    /// Tokens are compared by digest; a header that is not `Bearer TOKEN` is no one, and a digest that is not 64
+    /// hex digits matches nothing.
+    @Test func approverTokensAreTheOnlyWayIn() {
+        #expect(Self.approvers.identify("Bearer \(Self.alice)") == .approver("alice@meridian.example"))
+        #expect(Self.approvers.identify("bearer \(Self.bob)") == .approver("bob@meridian.example"))
+        #expect(Self.approvers.identify("Basic \(Self.alice)") == nil)
+        #expect(Self.approvers.identify("Bearer ") == nil && Self.approvers.identify(nil) == nil)
+        #expect(Self.approvers.identify("Bearer \(APIAuthenticator.digest(ofToken: Self.alice))") == nil)
+        let broken = APIAuthenticator(approvers: [.init(name: "x", tokenSHA256: "zz")])
+        #expect(broken.identify("Bearer zz") == nil && broken.identifiesApprovers)
+        #expect(!APIAuthenticator(sharedToken: "s").identifiesApprovers)
+        let token = APIAuthenticator.newToken()
+        #expect(token.count == 64 && Hex.decode(token)?.count == 32 && token != APIAuthenticator.newToken())
+        #expect(Hex.decode("0aFf") == [0x0a, 0xff] && Hex.decode("abc") == nil && Hex.decode("0g") == nil)
     }
 }

@@ -379,6 +379,41 @@ struct CommandLineTests {
         ("guard:\n  announce: {tool: ''}\n", "guard.announce.tool (line 2): expected a name of 1-64 characters"),
         ("guard:\n  announce: {timeout: 61}\n", "guard.announce.timeout (line 2): 61 is outside 1…60"),
         ("guard:\n  announce: {to: '#security'}\n", "guard.announce.to (line 2): unknown key"),
+        ("guard:\n  approvers: {name: alice}\n", "guard.approvers (line 2): expected a list of approvers"),
+        (
+            "guard:\n  approvers:\n    - {name: alice}\n",
+            "guard.approvers[0] (line 3): an approver needs a name and a token_sha256"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: alice, token_sha256: abc}\n",
+            "guard.approvers[0].token_sha256 (line 3): expected the token's SHA-256, 64 hex digits"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: alice, token_sha256: \(String(repeating: "g", count: 64))}\n",
+            "guard.approvers[0].token_sha256 (line 3): expected the token's SHA-256"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: ' alice', token_sha256: \(String(repeating: "a", count: 64))}\n",
+            "guard.approvers[0].name (line 3): expected a name without spaces around it"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: \"al\\nice\", token_sha256: \(String(repeating: "a", count: 64))}\n",
+            "guard.approvers[0].name (line 3): expected a name on one line"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: alice, token: x, token_sha256: \(String(repeating: "a", count: 64))}\n",
+            "guard.approvers[0].token (line 3): unknown key"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: alice, token_sha256: \(String(repeating: "a", count: 64))}\n"
+                + "    - {name: alice, token_sha256: \(String(repeating: "b", count: 64))}\n",
+            "guard.approvers[1] (line 4): the name 'alice' is listed twice"
+        ),
+        (
+            "guard:\n  approvers:\n    - {name: alice, token_sha256: \(String(repeating: "a", count: 64))}\n"
+                + "    - {name: bob, token_sha256: \(String(repeating: "A", count: 64))}\n",
+            "guard.approvers[1] (line 4): bob has the same token as alice; each approver needs a token of their own"
+        ),
     ])
     func rejectsBadConfiguration(yaml: String, message: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()

@@ -240,6 +240,7 @@ struct GuardCommandTests {
         let records = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(records.map { $0["data"]?["id"] } == [.string(ids[0])])
         #expect(records.first?["data"]?["decided_by"] == "alice" && records.first?["data"]?["note"] == "checked")
+        #expect(records.first?["data"]?["decided_via"] == "command")
 
         // While another writer holds the log, the decision waits in the book for it.
         let key = try AuditKey.loadOrCreate(path: dir.appendingPathComponent("vigil-audit.key").path).0
@@ -319,6 +320,7 @@ struct GuardCommandTests {
         let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(records.map { $0["data"]?["id"] } == [.string(request)])
         #expect(records.first?["data"]?["decision"] == "approved" && records.first?["data"]?["note"] == "checked")
+        #expect(records.first?["data"]?["decided_via"] == "api")
         #expect(try await run(["audit", "verify"], in: dir).status == 0)
         #expect(try book.approval(request)?.status == .approved)
 
@@ -328,5 +330,82 @@ struct GuardCommandTests {
         let spaced = try await CommandRunner.vigil(
             ["serve", "--http", "127.0.0.1:0"], in: dir, environment: ["VIGIL_API_TOKEN": "two words"])
         #expect(spaced.status == 78 && spaced.stderr.contains("VIGIL_API_TOKEN holds whitespace"), "\(spaced.stderr)")
+    }
+
+    /// Approvers with tokens of their own, as a user sets them up: `vigil guard approver-token NAME` prints the token
+    /// and the lines for vigil.yaml; with them in place, `vigil serve` lets in each approver's token alone and records
+    /// decisions under its owner's name, refusing a body that names someone else.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func approversEachSendTheirOwnToken() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let made = try await run(["guard", "approver-token", "alice@meridian.example"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
+        // The lines the command says to add, as printed.
+        let entry = made.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("    - name:") || $0.hasPrefix("      token_sha256:")
+        }
+        #expect(entry.count == 2, "\(made.stderr)")
+        try ("version: 1\nguard:\n  approvers:\n" + entry.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        // Asked again for a listed approver: a new token, and the advice to replace the digest.
+        let again = try await run(["guard", "approver-token", "alice@meridian.example"], in: dir)
+        #expect(again.status == 0 && again.stderr.contains("already in guard.approvers: replace their token_sha256"))
+        #expect(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != token)
+        let badName = try await run(["guard", "approver-token", "alice\u{202E}"], in: dir)
+        #expect(badName.status == 64 && badName.stderr.contains("expected a name on one line"), "\(badName.stderr)")
+
+        let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
+        let ids = try book.requestSuspensions(of: ["ana.silva@meridian.example", "li.wei@meridian.example"])
+        let driver = """
+            import json, re, signal, subprocess, sys, urllib.request, urllib.error
+            token = sys.argv[1]
+            p = subprocess.Popen(sys.argv[2:-2], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            base, seen = None, []
+            for line in p.stderr:
+                seen.append(line)
+                m = re.search(r"listening on (http://[0-9.:]+)/v1/approvals", line)
+                if m:
+                    base = m.group(1)
+                    break
+            def call(method, path, body=None, token=token):
+                req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
+                req.add_header("Authorization", "Bearer " + token)
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        return r.status, json.loads(r.read())
+                except urllib.error.HTTPError as e:
+                    return e.code, json.loads(e.read())
+            results = {}
+            results["shared"] = call("GET", "/v1/approvals", token="shared-token-from-the-environment")[0]
+            results["approve"] = call("POST", "/v1/approvals/%s/approve" % sys.argv[-1], {"note": "checked"})
+            results["impersonate"] = call("POST", "/v1/approvals/%s/deny" % sys.argv[-2], {"by": "bob"})
+            p.send_signal(signal.SIGTERM)
+            results["exit"] = p.wait(timeout=60)
+            results["stderr"] = "".join(seen) + p.stderr.read()
+            print(json.dumps(results))
+            """
+        let shell = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            [
+                "240", "python3", "-c", driver, token, CommandRunner.vigilURL.path, "serve", "--http", "127.0.0.1:0",
+                ids[1], ids[0],
+            ],
+            in: dir, environment: ["VIGIL_API_TOKEN": "shared-token-from-the-environment", "VIGIL_TEST": "1"])
+        let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")
+        #expect(results["shared"] == 401)
+        #expect(results["approve"]?[0] == 200, "\(results)")
+        #expect(results["approve"]?[1]?["approval"]?["decided_by"] == "alice@meridian.example")
+        #expect(results["impersonate"]?[0] == 403, "\(results)")
+        #expect(results["exit"] == 0, "\(results["stderr"] ?? .null)")
+        #expect(results["stderr"]?.stringValue?.contains("$VIGIL_API_TOKEN is ignored") == true)
+        #expect(try book.approval(ids[1])?.status == .pending)
+
+        let decided = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
+        let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(records.map { $0["data"]?["id"] } == [.string(ids[0])])
+        #expect(records.first?["data"]?["decided_by"] == "alice@meridian.example")
+        #expect(records.first?["data"]?["decided_via"] == "api-approver-token")
     }
 }

@@ -135,6 +135,42 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var drift = Drift()
         /// Where new approval requests are posted for people to see (`guard.announce`).
         public var announce = Announce()
+        /// The people who may decide requests through the approvals API (`vigil serve`), each with a token of their
+        /// own (`guard.approvers`); empty: one shared token, and who decides is what the client says.
+        public var approvers: [Approver] = []
+
+        /// One person who may decide through the approvals API: the name recorded for their decisions, and the
+        /// SHA-256 of their bearer token (`vigil guard approver-token NAME` makes both). The token is not stored.
+        public struct Approver: Sendable, Hashable {
+            public var name: String
+            /// 64 lowercase hex digits.
+            public var tokenSHA256: String
+
+            public init(name: String, tokenSHA256: String) {
+                self.name = name
+                self.tokenSHA256 = tokenSHA256
+            }
+
+            /// The most Unicode scalars of a name (the API's `by` has the same limit).
+            public static let maximumName = 200
+
+            /// What is wrong with `name` as an approver's name, or nil: one line of 1–200 characters without control
+            /// or format characters, and without spaces around it.
+            public static func problem(withName name: String) -> String? {
+                guard !name.isEmpty, name.unicodeScalars.count <= maximumName else {
+                    return "a name of 1-\(maximumName) characters"
+                }
+                guard
+                    !name.unicodeScalars.contains(where: {
+                        [.control, .format].contains($0.properties.generalCategory)
+                    })
+                else { return "a name on one line, without control characters" }
+                guard name.trimmingCharacters(in: .whitespaces) == name else {
+                    return "a name without spaces around it"
+                }
+                return nil
+            }
+        }
 
         /// Where the Guard posts each new approval request (docs/security.md, "Approvals").
         public struct Announce: Sendable, Hashable {

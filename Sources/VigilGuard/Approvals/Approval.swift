@@ -34,6 +34,18 @@ public struct Approval: Sendable, Hashable {
     public var decidedBy: String?
     public var decidedAt: Timestamp?
     public var note: String?
+    /// How the decision came and what `decidedBy` rests on; nil for decisions recorded before it was kept.
+    public var decidedVia: Channel?
+
+    /// How a decision reached the approvals database.
+    public enum Channel: String, Sendable, Hashable {
+        /// `vigil guard approve|deny --by NAME`: the name as typed by whoever runs the command on this machine.
+        case command
+        /// The approvals API with the server's one shared token: the name as the client sent it.
+        case api
+        /// The approvals API with an approver's own token (`guard.approvers`): the name of the token's owner.
+        case apiApproverToken = "api-approver-token"
+    }
 
     public var json: JSONValue {
         var object: JSONObject = [
@@ -45,6 +57,7 @@ public struct Approval: Sendable, Hashable {
         if let decidedBy { object["decided_by"] = .string(decidedBy) }
         if let decidedAt { object["decided_at"] = .string(decidedAt.description) }
         if let note { object["note"] = .string(note) }
+        if let decidedVia { object["decided_via"] = .string(decidedVia.rawValue) }
         return .object(object)
     }
 

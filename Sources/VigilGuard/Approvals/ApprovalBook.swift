@@ -77,6 +77,10 @@ public final class ApprovalBook: Sendable {
                     CREATE INDEX approvals_unaudited ON approvals (decided_at) WHERE decided_at IS NOT NULL AND audited = 0;
                     """)
         }
+        // How each decision came (`Approval.Channel`).
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE approvals ADD COLUMN decided_via TEXT")
+        }
         return migrator
     }
 
@@ -124,9 +128,9 @@ public final class ApprovalBook: Sendable {
         }
     }
 
-    /// A human's decision. Only a pending, unexpired request can be decided.
+    /// A human's decision, and how it came (recorded with it). Only a pending, unexpired request can be decided.
     public func decide(
-        _ id: String, approve: Bool, by person: String, note: String? = nil
+        _ id: String, approve: Bool, by person: String, note: String? = nil, via channel: Approval.Channel? = nil
     ) throws(ApprovalError) -> Approval {
         guard !person.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ApprovalError("say who decides (the approver's name is recorded)", kind: .invalid)
@@ -144,9 +148,11 @@ public final class ApprovalBook: Sendable {
             approval.decidedBy = person
             approval.decidedAt = now
             approval.note = note
+            approval.decidedVia = channel
             try db.execute(
-                sql: "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?",
-                arguments: [approval.status.rawValue, person, now.millisecondsSinceEpoch, note, id])
+                sql:
+                    "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, note = ?, decided_via = ? WHERE id = ?",
+                arguments: [approval.status.rawValue, person, now.millisecondsSinceEpoch, note, channel?.rawValue, id])
             return approval
         }
     }
@@ -190,7 +196,8 @@ public final class ApprovalBook: Sendable {
     public func unaudited(limit: Int = 100) throws(ApprovalError) -> [Approval] {
         try write { db in
             try Self.fetch(
-                db, "SELECT * FROM approvals WHERE decided_at IS NOT NULL AND audited = 0 ORDER BY decided_at, id LIMIT ?",
+                db,
+                "SELECT * FROM approvals WHERE decided_at IS NOT NULL AND audited = 0 ORDER BY decided_at, id LIMIT ?",
                 [limit])
         }
     }
@@ -265,7 +272,8 @@ public final class ApprovalBook: Sendable {
                 caseID: row["case_id"], tool: row["tool"], arguments: arguments,
                 argumentsDigest: row["arguments_digest"],
                 rule: row["rule"], reason: row["reason"], decidedBy: row["decided_by"],
-                decidedAt: decidedAt.map(Timestamp.init(millisecondsSinceEpoch:)), note: row["note"])
+                decidedAt: decidedAt.map(Timestamp.init(millisecondsSinceEpoch:)), note: row["note"],
+                decidedVia: (row["decided_via"] as String?).flatMap(Approval.Channel.init(rawValue:)))
         }
     }
 }

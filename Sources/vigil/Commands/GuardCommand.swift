@@ -13,7 +13,7 @@ struct GuardCommand: ParsableCommand {
         discussion: "See docs/security.md for the policy format, the scanner and the approval flow.",
         subcommands: [
             GuardScanCommand.self, GuardPolicyCommand.self, GuardCheckCommand.self, GuardApprovalsCommand.self,
-            GuardApproveCommand.self, GuardDenyCommand.self, GuardDriftCommand.self,
+            GuardApproveCommand.self, GuardDenyCommand.self, GuardApproverTokenCommand.self, GuardDriftCommand.self,
         ])
 }
 
@@ -336,7 +336,7 @@ enum GuardDecision {
         let book = try GuardSetup.approvals(configuration)
         let approval: Approval
         do {
-            approval = try book.decide(id, approve: approve, by: by, note: note)
+            approval = try book.decide(id, approve: approve, by: by, note: note, via: .command)
         } catch {
             throw .invalidInput(error.description)
         }

@@ -13,9 +13,12 @@ struct ServeCommand: AsyncVigilCommand {
         discussion: """
             GET /v1/approvals[?status=pending&limit=N], GET /v1/approvals/ID, POST /v1/approvals/ID/approve and \
             /deny with {"by": "NAME", "note": "why"}; GET /health. Every route but /health needs \
-            "Authorization: Bearer TOKEN", the token in $VIGIL_API_TOKEN (--token-env), or a random one printed at \
-            start. A decision is written to the audit log and posted to the approvers' channel as `vigil guard \
-            approve` does. Serves until SIGINT or SIGTERM. See docs/security.md ("The approvals API").
+            "Authorization: Bearer TOKEN": with guard.approvers in vigil.yaml, an approver's own token (`vigil guard \
+            approver-token NAME`), and decisions are recorded under its owner's name; otherwise one shared token, \
+            from $VIGIL_API_TOKEN (--token-env) or a random one printed at start. An address that sends 10 wrong \
+            tokens in a row is refused for a while (429). A decision is written to the audit log and posted to the \
+            approvers' channel as `vigil guard approve` does. Serves until SIGINT or SIGTERM. See docs/security.md \
+            ("The approvals API").
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,7 +26,9 @@ struct ServeCommand: AsyncVigilCommand {
     @Option(name: .long, help: ArgumentHelp("Listen on this address (port 0: any free port).", valueName: "host:port"))
     var http = "127.0.0.1:8300"
 
-    @Option(name: .long, help: "The environment variable that holds the bearer token clients must send.")
+    @Option(
+        name: .long,
+        help: "The environment variable that holds the bearer token clients must send (without guard.approvers).")
     var tokenEnv = "VIGIL_API_TOKEN"
 
     func validate() throws {
@@ -38,18 +43,14 @@ struct ServeCommand: AsyncVigilCommand {
             throw .usage("--http '\(http)' is not HOST:PORT")
         }
         let book = try GuardSetup.approvals(configuration)
-        let token = try BearerToken.resolve(variable: tokenEnv)
-        if token.count < 16 {
-            Console.warning(
-                "the bearer token in $\(tokenEnv) is short (\(token.count) characters); use 32 random ones or more")
-        }
+        let authenticator = try Self.authenticator(configuration.guardrails.approvers, tokenEnv: tokenEnv)
         if !["127.0.0.1", "::1", "localhost"].contains(address.host) {
             Console.warning(
                 "serving on \(address.host), not on loopback, over plain HTTP: the token and the decisions cross the network in clear unless a proxy with TLS stands in front"
             )
         }
         let api = ApprovalsAPI(
-            book: book, token: token,
+            book: book, authenticator: authenticator,
             followUp: Self.followUp(book, configuration, global: global, logger: logger), logger: logger)
         let server = VigilHTTPServer(host: address.host, port: address.port, approvals: api, logger: logger)
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
@@ -65,6 +66,29 @@ struct ServeCommand: AsyncVigilCommand {
         } catch {
             throw .software("the approvals API stopped: \(error)")
         }
+    }
+
+    /// Each approver's own token when `guard.approvers` lists them; otherwise the shared token of `tokenEnv`.
+    static func authenticator(
+        _ approvers: [VigilConfiguration.Guardrails.Approver], tokenEnv: String
+    ) throws(CLIError) -> APIAuthenticator {
+        guard approvers.isEmpty else {
+            if let given = ProcessInfo.processInfo.environment[tokenEnv], !given.isEmpty {
+                Console.warning(
+                    "$\(tokenEnv) is ignored: guard.approvers lists who may decide, and each sends a token of their own"
+                )
+            }
+            Console.note(
+                "approvers: \(approvers.map { TerminalText.inert($0.name) }.joined(separator: ", ")), each with a token of their own"
+            )
+            return APIAuthenticator(approvers: approvers)
+        }
+        let token = try BearerToken.resolve(variable: tokenEnv)
+        if token.count < 16 {
+            Console.warning(
+                "the bearer token in $\(tokenEnv) is short (\(token.count) characters); use 32 random ones or more")
+        }
+        return APIAuthenticator(sharedToken: token)
     }
 
     /// What follows decisions taken through the API: written to the audit log (`audit`: `written`, `deferred`

@@ -270,6 +270,8 @@ enum ConfigurationLoader {
                         config.guardrails.drift = try drift(guardValue, path: path)
                     case "announce":
                         config.guardrails.announce = try announce(guardValue, path: path, lines: &announceLines)
+                    case "approvers":
+                        config.guardrails.approvers = try approvers(guardValue, path: path)
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -562,6 +564,60 @@ enum ConfigurationLoader {
             )
         }
         return announce
+    }
+
+    /// `guard.approvers`: a list of `{name: NAME, token_sha256: HEX}`, no name and no digest twice.
+    private static func approvers(
+        _ node: Node, path: String
+    ) throws(ParseError) -> [VigilConfiguration.Guardrails.Approver] {
+        guard case .sequence(let items) = node else {
+            throw ParseError(
+                message:
+                    "\(path)\(line(node)): expected a list of approvers ({name: NAME, token_sha256: HEX}, from `vigil guard approver-token NAME`)"
+            )
+        }
+        var approvers: [VigilConfiguration.Guardrails.Approver] = []
+        for (index, item) in items.enumerated() {
+            let at = "\(path)[\(index)]"
+            var name: String?
+            var digest: String?
+            for (key, value) in try mapping(item, path: at) {
+                switch key {
+                case "name":
+                    let text = try string(value, path: "\(at).name")
+                    if let problem = VigilConfiguration.Guardrails.Approver.problem(withName: text) {
+                        throw ParseError(message: "\(at).name\(line(value)): expected \(problem)")
+                    }
+                    name = text
+                case "token_sha256":
+                    let text = try string(value, path: "\(at).token_sha256").lowercased()
+                    guard text.utf8.count == 64,
+                        text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+                    else {
+                        throw ParseError(
+                            message:
+                                "\(at).token_sha256\(line(value)): expected the token's SHA-256, 64 hex digits (`vigil guard approver-token NAME` prints it)"
+                        )
+                    }
+                    digest = text
+                default: throw unknown("\(at).\(key)", value)
+                }
+            }
+            guard let name, let digest else {
+                throw ParseError(message: "\(at)\(line(item)): an approver needs a name and a token_sha256")
+            }
+            if approvers.contains(where: { $0.name == name }) {
+                throw ParseError(message: "\(at)\(line(item)): the name '\(name)' is listed twice")
+            }
+            if let other = approvers.first(where: { $0.tokenSHA256 == digest }) {
+                throw ParseError(
+                    message:
+                        "\(at)\(line(item)): \(name) has the same token as \(other.name); each approver needs a token of their own"
+                )
+            }
+            approvers.append(.init(name: name, tokenSHA256: digest))
+        }
+        return approvers
     }
 
     /// One `mcp.servers` entry: a name, and a command (stdio) or a url (Streamable HTTP).

@@ -1,0 +1,14 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of Vigil's HTTP server: Hummingbird's, with the peer's address (for `WrongTokenThrottle`).
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's address as the server sees it (a proxy's, behind one).
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
