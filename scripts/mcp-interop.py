@@ -11,9 +11,12 @@ Streamable HTTP, and checks what a third-party client relies on:
 - invalid arguments (an unknown argument, a missing required one, a wrong type) give a tool result
   with isError true whose message names the argument;
 - an unknown tool, and a write tool without the grant, give a JSON-RPC error;
-- over HTTP, a request without the bearer token is refused with 401.
+- over HTTP, a request without the bearer token is refused with 401;
+- over HTTPS (`--tls-cert`, `--tls-key`; a self-signed certificate made with the openssl command), the same, with
+  the client trusting that certificate alone, and a plain-HTTP request to the port gets no answer.
 
-Usage: scripts/mcp-interop.py PATH/TO/vigil [--transport stdio|http|both] [--server NAME ...]
+Usage: scripts/mcp-interop.py PATH/TO/vigil [--transport stdio|http|https|both] [--server NAME ...]
+(`both` is stdio and http.)
 Prints one line per check group and a summary; exits 1 if anything failed.
 Needs `pip install mcp` (the official SDK) and jsonschema (installed with it).
 """
@@ -23,8 +26,10 @@ import asyncio
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -220,29 +225,62 @@ async def over_stdio(vigil, server, write, args, checks):
                 await exercise(session, server, write, args, checks, f"stdio {server}{' +write' if write else ''}")
 
 
-async def over_http(vigil, server, write, args, checks):
+def self_signed(directory):
+    """A certificate for 127.0.0.1 and its key, made with the openssl command; returns their paths."""
+    certificate, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.chmod(key, 0o600)
+    return certificate, key
+
+
+async def over_https(vigil, server, write, args, checks):
+    with tempfile.TemporaryDirectory() as directory:
+        certificate, key = self_signed(directory)
+        await over_http(vigil, server, write, args, checks, tls=(certificate, key))
+
+
+async def over_http(vigil, server, write, args, checks, tls=None):
     command = [vigil, "mcp", server, "--http", "127.0.0.1:0"] + (["--allow-write"] if write else [])
+    if tls:
+        command += ["--tls-cert", tls[0], "--tls-key", tls[1]]
     env = dict(os.environ, VIGIL_MCP_TOKEN=TOKEN)
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE)
-    label = f"http {server}{' +write' if write else ''}"
+    label = f"{'https' if tls else 'http'} {server}{' +write' if write else ''}"
+    # Trusting the test's certificate alone: the server must present it, for 127.0.0.1.
+    context = ssl.create_default_context(cafile=tls[0]) if tls else None
     try:
         url = None
         while url is None:
             line = await asyncio.wait_for(process.stderr.readline(), timeout=60)
             if not line:
                 raise RuntimeError(f"{label}: server exited before listening")
-            found = re.search(rb"listening on (http://\S+)", line)
+            found = re.search(rb"listening on (https?://\S+)", line)
             if found:
                 url = found.group(1).decode()
+        checks.check(url.startswith("https://" if tls else "http://"), f"{label}: listening on {url}")
         drain = asyncio.create_task(process.stderr.read())
         try:
-            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10)
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10, context=context)
             checks.check(False, f"{label}: request without a token was accepted")
         except urllib.error.HTTPError as error:
             checks.check(error.code == 401, f"{label}: request without a token gave HTTP {error.code}")
-        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as client:
+        if tls:
+            plain = "http://" + url[len("https://"):]
+            try:
+                urllib.request.urlopen(urllib.request.Request(plain, data=b"{}", method="POST"), timeout=10)
+                checks.check(False, f"{label}: a plain-HTTP request was answered")
+            except urllib.error.HTTPError as error:
+                checks.check(False, f"{label}: a plain-HTTP request got HTTP {error.code}")
+            except (urllib.error.URLError, ConnectionError, OSError):
+                checks.check(True, "")
+        async with httpx2.AsyncClient(
+                headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, verify=context or True) as client:
             async with streamable_http_client(url, http_client=client) as (read, write_stream):
                 async with ClientSession(read, write_stream) as session:
                     await exercise(session, server, write, args, checks, label)
@@ -256,7 +294,7 @@ async def over_http(vigil, server, write, args, checks):
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("vigil")
-    parser.add_argument("--transport", choices=["stdio", "http", "both"], default="both")
+    parser.add_argument("--transport", choices=["stdio", "http", "https", "both"], default="both")
     parser.add_argument("--server", action="append", choices=SERVERS)
     options = parser.parse_args()
     vigil = os.path.abspath(options.vigil)
@@ -269,7 +307,7 @@ async def main():
                 args = fixtures(vigil) if server == servers[0] or "cached" not in locals() else cached
                 cached = args
                 before = (checks.passed, len(checks.failures))
-                runner = over_stdio if transport == "stdio" else over_http
+                runner = {"stdio": over_stdio, "http": over_http, "https": over_https}[transport]
                 try:
                     await runner(vigil, server, write, json.loads(json.dumps(args)), checks)
                 except Exception as error:  # a crash of the session is a failure, reported by name

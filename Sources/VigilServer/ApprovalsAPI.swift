@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import VigilCore
 import VigilGuard
+import VigilMCP
 
 /// The approvals API over HTTP: the requests the Guard holds for people (`ApprovalBook`), listed and decided, as
 /// `vigil guard approvals|approve|deny` does, for a chat bot, a ticketing workflow or a console.
@@ -72,7 +73,7 @@ public struct ApprovalsAPI: Sendable {
     }
 
     /// Adds the routes to `router`.
-    public func routes(_ router: Router<APIRequestContext>) {
+    public func routes(_ router: Router<PeerRequestContext>) {
         router.get("/health") { _, _ in "ok\n" }
         router.get("/v1/approvals") { request, context in
             await self.authorized(request, context) { _ in
@@ -226,7 +227,8 @@ public struct ApprovalsAPI: Sendable {
     /// Runs `answer` for whom the request's token identifies; turns a `Problem` or an approvals error into its
     /// answer. An address refused for wrong tokens (`WrongTokenThrottle`) gets 429 before its token is looked at.
     func authorized(
-        _ request: Request, _ context: APIRequestContext, _ answer: (APIAuthenticator.Identity) async throws -> Response
+        _ request: Request, _ context: PeerRequestContext,
+        _ answer: (APIAuthenticator.Identity) async throws -> Response
     ) async -> Response {
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         if let wait = throttle.wait(for: address) {

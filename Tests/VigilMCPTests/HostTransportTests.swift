@@ -96,6 +96,29 @@ struct HostTransportTests {
                 StreamableHTTPClientTransport(endpoint: endpoint, bearerToken: "wrong", logger: logger))
         }
         await intruder.close()
+
+        // Wrong tokens, one after another, until the address is refused; then the right token is refused too, for a
+        // while (429, Retry-After), before the server looks at it.
+        let guesses = """
+            import sys, urllib.request, urllib.error
+            def post(token):
+                request = urllib.request.Request(sys.argv[1], data=b"{}", method="POST",
+                    headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+                try:
+                    return urllib.request.urlopen(request, timeout=30).status, ""
+                except urllib.error.HTTPError as error:
+                    return error.code, error.headers.get("Retry-After", "")
+            statuses = [post("guess-%d" % n)[0] for n in range(12)]
+            print(" ".join(map(str, statuses)))
+            print(*post(sys.argv[2]))
+            """
+        let guessed = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", guesses, endpoint, token])
+        let lines = guessed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(guessed.stdout) \(guessed.stderr)")
+        let statuses = lines.first?.split(separator: " ").map(String.init) ?? []
+        #expect(statuses.prefix(9).allSatisfy { $0 == "401" } && statuses.last == "429", "\(statuses)")
+        #expect(lines.last?.hasPrefix("429 ") == true, "\(lines)")
     }
 
     /// Reads the server's stderr until it says where it listens.

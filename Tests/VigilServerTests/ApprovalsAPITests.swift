@@ -3,10 +3,12 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Synchronization
 import Testing
 import VigilCore
 import VigilGuard
+import VigilMCP
 import VigilTesting
 
 @testable import VigilServer
@@ -34,7 +36,7 @@ import VigilTesting
     /// slowly and records what it wrote and posted.
     func serve(
         authenticator: APIAuthenticator = APIAuthenticator(sharedToken: ApprovalsAPITests.token),
-        throttle: WrongTokenThrottle = WrongTokenThrottle()
+        throttle: WrongTokenThrottle = WrongTokenThrottle(), tls: ServerTLS? = nil
     ) async throws -> (Served, Task<Void, any Error>) {
         let book = ApprovalBook(clock: FakeClock(), ids: SequentialIDGenerator(), lifetimeSeconds: 3600)
         let ids = try book.requestSuspensions(
@@ -61,7 +63,8 @@ import VigilTesting
             book: book, authenticator: authenticator, throttle: throttle, followUp: followUp,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let server = VigilHTTPServer(
-            host: "127.0.0.1", port: 0, approvals: api, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            host: "127.0.0.1", port: 0, tls: tls, approvals: api,
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             try await server.run { port in
@@ -71,7 +74,11 @@ import VigilTesting
         }
         var port = 0
         for await bound in ports { port = bound }
-        return (Served(base: "http://127.0.0.1:\(port)", book: book, followed: followed, ids: ids, api: api), task)
+        return (
+            Served(
+                base: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)", book: book, followed: followed, ids: ids,
+                api: api), task
+        )
     }
 
     struct Answer {
@@ -81,7 +88,8 @@ import VigilTesting
     }
 
     func send(
-        _ method: HTTPMethod, _ url: String, body: String? = nil, token: String? = ApprovalsAPITests.token
+        _ method: HTTPMethod, _ url: String, body: String? = nil, token: String? = ApprovalsAPITests.token,
+        client: HTTPClient = .shared
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -90,7 +98,7 @@ import VigilTesting
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let text = String(buffer: bytes)
         return Answer(status: Int(response.status.code), body: try? JSONParser.parse(text), text: text)
@@ -384,5 +392,71 @@ import VigilTesting
         let token = APIAuthenticator.newToken()
         #expect(token.count == 64 && Hex.decode(token)?.count == 32 && token != APIAuthenticator.newToken())
         #expect(Hex.decode("0aFf") == [0x0a, 0xff] && Hex.decode("abc") == nil && Hex.decode("0g") == nil)
+    }
+
+    /// Over TLS (`--tls-cert`, `--tls-key`): a client that trusts the server's certificate alone lists and decides;
+    /// plain HTTP to the port gets no answer; files that cannot serve are named before anything listens.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func overTLS() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let made = try await SelfSignedCertificate.make(in: dir)
+        let tls = try ServerTLS.load(certificate: made.certificate.path, key: made.key.path)
+        #expect(!tls.keyIsWorldReadable)
+        let (s, task) = try await serve(tls: tls)
+        defer { task.cancel() }
+        #expect(s.base.hasPrefix("https://"))
+
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(made.certificate.path))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: configuration))
+        let listed = try await send(.GET, "\(s.base)/v1/approvals", client: client)
+        #expect(listed.status == 200 && listed.body?["approvals"]?.arrayValue?.count == 3)
+        let approved = try await send(
+            .POST, "\(s.base)/v1/approvals/\(s.ids[0])/approve", body: #"{"by": "alice"}"#, client: client)
+        #expect(approved.status == 200 && approved.body?["approval"]?["status"] == "approved")
+        #expect(try await send(.GET, "\(s.base)/v1/approvals", token: nil, client: client).status == 401)
+        // A client with the system's trust roots, which do not know the certificate, refuses the handshake (Python's
+        // ssl, which says why at once, where AsyncHTTPClient retries until its deadline); plain HTTP to the TLS port
+        // gets no answer.
+        let probe = """
+            import ssl, sys, urllib.request
+            for url in sys.argv[1:]:
+                try:
+                    urllib.request.urlopen(url, timeout=30)
+                    print("answered")
+                except Exception as error:
+                    print(type(error).__name__, getattr(error, "reason", error))
+            """
+        let plain = "http://" + s.base.dropFirst("https://".count)
+        let probed = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", probe, "\(s.base)/health", "\(plain)/health"])
+        let lines = probed.stdout.split(separator: "\n")
+        #expect(lines.count == 2, "\(probed.stdout) \(probed.stderr)")
+        #expect(lines.first?.contains("CERTIFICATE_VERIFY_FAILED") == true, "\(probed.stdout)")
+        #expect(lines.last?.contains("RemoteDisconnected") == true, "\(probed.stdout)")
+        try await client.shutdown()
+
+        // Files that cannot serve, each named.
+        let other = try await SelfSignedCertificate.make(in: dir, name: "other")
+        let cases: [(String, String, ServerTLS.Problem.Kind, String)] = [
+            (
+                "/nonexistent/cert.pem", made.key.path, .unreadable,
+                "the TLS certificate /nonexistent/cert.pem does not exist"
+            ),
+            (made.certificate.path, dir.path, .unreadable, "is a directory, not a PEM file"),
+            (made.key.path, made.key.path, .invalid, "holds no PEM certificate"),
+            (made.certificate.path, made.certificate.path, .invalid, "is not an unencrypted PEM private key"),
+            (made.certificate.path, other.key.path, .invalid, "does not belong to the certificate"),
+        ]
+        for (certificate, key, kind, message) in cases {
+            do {
+                _ = try ServerTLS.load(certificate: certificate, key: key)
+                Issue.record("\(certificate) with \(key) was accepted")
+            } catch {
+                #expect(error.kind == kind && error.description.contains(message), "\(error)")
+            }
+        }
     }
 }

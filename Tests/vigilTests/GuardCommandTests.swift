@@ -330,6 +330,20 @@ struct GuardCommandTests {
         let spaced = try await CommandRunner.vigil(
             ["serve", "--http", "127.0.0.1:0"], in: dir, environment: ["VIGIL_API_TOKEN": "two words"])
         #expect(spaced.status == 78 && spaced.stderr.contains("VIGIL_API_TOKEN holds whitespace"), "\(spaced.stderr)")
+        // TLS files that cannot serve: named, and nothing listens.
+        let certificate = try await SelfSignedCertificate.make(in: dir)
+        for (arguments, status, message) in [
+            (["--tls-cert", certificate.certificate.path], 64, "--tls-cert needs --tls-key"),
+            (
+                ["--tls-cert", "absent.pem", "--tls-key", certificate.key.path], 66,
+                "the TLS certificate absent.pem does not exist"
+            ),
+            (["--tls-cert", certificate.key.path, "--tls-key", certificate.key.path], 78, "holds no PEM certificate"),
+        ] {
+            let refused = try await run(["serve", "--http", "127.0.0.1:0"] + arguments, in: dir)
+            #expect(refused.status == Int32(status) && refused.stderr.contains(message), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("listening"))
+        }
     }
 
     /// Approvers with tokens of their own, as a user sets them up: `vigil guard approver-token NAME` prints the token
@@ -358,14 +372,17 @@ struct GuardCommandTests {
 
         let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
         let ids = try book.requestSuspensions(of: ["ana.silva@meridian.example", "li.wei@meridian.example"])
+        // Served over TLS, as it would be beyond loopback; the client trusts the test's certificate alone.
+        let certificate = try await SelfSignedCertificate.make(in: dir)
         let driver = """
-            import json, re, signal, subprocess, sys, urllib.request, urllib.error
+            import json, re, signal, ssl, subprocess, sys, urllib.request, urllib.error
             token = sys.argv[1]
+            context = ssl.create_default_context(cafile="\(certificate.certificate.path)")
             p = subprocess.Popen(sys.argv[2:-2], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             base, seen = None, []
             for line in p.stderr:
                 seen.append(line)
-                m = re.search(r"listening on (http://[0-9.:]+)/v1/approvals", line)
+                m = re.search(r"listening on (https://[0-9.:]+)/v1/approvals", line)
                 if m:
                     base = m.group(1)
                     break
@@ -373,7 +390,7 @@ struct GuardCommandTests {
                 req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
                 req.add_header("Authorization", "Bearer " + token)
                 try:
-                    with urllib.request.urlopen(req, timeout=60) as r:
+                    with urllib.request.urlopen(req, timeout=60, context=context) as r:
                         return r.status, json.loads(r.read())
                 except urllib.error.HTTPError as e:
                     return e.code, json.loads(e.read())
@@ -390,7 +407,7 @@ struct GuardCommandTests {
             URL(fileURLWithPath: "/usr/bin/timeout"),
             [
                 "240", "python3", "-c", driver, token, CommandRunner.vigilURL.path, "serve", "--http", "127.0.0.1:0",
-                ids[1], ids[0],
+                "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, ids[1], ids[0],
             ],
             in: dir, environment: ["VIGIL_API_TOKEN": "shared-token-from-the-environment", "VIGIL_TEST": "1"])
         let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")

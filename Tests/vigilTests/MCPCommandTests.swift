@@ -35,7 +35,8 @@ struct MCPCommandTests {
         #expect(identity.stdout.contains(#""name":"suspend_user""#))
         // Without initialize, the session answers the list with an error and lists nothing.
         let uninitialized = try await CommandRunner.vigil(
-            ["mcp", "identity"], stdin: Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8 + [0x0A]), in: dir)
+            ["mcp", "identity"], stdin: Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8 + [0x0A]), in: dir
+        )
         #expect(uninitialized.status == 0, "\(uninitialized.stderr)")
         let refusal = try JSONParser.parse(uninitialized.stdout)
         #expect(refusal["error"]?["code"] == -32600)
@@ -146,8 +147,8 @@ struct MCPCommandTests {
         #expect(result.stderr.contains("serving over stdio"))
     }
 
-    /// The official Python MCP SDK drives every server over stdio and Streamable HTTP
-    /// (scripts/mcp-interop.py). `.ci/run` installs it with pip.
+    /// The official Python MCP SDK drives every server over stdio and Streamable HTTP, and one over HTTPS
+    /// (scripts/mcp-interop.py). `.ci/run` installs it with pip, and the openssl command for the certificate.
     @Test(.timeLimit(.minutes(10)))
     func officialPythonClientInteroperates() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -161,6 +162,17 @@ struct MCPCommandTests {
         #expect(text.contains(", 0 failed"), "\(text)")
         // 7 servers × 2 grants × 2 transports.
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("stdio ") || $0.hasPrefix("http ") }.count == 28)
+
+        // Over HTTPS (`--tls-cert`, `--tls-key`), one server with and without its write grant.
+        let secure = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", root.appendingPathComponent("scripts/mcp-interop.py").path, CommandRunner.vigilURL.path,
+                "--transport", "https", "--server", "identity",
+            ],
+            mergeOutput: true)
+        #expect(secure.status == 0 && secure.stdout.contains(", 0 failed"), "\(secure.stdout)")
+        #expect(secure.stdout.split(separator: "\n").filter { $0.hasPrefix("https identity") }.count == 2)
     }
 }
 
@@ -205,7 +217,9 @@ struct AuditCommandTests {
         // A kind the log does not hold exports nothing and says which kinds it holds; --from below 1 is a usage error.
         let unknown = try await CommandRunner.vigil(["audit", "export", "--kind", "bogus"], in: dir)
         #expect(unknown.status == 0 && unknown.stdout.isEmpty)
-        #expect(unknown.stderr.contains("no record of kind 'bogus'") && unknown.stderr.contains("checkpoint"), "\(unknown.stderr)")
+        #expect(
+            unknown.stderr.contains("no record of kind 'bogus'") && unknown.stderr.contains("checkpoint"),
+            "\(unknown.stderr)")
         #expect(try await CommandRunner.vigil(["audit", "export", "--from=-5"], in: dir).status == 64)
         // A path that is not a readable log gets the reason and exit 66, never a verdict on its integrity.
         let directory = try await CommandRunner.vigil(["audit", "verify", dir.path], in: dir)
@@ -338,7 +352,8 @@ struct IntegrityCommandTests {
         #expect(verify.stdout.contains("custom/guard.yaml: changed since sealing"), "\(verify.stdout)")
         #expect(verify.stdout.contains("custom/playbooks/login.yaml: changed since sealing"))
         let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8 + [0x0A])
-        let refused = try await CommandRunner.vigil(["mcp", "siem", "--config", "etc/vigil.yaml"], stdin: request, in: root)
+        let refused = try await CommandRunner.vigil(
+            ["mcp", "siem", "--config", "etc/vigil.yaml"], stdin: request, in: root)
         #expect(refused.status == 78 && refused.stderr.contains("integrity check failed"), "\(refused.stderr)")
 
         #expect(try await CommandRunner.vigil(["integrity", "seal"], in: dir).status == 0)

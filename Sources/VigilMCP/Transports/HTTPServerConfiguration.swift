@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// How `vigil mcp SERVER --http HOST:PORT` serves.
 public struct HTTPServerConfiguration: Sendable {
@@ -15,10 +16,15 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleSeconds: Int
     /// Largest request body accepted.
     public var maximumBodyBytes: Int
+    /// HTTPS with this certificate and key; nil: plain HTTP.
+    public var tls: ServerTLS?
+    /// Slows down an address that sends wrong tokens (shared by the sessions of one server).
+    public var throttle: WrongTokenThrottle
 
     public init(
         host: String = "127.0.0.1", port: Int = 8765, path: String = "/mcp", bearerToken: String,
-        maximumSessions: Int = 64, idleSeconds: Int = 1800, maximumBodyBytes: Int = 1 << 20
+        maximumSessions: Int = 64, idleSeconds: Int = 1800, maximumBodyBytes: Int = 1 << 20, tls: ServerTLS? = nil,
+        throttle: WrongTokenThrottle = WrongTokenThrottle()
     ) {
         self.host = host
         self.port = port
@@ -27,6 +33,8 @@ public struct HTTPServerConfiguration: Sendable {
         self.maximumSessions = maximumSessions
         self.idleSeconds = idleSeconds
         self.maximumBodyBytes = maximumBodyBytes
+        self.tls = tls
+        self.throttle = throttle
     }
 
     /// Parses `HOST:PORT` (`127.0.0.1:8765`, `[::1]:8765`, `:8765`).

@@ -7,7 +7,8 @@ import NIOCore
 import VigilCore
 
 /// Serves a platform server over MCP Streamable HTTP on Hummingbird: `POST`, `GET` and `DELETE` on
-/// the endpoint, a session per client, bearer-token authentication, and `GET /health`.
+/// the endpoint, a session per client, bearer-token authentication, and `GET /health`; over TLS when
+/// `configuration.tls` is set.
 public struct StreamableHTTPServer: Sendable {
     public let router: ToolRouter
     public let configuration: HTTPServerConfiguration
@@ -23,14 +24,27 @@ public struct StreamableHTTPServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let registry = MCPSessionRegistry(router: router, configuration: configuration, logger: logger)
         let authorizer = BearerAuthorizer(token: configuration.bearerToken)
+        let throttle = configuration.throttle
         let maximumBody = configuration.maximumBodyBytes
-        let httpRouter = Router()
+        let httpRouter = Router(context: PeerRequestContext.self)
         httpRouter.get("/health") { _, _ in "ok\n" }
         for method in [HTTPRequest.Method.post, .get, .delete] {
-            httpRouter.on(RouterPath(configuration.path), method: method) { request, _ -> Response in
+            httpRouter.on(RouterPath(configuration.path), method: method) { [logger] request, context -> Response in
+                // An address refused for wrong tokens is not looked at further, the right token included.
+                let address = context.remoteAddress?.ipAddress ?? "unknown"
+                if let wait = throttle.wait(for: address) {
+                    var response = Self.plain(
+                        .tooManyRequests, "too many wrong tokens from \(address): try again in \(wait) s\n")
+                    response.headers[.retryAfter] = String(wait)
+                    return response
+                }
                 guard authorizer.allows(request.headers[.authorization]) else {
+                    if let seconds = throttle.wrong(from: address) {
+                        logger.warning("\(address) sent too many wrong tokens; refusing it for \(seconds) s")
+                    }
                     return Self.unauthorized()
                 }
+                throttle.right(from: address)
                 var request = request
                 let body: ByteBuffer
                 do {
@@ -44,6 +58,7 @@ public struct StreamableHTTPServer: Sendable {
         }
         let app = Application(
             router: httpRouter,
+            server: try configuration.tls?.serverBuilder() ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: router.server.name),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },

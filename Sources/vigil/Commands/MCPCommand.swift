@@ -113,6 +113,8 @@ struct MCPServeCommand: AsyncVigilCommand {
     @Option(name: .long, help: ArgumentHelp("HTTP endpoint path.", valueName: "path"))
     var path = "/mcp"
 
+    @OptionGroup var tls: TLSOptions
+
     @Flag(name: .long, help: "Grant this server's write tools for this run.")
     var allowWrite = false
 
@@ -124,6 +126,9 @@ struct MCPServeCommand: AsyncVigilCommand {
         }
         if let http, HTTPServerConfiguration.parseAddress(http) == nil {
             throw ValidationError("--http '\(http)' is not HOST:PORT (e.g. 127.0.0.1:8765)")
+        }
+        if http == nil, tls.certificate != nil {
+            throw ValidationError("--tls-cert and --tls-key serve HTTPS, with --http HOST:PORT")
         }
         // Segments of letters, digits and - . _ ~, none empty (no `//`, no trailing /), and not the health check's.
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
@@ -141,7 +146,8 @@ struct MCPServeCommand: AsyncVigilCommand {
         }
         // Over stdio, standard input is the MCP channel: alerts cannot come from it too.
         if http == nil, let alerts = backends.alerts, InputFile.readsStandardInput(alerts) {
-            throw ValidationError("--alerts \(alerts): over stdio, standard input carries MCP; give the alerts as a file")
+            throw ValidationError(
+                "--alerts \(alerts): over stdio, standard input carries MCP; give the alerts as a file")
         }
     }
 
@@ -157,16 +163,18 @@ struct MCPServeCommand: AsyncVigilCommand {
         let router = ToolRouter(server: PlatformServer.make(kind, platforms: platforms), scopes: scopes, logger: logger)
         do {
             if let http, let address = HTTPServerConfiguration.parseAddress(http) {
+                let serverTLS = try tls.load()
                 let token = try BearerToken.resolve(variable: configuration.mcp.tokenEnvironment)
                 let server = StreamableHTTPServer(
                     router: router,
                     configuration: HTTPServerConfiguration(
-                        host: address.host, port: address.port, path: path, bearerToken: token),
+                        host: address.host, port: address.port, path: path, bearerToken: token, tls: serverTLS),
                     logger: logger)
+                let scheme = serverTLS == nil ? "http" : "https"
                 let host = address.host.contains(":") ? "[\(address.host)]" : address.host
                 let endpoint = path
                 try await server.run { port in
-                    Console.note("\(router.server.name) listening on http://\(host):\(port)\(endpoint)")
+                    Console.note("\(router.server.name) listening on \(scheme)://\(host):\(port)\(endpoint)")
                 }
             } else {
                 try await StdioServer.run(router, logger: logger)

@@ -26,6 +26,8 @@ struct ServeCommand: AsyncVigilCommand {
     @Option(name: .long, help: ArgumentHelp("Listen on this address (port 0: any free port).", valueName: "host:port"))
     var http = "127.0.0.1:8300"
 
+    @OptionGroup var tls: TLSOptions
+
     @Option(
         name: .long,
         help: "The environment variable that holds the bearer token clients must send (without guard.approvers).")
@@ -42,24 +44,27 @@ struct ServeCommand: AsyncVigilCommand {
         guard let address = HTTPServerConfiguration.parseAddress(http) else {
             throw .usage("--http '\(http)' is not HOST:PORT")
         }
+        let serverTLS = try tls.load()
         let book = try GuardSetup.approvals(configuration)
         let authenticator = try Self.authenticator(configuration.guardrails.approvers, tokenEnv: tokenEnv)
-        if !["127.0.0.1", "::1", "localhost"].contains(address.host) {
+        if serverTLS == nil, !["127.0.0.1", "::1", "localhost"].contains(address.host) {
             Console.warning(
-                "serving on \(address.host), not on loopback, over plain HTTP: the token and the decisions cross the network in clear unless a proxy with TLS stands in front"
+                "serving on \(address.host), not on loopback, over plain HTTP: the token and the decisions cross the network in clear unless a proxy with TLS stands in front (or give --tls-cert and --tls-key)"
             )
         }
         let api = ApprovalsAPI(
             book: book, authenticator: authenticator,
             followUp: Self.followUp(book, configuration, global: global, logger: logger), logger: logger)
-        let server = VigilHTTPServer(host: address.host, port: address.port, approvals: api, logger: logger)
+        let server = VigilHTTPServer(
+            host: address.host, port: address.port, tls: serverTLS, approvals: api, logger: logger)
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         // Decisions another process took and could not write (it found the audit log held) are written here.
         let elsewhere = Task { await api.followUpElsewhere(every: .seconds(2)) }
         defer { elsewhere.cancel() }
         do {
             try await server.run { port in
-                Console.note("approvals API listening on http://\(host):\(port)/v1/approvals")
+                Console.note(
+                    "approvals API listening on \(serverTLS == nil ? "http" : "https")://\(host):\(port)/v1/approvals")
             }
         } catch let error as CannotListen {
             throw .unavailable("\(error)")

@@ -1,8 +1,9 @@
 import Hummingbird
 import NIOCore
 
-/// The request context of Vigil's HTTP server: Hummingbird's, with the peer's address (for `WrongTokenThrottle`).
-public struct APIRequestContext: RequestContext {
+/// The request context of Vigil's HTTP servers (`vigil serve`, `vigil mcp --http`): Hummingbird's, with the peer's
+/// address (for `WrongTokenThrottle`).
+public struct PeerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's address as the server sees it (a proxy's, behind one).
     public let remoteAddress: SocketAddress?

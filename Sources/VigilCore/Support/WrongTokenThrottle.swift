@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Slows down guessing of the approvals API's tokens: an address that sends `allowed` wrong tokens in a row is
+/// Slows down guessing of the bearer tokens of Vigil's HTTP servers (`vigil serve`, `vigil mcp --http`): an address that sends `allowed` wrong tokens in a row is
 /// refused (429, before its token is looked at) for a second, then for twice as long after each further wrong token,
 /// up to `longest`. A right token clears its count; so do `forgetAfter` seconds without a wrong one.
 ///

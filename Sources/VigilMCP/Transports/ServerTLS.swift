@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+import VigilCore
+
+/// TLS for an HTTP server of Vigil's (`vigil serve`, `vigil mcp --http`): a certificate chain and its private key,
+/// both PEM files, read and checked when the server starts, so that a wrong file is named before anything listens.
+/// TLS 1.2 at least; no client certificates.
+public struct ServerTLS: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
+    let configuration: TLSConfiguration
+
+    /// Why the files cannot serve: which file, and what is wrong with it.
+    public struct Problem: Error, CustomStringConvertible {
+        public enum Kind: Sendable { case unreadable, invalid }
+        public var kind: Kind
+        public var description: String
+    }
+
+    /// Reads and checks `certificate` (the server's certificate first, then any intermediates) and `key`.
+    public static func load(certificate: String, key: String) throws(Problem) -> ServerTLS {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMBytes(read(certificate, "certificate"))
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(
+                kind: .invalid, description: "the certificate \(certificate) holds no PEM certificate (\(error))")
+        }
+        guard !chain.isEmpty else {
+            throw Problem(kind: .invalid, description: "the certificate \(certificate) holds no PEM certificate")
+        }
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(bytes: read(key, "key"), format: .pem)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(
+                kind: .invalid,
+                description: "the key \(key) is not an unencrypted PEM private key (\(error))")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv12
+        do {
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            // Both files were read above: what BoringSSL refuses here is a key that is not the certificate's.
+            throw Problem(
+                kind: .invalid,
+                description: "the key \(key) does not belong to the certificate \(certificate) (\(error))")
+        }
+        return ServerTLS(certificatePath: certificate, keyPath: key, configuration: configuration)
+    }
+
+    /// Whether the key file can be read by every user of this machine.
+    public var keyIsWorldReadable: Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: keyPath),
+            let mode = attributes[.posixPermissions] as? NSNumber
+        else { return false }
+        return mode.intValue & 0o004 != 0
+    }
+
+    /// The server's channels: HTTP/1.1 inside TLS.
+    public func serverBuilder() throws -> HTTPServerBuilder { try .tls(.http1(), tlsConfiguration: configuration) }
+
+    static func read(_ path: String, _ what: String) throws(Problem) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw Problem(kind: .unreadable, description: "the TLS \(what) \(path) does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw Problem(kind: .unreadable, description: "the TLS \(what) \(path) is a directory, not a PEM file")
+        }
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw Problem(
+                kind: .unreadable, description: "cannot read the TLS \(what) \(path): \(SystemErrorText.reason(error))")
+        }
+    }
+}
