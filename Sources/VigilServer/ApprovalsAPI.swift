@@ -184,7 +184,8 @@ public struct ApprovalsAPI: Sendable {
     }
 
     /// A decision's body: `{"by": NAME, "note": TEXT}`, `note` optional, and `by` too unless `byRequired`; nothing
-    /// else, no key twice. Who decides is a name on one line (no control characters), at most `maximumName` scalars;
+    /// else, no key twice. Who decides is a name as `guard.approvers` takes one (one line, printable, at most
+    /// `maximumName` scalars, no spaces around it);
     /// the note at most `maximumNote`. An empty body is `{}`.
     static func decision(_ text: String, byRequired: Bool = true) throws -> (by: String?, note: String?) {
         let parsed: JSONValue
@@ -205,12 +206,9 @@ public struct ApprovalsAPI: Sendable {
             guard let given = object["by"]?.stringValue, !given.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw Problem(.badRequest, "by: say who decides (a non-empty string; it is recorded)")
             }
-            guard given.unicodeScalars.count <= maximumName,
-                !given.unicodeScalars.contains(where: { [.control, .format].contains($0.properties.generalCategory) })
-            else {
-                throw Problem(
-                    .badRequest, "by: a name on one line, without control characters, at most \(maximumName) characters"
-                )
+            // As an approver's name in vigil.yaml must be (one line, printable, at most 200 characters).
+            if let problem = VigilConfiguration.Guardrails.Approver.problem(withName: given) {
+                throw Problem(.badRequest, "by: expected \(problem)")
             }
             by = given
         }
@@ -238,7 +236,8 @@ public struct ApprovalsAPI: Sendable {
             return response
         }
         guard let identity = authenticator.identify(request.headers[.authorization]) else {
-            if let seconds = throttle.wrong(from: address) {
+            // A request without credentials (a probe, a client's first try) is no guess.
+            if request.headers[.authorization] != nil, let seconds = throttle.wrong(from: address) {
                 logger.warning(
                     "approvals API: \(address) sent too many wrong tokens; refusing it for \(seconds) s")
             }
@@ -246,7 +245,6 @@ public struct ApprovalsAPI: Sendable {
             response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\""
             return response
         }
-        throttle.right(from: address)
         do {
             return try await answer(identity)
         } catch let problem as Problem {

@@ -22,7 +22,8 @@ struct GuardPipelineTests {
     /// `announce` posting through `announceServer`'s bucket when one is named.
     func fixture(
         burst: Int = 100, rate: Double = 100, maxWait: Int64 = 0, limits: [String: RateLimiter.Limit] = [:],
-        announce: Guard.Announcer? = nil, announceDecision: Guard.Announcer? = nil, announceServer: String? = nil
+        vendors: [String: String] = [:], announce: Guard.Announcer? = nil, announceDecision: Guard.Announcer? = nil,
+        announceServer: String? = nil
     ) throws -> Fixture {
         let directory = try CommandRunner.temporaryDirectory()
         let key = AuditKey()
@@ -30,7 +31,8 @@ struct GuardPipelineTests {
         let clock = FakeClock()
         let audit = try AuditLog(path: path, key: key, clock: clock, checkpointEvery: 5)
         let approvals = ApprovalBook(clock: clock, ids: SequentialIDGenerator(), lifetimeSeconds: 600)
-        let limiter = RateLimiter(limits: limits, default: .init(ratePerSecond: rate, burst: burst), clock: clock)
+        let limiter = RateLimiter(
+            limits: limits, default: .init(ratePerSecond: rate, burst: burst), vendors: vendors, clock: clock)
         let guardrails = Guard(
             policy: PolicyEngine(policy: .standard, directory: Tools.directory, clock: clock),
             rateLimiter: limiter, approvals: approvals, audit: audit, maxRateWaitMilliseconds: maxWait,
@@ -618,6 +620,60 @@ struct GuardPipelineTests {
         }
         if case .rateLimited = after { Issue.record("a token should have refilled") }
         #expect(try records(f).filter { $0.data["outcome"] == "rate_limited" }.count == 2)
+    }
+
+    /// Two servers that call one vendor's API (`guard.vendors`) share its bucket: the call its bucket has no token
+    /// for is refused without running, audited with the bucket that refused it, and counted by that bucket; a 429
+    /// one server meets holds the other's calls too.
+    @Test func serversOfOneVendorShareItsBucketThroughTheGuard() async throws {
+        let f = try fixture(
+            limits: ["vendor:idp": .init(ratePerSecond: 0.1, burst: 2)], vendors: ["identity": "idp", "siem": "idp"])
+        let session = f.guardrails.session(agent: "triage", tier: "tier1", caseID: "case-vendor")
+        struct Throttled: ThrottlingError, CustomStringConvertible {
+            var isThrottling: Bool { true }
+            var retryAfter: String? { "20" }
+            var refusedUnprocessed: Bool { true }
+            var description: String { "HTTP 429 (Retry-After: 20)" }
+        }
+        let search = ToolProfile(server: "siem", tool: "search_events", toolClass: .read)
+        let ran = Mutex(0)
+        let execute: @Sendable (JSONObject) async throws -> Guard.ToolResult = { _ in
+            ran.withLock { $0 += 1 }
+            return .init(content: ["ok": true])
+        }
+        let first = try await f.guardrails.call(
+            Tools.getUser, arguments: ["login": "a@b"], in: session, execute: execute)
+        let second = try await f.guardrails.call(search, arguments: ["query": "x"], in: session, execute: execute)
+        let third = try await f.guardrails.call(search, arguments: ["query": "y"], in: session, execute: execute)
+        guard case .completed = first, case .completed = second, case .rateLimited(_, let wait) = third else {
+            Issue.record("expected two calls to run and the third to be refused: \(first), \(second), \(third)")
+            return
+        }
+        #expect(wait == 10_000 && ran.withLock { $0 } == 2)
+        #expect(f.guardrails.rateLimitedByBucket == ["vendor:idp": 1])
+        // The server's own bucket got its token back.
+        #expect(f.limiter.levels.first { $0.key == "server:siem" }?.tokens == 99)
+
+        // A 429 from the identity server holds the vendor: the SIEM's next call waits too.
+        f.clock.advance(seconds: 60)
+        let throttled = try await f.guardrails.call(Tools.getUser, arguments: ["login": "c@d"], in: session) { _ in
+            throw Throttled()
+        }
+        guard case .failed = throttled else {
+            Issue.record("expected the 429 to fail the call, got \(throttled)")
+            return
+        }
+        let held = try await f.guardrails.call(search, arguments: ["query": "z"], in: session, execute: execute)
+        guard case .rateLimited(_, let heldFor) = held else {
+            Issue.record("expected the SIEM's call to be held by its vendor's block, got \(held)")
+            return
+        }
+        #expect(heldFor == 20_000 && ran.withLock { $0 } == 2)
+        let audited = try records(f)
+        let failed = audited.first { $0.kind == "tool_result" && $0.data["outcome"] == "failed" }
+        #expect(failed?.data["throttled"] == "server:identity" && failed?.data["throttled_vendor"] == "vendor:idp")
+        let refused = audited.filter { $0.data["outcome"] == "rate_limited" }
+        #expect(refused.count == 2 && refused.allSatisfy { $0.data["rate_limit_bucket"] == "vendor:idp" })
     }
 
     /// Calls that find the bucket empty book the next tokens and wait their turn, instead of racing for the next

@@ -9,14 +9,16 @@ struct RateLimiterTests {
     @Test func aBurstPassesThenCallersBookTheirTurn() {
         let clock = FakeClock()
         let limiter = RateLimiter(
-            limits: ["server:identity": .init(ratePerSecond: 2, burst: 3)], default: .init(ratePerSecond: 100, burst: 100),
+            limits: ["server:identity": .init(ratePerSecond: 2, burst: 3)],
+            default: .init(ratePerSecond: 100, burst: 100),
             clock: clock)
         let first = (0..<5).map { _ in limiter.reserve("server:identity") }
         #expect(first.prefix(3).allSatisfy { $0.decision == .allowed })
         // The fourth and fifth book the next tokens: each waits for its own, in order.
         #expect(first[3].decision == .wait(milliseconds: 500, reason: .rate))
         #expect(first[4].decision == .wait(milliseconds: 1000, reason: .rate))
-        #expect(limiter.levels.first { $0.key == "server:identity" }.map { ($0.tokens, $0.queued) } ?? (-1, -1) == (0, 2))
+        #expect(
+            limiter.levels.first { $0.key == "server:identity" }.map { ($0.tokens, $0.queued) } ?? (-1, -1) == (0, 2))
         // The fifth gives up: its token goes back.
         limiter.release("server:identity", generation: first[4].generation)
         clock.advance(seconds: 1)  // two tokens more: one the fourth booked, one free
@@ -142,5 +144,37 @@ struct RateLimiterTests {
         #expect(first == second)
         #expect(first.map(\.key) == ["server:a"])
         #expect(first[0].tokens == 2)
+    }
+
+    /// Two servers that call one vendor's API share its bucket: a call takes a token from its server's bucket and
+    /// from the vendor's; when the vendor's has none, the server's token is given back; a refusal one server meets
+    /// holds the other too.
+    @Test func serversOfOneVendorShareItsBucket() async {
+        let clock = FakeClock()
+        let limiter = RateLimiter(
+            limits: ["vendor:okta": .init(ratePerSecond: 0.5, burst: 2)], default: .init(ratePerSecond: 1, burst: 5),
+            vendors: ["identity": "okta", "okta-admin": "okta"], clock: clock)
+        #expect(limiter.keys(forServer: "identity") == ["server:identity", "vendor:okta"])
+        #expect(limiter.keys(forServer: "siem") == ["server:siem"])
+        let first = await limiter.acquire(all: limiter.keys(forServer: "identity"), waitingAtMost: 0)
+        let second = await limiter.acquire(all: limiter.keys(forServer: "okta-admin"), waitingAtMost: 0)
+        #expect(first.0 == .granted(waited: 0) && first.refusedBy == nil)
+        #expect(second.0 == .granted(waited: 0))
+        // The vendor's two tokens are spent: the third call is refused by it, and gives its server's token back.
+        let third = await limiter.acquire(all: limiter.keys(forServer: "okta-admin"), waitingAtMost: 0)
+        #expect(third.0 == .refused(retryAfter: 2000, reason: .rate, waited: 0) && third.refusedBy == "vendor:okta")
+        #expect(limiter.levels.first { $0.key == "server:okta-admin" }?.tokens == 4)
+        #expect(limiter.levels.first { $0.key == "vendor:okta" }?.tokens == 0)
+        // A server of another vendor, or of none, is not held up.
+        #expect(await limiter.acquire(all: limiter.keys(forServer: "siem"), waitingAtMost: 0).0 == .granted(waited: 0))
+
+        // A 429 that one of them meets holds the vendor's bucket, so the other waits as well.
+        clock.advance(seconds: 10)
+        let until = limiter.throttled(server: "identity", retryAfter: "12")
+        #expect(until == clock.now().adding(seconds: 12))
+        let held = await limiter.acquire(all: limiter.keys(forServer: "okta-admin"), waitingAtMost: 0)
+        #expect(
+            held.0 == .refused(retryAfter: 12_000, reason: .retryAfter, waited: 0) && held.refusedBy == "vendor:okta")
+        #expect(limiter.levels.first { $0.key == "server:identity" }?.blockedUntil == until)
     }
 }

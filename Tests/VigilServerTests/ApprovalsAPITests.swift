@@ -176,9 +176,11 @@ import VigilTesting
             (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice", "by": "mallory"}"#, 400, "repeats a key"),
             (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice\nApproved by: CISO"}"#, 400, "a name on one line"),
             (.POST, "/v1/approvals/\(id)/approve", #"{"by": "\u001b[2Jalice"}"#, 400, "a name on one line"),
+            (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice\u2028bob"}"#, 400, "of printable characters"),
+            (.POST, "/v1/approvals/\(id)/approve", #"{"by": "alice "}"#, 400, "a name without spaces around it"),
             (
                 .POST, "/v1/approvals/\(id)/approve", #"{"by": ""# + String(repeating: "a", count: 201) + #""}"#, 400,
-                "at most 200 characters"
+                "by: expected a name of 1-200 characters"
             ),
             (
                 .POST, "/v1/approvals/\(id)/approve",
@@ -321,9 +323,8 @@ import VigilTesting
         func advance(_ by: Double) { seconds.withLock { $0 += by } }
     }
 
-    /// Ten wrong tokens in a row from an address, and it is refused (429, Retry-After) before its token is looked at,
-    /// the right one included; for a second, then twice as long after each further wrong token. A right token once
-    /// let in clears the count.
+    /// Ten wrong tokens from an address, and it is refused (429, Retry-After) before its token is looked at, the right
+    /// one included; for a second, then twice as long after each further wrong token.
     @Test(.timeLimit(.minutes(5)))  // against a hang only
     func wrongTokensSlowAnAddressDown() async throws {
         let hands = Hands()
@@ -332,8 +333,11 @@ import VigilTesting
         defer { task.cancel() }
         let url = "\(s.base)/v1/approvals"
         for _ in 0..<9 { #expect(try await send(.GET, url, token: "guess").status == 401) }
-        #expect(try await send(.GET, url).status == 200)  // the count starts again
-        for _ in 0..<10 { #expect(try await send(.GET, url, token: "guess").status == 401) }
+        // A right token does not clear the count (one token's holder cannot guess another's without limit), and a
+        // request without any is no guess.
+        #expect(try await send(.GET, url).status == 200)
+        for _ in 0..<5 { #expect(try await send(.GET, url, token: nil).status == 401) }
+        #expect(try await send(.GET, url, token: "guess").status == 401)
         let refused = try await send(.GET, url)
         #expect(
             refused.status == 429 && refused.body?["error"] == "too many wrong tokens from 127.0.0.1: try again in 1 s")
@@ -350,8 +354,8 @@ import VigilTesting
         #expect(try await send(.GET, "\(s.base)/health", token: nil).status == 200)
     }
 
-    /// The throttle's arithmetic: the doubling stops at `longest`; a count is forgotten after `forgetAfter`; the
-    /// table never holds more than `capacity` addresses; addresses are counted apart.
+    /// The throttle's arithmetic: the doubling stops at `longest`; a count is forgotten after `forgetAfter`; clients
+    /// are counted apart, IPv6 ones by their /64; a full table counts newcomers together.
     @Test func theThrottleIsBounded() {
         let hands = Hands()
         var settings = WrongTokenThrottle.Settings()
@@ -372,10 +376,24 @@ import VigilTesting
         hands.advance(70)
         #expect(throttle.wait(for: "10.0.0.1") == nil)
         #expect(throttle.wrong(from: "10.0.0.1") == nil)  // forgotten: counting from one again
+        // A full table: newcomers share one count, so a hundred addresses buy no more guesses than one, while a
+        // client counted already keeps its own.
         for n in 0..<100 { throttle.wrong(from: "192.0.2.\(n)") }
-        #expect(throttle.counted <= 8)
-        throttle.right(from: "192.0.2.99")
-        #expect(throttle.wrong(from: "192.0.2.99") == nil)
+        #expect(throttle.counted == 9)
+        #expect(throttle.wait(for: "192.0.2.200") != nil && throttle.wait(for: "198.51.100.1") != nil)
+        #expect(throttle.wait(for: "192.0.2.0") == nil && throttle.wait(for: "10.0.0.1") == nil)
+        // Once their counts are forgotten, newcomers get places of their own again.
+        hands.advance(100)
+        #expect(throttle.wrong(from: "198.51.100.1") == nil && throttle.counted == 1)
+
+        // An IPv6 client is its /64; an IPv4 address written as IPv6 is that IPv4 address.
+        #expect(WrongTokenThrottle.client("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(WrongTokenThrottle.client("2001:0db8:0001:0002:bbbb:0:0:9") == "2001:db8:1:2::/64")
+        #expect(WrongTokenThrottle.client("::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(
+            WrongTokenThrottle.client("192.0.2.7") == "192.0.2.7" && WrongTokenThrottle.client("unknown") == "unknown")
+        for n in 0..<3 { throttle.wrong(from: "2001:db8:1:2::\(n + 1)") }
+        #expect(throttle.wait(for: "2001:db8:1:2:ffff::5") == 1)
     }
 
     /// Tokens are compared by digest; a header that is not `Bearer TOKEN` is no one, and a digest that is not 64
@@ -436,6 +454,32 @@ import VigilTesting
         #expect(lines.count == 2, "\(probed.stdout) \(probed.stderr)")
         #expect(lines.first?.contains("CERTIFICATE_VERIFY_FAILED") == true, "\(probed.stdout)")
         #expect(lines.last?.contains("RemoteDisconnected") == true, "\(probed.stdout)")
+
+        // TLS 1.2 with ECDHE and an AEAD cipher, or TLS 1.3; not TLS 1.1, nor a CBC cipher.
+        let versions = """
+            import ssl, sys, urllib.request
+            for version, ciphers in [("TLSv1_2", "ECDHE-ECDSA-AES128-GCM-SHA256"), ("TLSv1_3", None),
+                                     ("TLSv1_2", "ECDHE-ECDSA-AES128-SHA"), ("TLSv1_1", None)]:
+                context = ssl.create_default_context(cafile=sys.argv[2])
+                context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, version)
+                if ciphers:
+                    context.set_ciphers(ciphers)
+                else:
+                    context.set_ciphers("ALL:@SECLEVEL=0")
+                try:
+                    with urllib.request.urlopen(sys.argv[1], timeout=30, context=context) as answer:
+                        print(version, ciphers, answer.status)
+                except Exception as error:
+                    print(version, ciphers, "refused")
+            """
+        let negotiated = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-c", versions, "\(s.base)/health", made.certificate.path])
+        #expect(
+            negotiated.stdout.split(separator: "\n") == [
+                "TLSv1_2 ECDHE-ECDSA-AES128-GCM-SHA256 200", "TLSv1_3 None 200",
+                "TLSv1_2 ECDHE-ECDSA-AES128-SHA refused", "TLSv1_1 None refused",
+            ], "\(negotiated.stdout) \(negotiated.stderr)")
         try await client.shutdown()
 
         // Files that cannot serve, each named.

@@ -352,7 +352,9 @@ struct GuardCommandTests {
     @Test(.timeLimit(.minutes(5)))  // against a hang only
     func approversEachSendTheirOwnToken() async throws {
         let dir = try CommandRunner.temporaryDirectory()
-        let made = try await run(["guard", "approver-token", "alice@meridian.example"], in: dir)
+        // A name that YAML must quote and escape: the printed entry reads back as the same name.
+        let alice = #"Zoë "Z" O'Brien \ SOC"#
+        let made = try await run(["guard", "approver-token", alice], in: dir)
         #expect(made.status == 0, "\(made.stderr)")
         let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
@@ -364,11 +366,13 @@ struct GuardCommandTests {
         try ("version: 1\nguard:\n  approvers:\n" + entry.joined(separator: "\n") + "\n").write(
             to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         // Asked again for a listed approver: a new token, and the advice to replace the digest.
-        let again = try await run(["guard", "approver-token", "alice@meridian.example"], in: dir)
+        let again = try await run(["guard", "approver-token", alice], in: dir)
         #expect(again.status == 0 && again.stderr.contains("already in guard.approvers: replace their token_sha256"))
         #expect(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != token)
-        let badName = try await run(["guard", "approver-token", "alice\u{202E}"], in: dir)
-        #expect(badName.status == 64 && badName.stderr.contains("expected a name on one line"), "\(badName.stderr)")
+        for bad in ["alice\u{202E}", "alice\u{2029}bob", "alice\u{FFFE}", "alice\u{E000}"] {
+            let badName = try await run(["guard", "approver-token", bad], in: dir)
+            #expect(badName.status == 64 && badName.stderr.contains("of printable characters"), "\(badName.stderr)")
+        }
 
         let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
         let ids = try book.requestSuspensions(of: ["ana.silva@meridian.example", "li.wei@meridian.example"])
@@ -413,7 +417,7 @@ struct GuardCommandTests {
         let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")
         #expect(results["shared"] == 401)
         #expect(results["approve"]?[0] == 200, "\(results)")
-        #expect(results["approve"]?[1]?["approval"]?["decided_by"] == "alice@meridian.example")
+        #expect(results["approve"]?[1]?["approval"]?["decided_by"] == .string(alice))
         #expect(results["impersonate"]?[0] == 403, "\(results)")
         #expect(results["exit"] == 0, "\(results["stderr"] ?? .null)")
         #expect(results["stderr"]?.stringValue?.contains("$VIGIL_API_TOKEN is ignored") == true)
@@ -422,7 +426,7 @@ struct GuardCommandTests {
         let decided = try await run(["audit", "export", "--kind", "approval_decided"], in: dir)
         let records = try decided.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(records.map { $0["data"]?["id"] } == [.string(ids[0])])
-        #expect(records.first?["data"]?["decided_by"] == "alice@meridian.example")
+        #expect(records.first?["data"]?["decided_by"] == .string(alice))
         #expect(records.first?["data"]?["decided_via"] == "api-approver-token")
     }
 }

@@ -228,10 +228,17 @@ struct TriageCommandTests {
     }
 
     /// A rate limit too tight to wait for: the calls are refused, their alerts escalate rather than close, and the
-    /// run says which server's limit refused how many.
-    @Test func aRateLimitTooTightToWaitForEscalatesAndSaysSo() async throws {
+    /// run says which limit refused how many: a server's, or the vendor API's its server calls (`guard.vendors`).
+    @Test(arguments: [
+        ("guard:\n  rate_limits:\n    \"server:cloud\": {per_second: 0.01, burst: 1}\n", "server:cloud"),
+        (
+            "guard:\n  vendors: {aws: [cloud]}\n  rate_limits:\n    \"vendor:aws\": {per_second: 0.01, burst: 1}\n",
+            "vendor:aws"
+        ),
+    ])
+    func aRateLimitTooTightToWaitForEscalatesAndSaysSo(configuration: String, bucket: String) async throws {
         let directory = try CommandRunner.temporaryDirectory()
-        try "guard:\n  rate_limits:\n    \"server:cloud\": {per_second: 0.01, burst: 1}\n".write(
+        try configuration.write(
             to: directory.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
         let alerts = try await CommandRunner.vigil(["lab", "alerts", "--count", "12"], in: directory)
         let result = try await CommandRunner.vigil(
@@ -241,10 +248,10 @@ struct TriageCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stderr.contains(
-                "were refused by the rate limit of server:cloud (the next token, or the end of the server's Retry-After, was over 30 s away)"
+                "were refused by the rate limit of \(bucket) (the next token, or the end of the server's Retry-After, was over 30 s away)"
             ),
             "\(result.stderr)")
-        #expect(result.stderr.contains("rate limits: server:cloud: 0.0/1 tokens, 0.01/s"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(bucket): 0.0/1 tokens, 0.01/s"), "\(result.stderr)")
         let verdicts = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         let refused = verdicts.filter { $0["summary"]?.stringValue?.contains("refused by its rate limit") == true }
         #expect(!refused.isEmpty)

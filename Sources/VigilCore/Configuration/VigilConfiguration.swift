@@ -126,9 +126,13 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var approvalTTLSeconds: Int
         /// The injection scanner's threshold, 0…1: a result scoring at least this is quarantined.
         public var scanThreshold: Double
-        /// Token buckets: the default for every server, and overrides by server (`server:identity`).
+        /// Token buckets: the default for every server, and overrides by server (`server:identity`) and by vendor
+        /// API (`vendor:okta`).
         public var rateLimit: RateLimit
         public var rateLimits: [String: RateLimit]
+        /// The servers that call each vendor's API (`guard.vendors`: `okta` → `identity`, `okta-admin`): they share
+        /// the vendor's bucket, and a refusal one of them meets holds them all.
+        public var vendors: [String: [String]] = [:]
         /// A model that reads the results the scanner passes (`guard.intent_model`); nil: the scanner alone.
         public var intentModel: IntentModel?
         /// The drift monitor over `vigil triage`'s verdicts (`guard.drift`).
@@ -155,16 +159,20 @@ public struct VigilConfiguration: Sendable, Hashable {
             public static let maximumName = 200
 
             /// What is wrong with `name` as an approver's name, or nil: one line of 1–200 characters without control
-            /// or format characters, and without spaces around it.
+            /// or format characters, line or paragraph separators, private-use, unassigned or noncharacter code points
+            /// (which a YAML file cannot carry as written), and without spaces around it.
             public static func problem(withName name: String) -> String? {
                 guard !name.isEmpty, name.unicodeScalars.count <= maximumName else {
                     return "a name of 1-\(maximumName) characters"
                 }
+                let refused: Set<Unicode.GeneralCategory> = [
+                    .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned,
+                ]
                 guard
                     !name.unicodeScalars.contains(where: {
-                        [.control, .format].contains($0.properties.generalCategory)
+                        refused.contains($0.properties.generalCategory) || $0.properties.isNoncharacterCodePoint
                     })
-                else { return "a name on one line, without control characters" }
+                else { return "a name on one line, of printable characters" }
                 guard name.trimmingCharacters(in: .whitespaces) == name else {
                     return "a name without spaces around it"
                 }

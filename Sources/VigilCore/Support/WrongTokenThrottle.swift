@@ -1,12 +1,17 @@
+import Foundation
 import Synchronization
 
-/// Slows down guessing of the bearer tokens of Vigil's HTTP servers (`vigil serve`, `vigil mcp --http`): an address that sends `allowed` wrong tokens in a row is
-/// refused (429, before its token is looked at) for a second, then for twice as long after each further wrong token,
-/// up to `longest`. A right token clears its count; so do `forgetAfter` seconds without a wrong one.
+/// Slows down guessing of the bearer tokens of Vigil's HTTP servers (`vigil serve`, `vigil mcp --http`): a client
+/// that sends `allowed` wrong tokens is refused (429, before its token is looked at) for a second, then for twice as
+/// long after each further wrong token, up to `longest`. The count starts again only after `forgetAfter` seconds
+/// without a wrong token: a right token does not clear it, so one who holds a token of their own cannot use it to
+/// guess another's without limit.
 ///
-/// Counted by the peer's IP address, as the server sees it: clients behind one proxy share a count (a wrong token
-/// from one then holds up the others), and an attacker with many addresses gets `allowed` guesses from each. The
-/// table keeps at most `capacity` addresses, dropping those seen longest ago, so that it cannot grow without bound.
+/// Clients are counted by the peer's address as the server sees it, IPv6 ones by their /64 (one host's share): those
+/// behind one proxy share a count (a wrong token from one then holds up the others). A request without an
+/// `Authorization` header is no guess and is not counted. The table keeps at most `capacity` clients; when it is full
+/// of clients still counted, a new one is counted with every other newcomer under one shared key, so that many
+/// addresses buy no more guesses than one.
 public final class WrongTokenThrottle: Sendable {
     public struct Settings: Sendable {
         public var allowed = 10
@@ -27,6 +32,9 @@ public final class WrongTokenThrottle: Sendable {
     let now: @Sendable () -> Double
     let entries = Mutex<[String: Entry]>([:])
 
+    /// The key under which newcomers are counted while the table is full.
+    static let overflow = "(newcomers while the table is full)"
+
     /// `now`: seconds on a monotonic clock.
     public init(settings: Settings = Settings(), now: @escaping @Sendable () -> Double = WrongTokenThrottle.uptime) {
         self.settings = settings
@@ -39,21 +47,29 @@ public final class WrongTokenThrottle: Sendable {
     }
     static let start = ContinuousClock.now
 
-    /// Seconds `address` must wait before its next request is looked at (rounded up), or nil: go ahead.
+    /// Seconds the client at `address` must wait before its next request is looked at (rounded up), or nil: go ahead.
     public func wait(for address: String) -> Int? {
         let time = now()
+        let client = Self.client(address)
         return entries.withLock { entries in
-            guard let entry = entries[address], entry.lockedUntil > time else { return nil }
+            let key = entries[client] != nil ? client : (entries.count >= settings.capacity ? Self.overflow : client)
+            guard let entry = entries[key], entry.lockedUntil > time else { return nil }
             return Int((entry.lockedUntil - time).rounded(.up))
         }
     }
 
-    /// Counts a wrong token from `address`; returns the seconds it is now refused for, when this one locks it.
+    /// Counts a wrong token from `address`; returns the seconds its client is now refused for, when this one locks it.
     @discardableResult
     public func wrong(from address: String) -> Int? {
         let time = now()
+        let client = Self.client(address)
         return entries.withLock { entries in
-            var entry = entries[address] ?? Entry(wrong: 0, last: time, lockedUntil: 0)
+            var key = client
+            if entries[client] == nil, entries.count >= settings.capacity {
+                Self.forget(&entries, time, settings)
+                if entries.count >= settings.capacity { key = Self.overflow }
+            }
+            var entry = entries[key] ?? Entry(wrong: 0, last: time, lockedUntil: 0)
             if time - entry.last > settings.forgetAfter { entry.wrong = 0 }
             entry.wrong += 1
             entry.last = time
@@ -64,25 +80,30 @@ public final class WrongTokenThrottle: Sendable {
                 entry.lockedUntil = time + seconds
                 locked = Int(seconds)
             }
-            if entries[address] == nil, entries.count >= settings.capacity { Self.makeRoom(&entries, time, settings) }
-            entries[address] = entry
+            entries[key] = entry
             return locked
         }
     }
 
-    /// A right token from `address`: its count starts again.
-    public func right(from address: String) {
-        _ = entries.withLock { $0.removeValue(forKey: address) }
-    }
-
-    /// How many addresses are counted (for tests and the server's log).
+    /// How many clients are counted (for tests and the server's log).
     public var counted: Int { entries.withLock { $0.count } }
 
-    /// Drops what has been forgotten, then, if the table is still full, the quarter seen longest ago.
-    static func makeRoom(_ entries: inout [String: Entry], _ time: Double, _ settings: Settings) {
+    /// Drops the clients whose count has been forgotten and who are not refused now.
+    static func forget(_ entries: inout [String: Entry], _ time: Double, _ settings: Settings) {
         entries = entries.filter { time - $0.value.last <= settings.forgetAfter || $0.value.lockedUntil > time }
-        guard entries.count >= settings.capacity else { return }
-        let oldest = entries.sorted { $0.value.last < $1.value.last }.prefix(max(1, settings.capacity / 4))
-        for (address, _) in oldest { entries.removeValue(forKey: address) }
+    }
+
+    /// The client an address stands for: an IPv4 address itself (also written as IPv6, `::ffff:192.0.2.1`), an IPv6
+    /// address's /64; anything else as given.
+    public static func client(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
+            return bytes[12..<16].map(String.init).joined(separator: ".")
+        }
+        let groups = stride(from: 0, to: 8, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
+        return groups.joined(separator: ":") + "::/64"
     }
 }

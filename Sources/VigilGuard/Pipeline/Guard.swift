@@ -36,8 +36,8 @@ public final class Guard: Sendable {
         (tail: Task<Void, Never>?, running: [Int: Task<Void, Never>], next: Int, closing: Bool)
     >((nil, [:], 0, false))
 
-    /// Calls refused so far because their server's bucket would have held them longer than the Guard waits, by
-    /// bucket (`server:NAME`).
+    /// Calls refused so far because a bucket would have held them longer than the Guard waits, by the bucket that
+    /// refused (`server:NAME`, or `vendor:NAME` for a server's vendor API).
     public var rateLimitedByBucket: [String: Int] { rateLimitedCalls.withLock { $0 } }
 
     /// All the calls refused so far by a rate limit.
@@ -169,9 +169,12 @@ public final class Guard: Sendable {
         }
 
         // 3. Rate limit: the call books its token and waits its turn (callers go in the order they booked), up to
-        // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends.
+        // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends. A server that
+        // calls a vendor's API takes a token from the vendor's bucket too (`RateLimiter.vendors`).
         let bucket = "server:\(profile.server)"
-        switch await rateLimiter.acquire(bucket, waitingAtMost: maxRateWaitMilliseconds) {
+        let (acquired, refusedBy) = await rateLimiter.acquire(
+            all: rateLimiter.keys(forServer: profile.server), waitingAtMost: maxRateWaitMilliseconds)
+        switch acquired {
         case .cancelled(let waited):
             // Cancelled while waiting: the call did not run.
             if waited > 0 { record["rate_wait_ms"] = .int(waited) }
@@ -184,10 +187,12 @@ public final class Guard: Sendable {
             record["outcome"] = "rate_limited"
             record["retry_after_ms"] = .int(milliseconds)
             record["rate_limit"] = .string(reason.rawValue)
+            let refusing = refusedBy ?? bucket
+            if refusing != bucket { record["rate_limit_bucket"] = .string(refusing) }
             // The call did not run: the human's approval stays good for its retry.
             record["approval_released"] = releaseApproval()
             try await append("tool_call", record)
-            rateLimitedCalls.withLock { $0[bucket, default: 0] += 1 }
+            rateLimitedCalls.withLock { $0[refusing, default: 0] += 1 }
             return .rateLimited(callID: callID, retryAfterMilliseconds: milliseconds)
         case .granted(let waited):
             if waited > 0 { record["rate_wait_ms"] = .int(waited) }
@@ -231,8 +236,11 @@ public final class Guard: Sendable {
             // The server said to slow down (429, or 503 with Retry-After): its bucket is blocked until the time it
             // named (30 s without one), so the next calls wait or are refused here instead of reaching it.
             if let throttling = error as? any ThrottlingError, throttling.isThrottling {
-                let until = rateLimiter.throttled(bucket, retryAfter: throttling.retryAfter)
+                let until = rateLimiter.throttled(server: profile.server, retryAfter: throttling.retryAfter)
                 failed["throttled"] = .string(bucket)
+                if let vendor = rateLimiter.vendors[profile.server] {
+                    failed["throttled_vendor"] = .string("vendor:\(vendor)")
+                }
                 failed["blocked_until"] = .string(until.description)
                 // A 429 refuses the call unprocessed: an approval it took is good for the retry. (A 503 may come from a
                 // proxy after the server ran it, so its approval stays used.)
@@ -283,8 +291,11 @@ public final class Guard: Sendable {
         if !verdict.injection,
             let relayed = RelayedThrottling.read(result.content, isError: result.isError, echoing: arguments)
         {
-            let until = rateLimiter.throttled(bucket, retryAfter: relayed.retryAfter)
+            let until = rateLimiter.throttled(server: profile.server, retryAfter: relayed.retryAfter)
             after["throttled"] = .string(bucket)
+            if let vendor = rateLimiter.vendors[profile.server] {
+                after["throttled_vendor"] = .string("vendor:\(vendor)")
+            }
             after["blocked_until"] = .string(until.description)
             after["relayed_throttling"] = .string(relayed.evidence)
         }
@@ -453,14 +464,16 @@ public final class Guard: Sendable {
         do {
             if Task.isCancelled { throw Unsent() }
             if let announceServer {
-                switch await rateLimiter.acquire("server:\(announceServer)", waitingAtMost: maxRateWaitMilliseconds) {
+                let (acquired, refusedBy) = await rateLimiter.acquire(
+                    all: rateLimiter.keys(forServer: announceServer), waitingAtMost: maxRateWaitMilliseconds)
+                switch acquired {
                 case .granted: break
                 case .cancelled: throw Unsent()
                 case .refused(let milliseconds, let reason, _):
                     rateLimitedPosts.withLock { $0 += 1 }
                     throw RateLimitedPost(
-                        server: announceServer, retryAfterMilliseconds: milliseconds, reason: reason,
-                        waitedAtMost: maxRateWaitMilliseconds)
+                        server: announceServer, bucket: refusedBy ?? "server:\(announceServer)",
+                        retryAfterMilliseconds: milliseconds, reason: reason, waitedAtMost: maxRateWaitMilliseconds)
                 }
                 // Stopped while the token came: not sent.
                 if Task.isCancelled { throw Unsent() }
@@ -482,8 +495,11 @@ public final class Guard: Sendable {
             record["error"] = .string(String(describing: error))
             kind = described?.auditKind ?? what.failed
             if let announceServer, let throttling = error as? any ThrottlingError, throttling.isThrottling {
-                let until = rateLimiter.throttled("server:\(announceServer)", retryAfter: throttling.retryAfter)
+                let until = rateLimiter.throttled(server: announceServer, retryAfter: throttling.retryAfter)
                 record["throttled"] = .string("server:\(announceServer)")
+                if let vendor = rateLimiter.vendors[announceServer] {
+                    record["throttled_vendor"] = .string("vendor:\(vendor)")
+                }
                 record["blocked_until"] = .string(until.description)
             }
         }
@@ -498,11 +514,12 @@ public final class Guard: Sendable {
     /// An announcement its server's bucket had no token for in time; audited as any failed post is.
     private struct RateLimitedPost: AuditDescribed, CustomStringConvertible {
         var server: String
+        /// The bucket without a token: the server's, or its vendor's.
+        var bucket: String
         var retryAfterMilliseconds: Int64
         var reason: RateDecision.Reason
         var waitedAtMost: Int64
 
-        var bucket: String { "server:\(server)" }
         var auditKind: String? { nil }
         var auditFields: JSONObject {
             [

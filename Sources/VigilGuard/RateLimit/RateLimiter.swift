@@ -4,7 +4,9 @@ import VigilCore
 
 /// Token buckets per key — a server (`server:identity`) or a vendor API (`vendor:okta`) — with
 /// a configured rate and burst each (or the default), the vendors' Retry-After honoured, and the
-/// current levels readable at any time.
+/// current levels readable at any time. A server that calls a vendor's API (`vendors`) takes a token from the
+/// vendor's bucket as well as its own, so that servers sharing one quota share one bucket, and a refusal one of them
+/// meets holds them all.
 public final class RateLimiter: Sendable {
     public struct Limit: Sendable, Hashable {
         public var ratePerSecond: Double
@@ -34,11 +36,56 @@ public final class RateLimiter: Sendable {
     private let fallback: Limit
     private let clock: any WallClock
     private let buckets = Mutex<[String: TokenBucket]>([:])
+    /// The vendor API each server calls, by server name (`identity` → `okta`).
+    public let vendors: [String: String]
 
-    public init(limits: [String: Limit] = [:], default fallback: Limit, clock: any WallClock = SystemWallClock()) {
+    public init(
+        limits: [String: Limit] = [:], default fallback: Limit, vendors: [String: String] = [:],
+        clock: any WallClock = SystemWallClock()
+    ) {
         self.limits = limits
         self.fallback = fallback
+        self.vendors = vendors
         self.clock = clock
+    }
+
+    /// The buckets a call to `server` takes its tokens from: `server:NAME`, then its vendor's (`vendor:okta`).
+    public func keys(forServer server: String) -> [String] {
+        ["server:\(server)"] + (vendors[server].map { ["vendor:\($0)"] } ?? [])
+    }
+
+    /// Takes a token from each of `keys` in turn, as `acquire` does, waiting at most `maxWait` milliseconds in all.
+    /// When one is refused (or the wait is cancelled), the tokens already taken from the keys before it are given
+    /// back. Returns the outcome (`waited` over all the keys) and the key that refused, if one did.
+    public func acquire(all keys: [String], waitingAtMost maxWait: Int64) async -> (Acquired, refusedBy: String?) {
+        var taken: [(key: String, generation: Int)] = []
+        var waited: Int64 = 0
+        for key in keys {
+            let (acquired, generation) = await acquireOne(key, waitingAtMost: maxWait - waited)
+            switch acquired {
+            case .granted(let wait):
+                waited += wait
+                taken.append((key, generation))
+            case .refused(let retryAfter, let reason, let wait):
+                for (key, generation) in taken { release(key, generation: generation) }
+                return (.refused(retryAfter: retryAfter, reason: reason, waited: waited + wait), key)
+            case .cancelled(let wait):
+                for (key, generation) in taken { release(key, generation: generation) }
+                return (.cancelled(waited: waited + wait), key)
+            }
+        }
+        return (.granted(waited: waited), nil)
+    }
+
+    /// Holds every bucket of `server` (its own and its vendor's) as `throttled` does; returns when the hold ends
+    /// (the latest of them).
+    @discardableResult
+    public func throttled(server: String, retryAfter header: String?, defaultSeconds: Int64 = 30) -> Timestamp {
+        var end = throttled("server:\(server)", retryAfter: header, defaultSeconds: defaultSeconds)
+        for key in keys(forServer: server).dropFirst() {
+            end = max(end, throttled(key, retryAfter: header, defaultSeconds: defaultSeconds))
+        }
+        return end
     }
 
     /// A call's place in a bucket: whether it may go, and the bucket's generation when it booked.
@@ -75,26 +122,32 @@ public final class RateLimiter: Sendable {
     /// made before it (the caller then books again). A caller that would wait longer is refused at once, and one
     /// cancelled while it waits stops waiting; either gives its booking back.
     public func acquire(_ key: String, waitingAtMost maxWait: Int64) async -> Acquired {
+        await acquireOne(key, waitingAtMost: maxWait).acquired
+    }
+
+    /// `acquire`, and the bucket's generation when the token was granted (to give it back).
+    private func acquireOne(_ key: String, waitingAtMost maxWait: Int64) async -> (acquired: Acquired, generation: Int)
+    {
         var waited: Int64 = 0
         while true {
             let booking = reserve(key)
             guard case .wait(let milliseconds, let reason) = booking.decision else {
-                return .granted(waited: waited)
+                return (.granted(waited: waited), booking.generation)
             }
             guard waited + milliseconds <= maxWait else {
                 if reason == .rate { release(key, generation: booking.generation) }
-                return .refused(retryAfter: milliseconds, reason: reason, waited: waited)
+                return (.refused(retryAfter: milliseconds, reason: reason, waited: waited), booking.generation)
             }
             do {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 if reason == .rate { release(key, generation: booking.generation) }
-                return .cancelled(waited: waited)
+                return (.cancelled(waited: waited), booking.generation)
             }
             waited += milliseconds
             // The booked token is the caller's now, unless a server's Retry-After came meanwhile.
             if reason == .rate, stillBooked(key, generation: booking.generation) {
-                return .granted(waited: waited)
+                return (.granted(waited: waited), booking.generation)
             }
         }
     }

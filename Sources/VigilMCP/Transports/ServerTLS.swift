@@ -7,7 +7,7 @@ import VigilCore
 
 /// TLS for an HTTP server of Vigil's (`vigil serve`, `vigil mcp --http`): a certificate chain and its private key,
 /// both PEM files, read and checked when the server starts, so that a wrong file is named before anything listens.
-/// TLS 1.2 at least; no client certificates.
+/// TLS 1.2 at least, with ECDHE and AES-GCM or ChaCha20-Poly1305; no client certificates.
 public struct ServerTLS: Sendable {
     public let certificatePath: String
     public let keyPath: String
@@ -47,6 +47,8 @@ public struct ServerTLS: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
         configuration.minimumTLSVersion = .tlsv12
+        // TLS 1.2 with forward secrecy and an AEAD cipher only (TLS 1.3's suites are all such).
+        configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
         do {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {

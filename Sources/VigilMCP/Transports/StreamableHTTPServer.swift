@@ -39,12 +39,12 @@ public struct StreamableHTTPServer: Sendable {
                     return response
                 }
                 guard authorizer.allows(request.headers[.authorization]) else {
-                    if let seconds = throttle.wrong(from: address) {
+                    // A request without credentials (a probe, a client's first try) is no guess.
+                    if request.headers[.authorization] != nil, let seconds = throttle.wrong(from: address) {
                         logger.warning("\(address) sent too many wrong tokens; refusing it for \(seconds) s")
                     }
                     return Self.unauthorized()
                 }
-                throttle.right(from: address)
                 var request = request
                 let body: ByteBuffer
                 do {

@@ -44,6 +44,7 @@ enum ConfigurationLoader {
         var config = VigilConfiguration()
         var bucketLines: [String: String] = [:]  // each rate-limit key's " (line N)", for checkBuckets
         var announceLines: [String: String] = [:]  // each guard.announce key's " (line N)", for checkAnnounce
+        var vendorLines: [String: String] = [:]  // each guard.vendors key's " (line N)", for checkVendors
         guard let root else { return config }
         let top = try mapping(root, path: "")
         for (key, value) in top {
@@ -272,6 +273,28 @@ enum ConfigurationLoader {
                         config.guardrails.announce = try announce(guardValue, path: path, lines: &announceLines)
                     case "approvers":
                         config.guardrails.approvers = try approvers(guardValue, path: path)
+                    case "vendors":
+                        config.guardrails.vendors = [:]
+                        for (vendor, servers) in try mapping(guardValue, path: path) {
+                            let at = "\(path).\(vendor)"
+                            guard vendor.range(of: #"^[a-z0-9][a-z0-9_-]{0,31}$"#, options: .regularExpression) != nil
+                            else {
+                                throw ParseError(
+                                    message:
+                                        "\(at)\(line(servers)): a vendor's name is 1-32 of a-z, 0-9, - and _ (e.g. okta)"
+                                )
+                            }
+                            guard case .sequence(let items) = servers, !items.isEmpty else {
+                                throw ParseError(
+                                    message:
+                                        "\(at)\(line(servers)): expected a list of the servers that call \(vendor)'s API"
+                                )
+                            }
+                            config.guardrails.vendors[vendor] = try items.map { item throws(ParseError) in
+                                try string(item, path: at)
+                            }
+                            vendorLines[vendor] = line(servers)
+                        }
                     default: throw unknown(path, guardValue)
                     }
                 }
@@ -287,6 +310,7 @@ enum ConfigurationLoader {
                 throw unknown(key, value)
             }
         }
+        try checkVendors(config, lines: vendorLines)
         try checkBuckets(config, lines: bucketLines)
         try checkAnnounce(config, lines: announceLines)
         return config
@@ -326,11 +350,15 @@ enum ConfigurationLoader {
         let servers = knownServers + config.mcp.servers.map(\.name)
         for bucket in config.guardrails.rateLimits.keys.sorted() {
             let path = "guard.rate_limits.\(bucket)\(lines[bucket] ?? "")"
-            guard bucket.hasPrefix("server:") else {
-                throw ParseError(
-                    message:
-                        "\(path): no vendor connector in this version takes tokens from a vendor bucket; limit the server instead (server:NAME)"
-                )
+            if bucket.hasPrefix("vendor:") {
+                let vendor = String(bucket.dropFirst("vendor:".count))
+                guard config.guardrails.vendors[vendor] != nil else {
+                    throw ParseError(
+                        message:
+                            "\(path): no server takes tokens from vendor:\(vendor); list the servers that call its API under guard.vendors.\(vendor)"
+                    )
+                }
+                continue
             }
             let name = String(bucket.dropFirst("server:".count))
             guard servers.contains(name) else {
@@ -340,6 +368,29 @@ enum ConfigurationLoader {
                     message:
                         "\(path): no server is named \(name)\(hint); the servers are \(servers.joined(separator: ", "))"
                 )
+            }
+        }
+    }
+
+    /// `guard.vendors` names servers that exist (Vigil's own or `mcp.servers`), each under one vendor at most.
+    static func checkVendors(_ config: VigilConfiguration, lines: [String: String] = [:]) throws(ParseError) {
+        let servers = knownServers + config.mcp.servers.map(\.name)
+        var vendorOf: [String: String] = [:]
+        for vendor in config.guardrails.vendors.keys.sorted() {
+            let path = "guard.vendors.\(vendor)\(lines[vendor] ?? "")"
+            for server in config.guardrails.vendors[vendor] ?? [] {
+                guard servers.contains(server) else {
+                    throw ParseError(
+                        message:
+                            "\(path): no server is named \(server); the servers are \(servers.joined(separator: ", "))")
+                }
+                if let other = vendorOf[server] {
+                    throw ParseError(
+                        message: other == vendor
+                            ? "\(path): \(server) is listed twice"
+                            : "\(path): \(server) is listed under \(other) already; a server calls one vendor's API")
+                }
+                vendorOf[server] = vendor
             }
         }
     }
@@ -765,8 +816,12 @@ enum ConfigurationLoader {
           # Calls per second and burst for each third-party server (mcp.servers) not named in rate_limits. Vigil's
           # own servers answer from the lab or the local store, which have no quota: unlimited unless named.
           rate_limit: {per_second: \(c.guardrails.rateLimit.perSecond), burst: \(c.guardrails.rateLimit.burst)}
-          # By server, e.g. "server:identity": {per_second: 10, burst: 20}. A call waits its turn up to 30 s.
+          # By server, e.g. "server:identity": {per_second: 10, burst: 20}, and by vendor API, e.g. "vendor:okta".
+          # A call waits its turn up to 30 s.
           rate_limits: {}
+          # The servers that call each vendor's API, e.g. okta: [identity, okta-admin]: they take tokens from the
+          # vendor's bucket too, and a 429 one of them meets holds them all.
+          vendors: {}
           # A second reader: a prompt-injection classifier served by text-embeddings-inference (POST /predict)
           # reads the prose of every result the scanner passes (docs/security.md). Off unless set.
           # intent_model:
@@ -793,6 +848,10 @@ enum ConfigurationLoader {
             text_argument: \(c.guardrails.announce.textArgument)         # … and for the message
             channel: "\(c.guardrails.announce.channel)"
             timeout: \(c.guardrails.announce.timeoutSeconds)            # seconds a post may take, 1-60
+          # Who may decide approval requests through the approvals API (`vigil serve`), each with a token of their
+          # own: `vigil guard approver-token NAME` prints the token and the entry, {name: NAME, token_sha256: HEX}.
+          # Empty: one shared token ($VIGIL_API_TOKEN), and who decides is what the client says.
+          approvers: []
           # The drift monitor: `vigil triage` compares the share of alerts it closes (and of each classification),
           # per rule and overall, in the recent window with the baseline before it, and raises a drift alert
           # (stderr, audit log, case store; `vigil guard drift`) when a share moves by `threshold` standard errors.

@@ -227,7 +227,8 @@ enum GuardSetup {
 
     /// The Guard's buckets: `guard.rate_limits` by name; a third-party server (`mcp.servers`) not named there gets
     /// `guard.rate_limit`, its quota being someone else's; Vigil's own servers answer from the lab or the local
-    /// store, which have no quota, so they are unlimited unless named.
+    /// store, which have no quota, so they are unlimited unless named. A server listed under `guard.vendors` takes
+    /// a token from its vendor's bucket too.
     static func rateLimiter(_ configuration: VigilConfiguration) -> RateLimiter {
         let g = configuration.guardrails
         var limits = g.rateLimits.mapValues { RateLimiter.Limit(ratePerSecond: $0.perSecond, burst: $0.burst) }
@@ -235,7 +236,13 @@ enum GuardSetup {
             limits["server:\(server.name)"] = RateLimiter.Limit(
                 ratePerSecond: g.rateLimit.perSecond, burst: g.rateLimit.burst)
         }
-        return RateLimiter(limits: limits, default: .unlimited)
+        // A vendor's bucket is limited only when guard.rate_limits names it; listed alone, the vendor's servers still
+        // share its holds (a 429 one of them meets).
+        var vendors: [String: String] = [:]
+        for (vendor, servers) in g.vendors {
+            for server in servers { vendors[server] = vendor }
+        }
+        return RateLimiter(limits: limits, default: .unlimited, vendors: vendors)
     }
 }
 
