@@ -245,6 +245,7 @@ public struct ApprovalsAPI: Sendable {
             response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\""
             return response
         }
+        throttle.right(from: address)
         do {
             return try await answer(identity)
         } catch let problem as Problem {

@@ -177,4 +177,42 @@ struct RateLimiterTests {
             held.0 == .refused(retryAfter: 12_000, reason: .retryAfter, waited: 0) && held.refusedBy == "vendor:okta")
         #expect(limiter.levels.first { $0.key == "server:identity" }?.blockedUntil == until)
     }
+
+    /// A call to a server with a vendor goes only when both buckets have a token at once: while it waits for the
+    /// vendor's, it holds none of its server's; it goes when the vendor's comes, having waited that long; cancelled
+    /// while it waits, it leaves both buckets as they were.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func aCallWaitingForItsVendorHoldsNoTokenOfItsServer() async {
+        let limiter = RateLimiter(
+            limits: [
+                "vendor:okta": .init(ratePerSecond: 20, burst: 1), "server:identity": .init(ratePerSecond: 1, burst: 3),
+            ],
+            default: .unlimited, vendors: ["identity": "okta"])
+        let keys = limiter.keys(forServer: "identity")
+        #expect(await limiter.acquire(all: keys, waitingAtMost: 0).0 == .granted(waited: 0))
+        // The vendor's next token is 50 ms away: the second call waits for it, then goes.
+        let (second, refusedBy) = await limiter.acquire(all: keys, waitingAtMost: 10_000)
+        guard case .granted(let waited) = second else {
+            Issue.record("expected the second call to go after waiting, got \(second)")
+            return
+        }
+        #expect(waited >= 1 && refusedBy == nil)
+
+        let slow = RateLimiter(
+            limits: [
+                "vendor:okta": .init(ratePerSecond: 0.01, burst: 1),
+                "server:identity": .init(ratePerSecond: 1, burst: 3),
+            ],
+            default: .unlimited, vendors: ["identity": "okta"])
+        #expect(await slow.acquire(all: keys, waitingAtMost: 0).0 == .granted(waited: 0))
+        let waiting = Task { await slow.acquire(all: keys, waitingAtMost: 1_000_000) }
+        // While it waits (100 s) for the vendor, the server's bucket has every token but the first call's.
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect((slow.levels.first { $0.key == "server:identity" }?.tokens ?? 0) >= 2)
+        waiting.cancel()
+        let (cancelled, by) = await waiting.value
+        #expect(cancelled == .cancelled(waited: 0) && by == "vendor:okta")
+        #expect((slow.levels.first { $0.key == "server:identity" }?.tokens ?? 0) >= 2)
+        #expect((slow.levels.first { $0.key == "vendor:okta" }?.tokens ?? 1) < 0.5)  // no token given back twice
+    }
 }

@@ -378,10 +378,14 @@ import VigilTesting
         #expect(throttle.wrong(from: "10.0.0.1") == nil)  // forgotten: counting from one again
         // A full table: newcomers share one count, so a hundred addresses buy no more guesses than one, while a
         // client counted already keeps its own.
+        throttle.right(from: "203.0.113.5")  // let in before the flood
         for n in 0..<100 { throttle.wrong(from: "192.0.2.\(n)") }
         #expect(throttle.counted == 9)
         #expect(throttle.wait(for: "192.0.2.200") != nil && throttle.wait(for: "198.51.100.1") != nil)
         #expect(throttle.wait(for: "192.0.2.0") == nil && throttle.wait(for: "10.0.0.1") == nil)
+        #expect(throttle.wait(for: "203.0.113.5") == nil)
+        throttle.right(from: "198.51.100.2")  // no room: still a newcomer
+        #expect(throttle.counted == 9 && throttle.wait(for: "198.51.100.2") != nil)
         // Once their counts are forgotten, newcomers get places of their own again.
         hands.advance(100)
         #expect(throttle.wrong(from: "198.51.100.1") == nil && throttle.counted == 1)

@@ -319,16 +319,23 @@ struct CommandLineTests {
         ),
         (
             "guard:\n  vendors: {okta: [identity, okta-admin]}\n",
-            "guard.vendors.okta (line 2): no server is named okta-admin; the servers are siem, identity"
+            "guard.vendors.okta[1] (line 2): no server is named okta-admin; the servers are siem, identity"
         ),
         ("guard:\n  vendors: {okta: identity}\n", "guard.vendors.okta (line 2): expected a list of the servers"),
         ("guard:\n  vendors: {okta: []}\n", "guard.vendors.okta (line 2): expected a list of the servers"),
         ("guard:\n  vendors: {Okta: [identity]}\n", "guard.vendors.Okta (line 2): a vendor's name is 1-32 of a-z"),
         (
             "guard:\n  vendors: {okta: [identity], azure: [cloud, identity]}\n",
-            "guard.vendors.okta (line 2): identity is listed under azure already; a server calls one vendor's API"
+            "guard.vendors.okta[0] (line 2): identity is listed under azure already; a server calls one vendor's API"
         ),
-        ("guard:\n  vendors: {okta: [identity, identity]}\n", "guard.vendors.okta (line 2): identity is listed twice"),
+        (
+            "guard:\n  vendors: {okta: [identity, identity]}\n",
+            "guard.vendors.okta[1] (line 2): identity is listed twice"
+        ),
+        (
+            "guard:\n  vendors:\n    okta:\n      - identity\n      - okta-admin\n",
+            "guard.vendors.okta[1] (line 5): no server is named okta-admin"
+        ),
         ("guard:\n  intent_model: {url: 'ftp://h'}\n", "guard.intent_model.url (line 2): 'ftp://h' is not an http"),
         (
             "guard:\n  intent_model: {url: 'http://h', labels: []}\n",

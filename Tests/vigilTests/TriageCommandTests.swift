@@ -248,7 +248,7 @@ struct TriageCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
             result.stderr.contains(
-                "were refused by the rate limit of \(bucket) (the next token, or the end of the server's Retry-After, was over 30 s away)"
+                "were refused by the rate limit of \(bucket) (the next token, or the end of the Retry-After a server asked for, was over 30 s away)"
             ),
             "\(result.stderr)")
         #expect(result.stderr.contains("\(bucket): 0.0/1 tokens, 0.01/s"), "\(result.stderr)")

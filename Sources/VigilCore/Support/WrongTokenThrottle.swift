@@ -9,9 +9,10 @@ import Synchronization
 ///
 /// Clients are counted by the peer's address as the server sees it, IPv6 ones by their /64 (one host's share): those
 /// behind one proxy share a count (a wrong token from one then holds up the others). A request without an
-/// `Authorization` header is no guess and is not counted. The table keeps at most `capacity` clients; when it is full
-/// of clients still counted, a new one is counted with every other newcomer under one shared key, so that many
-/// addresses buy no more guesses than one.
+/// `Authorization` header is no guess and is not counted. The table keeps at most `capacity` clients, those that sent
+/// a wrong token and those let in (`right`), each until `forgetAfter` seconds after it was last seen (or its refusal
+/// ends). When it is full, a client not in it is counted with every other such newcomer under one shared key, so
+/// that many addresses buy no more guesses than one; clients let in before keep their own places.
 public final class WrongTokenThrottle: Sendable {
     public struct Settings: Sendable {
         public var allowed = 10
@@ -24,7 +25,10 @@ public final class WrongTokenThrottle: Sendable {
 
     struct Entry {
         var wrong: Int
-        var last: Double
+        /// When the last wrong token came (the count is forgotten `forgetAfter` later).
+        var lastWrong: Double
+        /// When the client was last seen, with a wrong token or let in (its place is kept that long).
+        var seen: Double
         var lockedUntil: Double
     }
 
@@ -52,7 +56,11 @@ public final class WrongTokenThrottle: Sendable {
         let time = now()
         let client = Self.client(address)
         return entries.withLock { entries in
-            let key = entries[client] != nil ? client : (entries.count >= settings.capacity ? Self.overflow : client)
+            var key = client
+            if entries[client] == nil, entries.count >= settings.capacity {
+                Self.forget(&entries, time, settings)
+                if entries.count >= settings.capacity { key = Self.overflow }
+            }
             guard let entry = entries[key], entry.lockedUntil > time else { return nil }
             return Int((entry.lockedUntil - time).rounded(.up))
         }
@@ -69,10 +77,11 @@ public final class WrongTokenThrottle: Sendable {
                 Self.forget(&entries, time, settings)
                 if entries.count >= settings.capacity { key = Self.overflow }
             }
-            var entry = entries[key] ?? Entry(wrong: 0, last: time, lockedUntil: 0)
-            if time - entry.last > settings.forgetAfter { entry.wrong = 0 }
+            var entry = entries[key] ?? Entry(wrong: 0, lastWrong: time, seen: time, lockedUntil: 0)
+            if time - entry.lastWrong > settings.forgetAfter { entry.wrong = 0 }
             entry.wrong += 1
-            entry.last = time
+            entry.lastWrong = time
+            entry.seen = time
             var locked: Int?
             if entry.wrong >= settings.allowed {
                 let exponent = min(entry.wrong - settings.allowed, 16)
@@ -85,12 +94,28 @@ public final class WrongTokenThrottle: Sendable {
         }
     }
 
+    /// A right token from `address`: its client keeps (or gets, if there is room) a place of its own, so that a flood
+    /// of newcomers does not pool it with them. Its count of wrong tokens is not cleared.
+    public func right(from address: String) {
+        let time = now()
+        let client = Self.client(address)
+        entries.withLock { entries in
+            if entries[client] != nil {
+                entries[client]?.seen = time
+                return
+            }
+            if entries.count >= settings.capacity { Self.forget(&entries, time, settings) }
+            guard entries.count < settings.capacity else { return }
+            entries[client] = Entry(wrong: 0, lastWrong: -.infinity, seen: time, lockedUntil: 0)
+        }
+    }
+
     /// How many clients are counted (for tests and the server's log).
     public var counted: Int { entries.withLock { $0.count } }
 
-    /// Drops the clients whose count has been forgotten and who are not refused now.
+    /// Drops the clients not seen for `forgetAfter` seconds and not refused now.
     static func forget(_ entries: inout [String: Entry], _ time: Double, _ settings: Settings) {
-        entries = entries.filter { time - $0.value.last <= settings.forgetAfter || $0.value.lockedUntil > time }
+        entries = entries.filter { time - $0.value.seen <= settings.forgetAfter || $0.value.lockedUntil > time }
     }
 
     /// The client an address stands for: an IPv4 address itself (also written as IPv6, `::ffff:192.0.2.1`), an IPv6

@@ -54,27 +54,49 @@ public final class RateLimiter: Sendable {
         ["server:\(server)"] + (vendors[server].map { ["vendor:\($0)"] } ?? [])
     }
 
-    /// Takes a token from each of `keys` in turn, as `acquire` does, waiting at most `maxWait` milliseconds in all.
-    /// When one is refused (or the wait is cancelled), the tokens already taken from the keys before it are given
-    /// back. Returns the outcome (`waited` over all the keys) and the key that refused, if one did.
+    /// Takes a token from every one of `keys` at once (a server's and its vendor's), waiting at most `maxWait`
+    /// milliseconds in all, so that the call goes only when each bucket has a token for it: a token taken from one
+    /// while the call waits for another would let the call run later than that bucket's rate allows. Each attempt
+    /// books a token in every bucket; if one would make the call wait, every booking is given back, the call waits
+    /// for the bucket that would hold it longest (refused at once if that is beyond `maxWait`) and tries again. Such
+    /// callers keep no place in line (a single key does: `acquire`). Returns the outcome and, when refused or
+    /// cancelled, the key that held the call.
     public func acquire(all keys: [String], waitingAtMost maxWait: Int64) async -> (Acquired, refusedBy: String?) {
-        var taken: [(key: String, generation: Int)] = []
-        var waited: Int64 = 0
-        for key in keys {
-            let (acquired, generation) = await acquireOne(key, waitingAtMost: maxWait - waited)
-            switch acquired {
-            case .granted(let wait):
-                waited += wait
-                taken.append((key, generation))
-            case .refused(let retryAfter, let reason, let wait):
-                for (key, generation) in taken { release(key, generation: generation) }
-                return (.refused(retryAfter: retryAfter, reason: reason, waited: waited + wait), key)
-            case .cancelled(let wait):
-                for (key, generation) in taken { release(key, generation: generation) }
-                return (.cancelled(waited: waited + wait), key)
-            }
+        guard keys.count > 1 else {
+            let key = keys.first ?? ""
+            let acquired = await acquire(key, waitingAtMost: maxWait)
+            if case .granted = acquired { return (acquired, nil) }
+            return (acquired, key)
         }
-        return (.granted(waited: waited), nil)
+        var waited: Int64 = 0
+        while true {
+            let bookings = keys.map { ($0, reserve($0)) }
+            var longest: (key: String, milliseconds: Int64, reason: RateDecision.Reason)?
+            for (key, booking) in bookings {
+                if case .wait(let milliseconds, let reason) = booking.decision,
+                    milliseconds > (longest?.milliseconds ?? -1)
+                {
+                    longest = (key, milliseconds, reason)
+                }
+            }
+            guard let longest else { return (.granted(waited: waited), nil) }
+            // Give back every token booked (a bucket held by a Retry-After booked none).
+            for (key, booking) in bookings {
+                if case .wait(_, .retryAfter) = booking.decision { continue }
+                release(key, generation: booking.generation)
+            }
+            guard waited + longest.milliseconds <= maxWait else {
+                return (
+                    .refused(retryAfter: longest.milliseconds, reason: longest.reason, waited: waited), longest.key
+                )
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(longest.milliseconds))
+            } catch {
+                return (.cancelled(waited: waited), longest.key)
+            }
+            waited += longest.milliseconds
+        }
     }
 
     /// Holds every bucket of `server` (its own and its vendor's) as `throttled` does; returns when the hold ends
@@ -122,32 +144,26 @@ public final class RateLimiter: Sendable {
     /// made before it (the caller then books again). A caller that would wait longer is refused at once, and one
     /// cancelled while it waits stops waiting; either gives its booking back.
     public func acquire(_ key: String, waitingAtMost maxWait: Int64) async -> Acquired {
-        await acquireOne(key, waitingAtMost: maxWait).acquired
-    }
-
-    /// `acquire`, and the bucket's generation when the token was granted (to give it back).
-    private func acquireOne(_ key: String, waitingAtMost maxWait: Int64) async -> (acquired: Acquired, generation: Int)
-    {
         var waited: Int64 = 0
         while true {
             let booking = reserve(key)
             guard case .wait(let milliseconds, let reason) = booking.decision else {
-                return (.granted(waited: waited), booking.generation)
+                return .granted(waited: waited)
             }
             guard waited + milliseconds <= maxWait else {
                 if reason == .rate { release(key, generation: booking.generation) }
-                return (.refused(retryAfter: milliseconds, reason: reason, waited: waited), booking.generation)
+                return .refused(retryAfter: milliseconds, reason: reason, waited: waited)
             }
             do {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } catch {
                 if reason == .rate { release(key, generation: booking.generation) }
-                return (.cancelled(waited: waited), booking.generation)
+                return .cancelled(waited: waited)
             }
             waited += milliseconds
             // The booked token is the caller's now, unless a server's Retry-After came meanwhile.
             if reason == .rate, stillBooked(key, generation: booking.generation) {
-                return (.granted(waited: waited), booking.generation)
+                return .granted(waited: waited)
             }
         }
     }

@@ -45,6 +45,7 @@ public struct StreamableHTTPServer: Sendable {
                     }
                     return Self.unauthorized()
                 }
+                throttle.right(from: address)
                 var request = request
                 let body: ByteBuffer
                 do {

@@ -136,7 +136,7 @@ struct TriageCommand: AsyncVigilCommand {
         }
         for (bucket, count) in stack.rateLimited.sorted(by: { $0.key < $1.key }) {
             Console.warning(
-                "\(count) tool call\(count == 1 ? " was" : "s were") refused by the rate limit of \(bucket) (the next token, or the end of the server's Retry-After, was over 30 s away); the alerts that needed them were escalated rather than closed. If \(bucket) allows more, raise guard.rate_limits.\"\(bucket)\"; if it asked to wait, triage those alerts again later."
+                "\(count) tool call\(count == 1 ? " was" : "s were") refused by the rate limit of \(bucket) (the next token, or the end of the Retry-After a server asked for, was over 30 s away); the alerts that needed them were escalated rather than closed. If \(bucket) allows more, raise guard.rate_limits.\"\(bucket)\"; if it asked to wait, triage those alerts again later."
             )
         }
         if GracefulStop.isRequested {

@@ -248,7 +248,7 @@ final class AgentStack: Sendable {
         let limited = guardrails.rateLimitedAnnouncements
         if limited > 0 {
             Console.warning(
-                "\(limited) approval message\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the chat server's rate limit had no token within 30 s (audited as approval_announce_failed or approval_decision_announce_failed); the requests wait in `vigil guard approvals`. Raise its guard.rate_limits if the channel allows more."
+                "\(limited) approval message\(limited == 1 ? " was" : "s were") not posted to the approvers' channel: the rate limit of the chat server (or of its vendor's API, guard.vendors) had no token within 30 s (audited as approval_announce_failed or approval_decision_announce_failed, with the bucket); the requests wait in `vigil guard approvals`. Raise that bucket's guard.rate_limits if the channel allows more."
             )
         }
         for server in servers { await server.stop() }

@@ -44,7 +44,7 @@ enum ConfigurationLoader {
         var config = VigilConfiguration()
         var bucketLines: [String: String] = [:]  // each rate-limit key's " (line N)", for checkBuckets
         var announceLines: [String: String] = [:]  // each guard.announce key's " (line N)", for checkAnnounce
-        var vendorLines: [String: String] = [:]  // each guard.vendors key's " (line N)", for checkVendors
+        var vendorLines: [String: [String]] = [:]  // each guard.vendors server's " (line N)", for checkVendors
         guard let root else { return config }
         let top = try mapping(root, path: "")
         for (key, value) in top {
@@ -293,7 +293,7 @@ enum ConfigurationLoader {
                             config.guardrails.vendors[vendor] = try items.map { item throws(ParseError) in
                                 try string(item, path: at)
                             }
-                            vendorLines[vendor] = line(servers)
+                            vendorLines[vendor] = items.map { line($0) }
                         }
                     default: throw unknown(path, guardValue)
                     }
@@ -373,12 +373,13 @@ enum ConfigurationLoader {
     }
 
     /// `guard.vendors` names servers that exist (Vigil's own or `mcp.servers`), each under one vendor at most.
-    static func checkVendors(_ config: VigilConfiguration, lines: [String: String] = [:]) throws(ParseError) {
+    static func checkVendors(_ config: VigilConfiguration, lines: [String: [String]] = [:]) throws(ParseError) {
         let servers = knownServers + config.mcp.servers.map(\.name)
         var vendorOf: [String: String] = [:]
         for vendor in config.guardrails.vendors.keys.sorted() {
-            let path = "guard.vendors.\(vendor)\(lines[vendor] ?? "")"
-            for server in config.guardrails.vendors[vendor] ?? [] {
+            for (index, server) in (config.guardrails.vendors[vendor] ?? []).enumerated() {
+                let at = lines[vendor].flatMap { index < $0.count ? $0[index] : nil } ?? ""
+                let path = "guard.vendors.\(vendor)[\(index)]\(at)"
                 guard servers.contains(server) else {
                     throw ParseError(
                         message:
