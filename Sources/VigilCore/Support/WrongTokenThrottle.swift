@@ -56,11 +56,7 @@ public final class WrongTokenThrottle: Sendable {
         let time = now()
         let client = Self.client(address)
         return entries.withLock { entries in
-            var key = client
-            if entries[client] == nil, entries.count >= settings.capacity {
-                Self.forget(&entries, time, settings)
-                if entries.count >= settings.capacity { key = Self.overflow }
-            }
+            let key = Self.key(for: client, in: &entries, time, settings)
             guard let entry = entries[key], entry.lockedUntil > time else { return nil }
             return Int((entry.lockedUntil - time).rounded(.up))
         }
@@ -72,11 +68,7 @@ public final class WrongTokenThrottle: Sendable {
         let time = now()
         let client = Self.client(address)
         return entries.withLock { entries in
-            var key = client
-            if entries[client] == nil, entries.count >= settings.capacity {
-                Self.forget(&entries, time, settings)
-                if entries.count >= settings.capacity { key = Self.overflow }
-            }
+            let key = Self.key(for: client, in: &entries, time, settings)
             var entry = entries[key] ?? Entry(wrong: 0, lastWrong: time, seen: time, lockedUntil: 0)
             if time - entry.lastWrong > settings.forgetAfter { entry.wrong = 0 }
             entry.wrong += 1
@@ -100,18 +92,23 @@ public final class WrongTokenThrottle: Sendable {
         let time = now()
         let client = Self.client(address)
         entries.withLock { entries in
-            if entries[client] != nil {
-                entries[client]?.seen = time
-                return
-            }
-            if entries.count >= settings.capacity { Self.forget(&entries, time, settings) }
-            guard entries.count < settings.capacity else { return }
-            entries[client] = Entry(wrong: 0, lastWrong: -.infinity, seen: time, lockedUntil: 0)
+            guard Self.key(for: client, in: &entries, time, settings) == client else { return }
+            entries[client, default: Entry(wrong: 0, lastWrong: -.infinity, seen: time, lockedUntil: 0)].seen = time
         }
     }
 
     /// How many clients are counted (for tests and the server's log).
     public var counted: Int { entries.withLock { $0.count } }
+
+    /// The key `client` is counted under: its own, unless it has no place and none can be made (the table is full
+    /// of clients seen lately), when it is the newcomers' shared one.
+    static func key(
+        for client: String, in entries: inout [String: Entry], _ time: Double, _ settings: Settings
+    ) -> String {
+        guard entries[client] == nil, entries.count >= settings.capacity else { return client }
+        forget(&entries, time, settings)
+        return entries.count >= settings.capacity ? overflow : client
+    }
 
     /// Drops the clients not seen for `forgetAfter` seconds and not refused now.
     static func forget(_ entries: inout [String: Entry], _ time: Double, _ settings: Settings) {
