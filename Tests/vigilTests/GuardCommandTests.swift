@@ -241,6 +241,8 @@ struct GuardCommandTests {
         #expect(records.map { $0["data"]?["id"] } == [.string(ids[0])])
         #expect(records.first?["data"]?["decided_by"] == "alice" && records.first?["data"]?["note"] == "checked")
         #expect(records.first?["data"]?["decided_via"] == "command")
+        let listed = try await run(["guard", "approvals"], in: dir)
+        #expect(listed.stdout.contains("alice (command)") && listed.stdout.contains("decided by"), "\(listed.stdout)")
 
         // While another writer holds the log, the decision waits in the book for it.
         let key = try AuditKey.loadOrCreate(path: dir.appendingPathComponent("vigil-audit.key").path).0
@@ -428,5 +430,7 @@ struct GuardCommandTests {
         #expect(records.map { $0["data"]?["id"] } == [.string(ids[0])])
         #expect(records.first?["data"]?["decided_by"] == .string(alice))
         #expect(records.first?["data"]?["decided_via"] == "api-approver-token")
+        let listed = try await run(["guard", "approvals", "--status", "approved"], in: dir)
+        #expect(listed.stdout.contains("(api-approver-token)"), "\(listed.stdout)")
     }
 }

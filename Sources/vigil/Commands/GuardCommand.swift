@@ -285,16 +285,20 @@ struct GuardApprovalsCommand: VigilCommand {
             print("no approval requests\(status.map { " \($0)" } ?? "")")
             return
         }
-        // The tool, case and arguments come from the agents and the alerts: shown inert (`TerminalText`).
+        // The tool, case and arguments come from the agents and the alerts, who decided from a person or a client:
+        // shown inert (`TerminalText`).
         let rows = list.map { a in
             [
                 a.id, a.status.rawValue, a.tool, a.caseID, a.tier, a.rule,
                 a.expiresAt.rfc3339(fractionalSeconds: false),
+                a.decidedBy.map { by in a.decidedVia.map { "\(by) (\($0.rawValue))" } ?? by } ?? "-",
                 JSONValue.object(a.arguments).serialized(),
             ].map { TerminalText.inert($0) }
         }
         print(
-            Table.render(header: ["id", "status", "tool", "case", "tier", "rule", "expires", "arguments"], rows: rows))
+            Table.render(
+                header: ["id", "status", "tool", "case", "tier", "rule", "expires", "decided by", "arguments"],
+                rows: rows))
     }
 }
 
