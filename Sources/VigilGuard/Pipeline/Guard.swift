@@ -169,8 +169,9 @@ public final class Guard: Sendable {
         }
 
         // 3. Rate limit: the call books its token and waits its turn (callers go in the order they booked), up to
-        // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends. A server that
-        // calls a vendor's API takes a token from the vendor's bucket too (`RateLimiter.vendors`).
+        // `maxRateWaitMilliseconds` in all; a server's Retry-After holds every call until it ends. A call to a server
+        // that calls a vendor's API takes a token from the vendor's bucket too, both at once and without a place in
+        // line (`RateLimiter.acquire(all:)`).
         let bucket = "server:\(profile.server)"
         let (acquired, refusedBy) = await rateLimiter.acquire(
             all: rateLimiter.keys(forServer: profile.server), waitingAtMost: maxRateWaitMilliseconds)

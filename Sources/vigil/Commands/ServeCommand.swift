@@ -15,8 +15,8 @@ struct ServeCommand: AsyncVigilCommand {
             /deny with {"by": "NAME", "note": "why"}; GET /health. Every route but /health needs \
             "Authorization: Bearer TOKEN": with guard.approvers in vigil.yaml, an approver's own token (`vigil guard \
             approver-token NAME`), and decisions are recorded under its owner's name; otherwise one shared token, \
-            from $VIGIL_API_TOKEN (--token-env) or a random one printed at start. An address that sends 10 wrong \
-            tokens in a row is refused for a while (429). A decision is written to the audit log and posted to the \
+            from $VIGIL_API_TOKEN (--token-env) or a random one printed at start. A client that sends 10 wrong \
+            tokens is refused for a while (429, doubling up to 5 minutes); --tls-cert and --tls-key serve HTTPS. A decision is written to the audit log and posted to the \
             approvers' channel as `vigil guard approve` does. Serves until SIGINT or SIGTERM. See docs/security.md \
             ("The approvals API").
             """)
