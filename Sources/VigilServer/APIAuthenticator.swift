@@ -44,8 +44,8 @@ public struct APIAuthenticator: Sendable {
         case .shared(let authorizer):
             return authorizer.allows(header) ? .sharedToken : nil
         case .approvers(let approvers):
-            guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-            let digest = Array(SHA256.hash(data: Array(header.dropFirst(7).utf8)))
+            guard let token = BearerAuthorizer.token(in: header) else { return nil }
+            let digest = Array(SHA256.hash(data: Array(token.utf8)))
             var found: String?
             for approver in approvers {
                 var difference: UInt8 = 0

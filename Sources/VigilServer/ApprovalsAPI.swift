@@ -229,23 +229,24 @@ public struct ApprovalsAPI: Sendable {
         _ answer: (APIAuthenticator.Identity) async throws -> Response
     ) async -> Response {
         let address = context.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = throttle.wait(for: address) {
+        let identity: APIAuthenticator.Identity
+        switch throttle.gate(address, authorization: request.headers[.authorization], identify: authenticator.identify)
+        {
+        case .wait(let seconds):
             var response = Self.error(
-                .tooManyRequests, "too many wrong tokens from \(address): try again in \(wait) s")
-            response.headers[.retryAfter] = String(wait)
+                .tooManyRequests, "too many wrong tokens from \(address): try again in \(seconds) s")
+            response.headers[.retryAfter] = String(seconds)
             return response
-        }
-        guard let identity = authenticator.identify(request.headers[.authorization]) else {
-            // A request without credentials (a probe, a client's first try) is no guess.
-            if request.headers[.authorization] != nil, let seconds = throttle.wrong(from: address) {
-                logger.warning(
-                    "approvals API: \(address) sent too many wrong tokens; refusing it for \(seconds) s")
+        case .unauthorized(let locked):
+            if let locked {
+                logger.warning("approvals API: \(address) sent too many wrong tokens; refusing it for \(locked) s")
             }
             var response = Self.error(.unauthorized, "missing or wrong bearer token")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\""
             return response
+        case .admitted(let who):
+            identity = who
         }
-        throttle.right(from: address)
         do {
             return try await answer(identity)
         } catch let problem as Problem {

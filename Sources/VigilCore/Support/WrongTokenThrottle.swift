@@ -51,6 +51,30 @@ public final class WrongTokenThrottle: Sendable {
     }
     static let start = ContinuousClock.now
 
+    /// What a request from `address` with the `Authorization` value `authorization` gets.
+    public enum Gate<Identity> {
+        /// Refused for this many seconds more, its token not looked at: the client sent too many wrong ones.
+        case wait(seconds: Int)
+        /// No token, or a wrong one (counted when it carried credentials; `lockedFor` when this one locks the client).
+        case unauthorized(lockedFor: Int?)
+        /// Let in as whom `identify` named.
+        case admitted(Identity)
+    }
+
+    /// Looks at a request's credentials only if its client is not refused now (`wait`); counts them if `identify`
+    /// finds them wrong (`wrong`), and keeps the client's place if right (`right`). A request without credentials (a
+    /// probe, a client's first try) is no guess and is not counted.
+    public func gate<Identity>(
+        _ address: String, authorization: String?, identify: (String?) -> Identity?
+    ) -> Gate<Identity> {
+        if let seconds = wait(for: address) { return .wait(seconds: seconds) }
+        guard let identity = identify(authorization) else {
+            return .unauthorized(lockedFor: authorization == nil ? nil : wrong(from: address))
+        }
+        right(from: address)
+        return .admitted(identity)
+    }
+
     /// Seconds the client at `address` must wait before its next request is looked at (rounded up), or nil: go ahead.
     public func wait(for address: String) -> Int? {
         let time = now()

@@ -32,20 +32,23 @@ public struct StreamableHTTPServer: Sendable {
             httpRouter.on(RouterPath(configuration.path), method: method) { [logger] request, context -> Response in
                 // An address refused for wrong tokens is not looked at further, the right token included.
                 let address = context.remoteAddress?.ipAddress ?? "unknown"
-                if let wait = throttle.wait(for: address) {
+                switch throttle.gate(
+                    address, authorization: request.headers[.authorization],
+                    identify: { authorizer.allows($0) ? () : nil })
+                {
+                case .wait(let seconds):
                     var response = Self.plain(
-                        .tooManyRequests, "too many wrong tokens from \(address): try again in \(wait) s\n")
-                    response.headers[.retryAfter] = String(wait)
+                        .tooManyRequests, "too many wrong tokens from \(address): try again in \(seconds) s\n")
+                    response.headers[.retryAfter] = String(seconds)
                     return response
-                }
-                guard authorizer.allows(request.headers[.authorization]) else {
-                    // A request without credentials (a probe, a client's first try) is no guess.
-                    if request.headers[.authorization] != nil, let seconds = throttle.wrong(from: address) {
-                        logger.warning("\(address) sent too many wrong tokens; refusing it for \(seconds) s")
+                case .unauthorized(let locked):
+                    if let locked {
+                        logger.warning("\(address) sent too many wrong tokens; refusing it for \(locked) s")
                     }
                     return Self.unauthorized()
+                case .admitted:
+                    break
                 }
-                throttle.right(from: address)
                 var request = request
                 let body: ByteBuffer
                 do {
