@@ -13,9 +13,11 @@ Streamable HTTP, and checks what a third-party client relies on:
 - an unknown tool, and a write tool without the grant, give a JSON-RPC error;
 - over HTTP, a request without the bearer token is refused with 401;
 - over HTTPS (`--tls-cert`, `--tls-key`; a self-signed certificate made with the openssl command), the same, with
-  the client trusting that certificate alone, and a plain-HTTP request to the port gets no answer.
+  the client trusting that certificate alone, and a plain-HTTP request to the port gets no answer;
+- over mutual TLS (`--tls-client-ca`; a CA and a client certificate it issued, made the same way), the same with the
+  client showing its certificate, and a client without one is refused in the handshake.
 
-Usage: scripts/mcp-interop.py PATH/TO/vigil [--transport stdio|http|https|both] [--server NAME ...]
+Usage: scripts/mcp-interop.py PATH/TO/vigil [--transport stdio|http|https|mtls|both] [--server NAME ...]
 (`both` is stdio and http.)
 Prints one line per check group and a summary; exits 1 if anything failed.
 Needs `pip install mcp` (the official SDK) and jsonschema (installed with it).
@@ -237,23 +239,54 @@ def self_signed(directory):
     return certificate, key
 
 
+def client_certificate(directory):
+    """A CA and a client certificate it issued (OpenSSL 3's `req -x509 -CA`); returns the CA's path and the client's
+    certificate and key."""
+    authority, authority_key = os.path.join(directory, "ca.pem"), os.path.join(directory, "ca-key.pem")
+    certificate, key = os.path.join(directory, "client.pem"), os.path.join(directory, "client-key.pem")
+    common = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"]
+    subprocess.run(
+        common + ["-keyout", authority_key, "-out", authority, "-subj", "/CN=interop CA",
+                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        common + ["-CA", authority, "-CAkey", authority_key, "-keyout", key, "-out", certificate, "-subj", "/CN=client",
+                  "-addext", "extendedKeyUsage=clientAuth"],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return authority, (certificate, key)
+
+
 async def over_https(vigil, server, write, args, checks):
     with tempfile.TemporaryDirectory() as directory:
         certificate, key = self_signed(directory)
         await over_http(vigil, server, write, args, checks, tls=(certificate, key))
 
 
-async def over_http(vigil, server, write, args, checks, tls=None):
+async def over_mtls(vigil, server, write, args, checks):
+    with tempfile.TemporaryDirectory() as directory:
+        certificate, key = self_signed(directory)
+        authority, client = client_certificate(directory)
+        await over_http(vigil, server, write, args, checks, tls=(certificate, key), client_ca=authority, client=client)
+
+
+async def over_http(vigil, server, write, args, checks, tls=None, client_ca=None, client=None):
     command = [vigil, "mcp", server, "--http", "127.0.0.1:0"] + (["--allow-write"] if write else [])
     if tls:
         command += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+    if client_ca:
+        command += ["--tls-client-ca", client_ca]
     env = dict(os.environ, VIGIL_MCP_TOKEN=TOKEN)
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE)
-    label = f"{'https' if tls else 'http'} {server}{' +write' if write else ''}"
+    label = f"{'mtls' if client_ca else 'https' if tls else 'http'} {server}{' +write' if write else ''}"
     # Trusting the test's certificate alone: the server must present it, for 127.0.0.1.
     context = ssl.create_default_context(cafile=tls[0]) if tls else None
+    bare = context
+    if client:
+        # Mutual TLS: the client shows the certificate the test's CA issued; without it, it is not let in.
+        context = ssl.create_default_context(cafile=tls[0])
+        context.load_cert_chain(client[0], client[1])
     try:
         url = None
         while url is None:
@@ -265,6 +298,16 @@ async def over_http(vigil, server, write, args, checks, tls=None):
                 url = found.group(1).decode()
         checks.check(url.startswith("https://" if tls else "http://"), f"{label}: listening on {url}")
         drain = asyncio.create_task(process.stderr.read())
+        if client:
+            try:
+                urllib.request.urlopen(
+                    urllib.request.Request(url, data=b"{}", method="POST",
+                                           headers={"Authorization": f"Bearer {TOKEN}"}), timeout=10, context=bare)
+                checks.check(False, f"{label}: a client without a certificate was answered")
+            except urllib.error.HTTPError as error:
+                checks.check(False, f"{label}: a client without a certificate got HTTP {error.code}")
+            except (urllib.error.URLError, ConnectionError, OSError):
+                checks.check(True, "")
         try:
             urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10, context=context)
             checks.check(False, f"{label}: request without a token was accepted")
@@ -294,7 +337,7 @@ async def over_http(vigil, server, write, args, checks, tls=None):
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("vigil")
-    parser.add_argument("--transport", choices=["stdio", "http", "https", "both"], default="both")
+    parser.add_argument("--transport", choices=["stdio", "http", "https", "mtls", "both"], default="both")
     parser.add_argument("--server", action="append", choices=SERVERS)
     options = parser.parse_args()
     vigil = os.path.abspath(options.vigil)
@@ -307,7 +350,7 @@ async def main():
                 args = fixtures(vigil) if server == servers[0] or "cached" not in locals() else cached
                 cached = args
                 before = (checks.passed, len(checks.failures))
-                runner = {"stdio": over_stdio, "http": over_http, "https": over_https}[transport]
+                runner = {"stdio": over_stdio, "http": over_http, "https": over_https, "mtls": over_mtls}[transport]
                 try:
                     await runner(vigil, server, write, json.loads(json.dumps(args)), checks)
                 except Exception as error:  # a crash of the session is a failure, reported by name

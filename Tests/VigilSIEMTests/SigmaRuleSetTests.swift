@@ -17,8 +17,7 @@ struct SigmaRuleSetTests {
     }
 
     @Test func aBadRuleIsReportedByFileAndTitleAndTheRestStillLoad() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sigma-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try CommandRunner.temporaryDirectory()
         let good =
             "title: Good\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s: {eventName: X}\n  condition: s\n"
         let bad =

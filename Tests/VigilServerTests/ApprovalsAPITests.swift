@@ -507,4 +507,71 @@ import VigilTesting
             }
         }
     }
+
+    /// Mutual TLS (`--tls-client-ca`): a client with a certificate the CA issued is let in (and still needs the
+    /// token); one without a certificate, or with one another CA issued, is refused in the handshake.
+    @Test(.timeLimit(.minutes(5)))  // against a hang only
+    func overMutualTLS() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        let made = try await SelfSignedCertificate.make(in: dir)
+        let authority = try await TestCertificateAuthority.make(in: dir)
+        let alice = try await authority.issueClient("alice", in: dir)
+        let rogue = try await TestCertificateAuthority.make(in: dir, name: "rogue").issueClient("mallory", in: dir)
+        let tls = try ServerTLS.load(
+            certificate: made.certificate.path, key: made.key.path, clientCA: authority.certificate.path)
+        #expect(tls.clientsNote.contains(authority.certificate.path))
+        let (s, task) = try await serve(tls: tls)
+        defer { task.cancel() }
+
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(made.certificate.path))
+        configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(alice.certificate.path).map {
+            .certificate($0)
+        }
+        configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: alice.key.path, format: .pem))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: configuration))
+        let listed = try await send(.GET, "\(s.base)/v1/approvals", client: client)
+        #expect(listed.status == 200 && listed.body?["approvals"]?.arrayValue?.count == 3)
+        #expect(try await send(.GET, "\(s.base)/v1/approvals", token: nil, client: client).status == 401)
+        try await client.shutdown()
+
+        // Python's ssl says at once what the handshake came to (AsyncHTTPClient would retry until its deadline).
+        let probe = """
+            import ssl, sys, urllib.request
+            for certificate in sys.argv[3:]:
+                context = ssl.create_default_context(cafile=sys.argv[2])
+                if certificate != "-":
+                    context.load_cert_chain(certificate, certificate.replace("-client.pem", "-client-key.pem"))
+                try:
+                    with urllib.request.urlopen(sys.argv[1], timeout=30, context=context) as answer:
+                        print(answer.status)
+                except Exception as error:
+                    print("refused")
+            """
+        let probed = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c", probe, "\(s.base)/health", made.certificate.path, alice.certificate.path, "-",
+                rogue.certificate.path,
+            ])
+        #expect(
+            probed.stdout.split(separator: "\n") == ["200", "refused", "refused"], "\(probed.stdout) \(probed.stderr)")
+
+        // A client CA file that cannot serve, named.
+        for (path, kind, message) in [
+            (
+                "/nonexistent/ca.pem", ServerTLS.Problem.Kind.unreadable,
+                "the TLS client CA /nonexistent/ca.pem does not exist"
+            ),
+            (made.key.path, .invalid, "the client CA \(made.key.path) holds no PEM certificate"),
+        ] {
+            do {
+                _ = try ServerTLS.load(certificate: made.certificate.path, key: made.key.path, clientCA: path)
+                Issue.record("\(path) was accepted as a client CA")
+            } catch {
+                #expect(error.kind == kind && error.description.contains(message), "\(error)")
+            }
+        }
+    }
 }

@@ -341,6 +341,19 @@ struct GuardCommandTests {
                 "the TLS certificate absent.pem does not exist"
             ),
             (["--tls-cert", certificate.key.path, "--tls-key", certificate.key.path], 78, "holds no PEM certificate"),
+            (["--tls-client-ca", certificate.certificate.path], 64, "--tls-client-ca needs --tls-cert and --tls-key"),
+            (
+                [
+                    "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, "--tls-client-ca",
+                    "absent-ca.pem",
+                ], 66, "the TLS client CA absent-ca.pem does not exist"
+            ),
+            (
+                [
+                    "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, "--tls-client-ca",
+                    certificate.key.path,
+                ], 78, "the client CA \(certificate.key.path) holds no PEM certificate"
+            ),
         ] {
             let refused = try await run(["serve", "--http", "127.0.0.1:0"] + arguments, in: dir)
             #expect(refused.status == Int32(status) && refused.stderr.contains(message), "\(refused.stderr)")
@@ -378,12 +391,17 @@ struct GuardCommandTests {
 
         let book = try ApprovalBook(path: dir.appendingPathComponent("vigil-approvals.db").path)
         let ids = try book.requestSuspensions(of: ["ana.silva@meridian.example", "li.wei@meridian.example"])
-        // Served over TLS, as it would be beyond loopback; the client trusts the test's certificate alone.
+        // Served over mutual TLS, as it could be beyond loopback: the client trusts the test's certificate alone, and
+        // shows one the test's CA issued to alice; a client without one is not let in, token or not.
         let certificate = try await SelfSignedCertificate.make(in: dir)
+        let authority = try await TestCertificateAuthority.make(in: dir)
+        let client = try await authority.issueClient("alice", in: dir)
         let driver = """
             import json, re, signal, ssl, subprocess, sys, urllib.request, urllib.error
             token = sys.argv[1]
+            bare = ssl.create_default_context(cafile="\(certificate.certificate.path)")
             context = ssl.create_default_context(cafile="\(certificate.certificate.path)")
+            context.load_cert_chain("\(client.certificate.path)", "\(client.key.path)")
             p = subprocess.Popen(sys.argv[2:-2], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             base, seen = None, []
             for line in p.stderr:
@@ -392,7 +410,7 @@ struct GuardCommandTests {
                 if m:
                     base = m.group(1)
                     break
-            def call(method, path, body=None, token=token):
+            def call(method, path, body=None, token=token, context=context):
                 req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
                 req.add_header("Authorization", "Bearer " + token)
                 try:
@@ -401,6 +419,10 @@ struct GuardCommandTests {
                 except urllib.error.HTTPError as e:
                     return e.code, json.loads(e.read())
             results = {}
+            try:
+                results["no_client_certificate"] = call("GET", "/v1/approvals", context=bare)[0]
+            except Exception as error:
+                results["no_client_certificate"] = "refused"
             results["shared"] = call("GET", "/v1/approvals", token="shared-token-from-the-environment")[0]
             results["approve"] = call("POST", "/v1/approvals/%s/approve" % sys.argv[-1], {"note": "checked"})
             results["impersonate"] = call("POST", "/v1/approvals/%s/deny" % sys.argv[-2], {"by": "bob"})
@@ -413,10 +435,13 @@ struct GuardCommandTests {
             URL(fileURLWithPath: "/usr/bin/timeout"),
             [
                 "240", "python3", "-c", driver, token, CommandRunner.vigilURL.path, "serve", "--http", "127.0.0.1:0",
-                "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, ids[1], ids[0],
+                "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path, "--tls-client-ca",
+                authority.certificate.path, ids[1], ids[0],
             ],
             in: dir, environment: ["VIGIL_API_TOKEN": "shared-token-from-the-environment", "VIGIL_TEST": "1"])
         let results = try #require(try? JSONParser.parse(shell.stdout), "\(shell.stdout) \(shell.stderr)")
+        #expect(results["no_client_certificate"] == "refused", "\(results)")
+        #expect(results["stderr"]?.stringValue?.contains("clients with a certificate issued by a CA in") == true)
         #expect(results["shared"] == 401)
         #expect(results["approve"]?[0] == 200, "\(results)")
         #expect(results["approve"]?[1]?["approval"]?["decided_by"] == .string(alice))

@@ -173,6 +173,17 @@ struct MCPCommandTests {
             mergeOutput: true)
         #expect(secure.status == 0 && secure.stdout.contains(", 0 failed"), "\(secure.stdout)")
         #expect(secure.stdout.split(separator: "\n").filter { $0.hasPrefix("https identity") }.count == 2)
+
+        // Over mutual TLS (`--tls-client-ca`): the SDK's client shows a certificate the CA issued; one without is refused.
+        let mutual = try await CommandRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", root.appendingPathComponent("scripts/mcp-interop.py").path, CommandRunner.vigilURL.path,
+                "--transport", "mtls", "--server", "identity",
+            ],
+            mergeOutput: true)
+        #expect(mutual.status == 0 && mutual.stdout.contains(", 0 failed"), "\(mutual.stdout)")
+        #expect(mutual.stdout.split(separator: "\n").filter { $0.hasPrefix("mtls  identity") }.count == 2)
     }
 }
 

@@ -7,10 +7,13 @@ import VigilCore
 
 /// TLS for an HTTP server of Vigil's (`vigil serve`, `vigil mcp --http`): a certificate chain and its private key,
 /// both PEM files, read and checked when the server starts, so that a wrong file is named before anything listens.
-/// TLS 1.2 at least, with ECDHE and AES-GCM or ChaCha20-Poly1305; no client certificates.
+/// TLS 1.2 at least, with ECDHE and AES-GCM or ChaCha20-Poly1305. With a client CA (mutual TLS), every client must
+/// present a certificate that CA issued before a byte of HTTP is read; tokens are still asked for on top.
 public struct ServerTLS: Sendable {
     public let certificatePath: String
     public let keyPath: String
+    /// The PEM file of the certificate authorities whose client certificates are let in, when clients must show one.
+    public let clientCAPath: String?
     let configuration: TLSConfiguration
 
     /// Why the files cannot serve: which file, and what is wrong with it.
@@ -20,8 +23,9 @@ public struct ServerTLS: Sendable {
         public var description: String
     }
 
-    /// Reads and checks `certificate` (the server's certificate first, then any intermediates) and `key`.
-    public static func load(certificate: String, key: String) throws(Problem) -> ServerTLS {
+    /// Reads and checks `certificate` (the server's certificate first, then any intermediates) and `key`; with
+    /// `clientCA`, a PEM file of one or more CA certificates, clients must show a certificate one of them issued.
+    public static func load(certificate: String, key: String, clientCA: String? = nil) throws(Problem) -> ServerTLS {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMBytes(read(certificate, "certificate"))
@@ -49,6 +53,25 @@ public struct ServerTLS: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         // TLS 1.2 with forward secrecy and an AEAD cipher only (TLS 1.3's suites are all such).
         configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
+        if let clientCA {
+            let authorities: [NIOSSLCertificate]
+            do {
+                authorities = try NIOSSLCertificate.fromPEMBytes(read(clientCA, "client CA"))
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw Problem(
+                    kind: .invalid, description: "the client CA \(clientCA) holds no PEM certificate (\(error))")
+            }
+            guard !authorities.isEmpty else {
+                throw Problem(kind: .invalid, description: "the client CA \(clientCA) holds no PEM certificate")
+            }
+            // A client's certificate is required and checked against these authorities alone (not the system's);
+            // a client has no host name to check. Their names are sent, so that a client can pick its certificate.
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .certificates(authorities)
+            configuration.sendCANameList = true
+        }
         do {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {
@@ -57,7 +80,13 @@ public struct ServerTLS: Sendable {
                 kind: .invalid,
                 description: "the key \(key) does not belong to the certificate \(certificate) (\(error))")
         }
-        return ServerTLS(certificatePath: certificate, keyPath: key, configuration: configuration)
+        return ServerTLS(
+            certificatePath: certificate, keyPath: key, clientCAPath: clientCA, configuration: configuration)
+    }
+
+    /// What the start-up line adds to the address: who may connect, when clients must show a certificate.
+    public var clientsNote: String {
+        clientCAPath.map { " (clients with a certificate issued by a CA in \($0) only)" } ?? ""
     }
 
     /// Whether the key file can be read by every user of this machine.

@@ -15,7 +15,7 @@ struct MCPCommand: AsyncParsableCommand {
         discussion: """
             Servers: \(PlatformKind.allCases.map(\.rawValue).joined(separator: ", ")). `vigil mcp SERVER` serves \
             over stdio (JSON-RPC on stdout, logs on stderr); `--http HOST:PORT` serves Streamable HTTP with \
-            bearer-token authentication (HTTPS with --tls-cert and --tls-key). Write tools are off unless granted by mcp.allow_write or --allow-write. \
+            bearer-token authentication (HTTPS with --tls-cert and --tls-key; client certificates with --tls-client-ca). Write tools are off unless granted by mcp.allow_write or --allow-write. \
             See docs/mcp.md for Claude Desktop and Claude Code configurations.
             """,
         subcommands: [MCPServeCommand.self, MCPListCommand.self],
@@ -172,7 +172,7 @@ struct MCPServeCommand: AsyncVigilCommand {
                     logger: logger)
                 let scheme = serverTLS == nil ? "http" : "https"
                 let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-                let endpoint = path
+                let endpoint = path + (serverTLS?.clientsNote ?? "")
                 try await server.run { port in
                     Console.note("\(router.server.name) listening on \(scheme)://\(host):\(port)\(endpoint)")
                 }

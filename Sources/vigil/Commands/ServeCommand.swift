@@ -16,8 +16,9 @@ struct ServeCommand: AsyncVigilCommand {
             "Authorization: Bearer TOKEN": with guard.approvers in vigil.yaml, an approver's own token (`vigil guard \
             approver-token NAME`), and decisions are recorded under its owner's name; otherwise one shared token, \
             from $VIGIL_API_TOKEN (--token-env) or a random one printed at start. A client that sends 10 wrong \
-            tokens is refused for a while (429, doubling up to 5 minutes); --tls-cert and --tls-key serve HTTPS. A decision is written to the audit log and posted to the \
-            approvers' channel as `vigil guard approve` does. Serves until SIGINT or SIGTERM. See docs/security.md \
+            tokens is refused for a while (429, doubling up to 5 minutes); --tls-cert and --tls-key serve HTTPS, and \
+            --tls-client-ca lets in only clients with a certificate from that CA. A decision is written to the audit log \
+            and posted to the approvers' channel as `vigil guard approve` does. Serves until SIGINT or SIGTERM. See docs/security.md \
             ("The approvals API").
             """)
 
@@ -64,7 +65,8 @@ struct ServeCommand: AsyncVigilCommand {
         do {
             try await server.run { port in
                 Console.note(
-                    "approvals API listening on \(serverTLS == nil ? "http" : "https")://\(host):\(port)/v1/approvals")
+                    "approvals API listening on \(serverTLS == nil ? "http" : "https")://\(host):\(port)/v1/approvals\(serverTLS?.clientsNote ?? "")"
+                )
             }
         } catch let error as CannotListen {
             throw .unavailable("\(error)")

@@ -1,7 +1,8 @@
 import ArgumentParser
 import VigilMCP
 
-/// `--tls-cert` and `--tls-key`: TLS for an HTTP server of Vigil's (`vigil serve`, `vigil mcp --http`).
+/// `--tls-cert`, `--tls-key` and `--tls-client-ca`: TLS for an HTTP server of Vigil's (`vigil serve`, `vigil mcp
+/// --http`), mutual with a client CA.
 struct TLSOptions: ParsableArguments {
     @Option(
         name: .customLong("tls-cert"),
@@ -15,12 +16,23 @@ struct TLSOptions: ParsableArguments {
         help: ArgumentHelp("The certificate's private key (PEM, unencrypted).", valueName: "path"))
     var key: String?
 
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: ArgumentHelp(
+            "Mutual TLS: let in only clients that show a certificate issued by a CA in this PEM file (tokens are still asked for); needs --tls-cert.",
+            valueName: "path"))
+    var clientCA: String?
+
     func validate() throws {
         if (certificate == nil) != (key == nil) {
             throw ValidationError(
                 certificate == nil
                     ? "--tls-key needs --tls-cert (the certificate it belongs to)"
                     : "--tls-cert needs --tls-key (its private key)")
+        }
+        if clientCA != nil && certificate == nil {
+            throw ValidationError(
+                "--tls-client-ca needs --tls-cert and --tls-key (client certificates are asked for in TLS)")
         }
     }
 
@@ -30,7 +42,7 @@ struct TLSOptions: ParsableArguments {
         guard let certificate, let key else { return nil }
         let tls: ServerTLS
         do {
-            tls = try ServerTLS.load(certificate: certificate, key: key)
+            tls = try ServerTLS.load(certificate: certificate, key: key, clientCA: clientCA)
         } catch {
             switch error.kind {
             case .unreadable: throw .noInput(error.description)
