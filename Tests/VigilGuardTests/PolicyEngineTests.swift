@@ -199,7 +199,7 @@ struct PolicyEngineTests {
         }
     }
 
-    @Test func limitsCountAllowedActionsPerWindowAndPerEntity() {
+    @Test func limitsCountAllowedActionsPerWindowAndPerEntity() throws {
         let clock = FakeClock()
         var policy = GuardPolicy.standard
         policy.rules.append(
@@ -212,7 +212,7 @@ struct PolicyEngineTests {
         }
         let fourth = decide(e, "tier3", Tools.suspend, ["login": .string(users[3]), "reason": "x"], approval: "apr-4")
         #expect(fourth.decision == .deny && fourth.rule == "suspensions-per-hour")
-        #expect(e.limitLevels.contains { $0.limit == "suspensions-per-hour" && $0.count == 3 })
+        #expect(try e.limitLevels().contains { $0.limit == "suspensions-per-hour" && $0.count == 3 })
 
         // An hour later the window has room again; the same user twice in a day needs approval anew.
         clock.advance(seconds: 3601)
@@ -225,6 +225,93 @@ struct PolicyEngineTests {
         #expect(otherUser.decision == .allow)
         // Held calls are not counted: the same user is still held, not denied, after many tries.
         for _ in 0..<5 { #expect(decide(e, "tier3", Tools.revoke, ["login": .string(users[1])]).decision == .approve) }
+    }
+
+    /// The counts live in the approvals database: a second process (another engine on the same file) and a restart
+    /// count against the same limits; a dry run and a proposal read them without adding; the window still slides.
+    @Test func limitsAreCountedAcrossProcessesAndRestarts() throws {
+        let clock = FakeClock()
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("approvals.db").path
+        func process() throws -> PolicyEngine {
+            PolicyEngine(
+                policy: .standard, directory: Tools.directory, clock: clock,
+                ledger: try ApprovalBook(path: path, clock: clock))
+        }
+        let first = try process()
+        let second = try process()
+        func suspend(_ e: PolicyEngine, _ n: Int, counting: Bool = true) -> PolicyDecision {
+            e.evaluate(
+                PolicyEngine.Request(
+                    tier: "tier3", profile: Tools.suspend,
+                    arguments: ["login": .string("user\(n)@meridian.example"), "reason": "x"], approval: "apr-\(n)"),
+                taint: trusted("user\(n)@meridian.example"), counting: counting)
+        }
+        #expect(suspend(first, 1).decision == .allow)
+        #expect(suspend(second, 2).decision == .allow)
+        // A dry run (vigil guard check, a proposal) reads the counts and adds nothing.
+        for _ in 0..<5 { #expect(suspend(second, 3, counting: false).decision == .allow) }
+        #expect(suspend(first, 3).decision == .allow)
+        let fourth = suspend(second, 4)
+        #expect(fourth.decision == .deny && fourth.rule == "suspensions-per-hour", "\(fourth)")
+        #expect(fourth.reason.contains("at most 3 in 1 h"), "\(fourth.reason)")
+        // A restart: a new engine on the same file still sees the three.
+        let restarted = try process()
+        #expect(suspend(restarted, 5).decision == .deny)
+        #expect(try restarted.limitLevels().first { $0.limit == "suspensions-per-hour" }?.count == 3)
+        // Per user: the same login again within the day needs approval, from any process.
+        let again = restarted.evaluate(
+            PolicyEngine.Request(tier: "tier3", profile: Tools.revoke, arguments: ["login": "user1@meridian.example"]),
+            taint: trusted("user1@meridian.example"))
+        #expect(again.decision == .approve, "\(again)")
+        // An hour on, the hourly window has room again.
+        clock.advance(seconds: 3601)
+        #expect(suspend(first, 6).decision == .allow)
+        #expect(try first.limitLevels().first { $0.limit == "suspensions-per-hour" }?.count == 1)
+    }
+
+    /// A limit that cannot be counted is not let go: the call it covers is refused, naming why; calls no limit
+    /// covers do not touch the ledger.
+    @Test func anUnreadableLedgerRefusesWhatALimitCovers() {
+        struct Broken: LimitLedger {
+            struct Failure: Error, CustomStringConvertible { var description: String { "disk I/O error" } }
+            func exclusively<T>(_ body: (any LimitLedgerTransaction) throws -> T) throws -> T { throw Failure() }
+            func levels(since: [String: Int64]) throws -> [LimitLevel] { throw Failure() }
+        }
+        let e = PolicyEngine(policy: .standard, directory: Tools.directory, ledger: Broken())
+        let d = decide(
+            e, "tier3", Tools.suspend, ["login": "ana.silva@meridian.example", "reason": "x"], approval: "a")
+        #expect(d.decision == .deny && d.rule == "limit-ledger" && d.reason.contains("disk I/O error"), "\(d)")
+        #expect(decide(e, "tier1", Tools.getUser, ["login": "ana.silva@meridian.example"]).decision == .allow)
+    }
+
+    /// An argument with several values: a rule that refuses or holds applies when any value would set it off; one
+    /// that allows, only when every value agrees.
+    @Test func severalValuesInOneArgumentGainNothing() throws {
+        let e = engine()
+        // messages-stay-in-security-channels (deny, channel not in the security channels).
+        let mixed = decide(
+            e, "tier1", Tools.post, ["channel": ["#soc-alerts", "#general"], "text": "hi"],
+            taint: trusted("#soc-alerts", "#general"))
+        #expect(mixed.decision == .deny && mixed.rule == "messages-stay-in-security-channels", "\(mixed)")
+        let secure = decide(
+            e, "tier1", Tools.post, ["channel": ["#soc-alerts"], "text": "hi"], taint: trusted("#soc-alerts"))
+        #expect(secure.decision != .deny, "\(secure)")
+        // An allow rule on engineering logins does not allow a list that holds an executive.
+        var policy = GuardPolicy.standard
+        policy.rules.insert(
+            GuardPolicy.Rule(
+                name: "engineers-auto-revoke", tools: [GlobPattern("identity.revoke_sessions")],
+                conditions: [GuardPolicy.Condition(argument: "login", test: .memberOf(["engineering"]))],
+                decision: .allow), at: 0)
+        let permissive = engine(policy)
+        let one = decide(
+            permissive, "tier3", Tools.revoke, ["login": "ana.silva@meridian.example"],
+            taint: trusted("ana.silva@meridian.example"))
+        #expect(one.decision == .allow && one.rule == "engineers-auto-revoke", "\(one)")
+        let both = decide(
+            permissive, "tier3", Tools.revoke, ["login": ["ana.silva@meridian.example", "ceo@meridian.example"]],
+            taint: trusted("ana.silva@meridian.example", "ceo@meridian.example"))
+        #expect(both.decision == .approve, "\(both)")
     }
 
     @Test func taintedTargetsNeedApproval() {

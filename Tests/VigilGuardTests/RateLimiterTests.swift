@@ -50,10 +50,16 @@ struct RateLimiterTests {
         #expect(limiter.reserve("server:ti").decision == .wait(milliseconds: 20, reason: .rate))
         clock.advance(seconds: 1)
         #expect(limiter.reserve("server:ti").decision == .allowed)
-        // A Retry-After too large to count in milliseconds blocks for as long as can be counted, no crash.
-        limiter.throttled("server:ti", retryAfter: "10000000000000000")
-        #expect(limiter.levels.first { $0.key == "server:ti" }?.blockedUntil?.millisecondsSinceEpoch == .max)
-        #expect(limiter.reserve("server:ti").decision != .allowed)
+        // However long a server asks for (a number too large to count in milliseconds, a date years ahead), the
+        // bucket is held five minutes at most: one server cannot hold it, or its vendor's, for good.
+        for asked in ["10000000000000000", "999999999", "Wed, 16 Aug 2058 01:10:45 GMT"] {
+            limiter.throttled("server:ti", retryAfter: asked)
+            #expect(
+                limiter.levels.first { $0.key == "server:ti" }?.blockedUntil
+                    == clock.now().adding(seconds: RateLimiter.maxHoldSeconds), "\(asked)")
+            #expect(limiter.reserve("server:ti").decision != .allowed)
+        }
+        #expect(RateLimiter.maxHoldSeconds == 300)
     }
 
     @Test func retryAfterAcceptsSecondsAndHTTPDates() {

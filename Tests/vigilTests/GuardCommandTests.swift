@@ -156,6 +156,17 @@ struct GuardCommandTests {
         ),
         ("  tier1:\n", "  tierone:\n", "tiers: tier1 is missing, so its agent may call no tool"),
         ("    per: login\n", "    per: user\n", "limit same-user-once-a-day: per: none of its tools"),
+        // A list left empty would make the rule never apply.
+        ("member_of: [break-glass]", "member_of: []", "an empty list matches nothing"),
+        (
+            #"in_account: ["264705010919"]"#, #"in_account: ["26470501091"]"#,
+            "in_account: 26470501091 is no account of the directory (did you mean 264705010919?)"
+        ),
+        // Two limits under one name would share one count.
+        (
+            "name: isolations-per-hour", "name: suspensions-per-hour",
+            "limit suspensions-per-hour: the name is used by an earlier limit"
+        ),
     ])
     func aPolicyNamingWhatDoesNotExistIsRefused(original: String, typo: String, message: String) async throws {
         let dir = try CommandRunner.temporaryDirectory()
@@ -209,6 +220,25 @@ struct GuardCommandTests {
         #expect(badTool.status == 64 && badTool.stderr.contains("SERVER.TOOL"))
         let badProvenance = try await run(["guard", "check", "identity.get_user", "--provenance", "maybe"], in: dir)
         #expect(badProvenance.status == 64 && badProvenance.stderr.contains("trusted, untrusted or unknown"))
+        // A tool Vigil's server does not have is named, not decided as if it were a third party's; a class is given
+        // only to tools that are not Vigil's.
+        let misspelt = try await run(["guard", "check", "identity.suspend_usr", "--tier", "tier3"], in: dir)
+        #expect(
+            misspelt.status == 64 && misspelt.stderr.contains("Vigil's identity server has no tool suspend_usr"),
+            "\(misspelt.stderr)")
+        let reclassed = try await run(
+            ["guard", "check", "identity.suspend_user", "--tier", "tier1", "--tool-class", "read"], in: dir)
+        #expect(
+            reclassed.status == 64
+                && reclassed.stderr.contains(
+                    "--tool-class is for tools that are not Vigil's: identity.suspend_user is destructive"),
+            "\(reclassed.stderr)")
+        let thirdParty = try await run(
+            ["guard", "check", "threatintel.lookup", "--tier", "tier1", "--tool-class", "read"], in: dir)
+        #expect(thirdParty.status == 0 && thirdParty.stdout.contains(#""class":"read""#), "\(thirdParty.stderr)")
+        let missingFile = try await run(["guard", "policy", "nosuch.yaml"], in: dir)
+        #expect(missingFile.status == 66 && missingFile.stderr.contains("nosuch.yaml: no policy file here"))
+        #expect(!missingFile.stderr.contains("guard.policy"))
         #expect(try await run(["guard", "approvals", "--limit", "0"], in: dir).status == 64)
     }
 
@@ -221,6 +251,22 @@ struct GuardCommandTests {
         #expect(try await run(["guard", "approvals", "--json"], in: dir).stdout.isEmpty)
         let unknown = try await run(["guard", "approve", "apr-missing", "--by", "alice"], in: dir)
         #expect(unknown.status == 1 && unknown.stderr.contains("no approval request apr-missing"))
+        // Nor does a decision on a request that cannot exist yet.
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("vigil-approvals.db").path))
+        // Names as the approvals API takes them: one line of printable characters.
+        for bad in ["\n", "alice\nApproved by: ciso", "\u{1B}[31mred", " alice"] {
+            let refused = try await run(["guard", "approve", "apr-missing", "--by", bad], in: dir)
+            #expect(refused.status == 64 && refused.stderr.contains("--by: expected a name"), "\(refused.stderr)")
+        }
+        // With guard.approvers, only theirs.
+        try
+            "version: 1\nguard:\n  approvers:\n    - {name: alice, token_sha256: \(String(repeating: "ab", count: 32))}\n"
+            .write(
+                to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let stranger = try await run(["guard", "deny", "apr-missing", "--by", "mallory"], in: dir)
+        #expect(
+            stranger.status == 64 && stranger.stderr.contains("--by 'mallory' is not one of guard.approvers (alice)"),
+            "\(stranger.stderr)")
         let badStatus = try await run(["guard", "approvals", "--status", "maybe"], in: dir)
         #expect(badStatus.status == 64 && badStatus.stderr.contains("pending"))
     }

@@ -81,6 +81,18 @@ public final class ApprovalBook: Sendable {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE approvals ADD COLUMN decided_via TEXT")
         }
+        // The policy's action limits, counted for every process that shares the book (`LimitLedger`).
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE limit_actions (
+                        limit_name TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX limit_actions_key ON limit_actions (limit_name, key, at);
+                    """)
+        }
         return migrator
     }
 
@@ -235,7 +247,9 @@ public final class ApprovalBook: Sendable {
 
     // MARK: - SQL
 
-    private func write<T>(_ body: (Database) throws -> T) throws(ApprovalError) -> T {
+    /// `body` in a transaction that GRDB begins IMMEDIATE: the database's write lock is taken before its first read,
+    /// so that no other process writes between what it reads and what it writes.
+    func write<T>(_ body: (Database) throws -> T) throws(ApprovalError) -> T {
         do {
             return try writer.write(body)
         } catch let error as ApprovalError {

@@ -326,7 +326,8 @@ public final class Guard: Sendable {
                 PolicyDecision(decision: .deny, rule: "tool-arguments", reason: $0, toolClass: profile.toolClass)
             }
             ?? policy.evaluate(
-                PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments), taint: session.taint)
+                PolicyEngine.Request(tier: session.tier, profile: profile, arguments: arguments), taint: session.taint,
+                counting: false)
         var record: JSONObject = [
             "case_id": .string(session.caseID), "agent": .string(session.agent), "tier": .string(session.tier),
             "server": .string(profile.server), "tool": .string(profile.tool), "arguments": .object(arguments),

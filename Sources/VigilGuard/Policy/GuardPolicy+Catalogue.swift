@@ -9,16 +9,19 @@ public struct PolicyCatalogue: Sendable {
     public var openServers: Set<String>
     /// The directory's groups, for `member_of`; nil: not known here.
     public var groups: Set<String>?
+    /// The directory's cloud accounts (ids, and the names it places in them), for `in_account`; nil: not known here.
+    public var accounts: Set<String>?
     /// The tiers the agents run as: each must have an allowlist.
     public var agentTiers: [String]
 
     public init(
         tools: [String: Set<String>], openServers: Set<String> = [], groups: Set<String>? = nil,
-        agentTiers: [String] = ["tier1", "tier2", "tier3"]
+        accounts: Set<String>? = nil, agentTiers: [String] = ["tier1", "tier2", "tier3"]
     ) {
         self.tools = tools
         self.openServers = openServers
         self.groups = groups
+        self.accounts = accounts
         self.agentTiers = agentTiers
     }
 }
@@ -56,13 +59,30 @@ extension GuardPolicy {
                 if case .memberOf(let groups) = condition.test, let known = catalogue.groups {
                     for group in groups where !known.contains(group) {
                         found.append(
-                            "\(place): member_of: \(group) is no group of the directory\(Self.suggestion(group, known))")
+                            "\(place): member_of: \(group) is no group of the directory\(Self.suggestion(group, known))"
+                        )
+                    }
+                }
+                if case .inAccount(let accounts) = condition.test, let known = catalogue.accounts {
+                    let lowered = Set(known.map { $0.lowercased() })
+                    for account in accounts where !lowered.contains(account) {
+                        found.append(
+                            "\(place): in_account: \(account) is no account of the directory\(Self.suggestion(account, lowered))"
+                        )
                     }
                 }
             }
         }
+        let ruleNames = Set(rules.map(\.name))
+        var limitNames = Set<String>()
         for limit in limits {
             let place = "limit \(limit.name)"
+            // Decisions cite the name, and the counts are kept under it: two limits under one name would share one.
+            if !limitNames.insert(limit.name).inserted {
+                found.append("\(place): the name is used by an earlier limit (each limit is counted under its name)")
+            } else if ruleNames.contains(limit.name) {
+                found.append("\(place): the name is a rule's too (decisions cite it, so it must name one thing)")
+            }
             for pattern in limit.tools { found += unknown(pattern, at: "\(place): tools", catalogue) }
             if let per = limit.per {
                 found += missing(argument: per, in: matched(limit.tools, catalogue), at: "\(place): per", catalogue)
@@ -97,7 +117,9 @@ extension GuardPolicy {
         if tools.contains(where: { catalogue.tools[$0]?.contains(argument) == true }) { return [] }
         let arguments = Set(tools.flatMap { catalogue.tools[$0] ?? [] })
         let shown = tools.count > 3 ? tools.prefix(3).joined(separator: ", ") + ", …" : tools.joined(separator: ", ")
-        return ["\(place): none of its tools (\(shown)) takes an argument \(argument)\(Self.suggestion(argument, arguments))"]
+        return [
+            "\(place): none of its tools (\(shown)) takes an argument \(argument)\(Self.suggestion(argument, arguments))"
+        ]
     }
 
     /// " (did you mean X?)" for the known name closest to `name`, if it is close.

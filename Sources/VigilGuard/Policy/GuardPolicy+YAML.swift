@@ -63,8 +63,8 @@ private struct PolicyReader: YAMLReading {
             case "taint":
                 for (taintKey, node) in try mapping(value, key) {
                     switch taintKey {
-                    case "untrusted": taint.untrusted = try patterns(node, "taint.untrusted")
-                    case "trusted": taint.trusted = try patterns(node, "taint.trusted")
+                    case "untrusted": taint.untrusted = try patterns(node, "taint.untrusted", emptyAllowed: true)
+                    case "trusted": taint.trusted = try patterns(node, "taint.trusted", emptyAllowed: true)
                     default: throw unknown("taint.\(taintKey)", node)
                     }
                 }
@@ -82,7 +82,7 @@ private struct PolicyReader: YAMLReading {
                 throw error(
                     "\(path).\(key)", value, "unknown key: a tier lists tools under read, write and destructive")
             }
-            allowed[toolClass] = try patterns(value, "\(path).\(key)")
+            allowed[toolClass] = try patterns(value, "\(path).\(key)", emptyAllowed: true)
         }
         return GuardPolicy.Tier(name: name, allowed: allowed)
     }
@@ -229,14 +229,26 @@ private struct PolicyReader: YAMLReading {
         return seconds
     }
 
-    private func patterns(_ node: Node, _ path: String) throws(PolicyError) -> [GlobPattern] {
-        try strings(node, path).map(GlobPattern.init)
+    private func patterns(
+        _ node: Node, _ path: String, emptyAllowed: Bool = false
+    ) throws(PolicyError)
+        -> [GlobPattern]
+    {
+        try strings(node, path, emptyAllowed: emptyAllowed).map(GlobPattern.init)
     }
 
-    private func strings(_ node: Node, _ path: String) throws(PolicyError) -> [String] {
+    /// A string or a list of strings. An empty list only where `emptyAllowed` (a tier's list, taint's): in a rule or
+    /// a limit it would match nothing, so the rule would never apply, or would apply to every tier.
+    private func strings(_ node: Node, _ path: String, emptyAllowed: Bool = false) throws(PolicyError) -> [String] {
         if case .scalar(let s) = node, !s.string.isEmpty { return [s.string] }
         var result: [String] = []
         for item in try sequence(node, path) { result.append(try nonEmpty(item, path)) }
+        guard !result.isEmpty || emptyAllowed else {
+            throw error(
+                path, node,
+                "an empty list matches nothing, so what it is in would never apply (leave the key out, or list what it names)"
+            )
+        }
         return result
     }
 

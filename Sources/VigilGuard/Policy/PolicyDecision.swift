@@ -53,4 +53,9 @@ public struct StaticGroupDirectory: GroupDirectory {
     public var allGroups: Set<String> { groupsByUser.values.reduce(into: []) { $0.formUnion($1) } }
 
     public func accounts(of value: String) -> Set<String> { accountsByName[value.lowercased()] ?? [] }
+
+    /// Every account something is placed in, and every name placed in one (aliases among them).
+    public var allAccounts: Set<String> {
+        accountsByName.reduce(into: Set(accountsByName.keys)) { $0.formUnion($1.value) }
+    }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 import VigilCore
 
 /// Decides every tool call against the `GuardPolicy`, in this order:
@@ -13,21 +12,24 @@ import VigilCore
 ///    is destructive and no rule explicitly allows it (`destructive-needs-approval`);
 /// 5. otherwise it is allowed, citing the explicit `allow` rule or the tier's allowlist.
 ///
-/// Allowed calls count against the limits at once (decision and count under one lock), so concurrent
-/// calls cannot both slip under a limit.
+/// Allowed calls count against the limits at once (decision and count in one exclusive transaction of the
+/// `LimitLedger`), so concurrent calls, in this process or another sharing the ledger, cannot both slip under a
+/// limit. A call a limit covers is refused (rule `limit-ledger`) when the ledger cannot be read or written: a limit
+/// that cannot be counted is not let go.
 public final class PolicyEngine: Sendable {
     public let policy: GuardPolicy
     private let directory: any GroupDirectory
     private let clock: any WallClock
-    private let counts = Mutex<[String: [String: [Int64]]]>([:])
+    private let ledger: any LimitLedger
 
     public init(
         policy: GuardPolicy, directory: any GroupDirectory = StaticGroupDirectory([:]),
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), ledger: any LimitLedger = InMemoryLimitLedger()
     ) {
         self.policy = policy
         self.directory = directory
         self.clock = clock
+        self.ledger = ledger
     }
 
     /// One call to decide.
@@ -46,8 +48,9 @@ public final class PolicyEngine: Sendable {
         }
     }
 
-    /// Decides `request`; an allowed call is counted against the limits.
-    public func evaluate(_ request: Request, taint: TaintLedger) -> PolicyDecision {
+    /// Decides `request`; an allowed call is counted against the limits, unless `counting` is false (a dry run, a
+    /// proposal that is not executed).
+    public func evaluate(_ request: Request, taint: TaintLedger, counting: Bool = true) -> PolicyDecision {
         let toolClass = policy.toolClass(of: request.profile)
         var profile = request.profile
         profile.toolClass = toolClass
@@ -100,58 +103,55 @@ public final class PolicyEngine: Sendable {
                 .approve, "destructive-needs-approval", "\(name) is destructive and no rule allows it without approval")
         }
 
-        // 3–5 under the limit lock: check, decide, count.
+        // 3–5 in one exclusive transaction of the limits' ledger: check, decide, count. A call no limit covers
+        // does not touch the ledger.
         let now = clock.now().millisecondsSinceEpoch
-        return counts.withLock { counts in
-            let matching = policy.limits.filter { limit in limit.tools.contains { $0.matches(name) } }
-            var exceeded: (GuardPolicy.Limit, String)?
-            for limit in matching {
-                let key = limitKey(limit, request.arguments)
-                let since = now - limit.windowSeconds * 1000
-                let recent = counts[limit.name, default: [:]][key, default: []].filter { $0 > since }
-                counts[limit.name, default: [:]][key] = recent
-                if recent.count >= limit.max {
-                    if limit.decision == .deny {
-                        return decide(.deny, limit.name, limitReason(limit, key))
-                    }
+        let matching = policy.limits.filter { limit in limit.tools.contains { $0.matches(name) } }
+        func settle(exceeded: (GuardPolicy.Limit, String)?) -> PolicyDecision {
+            if let approval = request.approval {
+                return decide(.allow, "approval:\(approval)", "a human approved this call")
+            } else if let needsApproval {
+                return needsApproval
+            } else if let (limit, key) = exceeded {
+                return decide(.approve, limit.name, limitReason(limit, key))
+            } else if let explicitAllow {
+                return decide(.allow, explicitAllow.name, ruleReason(explicitAllow, "allows \(name)"))
+            }
+            return decide(.allow, "tier:\(request.tier):\(toolClass.rawValue)", "tier \(request.tier) may call \(name)")
+        }
+        guard !matching.isEmpty else { return settle(exceeded: nil) }
+        do {
+            return try ledger.exclusively { counts in
+                var exceeded: (GuardPolicy.Limit, String)?
+                for limit in matching {
+                    let key = limitKey(limit, request.arguments)
+                    let recent = try counts.count(
+                        limit: limit.name, key: key, after: now - limit.windowSeconds * 1000)
+                    guard recent >= limit.max else { continue }
+                    if limit.decision == .deny { return decide(.deny, limit.name, limitReason(limit, key)) }
                     if exceeded == nil { exceeded = (limit, key) }
                 }
-            }
-            let result: PolicyDecision
-            if let approval = request.approval {
-                result = decide(.allow, "approval:\(approval)", "a human approved this call")
-            } else if let needsApproval {
-                result = needsApproval
-            } else if let (limit, key) = exceeded {
-                result = decide(.approve, limit.name, limitReason(limit, key))
-            } else if let explicitAllow {
-                result = decide(.allow, explicitAllow.name, ruleReason(explicitAllow, "allows \(name)"))
-            } else {
-                result = decide(
-                    .allow, "tier:\(request.tier):\(toolClass.rawValue)", "tier \(request.tier) may call \(name)")
-            }
-            if result.decision == .allow {
-                for limit in matching {
-                    counts[limit.name, default: [:]][limitKey(limit, request.arguments), default: []].append(now)
+                let result = settle(exceeded: exceeded)
+                if result.decision == .allow, counting {
+                    for limit in matching {
+                        try counts.record(limit: limit.name, key: limitKey(limit, request.arguments), at: now)
+                    }
                 }
+                return result
             }
-            return result
+        } catch {
+            return decide(
+                .deny, "limit-ledger",
+                "\(name) falls under limit \(matching[0].name), and the counts of actions cannot be read: \(error)")
         }
     }
 
     /// The number of counted actions per limit and key within each limit's window, for status displays.
-    public var limitLevels: [(limit: String, key: String, count: Int)] {
+    public func limitLevels() throws -> [LimitLevel] {
         let now = clock.now().millisecondsSinceEpoch
-        let windows = Dictionary(policy.limits.map { ($0.name, $0.windowSeconds) }, uniquingKeysWith: { a, _ in a })
-        return counts.withLock { counts in
-            counts.flatMap { limit, keys in
-                keys.compactMap { key, times in
-                    let since = now - (windows[limit] ?? 0) * 1000
-                    let n = times.filter { $0 > since }.count
-                    return n > 0 ? (limit, key, n) : nil
-                }
-            }.sorted { ($0.limit, $0.key) < ($1.limit, $1.key) }
-        }
+        var since: [String: Int64] = [:]
+        for limit in policy.limits { since[limit.name] = now - limit.windowSeconds * 1000 }
+        return try ledger.levels(since: since).sorted { ($0.limit, $0.key) < ($1.limit, $1.key) }
     }
 
     // MARK: - Pieces
@@ -161,17 +161,17 @@ public final class PolicyEngine: Sendable {
         guard rule.classes.contains(profile.toolClass), rule.tiers.isEmpty || rule.tiers.contains(tier),
             rule.tools.contains(where: { $0.matches(profile.qualifiedName) })
         else { return false }
-        return rule.conditions.allSatisfy { holds($0, arguments) }
+        return rule.conditions.allSatisfy { holds($0, arguments, restrictive: rule.decision != .allow) }
     }
 
-    private func holds(_ condition: GuardPolicy.Condition, _ arguments: JSONObject) -> Bool {
+    private func holds(_ condition: GuardPolicy.Condition, _ arguments: JSONObject, restrictive: Bool) -> Bool {
         var values: [String] = []
         if let argument = condition.argument {
             if let value = arguments[argument] { value.appendScalarTexts(to: &values) }
         } else {
             for (_, value) in arguments { value.appendScalarTexts(to: &values) }
         }
-        let any = values.contains { value in
+        func matches(_ value: String) -> Bool {
             switch condition.test {
             case .equals(let options): return options.contains(value.lowercased())
             case .matches(let patterns): return patterns.contains { $0.matches(value) }
@@ -187,7 +187,16 @@ public final class PolicyEngine: Sendable {
                 return !directory.accounts(of: value).isDisjoint(with: accounts)
             }
         }
-        return any != condition.negated
+        // An argument can hold several values (a list, nested strings, every string for "*"). A rule that refuses
+        // or holds a call applies when any value could set it off; one that allows applies only when every value
+        // agrees, so that a list mixing a value it allows with one it does not gains nothing either way:
+        // `channel not in [#soc]` refuses ["#soc", "#general"], and `login member_of [contractors]` allows no
+        // list that holds an executive.
+        if restrictive {
+            return condition.negated
+                ? values.isEmpty || values.contains { !matches($0) } : values.contains(where: matches)
+        }
+        return condition.negated ? !values.contains(where: matches) : !values.isEmpty && values.allSatisfy(matches)
     }
 
     /// The target arguments' string values: the profile's targets, or every string argument.
@@ -214,6 +223,14 @@ public final class PolicyEngine: Sendable {
 
     private func limitReason(_ limit: GuardPolicy.Limit, _ key: String) -> String {
         let scope = limit.per.map { " for \($0) \(key)" } ?? ""
-        return "limit \(limit.name): at most \(limit.max) in \(limit.windowSeconds / 60) min\(scope) already reached"
+        return
+            "limit \(limit.name): at most \(limit.max) in \(Self.window(limit.windowSeconds))\(scope) already reached"
+    }
+
+    /// A limit's window as it would be written: `24 h`, `90 min`, `30 s`.
+    public static func window(_ seconds: Int64) -> String {
+        if seconds >= 3600, seconds % 3600 == 0 { return "\(seconds / 3600) h" }
+        if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
+        return "\(seconds) s"
     }
 }

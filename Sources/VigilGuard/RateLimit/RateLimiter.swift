@@ -184,7 +184,10 @@ public final class RateLimiter: Sendable {
     @discardableResult
     public func throttled(_ key: String, retryAfter header: String?, defaultSeconds: Int64 = 30) -> Timestamp {
         let now = clock.now()
-        let seconds = header.flatMap { RetryAfter.seconds($0, now: now) } ?? defaultSeconds
+        // At most five minutes, whatever was asked (a date years ahead, 999999999 s): the next call after that
+        // finds out again, and one server cannot hold a bucket, or its vendor's for every server, for good.
+        let seconds = min(
+            header.flatMap { RetryAfter.seconds($0, now: now) } ?? defaultSeconds, Self.maxHoldSeconds)
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? makeBucket(key, now)
             bucket.block(until: now.adding(seconds: max(0, seconds)))
@@ -192,6 +195,9 @@ public final class RateLimiter: Sendable {
             return bucket.blockedUntil!
         }
     }
+
+    /// The longest a `Retry-After` (or a relayed hint, `RelayedThrottling`) holds a bucket.
+    public static let maxHoldSeconds: Int64 = 300
 
     /// The buckets used so far, by key.
     public var levels: [Level] {

@@ -33,7 +33,7 @@ public struct RelayedThrottling: ThrottlingError, Sendable, Equatable {
     public var refusedUnprocessed: Bool { false }
 
     /// The longest wait a relayed hint can ask for, in seconds.
-    public static let maxRetryAfterSeconds: Int64 = 300
+    public static let maxRetryAfterSeconds: Int64 = RateLimiter.maxHoldSeconds
 
     public init(evidence: String, retryAfter: String? = nil) {
         self.evidence = evidence

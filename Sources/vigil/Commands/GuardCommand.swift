@@ -120,7 +120,11 @@ struct GuardScanCommand: AsyncVigilCommand {
 struct GuardPolicyCommand: VigilCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Check a policy file and summarise it (default: guard.policy, or the embedded default).")
+        abstract: "Check a policy file and summarise it (default: guard.policy, or the embedded default).",
+        discussion: """
+            Each limit is shown with what it has counted within its window so far, from the approvals database \
+            (guard.approvals) that every Vigil process of this configuration counts in.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -152,10 +156,27 @@ struct GuardPolicyCommand: VigilCommand {
         for rule in policy.rules {
             print("  rule \(rule.name): \(rule.decision.rawValue) on \(rule.tools.map(\.text).joined(separator: ", "))")
         }
+        // What the limits have counted so far, where the agents count them; nothing is created to say so.
+        var levels: [String: [LimitLevel]] = [:]
+        if FileManager.default.fileExists(atPath: configuration.guardrails.approvals) {
+            let engine = PolicyEngine(policy: policy, ledger: try GuardSetup.approvals(configuration))
+            do {
+                levels = Dictionary(grouping: try engine.limitLevels(), by: \.limit)
+            } catch {
+                throw .cannotCreate("\(configuration.guardrails.approvals): cannot read the limits' counts (\(error))")
+            }
+        }
         for limit in policy.limits {
             let per = limit.per.map { " per \($0)" } ?? ""
+            let counted = levels[limit.name] ?? []
+            let now =
+                counted.isEmpty
+                ? "none counted"
+                : counted.map { limit.per == nil ? "\($0.count) counted" : "\($0.key): \($0.count)" }.joined(
+                    separator: ", ")
             print(
-                "  limit \(limit.name): \(limit.max) in \(limit.windowSeconds)s\(per), then \(limit.decision.rawValue)")
+                "  limit \(limit.name): \(limit.max) in \(PolicyEngine.window(limit.windowSeconds))\(per), then \(limit.decision.rawValue) (now: \(now))"
+            )
         }
         print("  untrusted sources: \(policy.taint.untrusted.map(\.text).joined(separator: ", ")), third-party tools")
         if !policy.taint.trusted.isEmpty {
@@ -171,7 +192,8 @@ struct GuardCheckCommand: VigilCommand {
         discussion: """
             Example: vigil guard check identity.suspend_user --tier tier3 --arguments '{"login":"ana.silva@meridian.example"}'. \
             Group membership comes from the lab directory. --provenance says where the argument values came \
-            from: trusted (a directory lookup), untrusted (alert or ticket text) or unknown.
+            from: trusted (a directory lookup), untrusted (alert or ticket text) or unknown. Action limits are read \
+            from the approvals database (guard.approvals) when it exists, as the agents count them.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -208,7 +230,19 @@ struct GuardCheckCommand: VigilCommand {
             throw .usage("--provenance: '\(provenance)' is not trusted, untrusted or unknown")
         }
         var profile = ServerCatalog.profile(server: parts[0], tool: parts[1])
-        if let toolClass {
+        if let kind = PlatformKind(rawValue: parts[0]) {
+            // Vigil's own server: the tool must be one of its, and its class is its own.
+            let tools = ServerCatalog.toolNames(of: kind)
+            guard tools.contains(parts[1]) else {
+                throw .usage(
+                    "'\(tool)': Vigil's \(kind.rawValue) server has no tool \(parts[1]) (it has \(tools.joined(separator: ", ")))"
+                )
+            }
+            if let toolClass, toolClass != profile.toolClass.rawValue {
+                throw .usage(
+                    "--tool-class is for tools that are not Vigil's: \(tool) is \(profile.toolClass.rawValue)")
+            }
+        } else if let toolClass {
             guard let c = ToolClass(rawValue: toolClass) else {
                 throw .usage("--tool-class: '\(toolClass)' is not read, write or destructive")
             }
@@ -219,14 +253,19 @@ struct GuardCheckCommand: VigilCommand {
         try GuardSetup.requireKnownNames(
             policy, source: source,
             GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions(), directory: directory))
-        let engine = PolicyEngine(policy: policy, directory: directory)
+        // The counts the agents keep, read and not added to; none (an empty count) where there is no database yet,
+        // which a dry run does not create.
+        let ledger: any LimitLedger =
+            FileManager.default.fileExists(atPath: configuration.guardrails.approvals)
+            ? try GuardSetup.approvals(configuration) : InMemoryLimitLedger()
+        let engine = PolicyEngine(policy: policy, directory: directory, ledger: ledger)
         let taint = TaintLedger()
         if provenance != "unknown" {
             taint.observe(
                 .object(args), source: provenance == "trusted" ? "dry-run" : "alert", trusted: provenance == "trusted")
         }
         let decision = engine.evaluate(
-            PolicyEngine.Request(tier: tier, profile: profile, arguments: args), taint: taint)
+            PolicyEngine.Request(tier: tier, profile: profile, arguments: args), taint: taint, counting: false)
         print(
             JSONValue.object([
                 "tool": .string(profile.qualifiedName), "tier": .string(tier),
@@ -337,6 +376,19 @@ enum GuardDecision {
         _ id: String, approve: Bool, by: String, note: String?, _ configuration: VigilConfiguration,
         global: GlobalOptions, logger: Logger
     ) async throws(CLIError) {
+        // The same names the approvals API takes; with guard.approvers, one of theirs.
+        if let problem = VigilConfiguration.Guardrails.Approver.problem(withName: by) {
+            throw .usage("--by: expected \(problem)")
+        }
+        let approvers = configuration.guardrails.approvers.map(\.name)
+        if !approvers.isEmpty, !approvers.contains(by) {
+            throw .usage("--by '\(by)' is not one of guard.approvers (\(approvers.joined(separator: ", ")))")
+        }
+        // Deciding needs a request, which needs the database: none is created to say so.
+        guard FileManager.default.fileExists(atPath: configuration.guardrails.approvals) else {
+            throw .invalidInput(
+                "no approval request \(id): there is no approvals database yet (\(configuration.guardrails.approvals))")
+        }
         let book = try GuardSetup.approvals(configuration)
         let approval: Approval
         do {

@@ -252,6 +252,9 @@ enum ServerCatalog {
         return ToolProfile(server: server, tool: tool, toolClass: .destructive)
     }
 
+    /// The names of the tools Vigil's `kind` server has.
+    static func toolNames(of kind: PlatformKind) -> [String] { (knownTools[kind] ?? []).map(\.name) }
+
     private static let knownTools: [PlatformKind: [ToolDefinition]] = Dictionary(
         uniqueKeysWithValues: ((try? definitions()) ?? []).map { ($0.kind, $0.tools) })
 }

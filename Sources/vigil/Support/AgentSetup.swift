@@ -369,7 +369,7 @@ final class AgentStack: Sendable {
             throw error
         }
         let guardrails = Guard(
-            policy: PolicyEngine(policy: policy, directory: directory),
+            policy: PolicyEngine(policy: policy, directory: directory, ledger: approvals),
             rateLimiter: GuardSetup.rateLimiter(configuration),
             approvals: approvals,
             scanner: InjectionScanner(threshold: configuration.guardrails.scanThreshold),

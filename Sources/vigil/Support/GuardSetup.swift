@@ -18,7 +18,7 @@ enum GuardSetup {
             if explicit == nil && path == configuration.place(VigilConfiguration.Guardrails.defaultPolicy) {
                 return (GuardPolicy.standard, "the embedded default policy")
             }
-            throw .noInput("\(path): no policy file here (guard.policy)")
+            throw .noInput("\(path): no policy file here\(explicit == nil ? " (guard.policy)" : "")")
         }
         let text = try InputFile.text(path, "policy file")
         do {
@@ -49,7 +49,8 @@ enum GuardSetup {
         } else {
             open = Set(configuration.mcp.servers.map(\.name))
         }
-        return PolicyCatalogue(tools: tools, openServers: open, groups: directory.allGroups)
+        return PolicyCatalogue(
+            tools: tools, openServers: open, groups: directory.allGroups, accounts: directory.allAccounts)
     }
 
     /// Refuses a policy that names a tool, argument, group or tier that does not exist (each is listed): the rule
@@ -59,7 +60,7 @@ enum GuardSetup {
         let problems = policy.problems(against: catalogue)
         guard problems.isEmpty else {
             throw .config(
-                "\(source): \(problems.count) unknown name\(problems.count == 1 ? "" : "s") (a rule that names what does not exist never applies):\n  "
+                "\(source): \(problems.count) problem\(problems.count == 1 ? "" : "s") (a rule that names what does not exist never applies; a tier left out may call nothing):\n  "
                     + problems.joined(separator: "\n  "))
         }
     }
