@@ -176,6 +176,43 @@ struct ModelAgentTests {
         }
     }
 
+    /// A model server that is not running (nothing listens on its port) is a failed attempt at once, retried with
+    /// backoff and reported as refused, not waited for until the request's deadline; the case is handed over as "the
+    /// model failed".
+    @Test(.timeLimit(.minutes(2)))  // against a hang only
+    func aModelServerThatIsNotRunningFailsAtOnce() async throws {
+        // A port nothing listens on: bound, read, closed.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        close(fd)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let sleeps = Mutex<[Duration]>([])
+        // The request deadline is an hour: only a connection that fails at once ends this test.
+        let http = ModelHTTP(retry: .init(attempts: 3, baseDelaySeconds: 0.01), timeoutSeconds: 3600) { duration in
+            sleeps.withLock { $0.append(duration) }
+        }
+        let provider = try AnthropicProvider(
+            settings: .init(model: "claude-test", apiKey: "sk-ant-test", baseURL: "http://127.0.0.1:\(port)"),
+            http: http)
+        await #expect {
+            _ = try await provider.respond(
+                to: ModelRequest(system: "s", tools: [], messages: [.user("hello")], maxTokens: 10))
+        } throws: { error in
+            guard case ModelError.exhausted(let attempts, let last) = error else { return false }
+            return attempts == 3 && last.lowercased().contains("refused")
+        }
+        #expect(sleeps.withLock { $0.count } == 2)
+    }
+
     /// A model that tries a destructive call is refused by the Guard (audited, never run), and the
     /// refusal is what it reads.
     @Test(arguments: [Wire.anthropic, .openai])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilCore
 import VigilTesting
@@ -144,6 +145,31 @@ struct AuditLogTests {
         expectFailure(path, key: key, containing: "were cut off the end")
     }
 
+    /// A record changed and every hash after it recomputed (what anyone can do without the key): the first
+    /// checkpoint after it signed another chain, and says that a record at or before what it covers was changed.
+    @Test func aChangedRecordWithTheChainRecomputedIsNamedAtTheNextCheckpoint() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(25, to: path, key: key)
+        var records = try lines(path).map { try AuditRecord.parse(Array($0.utf8)) }
+        let changed = try #require(records.firstIndex { $0.kind == "tool_call.after" })
+        records[changed].data = ["n": 999]
+        var rewritten: [String] = []
+        var previous = AuditRecord.genesis
+        for record in records {
+            let (made, line) = AuditRecord.make(
+                seq: record.seq, time: record.time, kind: record.kind, data: record.data, previous: previous)
+            rewritten.append(String(decoding: line, as: UTF8.self))
+            previous = made.hash
+        }
+        try save(rewritten, to: path)
+        let checkpoint = try #require(records.first { $0.kind == "checkpoint" && $0.seq > records[changed].seq })
+        expectFailure(
+            path, key: key,
+            containing:
+                "checkpoint \(checkpoint.seq) signed another chain up to record \(checkpoint.seq - 1) than the one here: a record at or before \(checkpoint.seq - 1) was changed"
+        )
+    }
+
     @Test func aRewrittenChainWithoutTheKeyIsDetected() async throws {
         let (directory, path, key) = try setUp()
         _ = try await write(25, to: path, key: key)
@@ -157,7 +183,25 @@ struct AuditLogTests {
         try FileManager.default.removeItem(atPath: path + ".checkpoint")
         try FileManager.default.copyItem(atPath: forged, toPath: path)
         try FileManager.default.copyItem(atPath: forged + ".checkpoint", toPath: path + ".checkpoint")
+        expectFailure(
+            path, key: key,
+            containing:
+                "says it is signed by key \(forger.keyID), not by the key given (\(key.keyID)), and the signature does not verify"
+        )
+        // A saved checkpoint that names the right key but whose signature is not that key's.
+        let text = try String(contentsOfFile: path + ".checkpoint", encoding: .utf8)
+            .replacingOccurrences(of: forger.keyID, with: key.keyID)
+        try text.write(toFile: path + ".checkpoint", atomically: true, encoding: .utf8)
         expectFailure(path, key: key, containing: "the saved checkpoint's signature does not verify")
+    }
+
+    /// A log emptied, with its saved checkpoint deleted, is not an intact log of nothing.
+    @Test func anEmptiedLogIsNotIntact() async throws {
+        let (_, path, key) = try setUp()
+        _ = try await write(5, to: path, key: key)
+        try Data().write(to: URL(fileURLWithPath: path))
+        try FileManager.default.removeItem(atPath: path + ".checkpoint")
+        expectFailure(path, key: key, containing: "holds no record and has no saved checkpoint")
     }
 
     /// Deleting the saved checkpoint is tampering in itself: a new log has one from its first open, so a log
@@ -584,6 +628,32 @@ struct AuditLogTests {
         #expect(acknowledged >= 300)
         let report = try AuditVerifier.verify(path: path, publicKey: try AuditKey.load(path: keyPath).publicKey)
         #expect(report.records >= acknowledged)
+    }
+
+    /// Processes that start together with no key agree on one: exactly one creates it, every other loads that one,
+    /// and nothing is left beside it (each round, 8 threads at once on a fresh path).
+    @Test func startsThatRaceForANewKeyAgreeOnOne() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        for round in 0..<20 {
+            let path = directory.appendingPathComponent("race-\(round).key").path
+            let results = Mutex<[(String, Bool)]>([])
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do {
+                    let (key, created) = try AuditKey.loadOrCreate(path: path)
+                    results.withLock { $0.append((key.keyID, created)) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            let all = results.withLock { $0 }
+            #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+            #expect(all.count == 8 && Set(all.map(\.0)).count == 1, "round \(round): \(all)")
+            #expect(all.filter(\.1).count == 1, "round \(round): \(all)")
+            #expect(try AuditKey.load(path: path).keyID == all.first?.0)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(left.allSatisfy { $0.hasSuffix(".key") } && left.count == 20, "\(left)")
     }
 
     @Test func keysAreCreatedPrivateAndReadBack() throws {

@@ -86,6 +86,29 @@ struct IntegrityManifestTests {
             ])
     }
 
+    /// A server that lists one name twice cannot have it pinned (which definition a call reaches is its choice):
+    /// refused at sealing, named.
+    @Test func aToolListedTwiceByOneServerIsNotSealed() throws {
+        let (_, paths, key, _) = try sealed()
+        let twice = [
+            IntegrityManifest.PinnedTool(server: "threatintel", name: "lookup_ip", digest: "bb"),
+            IntegrityManifest.PinnedTool(server: "threatintel", name: "lookup_ip", digest: "cc"),
+        ]
+        #expect {
+            _ = try IntegrityManifest.seal(paths: paths, tools: twice, key: key)
+        } throws: { error in
+            "\(error)".contains("tool lookup_ip is listed 2 times by threatintel")
+        }
+    }
+
+    /// A path given as `./vigil.yaml` is the same file as `vigil.yaml`, sealed from either.
+    @Test func aPathIsRecordedTheSameHoweverItIsWritten() {
+        #expect(IntegrityManifest.stored("./vigil.yaml", base: "") == "vigil.yaml")
+        #expect(IntegrityManifest.stored("././prompts//tier1.md", base: "") == "prompts/tier1.md")
+        #expect(IntegrityManifest.stored("etc/./vigil.yaml", base: "etc") == "vigil.yaml")
+        #expect(IntegrityManifest.stored("/abs/vigil.yaml", base: "") == "/abs/vigil.yaml")
+    }
+
     @Test func anAlteredOrForeignManifestIsRejected() throws {
         let (dir, _, key, _) = try sealed()
         let file = dir.appendingPathComponent("manifest.json")

@@ -46,7 +46,7 @@ public struct ModelHTTP: Sendable {
     let sleep: Sleeper
 
     public init(
-        retry: Retry = Retry(), timeoutSeconds: Int64 = 120, client: HTTPClient = .shared,
+        retry: Retry = Retry(), timeoutSeconds: Int64 = 120, client: HTTPClient = ModelHTTP.sharedClient,
         sleep: @escaping Sleeper = { try await Task.sleep(for: $0) }
     ) {
         self.retry = retry
@@ -54,6 +54,17 @@ public struct ModelHTTP: Sendable {
         self.client = client
         self.sleep = sleep
     }
+
+    /// The client the providers share. A connection that cannot be made fails at once (in 10 s at most) instead of
+    /// being tried again until the request's deadline, as AsyncHTTPClient's shared client does: a model server that
+    /// is not running (Ollama not started, a wrong port) is then a failed attempt that `post` retries with backoff and
+    /// reports, and the watchdog hands the case over as "the model failed", not after two minutes of silence.
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     static let retryable: Set<Int> = [408, 409, 429, 500, 502, 503, 504, 529]
     /// Error types of a 429 that waiting will not fix (OpenAI's exhausted quota, Anthropic's spend limit).

@@ -1,6 +1,10 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The Ed25519 key that signs audit checkpoints, kept in a file readable by its owner only
 /// (base64 of the 32-byte private key). Verification needs only the public key.
 public struct AuditKey: Sendable {
@@ -13,15 +17,33 @@ public struct AuditKey: Sendable {
 
     public init(_ privateKey: Curve25519.Signing.PrivateKey = .init()) { self.privateKey = privateKey }
 
-    /// Loads the key at `path`, creating it (mode 0600) if the file does not exist.
+    /// Loads the key at `path`, creating it (mode 0600) if the file does not exist. Processes that start together
+    /// agree on one key: the new key is written whole to a file of its own, then linked to `path`, which fails if
+    /// another process linked its key first; that one is then loaded. No process ever sees a half-written key, and
+    /// none replaces a key that others have signed with.
     public static func loadOrCreate(path: String) throws(AuditKeyError) -> (AuditKey, created: Bool) {
         if FileManager.default.fileExists(atPath: path) { return (try load(path: path), false) }
         let key = AuditKey()
         let text = key.privateKey.rawRepresentation.base64EncodedString() + "\n"
-        let created = FileManager.default.createFile(
-            atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        guard created else { throw AuditKeyError("\(path): cannot create the audit signing key") }
-        return (key, true)
+        let staging = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).new"
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw AuditKeyError("\(path): cannot create the audit signing key (\(String(cString: strerror(errno))))")
+        }
+        defer { unlink(staging) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced else {
+            throw AuditKeyError("\(path): cannot write the audit signing key (\(String(cString: strerror(errno))))")
+        }
+        if link(staging, path) == 0 { return (key, true) }
+        guard errno == EEXIST else {
+            throw AuditKeyError("\(path): cannot create the audit signing key (\(String(cString: strerror(errno))))")
+        }
+        // Another process created it between the check and the link: its key is the one.
+        return (try load(path: path), false)
     }
 
     public static func load(path: String) throws(AuditKeyError) -> AuditKey {
@@ -34,10 +56,11 @@ public struct AuditKey: Sendable {
         return AuditKey(key)
     }
 
-    /// The public key in `path`: a `.pub` file holds the public key, any other file the private key
-    /// (whose public half is derived). Both are base64 of 32 bytes.
+    /// The public key in `path`: a `.pub` file (`.PUB` too) holds the public key, any other file the private key
+    /// (whose public half is derived). Both are base64 of 32 bytes, so a public key in a file named otherwise reads
+    /// as some private key: the verifier then names the key id the log was signed with and the one given.
     public static func loadPublic(path: String) throws(AuditKeyError) -> Curve25519.Signing.PublicKey {
-        guard path.hasSuffix(".pub") else { return try load(path: path).publicKey }
+        guard path.lowercased().hasSuffix(".pub") else { return try load(path: path).publicKey }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AuditKeyError("\(path): cannot read the public key")
         }

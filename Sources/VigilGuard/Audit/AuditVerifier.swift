@@ -86,7 +86,7 @@ public enum AuditVerifier {
             do {
                 record = try AuditRecord.parse(line)
             } catch {
-                throw fail("record \(walk.seq + 1) \(error) (modified)")
+                throw fail("record \(walk.seq + 1) \(error) (modified, or not written by Vigil)")
             }
             do throws(WalkError) {
                 try walk.step(record, publicKey: publicKey)
@@ -95,7 +95,9 @@ public enum AuditVerifier {
             }
             for (i, (file, checkpoint)) in saved.enumerated() {
                 if checkpoint.records > 0, checkpoint.records == walk.seq, checkpoint.head != walk.head {
-                    throw fail("record \(walk.seq) differs from the one \(file) signed")
+                    throw fail(
+                        "the chain up to record \(walk.seq) is not the one \(file) signed: a record at or before \(walk.seq) was changed, and the chain rewritten after it"
+                    )
                 }
                 if checkpoint.checkpoint == walk.seq {
                     // The checkpoint record it was saved from, and no other.
@@ -115,6 +117,14 @@ public enum AuditVerifier {
                 line: nil, description: "\(path): cannot read the audit log after line \(lineNumber) (\(error))")
         }
         let seq = walk.seq
+        // Vigil writes a new log's signed first record as it creates it: an empty log was emptied, or is not Vigil's.
+        if seq == 0, !hasSidecar, copies.isEmpty {
+            throw AuditVerificationError(
+                line: nil,
+                description:
+                    "\(path) holds no record and has no saved checkpoint: a log Vigil wrote always holds its signed first record, so this one was emptied (with its checkpoint deleted) or was not written by Vigil"
+            )
+        }
         if seq > 0, !hasSidecar {
             throw AuditVerificationError(
                 line: nil,
@@ -127,7 +137,7 @@ public enum AuditVerifier {
             throw AuditVerificationError(
                 line: nil,
                 description:
-                    "the log ends at record \(seq) but \(file) covers \(checkpoint.records) records and the checkpoint after them (records were cut off the end)"
+                    "the log ends at record \(seq), but \(file) covers \(checkpoint.records) records and was saved from checkpoint record \(checkpoint.checkpoint): records \(seq + 1)–\(checkpoint.checkpoint) are missing (records were cut off the end, or the log was rolled back)"
             )
         }
         return AuditVerification(
@@ -222,9 +232,15 @@ public enum AuditVerifier {
                     let coveredHead = record.data["head"]?.stringValue,
                     let signature = Self.signature(in: record.data)
                 else { throw WalkError(message: "checkpoint \(record.seq) is incomplete") }
-                guard covered == seq, coveredHead == head else {
+                guard covered == seq else {
                     throw WalkError(
                         message: "checkpoint \(record.seq) covers record \(covered), not the \(seq) before it")
+                }
+                guard coveredHead == head else {
+                    throw WalkError(
+                        message:
+                            "checkpoint \(record.seq) signed another chain up to record \(covered) than the one here: a record at or before \(covered) was changed, and the chain rewritten after it"
+                    )
                 }
                 let final = record.data["final"] == .bool(true)
                 let message =
@@ -277,6 +293,15 @@ public enum AuditVerifier {
         let message = AuditKey.savedMessage(
             records: records, head: head, checkpoint: checkpoint, checkpointHash: checkpointHash)
         guard publicKey.isValidSignature(signature, for: message) else {
+            // Signed by another key than the one given: a wrong key, not a tampered log, when the file names it.
+            let given = AuditKey.keyID(publicKey)
+            if let named = json["key_id"]?.stringValue, named != given {
+                throw AuditVerificationError(
+                    line: nil,
+                    description:
+                        "\(path): the saved checkpoint says it is signed by key \(named), not by the key given (\(given)), and the signature does not verify with the key given: if the key given is this log's, the log was signed by another key (forged, or another Vigil's); otherwise verify with the key that signed it (its public key in a file named *.pub)"
+                )
+            }
             throw AuditVerificationError(
                 line: nil, description: "\(path): the saved checkpoint's signature does not verify")
         }

@@ -95,9 +95,11 @@ public struct IntegrityManifest: Sendable, Hashable {
 
     /// A file's path as the manifest records it: relative to `base` when under it.
     static func stored(_ path: String, base: String) -> String {
+        // Compared as standardised paths: `etc//vigil.yaml` and `etc/./vigil.yaml` are `etc/vigil.yaml`, and
+        // `./vigil.yaml` is `vigil.yaml`.
+        var path = (path as NSString).standardizingPath
+        while path.hasPrefix("./") { path.removeFirst(2) }
         guard !base.isEmpty else { return path }
-        // Compared as standardised paths: `etc//vigil.yaml` and `etc/./vigil.yaml` are `etc/vigil.yaml`.
-        let path = (path as NSString).standardizingPath
         let base = (base as NSString).standardizingPath
         let prefix = base.hasSuffix("/") ? base : base + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
@@ -147,17 +149,25 @@ public struct IntegrityManifest: Sendable, Hashable {
         return found
     }
 
-    /// A message for each tool name (but `except`) that more than one server offers.
+    /// A message for each tool name (but `except`) that more than one server offers, and for each that one server
+    /// lists more than once (which of its definitions a call reaches is the server's choice, so none can be pinned).
     public static func shared(_ tools: [PinnedTool], except: Set<String> = []) -> [String] {
-        Dictionary(grouping: tools, by: \.name).filter {
-            !except.contains($0.key) && Set($0.value.map(\.server)).count > 1
-        }
-        .sorted { $0.key < $1.key }
-        .map { name, tools in
+        let byName = Dictionary(grouping: tools, by: \.name).sorted { $0.key < $1.key }
+        var found: [String] = []
+        for (name, tools) in byName {
             let servers = Set(tools.map(\.server)).sorted()
-            return
-                "tool \(name) is offered by \(servers.joined(separator: " and ")): one name may have one server (a tool named like another shadows it); remove the server from mcp.servers or have the tool renamed"
+            if servers.count > 1, !except.contains(name) {
+                found.append(
+                    "tool \(name) is offered by \(servers.joined(separator: " and ")): one name may have one server (a tool named like another shadows it); remove the server from mcp.servers or have the tool renamed"
+                )
+            }
+            for server in servers where tools.filter({ $0.server == server }).count > 1 {
+                found.append(
+                    "tool \(name) is listed \(tools.filter { $0.server == server }.count) times by \(server): which definition a call reaches is the server's choice, so it cannot be pinned; have the server list each tool once"
+                )
+            }
         }
+        return found
     }
 
     // MARK: - Reading and writing
