@@ -195,6 +195,38 @@ struct AuditLogTests {
         expectFailure(path, key: key, containing: "the saved checkpoint's signature does not verify")
     }
 
+    /// What the checkpoints say of the integrity manifest is carried from writer to writer, and only a writer told
+    /// otherwise changes it; a log that never said anything says nil.
+    @Test func theIntegrityStateIsCarriedByTheCheckpoints() async throws {
+        let (_, path, key) = try setUp()
+        let first = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
+        #expect(first.integrityAtOpen == nil)
+        first.recordIntegrity("abc123")
+        for n in 0..<7 { try await first.append(kind: "note", data: ["n": .int(Int64(n))]) }
+        first.close()
+        // A writer that says nothing (`vigil guard approve`) carries it on.
+        let second = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
+        #expect(second.integrityAtOpen == "abc123")
+        try await second.append(kind: "note", data: [:])
+        second.close()
+        let third = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
+        #expect(third.integrityAtOpen == "abc123")
+        third.recordIntegrity("none")
+        third.close()
+        let fourth = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
+        #expect(fourth.integrityAtOpen == "none")
+        fourth.close()
+        _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
+        // Changing what a checkpoint says breaks what vouches for it: the log is not continued.
+        let edited = try lines(path).map {
+            $0.replacingOccurrences(of: #""integrity":"none""#, with: #""integrity":"x""#)
+        }
+        try save(edited, to: path)
+        #expect(throws: AuditLogError.self) {
+            try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
+        }
+    }
+
     /// A log emptied, with its saved checkpoint deleted, is not an intact log of nothing.
     @Test func anEmptiedLogIsNotIntact() async throws {
         let (_, path, key) = try setUp()

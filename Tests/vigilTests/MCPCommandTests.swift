@@ -323,6 +323,36 @@ struct IntegrityCommandTests {
         #expect(try await CommandRunner.vigil(["mcp", "siem"], stdin: request, in: dir).status == 0)
     }
 
+    /// Deleting the manifest does not switch the check off: the audit log's signed checkpoints remember that runs
+    /// were sealed, the run is refused and the refusal recorded; `vigil integrity unseal` is the way back.
+    @Test func deletingTheManifestDoesNotSwitchTheCheckOff() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        #expect(try await CommandRunner.vigil(["init"], in: dir).status == 0)
+        let sealed = try await CommandRunner.vigil(["integrity", "seal"], in: dir)
+        #expect(sealed.status == 0, "\(sealed.stderr)")
+        #expect(try await CommandRunner.vigil(["demo", "--count", "1"], in: dir).status == 0)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("vigil-integrity.json"))
+        let refused = try await CommandRunner.vigil(["demo", "--count", "1"], in: dir)
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains(
+                "the integrity manifest vigil-integrity.json is missing, but the audit log's signed checkpoints say the runs before this one were sealed"
+            ), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("Malicious escalated"), "no verdict: \(refused.stdout)")
+        #expect(try await CommandRunner.vigil(["audit", "verify"], in: dir).status == 0)
+        let unsealed = try await CommandRunner.vigil(["integrity", "unseal"], in: dir)
+        #expect(unsealed.status == 0 && unsealed.stdout.contains("runs are unsealed"), "\(unsealed.stderr)")
+        #expect(try await CommandRunner.vigil(["demo", "--count", "1"], in: dir).status == 0)
+        let kinds = try await CommandRunner.vigil(["audit", "export"], in: dir).stdout.split(separator: "\n")
+            .compactMap { try? JSONParser.parse(String($0))["kind"]?.stringValue }
+            .filter { $0.hasPrefix("integrity") }
+        #expect(kinds == ["integrity_sealed", "integrity_check_failed", "integrity_unsealed"], "\(kinds)")
+        // Sealed again: the check is back on.
+        #expect(try await CommandRunner.vigil(["integrity", "seal"], in: dir).status == 0)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("vigil-integrity.json"))
+        #expect(try await CommandRunner.vigil(["demo", "--count", "1"], in: dir).status == 78)
+    }
+
     /// Run from another directory with `--config`, the configuration's relative paths are the files beside it: the
     /// manifest is found and checked (it used to be looked for in the working directory, and the check skipped). A
     /// policy or playbooks kept outside `integrity.paths` are sealed too, and a link to nothing in a sealed

@@ -34,6 +34,11 @@ public struct AuditReceipt: Sendable, Hashable {
 /// end of the log is detected too.
 public final class AuditLog: Sendable {
     public let path: String
+    /// What the log's latest signed checkpoint says of the integrity manifest the writers before ran with: the
+    /// manifest file's SHA-256, `none` (they ran unsealed), or nil (no checkpoint says: an older log, a new one).
+    /// Each checkpoint carries it forward (`recordIntegrity` changes it), so that a manifest deleted between two
+    /// runs is noticed: nothing signed can say "unsealed" but a writer that was told so.
+    public let integrityAtOpen: String?
     private let sync: Bool
     private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
@@ -58,6 +63,8 @@ public final class AuditLog: Sendable {
         var waiting: [Waiter] = []
         /// The newest checkpoint written and not yet saved beside the log.
         var sidecar: JSONValue?
+        /// What each checkpoint says of the integrity manifest (`integrityAtOpen`).
+        var integrity: String?
         var closing = false
         var failure: AuditLogError?
     }
@@ -104,10 +111,11 @@ public final class AuditLog: Sendable {
             _ = systemClose(descriptor)
             throw error
         }
+        integrityAtOpen = tail.integrity
         state = Mutex(
             State(
                 descriptor: descriptor, key: key, clock: clock, checkpointEvery: Int64(max(1, checkpointEvery)),
-                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint))
+                seq: tail.seq, head: tail.hash, sinceCheckpoint: tail.sinceCheckpoint, integrity: tail.integrity))
         // What opening writes before anything else: a new log's first record (its random id, signed) and the
         // saved checkpoint that pins it; the signed reopening of a closed log; or, for a log a crash left, a
         // signed record of the records after its last checkpoint, which no signature covered.
@@ -250,6 +258,12 @@ public final class AuditLog: Sendable {
         finished.wait()
     }
 
+    /// What the checkpoints from now on say of the integrity manifest: its SHA-256, or `none` when running without
+    /// one (`integrityAtOpen`).
+    public func recordIntegrity(_ value: String) {
+        state.withLock { $0.integrity = value }
+    }
+
     // MARK: - Writing, under the lock
 
     /// Chains a record (and a checkpoint when one is due) and writes it to the file.
@@ -298,6 +312,8 @@ public final class AuditLog: Sendable {
             "signature": .string(state.key.signature(of: message)),
         ]
         if final { data["final"] = true }
+        // Covered by the next checkpoint's signature, or by the saved checkpoint's, like every record.
+        if let integrity = state.integrity { data["integrity"] = .string(integrity) }
         let receipt = add(kind: "checkpoint", data: .object(data), state: &state)
         state.sinceCheckpoint = 0
         return Self.savedCheckpoint(
@@ -435,6 +451,8 @@ public final class AuditLog: Sendable {
         var needsSidecar = false
         /// The latest record the writer signed; what follows it a crash left unproven.
         var lastSigned: Int64 = 0
+        /// What the latest checkpoint said of the integrity manifest.
+        var integrity: String?
     }
 
     /// Checks the saved checkpoint against the log and walks the chain from the record it names to the end with
@@ -464,6 +482,8 @@ public final class AuditLog: Sendable {
         var checkpointRecord: Result<AuditRecord, AuditFormatError>?
         var walk = AuditVerifier.Walk(seq: saved?.records ?? 0, head: saved?.head ?? AuditRecord.genesis)
         var walkProblem: String?
+        var integrity: String?
+        var pendingIntegrity: String??
         let read = AuditLineReader.forEachLine(descriptor: descriptor, chunk: chunk) { line in
             let index = lines
             lines += 1
@@ -488,6 +508,18 @@ public final class AuditLog: Sendable {
             if index == named + 1 { checkpointRecord = .success(record) }
             do throws(AuditVerifier.WalkError) {
                 try walk.step(record, publicKey: key.publicKey)
+                if record.kind == "checkpoint" {
+                    // A checkpoint's own record is vouched for by the next checkpoint's signature, or by the saved
+                    // checkpoint's when it is the one that was saved; the last one after that, by nothing.
+                    if let pending = pendingIntegrity { integrity = pending }
+                    let value = record.data["integrity"]?.stringValue
+                    if index == named + 1 {
+                        integrity = value
+                        pendingIntegrity = nil
+                    } else {
+                        pendingIntegrity = .some(value)
+                    }
+                }
             } catch {
                 walkProblem = error.message
             }
@@ -557,7 +589,9 @@ public final class AuditLog: Sendable {
         try cutIncompleteLine()
         return Tail(
             seq: walk.seq, hash: walk.head, sinceCheckpoint: walk.seq - walk.lastCheckpointRecord,
-            closedBy: walk.closedBy, lastSigned: walk.lastSignedRecord)
+            closedBy: walk.closedBy, lastSigned: walk.lastSignedRecord,
+            // What no signature covers yet may only make the check stricter: a claim to have run sealed is taken.
+            integrity: pendingIntegrity.flatMap { $0 }.flatMap { $0 == "none" ? nil : $0 } ?? integrity)
     }
 
     static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }

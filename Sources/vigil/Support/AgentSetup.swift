@@ -360,6 +360,14 @@ final class AgentStack: Sendable {
             for remote in remotes { await remote.close() }
             throw .cannotCreate("audit log: \(error)")
         }
+        // A manifest deleted since a sealed run: the log's signed checkpoints remember the sealing.
+        do {
+            try await IntegrityScope.checkStillSealed(configuration, audit: audit)
+        } catch {
+            for remote in remotes { await remote.close() }
+            audit.close()
+            throw error
+        }
         let approvals: ApprovalBook
         do {
             approvals = try GuardSetup.approvals(configuration)
