@@ -242,6 +242,60 @@ struct GuardCommandTests {
         #expect(try await run(["guard", "approvals", "--limit", "0"], in: dir).status == 64)
     }
 
+    /// `guard.directory`: the organisation's own groups and accounts for member_of and in_account, read from a file
+    /// it exports, checked against the policy's names, and refused with the line when it is wrong.
+    @Test func theDirectoryComesFromTheOrganisationsFile() async throws {
+        let dir = try CommandRunner.temporaryDirectory()
+        try "version: 1\nguard:\n  directory: directory.yaml\n".write(
+            to: dir.appendingPathComponent("vigil.yaml"), atomically: true, encoding: .utf8)
+        let check = [
+            "guard", "check", "identity.revoke_sessions", "--tier", "tier3", "--arguments",
+            #"{"login":"boss@corp.example"}"#,
+        ]
+        let missing = try await run(check, in: dir)
+        #expect(missing.status == 66 && missing.stderr.contains("directory.yaml"), "\(missing.stderr)")
+        let file = dir.appendingPathComponent("directory.yaml")
+        let lackingFile = """
+            groups:
+              executives: [boss@corp.example]
+              break-glass: [root@corp.example]
+            accounts:
+              "264705010919": [security-prod]
+
+            """
+        try lackingFile.write(to: file, atomically: true, encoding: .utf8)
+        // The shipped policy names okta-super-admins, which this organisation's file lacks.
+        let lacking = try await run(check, in: dir)
+        #expect(
+            lacking.status == 78
+                && lacking.stderr.contains("member_of: okta-super-admins is no group of the directory"),
+            "\(lacking.stderr)")
+        try lackingFile.replacingOccurrences(
+            of: "  break-glass:", with: "  okta-super-admins: [admin@corp.example]\n  break-glass:"
+        ).write(to: file, atomically: true, encoding: .utf8)
+        let held = try await run(check, in: dir)
+        #expect(held.status == 0, "\(held.stderr)")
+        #expect(try JSONParser.parse(held.stdout)["rule"] == "executives-need-approval", "\(held.stdout)")
+        // The lab's people mean nothing here.
+        let labExecutive = try await run(
+            [
+                "guard", "check", "identity.revoke_sessions", "--tier", "tier3", "--arguments",
+                #"{"login":"rafael.morales@meridian.example"}"#,
+            ], in: dir)
+        #expect(try JSONParser.parse(labExecutive.stdout)["rule"] == "destructive-needs-approval")
+        // It steers the policy, so it is sealed with it.
+        #expect(try await run(["integrity", "seal"], in: dir).status == 0)
+        try "groups:\n  executives: []\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try await run(check, in: dir)
+        #expect(
+            bad.status == 78
+                && bad.stderr.contains("directory.yaml: groups.executives (line 2): a group with no login"),
+            "\(bad.stderr)")
+        let verify = try await run(["integrity", "verify"], in: dir)
+        #expect(
+            verify.status == 1 && verify.stdout.contains("directory.yaml: changed since sealing"), "\(verify.stdout)")
+    }
+
     @Test func approvalsFromTheCommandLine() async throws {
         let dir = try CommandRunner.temporaryDirectory()
         let empty = try await run(["guard", "approvals"], in: dir)

@@ -24,7 +24,7 @@ public struct VigilConfiguration: Sendable, Hashable {
     }
 
     /// This configuration with every relative file or directory it names (cases, playbooks, prompts, runbooks,
-    /// policy, approvals, audit log and key, integrity manifest and paths, event store, alerts) under
+    /// policy, approvals, directory, audit log and key, integrity manifest and paths, event store, alerts) under
     /// `directory`: a configuration file read from elsewhere (`--config /etc/vigil/vigil.yaml`) means the files
     /// beside it, wherever Vigil runs.
     public func resolvingPaths(against directory: String) -> VigilConfiguration {
@@ -36,6 +36,7 @@ public struct VigilConfiguration: Sendable, Hashable {
         resolved.agents.runbooks = resolved.place(agents.runbooks)
         resolved.guardrails.policy = resolved.place(guardrails.policy)
         resolved.guardrails.approvals = resolved.place(guardrails.approvals)
+        if !guardrails.directory.isEmpty { resolved.guardrails.directory = resolved.place(guardrails.directory) }
         resolved.audit.path = resolved.place(audit.path)
         resolved.audit.key = resolved.place(audit.key)
         resolved.integrity.manifest = resolved.place(integrity.manifest)
@@ -122,6 +123,9 @@ public struct VigilConfiguration: Sendable, Hashable {
         public var policy: String
         /// The approvals database (SQLite), shared by agents and `vigil guard approve`.
         public var approvals: String
+        /// The groups and cloud accounts the policy's `member_of` and `in_account` conditions ask (a YAML file
+        /// exported from the identity provider and the cloud organisation); empty: the lab's directory.
+        public var directory: String = ""
         /// How long an approval request waits for a human, and an approval stays usable, in seconds.
         public var approvalTTLSeconds: Int
         /// The injection scanner's threshold, 0…1: a result scoring at least this is quarantined.

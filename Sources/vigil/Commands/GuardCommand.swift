@@ -143,7 +143,8 @@ struct GuardPolicyCommand: VigilCommand {
         try GuardSetup.requireKnownNames(
             policy, source: source,
             GuardSetup.catalogue(
-                configuration, servers: try ServerCatalog.definitions(), directory: GuardSetup.directory(configuration))
+                configuration, servers: try ServerCatalog.definitions(),
+                directory: try GuardSetup.directory(configuration))
         )
         print("\(source): valid")
         for name in policy.tiers.keys.sorted() {
@@ -191,7 +192,7 @@ struct GuardCheckCommand: VigilCommand {
         abstract: "Ask the policy what it would decide for one call (a dry run: nothing runs, nothing is counted).",
         discussion: """
             Example: vigil guard check identity.suspend_user --tier tier3 --arguments '{"login":"ana.silva@meridian.example"}'. \
-            Group membership comes from the lab directory. --provenance says where the argument values came \
+            Group membership and cloud accounts come from guard.directory, or the lab's directory. --provenance says where the argument values came \
             from: trusted (a directory lookup), untrusted (alert or ticket text) or unknown. Action limits are read \
             from the approvals database (guard.approvals) when it exists, as the agents count them.
             """)
@@ -249,7 +250,7 @@ struct GuardCheckCommand: VigilCommand {
             profile.toolClass = c
         }
         let (policy, source) = try GuardSetup.policy(configuration)
-        let directory = GuardSetup.directory(configuration)
+        let directory = try GuardSetup.directory(configuration)
         try GuardSetup.requireKnownNames(
             policy, source: source,
             GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions(), directory: directory))

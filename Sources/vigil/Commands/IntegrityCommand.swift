@@ -20,10 +20,11 @@ enum IntegrityScope {
     /// moving one out of the sealed directories does not unseal it.
     static func paths(_ configuration: VigilConfiguration, global: GlobalOptions) -> [String] {
         let config = global.config ?? ConfigurationLoader.defaultPath
-        let steering = [
-            configuration.guardrails.policy, configuration.agents.playbooks, configuration.agents.prompts,
-            configuration.agents.runbooks,
-        ]
+        let steering =
+            [
+                configuration.guardrails.policy, configuration.agents.playbooks, configuration.agents.prompts,
+                configuration.agents.runbooks,
+            ] + (configuration.guardrails.directory.isEmpty ? [] : [configuration.guardrails.directory])
         return (FileManager.default.fileExists(atPath: config) ? [config] : []) + configuration.integrity.paths
             + steering.filter { path in !configuration.integrity.paths.contains { IntegrityScope.covers($0, path) } }
     }

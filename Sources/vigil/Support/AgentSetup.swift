@@ -330,8 +330,16 @@ final class AgentStack: Sendable {
             for remote in remotes { await remote.close() }
             throw error
         }
-        let (policy, policySource) = try GuardSetup.policy(configuration)
-        let directory = GuardSetup.directory(configuration)
+        let policy: GuardPolicy
+        let policySource: String
+        let directory: StaticGroupDirectory
+        do {
+            (policy, policySource) = try GuardSetup.policy(configuration)
+            directory = try GuardSetup.directory(configuration)
+        } catch {
+            for remote in remotes { await remote.close() }
+            throw error
+        }
         do {
             try GuardSetup.requireKnownNames(
                 policy, source: policySource,

@@ -238,6 +238,8 @@ enum ConfigurationLoader {
                         } else {
                             config.guardrails.approvals = text
                         }
+                    case "directory":
+                        config.guardrails.directory = try string(guardValue, path: path)
                     case "approval_ttl":
                         config.guardrails.approvalTTLSeconds = try int(guardValue, path: path)
                         guard (60...7 * 86_400).contains(config.guardrails.approvalTTLSeconds) else {
@@ -810,6 +812,12 @@ enum ConfigurationLoader {
           policy: \(c.guardrails.policy)
           # Approval requests for held calls (SQLite), decided with `vigil guard approve|deny ID`.
           approvals: \(c.guardrails.approvals)
+          # Who is in which group, and what is in which AWS account, for the policy's member_of and in_account
+          # conditions: a YAML file exported from the identity provider and the cloud organisation, e.g.
+          #   groups: {executives: [ceo@corp.example]}
+          #   accounts: {"264705010919": [security-prod, svc-siem-ingest]}
+          # Empty: the lab's directory (Meridian Labs).
+          directory: "\(c.guardrails.directory)"
           # Seconds a request waits for a human, and an approval stays usable.
           approval_ttl: \(c.guardrails.approvalTTLSeconds)
           # Injection scanner threshold, above 0 and at most 1: results scoring at least this are quarantined.

@@ -65,8 +65,18 @@ enum GuardSetup {
         }
     }
 
-    /// Group membership for `member_of` conditions: the lab directory.
-    static func directory(_ configuration: VigilConfiguration) -> StaticGroupDirectory {
+    /// Group membership and cloud accounts for `member_of` and `in_account` conditions: the file `guard.directory`
+    /// names (exit 66 when it cannot be read, 78 when it is not a directory file), else the lab's directory.
+    static func directory(_ configuration: VigilConfiguration) throws(CLIError) -> StaticGroupDirectory {
+        let path = configuration.guardrails.directory
+        if !path.isEmpty {
+            let text = try InputFile.text(path, "directory file (guard.directory)")
+            do {
+                return try StaticGroupDirectory.parse(yaml: text)
+            } catch {
+                throw .config("\(path): \(error.description)")
+            }
+        }
         let enterprise = Enterprise.generate(seed: configuration.lab.enterpriseSeed)
         // What each cloud name belongs to, so that a rule on an account holds for what is named without it.
         var accounts: [String: Set<String>] = [:]
