@@ -217,11 +217,23 @@ struct AuditLogTests {
         #expect(fourth.integrityAtOpen == "none")
         fourth.close()
         _ = try AuditVerifier.verify(path: path, publicKey: key.publicKey)
-        // Changing what a checkpoint says breaks what vouches for it: the log is not continued.
-        let edited = try lines(path).map {
-            $0.replacingOccurrences(of: #""integrity":"none""#, with: #""integrity":"x""#)
+        // Changing what the last checkpoint says, the chain recomputed after it (no key needed for that), breaks the
+        // saved checkpoint's signature over it: the log is not continued.
+        var records = try lines(path).map { try AuditRecord.parse(Array($0.utf8)) }
+        let last = try #require(records.lastIndex { $0.kind == "checkpoint" })
+        var data = try #require(records[last].data.objectValue)
+        #expect(data["integrity"] == "none")
+        data["integrity"] = "x"
+        records[last].data = .object(data)
+        var rewritten: [String] = []
+        var previous = AuditRecord.genesis
+        for record in records {
+            let (made, line) = AuditRecord.make(
+                seq: record.seq, time: record.time, kind: record.kind, data: record.data, previous: previous)
+            rewritten.append(String(decoding: line, as: UTF8.self))
+            previous = made.hash
         }
-        try save(edited, to: path)
+        try save(rewritten, to: path)
         #expect(throws: AuditLogError.self) {
             try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
         }
@@ -234,6 +246,12 @@ struct AuditLogTests {
         try Data().write(to: URL(fileURLWithPath: path))
         try FileManager.default.removeItem(atPath: path + ".checkpoint")
         expectFailure(path, key: key, containing: "holds no record and has no saved checkpoint")
+        // Nor is it continued as a new log, which would start the history, and what it remembers, afresh.
+        #expect {
+            try AuditLog(path: path, key: key, clock: FakeClock(), sync: false)
+        } throws: { error in
+            "\(error)".contains("exists but is empty, with no saved checkpoint")
+        }
     }
 
     /// Deleting the saved checkpoint is tampering in itself: a new log has one from its first open, so a log

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilCore
 import VigilTesting
@@ -267,6 +268,44 @@ struct PolicyEngineTests {
         clock.advance(seconds: 3601)
         #expect(suspend(first, 6).decision == .allow)
         #expect(try first.limitLevels().first { $0.limit == "suspensions-per-hour" }?.count == 1)
+    }
+
+    /// Two processes racing for a limit's last places: the database's write lock makes one decision at a time, so
+    /// no more than the limit are allowed, whichever process asks.
+    @Test func processesRacingForALimitGetNoMoreThanIt() throws {
+        let path = try CommandRunner.temporaryDirectory().appendingPathComponent("approvals.db").path
+        let engines = try (0..<2).map { _ in
+            PolicyEngine(policy: .standard, directory: Tools.directory, ledger: try ApprovalBook(path: path))
+        }
+        let allowed = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 12) { n in
+            let login = "user\(n)@meridian.example"
+            let ledger = TaintLedger()
+            ledger.observe(login, source: "identity.get_user", trusted: true)
+            let decision = engines[n % 2].evaluate(
+                PolicyEngine.Request(
+                    tier: "tier3", profile: Tools.suspend, arguments: ["login": .string(login), "reason": "x"],
+                    approval: "apr-\(n)"), taint: ledger)
+            if decision.decision == .allow { allowed.withLock { $0 += 1 } }
+        }
+        #expect(allowed.withLock { $0 } == 3)
+    }
+
+    /// A call whose `per` argument holds several values counts under each, and is held if any is at its limit.
+    @Test func severalValuesAreEachCounted() throws {
+        var policy = GuardPolicy.standard
+        policy.rules.insert(
+            GuardPolicy.Rule(name: "auto-revoke", tools: [GlobPattern("identity.revoke_sessions")], decision: .allow),
+            at: 0)
+        let e = engine(policy)
+        let once = decide(e, "tier3", Tools.revoke, ["login": ["u1@meridian.example"]])
+        #expect(once.decision == .allow, "\(once)")
+        let mixed = decide(e, "tier3", Tools.revoke, ["login": ["u2@meridian.example", "U1@meridian.example"]])
+        #expect(mixed.decision == .approve && mixed.rule == "same-user-once-a-day", "\(mixed)")
+        #expect(mixed.reason.contains("u1@meridian.example"), "\(mixed.reason)")
+        let fresh = decide(e, "tier3", Tools.revoke, ["login": ["u2@meridian.example", "u3@meridian.example"]])
+        #expect(fresh.decision == .allow, "\(fresh)")
+        #expect(decide(e, "tier3", Tools.revoke, ["login": "u3@meridian.example"]).decision == .approve)
     }
 
     /// A limit that cannot be counted is not let go: the call it covers is refused, naming why; calls no limit

@@ -160,7 +160,12 @@ struct GuardCommandTests {
         ("member_of: [break-glass]", "member_of: []", "an empty list matches nothing"),
         (
             #"in_account: ["264705010919"]"#, #"in_account: ["26470501091"]"#,
-            "in_account: 26470501091 is no account of the directory (did you mean 264705010919?)"
+            "in_account: 26470501091 is no account id of the directory (did you mean 264705010919?)"
+        ),
+        // An alias is a name, not an id: the condition compares ids, so it would never hold.
+        (
+            #"in_account: ["264705010919"]"#, #"in_account: ["meridian-security"]"#,
+            "in_account: meridian-security is no account id of the directory"
         ),
         // Two limits under one name would share one count.
         (

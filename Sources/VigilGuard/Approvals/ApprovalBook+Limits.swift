@@ -25,13 +25,13 @@ extension ApprovalBook: LimitLedger {
         let db: Database
 
         func count(limit: String, key: String, after since: Int64) throws -> Int {
-            // What has left the window is never asked for again.
-            try db.execute(
-                sql: "DELETE FROM limit_actions WHERE limit_name = ? AND key = ? AND at <= ?",
-                arguments: [limit, key, since])
-            return try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM limit_actions WHERE limit_name = ? AND key = ?",
-                arguments: [limit, key]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM limit_actions WHERE limit_name = ? AND key = ? AND at > ?",
+                arguments: [limit, key, since]) ?? 0
+        }
+
+        func prune(before time: Int64) throws {
+            try db.execute(sql: "DELETE FROM limit_actions WHERE at <= ?", arguments: [time])
         }
 
         func record(limit: String, key: String, at time: Int64) throws {

@@ -91,6 +91,7 @@ public final class ApprovalBook: Sendable {
                         at INTEGER NOT NULL
                     );
                     CREATE INDEX limit_actions_key ON limit_actions (limit_name, key, at);
+                    CREATE INDEX limit_actions_at ON limit_actions (at);
                     """)
         }
         return migrator

@@ -25,25 +25,61 @@ public struct AuditKey: Sendable {
         if FileManager.default.fileExists(atPath: path) { return (try load(path: path), false) }
         let key = AuditKey()
         let text = key.privateKey.rawRepresentation.base64EncodedString() + "\n"
+        let bytes = Array(text.utf8)
         let staging = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).new"
-        let descriptor = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        try writeWhole(bytes, to: staging, path: path)
+        defer { unlink(staging) }
+        if link(staging, path) == 0 {
+            syncDirectory(of: path)
+            return (key, true)
+        }
+        let code = errno
+        if code == EEXIST {
+            // Another process created it between the check and the link: its key is the one.
+            return (try load(path: path), false)
+        }
+        guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP || code == ENOSYS else {
+            throw AuditKeyError("\(path): cannot create the audit signing key (\(String(cString: strerror(code))))")
+        }
+        // A file system without hard links (some network and FUSE mounts): created in place, exclusively. A
+        // process that reads it in the instant before it is written finds it short and says so.
+        do {
+            try writeWhole(bytes, to: path, path: path)
+        } catch {
+            if FileManager.default.fileExists(atPath: path) { return (try load(path: path), false) }
+            throw error
+        }
+        syncDirectory(of: path)
+        return (key, true)
+    }
+
+    /// Creates `file` (exclusively, mode 0600) holding `bytes`, synced; errors name `path`, the key's file.
+    private static func writeWhole(_ bytes: [UInt8], to file: String, path: String) throws(AuditKeyError) {
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw AuditKeyError("\(path): cannot create the audit signing key (\(String(cString: strerror(errno))))")
         }
-        defer { unlink(staging) }
-        let bytes = Array(text.utf8)
+        defer { close(descriptor) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
+        guard written == bytes.count else {
+            let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
+            unlink(file)
+            throw AuditKeyError("\(path): cannot write the audit signing key (\(reason))")
+        }
+        guard fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(file)
+            throw AuditKeyError("\(path): cannot write the audit signing key (\(reason))")
+        }
+    }
+
+    /// Makes a new name in `path`'s directory durable (best effort: a directory that cannot be opened is left).
+    private static func syncDirectory(of path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
         close(descriptor)
-        guard written == bytes.count, synced else {
-            throw AuditKeyError("\(path): cannot write the audit signing key (\(String(cString: strerror(errno))))")
-        }
-        if link(staging, path) == 0 { return (key, true) }
-        guard errno == EEXIST else {
-            throw AuditKeyError("\(path): cannot create the audit signing key (\(String(cString: strerror(errno))))")
-        }
-        // Another process created it between the check and the link: its key is the one.
-        return (try load(path: path), false)
     }
 
     public static func load(path: String) throws(AuditKeyError) -> AuditKey {

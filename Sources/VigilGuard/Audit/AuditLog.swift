@@ -90,6 +90,16 @@ public final class AuditLog: Sendable {
                 "\(path) is missing but its saved checkpoint is there; run `vigil audit verify \(path)` (to start a new log, move \(path).checkpoint away too)"
             )
         }
+        // An empty log that was there before this open, with no saved checkpoint, is not a new log: Vigil writes a
+        // new log's signed first record as it creates it, so this one was emptied (or a crash came between the two).
+        let existedEmpty =
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue == 0
+            && !FileManager.default.fileExists(atPath: path + ".checkpoint")
+        if existedEmpty {
+            throw AuditLogError(
+                "\(path) exists but is empty, with no saved checkpoint: a log Vigil wrote always holds its signed first record, so it was emptied (or its writer stopped before writing anything); move it away to start a new log"
+            )
+        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw AuditLogError("\(path): cannot open the audit log (\(Self.errnoText()))") }
         if let code = Self.lock(descriptor) {

@@ -141,6 +141,9 @@ public final class Guard: Sendable {
         switch decision.decision {
         case .deny:
             record["outcome"] = "denied"
+            // Refused after all (a deny limit another process reached meanwhile, counts that could not be read):
+            // the call does not run, so the person's approval is not spent on it.
+            if let released = releaseApproval() { record["approval_released"] = released }
             try await append("tool_call", record)
             return .denied(callID: callID, decision: decision)
         case .approve:

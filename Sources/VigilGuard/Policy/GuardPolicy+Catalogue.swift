@@ -9,7 +9,7 @@ public struct PolicyCatalogue: Sendable {
     public var openServers: Set<String>
     /// The directory's groups, for `member_of`; nil: not known here.
     public var groups: Set<String>?
-    /// The directory's cloud accounts (ids, and the names it places in them), for `in_account`; nil: not known here.
+    /// The directory's cloud account ids, for `in_account` (which lists ids); nil: not known here.
     public var accounts: Set<String>?
     /// The tiers the agents run as: each must have an allowlist.
     public var agentTiers: [String]
@@ -67,7 +67,7 @@ extension GuardPolicy {
                     let lowered = Set(known.map { $0.lowercased() })
                     for account in accounts where !lowered.contains(account) {
                         found.append(
-                            "\(place): in_account: \(account) is no account of the directory\(Self.suggestion(account, lowered))"
+                            "\(place): in_account: \(account) is no account id of the directory\(Self.suggestion(account, lowered))"
                         )
                     }
                 }

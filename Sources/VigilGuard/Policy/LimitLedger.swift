@@ -29,11 +29,13 @@ public struct LimitLevel: Sendable, Equatable {
 
 /// The reads and writes of one `LimitLedger.exclusively`.
 public protocol LimitLedgerTransaction {
-    /// The actions counted under `limit` and `key` after `since` (milliseconds since the epoch). Older ones may be
-    /// forgotten: nothing asks for them again.
+    /// The actions counted under `limit` and `key` after `since` (milliseconds since the epoch).
     func count(limit: String, key: String, after since: Int64) throws -> Int
     /// Counts one action under `limit` and `key` at `time` (milliseconds since the epoch).
     func record(limit: String, key: String, at time: Int64) throws
+    /// Forgets every action counted at or before `time`, under every limit: older than any window can reach
+    /// (processes with other policies may count under the same names with longer windows, up to a year).
+    func prune(before time: Int64) throws
 }
 
 /// Counts for one process.
@@ -70,13 +72,22 @@ public final class InMemoryLimitLedger: LimitLedger {
         init(counts: [String: [String: [Int64]]]) { self.counts = counts }
 
         func count(limit: String, key: String, after since: Int64) -> Int {
-            let recent = counts[limit, default: [:]][key, default: []].filter { $0 > since }
-            counts[limit, default: [:]][key] = recent
-            return recent.count
+            counts[limit]?[key]?.filter { $0 > since }.count ?? 0
         }
 
         func record(limit: String, key: String, at time: Int64) {
             counts[limit, default: [:]][key, default: []].append(time)
+        }
+
+        func prune(before time: Int64) {
+            for (limit, keys) in counts {
+                var kept: [String: [Int64]] = [:]
+                for (key, times) in keys {
+                    let recent = times.filter { $0 > time }
+                    if !recent.isEmpty { kept[key] = recent }
+                }
+                counts[limit] = kept.isEmpty ? nil : kept
+            }
         }
     }
 }

@@ -54,8 +54,8 @@ public struct StaticGroupDirectory: GroupDirectory {
 
     public func accounts(of value: String) -> Set<String> { accountsByName[value.lowercased()] ?? [] }
 
-    /// Every account something is placed in, and every name placed in one (aliases among them).
-    public var allAccounts: Set<String> {
-        accountsByName.reduce(into: Set(accountsByName.keys)) { $0.formUnion($1.value) }
+    /// Every account id something is placed in: what an `in_account` condition may list (it compares ids).
+    public var allAccountIDs: Set<String> {
+        accountsByName.values.reduce(into: Set<String>()) { $0.formUnion($1) }
     }
 }

@@ -123,18 +123,24 @@ public final class PolicyEngine: Sendable {
         do {
             return try ledger.exclusively { counts in
                 var exceeded: (GuardPolicy.Limit, String)?
+                // A call whose `per` argument holds several values acts on each: each is counted, and the call is
+                // held or refused if any has reached the limit.
                 for limit in matching {
-                    let key = limitKey(limit, request.arguments)
-                    let recent = try counts.count(
-                        limit: limit.name, key: key, after: now - limit.windowSeconds * 1000)
-                    guard recent >= limit.max else { continue }
-                    if limit.decision == .deny { return decide(.deny, limit.name, limitReason(limit, key)) }
-                    if exceeded == nil { exceeded = (limit, key) }
+                    for key in limitKeys(limit, request.arguments) {
+                        let recent = try counts.count(
+                            limit: limit.name, key: key, after: now - limit.windowSeconds * 1000)
+                        guard recent >= limit.max else { continue }
+                        if limit.decision == .deny { return decide(.deny, limit.name, limitReason(limit, key)) }
+                        if exceeded == nil { exceeded = (limit, key) }
+                    }
                 }
                 let result = settle(exceeded: exceeded)
                 if result.decision == .allow, counting {
+                    try counts.prune(before: now - Self.longestWindowSeconds * 1000)
                     for limit in matching {
-                        try counts.record(limit: limit.name, key: limitKey(limit, request.arguments), at: now)
+                        for key in limitKeys(limit, request.arguments) {
+                            try counts.record(limit: limit.name, key: key, at: now)
+                        }
                     }
                 }
                 return result
@@ -210,11 +216,18 @@ public final class PolicyEngine: Sendable {
         return result
     }
 
-    private func limitKey(_ limit: GuardPolicy.Limit, _ arguments: JSONObject) -> String {
-        guard let per = limit.per else { return "*" }
+    /// How long a limit's window may be (the policy refuses longer): what is older is pruned from the ledger.
+    static let longestWindowSeconds: Int64 = 366 * 86_400
+
+    /// The keys a call counts under for `limit`: `*` for a limit over everything, else each value of its `per`
+    /// argument (lowercased, once each), or the empty key when it has none.
+    private func limitKeys(_ limit: GuardPolicy.Limit, _ arguments: JSONObject) -> [String] {
+        guard let per = limit.per else { return ["*"] }
         var values: [String] = []
         if let value = arguments[per] { value.appendScalarTexts(to: &values) }
-        return values.map { $0.lowercased() }.joined(separator: ",")
+        var seen = Set<String>()
+        let keys = values.map { $0.lowercased() }.filter { seen.insert($0).inserted }
+        return keys.isEmpty ? [""] : keys
     }
 
     private func ruleReason(_ rule: GuardPolicy.Rule, _ fallback: String) -> String {

@@ -164,7 +164,7 @@ struct GuardPolicyCommand: VigilCommand {
             do {
                 levels = Dictionary(grouping: try engine.limitLevels(), by: \.limit)
             } catch {
-                throw .cannotCreate("\(configuration.guardrails.approvals): cannot read the limits' counts (\(error))")
+                throw .unavailable("\(configuration.guardrails.approvals): cannot read the limits' counts (\(error))")
             }
         }
         for limit in policy.limits {

@@ -50,7 +50,7 @@ enum GuardSetup {
             open = Set(configuration.mcp.servers.map(\.name))
         }
         return PolicyCatalogue(
-            tools: tools, openServers: open, groups: directory.allGroups, accounts: directory.allAccounts)
+            tools: tools, openServers: open, groups: directory.allGroups, accounts: directory.allAccountIDs)
     }
 
     /// Refuses a policy that names a tool, argument, group or tier that does not exist (each is listed): the rule
