@@ -46,6 +46,19 @@ struct AuditLogTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// `records` written again with every hash and link recomputed: what anyone can do without the key.
+    func rechained(_ records: [AuditRecord]) -> [String] {
+        var lines: [String] = []
+        var previous = AuditRecord.genesis
+        for record in records {
+            let (made, line) = AuditRecord.make(
+                seq: record.seq, time: record.time, kind: record.kind, data: record.data, previous: previous)
+            lines.append(String(decoding: line, as: UTF8.self))
+            previous = made.hash
+        }
+        return lines
+    }
+
     /// Verification fails as described, the same whether the log is read a megabyte or a few bytes at a time.
     func expectFailure(_ path: String, key: AuditKey, containing text: String, line: Int? = nil) {
         for chunk in [AuditLineReader.defaultChunk, 5] {
@@ -143,6 +156,11 @@ struct AuditLogTests {
         let original = try lines(path)
         try save(Array(original.prefix(original.count - 5)), to: path)
         expectFailure(path, key: key, containing: "were cut off the end")
+        expectFailure(
+            path, key: key, containing: "records \(original.count - 4)–\(original.count) are missing")
+        // The last record alone, named as one.
+        try save(Array(original.prefix(original.count - 1)), to: path)
+        expectFailure(path, key: key, containing: "record \(original.count) is missing")
     }
 
     /// A record changed and every hash after it recomputed (what anyone can do without the key): the first
@@ -153,15 +171,7 @@ struct AuditLogTests {
         var records = try lines(path).map { try AuditRecord.parse(Array($0.utf8)) }
         let changed = try #require(records.firstIndex { $0.kind == "tool_call.after" })
         records[changed].data = ["n": 999]
-        var rewritten: [String] = []
-        var previous = AuditRecord.genesis
-        for record in records {
-            let (made, line) = AuditRecord.make(
-                seq: record.seq, time: record.time, kind: record.kind, data: record.data, previous: previous)
-            rewritten.append(String(decoding: line, as: UTF8.self))
-            previous = made.hash
-        }
-        try save(rewritten, to: path)
+        try save(rechained(records), to: path)
         let checkpoint = try #require(records.first { $0.kind == "checkpoint" && $0.seq > records[changed].seq })
         expectFailure(
             path, key: key,
@@ -225,18 +235,31 @@ struct AuditLogTests {
         #expect(data["integrity"] == "none")
         data["integrity"] = "x"
         records[last].data = .object(data)
-        var rewritten: [String] = []
-        var previous = AuditRecord.genesis
-        for record in records {
-            let (made, line) = AuditRecord.make(
-                seq: record.seq, time: record.time, kind: record.kind, data: record.data, previous: previous)
-            rewritten.append(String(decoding: line, as: UTF8.self))
-            previous = made.hash
-        }
-        try save(rewritten, to: path)
+        try save(rechained(records), to: path)
         #expect(throws: AuditLogError.self) {
             try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 3, sync: false)
         }
+    }
+
+    /// A checkpoint nothing vouches for yet (the saved checkpoint names an earlier one, as after a crash) may make
+    /// the check stricter, never laxer: its "none" is not believed over a vouched-for sealing.
+    @Test func anUnvouchedCheckpointCannotUnseal() async throws {
+        let (_, path, key) = try setUp()
+        let sealed = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 100, sync: false)
+        sealed.recordIntegrity("abc123")
+        try await sealed.append(kind: "note", data: [:])
+        sealed.close()
+        let pinned = try Data(contentsOf: URL(fileURLWithPath: path + ".checkpoint"))
+        let unsealing = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 100, sync: false)
+        unsealing.recordIntegrity("none")
+        try await unsealing.append(kind: "note", data: [:])
+        unsealing.close()
+        #expect(try lines(path).last?.contains(#""integrity":"none""#) == true)
+        // The saved checkpoint put back to the one before: the last checkpoint's "none" is vouched for by nothing.
+        try pinned.write(to: URL(fileURLWithPath: path + ".checkpoint"))
+        let reopened = try AuditLog(path: path, key: key, clock: FakeClock(), checkpointEvery: 100, sync: false)
+        #expect(reopened.integrityAtOpen == "abc123")
+        reopened.close()
     }
 
     /// A log emptied, with its saved checkpoint deleted, is not an intact log of nothing.

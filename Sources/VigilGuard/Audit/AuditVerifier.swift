@@ -134,10 +134,13 @@ public enum AuditVerifier {
             )
         }
         for (i, (file, checkpoint)) in saved.enumerated() where !matched[i] {
+            let missing =
+                seq + 1 >= checkpoint.checkpoint
+                ? "record \(checkpoint.checkpoint) is" : "records \(seq + 1)–\(checkpoint.checkpoint) are"
             throw AuditVerificationError(
                 line: nil,
                 description:
-                    "the log ends at record \(seq), but \(file) covers \(checkpoint.records) records and was saved from checkpoint record \(checkpoint.checkpoint): records \(seq + 1)–\(checkpoint.checkpoint) are missing (records were cut off the end, or the log was rolled back)"
+                    "the log ends at record \(seq), but \(file) covers \(checkpoint.records) records and was saved from checkpoint record \(checkpoint.checkpoint): \(missing) missing (records were cut off the end, or the log was rolled back)"
             )
         }
         return AuditVerification(

@@ -26,18 +26,7 @@ public struct ServerTLS: Sendable {
     /// Reads and checks `certificate` (the server's certificate first, then any intermediates) and `key`; with
     /// `clientCA`, a PEM file of one or more CA certificates, clients must show a certificate one of them issued.
     public static func load(certificate: String, key: String, clientCA: String? = nil) throws(Problem) -> ServerTLS {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMBytes(read(certificate, "certificate"))
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw Problem(
-                kind: .invalid, description: "the certificate \(certificate) holds no PEM certificate (\(error))")
-        }
-        guard !chain.isEmpty else {
-            throw Problem(kind: .invalid, description: "the certificate \(certificate) holds no PEM certificate")
-        }
+        let chain = try certificates(certificate, "certificate")
         let privateKey: NIOSSLPrivateKey
         do {
             privateKey = try NIOSSLPrivateKey(bytes: read(key, "key"), format: .pem)
@@ -54,18 +43,7 @@ public struct ServerTLS: Sendable {
         // TLS 1.2 with forward secrecy and an AEAD cipher only (TLS 1.3's suites are all such).
         configuration.cipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20"
         if let clientCA {
-            let authorities: [NIOSSLCertificate]
-            do {
-                authorities = try NIOSSLCertificate.fromPEMBytes(read(clientCA, "client CA"))
-            } catch let problem as Problem {
-                throw problem
-            } catch {
-                throw Problem(
-                    kind: .invalid, description: "the client CA \(clientCA) holds no PEM certificate (\(error))")
-            }
-            guard !authorities.isEmpty else {
-                throw Problem(kind: .invalid, description: "the client CA \(clientCA) holds no PEM certificate")
-            }
+            let authorities = try certificates(clientCA, "client CA")
             // A client's certificate is required and checked against these authorities alone (not the system's);
             // a client has no host name to check. Their names are sent, so that a client can pick its certificate.
             configuration.certificateVerification = .noHostnameVerification
@@ -99,6 +77,22 @@ public struct ServerTLS: Sendable {
 
     /// The server's channels: HTTP/1.1 inside TLS.
     public func serverBuilder() throws -> HTTPServerBuilder { try .tls(.http1(), tlsConfiguration: configuration) }
+
+    /// The PEM certificates in `path` (the `what` of the messages): at least one.
+    static func certificates(_ path: String, _ what: String) throws(Problem) -> [NIOSSLCertificate] {
+        let found: [NIOSSLCertificate]
+        do {
+            found = try NIOSSLCertificate.fromPEMBytes(read(path, what))
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(kind: .invalid, description: "the \(what) \(path) holds no PEM certificate (\(error))")
+        }
+        guard !found.isEmpty else {
+            throw Problem(kind: .invalid, description: "the \(what) \(path) holds no PEM certificate")
+        }
+        return found
+    }
 
     static func read(_ path: String, _ what: String) throws(Problem) -> [UInt8] {
         var isDirectory: ObjCBool = false
