@@ -125,8 +125,9 @@ public final class PolicyEngine: Sendable {
                 var exceeded: (GuardPolicy.Limit, String)?
                 // A call whose `per` argument holds several values acts on each: each is counted, and the call is
                 // held or refused if any has reached the limit.
-                for limit in matching {
-                    for key in limitKeys(limit, request.arguments) {
+                let keyed = matching.map { ($0, limitKeys($0, request.arguments)) }
+                for (limit, keys) in keyed {
+                    for key in keys {
                         let recent = try counts.count(
                             limit: limit.name, key: key, after: now - limit.windowSeconds * 1000)
                         guard recent >= limit.max else { continue }
@@ -137,10 +138,8 @@ public final class PolicyEngine: Sendable {
                 let result = settle(exceeded: exceeded)
                 if result.decision == .allow, counting {
                     try counts.prune(before: now - Self.longestWindowSeconds * 1000)
-                    for limit in matching {
-                        for key in limitKeys(limit, request.arguments) {
-                            try counts.record(limit: limit.name, key: key, at: now)
-                        }
+                    for (limit, keys) in keyed {
+                        for key in keys { try counts.record(limit: limit.name, key: key, at: now) }
                     }
                 }
                 return result

@@ -159,8 +159,8 @@ struct GuardPolicyCommand: VigilCommand {
         }
         // What the limits have counted so far, where the agents count them; nothing is created to say so.
         var levels: [String: [LimitLevel]] = [:]
-        if FileManager.default.fileExists(atPath: configuration.guardrails.approvals) {
-            let engine = PolicyEngine(policy: policy, ledger: try GuardSetup.approvals(configuration))
+        if let book = try GuardSetup.existingApprovals(configuration) {
+            let engine = PolicyEngine(policy: policy, ledger: book)
             do {
                 levels = Dictionary(grouping: try engine.limitLevels(), by: \.limit)
             } catch {
@@ -256,9 +256,7 @@ struct GuardCheckCommand: VigilCommand {
             GuardSetup.catalogue(configuration, servers: try ServerCatalog.definitions(), directory: directory))
         // The counts the agents keep, read and not added to; none (an empty count) where there is no database yet,
         // which a dry run does not create.
-        let ledger: any LimitLedger =
-            FileManager.default.fileExists(atPath: configuration.guardrails.approvals)
-            ? try GuardSetup.approvals(configuration) : InMemoryLimitLedger()
+        let ledger: any LimitLedger = try GuardSetup.existingApprovals(configuration) ?? InMemoryLimitLedger()
         let engine = PolicyEngine(policy: policy, directory: directory, ledger: ledger)
         let taint = TaintLedger()
         if provenance != "unknown" {
@@ -304,13 +302,12 @@ struct GuardApprovalsCommand: VigilCommand {
         }
         guard limit > 0 else { throw .usage("--limit must be at least 1") }
         // A listing creates nothing: no database yet is no request yet.
-        guard FileManager.default.fileExists(atPath: configuration.guardrails.approvals) else {
+        guard let book = try GuardSetup.existingApprovals(configuration) else {
             if !json {
                 print("no approval requests (no approvals database at \(configuration.guardrails.approvals) yet)")
             }
             return
         }
-        let book = try GuardSetup.approvals(configuration)
         let list: [Approval]
         do {
             list = try book.list(status: filter, limit: limit)
@@ -386,11 +383,10 @@ enum GuardDecision {
             throw .usage("--by '\(by)' is not one of guard.approvers (\(approvers.joined(separator: ", ")))")
         }
         // Deciding needs a request, which needs the database: none is created to say so.
-        guard FileManager.default.fileExists(atPath: configuration.guardrails.approvals) else {
+        guard let book = try GuardSetup.existingApprovals(configuration) else {
             throw .invalidInput(
                 "no approval request \(id): there is no approvals database yet (\(configuration.guardrails.approvals))")
         }
-        let book = try GuardSetup.approvals(configuration)
         let approval: Approval
         do {
             approval = try book.decide(id, approve: approve, by: by, note: note, via: .command)

@@ -37,9 +37,7 @@ struct ReportCommand: VigilCommand {
     /// state now, from the approvals database (nil when no proposal has a request, or the database is absent).
     static func approvalsNow(_ record: Case, _ configuration: VigilConfiguration) -> String? {
         let ids = (record.verdict?.actions ?? []).compactMap(\.approvalID)
-        guard !ids.isEmpty, FileManager.default.fileExists(atPath: configuration.guardrails.approvals),
-            let book = try? GuardSetup.approvals(configuration)
-        else { return nil }
+        guard !ids.isEmpty, let book = try? GuardSetup.existingApprovals(configuration) else { return nil }
         var out = "\n## Approvals now\n\n"
         for id in ids {
             guard let approval = try? book.approval(id) else {

@@ -92,6 +92,13 @@ enum GuardSetup {
             accounts: accounts)
     }
 
+    /// The approvals database when it exists; nil before anything has made one. The commands that only read or
+    /// decide (listing, a dry run, a decision, a report) create none to say there is nothing in it.
+    static func existingApprovals(_ configuration: VigilConfiguration) throws(CLIError) -> ApprovalBook? {
+        guard FileManager.default.fileExists(atPath: configuration.guardrails.approvals) else { return nil }
+        return try approvals(configuration)
+    }
+
     static func approvals(_ configuration: VigilConfiguration) throws(CLIError) -> ApprovalBook {
         do {
             return try ApprovalBook(
